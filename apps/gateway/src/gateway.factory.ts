@@ -1,0 +1,20 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '@huashu/config';
+import { createHttpApp } from '@huashu/ops';
+import { GatewayModule } from './gateway.module.js';
+
+/** Build the gateway application (not listening yet); used by main.ts and by e2e tests. */
+export async function createGateway(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await createHttpApp(GatewayModule.forRoot(config), config);
+  app.useWebSocketAdapter(new WsAdapter(app));
+  const doc = new DocumentBuilder()
+    .setTitle('huashu')
+    .setDescription('Sales-bot dialogue orchestration: every reply is an approved script.')
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'admin')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

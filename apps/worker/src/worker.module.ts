@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '@huashu/config';
+import { OpsModule } from '@huashu/ops';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        OpsModule.forRoot(config, 'worker'),
+        // BullMQ processor modules (generation, callbacks, index builds, exports) are added here.
+      ],
+    };
+  }
+}

@@ -1,0 +1,114 @@
+import { envSchema, type AdminRole, type Env } from './env.schema.js';
+
+/** Typed, grouped configuration handed to the rest of the code. Nothing else reads process.env. */
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  http: { port: number; host: string; bodyLimitBytes: number; shutdownGraceMs: number };
+  worker: { port: number };
+  log: { level: Env['LOG_LEVEL'] };
+  redis: { url: string; keyPrefix: string; connectTimeoutMs: number };
+  auth: { adminKeys: { key: string; role: AdminRole }[]; chatKeys: string[] };
+  paths: { models: string; data: string };
+  intent: { precision: Env['INTENT_MODEL_PRECISION']; modelPath?: string };
+  embedder: {
+    provider: Env['EMBEDDER_PROVIDER'];
+    modelPath?: string;
+    baseUrl?: string;
+    apiKey?: string;
+    model?: string;
+    timeoutMs: number;
+  };
+  generator: {
+    provider: Env['GENERATOR_PROVIDER'];
+    mode: Env['GENERATOR_MODE'];
+    baseUrl?: string;
+    apiKey?: string;
+    model?: string;
+    backend: Env['LLM_BACKEND'];
+    concurrency: number;
+    rateMax: number;
+    rateDurationMs: number;
+  };
+  dialogue: {
+    sessionTtlSeconds: number;
+    deadlines: { phoneMs: number; restMs: number };
+    seedSampleCampaign: boolean;
+    dialerWebhookUrl?: string;
+    dialerWebhookSecret?: string;
+  };
+  telephony: {
+    twilioAuthToken?: string;
+    publicBaseUrl?: string;
+    audiocodesBotToken?: string;
+    genesysSecretHeader?: string;
+    genesysSecret?: string;
+  };
+}
+
+/** A bad environment: lists each variable and the rule it broke, never the value. */
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: { variable: string; rule: string }[]) {
+    super(`invalid configuration: ${problems.map((p) => `${p.variable} ${p.rule}`).join('; ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Parse and validate an environment into the grouped config; throws ConfigValidationError. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  // Empty strings mean "unset" so `FOO= npm start` falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigValidationError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        // zod messages never include the input value for the checks used here
+        rule: issue.message,
+      })),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST, bodyLimitBytes: e.BODY_LIMIT_BYTES, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
+    worker: { port: e.WORKER_PORT },
+    log: { level: e.LOG_LEVEL },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS },
+    auth: { adminKeys: e.ADMIN_API_KEYS, chatKeys: e.CHAT_API_KEYS },
+    paths: { models: e.MODELS_DIR, data: e.DATA_DIR },
+    intent: { precision: e.INTENT_MODEL_PRECISION, modelPath: e.INTENT_MODEL_PATH },
+    embedder: {
+      provider: e.EMBEDDER_PROVIDER,
+      modelPath: e.EMBEDDER_MODEL_PATH,
+      baseUrl: e.EMBEDDINGS_BASE_URL,
+      apiKey: e.EMBEDDINGS_API_KEY,
+      model: e.EMBEDDINGS_MODEL,
+      timeoutMs: e.EMBEDDINGS_TIMEOUT_MS,
+    },
+    generator: {
+      provider: e.GENERATOR_PROVIDER,
+      mode: e.GENERATOR_MODE,
+      baseUrl: e.LLM_BASE_URL,
+      apiKey: e.LLM_API_KEY,
+      model: e.LLM_MODEL,
+      backend: e.LLM_BACKEND,
+      concurrency: e.GENERATION_CONCURRENCY,
+      rateMax: e.GENERATION_RATE_MAX,
+      rateDurationMs: e.GENERATION_RATE_DURATION_MS,
+    },
+    dialogue: {
+      sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+      deadlines: { phoneMs: e.TURN_DEADLINE_PHONE_MS, restMs: e.TURN_DEADLINE_REST_MS },
+      seedSampleCampaign: e.SEED_SAMPLE_CAMPAIGN,
+      dialerWebhookUrl: e.DIALER_WEBHOOK_URL,
+      dialerWebhookSecret: e.DIALER_WEBHOOK_SECRET,
+    },
+    telephony: {
+      twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+      audiocodesBotToken: e.AUDIOCODES_BOT_TOKEN,
+      genesysSecretHeader: e.GENESYS_SECRET_HEADER,
+      genesysSecret: e.GENESYS_SECRET,
+    },
+  };
+}

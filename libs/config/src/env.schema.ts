@@ -1,0 +1,155 @@
+import { z } from 'zod';
+
+/** Roles an admin API key can carry, strongest first. */
+export const ADMIN_ROLES = ['admin', 'editor', 'viewer'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const INTENT_PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const url = z.url();
+
+const adminKeys = z.string().transform((raw, ctx) => {
+  const keys: { key: string; role: AdminRole }[] = [];
+  for (const [i, pair] of raw.split(',').entries()) {
+    const trimmed = pair.trim();
+    if (trimmed === '') continue;
+    const at = trimmed.lastIndexOf(':');
+    const key = trimmed.slice(0, at);
+    const role = trimmed.slice(at + 1);
+    if (at <= 0 || !(ADMIN_ROLES as readonly string[]).includes(role)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `entry ${i + 1} must be key:role with role one of ${ADMIN_ROLES.join('|')}`,
+      });
+      return z.NEVER;
+    }
+    if (key.length < 16) {
+      ctx.addIssue({ code: 'custom', message: `entry ${i + 1}: key must be at least 16 characters` });
+      return z.NEVER;
+    }
+    keys.push({ key, role: role as AdminRole });
+  }
+  return keys;
+});
+
+/**
+ * The one environment schema. Every variable the services read is listed here with its default;
+ * `docs/configuration.md` and the README table are generated from the `describe()` texts
+ * (`npm run docs:config`).
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode.'),
+    PORT: port.default(3000).describe('Gateway HTTP port.'),
+    HOST: z.string().min(1).default('0.0.0.0').describe('Gateway bind address.'),
+    WORKER_PORT: port.default(3001).describe('Worker health/metrics HTTP port (0 disables it).'),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino log level.'),
+    BODY_LIMIT_BYTES: positiveInt
+      .default(65536)
+      .describe('Largest accepted request body (bytes); larger ones get 413.'),
+    SHUTDOWN_GRACE_MS: positiveInt.default(10000).describe('How long shutdown waits for in-flight requests.'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .default('redis://127.0.0.1:6379')
+      .describe('Redis connection URL.'),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]+:$/, 'must be letters, digits, _ . - : and end with ":"')
+      .default('huashu:')
+      .describe('Prefix of every Redis key and queue.'),
+    REDIS_CONNECT_TIMEOUT_MS: positiveInt.default(5000).describe('Redis connect timeout.'),
+    ADMIN_API_KEYS: adminKeys
+      .default([])
+      .describe('Admin API keys as key:role pairs, comma-separated (roles admin, editor, viewer).'),
+    CHAT_API_KEYS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((k) => k.trim())
+          .filter((k) => k !== ''),
+      )
+      .describe('Optional chat API keys (comma-separated); when set, chat routes need Bearer one of them.'),
+    MODELS_DIR: z.string().min(1).default('models').describe('Directory holding the shipped models.'),
+    DATA_DIR: z.string().min(1).default('data').describe('Directory holding the sample campaign and corpora.'),
+    INTENT_MODEL_PRECISION: z.enum(INTENT_PRECISIONS).default('int8').describe('Which exported intent model to load.'),
+    INTENT_MODEL_PATH: z.string().optional().describe('Override: path to an intent model directory.'),
+    EMBEDDER_PROVIDER: z.enum(['builtin', 'onnx', 'openai']).default('builtin').describe('Embedding adapter.'),
+    EMBEDDER_MODEL_PATH: z
+      .string()
+      .optional()
+      .describe('ONNX sentence-transformer directory (model.onnx + tokenizer.json) for EMBEDDER_PROVIDER=onnx.'),
+    EMBEDDINGS_BASE_URL: url.optional().describe('OpenAI-compatible /v1 base URL for EMBEDDER_PROVIDER=openai.'),
+    EMBEDDINGS_API_KEY: z.string().optional().describe('API key for the embeddings server.'),
+    EMBEDDINGS_MODEL: z.string().optional().describe('Embedding model name for EMBEDDER_PROVIDER=openai.'),
+    EMBEDDINGS_TIMEOUT_MS: positiveInt.default(2000).describe('Embeddings request timeout.'),
+    GENERATOR_PROVIDER: z
+      .enum(['retrieval', 'openai'])
+      .default('retrieval')
+      .describe('retrieval (offline) or openai (OpenAI-compatible server).'),
+    GENERATOR_MODE: z
+      .enum(['queue', 'inprocess'])
+      .default('queue')
+      .describe('Run generation on the BullMQ queue (worker) or in the gateway process.'),
+    LLM_BASE_URL: url
+      .optional()
+      .describe('OpenAI-compatible server base URL (…/v1). Required when GENERATOR_PROVIDER=openai.'),
+    LLM_API_KEY: z.string().optional().describe('API key for the LLM server.'),
+    LLM_MODEL: z.string().optional().describe('Model name on the LLM server. Required when GENERATOR_PROVIDER=openai.'),
+    LLM_BACKEND: z
+      .enum(['openai', 'vllm', 'tgi', 'llamacpp', 'ollama'])
+      .default('openai')
+      .describe('Which server family LLM_BASE_URL is, to map sampling parameters it honours.'),
+    GENERATION_CONCURRENCY: positiveInt.default(8).describe('Generation jobs a worker runs at once.'),
+    GENERATION_RATE_MAX: positiveInt
+      .default(50)
+      .describe('Generation jobs per GENERATION_RATE_DURATION_MS per worker.'),
+    GENERATION_RATE_DURATION_MS: positiveInt.default(1000).describe('Rate-limit window for generation jobs.'),
+    SESSION_TTL_SECONDS: positiveInt.default(3600).describe('Conversation session time-to-live.'),
+    TURN_DEADLINE_PHONE_MS: positiveInt.default(1500).describe('Default turn deadline for phone channels.'),
+    TURN_DEADLINE_REST_MS: positiveInt.default(5000).describe('Default turn deadline for REST chat.'),
+    SEED_SAMPLE_CAMPAIGN: bool.default(true).describe('Load the sample campaign on an empty Redis at start-up.'),
+    DIALER_WEBHOOK_URL: url.optional().describe('Dialer webhook that receives scheduled callbacks.'),
+    DIALER_WEBHOOK_SECRET: z.string().optional().describe('HMAC secret for dialer webhook signatures.'),
+    TWILIO_AUTH_TOKEN: z.string().optional().describe('Twilio auth token for X-Twilio-Signature validation.'),
+    PUBLIC_BASE_URL: url
+      .optional()
+      .describe('Public URL the platforms call (used for Twilio signatures behind a proxy).'),
+    AUDIOCODES_BOT_TOKEN: z.string().optional().describe('Bearer token AudioCodes VoiceAI Connect sends.'),
+    GENESYS_SECRET_HEADER: z.string().optional().describe('Header name carrying the Genesys Bot Connector secret.'),
+    GENESYS_SECRET: z.string().optional().describe('Genesys Bot Connector connection secret.'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.GENERATOR_PROVIDER === 'openai') {
+      for (const name of ['LLM_BASE_URL', 'LLM_MODEL'] as const) {
+        if (!env[name])
+          ctx.addIssue({ code: 'custom', path: [name], message: 'required when GENERATOR_PROVIDER=openai' });
+      }
+    }
+    if (env.EMBEDDER_PROVIDER === 'openai') {
+      for (const name of ['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL'] as const) {
+        if (!env[name])
+          ctx.addIssue({ code: 'custom', path: [name], message: 'required when EMBEDDER_PROVIDER=openai' });
+      }
+    }
+    if (env.EMBEDDER_PROVIDER === 'onnx' && !env.EMBEDDER_MODEL_PATH) {
+      ctx.addIssue({ code: 'custom', path: ['EMBEDDER_MODEL_PATH'], message: 'required when EMBEDDER_PROVIDER=onnx' });
+    }
+    if (Boolean(env.GENESYS_SECRET_HEADER) !== Boolean(env.GENESYS_SECRET)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GENESYS_SECRET'],
+        message: 'GENESYS_SECRET_HEADER and GENESYS_SECRET go together',
+      });
+    }
+  });
+
+export type Env = z.output<typeof envSchema>;

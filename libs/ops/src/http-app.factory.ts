@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { MetricsRegistry } from '@huashu/common';
+import type { AppConfig } from '@huashu/config';
+import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
+import { genRequestId, REQUEST_ID_HEADER } from './http/request-id.js';
+import { createValidationPipe } from './http/validation.pipe.js';
+import { installHttpMetrics } from './http-metrics.js';
+
+/**
+ * A Nest app on Fastify with what every huashu HTTP surface has: body limit, request ids on every
+ * response, the binding error body, validation, pino logs, HTTP metrics, shutdown hooks.
+ * Fastify was measured against Express on a trivial route (see README "Benchmarks").
+ */
+export async function createHttpApp(root: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    genReqId: genRequestId,
+    requestIdHeader: false,
+    trustProxy: true,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    logger: false,
+  });
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // application/x-www-form-urlencoded (Twilio webhooks) is parsed by Nest's Fastify adapter.
+  // JSON Lines bodies (script import) arrive as text.
+  fastify.addContentTypeParser(
+    ['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, body),
+  );
+
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  installHttpMetrics(fastify, app.get(MetricsRegistry));
+  return app;
+}

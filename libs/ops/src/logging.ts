@@ -1,0 +1,35 @@
+import type { Params } from 'nestjs-pino';
+import type { AppConfig } from '@huashu/config';
+
+/**
+ * Paths redacted from every log line: credentials and signatures must never reach logs
+ * (customer text is redacted by compliance before it is logged at all).
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-twilio-signature"]',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
+export function loggerOptions(config: AppConfig, app: string): Params {
+  return {
+    pinoHttp: {
+      level: config.log.level,
+      base: { app },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Health probes and scrapes would drown the log.
+      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
+      // Do not log bodies or query strings: they may carry customer text.
+      serializers: {
+        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+          id: req.id,
+          method: req.method,
+          url: String(req.url).split('?')[0],
+          headers: req.headers,
+        }),
+      },
+    },
+  };
+}

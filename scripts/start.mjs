@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// `npm start`: build if the sources are newer than dist/, check Redis once, then run the gateway
+// and the worker together. Ctrl-C (or SIGTERM) stops both; if either exits, the other is stopped.
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+const root = new URL('..', import.meta.url).pathname;
+const entry = (app) => join(root, 'dist', 'apps', app, 'src', 'main.js');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, name.name);
+    if (name.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (name.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function buildIfNeeded() {
+  const built = ['gateway', 'worker'].map(entry);
+  const builtAt = built.every(existsSync) ? Math.min(...built.map((f) => statSync(f).mtimeMs)) : 0;
+  const sourcesAt = Math.max(newestMtime(join(root, 'apps')), newestMtime(join(root, 'libs')));
+  if (builtAt >= sourcesAt) return;
+  process.stdout.write('huashu: building…\n');
+  const r = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+async function checkRedis() {
+  const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+  } catch {
+    process.stderr.write(
+      `huashu: cannot reach Redis at ${url.replace(/\/\/[^@/]*@/, '//***@')} — start one with ` +
+        '`redis-server --daemonize yes` (or `docker compose up -d redis`) or set REDIS_URL.\n',
+    );
+    process.exit(1);
+  } finally {
+    client.disconnect();
+  }
+}
+
+buildIfNeeded();
+await checkRedis();
+
+const children = ['gateway', 'worker'].map((app) => {
+  const child = spawn(process.execPath, ['--enable-source-maps', entry(app)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`huashu: ${app} exited (${signal ?? code}); stopping.\n`);
+      stop(code ?? 1);
+    } else if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) {
+      process.exit(exitCode);
+    }
+  });
+  return child;
+});
+
+let stopping = false;
+let exitCode = 0;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  exitCode = code;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  setTimeout(() => process.exit(exitCode), 15000).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));

@@ -1,0 +1,175 @@
+import { Body, Controller, Module, Post } from '@nestjs/common';
+import { IsInt, IsString, MaxLength, Min } from 'class-validator';
+import request from 'supertest';
+import { loadConfig } from '@huashu/config';
+import { createHttpApp, OpsModule } from '@huashu/ops';
+import { ADMIN_KEY, bootGateway, EDITOR_KEY, testEnv, VIEWER_KEY, type Booted } from './support/boot.js';
+import { deletePrefix } from './support/redis-prefix.js';
+
+const expectErrorBody = (body: unknown, code: string) => {
+  expect(body).toEqual({
+    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
+  });
+};
+
+describe('gateway foundation (booted app, real Redis)', () => {
+  let gw: Booted;
+  beforeAll(async () => {
+    gw = await bootGateway('foundation');
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('answers liveness and readiness with Redis up', async () => {
+    await request(gw.url).get('/health/live').expect(200, { status: 'ok' });
+    const ready = await request(gw.url).get('/health/ready').expect(200);
+    expect(ready.body.status).toBe('ok');
+    expect(ready.body.info.redis.status).toBe('up');
+  });
+
+  it('puts a request id on every response, reusing a safe incoming one', async () => {
+    const mine = await request(gw.url).get('/health/live').set('x-request-id', 'abc-123');
+    expect(mine.headers['x-request-id']).toBe('abc-123');
+    const hostile = await request(gw.url).get('/nope').set('x-request-id', '<script>');
+    expect(hostile.headers['x-request-id']).toMatch(/^req_/);
+    expect(hostile.body.error.requestId).toBe(hostile.headers['x-request-id']);
+  });
+
+  it('answers unknown routes with the binding 404 body', async () => {
+    const res = await request(gw.url).get('/v1/does-not-exist').expect(404);
+    expectErrorBody(res.body, 'NOT_FOUND');
+  });
+
+  it('exports Prometheus metrics by route pattern and status, plus process metrics', async () => {
+    await request(gw.url).get('/health/live');
+    const res = await request(gw.url).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/health\/live",status="200"/);
+    expect(res.text).toMatch(/http_request_duration_seconds_bucket/);
+    expect(res.text).toMatch(/process_resident_memory_bytes/);
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await request(gw.url).get('/docs-json').expect(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(res.body.paths)).toContain('/health/ready');
+    await request(gw.url).get('/docs').expect(200);
+  });
+
+  describe('admin authentication', () => {
+    it('401 without a key, with a malformed header, with an unknown key', async () => {
+      for (const auth of [undefined, 'Basic abc', 'Bearer', `Bearer ${ADMIN_KEY}x`]) {
+        const req = request(gw.url).get('/v1/admin/whoami');
+        const res = await (auth ? req.set('authorization', auth) : req).expect(401);
+        expectErrorBody(res.body, 'UNAUTHORIZED');
+      }
+    });
+
+    it('accepts each role and reports it without the key', async () => {
+      for (const [key, role] of [
+        [ADMIN_KEY, 'admin'],
+        [EDITOR_KEY, 'editor'],
+        [VIEWER_KEY, 'viewer'],
+      ] as const) {
+        const res = await request(gw.url).get('/v1/admin/whoami').set('authorization', `Bearer ${key}`).expect(200);
+        expect(res.body.role).toBe(role);
+        expect(JSON.stringify(res.body)).not.toContain(key);
+      }
+    });
+  });
+});
+
+describe('admin API closed when no keys are configured', () => {
+  it('answers 401 for every key', async () => {
+    const gw = await bootGateway('closed', { ADMIN_API_KEYS: '' });
+    try {
+      const res = await request(gw.url).get('/v1/admin/whoami').set('authorization', `Bearer ${ADMIN_KEY}`).expect(401);
+      expectErrorBody(res.body, 'UNAUTHORIZED');
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+class ProbeDto {
+  @IsString()
+  @MaxLength(10)
+  name!: string;
+
+  @IsInt()
+  @Min(1)
+  count!: number;
+}
+
+@Controller('probe')
+class ProbeController {
+  @Post()
+  echo(@Body() body: ProbeDto): ProbeDto {
+    return body;
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
+
+describe('request validation on the shared HTTP stack', () => {
+  const config = loadConfig(testEnv('probe', { BODY_LIMIT_BYTES: '1024' }));
+  let url: string;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const app = await createHttpApp(
+      { module: class ProbeRoot {}, imports: [OpsModule.forRoot(config, 'gateway'), ProbeModule] },
+      config,
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    close = async () => {
+      await app.close();
+      await deletePrefix(config.redis.keyPrefix);
+    };
+  });
+  afterAll(async () => close());
+
+  it('accepts a valid body', async () => {
+    await request(url).post('/probe').send({ name: 'a', count: 2 }).expect(201, { name: 'a', count: 2 });
+  });
+
+  it.each([
+    ['malformed JSON', '{"name": "a",', 'application/json', 400, 'MALFORMED_BODY'],
+    ['empty JSON body', '', 'application/json', 400, 'MALFORMED_BODY'],
+    ['wrong content type', '<xml/>', 'application/xml', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'oversized body',
+      JSON.stringify({ name: 'x'.repeat(2000), count: 1 }),
+      'application/json',
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'unknown field',
+      JSON.stringify({ name: 'a', count: 1, admin: true }),
+      'application/json',
+      400,
+      'VALIDATION_FAILED',
+    ],
+    ['wrong types', JSON.stringify({ name: 5, count: 'many' }), 'application/json', 400, 'VALIDATION_FAILED'],
+    ['array instead of object', '[1,2,3]', 'application/json', 400, 'VALIDATION_FAILED'],
+    ['deep JSON', '['.repeat(400) + ']'.repeat(400), 'application/json', 400, 'VALIDATION_FAILED'],
+  ])('%s → %s %s', async (_label, body, type, status, code) => {
+    const res = await request(url).post('/probe').set('content-type', type).send(body);
+    expect(res.status).toBe(status);
+    expectErrorBody(res.body, code);
+  });
+
+  it('lists each failing field and rule in details', async () => {
+    const res = await request(url)
+      .post('/probe')
+      .send({ name: 'x'.repeat(20), count: 0 })
+      .expect(400);
+    expect(res.body.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'name' }), expect.objectContaining({ field: 'count' })]),
+    );
+  });
+});

@@ -1,0 +1,63 @@
+import type { INestApplication } from '@nestjs/common';
+import { loadConfig, type AppConfig } from '@huashu/config';
+import { createGateway } from '../../apps/gateway/src/gateway.factory.js';
+import { createWorker } from '../../apps/worker/src/worker.factory.js';
+import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis-prefix.js';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789';
+export const EDITOR_KEY = 'test-editor-key-0123456789';
+export const VIEWER_KEY = 'test-viewer-key-0123456789';
+
+/** Environment of a test gateway: own Redis prefix, known admin keys, quiet logs. */
+export function testEnv(label: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: uniquePrefix(label),
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEYS: `${ADMIN_KEY}:admin,${EDITOR_KEY}:editor,${VIEWER_KEY}:viewer`,
+    PORT: '0',
+    WORKER_PORT: '0',
+    ...overrides,
+  };
+}
+
+export interface Booted {
+  app: INestApplication;
+  config: AppConfig;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Boot the real gateway on an ephemeral port against real Redis under a fresh key prefix. */
+export async function bootGateway(label: string, overrides: Record<string, string> = {}): Promise<Booted> {
+  const config = loadConfig(testEnv(label, overrides));
+  const app = await createGateway(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return wrap(app, config, true);
+}
+
+/** Boot the real worker (no HTTP listener) sharing a gateway's config, so both use one prefix. */
+export async function bootWorker(config: AppConfig): Promise<Booted> {
+  const app = await createWorker(config);
+  await app.init();
+  return wrap(app, config, false);
+}
+
+function wrap(app: INestApplication, config: AppConfig, listening: boolean): Booted {
+  let url = '';
+  if (listening) {
+    const address = app.getHttpServer().address() as { port: number };
+    url = `http://127.0.0.1:${address.port}`;
+  }
+  return {
+    app,
+    config,
+    url,
+    close: async () => {
+      await app.close();
+      if (listening) await deletePrefix(config.redis.keyPrefix);
+    },
+  };
+}
