@@ -1,0 +1,24 @@
+export type Direction = 'input' | 'output';
+export type Verdict = 'allow' | 'redact' | 'block';
+
+/** One finding; `start`/`end` are UTF-16 offsets into the ORIGINAL text. */
+export interface ComplianceHit {
+  category: string;
+  match: string;
+  start: number;
+  end: number;
+}
+
+/** `text` is the original with every `redact` hit masked (equal to the input when allowed). */
+export interface ComplianceResult {
+  verdict: Verdict;
+  text: string;
+  hits: ComplianceHit[];
+}
+
+/** Port of the compliance engine; `campaignId` selects the campaign's policy and lexicons. */
+export interface ComplianceChecker {
+  check(text: string, direction: Direction, campaignId?: string): Promise<ComplianceResult>;
+}
+
+export const COMPLIANCE_CHECKER = Symbol('ComplianceChecker');

@@ -1,0 +1,1 @@
+export { EMBEDDER, type Embedder } from './embedder.port.js';
