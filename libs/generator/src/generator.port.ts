@@ -26,7 +26,7 @@ export interface GenerateRequest {
 
 export interface GenerateResult {
   text: string;
-  finishReason: 'stop' | 'length' | 'content_filter' | 'error' | string;
+  finishReason: 'stop' | 'length' | 'content_filter' | 'error' | 'deadline';
   model: string;
   usage?: { promptTokens: number; completionTokens: number };
   latencyMs: number;
