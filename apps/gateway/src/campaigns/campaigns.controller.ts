@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CampaignService, type Campaign } from '@huashu/campaigns';
+import { HuashuException } from '@huashu/common';
+import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
+
+const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+const checkId = (id: string): string => {
+  if (!CAMPAIGN_ID.test(id)) {
+    throw new HuashuException('VALIDATION_FAILED', 'campaign id must be 1-64 letters, digits, _ or -', [
+      { field: 'id' },
+    ]);
+  }
+  return id;
+};
+
+@ApiTags('admin: campaigns')
+@Controller('v1/admin/campaigns')
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignService) {}
+
+  @Get(':id')
+  @AdminRoles('viewer')
+  @ApiOperation({ summary: 'Campaign settings with defaults filled; ETag header for If-Match.' })
+  @ApiParam({ name: 'id', description: 'Campaign id' })
+  async get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Campaign> {
+    checkId(id);
+    if (!(await this.campaigns.exists(id))) throw new HuashuException('NOT_FOUND', `campaign ${id} does not exist`);
+    const { campaign, etag } = await this.campaigns.getWithEtag(id);
+    void reply.header('etag', etag);
+    return campaign;
+  }
+
+  @Put(':id')
+  @AdminRoles('admin')
+  @ApiOperation({
+    summary:
+      'Change campaign settings (JSON Merge Patch onto the current settings; creates the campaign). ' +
+      'Unknown intents, routes or out-of-range sampling parameters are rejected.',
+  })
+  @ApiParam({ name: 'id', description: 'Campaign id' })
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiBody({ description: 'Partial or whole campaign settings', schema: { type: 'object' } })
+  async put(
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Principal() principal: AdminPrincipal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Campaign> {
+    const { campaign, etag } = await this.campaigns.update(checkId(id), body, principal, ifMatch);
+    void reply.header('etag', etag);
+    return campaign;
+  }
+}

@@ -1,0 +1,76 @@
+import { INTENTS, type IntentName } from '@huashu/intent';
+import type { Campaign, RouteRule } from './campaign.js';
+
+const script = (action: RouteRule['action'] = 'continue'): RouteRule => ({ route: 'script', action });
+const generator: RouteRule = { route: 'generator', action: 'continue' };
+// affirm/deny: the generator once the lead is engaged, the scripted strategy before (DESIGN §3).
+const byContext: RouteRule = {
+  route: 'script',
+  action: 'continue',
+  byStage: {
+    engaged: { route: 'generator', action: 'continue' },
+    interested: { route: 'generator', action: 'continue' },
+    hot: { route: 'generator', action: 'continue' },
+  },
+};
+
+/** The DESIGN §3 route table; a campaign's `routes` override rows of it. */
+export const DEFAULT_ROUTES: Record<IntentName, RouteRule> = {
+  [INTENTS.greeting]: script(),
+  [INTENTS.affirm]: byContext,
+  [INTENTS.deny]: byContext,
+  [INTENTS.interested]: generator,
+  [INTENTS.ask_price]: generator,
+  [INTENTS.ask_product_detail]: generator,
+  [INTENTS.objection_price]: generator,
+  [INTENTS.objection_trust]: generator,
+  [INTENTS.ready_to_buy]: script('transfer'),
+  [INTENTS.ask_company]: script(),
+  [INTENTS.request_info]: script(),
+  // One retention attempt then goodbye: the dialogue pipeline turns the second one into hangup.
+  [INTENTS.not_interested]: script(),
+  [INTENTS.busy_call_later]: script('hangup'),
+  [INTENTS.do_not_call]: script('hangup'),
+  [INTENTS.wrong_person]: script('hangup'),
+  [INTENTS.ask_human]: script('transfer'),
+  [INTENTS.complaint]: script('transfer'),
+  [INTENTS.out_of_scope]: { route: 'fallback', action: 'continue' },
+};
+
+/**
+ * Campaign-wide match threshold. Fitted on the sample library's labelled pairs
+ * (`npm run scripts:threshold`, target precision 0.95); see README "Script library".
+ */
+export const DEFAULT_MATCH_THRESHOLD = 0.6;
+
+/** A complete campaign with every default filled (version 0 = never stored). */
+export function defaultCampaign(id: string): Campaign {
+  return {
+    id,
+    name: id,
+    language: 'zh',
+    matchThreshold: DEFAULT_MATCH_THRESHOLD,
+    routes: structuredClone(DEFAULT_ROUTES),
+    maxConsecutiveFallbacks: 3,
+    fallbackEscalation: 'transfer',
+    slots: {},
+    generator: {
+      systemPrompt:
+        'You are a polite, compliant sales agent. Answer briefly in the customer’s language, never promise returns or make superlative claims.',
+      productFacts: [],
+      params: { temperature: 0.7, top_p: 0.9, max_tokens: 160, repetition_penalty: 1.1 },
+      paramsByIntent: {},
+      exemplars: 3,
+    },
+    deadlines: {
+      phoneMs: 1500,
+      restMs: 5000,
+      // Sum ≤ the phone deadline: generation gets most of it; matching is sub-millisecond.
+      stages: { classify: 100, generate: 1100, comply: 100, match: 200 },
+    },
+    compliance: { input: {}, output: {} },
+    version: 0,
+    updatedAt: new Date(0).toISOString(),
+    updatedBy: 'system',
+  };
+}

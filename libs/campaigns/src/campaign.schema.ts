@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { INTENT_NAMES } from '@huashu/intent';
+
+/**
+ * Sampling parameter ranges (seed pages 1-2). Validated here until the generator lib exports its own
+ * `samplingParamsSchema`; the ranges are the ones the OpenAI-compatible servers accept.
+ */
+export const campaignSamplingParamsSchema = z.strictObject({
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  top_k: z.number().int().min(0).max(1000).optional(),
+  repetition_penalty: z.number().min(0.5).max(2).optional(),
+  no_repeat_ngram_size: z.number().int().min(0).max(20).optional(),
+  num_beams: z.number().int().min(1).max(16).optional(),
+  do_sample: z.boolean().optional(),
+  max_tokens: z.number().int().min(1).max(4096).optional(),
+  stop: z.array(z.string().min(1).max(64)).max(4).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
+});
+
+const intentName = z.enum(INTENT_NAMES as [string, ...string[]]);
+const routeKind = z.enum(['script', 'generator', 'fallback']);
+const routeAction = z.enum(['continue', 'transfer', 'hangup']);
+const routeTarget = z.strictObject({ route: routeKind, action: routeAction });
+const routeRule = z.strictObject({
+  route: routeKind,
+  action: routeAction,
+  byStage: z
+    .strictObject({
+      new: routeTarget.optional(),
+      engaged: routeTarget.optional(),
+      interested: routeTarget.optional(),
+      hot: routeTarget.optional(),
+    })
+    .optional(),
+});
+const scriptId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be a script id');
+const policyAction = z.enum(['block', 'redact', 'flag']);
+const policyMap = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a compliance category'), policyAction);
+const ms = z.number().int().min(1).max(60_000);
+const slotName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a slot name');
+
+/** The whole campaign document as stored (server-owned fields included). */
+export const campaignSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a campaign id'),
+  name: z.string().min(1).max(200),
+  language: z.enum(['zh', 'en']),
+  matchThreshold: z.number().min(0).max(1),
+  intentThreshold: z.number().min(0).max(1).optional(),
+  openingScriptId: scriptId.optional(),
+  goodbyeScriptId: scriptId.optional(),
+  defaultFallbackScriptId: scriptId.optional(),
+  routes: z.partialRecord(intentName, routeRule),
+  maxConsecutiveFallbacks: z.number().int().min(1).max(20),
+  fallbackEscalation: z.enum(['transfer', 'hangup']),
+  transferTarget: z.string().min(1).max(200).optional(),
+  slots: z.record(slotName, z.string().max(200)),
+  generator: z.strictObject({
+    systemPrompt: z.string().max(8000),
+    productFacts: z.array(z.string().min(1).max(1000)).max(100),
+    params: campaignSamplingParamsSchema,
+    paramsByIntent: z.partialRecord(intentName, campaignSamplingParamsSchema),
+    exemplars: z.number().int().min(0).max(20),
+  }),
+  deadlines: z
+    .strictObject({
+      phoneMs: z.number().int().min(100).max(60_000),
+      restMs: z.number().int().min(100).max(60_000),
+      stages: z.strictObject({ classify: ms, generate: ms, comply: ms, match: ms }),
+    })
+    .refine((d) => d.stages.classify + d.stages.comply + d.stages.match < Math.min(d.phoneMs, d.restMs), {
+      message: 'classify + comply + match budgets must leave room within the turn deadlines',
+      path: ['stages'],
+    }),
+  compliance: z.strictObject({ input: policyMap, output: policyMap }),
+  version: z.number().int().min(0),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+});
+
+/** Fields a client may not set: the server owns them. */
+export const SERVER_OWNED_FIELDS = ['version', 'updatedAt', 'updatedBy'] as const;

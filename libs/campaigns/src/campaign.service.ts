@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { HuashuException } from '@huashu/common';
+import type { Campaign } from './campaign.js';
+import { defaultCampaign } from './campaign.defaults.js';
+import { campaignSchema, SERVER_OWNED_FIELDS } from './campaign.schema.js';
+import { CampaignRepository, type AuditEntry, type StoredDoc } from './campaign.repository.js';
+
+/** Who made a change, for the audit log. */
+export interface ChangePrincipal {
+  keyId: string;
+}
+
+export interface CampaignWithEtag {
+  campaign: Campaign;
+  etag: string;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Deep merge of a JSON patch onto a document: objects merge key by key, arrays and scalars
+ * replace, `null` removes an optional key (RFC 7396 JSON Merge Patch semantics).
+ */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return patch;
+  const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}
+
+/** Attempts of the optimistic write loop before giving up with 409 (heavy contention only). */
+const MAX_CAS_ATTEMPTS = 5;
+
+/** Campaign settings: defaults filled, validated, versioned with ETags, every change audited. */
+@Injectable()
+export class CampaignService {
+  constructor(private readonly repo: CampaignRepository) {}
+
+  /** The campaign with defaults filled; a campaign never stored comes back as the defaults (version 0). */
+  async get(id: string): Promise<Campaign> {
+    return (await this.getWithEtag(id)).campaign;
+  }
+
+  async getWithEtag(id: string): Promise<CampaignWithEtag> {
+    const stored = await this.repo.read(id);
+    if (!stored) return { campaign: defaultCampaign(id), etag: '"0"' };
+    return { campaign: this.withDefaults(id, stored), etag: stored.etag };
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.repo.read(id)) !== undefined;
+  }
+
+  async list(): Promise<string[]> {
+    return this.repo.ids();
+  }
+
+  /** Create the campaign with the defaults unless it exists (first script import). */
+  async ensure(id: string, principal: ChangePrincipal): Promise<Campaign> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const stored = await this.repo.read(id);
+      if (stored) return this.withDefaults(id, stored);
+      const doc = this.stamp(defaultCampaign(id), 0, principal);
+      if (await this.repo.compareAndSet(id, undefined, JSON.stringify(doc), principal.keyId, 'create')) return doc;
+    }
+    throw new HuashuException('CONFLICT', `campaign ${id} is being changed concurrently; retry`);
+  }
+
+  /**
+   * Apply a merge patch (or a whole document) and store a new version. `ifMatch` (an ETag) makes
+   * the write conditional: 412 when the campaign changed since the client read it.
+   */
+  async update(id: string, patch: unknown, principal: ChangePrincipal, ifMatch?: string): Promise<CampaignWithEtag> {
+    if (!isPlainObject(patch)) throw new HuashuException('VALIDATION_FAILED', 'body must be a JSON object');
+    const owned = SERVER_OWNED_FIELDS.filter((f) => f in patch);
+    if (owned.length) {
+      throw new HuashuException('VALIDATION_FAILED', 'fields owned by the server cannot be set', [{ fields: owned }]);
+    }
+    if ('id' in patch && patch.id !== id) {
+      throw new HuashuException('VALIDATION_FAILED', 'id in the body differs from the path', [{ field: 'id' }]);
+    }
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const stored = await this.repo.read(id);
+      const currentEtag = stored?.etag ?? '"0"';
+      if (ifMatch !== undefined && !etagMatches(ifMatch, currentEtag)) {
+        throw new HuashuException('PRECONDITION_FAILED', 'the campaign changed since it was read (If-Match)', [
+          { currentEtag },
+        ]);
+      }
+      const current = stored ? this.withDefaults(id, stored) : defaultCampaign(id);
+      const merged = mergePatch(current, patch);
+      const parsed = campaignSchema.safeParse(merged);
+      if (!parsed.success) {
+        throw new HuashuException(
+          'VALIDATION_FAILED',
+          'invalid campaign settings',
+          parsed.error.issues.map((i) => ({ field: i.path.join('.'), rule: i.message })),
+        );
+      }
+      const doc = this.stamp(parsed.data, current.version, principal);
+      const json = JSON.stringify(doc);
+      if (await this.repo.compareAndSet(id, stored, json, principal.keyId, stored ? 'update' : 'create')) {
+        return { campaign: doc, etag: (await this.repo.read(id))?.etag ?? '"0"' };
+      }
+    }
+    throw new HuashuException('CONFLICT', `campaign ${id} is being changed concurrently; retry`);
+  }
+
+  audit(id: string, count?: number): Promise<AuditEntry[]> {
+    return this.repo.audit(id, count);
+  }
+
+  private stamp(doc: Campaign, previousVersion: number, principal: ChangePrincipal): Campaign {
+    return { ...doc, version: previousVersion + 1, updatedAt: new Date().toISOString(), updatedBy: principal.keyId };
+  }
+
+  /** Stored documents are filled with the current defaults, so fields added later get a value. */
+  private withDefaults(id: string, stored: StoredDoc): Campaign {
+    return mergePatch(defaultCampaign(id), JSON.parse(stored.json)) as Campaign;
+  }
+}
+
+/** If-Match may list several ETags or `*`; weak validators never match (RFC 9110 §13.1.1). */
+export function etagMatches(ifMatch: string, current: string): boolean {
+  const tags = ifMatch.split(',').map((t) => t.trim());
+  return tags.some((t) => t === '*' || t === current);
+}

@@ -1,0 +1,115 @@
+import request from 'supertest';
+import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+const expectError = (body: unknown, code: string) =>
+  expect(body).toEqual({
+    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
+  });
+
+describe('campaign settings admin API (booted app, real Redis)', () => {
+  let gw: Booted;
+  beforeAll(async () => {
+    gw = await bootGateway('campaigns', { SEED_SAMPLE_CAMPAIGN: 'false' });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('404 for a campaign never created; PUT creates it with defaults filled', async () => {
+    await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(404);
+    const put = await request(gw.url)
+      .put('/v1/admin/campaigns/acme')
+      .set(auth(ADMIN_KEY))
+      .send({ name: 'Acme broadband', language: 'en' })
+      .expect(200);
+    expect(put.body).toMatchObject({ id: 'acme', name: 'Acme broadband', language: 'en', version: 1 });
+    expect(put.body.updatedBy).toBe('key1:admin');
+    expect(put.body.routes.affirm.byStage.engaged.route).toBe('generator');
+    expect(put.body.routes.ready_to_buy).toEqual({ route: 'script', action: 'transfer' });
+    expect(put.body.deadlines).toMatchObject({ phoneMs: 1500, restMs: 5000 });
+    expect(put.body.maxConsecutiveFallbacks).toBe(3);
+    expect(put.body.fallbackEscalation).toBe('transfer');
+    const get = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
+    expect(get.headers.etag).toBe(put.headers.etag);
+    expect(get.body).toEqual(put.body);
+  });
+
+  it('honours If-Match: 412 on a stale ETag, success on the current one', async () => {
+    const first = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
+    const etag = first.headers.etag;
+    const ok = await request(gw.url)
+      .put('/v1/admin/campaigns/acme')
+      .set({ ...auth(ADMIN_KEY), 'if-match': etag })
+      .send({ matchThreshold: 0.7, routes: { greeting: { route: 'generator', action: 'continue' } } })
+      .expect(200);
+    expect(ok.body.matchThreshold).toBe(0.7);
+    expect(ok.body.routes.greeting.route).toBe('generator');
+    expect(ok.body.routes.deny.route).toBe('script');
+    expect(ok.body.version).toBe(first.body.version + 1);
+    const stale = await request(gw.url)
+      .put('/v1/admin/campaigns/acme')
+      .set({ ...auth(ADMIN_KEY), 'if-match': etag })
+      .send({ matchThreshold: 0.9 })
+      .expect(412);
+    expectError(stale.body, 'PRECONDITION_FAILED');
+    const after = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
+    expect(after.body.matchThreshold).toBe(0.7);
+  });
+
+  it('lets exactly one of two concurrent conditional writers win', async () => {
+    const cur = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
+    const results = await Promise.all(
+      [0.61, 0.62, 0.63, 0.64].map((t) =>
+        request(gw.url)
+          .put('/v1/admin/campaigns/acme')
+          .set({ ...auth(ADMIN_KEY), 'if-match': cur.headers.etag })
+          .send({ matchThreshold: t }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 412, 412, 412]);
+  });
+
+  it('rejects unknown intents, routes, bad sampling params and server-owned fields, writing nothing', async () => {
+    const before = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
+    const bad: unknown[] = [
+      { routes: { buy_now: { route: 'script', action: 'continue' } } },
+      { routes: { greeting: { route: 'llm', action: 'continue' } } },
+      { routes: { greeting: { route: 'script', action: 'explode' } } },
+      { generator: { params: { temperature: 5 } } },
+      { generator: { params: { top_p: 0 } } },
+      { generator: { params: { num_beams: 1.5 } } },
+      { generator: { paramsByIntent: { nope: { temperature: 1 } } } },
+      { matchThreshold: 'high' },
+      { matchThreshold: 1.5 },
+      { deadlines: { phoneMs: 10 } },
+      { version: 99 },
+      { id: 'other' },
+      { surprise: true },
+      { compliance: { output: { profanity: 'explode' } } },
+      [1, 2],
+    ];
+    for (const body of bad) {
+      const res = await request(gw.url)
+        .put('/v1/admin/campaigns/acme')
+        .set(auth(ADMIN_KEY))
+        .send(body as object);
+      expect(res.status).toBe(400);
+      expectError(res.body, 'VALIDATION_FAILED');
+    }
+    const malformed = await request(gw.url)
+      .put('/v1/admin/campaigns/acme')
+      .set({ ...auth(ADMIN_KEY), 'content-type': 'application/json' })
+      .send('{"name":');
+    expect(malformed.status).toBe(400);
+    const after = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
+    expect(after.body).toEqual(before.body);
+    await request(gw.url).get('/v1/admin/campaigns/bad%20id').set(auth(VIEWER_KEY)).expect(400);
+  });
+
+  it('enforces roles: viewer reads, only admin writes', async () => {
+    await request(gw.url).put('/v1/admin/campaigns/acme').set(auth(EDITOR_KEY)).send({ name: 'x' }).expect(403);
+    await request(gw.url).put('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).send({ name: 'x' }).expect(403);
+    await request(gw.url).get('/v1/admin/campaigns/acme').expect(401);
+  });
+});
