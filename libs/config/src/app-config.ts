@@ -8,7 +8,7 @@ export interface AppConfig {
   log: { level: Env['LOG_LEVEL'] };
   redis: { url: string; keyPrefix: string; connectTimeoutMs: number };
   auth: { adminKeys: { key: string; role: AdminRole }[]; chatKeys: string[] };
-  paths: { models: string; data: string };
+  paths: { models: string; data: string; indexes: string };
   intent: { precision: Env['INTENT_MODEL_PRECISION']; modelPath?: string };
   embedder: {
     provider: Env['EMBEDDER_PROVIDER'];
@@ -75,7 +75,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     log: { level: e.LOG_LEVEL },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS },
     auth: { adminKeys: e.ADMIN_API_KEYS, chatKeys: e.CHAT_API_KEYS },
-    paths: { models: e.MODELS_DIR, data: e.DATA_DIR },
+    paths: { models: e.MODELS_DIR, data: e.DATA_DIR, indexes: e.INDEX_DIR },
     intent: { precision: e.INTENT_MODEL_PRECISION, modelPath: e.INTENT_MODEL_PATH },
     embedder: {
       provider: e.EMBEDDER_PROVIDER,

@@ -80,6 +80,11 @@ export const envSchema = z
       .describe('Optional chat API keys (comma-separated); when set, chat routes need Bearer one of them.'),
     MODELS_DIR: z.string().min(1).default('models').describe('Directory holding the shipped models.'),
     DATA_DIR: z.string().min(1).default('data').describe('Directory holding the sample campaign and corpora.'),
+    INDEX_DIR: z
+      .string()
+      .min(1)
+      .default('tmp/indexes')
+      .describe('Directory of persisted script-library vector indexes (keyed by embedder model; safe to delete).'),
     INTENT_MODEL_PRECISION: z.enum(INTENT_PRECISIONS).default('int8').describe('Which exported intent model to load.'),
     INTENT_MODEL_PATH: z.string().optional().describe('Override: path to an intent model directory.'),
     EMBEDDER_PROVIDER: z.enum(['builtin', 'onnx', 'openai']).default('builtin').describe('Embedding adapter.'),
