@@ -17,6 +17,9 @@ export interface AppConfig {
     apiKey?: string;
     model?: string;
     timeoutMs: number;
+    maxRetries: number;
+    batchSize: number;
+    dim?: number;
   };
   generator: {
     provider: Env['GENERATOR_PROVIDER'];
@@ -84,6 +87,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiKey: e.EMBEDDINGS_API_KEY,
       model: e.EMBEDDINGS_MODEL,
       timeoutMs: e.EMBEDDINGS_TIMEOUT_MS,
+      maxRetries: e.EMBEDDINGS_MAX_RETRIES,
+      batchSize: e.EMBEDDINGS_BATCH_SIZE,
+      dim: e.EMBEDDINGS_DIM,
     },
     generator: {
       provider: e.GENERATOR_PROVIDER,

@@ -96,6 +96,20 @@ export const envSchema = z
     EMBEDDINGS_API_KEY: z.string().optional().describe('API key for the embeddings server.'),
     EMBEDDINGS_MODEL: z.string().optional().describe('Embedding model name for EMBEDDER_PROVIDER=openai.'),
     EMBEDDINGS_TIMEOUT_MS: positiveInt.default(2000).describe('Embeddings request timeout.'),
+    EMBEDDINGS_MAX_RETRIES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe('Retries (with exponential backoff) of a failed or timed-out embeddings request.'),
+    EMBEDDINGS_BATCH_SIZE: positiveInt
+      .max(2048)
+      .default(64)
+      .describe('Texts per /v1/embeddings request; larger inputs are split into batches.'),
+    EMBEDDINGS_DIM: positiveInt
+      .optional()
+      .describe('Expected embedding dimension of the embeddings server (checked; probed at start-up when unset).'),
     GENERATOR_PROVIDER: z
       .enum(['retrieval', 'openai'])
       .default('retrieval')
