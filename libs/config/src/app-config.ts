@@ -38,6 +38,10 @@ export interface AppConfig {
     seedSampleCampaign: boolean;
     dialerWebhookUrl?: string;
     dialerWebhookSecret?: string;
+    dialerWebhookTimeoutMs: number;
+    callbackDefaultDelaySeconds: number;
+    lockWaitMs: number;
+    transcriptRetentionSeconds: number;
   };
   telephony: {
     twilioAuthToken?: string;
@@ -108,6 +112,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       seedSampleCampaign: e.SEED_SAMPLE_CAMPAIGN,
       dialerWebhookUrl: e.DIALER_WEBHOOK_URL,
       dialerWebhookSecret: e.DIALER_WEBHOOK_SECRET,
+      dialerWebhookTimeoutMs: e.DIALER_WEBHOOK_TIMEOUT_MS,
+      callbackDefaultDelaySeconds: e.CALLBACK_DEFAULT_DELAY_SECONDS,
+      lockWaitMs: e.CONVERSATION_LOCK_WAIT_MS,
+      transcriptRetentionSeconds: e.TRANSCRIPT_RETENTION_SECONDS,
     },
     telephony: {
       twilioAuthToken: e.TWILIO_AUTH_TOKEN,

@@ -138,6 +138,16 @@ export const envSchema = z
     SEED_SAMPLE_CAMPAIGN: bool.default(true).describe('Load the sample campaign on an empty Redis at start-up.'),
     DIALER_WEBHOOK_URL: url.optional().describe('Dialer webhook that receives scheduled callbacks.'),
     DIALER_WEBHOOK_SECRET: z.string().optional().describe('HMAC secret for dialer webhook signatures.'),
+    DIALER_WEBHOOK_TIMEOUT_MS: positiveInt.default(5000).describe('Timeout of one dialer webhook POST.'),
+    CALLBACK_DEFAULT_DELAY_SECONDS: positiveInt
+      .default(7200)
+      .describe('Callback delay when a busy customer names no time.'),
+    CONVERSATION_LOCK_WAIT_MS: positiveInt
+      .default(5000)
+      .describe('How long a turn waits for the conversation lock before 409 CONVERSATION_BUSY.'),
+    TRANSCRIPT_RETENTION_SECONDS: positiveInt
+      .default(30 * 24 * 3600)
+      .describe('How long transcripts and audit streams are kept.'),
     TWILIO_AUTH_TOKEN: z.string().optional().describe('Twilio auth token for X-Twilio-Signature validation.'),
     PUBLIC_BASE_URL: url
       .optional()

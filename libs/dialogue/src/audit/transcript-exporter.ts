@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import type { LeadStage } from '../turn-result.js';
+import type { TranscriptEntry } from '../session/session.js';
+import { SessionRepository } from '../session/session.repository.js';
+
+/** One exported conversation (a JSONL line). */
+export interface ExportedConversation {
+  conversationId: string;
+  startedAt?: string;
+  outcome: { action?: string; leadStage?: LeadStage; reachedStage: LeadStage; ended: boolean };
+  transcript: TranscriptEntry[];
+}
+
+export interface ExportSummary {
+  conversations: number;
+  chatExamples: number;
+}
+
+const RANK: Record<LeadStage, number> = { new: 0, engaged: 1, interested: 2, hot: 3, closed: -1 };
+
+/**
+ * A conversation worth learning from for the generator: the lead became hot (ready to buy and
+ * handed to a closer). Those bot replies are approved scripts that moved a lead forward.
+ */
+const successful = (c: ExportedConversation): boolean => c.outcome.reachedStage === 'hot';
+
+/**
+ * Exports transcripts as JSONL (one conversation a line, customer text already redacted) and
+ * optionally the successful ones in the OpenAI chat fine-tuning format
+ * ({"messages":[{role, content}…]}, https://platform.openai.com/docs/guides/supervised-fine-tuning).
+ */
+@Injectable()
+export class TranscriptExporter {
+  constructor(private readonly sessions: SessionRepository) {}
+
+  async export(opts: {
+    fromMs: number;
+    toMs: number;
+    write: (line: string) => Promise<void> | void;
+    writeChat?: (line: string) => Promise<void> | void;
+    systemPrompt?: (campaignId: string) => Promise<string | undefined>;
+    onProgress?: (done: number, total: number) => void;
+  }): Promise<ExportSummary> {
+    const ids = await this.sessions.indexed(opts.fromMs, opts.toMs);
+    let conversations = 0;
+    let chatExamples = 0;
+    for (const [i, id] of ids.entries()) {
+      const transcript = await this.sessions.transcript(id);
+      opts.onProgress?.(i + 1, ids.length);
+      if (transcript.length === 0) continue; // expired
+      const conv = toExport(id, transcript);
+      await opts.write(JSON.stringify(conv));
+      conversations++;
+      if (opts.writeChat && successful(conv)) {
+        const session = await this.sessions.get(id);
+        const system = session && opts.systemPrompt ? await opts.systemPrompt(session.campaignId) : undefined;
+        const messages = [
+          ...(system ? [{ role: 'system', content: system }] : []),
+          ...transcript
+            .filter((e) => e.role !== 'event')
+            .map((e) => ({ role: e.role === 'customer' ? 'user' : 'assistant', content: e.text })),
+        ];
+        // A fine-tuning example must end on the assistant.
+        while (messages.length > 0 && messages[messages.length - 1].role !== 'assistant') messages.pop();
+        if (messages.some((m) => m.role === 'user')) {
+          await opts.writeChat(JSON.stringify({ messages }));
+          chatExamples++;
+        }
+      }
+    }
+    return { conversations, chatExamples };
+  }
+}
+
+export function toExport(id: string, transcript: TranscriptEntry[]): ExportedConversation {
+  const bots = transcript.filter((e) => e.role === 'bot');
+  const last = bots[bots.length - 1];
+  let reached: LeadStage = 'new';
+  for (const e of transcript) {
+    for (const st of [e.leadStage, e.reachedStage]) if (st && RANK[st] > RANK[reached]) reached = st;
+  }
+  const ended = transcript.some((e) => e.role === 'event' && e.text.startsWith('ended')) || (last?.action ?? 'continue') !== 'continue';
+  return {
+    conversationId: id,
+    startedAt: transcript[0]?.at,
+    outcome: { action: last?.action, leadStage: last?.leadStage, reachedStage: reached, ended },
+    transcript,
+  };
+}

@@ -1,0 +1,14 @@
+/** Payload of a scheduled callback (what the dialer receives, plus routing fields). */
+export interface CallbackJob {
+  conversationId: string;
+  campaignId: string;
+  /** E.164; the dialer needs it to call back. */
+  phone?: string;
+  customerName?: string;
+  /** ISO time the customer asked to be called. */
+  dueAt: string;
+  /** The words that set the time ("明天下午"), or undefined when the default delay was used. */
+  requested?: string;
+  reason: 'busy_call_later';
+  turn: number;
+}

@@ -1,0 +1,30 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { CampaignsModule } from '@huashu/campaigns';
+import { DoNotCallRepository } from './actions/do-not-call.repository.js';
+import { CallbackScheduler } from './callbacks/callback.scheduler.js';
+import { DIALOGUE_QUEUES } from './dialogue.constants.js';
+import { DialogueMetrics } from './pipeline/dialogue.metrics.js';
+import { DialogueService } from './pipeline/dialogue.service.js';
+import { TranscriptExporter } from './audit/transcript-exporter.js';
+import { SessionRepository } from './session/session.repository.js';
+import { DIALOGUE } from './turn-result.js';
+
+/**
+ * The turn pipeline, bound to DIALOGUE for transports (REST chat, telephony adapters). Needs the
+ * global OpsModule (config, Redis, metrics, BullMQ root).
+ */
+@Module({
+  imports: [CampaignsModule, BullModule.registerQueue({ name: DIALOGUE_QUEUES.callbacks })],
+  providers: [
+    SessionRepository,
+    DoNotCallRepository,
+    CallbackScheduler,
+    DialogueMetrics,
+    DialogueService,
+    TranscriptExporter,
+    { provide: DIALOGUE, useExisting: DialogueService },
+  ],
+  exports: [DIALOGUE, DialogueService, TranscriptExporter],
+})
+export class DialogueModule {}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
+import { MetricsRegistry } from '@huashu/common';
+
+/** Pipeline stages timed per turn (TurnResult.timingsMs keys, plus lock wait and record). */
+export const TURN_STAGES = ['screen', 'classify', 'generate', 'comply', 'match', 'record', 'total'] as const;
+export type TurnStage = (typeof TURN_STAGES)[number];
+
+/** Prometheus metrics of the turn pipeline, on the process registry. */
+@Injectable()
+export class DialogueMetrics {
+  readonly stage: Histogram<'stage'>;
+  readonly turns: Counter<'intent' | 'route' | 'action' | 'degraded'>;
+
+  constructor(metrics: MetricsRegistry) {
+    this.stage = new Histogram({
+      name: 'dialogue_stage_duration_seconds',
+      help: 'Duration of each turn pipeline stage (total = whole turn under the lock)',
+      labelNames: ['stage'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [metrics.registry],
+    });
+    this.turns = new Counter({
+      name: 'dialogue_turns_total',
+      help: 'Turns by intent, route, action and whether they were degraded to a fallback',
+      labelNames: ['intent', 'route', 'action', 'degraded'],
+      registers: [metrics.registry],
+    });
+  }
+}

@@ -1,0 +1,622 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CampaignService, type Campaign } from '@huashu/campaigns';
+import { HuashuException, nowMs } from '@huashu/common';
+import { COMPLIANCE_CHECKER, type ComplianceChecker, type ComplianceHit, type ComplianceResult } from '@huashu/compliance';
+import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import { buildPrompt, GENERATOR, type GenerateResult, type Generator } from '@huashu/generator';
+import { INTENT_CLASSIFIER, type IntentClassifier, type IntentName, type IntentPrediction } from '@huashu/intent';
+import { SCRIPT_MATCHER, type MatchOutcome, type Script, type ScriptMatcherPort } from '@huashu/scripts';
+import { parseCallbackTime } from '../actions/callback-time.parser.js';
+import { DoNotCallRepository } from '../actions/do-not-call.repository.js';
+import { maskPhone, normalisePhone } from '../actions/phone-number.js';
+import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
+import { HISTORY_TURNS } from '../dialogue.constants.js';
+import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
+import type { Session, TranscriptEntry } from '../session/session.js';
+import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
+import type {
+  DialoguePort,
+  Reply,
+  Route,
+  StartConversation,
+  StartedConversation,
+  TurnResult,
+} from '../turn-result.js';
+import { DialogueMetrics } from './dialogue.metrics.js';
+import { leadSummary } from './lead-summary.js';
+import { StageTimeoutError, TurnClock } from './stage-deadline.js';
+
+/** Stored instead of customer text that could not be screened: nothing unredacted is kept. */
+const WITHHELD = '[withheld: input screening unavailable]';
+const BLOCKED = '[withheld: input blocked by compliance]';
+/** Most script ids remembered for no-repeat. */
+const MAX_HEARD = 50;
+/** Largest `metadata` accepted on start (serialised JSON). */
+const MAX_METADATA_BYTES = 4096;
+/** Prompt budget (estimated tokens) handed to the prompt builder. */
+const PROMPT_TOKENS = 3000;
+
+/** A conversation as GET /v1/conversations/{id} shows it. */
+export interface ConversationView {
+  conversationId: string;
+  campaignId: string;
+  channel: Session['channel'];
+  status: Session['status'];
+  leadStage: Session['stage'];
+  turns: number;
+  customer: { name?: string; phone?: string };
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  endedAt?: string;
+  endReason?: string;
+  transcript: TranscriptEntry[];
+}
+
+interface Candidate {
+  reply?: Reply;
+  generator?: { model: string; finishReason: GenerateResult['finishReason'] | 'failed'; latencyMs: number; candidate?: string };
+  output: { verdict: ComplianceResult['verdict']; hits: ComplianceHit[] };
+  match?: Pick<MatchOutcome, 'threshold' | 'libraryVersion'> & { best?: number };
+}
+
+/**
+ * The turn pipeline of DESIGN §1: session under a lock → input screening → classify → route →
+ * candidate (script strategy or generator) → output compliance → match → threshold → fallback →
+ * record. Model and backend failures degrade the turn to a fallback script; only a missing or
+ * ended conversation, a busy lock, or Redis itself being down surface as errors.
+ */
+@Injectable()
+export class DialogueService implements DialoguePort {
+  private readonly logger = new Logger(DialogueService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly campaigns: CampaignService,
+    @Inject(INTENT_CLASSIFIER) private readonly classifier: IntentClassifier,
+    @Inject(COMPLIANCE_CHECKER) private readonly compliance: ComplianceChecker,
+    @Inject(GENERATOR) private readonly generator: Generator,
+    @Inject(SCRIPT_MATCHER) private readonly scripts: ScriptMatcherPort,
+    private readonly sessions: SessionRepository,
+    private readonly doNotCall: DoNotCallRepository,
+    private readonly callbacks: CallbackScheduler,
+    private readonly metrics: DialogueMetrics,
+  ) {}
+
+  async start(req: StartConversation): Promise<StartedConversation> {
+    const campaignId = req.campaignId ?? 'default';
+    if (!(await this.campaigns.exists(campaignId))) {
+      throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
+    }
+    const campaign = await this.campaigns.get(campaignId);
+    const metadata = req.metadata ?? {};
+    if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+      throw new HuashuException('VALIDATION_FAILED', `metadata is larger than ${MAX_METADATA_BYTES} bytes`, [
+        { field: 'metadata' },
+      ]);
+    }
+    let phone: string | undefined;
+    if (req.customer?.phone !== undefined) {
+      phone = normalisePhone(req.customer.phone, campaign.language);
+      if (!phone) {
+        throw new HuashuException('VALIDATION_FAILED', 'customer.phone is not a possible phone number', [
+          { field: 'customer.phone' },
+        ]);
+      }
+      if (await this.doNotCall.has(campaignId, phone)) {
+        throw new HuashuException('DO_NOT_CALL', 'this number is on the campaign’s do-not-call list', [{ campaignId }]);
+      }
+    }
+
+    const now = new Date().toISOString();
+    const session: Session = {
+      id: this.sessions.newId(),
+      campaignId,
+      channel: req.channel ?? 'rest',
+      customer: { name: req.customer?.name, phone },
+      metadata,
+      status: 'active',
+      stage: 'new',
+      turn: 0,
+      heard: [],
+      consecutiveFallbacks: 0,
+      retentionAttempted: false,
+      pendingRetention: false,
+      intents: [],
+      history: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    const reply = await this.opening(campaign, session);
+    const transcript: TranscriptEntry[] = [{ turn: 0, role: 'event', text: 'started', at: now, leadStage: 'new' }];
+    if (reply) {
+      session.heard.push(reply.scriptId);
+      session.history.push({ role: 'assistant', content: reply.text });
+      transcript.push({ turn: 0, role: 'bot', text: reply.text, at: now, scriptId: reply.scriptId, leadStage: 'new' });
+    }
+    await this.sessions.create(session, transcript);
+    return reply ? { conversationId: session.id, reply } : { conversationId: session.id };
+  }
+
+  async turn(conversationId: string, input: { text: string; signal?: AbortSignal }): Promise<TurnResult> {
+    return this.sessions.withLock(conversationId, async (lock) => {
+      const session = await this.load(conversationId);
+      if (session.status === 'ended') {
+        throw new HuashuException('CONVERSATION_ENDED', 'this conversation has ended', [{ conversationId }]);
+      }
+      return this.runTurn(lock, session, input.text, input.signal);
+    });
+  }
+
+  async end(conversationId: string, reason: string): Promise<void> {
+    await this.sessions.withLock(conversationId, async (lock) => {
+      const session = await this.load(conversationId);
+      if (session.status === 'ended') return;
+      const at = new Date().toISOString();
+      const ended: Session = { ...session, status: 'ended', stage: 'closed', updatedAt: at, endedAt: at, endReason: reason };
+      const entry: TranscriptEntry = { turn: session.turn, role: 'event', text: `ended: ${reason}`, at, leadStage: 'closed' };
+      const audit = { event: 'end', turn: session.turn, at, reason, leadStage: 'closed', stageBefore: session.stage };
+      if (!(await this.sessions.commit(lock, ended, [entry], audit))) throw lockLost(conversationId);
+    });
+  }
+
+  /** Session and transcript for GET /v1/conversations/{id}. */
+  async view(conversationId: string): Promise<ConversationView> {
+    const s = await this.load(conversationId);
+    return {
+      conversationId: s.id,
+      campaignId: s.campaignId,
+      channel: s.channel,
+      status: s.status,
+      leadStage: s.stage,
+      turns: s.turn,
+      customer: { name: s.customer.name, phone: s.customer.phone ? maskPhone(s.customer.phone) : undefined },
+      metadata: s.metadata,
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+      endedAt: s.endedAt,
+      endReason: s.endReason,
+      transcript: await this.sessions.transcript(s.id),
+    };
+  }
+
+  /** The per-turn audit records (DESIGN §1 step 8); 404 when the conversation left no record. */
+  async audit(conversationId: string): Promise<{ conversationId: string; records: Record<string, unknown>[] }> {
+    const records = await this.sessions.audit(conversationId);
+    if (records.length === 0 && !(await this.sessions.get(conversationId))) {
+      throw new HuashuException('NOT_FOUND', 'no such conversation', [{ conversationId }]);
+    }
+    return { conversationId, records };
+  }
+
+  private async load(conversationId: string): Promise<Session> {
+    const session = await this.sessions.get(conversationId);
+    if (!session) throw new HuashuException('NOT_FOUND', 'no such conversation (or it expired)', [{ conversationId }]);
+    return session;
+  }
+
+  private async opening(campaign: Campaign, session: Session): Promise<Reply | undefined> {
+    if (!campaign.openingScriptId) return undefined;
+    try {
+      const script = await this.scripts.getScript(campaign.id, campaign.openingScriptId);
+      return script ? this.toReply(script, campaign, session, { similarity: null, fallback: false }) : undefined;
+    } catch (err) {
+      // A greeting that cannot be loaded must not stop the call: the first turn still works.
+      this.logger.warn({ err, campaignId: campaign.id }, 'opening script unavailable');
+      return undefined;
+    }
+  }
+
+  private async runTurn(lock: ConversationLock, session: Session, text: string, signal?: AbortSignal): Promise<TurnResult> {
+    const started = nowMs();
+    const campaign = await this.campaigns.get(session.campaignId);
+    const turnMs = Math.min(
+      session.channel === 'phone' ? campaign.deadlines.phoneMs : campaign.deadlines.restMs,
+      this.sessions.lockTtlMs - 2000,
+    );
+    const clock = new TurnClock(started, turnMs);
+    const budgets = campaign.deadlines.stages;
+    const timings = { classify: 0, generate: 0, comply: 0, match: 0, total: 0 };
+    const problems: string[] = [];
+    const timed = async <T>(key: keyof typeof timings, work: () => Promise<T>): Promise<T> => {
+      const t = nowMs();
+      try {
+        return await work();
+      } finally {
+        timings[key] += nowMs() - t;
+      }
+    };
+
+    // 2. Input screening: the redacted text is the only form of the utterance that is stored.
+    let screened: ComplianceResult | undefined;
+    try {
+      screened = await timed('comply', () =>
+        clock.run('comply', budgets.comply, () => this.compliance.check(text, 'input', campaign.id)),
+      );
+    } catch (err) {
+      problems.push(describe('screen', err));
+    }
+    const storedText = !screened ? WITHHELD : screened.verdict === 'block' ? BLOCKED : screened.text;
+    const inputCompliance: TurnResult['compliance']['input'] = screened
+      ? { verdict: screened.verdict, hits: screened.hits.map(maskHit) }
+      : { verdict: 'redact', hits: [] };
+
+    // 3. Classify (on the redacted text: PII carries no intent).
+    let prediction: IntentPrediction | undefined;
+    try {
+      prediction = await timed('classify', () =>
+        clock.run('classify', budgets.classify, () =>
+          this.classifier.classify(screened?.text ?? text, { threshold: campaign.intentThreshold }),
+        ),
+      );
+    } catch (err) {
+      problems.push(describe('classify', err));
+    }
+    const intent: IntentName = prediction?.name ?? 'out_of_scope';
+
+    // 4. Route.
+    const decision = decideTurn(campaign.routes, intent, session);
+
+    // 5-7. Candidate, output compliance, match.
+    let candidate: Candidate = { output: { verdict: 'allow', hits: [] } };
+    try {
+      if (decision.route === 'script') {
+        candidate = await this.scriptCandidate(campaign, session, decision, intent, storedText, clock, timed);
+      } else if (decision.route === 'generator') {
+        candidate = await this.generatorCandidate(campaign, session, intent, storedText, clock, timed, signal, problems);
+      }
+    } catch (err) {
+      problems.push(describe(decision.route, err));
+    }
+    let route: Route = decision.route;
+    let reply = candidate.reply;
+    if (!reply) {
+      reply = await this.fallback(campaign, session, intent, decision, candidate.match?.best ?? null);
+      route = 'fallback';
+    }
+    const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
+
+    // 8. Record.
+    const turn = session.turn + 1;
+    const at = new Date().toISOString();
+    const degraded = problems.length > 0;
+    const actionDetail =
+      escalation.action === 'continue'
+        ? undefined
+        : {
+            reason: escalation.reason ?? 'route_table',
+            ...(escalation.action === 'transfer'
+              ? {
+                  target: campaign.transferTarget,
+                  summary: leadSummary({
+                    customerName: session.customer.name,
+                    stage: decision.reached,
+                    intents: [...session.intents, intent],
+                    turns: turn,
+                    lastUtterance: storedText,
+                  }),
+                }
+              : {}),
+          };
+    const next: Session = {
+      ...session,
+      turn,
+      stage: escalation.stage,
+      status: escalation.action === 'continue' ? 'active' : 'ended',
+      heard: [...session.heard.filter((id) => id !== reply.scriptId), reply.scriptId].slice(-MAX_HEARD),
+      consecutiveFallbacks: escalation.consecutiveFallbacks,
+      retentionAttempted: decision.retentionAttempted,
+      pendingRetention: decision.pendingRetention,
+      intents: [...session.intents, intent].slice(-MAX_HEARD),
+      history: [
+        ...session.history,
+        { role: 'user' as const, content: storedText },
+        { role: 'assistant' as const, content: reply.text },
+      ].slice(-HISTORY_TURNS * 2),
+      updatedAt: at,
+      ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
+    };
+
+    const effects: Record<string, unknown> = {};
+    if (decision.doNotCall) {
+      if (session.customer.phone) {
+        await this.doNotCall.add(campaign.id, session.customer.phone);
+        effects.doNotCall = 'listed';
+      } else effects.doNotCall = 'no phone number on this conversation';
+    }
+
+    timings.total = nowMs() - started;
+    const result: TurnResult = {
+      conversationId: session.id,
+      turn,
+      reply,
+      intent: { name: intent, confidence: prediction?.confidence ?? 0 },
+      route,
+      action: escalation.action,
+      ...(actionDetail ? { actionDetail } : {}),
+      leadStage: next.stage,
+      degraded,
+      compliance: { input: inputCompliance, output: candidate.output },
+      timingsMs: roundTimings(timings),
+    };
+
+    const transcript: TranscriptEntry[] = [
+      { turn, role: 'customer', text: storedText, at, intent },
+      {
+        turn,
+        role: 'bot',
+        text: reply.text,
+        at,
+        scriptId: reply.scriptId,
+        intent,
+        action: escalation.action,
+        leadStage: next.stage,
+        reachedStage: decision.reached,
+      },
+    ];
+    const audit = {
+      turn,
+      at,
+      text: storedText,
+      intent: { name: intent, confidence: prediction?.confidence ?? 0, ranking: prediction?.ranking.slice(0, 3) },
+      route,
+      plannedRoute: decision.route,
+      action: escalation.action,
+      actionDetail,
+      stageBefore: session.stage,
+      leadStage: next.stage,
+      reachedStage: decision.reached,
+      generator: candidate.generator
+        ? {
+            ...candidate.generator,
+            params: { ...campaign.generator.params, ...campaign.generator.paramsByIntent[intent] },
+          }
+        : undefined,
+      compliance: {
+        input: { verdict: inputCompliance.verdict, categories: inputCompliance.hits?.map((h) => h.category) ?? [] },
+        output: { verdict: candidate.output.verdict, categories: candidate.output.hits.map((h) => h.category) },
+      },
+      reply,
+      threshold: candidate.match?.threshold ?? null,
+      similarity: reply.similarity,
+      libraryVersion: reply.libraryVersion,
+      timingsMs: result.timingsMs,
+      degraded,
+      problems,
+      effects,
+    };
+
+    const recordStart = nowMs();
+    if (!(await this.sessions.commit(lock, next, transcript, audit))) throw lockLost(session.id);
+
+    if (decision.scheduleCallback && escalation.action === 'hangup') {
+      await this.scheduleCallback(campaign, session, turn, storedText);
+    }
+
+    const m = this.metrics;
+    m.stage.observe({ stage: 'record' }, (nowMs() - recordStart) / 1000);
+    for (const [stage, ms] of Object.entries(timings)) m.stage.observe({ stage }, ms / 1000);
+    m.turns.inc({ intent, route, action: escalation.action, degraded: String(degraded) });
+    return result;
+  }
+
+  /** Scripted route: the intent's scripts ranked by similarity to the utterance, not repeating. */
+  private async scriptCandidate(
+    campaign: Campaign,
+    session: Session,
+    decision: TurnDecision,
+    intent: IntentName,
+    text: string,
+    clock: TurnClock,
+    timed: <T>(key: 'match', work: () => Promise<T>) => Promise<T>,
+  ): Promise<Candidate> {
+    const output = { verdict: 'allow' as const, hits: [] };
+    if (decision.scriptSource === 'goodbye') {
+      const script = campaign.goodbyeScriptId
+        ? await timed('match', () => this.scripts.getScript(campaign.id, campaign.goodbyeScriptId!))
+        : undefined;
+      return { output, reply: script && this.toReply(script, campaign, session, { similarity: null, fallback: false }) };
+    }
+    const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : intent;
+    const budget = campaign.deadlines.stages.match;
+    const query = { campaignId: campaign.id, text, intent: wanted, k: 5 };
+    let outcome = await timed('match', () =>
+      clock.run('match', budget, () => this.scripts.match({ ...query, excludeIds: session.heard })),
+    );
+    // Everything of this intent was heard already: repeating beats a fallback.
+    if (outcome.matches.length === 0 && session.heard.length > 0) {
+      outcome = await timed('match', () => clock.run('match', budget, () => this.scripts.match(query)));
+    }
+    const best = outcome.matches[0];
+    const match = { threshold: outcome.threshold, libraryVersion: outcome.libraryVersion, best: best?.similarity };
+    if (!best) {
+      // A call that ends on this turn says goodbye rather than asking to clarify.
+      if (decision.action === 'hangup' && campaign.goodbyeScriptId) {
+        return this.scriptCandidate(campaign, session, { ...decision, scriptSource: 'goodbye' }, intent, text, clock, timed);
+      }
+      return { output, match };
+    }
+    const script = await this.scripts.getScript(campaign.id, best.scriptId);
+    return {
+      output,
+      match,
+      reply:
+        script &&
+        this.toReply(script, campaign, session, {
+          similarity: best.similarity,
+          fallback: false,
+          libraryVersion: outcome.libraryVersion,
+        }),
+    };
+  }
+
+  /** Generator route: the LLM writes, compliance screens, the match maps it to an approved script. */
+  private async generatorCandidate(
+    campaign: Campaign,
+    session: Session,
+    intent: IntentName,
+    text: string,
+    clock: TurnClock,
+    timed: <T>(key: 'generate' | 'comply' | 'match', work: () => Promise<T>) => Promise<T>,
+    signal: AbortSignal | undefined,
+    problems: string[],
+  ): Promise<Candidate> {
+    const budgets = campaign.deadlines.stages;
+    const exemplars =
+      campaign.generator.exemplars > 0
+        ? await timed('match', () =>
+            clock.run('match', budgets.match, () =>
+              this.scripts.match({ campaignId: campaign.id, text, k: campaign.generator.exemplars }),
+            ),
+          )
+        : undefined;
+    const params = { ...campaign.generator.params, ...campaign.generator.paramsByIntent[intent] };
+    const prompt = buildPrompt({
+      systemPrompt: campaign.generator.systemPrompt,
+      productFacts: campaign.generator.productFacts,
+      history: [...session.history, { role: 'user', content: text }],
+      exemplars: exemplars?.matches.map((m) => m.text) ?? [],
+      maxPromptTokens: Math.max(256, PROMPT_TOKENS - (params.max_tokens ?? 256)),
+    });
+
+    // Leave the output check and the match their budgets out of the turn.
+    const deadlineMs = Math.max(0, Math.min(budgets.generate, clock.left() - budgets.comply - budgets.match));
+    const abort = new AbortController();
+    const signals = signal ? AbortSignal.any([signal, abort.signal]) : abort.signal;
+    let generated: GenerateResult;
+    try {
+      generated = await timed('generate', () =>
+        clock.run('generate', deadlineMs, () =>
+          this.generator.generate({ messages: prompt.messages, params, deadlineMs, signal: signals }),
+        ),
+      );
+    } catch (err) {
+      abort.abort();
+      problems.push(describe('generate', err));
+      return { output: { verdict: 'allow', hits: [] }, generator: { model: 'unknown', finishReason: 'failed', latencyMs: 0 } };
+    }
+    const genInfo = { model: generated.model, finishReason: generated.finishReason, latencyMs: generated.latencyMs };
+    if (generated.finishReason === 'error' || generated.finishReason === 'deadline' || !generated.text.trim()) {
+      problems.push(`generate: finish ${generated.finishReason}`);
+      return { output: { verdict: 'allow', hits: [] }, generator: genInfo };
+    }
+
+    const checked = await timed('comply', () =>
+      clock.run('comply', budgets.comply, () => this.compliance.check(generated.text, 'output', campaign.id)),
+    );
+    const output = { verdict: checked.verdict, hits: checked.hits };
+    const generator = { ...genInfo, candidate: checked.verdict === 'block' ? undefined : checked.text };
+    // A blocked candidate is a policy outcome, not a failure: fallback, not degraded.
+    if (checked.verdict === 'block') return { output, generator };
+
+    const outcome = await timed('match', () =>
+      clock.run('match', budgets.match, () => this.scripts.match({ campaignId: campaign.id, text: checked.text, k: 3 })),
+    );
+    const match = {
+      threshold: outcome.threshold,
+      libraryVersion: outcome.libraryVersion,
+      best: outcome.matches[0]?.similarity,
+    };
+    if (!outcome.accepted) return { output, generator, match };
+    const script = await this.scripts.getScript(campaign.id, outcome.accepted.scriptId);
+    return {
+      output,
+      generator,
+      match,
+      reply:
+        script &&
+        this.toReply(script, campaign, session, {
+          similarity: outcome.accepted.similarity,
+          fallback: false,
+          libraryVersion: outcome.libraryVersion,
+        }),
+    };
+  }
+
+  /** Fallback for the intent, else the stage, else the campaign default (DESIGN §1 step 7). */
+  private async fallback(
+    campaign: Campaign,
+    session: Session,
+    intent: IntentName,
+    decision: TurnDecision,
+    similarity: number | null,
+  ): Promise<Reply> {
+    let script: Script;
+    try {
+      script = await this.scripts.resolveFallback(campaign.id, {
+        intent,
+        stage: decision.reached,
+      });
+    } catch (err) {
+      // Without even a fallback script there is nothing approved to say: that is an outage.
+      throw new HuashuException('SERVICE_UNAVAILABLE', 'no fallback script available for this campaign', [], {
+        cause: err,
+      });
+    }
+    return this.toReply(script, campaign, session, { similarity, fallback: true });
+  }
+
+  private toReply(
+    script: Script,
+    campaign: Campaign,
+    session: Session,
+    opts: { similarity: number | null; fallback: boolean; libraryVersion?: number },
+  ): Reply {
+    const { text } = this.scripts.fillSlots(script.text, { ...campaign.slots, customer_name: session.customer.name });
+    return {
+      text,
+      scriptId: script.id,
+      libraryVersion: opts.libraryVersion ?? script.version,
+      similarity: opts.similarity === null ? null : round(opts.similarity, 4),
+      fallback: opts.fallback,
+    };
+  }
+
+  private async scheduleCallback(campaign: Campaign, session: Session, turn: number, text: string): Promise<void> {
+    const cfg = this.config.dialogue;
+    const when = parseCallbackTime(text, campaign.language, new Date(), cfg.callbackDefaultDelaySeconds * 1000);
+    if (!cfg.dialerWebhookUrl) {
+      this.logger.warn({ conversationId: session.id }, 'callback requested but DIALER_WEBHOOK_URL is not set');
+      return;
+    }
+    try {
+      await this.callbacks.schedule({
+        conversationId: session.id,
+        campaignId: campaign.id,
+        phone: session.customer.phone,
+        customerName: session.customer.name,
+        dueAt: when.at.toISOString(),
+        requested: when.text,
+        reason: 'busy_call_later',
+        turn,
+      });
+    } catch (err) {
+      // The turn is recorded and the caller hears the goodbye; a lost callback is logged, not a 5xx.
+      this.logger.error({ err, conversationId: session.id }, 'callback scheduling failed');
+    }
+  }
+}
+
+const round = (x: number, digits: number): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+const roundTimings = (t: TurnResult['timingsMs']): TurnResult['timingsMs'] => ({
+  classify: round(t.classify, 3),
+  generate: round(t.generate, 3),
+  comply: round(t.comply, 3),
+  match: round(t.match, 3),
+  total: round(t.total, 3),
+});
+
+/** Input hits echo their category and span, never the customer's PII itself. */
+const maskHit = (h: ComplianceHit): ComplianceHit => ({ ...h, match: '*'.repeat(Math.min(h.match.length, 16)) });
+
+const describe = (stage: string, err: unknown): string =>
+  err instanceof StageTimeoutError ? `${stage}: ${err.message}` : `${stage}: ${(err as Error)?.message ?? String(err)}`;
+
+const lockLost = (id: string) =>
+  new HuashuException('CONVERSATION_BUSY', 'the turn overran its lock and was not recorded; retry', [
+    { conversationId: id },
+  ]);

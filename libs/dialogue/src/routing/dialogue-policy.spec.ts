@@ -1,0 +1,91 @@
+import { applyFallbackEscalation, decideTurn, ruleFor, type PolicyState } from './dialogue-policy.js';
+
+const fresh: PolicyState = { stage: 'new', retentionAttempted: false, pendingRetention: false, consecutiveFallbacks: 0 };
+const at = (stage: PolicyState['stage'], extra: Partial<PolicyState> = {}): PolicyState => ({ ...fresh, stage, ...extra });
+
+describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
+  it('routes interest to the generator and raises the lead to interested', () => {
+    for (const intent of ['interested', 'ask_price', 'ask_product_detail', 'objection_price', 'objection_trust'] as const) {
+      const d = decideTurn({}, intent, at('engaged'));
+      expect(d).toMatchObject({ route: 'generator', action: 'continue', stage: 'interested' });
+    }
+  });
+
+  it('never lowers a stage: an objection from a hot lead stays hot', () => {
+    expect(decideTurn({}, 'objection_price', at('hot')).stage).toBe('hot');
+  });
+
+  it('affirm/deny are scripted for a new lead and generated once engaged', () => {
+    expect(decideTurn({}, 'affirm', at('new'))).toMatchObject({ route: 'script', stage: 'engaged' });
+    expect(decideTurn({}, 'affirm', at('engaged'))).toMatchObject({ route: 'generator', stage: 'interested' });
+    expect(decideTurn({}, 'deny', at('new'))).toMatchObject({ route: 'script', stage: 'new' });
+    expect(decideTurn({}, 'deny', at('interested'))).toMatchObject({ route: 'generator', stage: 'interested' });
+  });
+
+  it('ready_to_buy transfers a hot lead and closes the conversation', () => {
+    expect(decideTurn({}, 'ready_to_buy', at('interested'))).toMatchObject({
+      route: 'script',
+      action: 'transfer',
+      reason: 'ready_to_buy',
+      stage: 'closed',
+      reached: 'hot',
+    });
+  });
+
+  it('not_interested: one retention attempt, then goodbye and hangup', () => {
+    const first = decideTurn({}, 'not_interested', at('engaged'));
+    expect(first).toMatchObject({ action: 'continue', scriptSource: 'retention', retentionAttempted: true, pendingRetention: true });
+    const second = decideTurn({}, 'not_interested', at('engaged', { retentionAttempted: true }));
+    expect(second).toMatchObject({ action: 'hangup', scriptSource: 'goodbye', reason: 'not_interested', stage: 'closed' });
+  });
+
+  it('answers to the retention attempt depend on it: deny says goodbye, affirm re-engages', () => {
+    const pending = at('new', { retentionAttempted: true, pendingRetention: true });
+    expect(decideTurn({}, 'deny', pending)).toMatchObject({ action: 'hangup', scriptSource: 'goodbye' });
+    expect(decideTurn({}, 'affirm', pending)).toMatchObject({ action: 'continue', route: 'generator', stage: 'engaged', pendingRetention: false });
+  });
+
+  it('busy_call_later hangs up and schedules a callback; do_not_call hangs up and lists the number', () => {
+    expect(decideTurn({}, 'busy_call_later', at('engaged'))).toMatchObject({ action: 'hangup', scheduleCallback: true, doNotCall: false });
+    expect(decideTurn({}, 'do_not_call', at('engaged'))).toMatchObject({ action: 'hangup', doNotCall: true, reason: 'do_not_call' });
+    expect(decideTurn({}, 'wrong_person', at('new'))).toMatchObject({ action: 'hangup', reason: 'wrong_person' });
+  });
+
+  it('ask_human and complaint transfer', () => {
+    expect(decideTurn({}, 'ask_human', at('new'))).toMatchObject({ action: 'transfer', reason: 'ask_human' });
+    expect(decideTurn({}, 'complaint', at('new'))).toMatchObject({ action: 'transfer', reason: 'complaint' });
+  });
+
+  it('the campaign route table overrides the defaults', () => {
+    const routes = { ask_price: { route: 'script' as const, action: 'continue' as const } };
+    expect(decideTurn(routes, 'ask_price', at('engaged')).route).toBe('script');
+    // An override without retention (hangup at once) is honoured too.
+    const strict = { not_interested: { route: 'script' as const, action: 'hangup' as const } };
+    expect(decideTurn(strict, 'not_interested', at('engaged'))).toMatchObject({ action: 'hangup', retentionAttempted: false });
+  });
+
+  it('out_of_scope goes to the fallback route', () => {
+    expect(ruleFor({}, 'out_of_scope', 'engaged')).toEqual({ route: 'fallback', action: 'continue' });
+  });
+});
+
+describe('applyFallbackEscalation', () => {
+  const campaign = { maxConsecutiveFallbacks: 3, fallbackEscalation: 'transfer' as const };
+  const cont = { action: 'continue' as const, stage: 'engaged' as const };
+
+  it('counts consecutive fallbacks and escalates at the limit', () => {
+    expect(applyFallbackEscalation(campaign, cont, true, 0)).toMatchObject({ action: 'continue', consecutiveFallbacks: 1 });
+    expect(applyFallbackEscalation(campaign, cont, true, 1)).toMatchObject({ action: 'continue', consecutiveFallbacks: 2 });
+    expect(applyFallbackEscalation(campaign, cont, true, 2)).toMatchObject({
+      action: 'transfer',
+      reason: 'consecutive_fallbacks',
+      stage: 'closed',
+      consecutiveFallbacks: 3,
+    });
+  });
+
+  it('a matched reply resets the count; hangup escalation is honoured', () => {
+    expect(applyFallbackEscalation(campaign, cont, false, 2).consecutiveFallbacks).toBe(0);
+    expect(applyFallbackEscalation({ ...campaign, fallbackEscalation: 'hangup' }, cont, true, 2).action).toBe('hangup');
+  });
+});

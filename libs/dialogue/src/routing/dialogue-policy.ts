@@ -1,0 +1,158 @@
+import { DEFAULT_ROUTES, type Campaign, type RouteRule } from '@huashu/campaigns';
+import type { IntentName } from '@huashu/intent';
+import { ACTION_REASONS, type ActionReason } from '../dialogue.constants.js';
+import type { Action, LeadStage, Route } from '../turn-result.js';
+
+/** What the conversation remembers between turns that the policy needs. */
+export interface PolicyState {
+  stage: LeadStage;
+  retentionAttempted: boolean;
+  /** The previous bot turn was the retention attempt: the next affirm/deny answers it. */
+  pendingRetention: boolean;
+  consecutiveFallbacks: number;
+}
+
+/** Which script the scripted route looks for. */
+export type ScriptSource = 'intent' | 'retention' | 'goodbye';
+
+/** The decision for one classified turn, before a candidate is found. */
+export interface TurnDecision {
+  route: Route;
+  action: Action;
+  reason?: ActionReason;
+  scriptSource: ScriptSource;
+  /** Stage after this turn (closed when the action ends the call). */
+  stage: LeadStage;
+  /** The warmest stage the lead reached this turn (never closed): what a closer or export needs. */
+  reached: LeadStage;
+  retentionAttempted: boolean;
+  pendingRetention: boolean;
+  doNotCall: boolean;
+  scheduleCallback: boolean;
+}
+
+const RANK: Record<LeadStage, number> = { new: 0, engaged: 1, interested: 2, hot: 3, closed: 4 };
+
+/** Intents that show at least this much interest (DESIGN §3 lead stages); stages never go back. */
+const RAISES: Partial<Record<IntentName, LeadStage>> = {
+  greeting: 'engaged',
+  ask_company: 'engaged',
+  request_info: 'engaged',
+  interested: 'interested',
+  ask_price: 'interested',
+  ask_product_detail: 'interested',
+  objection_price: 'interested',
+  objection_trust: 'interested',
+  ready_to_buy: 'hot',
+};
+
+const REASON_BY_INTENT: Partial<Record<IntentName, ActionReason>> = {
+  ready_to_buy: ACTION_REASONS.readyToBuy,
+  ask_human: ACTION_REASONS.askHuman,
+  complaint: ACTION_REASONS.complaint,
+  busy_call_later: ACTION_REASONS.busyCallLater,
+  do_not_call: ACTION_REASONS.doNotCall,
+  wrong_person: ACTION_REASONS.wrongPerson,
+  not_interested: ACTION_REASONS.notInterested,
+};
+
+const raise = (stage: LeadStage, to: LeadStage | undefined): LeadStage =>
+  to !== undefined && RANK[to] > RANK[stage] ? to : stage;
+
+/** The campaign's rule for an intent, else the DESIGN §3 default, resolved for the lead stage. */
+export function ruleFor(
+  routes: Campaign['routes'],
+  intent: IntentName,
+  stage: LeadStage,
+): { route: Route; action: Action } {
+  const rule: RouteRule = routes[intent] ?? DEFAULT_ROUTES[intent];
+  const staged = stage === 'closed' ? undefined : rule.byStage?.[stage];
+  return staged ?? { route: rule.route, action: rule.action };
+}
+
+/**
+ * Routing, actions and lead stage for one turn (DESIGN §1 step 4, §3). Pure, so every rule is
+ * unit-tested without Redis or models.
+ */
+export function decideTurn(
+  routes: Campaign['routes'],
+  intent: IntentName,
+  state: PolicyState,
+): TurnDecision {
+  const base: TurnDecision = {
+    ...ruleFor(routes, intent, state.stage),
+    scriptSource: 'intent',
+    stage: state.stage,
+    reached: state.stage,
+    retentionAttempted: state.retentionAttempted,
+    pendingRetention: false,
+    doNotCall: false,
+    scheduleCallback: false,
+  };
+
+  // The answer to the retention attempt decides the call: yes re-engages, no says goodbye.
+  if (state.pendingRetention && intent === 'affirm') {
+    const stage = raise(state.stage, 'engaged');
+    return { ...base, ...ruleFor(routes, 'affirm', 'engaged'), stage, reached: stage };
+  }
+  if (state.pendingRetention && intent === 'deny') {
+    return goodbye(base, ACTION_REASONS.notInterested);
+  }
+
+  if (intent === 'not_interested' && base.action === 'continue') {
+    // One retention attempt, then goodbye.
+    if (state.retentionAttempted) return goodbye(base, ACTION_REASONS.notInterested);
+    return { ...base, scriptSource: 'retention', retentionAttempted: true, pendingRetention: true };
+  }
+
+  let stage = raise(state.stage, RAISES[intent]);
+  // affirm moves a lead one step on (a "yes" to the pitch or to a question about it).
+  if (intent === 'affirm') stage = raise(stage, state.stage === 'engaged' ? 'interested' : 'engaged');
+
+  const decision: TurnDecision = {
+    ...base,
+    stage,
+    reached: stage,
+    doNotCall: intent === 'do_not_call',
+    scheduleCallback: intent === 'busy_call_later' && base.action === 'hangup',
+  };
+  if (decision.action !== 'continue') {
+    decision.reason = REASON_BY_INTENT[intent] ?? ACTION_REASONS.routeTable;
+    decision.stage = 'closed';
+  }
+  return decision;
+}
+
+function goodbye(base: TurnDecision, reason: ActionReason): TurnDecision {
+  return {
+    ...base,
+    route: 'script',
+    action: 'hangup',
+    reason,
+    scriptSource: 'goodbye',
+    stage: 'closed',
+    pendingRetention: false,
+  };
+}
+
+/**
+ * After the candidate is known: count consecutive fallbacks and escalate at the campaign's limit
+ * (DESIGN §3 out_of_scope). Returns the (possibly escalated) action and the new count.
+ */
+export function applyFallbackEscalation(
+  campaign: Pick<Campaign, 'maxConsecutiveFallbacks' | 'fallbackEscalation'>,
+  decision: Pick<TurnDecision, 'action' | 'reason' | 'stage'>,
+  wasFallback: boolean,
+  previous: number,
+): { action: Action; reason?: ActionReason; stage: LeadStage; consecutiveFallbacks: number } {
+  const count = wasFallback ? previous + 1 : 0;
+  if (wasFallback && decision.action === 'continue' && count >= campaign.maxConsecutiveFallbacks) {
+    return {
+      action: campaign.fallbackEscalation,
+      reason: ACTION_REASONS.consecutiveFallbacks,
+      stage: 'closed',
+      consecutiveFallbacks: count,
+    };
+  }
+  return { action: decision.action, reason: decision.reason, stage: decision.stage, consecutiveFallbacks: count };
+}
