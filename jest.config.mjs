@@ -12,7 +12,8 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper,
   transform,
-  testEnvironment: 'node',
+  // node + the host realm's typed arrays (native addons return them): see the file.
+  testEnvironment: '<rootDir>/test/support/node-environment.mjs',
 };
 
 export default {

@@ -1,0 +1,144 @@
+import { fnv1a32 } from './fnv1a.js';
+
+/** Parameters of the hashed featuriser; stored in model metadata so the runtime featurises alike. */
+export interface FeaturiserParams {
+  /** Size of the hashed feature table (ids are in [0, buckets)). */
+  buckets: number;
+  /** CJK character n-gram orders, inclusive [min, max]. */
+  cjkNgrams: [number, number];
+  /** Latin word n-gram orders, inclusive [min, max] (1 = unigrams, 2 = bigrams). */
+  wordNgrams: [number, number];
+  /** Latin character n-gram orders inside `<word>` boundaries, inclusive; [0, 0] disables them. */
+  charNgrams: [number, number];
+  /** FNV-1a offset basis; another seed gives another (independent) hashing. */
+  hashSeed: number;
+  /** Features per text at most (the rest are dropped, most frequent kept); bounds ONNX input size. */
+  maxFeatures: number;
+}
+
+export const DEFAULT_FEATURISER_PARAMS: FeaturiserParams = {
+  buckets: 1 << 18,
+  cjkNgrams: [1, 3],
+  wordNgrams: [1, 2],
+  charNgrams: [3, 5],
+  hashSeed: 0x811c9dc5,
+  maxFeatures: 256,
+};
+
+/** Hashed sparse features of one text: unique ids ascending, weights summing to 1 (a mean bag). */
+export interface SparseFeatures {
+  ids: Int32Array;
+  weights: Float32Array;
+}
+
+// Scripts written without spaces between words: Han, kana, Hangul, CJK symbols/fullwidth forms stay
+// out (they are punctuation after NFKC).
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+// One segment: a run of CJK characters, or a run of letters/digits/apostrophes (a Latin-ish word).
+const SEGMENT =
+  /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)|((?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}\p{M}'])+)/gu;
+const DIGITS = /\p{Nd}+/gu;
+
+/**
+ * Normalisation shared by the featuriser and the corpus loader's duplicate check: NFKC (full-width
+ * → ASCII, compatibility forms), lower case, each run of digits → "0" (prices, phone numbers and
+ * dates generalise instead of hashing every number apart), whitespace collapsed.
+ */
+export function normaliseText(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(DIGITS, '0').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Featuriser for Chinese, English and code-switched text without any tokenizer download.
+ * CJK runs give character n-grams (a Chinese word is 1-3 characters, so n-grams stand in for a
+ * segmenter); Latin runs give word n-grams plus fastText-style character n-grams of `<word>`, which
+ * carry morphology and survive ASR misspellings. Words of both kinds take part in cross-script word
+ * bigrams (a CJK run counts as one word there), so "这个price" keeps its join.
+ * Every feature string is namespaced by kind and hashed with FNV-1a into `buckets`.
+ */
+export class HashedFeaturiser {
+  constructor(readonly params: FeaturiserParams = DEFAULT_FEATURISER_PARAMS) {
+    if (!Number.isInteger(params.buckets) || params.buckets < 2 || params.buckets > 2 ** 31) {
+      throw new RangeError('buckets must be an integer in [2, 2^31]');
+    }
+  }
+
+  /** The feature strings (before hashing), for tests and explanations. */
+  featureStrings(text: string): string[] {
+    const out: string[] = [];
+    const norm = normaliseText(text);
+    const words: string[] = [];
+    const [cMin, cMax] = this.params.cjkNgrams;
+    const [nMin, nMax] = this.params.charNgrams;
+    for (const m of norm.matchAll(SEGMENT)) {
+      if (m[1] !== undefined) {
+        const chars = Array.from(m[1]);
+        for (let n = cMin; n <= cMax; n++) {
+          for (let i = 0; i + n <= chars.length; i++) out.push('c:' + chars.slice(i, i + n).join(''));
+        }
+        // Run boundaries matter in Chinese too (utterance-initial 喂 vs an inner one).
+        if (chars.length > 0) out.push('c:^' + chars[0], 'c:' + chars[chars.length - 1] + '$');
+        words.push(m[1]);
+      } else if (m[2] !== undefined) {
+        const word = m[2];
+        words.push(word);
+        if (nMax > 0) {
+          const chars = Array.from('<' + word + '>');
+          for (let n = nMin; n <= nMax; n++) {
+            for (let i = 0; i + n <= chars.length; i++) {
+              const g = chars.slice(i, i + n).join('');
+              if (g !== '<' + word + '>') out.push('n:' + g);
+            }
+          }
+        }
+      }
+    }
+    const [wMin, wMax] = this.params.wordNgrams;
+    for (let n = wMin; n <= wMax; n++) {
+      for (let i = 0; i + n <= words.length; i++) {
+        const gram = words.slice(i, i + n);
+        // A CJK run as a unigram would duplicate its character n-grams; keep Latin words only.
+        if (n === 1 && CJK.test(gram[0])) continue;
+        out.push('w' + n + ':' + gram.join(' '));
+      }
+    }
+    return out;
+  }
+
+  /** Hash a text into unique feature ids (ascending) with count-proportional weights summing to 1. */
+  featurise(text: string): SparseFeatures {
+    const counts = new Map<number, number>();
+    const { buckets, hashSeed } = this.params;
+    for (const f of this.featureStrings(text)) {
+      const id = fnv1a32(f, hashSeed) % buckets;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    let entries = [...counts.entries()];
+    if (entries.length > this.params.maxFeatures) {
+      // Keep the most frequent; ties broken by id so the choice is deterministic.
+      entries = entries.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, this.params.maxFeatures);
+    }
+    entries.sort((a, b) => a[0] - b[0]);
+    const total = entries.reduce((s, [, c]) => s + c, 0);
+    const ids = new Int32Array(entries.length);
+    const weights = new Float32Array(entries.length);
+    entries.forEach(([id, c], i) => {
+      ids[i] = id;
+      weights[i] = c / total;
+    });
+    return { ids, weights };
+  }
+
+  /** Pad a batch to one length (the longest, or `length`) for the ONNX inputs `ids` and `weights`. */
+  static pad(batch: SparseFeatures[], length?: number): { ids: Int32Array; weights: Float32Array; length: number } {
+    const L = Math.max(1, length ?? Math.max(0, ...batch.map((f) => f.ids.length)));
+    const ids = new Int32Array(batch.length * L);
+    const weights = new Float32Array(batch.length * L);
+    batch.forEach((f, b) => {
+      const n = Math.min(L, f.ids.length);
+      ids.set(f.ids.subarray(0, n), b * L);
+      weights.set(f.weights.subarray(0, n), b * L);
+    });
+    return { ids, weights, length: L };
+  }
+}
