@@ -1,0 +1,140 @@
+import { HuashuException, type ErrorCode } from '@huashu/common';
+
+/** Why a generation failed, as one `as const` object so callers can branch on it. */
+export const GENERATOR_ERROR_KINDS = {
+  timeout: 'timeout',
+  cancelled: 'cancelled',
+  refusal: 'refusal',
+  rateLimited: 'rate_limited',
+  badResponse: 'bad_response',
+  unavailable: 'unavailable',
+  invalidParams: 'invalid_params',
+} as const;
+export type GeneratorErrorKind = (typeof GENERATOR_ERROR_KINDS)[keyof typeof GENERATOR_ERROR_KINDS];
+
+/**
+ * Base of every generator failure. Subclasses HuashuException so the gateway filter maps it to the
+ * binding error body; `kind` says what went wrong and `retryable` whether another attempt may help.
+ */
+export class GeneratorError extends HuashuException {
+  constructor(
+    code: ErrorCode,
+    readonly kind: GeneratorErrorKind,
+    message: string,
+    readonly retryable: boolean,
+    details: unknown[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, details, options);
+    this.name = 'GeneratorError';
+  }
+}
+
+/** The turn's deadline passed before the backend answered (the upstream request was aborted). */
+export class GeneratorTimeoutError extends GeneratorError {
+  constructor(deadlineMs: number, options?: { cause?: unknown }) {
+    super(
+      'UPSTREAM_TIMEOUT',
+      GENERATOR_ERROR_KINDS.timeout,
+      `generation exceeded its ${deadlineMs} ms deadline`,
+      false,
+      [],
+      options,
+    );
+    this.name = 'GeneratorTimeoutError';
+  }
+}
+
+/** The caller hung up (its AbortSignal fired); the upstream request was aborted. */
+export class GeneratorCancelledError extends GeneratorError {
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'SERVICE_UNAVAILABLE',
+      GENERATOR_ERROR_KINDS.cancelled,
+      'generation cancelled by the caller',
+      false,
+      [],
+      options,
+    );
+    this.name = 'GeneratorCancelledError';
+  }
+}
+
+/** The model declined (content filter, or an explicit refusal field). Not retried. */
+export class GeneratorRefusalError extends GeneratorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('UNPROCESSABLE', GENERATOR_ERROR_KINDS.refusal, `model refused: ${message}`, false, [], options);
+    this.name = 'GeneratorRefusalError';
+  }
+}
+
+/** HTTP 429 from the backend; `retryAfterMs` when the server said so. Retried while the deadline allows. */
+export class GeneratorRateLimitError extends GeneratorError {
+  constructor(
+    readonly retryAfterMs: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super('RATE_LIMITED', GENERATOR_ERROR_KINDS.rateLimited, 'generation backend is rate limiting', true, [], options);
+    this.name = 'GeneratorRateLimitError';
+  }
+}
+
+/** The backend answered something unusable: 5xx, garbage, a cut stream, an empty choice. */
+export class GeneratorBadResponseError extends GeneratorError {
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(
+      'SERVICE_UNAVAILABLE',
+      GENERATOR_ERROR_KINDS.badResponse,
+      `bad response from generation backend: ${message}`,
+      retryable,
+      [],
+      options,
+    );
+    this.name = 'GeneratorBadResponseError';
+  }
+}
+
+/** The backend's circuit breaker is open (or it cannot be reached): fail fast, degrade the turn. */
+export class GeneratorUnavailableError extends GeneratorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('SERVICE_UNAVAILABLE', GENERATOR_ERROR_KINDS.unavailable, message, false, [], options);
+    this.name = 'GeneratorUnavailableError';
+  }
+}
+
+/** Sampling parameters failed validation; `details` lists `{field, rule}` like the HTTP validation errors. */
+export class InvalidSamplingParamsError extends GeneratorError {
+  constructor(details: { field: string; rule: string }[]) {
+    super(
+      'VALIDATION_FAILED',
+      GENERATOR_ERROR_KINDS.invalidParams,
+      `invalid sampling parameters: ${details.map((d) => `${d.field} ${d.rule}`).join('; ')}`,
+      false,
+      details,
+    );
+    this.name = 'InvalidSamplingParamsError';
+  }
+}
+
+/**
+ * Rebuild a typed error from its kind and message (a job result crossing the queue arrives as JSON),
+ * so the gateway sees the same class the worker threw.
+ */
+export function generatorErrorFromKind(kind: string, message: string): GeneratorError {
+  switch (kind) {
+    case GENERATOR_ERROR_KINDS.timeout:
+      return Object.assign(new GeneratorTimeoutError(0), { message });
+    case GENERATOR_ERROR_KINDS.cancelled:
+      return Object.assign(new GeneratorCancelledError(), { message });
+    case GENERATOR_ERROR_KINDS.refusal:
+      return Object.assign(new GeneratorRefusalError(''), { message });
+    case GENERATOR_ERROR_KINDS.rateLimited:
+      return Object.assign(new GeneratorRateLimitError(undefined), { message });
+    case GENERATOR_ERROR_KINDS.invalidParams:
+      return Object.assign(new InvalidSamplingParamsError([]), { message });
+    case GENERATOR_ERROR_KINDS.unavailable:
+      return new GeneratorUnavailableError(message);
+    default:
+      return Object.assign(new GeneratorBadResponseError('', false), { message });
+  }
+}

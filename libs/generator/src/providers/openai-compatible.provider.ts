@@ -1,0 +1,322 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import OpenAI, { APIConnectionError, APIError, APIUserAbortError, RateLimitError } from 'openai';
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'openai/resources/chat/completions';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import { nowMs } from '@huashu/common';
+import {
+  GeneratorBadResponseError,
+  GeneratorCancelledError,
+  GeneratorError,
+  GeneratorRateLimitError,
+  GeneratorRefusalError,
+  GeneratorTimeoutError,
+  GeneratorUnavailableError,
+} from '../errors/generator.errors.js';
+import { BREAKER_STATE_VALUE, type BreakerStateName, type GeneratorMetrics } from '../generator.metrics.js';
+import type { GenerateChunk, GenerateRequest, GenerateResult, Generator } from '../generator.port.js';
+import { mapParams, type LlmBackend } from '../sampling/backend-params.js';
+import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
+import { SentenceSplitter } from '../text/sentence-splitter.js';
+
+export interface OpenAiProviderOptions {
+  baseUrl: string;
+  apiKey?: string;
+  model: string;
+  backend: LlmBackend;
+  /** Consecutive failures that open the breaker. */
+  breakerThreshold?: number;
+  /** How long the breaker stays open before one half-open probe. */
+  breakerHalfOpenAfterMs?: number;
+  /** First retry delay; doubles per attempt, full jitter. */
+  retryBaseMs?: number;
+  maxAttempts?: number;
+  /** Don't start an attempt with less time than this left: it could not finish anyway. */
+  minAttemptMs?: number;
+}
+
+const BREAKER_NAME: Record<CircuitState, BreakerStateName> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/** Why the per-call AbortController fired. */
+type AbortCause = 'deadline' | 'caller';
+
+/**
+ * Generator over any OpenAI-compatible chat-completions server (vLLM, TGI, llama.cpp, Ollama,
+ * DeepSeek, Qwen, OpenAI) through the official `openai` client. The SDK's own retries are off:
+ * retries here are deadline-aware (a retry that cannot finish before the turn's deadline is not
+ * started), and every request carries an AbortSignal so a deadline or a caller hang-up closes the
+ * upstream connection rather than leaving the GPU to finish a reply nobody will hear.
+ */
+export class OpenAiCompatibleProvider implements Generator {
+  private readonly client: OpenAI;
+  readonly breaker: CircuitBreakerPolicy;
+  private readonly o: Required<Omit<OpenAiProviderOptions, 'apiKey'>> & { apiKey?: string };
+
+  constructor(
+    options: OpenAiProviderOptions,
+    private readonly metrics?: GeneratorMetrics,
+  ) {
+    this.o = {
+      breakerThreshold: 5,
+      breakerHalfOpenAfterMs: 5000,
+      retryBaseMs: 50,
+      maxAttempts: 3,
+      minAttemptMs: 20,
+      ...options,
+    };
+    this.client = new OpenAI({
+      baseURL: options.baseUrl,
+      // Local servers (vLLM, llama.cpp, Ollama) accept any key; the SDK insists on one.
+      apiKey: options.apiKey ?? 'not-needed',
+      maxRetries: 0,
+    });
+    // Only backend faults count: a refusal, a bad request or the caller hanging up says nothing about
+    // the server's health.
+    this.breaker = circuitBreaker(
+      handleWhen(
+        (err) =>
+          err instanceof GeneratorError &&
+          (err.kind === 'bad_response' || err.kind === 'timeout' || err.kind === 'rate_limited'),
+      ),
+      { halfOpenAfter: this.o.breakerHalfOpenAfterMs, breaker: new ConsecutiveBreaker(this.o.breakerThreshold) },
+    );
+    const label = this.backendLabel;
+    this.metrics?.breakerState.set({ backend: label }, BREAKER_STATE_VALUE.closed);
+    this.breaker.onStateChange((state) => {
+      const name = BREAKER_NAME[state];
+      this.metrics?.breakerState.set({ backend: label }, BREAKER_STATE_VALUE[name]);
+      this.metrics?.breakerTransitions.inc({ backend: label, state: name });
+    });
+  }
+
+  /** Breaker/metric label: backend family and host, never the key. */
+  get backendLabel(): string {
+    return `${this.o.backend}:${new URL(this.o.baseUrl).host}`;
+  }
+
+  get breakerState(): BreakerStateName {
+    return BREAKER_NAME[this.breaker.state];
+  }
+
+  async generate(req: GenerateRequest): Promise<GenerateResult> {
+    const start = nowMs();
+    const params = parseSamplingParams(req.params);
+    const mapped = mapParams(params, this.o.backend);
+    const call = this.callScope(req, start);
+    try {
+      const body = {
+        model: this.o.model,
+        messages: req.messages,
+        ...mapped.standard,
+        ...mapped.extra,
+        stream: false,
+      } as ChatCompletionCreateParamsNonStreaming;
+      const completion = await this.withRetries(call, async () => {
+        try {
+          return await this.client.chat.completions.create(body, {
+            signal: call.signal,
+            timeout: call.remainingMs() + 1000,
+          });
+        } catch (err) {
+          throw this.toGeneratorError(err, call);
+        }
+      });
+      const choice = completion?.choices?.[0];
+      if (!choice || typeof choice.message?.content !== 'string') {
+        if (choice?.message?.refusal) throw new GeneratorRefusalError(choice.message.refusal);
+        throw new GeneratorBadResponseError('no message content in the first choice', true);
+      }
+      if (choice.message.refusal) throw new GeneratorRefusalError(choice.message.refusal);
+      const finishReason =
+        choice.finish_reason === 'length'
+          ? 'length'
+          : choice.finish_reason === 'content_filter'
+            ? 'content_filter'
+            : 'stop';
+      if (finishReason === 'content_filter' && choice.message.content.trim() === '')
+        throw new GeneratorRefusalError('content filter');
+      const result: GenerateResult = {
+        text: choice.message.content,
+        finishReason,
+        model: completion.model || this.o.model,
+        latencyMs: nowMs() - start,
+        ...(completion.usage
+          ? {
+              usage: {
+                promptTokens: completion.usage.prompt_tokens,
+                completionTokens: completion.usage.completion_tokens,
+              },
+            }
+          : {}),
+      };
+      this.observe(start, 'ok');
+      return result;
+    } catch (err) {
+      const e = this.toGeneratorError(err, call);
+      this.observe(start, e.kind);
+      throw e;
+    } finally {
+      call.dispose();
+    }
+  }
+
+  async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk> {
+    const start = nowMs();
+    const params = parseSamplingParams(req.params);
+    const mapped = mapParams(params, this.o.backend);
+    const call = this.callScope(req, start);
+    const splitter = new SentenceSplitter();
+    let outcome = 'ok';
+    try {
+      const body = {
+        model: this.o.model,
+        messages: req.messages,
+        ...mapped.standard,
+        ...mapped.extra,
+        stream: true,
+      } as ChatCompletionCreateParamsStreaming;
+      // Retries only until the response starts: text already handed to the caller cannot be unsaid.
+      const sse = await this.withRetries(call, async () => {
+        try {
+          return await this.client.chat.completions.create(body, {
+            signal: call.signal,
+            timeout: call.remainingMs() + 1000,
+          });
+        } catch (err) {
+          throw this.toGeneratorError(err, call);
+        }
+      });
+      let finished = false;
+      try {
+        for await (const chunk of sse) {
+          const choice = chunk.choices?.[0];
+          if (!choice) continue;
+          if (choice.delta?.refusal) throw new GeneratorRefusalError(choice.delta.refusal);
+          const text = choice.delta?.content;
+          if (text) {
+            yield { type: 'text', text };
+            for (const sentence of splitter.push(text)) yield { type: 'sentence', text: sentence };
+          }
+          if (choice.finish_reason) finished = true;
+        }
+      } catch (err) {
+        if (err instanceof GeneratorError) throw err;
+        if (call.signal.aborted) throw this.toGeneratorError(err, call);
+        throw new GeneratorBadResponseError(`stream broke: ${(err as Error).message}`, false, { cause: err });
+      }
+      if (!finished) throw new GeneratorBadResponseError('stream ended without a finish reason (cut)', false);
+      for (const sentence of splitter.flush()) yield { type: 'sentence', text: sentence };
+    } catch (err) {
+      const e = this.toGeneratorError(err, call);
+      outcome = e.kind;
+      throw e;
+    } finally {
+      // Runs too when the consumer stops iterating early (return()): the abort closes the socket.
+      call.dispose();
+      this.observe(start, outcome);
+    }
+  }
+
+  private observe(start: number, outcome: string): void {
+    this.metrics?.requests.inc({ provider: 'openai', outcome });
+    this.metrics?.latency.observe({ provider: 'openai' }, (nowMs() - start) / 1000);
+  }
+
+  /** One AbortController per call, fired by the deadline timer or the caller's signal. */
+  private callScope(req: GenerateRequest, start: number) {
+    const controller = new AbortController();
+    let cause: AbortCause | undefined;
+    const abort = (why: AbortCause) => {
+      if (cause) return;
+      cause = why;
+      controller.abort(why);
+    };
+    const timer = setTimeout(() => abort('deadline'), Math.max(0, req.deadlineMs));
+    const onCaller = () => abort('caller');
+    if (req.signal?.aborted) abort('caller');
+    else req.signal?.addEventListener('abort', onCaller, { once: true });
+    return {
+      signal: controller.signal,
+      deadlineMs: req.deadlineMs,
+      cause: () => cause,
+      remainingMs: () => Math.max(0, start + req.deadlineMs - nowMs()),
+      dispose: () => {
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onCaller);
+        if (!controller.signal.aborted) controller.abort('done');
+      },
+    };
+  }
+
+  private async withRetries<T>(
+    call: ReturnType<OpenAiCompatibleProvider['callScope']>,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await this.breaker.execute(attempt);
+      } catch (raw) {
+        const err =
+          raw instanceof BrokenCircuitError
+            ? new GeneratorUnavailableError(`circuit open for ${this.backendLabel}`, { cause: raw })
+            : this.toGeneratorError(raw, call);
+        if (!err.retryable || n >= this.o.maxAttempts || call.signal.aborted) throw err;
+        // Full jitter (AWS architecture blog "Exponential Backoff And Jitter"); a server's Retry-After wins.
+        const backoff = Math.random() * this.o.retryBaseMs * 2 ** (n - 1);
+        const delay =
+          err instanceof GeneratorRateLimitError && err.retryAfterMs !== undefined
+            ? Math.max(backoff, err.retryAfterMs)
+            : backoff;
+        if (delay + this.o.minAttemptMs >= call.remainingMs()) throw err;
+        this.metrics?.retries.inc({ provider: 'openai' });
+        try {
+          await sleep(delay, undefined, { signal: call.signal });
+        } catch {
+          throw this.toGeneratorError(new APIUserAbortError(), call);
+        }
+      }
+    }
+  }
+
+  /** Map SDK and network errors to the lib's typed errors. */
+  private toGeneratorError(
+    err: unknown,
+    call: { cause(): AbortCause | undefined; deadlineMs: number },
+  ): GeneratorError {
+    if (err instanceof GeneratorError) return err;
+    const cause = call.cause();
+    if (cause === 'deadline') return new GeneratorTimeoutError(call.deadlineMs, { cause: err });
+    if (cause === 'caller') return new GeneratorCancelledError({ cause: err });
+    if (err instanceof BrokenCircuitError)
+      return new GeneratorUnavailableError(`circuit open for ${this.backendLabel}`, { cause: err });
+    if (err instanceof RateLimitError) {
+      const header: string | null | undefined = (err.headers as Headers | undefined)?.get('retry-after');
+      const seconds = header ? Number(header) : NaN;
+      return new GeneratorRateLimitError(Number.isFinite(seconds) ? seconds * 1000 : undefined, { cause: err });
+    }
+    if (err instanceof APIConnectionError)
+      return new GeneratorBadResponseError(`connection failed: ${err.message}`, true, { cause: err });
+    if (err instanceof APIError) {
+      const status: number = typeof err.status === 'number' ? err.status : 0;
+      return new GeneratorBadResponseError(`HTTP ${status}: ${err.message}`, status >= 500 || status === 408, {
+        cause: err,
+      });
+    }
+    // JSON that does not parse, a body of the wrong shape: the server is misbehaving, retry once more.
+    return new GeneratorBadResponseError((err as Error)?.message ?? String(err), true, { cause: err });
+  }
+}

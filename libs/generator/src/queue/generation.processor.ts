@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import { bullConnection, bullPrefix, createRedis } from '@huashu/redis';
+import { GeneratorError } from '../errors/generator.errors.js';
+import { GENERATION_QUEUE } from '../generator.constants.js';
+import { GeneratorMetrics } from '../generator.metrics.js';
+import { GeneratorBackendLoader } from '../generator-backend.loader.js';
+import type { Generator } from '../generator.port.js';
+import type { GenerationJobData, GenerationJobResult } from './generation-job.js';
+
+/**
+ * Runs `generation` jobs in apps/worker. The BullMQ Worker is created here rather than through
+ * `@Processor` because its concurrency and rate limit come from config (GENERATION_CONCURRENCY,
+ * GENERATION_RATE_*), which a decorator cannot read; the work itself is delegated to the provider.
+ */
+@Injectable()
+export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(GenerationProcessor.name);
+  private worker?: Worker<GenerationJobData, GenerationJobResult>;
+  private subscriber?: Redis;
+  private backend!: Generator;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly loader: GeneratorBackendLoader,
+    private readonly metrics: GeneratorMetrics,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.backend = await this.loader.get();
+    const { generator, redis } = this.config;
+    this.worker = new Worker<GenerationJobData, GenerationJobResult>(
+      GENERATION_QUEUE.name,
+      (job, _token, signal) => this.process(job, signal),
+      {
+        connection: bullConnection(redis),
+        prefix: bullPrefix(redis.keyPrefix),
+        concurrency: generator.concurrency,
+        limiter: { max: generator.rateMax, duration: generator.rateDurationMs },
+      },
+    );
+    this.worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
+    // Cancel requests from gateways (deadline passed or caller hung up while a worker holds the job).
+    this.subscriber = createRedis(redis, { name: 'generation-cancel', prefixed: false });
+    this.subscriber.on('error', () => undefined);
+    const channel = `${redis.keyPrefix}${GENERATION_QUEUE.cancelChannel}`;
+    this.subscriber.on('message', (ch: string, jobId: string) => {
+      if (ch === channel) this.worker?.cancelJob(jobId, 'abandoned by the gateway');
+    });
+    await this.subscriber.subscribe(channel);
+    await this.worker.waitUntilReady();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+    this.subscriber?.disconnect();
+  }
+
+  async process(job: Job<GenerationJobData, GenerationJobResult>, signal?: AbortSignal): Promise<GenerationJobResult> {
+    this.metrics.queueWait.observe(Math.max(0, Date.now() - job.timestamp) / 1000);
+    const remaining = job.data.deadlineAt - Date.now();
+    if (remaining <= 0) {
+      this.metrics.queueDiscarded.inc({ reason: 'stale' });
+      return {
+        ok: false,
+        error: { kind: 'timeout', message: 'job was stale (past its deadline) when a worker took it' },
+      };
+    }
+    const req = { messages: job.data.messages, params: job.data.params, deadlineMs: remaining, signal };
+    try {
+      if (!job.data.stream) return { ok: true, result: await this.backend.generate(req) };
+      let seq = 0;
+      let text = '';
+      const started = Date.now();
+      for await (const chunk of this.backend.stream(req)) {
+        if (chunk.type === 'text') text += chunk.text;
+        await job.updateProgress({ seq: seq++, chunk });
+      }
+      return { ok: true, result: { text, finishReason: 'stop', model: 'stream', latencyMs: Date.now() - started } };
+    } catch (err) {
+      if (err instanceof GeneratorError) return { ok: false, error: { kind: err.kind, message: err.message } };
+      this.logger.error(`generation job ${job.id} failed: ${(err as Error).message}`);
+      return { ok: false, error: { kind: 'bad_response', message: 'generation failed' } };
+    }
+  }
+}
