@@ -16,9 +16,22 @@ export interface ComplianceResult {
   hits: ComplianceHit[];
 }
 
+export type ComplianceAction = 'block' | 'redact' | 'flag';
+
+/** category → action overrides per direction (the campaign document's `compliance` section). */
+export interface PolicyOverride {
+  input?: Record<string, ComplianceAction>;
+  output?: Record<string, ComplianceAction>;
+}
+
+export interface CheckOptions {
+  /** Layered over the engine default and the campaign's stored policy, per category. */
+  policy?: PolicyOverride;
+}
+
 /** Port of the compliance engine; `campaignId` selects the campaign's policy and lexicons. */
 export interface ComplianceChecker {
-  check(text: string, direction: Direction, campaignId?: string): Promise<ComplianceResult>;
+  check(text: string, direction: Direction, campaignId?: string, options?: CheckOptions): Promise<ComplianceResult>;
 }
 
 export const COMPLIANCE_CHECKER = Symbol('ComplianceChecker');

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { normalize } from './normalizer.js';
+
+/** Category names the engine knows out of the box; campaigns may add their own. */
+export const COMPLIANCE_CATEGORIES = {
+  guaranteed_return: 'guaranteed_return',
+  absolute_claim: 'absolute_claim',
+  education_guarantee: 'education_guarantee',
+  insurance_as_deposit: 'insurance_as_deposit',
+  contact_diversion: 'contact_diversion',
+  abuse: 'abuse',
+  do_not_call: 'do_not_call',
+  pii_mobile: 'pii_mobile',
+  pii_phone: 'pii_phone',
+  pii_id_card: 'pii_id_card',
+  pii_bank_card: 'pii_bank_card',
+  pii_email: 'pii_email',
+} as const;
+
+/** PII categories come from detectors, not from lexicon entries. */
+export const PII_CATEGORIES = [
+  COMPLIANCE_CATEGORIES.pii_mobile,
+  COMPLIANCE_CATEGORIES.pii_phone,
+  COMPLIANCE_CATEGORIES.pii_id_card,
+  COMPLIANCE_CATEGORIES.pii_bank_card,
+  COMPLIANCE_CATEGORIES.pii_email,
+] as const;
+
+export const LIMITS = {
+  categories: 64,
+  patternsPerDocument: 60_000,
+  patternLength: 64,
+} as const;
+
+const categoryName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,39}$/, 'category names are lower-case snake_case, 2-40 characters')
+  .refine((name) => !name.startsWith('pii_'), 'pii_* categories come from the PII detectors');
+const pattern = z
+  .string()
+  .trim()
+  .min(1)
+  .max(LIMITS.patternLength)
+  .refine((p) => !/[\p{Cc}]/u.test(p), 'patterns cannot hold control characters')
+  .refine((p) => normalize(p, 'match').cps.length > 0, 'pattern is only punctuation or symbols');
+
+export const lexiconCategorySchema = z.strictObject({
+  description: z.string().max(500).optional(),
+  /** A negation cue right before a hit cancels it (不保本, "not risk-free"). */
+  negatable: z.boolean().default(false),
+  patterns: z.array(pattern).min(1),
+  /** Longer phrases that contain a pattern but are innocent (面包过期 ⊃ 包过). */
+  exceptions: z.array(pattern).default([]),
+});
+
+/** The lexicon document: the file in data/compliance/ and each campaign's edited copy in Redis. */
+export const lexiconDocumentSchema = z
+  .strictObject({
+    version: z.number().int().min(1),
+    categories: z.record(categoryName, lexiconCategorySchema),
+    /** Negation and disclosure cues, matched like patterns (不, 非, 无法保证, not, cannot …). */
+    negations: z.array(pattern).default([]),
+  })
+  .superRefine((doc, ctx) => {
+    const names = Object.keys(doc.categories);
+    if (names.length > LIMITS.categories)
+      ctx.addIssue({ code: 'custom', path: ['categories'], message: `at most ${LIMITS.categories} categories` });
+    const total = names.reduce(
+      (n, c) => n + doc.categories[c].patterns.length + doc.categories[c].exceptions.length,
+      0,
+    );
+    if (total + doc.negations.length > LIMITS.patternsPerDocument)
+      ctx.addIssue({ code: 'custom', path: ['categories'], message: `at most ${LIMITS.patternsPerDocument} patterns` });
+  });
+
+export type LexiconDocument = z.infer<typeof lexiconDocumentSchema>;
+export type LexiconCategory = z.infer<typeof lexiconCategorySchema>;
+
+/** Finds data/compliance/ from the source or the built file, so no env variable is needed. */
+export function findComplianceDataDir(dataDir?: string): string {
+  if (dataDir) {
+    const dir = resolve(dataDir, 'compliance');
+    if (existsSync(join(dir, 'lexicons.yaml'))) return dir;
+  }
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, 'data', 'compliance');
+    if (existsSync(join(candidate, 'lexicons.yaml'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('data/compliance/lexicons.yaml not found');
+}
+
+/** Reads and validates the shipped lexicon file. */
+export function loadDefaultLexicon(dataDir?: string): LexiconDocument {
+  const file = join(findComplianceDataDir(dataDir), 'lexicons.yaml');
+  return lexiconDocumentSchema.parse(parse(readFileSync(file, 'utf8')));
+}

@@ -1,0 +1,168 @@
+import * as OpenCC from 'opencc-js/t2cn';
+
+/**
+ * Normalised view of a text for matching. `cps[i]` is one code point; `starts[i]`/`ends[i]` are
+ * the UTF-16 offsets of the ORIGINAL text it came from, so spans found in the view land on the
+ * original. `flags[i]` records what was dropped just before code point i (see FLAG_*).
+ */
+export interface NormalizedText {
+  readonly cps: number[];
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly flags: number[];
+}
+
+/** A separator (space, punctuation, symbol) was dropped right before this code point. */
+export const FLAG_GAP = 1;
+/** Clause punctuation (，。！？; …) was dropped right before this code point. */
+export const FLAG_CLAUSE = 2;
+
+/**
+ * `match`: the lexicon view — separators dropped, CJK repeats collapsed, Latin runs capped at 2.
+ * `pii`: the PII view — same character folding, but separators kept so number formats stay visible.
+ */
+export type NormalizeMode = 'match' | 'pii';
+
+// Zero-width, soft hyphen, bidi controls and BOM: invisible, so an evasion can sit inside a word.
+const INVISIBLE_RANGES: readonly [number, number][] = [
+  [0x00ad, 0x00ad],
+  [0x034f, 0x034f],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+  [0xe0000, 0xe007f],
+];
+const isInvisible = (cp: number): boolean => INVISIBLE_RANGES.some(([lo, hi]) => cp >= lo && cp <= hi);
+// Pictographs (❤, 🐧) are kept as characters: in 微❤ or 企鹅🐧 they carry the meaning.
+const SEPARATOR = /^(?!\p{Extended_Pictographic})[\p{P}\p{S}\p{Z}\p{C}]$/u;
+const CLAUSE = /^[,.!?;:，。！？；：、\n\r…]$/u;
+const MARKS = /\p{M}/gu;
+
+// Financial (大写) numerals and the ideographic zero are digit styles, so 壹叁捌… reads as 138….
+// 一二三 stay as they are: they are ordinary words far more often than numbers (第一次, 一起).
+const FINANCIAL_DIGITS: Record<string, string> = {
+  零: '0',
+  〇: '0',
+  壹: '1',
+  贰: '2',
+  貳: '2',
+  叁: '3',
+  參: '3',
+  肆: '4',
+  伍: '5',
+  陆: '6',
+  陸: '6',
+  柒: '7',
+  捌: '8',
+  玖: '9',
+};
+
+// opencc-js converts phrase by phrase; we convert code point by code point (cached) so that the
+// offset map stays one-to-one. Traditional → simplified is almost entirely character-level, and
+// the exceptions (one traditional character for two simplified) do not occur in our lexicons.
+// Hong Kong and Taiwan variant forms both fold to mainland simplified.
+// (Its .d.ts imports './core' without an extension, which NodeNext cannot resolve: typed here.)
+const converter = OpenCC.Converter as unknown as (o: { from: string; to: string }) => (text: string) => string;
+const hkToCn = converter({ from: 'hk', to: 'cn' });
+const twToCn = converter({ from: 'tw', to: 'cn' });
+const t2s = (s: string): string => twToCn(hkToCn(s));
+
+type Kind = 0 | 1 | 2 | 3; // 0 keep, 1 separator, 2 clause separator, 3 invisible
+interface Folded {
+  readonly out: number[];
+  readonly kind: Kind;
+}
+
+const foldCache = { match: new Map<number, Folded>(), pii: new Map<number, Folded>() };
+
+function foldCodePoint(cp: number, mode: NormalizeMode): Folded {
+  const cache = foldCache[mode];
+  const cached = cache.get(cp);
+  if (cached) return cached;
+  const ch = String.fromCodePoint(cp);
+  let folded: Folded;
+  if (isInvisible(cp)) folded = { out: [], kind: 3 };
+  else {
+    // NFKD folds full width, circled digits, ligatures and compatibility forms; dropping marks
+    // turns "rísk" into "risk"; lower-casing after NFKD covers folded capitals (Ａ → A → a).
+    let s = ch.normalize('NFKD').toLowerCase().normalize('NFKD').replace(MARKS, '');
+    // Financial numerals become digits only for PII: in the lexicon view 零风险 stays 零风险.
+    s = (mode === 'pii' ? FINANCIAL_DIGITS[s] : undefined) ?? t2s(s);
+    const out = [...s].map((c) => c.codePointAt(0) ?? 0);
+    if (out.length === 0) folded = { out, kind: 3 };
+    else if (s.length > 0 && [...s].every((c) => SEPARATOR.test(c)))
+      folded = { out, kind: CLAUSE.test(s[0]) || CLAUSE.test(ch) ? 2 : 1 };
+    else folded = { out: out.filter((c) => !SEPARATOR.test(String.fromCodePoint(c))), kind: 0 };
+  }
+  // Bounded: the cache holds at most every code point ever seen (~150k), a few MiB at worst.
+  cache.set(cp, folded);
+  return folded;
+}
+
+/** Latin letter or ASCII digit after folding: these form "words" that need boundaries. */
+export const isLatinOrDigit = (cp: number): boolean => (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39);
+export const isDigit = (cp: number): boolean => cp >= 0x30 && cp <= 0x39;
+const isLatin = (cp: number): boolean => cp >= 0x61 && cp <= 0x7a;
+
+/**
+ * Hand-written because no library folds text while keeping a per-character map back to the
+ * original (modern-ahocorasick's TextMatcher folds case/NFKC only, not separators, repeats,
+ * digit styles or traditional characters).
+ */
+export function normalize(text: string, mode: NormalizeMode): NormalizedText {
+  const cps: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const flags: number[] = [];
+  let pending = 0;
+  let run = 0;
+  for (let i = 0; i < text.length;) {
+    const cp = text.codePointAt(i) ?? 0;
+    const width = cp > 0xffff ? 2 : 1;
+    const folded = foldCodePoint(cp, mode);
+    if (folded.kind === 3) {
+      i += width;
+      continue;
+    }
+    if (folded.kind !== 0 && mode === 'match') {
+      pending |= folded.kind === 2 ? FLAG_GAP | FLAG_CLAUSE : FLAG_GAP;
+      i += width;
+      continue;
+    }
+    for (const out of folded.out) {
+      const last = cps.length - 1;
+      if (mode === 'match' && last >= 0 && cps[last] === out && !isDigit(out)) {
+        run++;
+        // Repeats: 稳稳稳赚 and 稳 稳 赚 → 稳赚 (patterns are folded the same way); Latin runs keep
+        // two letters so "free"/"guaranteed" survive and "freeeee" still reads as "free", but
+        // spaced Latin letters are left alone; digits are data, never collapsed.
+        if (!isLatin(out) || (run >= 2 && pending === 0)) {
+          ends[last] = i + width;
+          continue;
+        }
+      } else run = 0;
+      cps.push(out);
+      starts.push(i);
+      ends.push(i + width);
+      flags.push(pending);
+      pending = 0;
+    }
+    i += width;
+  }
+  return { cps, starts, ends, flags };
+}
+
+/** The normalised view as a plain string (tests, diagnostics, PII regexes). */
+export function viewString(n: NormalizedText): string {
+  let s = '';
+  for (const cp of n.cps) s += String.fromCodePoint(cp);
+  return s;
+}

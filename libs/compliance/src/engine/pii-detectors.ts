@@ -1,0 +1,119 @@
+import { COMPLIANCE_CATEGORIES } from './lexicon.js';
+import { viewString, type NormalizedText } from './normalizer.js';
+
+/** A PII finding on the PII view: [start, end) are code point indexes of the view. */
+export interface PiiHit {
+  category: string;
+  start: number;
+  end: number;
+}
+
+// The PII view is NFKD-folded and lower-cased with financial numerals as digits, separators kept,
+// so full-width １３８, ①③⑧ and 壹叁捌 all arrive as ASCII digits. Each regex allows one space or
+// dash between digit groups, the ways people and ASR write numbers.
+const SEP = '[ \\-]?';
+const D = (n: number) => `(?:${SEP}\\d){${n}}`;
+const DETECTORS: { category: string; re: RegExp; valid?: (digits: string) => boolean }[] = [
+  { category: COMPLIANCE_CATEGORIES.pii_email, re: /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}/gu },
+  {
+    // GB 11643-1999: 6-digit region, birth date, 3-digit sequence, check digit (0-9 or X).
+    category: COMPLIANCE_CATEGORIES.pii_id_card,
+    re: new RegExp(
+      `(?<![\\d])[1-9]\\d{5}${SEP}(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])${SEP}\\d{3}[\\dx](?![\\da-z])`,
+      'gu',
+    ),
+    valid: gb11643Valid,
+  },
+  {
+    // CN mobile: 1[3-9]x xxxx xxxx with optional +86 / 0086 / 86 and separators.
+    category: COMPLIANCE_CATEGORIES.pii_mobile,
+    re: new RegExp(`(?<![\\d+])(?:(?:\\+|00)?86${SEP})?1[3-9]${D(9)}(?![\\d])`, 'gu'),
+  },
+  {
+    // Payment cards: 13-19 digits (groups of four allowed), Luhn-valid, issuer prefix 3/4/5/6
+    // (Amex, Visa, Mastercard, UnionPay 62 …). 2-series numbers are mostly dates or order ids.
+    category: COMPLIANCE_CATEGORIES.pii_bank_card,
+    re: new RegExp(`(?<![\\d])[3-6]${D(12)}(?:${SEP}\\d){0,6}(?![\\d])`, 'gu'),
+    valid: (digits) => luhnValid(digits) && !(digits.length === 18 && ID_STRUCTURE.test(digits)),
+  },
+  {
+    // International numbers need the + (E.164: 8-15 digits); CN landlines need the area-code dash.
+    category: COMPLIANCE_CATEGORIES.pii_phone,
+    re: new RegExp(
+      `(?<![\\d])(?:\\+(?!86)[1-9]\\d{0,2}${SEP}(?:\\(\\d{1,4}\\)${SEP})?\\d{1,4}(?:${SEP}\\d{2,5}){1,4}|\\(\\d{3}\\) ?\\d{3}-\\d{4}|0\\d{2,3}-\\d{7,8})(?![\\d])`,
+      'gu',
+    ),
+    valid: (digits) => digits.length >= 8 && digits.length <= 15,
+  },
+];
+
+// 18 digits shaped like a resident ID (region, birth date) are an ID with a bad check digit, not
+// a card that happens to pass Luhn.
+const ID_STRUCTURE = /^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{4}$/;
+
+// An order, tracking or reference number is not PII even if its digits pass a checksum.
+const REFERENCE_CONTEXT = /(?:订单|单号|编号|流水|快递|运单|工单|order|ref|tracking|invoice|no\.?|#)\s*[:：]?\s*$/u;
+
+/** Runs every detector on the PII view; spans are view indexes. */
+export function detectPii(view: NormalizedText): PiiHit[] {
+  const text = viewString(view);
+  // View indexes are code points; the regexes work in UTF-16 units. Map when they differ.
+  const unitToCp = text.length === view.cps.length ? undefined : unitIndex(text);
+  const toCp = (u: number) => (unitToCp ? unitToCp[u] : u);
+  const hits: PiiHit[] = [];
+  const taken: [number, number][] = [];
+  for (const { category, re, valid } of DETECTORS) {
+    re.lastIndex = 0;
+    for (const m of text.matchAll(re)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (taken.some(([s, e]) => start < e && end > s)) continue;
+      const digits = m[0].replace(/[^\dx]/g, '');
+      if (valid && !valid(digits)) continue;
+      if (
+        category !== COMPLIANCE_CATEGORIES.pii_email &&
+        REFERENCE_CONTEXT.test(text.slice(Math.max(0, start - 12), start))
+      )
+        continue;
+      taken.push([start, end]);
+      hits.push({ category, start: toCp(start), end: toCp(end) });
+    }
+  }
+  return hits;
+}
+
+function unitIndex(text: string): number[] {
+  const map: number[] = [];
+  let cp = 0;
+  for (let u = 0; u < text.length; u++) {
+    map.push(cp);
+    const c = text.charCodeAt(u);
+    if (c < 0xd800 || c > 0xdbff) cp++;
+  }
+  map.push(cp);
+  return map;
+}
+
+/** GB 11643-1999 check digit over the 17 leading digits (ISO 7064 MOD 11-2). */
+export function gb11643Valid(id: string): boolean {
+  if (!/^\d{17}[\dx]$/.test(id)) return false;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(id[i]) * weights[i];
+  return '10x98765432'[sum % 11] === id[17];
+}
+
+/** Luhn (ISO/IEC 7812-1) check over a digit string. */
+export function luhnValid(digits: string): boolean {
+  if (!/^\d{12,19}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}

@@ -1,0 +1,368 @@
+// Generates data/compliance/suite.jsonl, the labelled compliance suite, from the base phrases and
+// evasion families below. Deterministic (no randomness): `node scripts/compliance/make-suite.mjs`.
+// Each line: {id, direction, category, variant, family, text, verdict, spans:[{category, match, start, end}]}
+//   family "deterministic": mechanical evasions the normaliser must undo (target recall ≥ 0.99)
+//   family "variant": letter/homophone/pinyin variants (target recall ≥ 0.85)
+//   family "control": must be allowed with no hits (false-positive controls, target FP ≤ 0.5%)
+//   family "pii": PII true and checksum-false cases
+import { writeFileSync } from 'node:fs';
+import * as OpenCC from 'opencc-js/cn2t';
+
+const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+const out = [];
+const add = (c) =>
+  out.push({ id: `${c.category || 'control'}-${c.variant}-${String(out.length).padStart(4, '0')}`, ...c });
+
+/** A hit spanning `phrase` inside `text` (first occurrence, UTF-16 offsets). */
+const span = (category, text, phrase) => {
+  const start = text.indexOf(phrase);
+  if (start < 0) throw new Error(`${phrase} not in ${text}`);
+  return { category, match: phrase, start, end: start + phrase.length };
+};
+
+const ZH_CARRIERS = ['王经理说，{X}，您考虑一下。', '您好我们这款产品{X}欢迎了解'];
+const EN_CARRIERS = ['Our advisor said: {X}, please consider it.', 'our plan has {X} for you'];
+
+const between = (phrase, sep) => [...phrase].join(sep);
+const isCjk = (s) => /\p{Script=Han}/u.test(s);
+const fullWidth = (s) =>
+  s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).replace(/ /g, '\u3000');
+const altCase = (s) => [...s].map((c, i) => (i % 2 ? c.toUpperCase() : c.toLowerCase())).join('');
+const doubleHan = (s) => [...s].map((c) => (/\p{Script=Han}/u.test(c) ? c + c : c)).join('');
+
+function evasions(phrase) {
+  const zh = isCjk(phrase);
+  const v = [
+    ['plain', phrase],
+    ['spacing', between(phrase, ' ')],
+    ['punctuation', between(phrase, zh ? '、' : '.')],
+    ['symbols', between(phrase, '*')],
+    ['zero_width', between(phrase, '\u200b')],
+    ['bidi', between(phrase, '\u200e')],
+    ['soft_hyphen', between(phrase, '\u00ad')],
+    ['fullwidth', fullWidth(phrase)],
+  ];
+  if (zh) {
+    v.push(['traditional', toTraditional(phrase)]);
+    v.push(['repeat', doubleHan(phrase)]);
+  } else {
+    v.push(['case', altCase(phrase)]);
+    v.push(['upper', phrase.toUpperCase()]);
+  }
+  // Drop variants identical to the plain phrase (e.g. full width of pure CJK).
+  return v.filter(([name, text], i) => i === 0 || text !== phrase || name === 'plain');
+}
+
+const CLAIMS = {
+  guaranteed_return: {
+    direction: 'output',
+    zh: ['保本保息', '稳赚不赔', '零风险', '刚性兑付', '保证收益', '只赚不赔', '本金安全', '旱涝保收'],
+    en: ['guaranteed returns', 'risk-free', 'principal protected', 'double your money', 'zero risk'],
+    variants: [
+      ['homophone', '稳砖不赔'],
+      ['homophone', '温赚不赔'],
+      ['letter', '0风险'],
+      ['pinyin', 'baoben baoxi'],
+      ['pinyin', 'wen zhuan bu pei'],
+      ['homophone', '宝本保息'],
+      ['homophone', '稳钻不赔'],
+      ['letter', 'bb保息'],
+    ],
+  },
+  absolute_claim: {
+    direction: 'output',
+    zh: ['国家级', '最高级', '最佳', '全网最低', '销量第一', '全国第一', '独一无二', '史上最低'],
+    en: ['best in the world', 'lowest price', 'number one'],
+    variants: [
+      ['letter', 'No.1'],
+      ['letter', 'NO1'],
+    ],
+  },
+  education_guarantee: {
+    direction: 'output',
+    zh: ['保过', '包过', '不过退款', '保证录取', '包拿证', '100%通过'],
+    en: ['guaranteed pass', 'pass guaranteed'],
+    variants: [
+      ['pinyin', 'bao guo'],
+      ['letter', 'bao过'],
+      ['letter', '包guo'],
+    ],
+  },
+  insurance_as_deposit: {
+    direction: 'output',
+    zh: ['保险就是存款', '和存款一样', '相当于存款', '存款型保险', '比定期存款高'],
+    en: ['same as a deposit', 'like a bank deposit'],
+    variants: [],
+  },
+  contact_diversion: {
+    direction: 'output',
+    zh: ['加我微信', '私人微信', '加个微信', '微信私聊', '私下联系'],
+    en: ['add me on wechat', 'my private number'],
+    variants: [
+      ['letter', 'V信'],
+      ['letter', 'vx'],
+      ['homophone', '薇信'],
+      ['letter', 'wx'],
+      ['homophone', '徽信'],
+      ['pinyin', 'weixin'],
+      ['letter', '加V'],
+      ['letter', 'VX'],
+      ['homophone', '威信号'],
+      ['letter', '微❤'],
+    ],
+  },
+  abuse: {
+    direction: 'output',
+    zh: ['傻逼', '王八蛋', '脑残', '滚蛋', '神经病'],
+    en: ['asshole', 'bullshit', 'idiot', 'fuck off'],
+    variants: [
+      ['letter', 'SB'],
+      ['letter', '傻B'],
+      ['letter', 'cnm'],
+      ['letter', 'f*ck'],
+      ['homophone', '煞笔'],
+      ['homophone', '草泥马'],
+    ],
+  },
+  do_not_call: {
+    direction: 'input',
+    zh: ['别再打了', '不要再给我打', '把我的号码删了', '以后不要联系我', '别骚扰我'],
+    en: ['stop calling me', 'do not call', 'take me off your list'],
+    variants: [],
+  },
+};
+
+const verdictFor = (direction, category) => (direction === 'output' && category !== 'do_not_call' ? 'block' : 'allow');
+
+for (const [category, def] of Object.entries(CLAIMS)) {
+  for (const phrase of [...def.zh, ...def.en]) {
+    const carriers = isCjk(phrase) ? ZH_CARRIERS : EN_CARRIERS;
+    for (const [variant, evaded] of evasions(phrase)) {
+      carriers.forEach((carrier, ci) => {
+        // The spaced-out Latin variants only in the punctuated carrier: "has g u a r …" is fine,
+        // but the second carrier adds nothing new for them.
+        if (ci === 1 && variant !== 'plain' && !isCjk(phrase)) return;
+        const text = carrier.replace('{X}', evaded);
+        add({
+          direction: def.direction,
+          category,
+          variant,
+          family: 'deterministic',
+          text,
+          verdict: verdictFor(def.direction, category),
+          spans: [span(category, text, evaded)],
+        });
+      });
+    }
+  }
+  for (const [variant, phrase] of def.variants) {
+    const text = (isCjk(phrase) ? ZH_CARRIERS[0] : EN_CARRIERS[0]).replace('{X}', phrase);
+    add({
+      direction: def.direction,
+      category,
+      variant,
+      family: 'variant',
+      text,
+      verdict: verdictFor(def.direction, category),
+      spans: [span(category, text, phrase)],
+    });
+  }
+}
+
+// The input side sees customers' abuse and do-not-call requests: reported (flag), never blocked.
+for (const [category, text, phrase] of [
+  ['abuse', '你们这帮骗人的王八蛋', '王八蛋'],
+  ['abuse', 'This is bullshit, stop it', 'bullshit'],
+  ['do_not_call', '我说了别再打了，听到没有', '别再打了'],
+  ['do_not_call', "Please don't call me again", "don't call me"],
+]) {
+  add({
+    direction: 'input',
+    category,
+    variant: 'input_side',
+    family: 'deterministic',
+    text,
+    verdict: 'allow',
+    spans: [span(category, text, phrase)],
+  });
+}
+
+// Negation and disclosures: required risk statements must pass (output, allow, no hits).
+const DISCLOSURES = [
+  '本产品不保本，投资需谨慎。',
+  '我们不承诺收益，请您理性投资。',
+  '理财非存款，产品有风险，投资须谨慎。',
+  '过往业绩不代表未来表现，本产品不保证收益。',
+  '这款产品并非保本产品，存在亏损的可能。',
+  '投资有风险，并非零风险，请您知悉。',
+  '我们无法保证收益，具体以合同为准。',
+  '这个课程不保过，需要您认真学习。',
+  '保险不是存款，两者性质不同。',
+  '请不要私下加微信，所有沟通都在官方渠道。',
+  '本产品不是稳赚不赔的，请您注意风险。',
+  'We cannot guarantee returns.',
+  'This product is not risk-free.',
+  'There are no guaranteed returns with this fund.',
+  'Returns are not guaranteed and you may lose money.',
+  'This is not a risk-free investment.',
+  '不保本不保息，风险自担。',
+  '本產品不保本，投資需謹慎。',
+];
+const CONTROLS = [
+  '最近市场波动比较大，您可以先了解一下。',
+  '这是我第一次听说这个产品。',
+  '我上个月去过日本旅游。',
+  '面包过期了，记得扔掉。',
+  '我们为新客户准备了一份资料。',
+  'The assessment takes about ten minutes.',
+  'Please pass me the class schedule.',
+  'Our assistant will send the brochure to your mailbox.',
+  'I bought a massive bass guitar at the harbour.',
+  'The compass and the passport are in the bag.',
+  '这款产品的年化费率是0.6%，价格是1299元。',
+  '活动时间是2024年5月1日到5月31日。',
+  '您的订单号是202405011234567，请注意查收。',
+  '订单号 6222020200000000000 已发货。',
+  '验证码是384756，五分钟内有效。',
+  '客服电话95588，工作时间9:00-18:00。',
+  '请拨打10086咨询话费。',
+  '会议定在2024-06-15 14:30。',
+  'Your order #4532015112830366 has shipped.',
+  'The price is $1,299.00 and the fee is 0.5%.',
+  '我们公司成立于2008年，总部在上海。',
+  '这款保险的保障期限是二十年。',
+  '您可以关注我们的官方公众号了解详情。',
+  '钱包过几天再给您寄过去。',
+  '我把资料打包过去给您。',
+  '红包过期会自动退回。',
+  '最快明天就能到账。',
+  '这是我们最新推出的产品。',
+  '第一期的课程下周开始。',
+  '日本和韩国的客户也很多。',
+  '请问您最近方便吗？',
+  '您的USB接口坏了吗？',
+  'The shiitake mushrooms were cheap.',
+  'Ask your classmate about the assignment.',
+  '这款理财的业绩比较基准是3.5%。',
+  '您好，我是平安银行的客户经理小王。',
+  '请问您对基金定投有兴趣吗？',
+  '保单生效后有十五天犹豫期。',
+  '无风险利率是计算收益的基础。',
+  '这个月的保本点大概在五千元。',
+  '我们支持支付宝和银行卡支付。',
+  '您可以在手机银行查看持仓。',
+  'What is the best time to call you back?',
+  'Thanks for your time, have a nice day.',
+  '请问您贵姓？',
+  '麻烦您稍等一下，我查一下。',
+  '好的，我明白了，谢谢谢谢。',
+  '哈哈哈，好的好的。',
+];
+for (const text of DISCLOSURES)
+  add({
+    direction: 'output',
+    category: '',
+    variant: 'disclosure',
+    family: 'control',
+    text,
+    verdict: 'allow',
+    spans: [],
+  });
+for (const text of CONTROLS)
+  add({ direction: 'output', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
+
+// PII: true cases (redacted on input) and checksum-false / look-alike cases (allowed).
+function idCard(first17) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i], 0);
+  return first17 + '10X98765432'[sum % 11];
+}
+function luhnComplete(prefix) {
+  for (let d = 0; d < 10; d++) {
+    const n = prefix + d;
+    let sum = 0;
+    [...n].reverse().forEach((c, i) => {
+      let x = Number(c);
+      if (i % 2) {
+        x *= 2;
+        if (x > 9) x -= 9;
+      }
+      sum += x;
+    });
+    if (sum % 10 === 0) return n;
+  }
+  throw new Error('unreachable');
+}
+const badCheck = (n) => n.slice(0, -1) + String((Number(n.at(-1) === 'X' ? 0 : n.at(-1)) + 1) % 10);
+const groups4 = (n) => n.replace(/(.{4})(?=.)/g, '$1 ');
+const circled = (s) => s.replace(/[1-9]/g, (d) => String.fromCodePoint(0x2460 + Number(d) - 1)).replace(/0/g, '⓪');
+const financial = (s) => s.replace(/\d/g, (d) => '零壹贰叁肆伍陆柒捌玖'[Number(d)]);
+
+const id1 = idCard('11010519491231002');
+const id2 = idCard('44030619900101123');
+const id3 = idCard('32010219851203456');
+const card1 = luhnComplete('622202020000000000');
+const card2 = luhnComplete('621700123456789');
+const visa = '4111111111111111';
+const PII_TRUE = [
+  ['pii_mobile', '我的手机是13812345678，你打这个', '13812345678'],
+  ['pii_mobile', '电话 138 1234 5678 找我', '138 1234 5678'],
+  ['pii_mobile', '打138-1234-5678就行', '138-1234-5678'],
+  ['pii_mobile', '我的号码+86 139 8765 4321', '+86 139 8765 4321'],
+  ['pii_mobile', '号码是+8615912345678', '+8615912345678'],
+  ['pii_mobile', '号码 0086 18612345678', '0086 18612345678'],
+  ['pii_mobile', '手机１３８１２３４５６７８', '１３８１２３４５６７８'],
+  ['pii_mobile', '我的手机' + financial('13912345678') + '记一下', financial('13912345678')],
+  ['pii_mobile', '手机' + circled('13712345678') + '号', circled('13712345678')],
+  ['pii_mobile', 'call me on 17712345678 tomorrow', '17712345678'],
+  ['pii_id_card', `身份证号${id1}`, id1],
+  ['pii_id_card', `我的身份证是${id2}。`, id2],
+  ['pii_id_card', `ID ${id3} please`, id3],
+  ['pii_id_card', `身份证 ${id1.slice(0, 17)}x 小写`, id1.slice(0, 17) + 'x'],
+  ['pii_bank_card', `卡号${card1}转账`, card1],
+  ['pii_bank_card', `银行卡 ${groups4(card2)} 谢谢`, groups4(card2)],
+  ['pii_bank_card', `my card is ${visa}`, visa],
+  ['pii_bank_card', `card ${groups4(visa)} ok`, groups4(visa)],
+  ['pii_email', '邮箱是zhang.san@example.com谢谢', 'zhang.san@example.com'],
+  ['pii_email', 'mail me at John_Doe+sales@mail.example.co.uk', 'John_Doe+sales@mail.example.co.uk'],
+  ['pii_phone', 'reach me at +44 20 7946 0958', '+44 20 7946 0958'],
+  ['pii_phone', 'my number is +1 415-555-2671', '+1 415-555-2671'],
+  ['pii_phone', 'office (415) 555-2671 after six', '(415) 555-2671'],
+  ['pii_phone', '座机010-12345678', '010-12345678'],
+  ['pii_phone', '打0755-87654321找我', '0755-87654321'],
+];
+for (const [category, text, match] of PII_TRUE)
+  add({
+    direction: 'input',
+    category,
+    variant: 'pii_true',
+    family: 'pii',
+    text,
+    verdict: 'redact',
+    spans: [span(category, text, match)],
+  });
+
+const PII_FALSE = [
+  `身份证号${badCheck(id1)}`,
+  `身份证号${badCheck(id2)}`,
+  `卡号${badCheck(card1)}`,
+  `card ${badCheck(visa)}`,
+  '号码是12812345678',
+  '订单号 ' + luhnComplete('622202020000000001'),
+  '快递单号：' + card2,
+  '验证码 123456',
+  '取件码 8-3-1204',
+  '金额 13,812.50 元',
+  '日期 2024-05-01，编号 A-1029',
+  '版本号 1.13.8 已发布',
+  '房间号 1381',
+  'reference no. 4111111111111111',
+];
+for (const text of PII_FALSE)
+  add({ direction: 'input', category: '', variant: 'pii_false', family: 'pii', text, verdict: 'allow', spans: [] });
+
+writeFileSync(
+  new URL('../../data/compliance/suite.jsonl', import.meta.url),
+  out.map((c) => JSON.stringify(c)).join('\n') + '\n',
+);
+console.log(`${out.length} cases`);
