@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { HuashuException } from '@huashu/common';
+import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import { TelephonyService } from '../telephony.service.js';
+import {
+  TELEPHONY_EVENTS,
+  TELEPHONY_PLATFORMS,
+  type TelephonyEvent,
+  type TelephonyOutcome,
+} from '../telephony-event.js';
+import { parsePayload } from '../validation.js';
+import {
+  acActivitiesSchema,
+  acCreateSchema,
+  acDisconnectSchema,
+  acRefreshSchema,
+  acWsFrameSchema,
+  type AcActivity,
+  type AcBotActivity,
+} from './audiocodes.schemas.js';
+
+const PLATFORM = TELEPHONY_PLATFORMS.AUDIOCODES;
+/** The route prefix of the HTTP mode (DESIGN §4). */
+export const AUDIOCODES_BASE_PATH = '/v1/telephony/audiocodes';
+/**
+ * How long VoiceAI Connect may wait between requests before it must call refreshURL. The call
+ * state itself lives for SESSION_TTL_SECONDS; this only paces keep-alives.
+ */
+export const AUDIOCODES_EXPIRES_SECONDS = 120;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+
+/** One inbound activity → an internal event, `start`, or nothing (events we do not act on). */
+export function activityToEvent(a: AcActivity): TelephonyEvent | 'start' | undefined {
+  const params = a.parameters ?? {};
+  const value = (a.value && typeof a.value === 'object' ? a.value : {}) as Record<string, unknown>;
+  if (a.type === 'message') {
+    return {
+      type: TELEPHONY_EVENTS.USER_TEXT,
+      text: a.text ?? '',
+      final: true,
+      confidence: num(params.confidence),
+      language: a.language,
+    };
+  }
+  switch (a.name) {
+    case 'start':
+      return 'start';
+    case 'DTMF':
+      return {
+        type: TELEPHONY_EVENTS.DTMF,
+        digits: (str(a.value) ?? String(num(a.value) ?? '')).replace(/[^0-9*#A-D]/g, ''),
+      };
+    case 'noUserInput':
+      return { type: TELEPHONY_EVENTS.NO_INPUT, count: num(a.value) ?? 1 };
+    case 'speechHypothesis':
+      return { type: TELEPHONY_EVENTS.USER_TEXT, text: str(params.text) ?? str(value.text) ?? '', final: false };
+    case 'transferStatus':
+      return {
+        type: TELEPHONY_EVENTS.TRANSFER_RESULT,
+        status: (str(value.status) ?? str(params.status)) === 'answered' ? 'answered' : 'failed',
+        reason: str(value.reasonCode) ?? str(params.reasonCode) ?? str(value.reason),
+      };
+    case 'hangup':
+    case 'conversationEnd':
+      return {
+        type: TELEPHONY_EVENTS.HANGUP,
+        cause: str(params.reasonCode) ?? str(value.reasonCode) ?? str(params.reason) ?? 'client-disconnected',
+      };
+    case undefined:
+    default:
+      return undefined;
+  }
+}
+
+/** Outcome → bot activities: message (with its language), then sendDtmf, transfer or hangup. */
+export function outcomeToActivities(o: TelephonyOutcome, now = new Date()): AcBotActivity[] {
+  const ts = now.toISOString();
+  const make = (a: Omit<AcBotActivity, 'id' | 'timestamp'>): AcBotActivity => ({
+    id: randomUUID(),
+    timestamp: ts,
+    ...a,
+  });
+  const out: AcBotActivity[] = [];
+  if (o.say) out.push(make({ type: 'message', text: o.say.text, activityParams: { language: o.say.language } }));
+  if (o.sendDigits) out.push(make({ type: 'event', name: 'sendDtmf', activityParams: { dtmfDigits: o.sendDigits } }));
+  if (o.action === 'transfer') {
+    const params: Record<string, unknown> = {
+      handoverReason: o.transfer?.reason ?? 'transfer',
+      // Lets the agent desktop find the conversation (transcript, lead summary).
+      transferSipHeaders: [{ name: 'X-Huashu-Conversation', value: o.conversationId }],
+    };
+    if (o.transfer?.target) params.transferTarget = o.transfer.target;
+    out.push(make({ type: 'event', name: 'transfer', activityParams: params }));
+  } else if (o.action === 'hangup') {
+    out.push(make({ type: 'event', name: 'hangup', activityParams: { hangupReason: o.hangup?.reason ?? 'bot' } }));
+  }
+  return out;
+}
+
+/** AudioCodes Bot API (HTTP mode and streaming WebSocket mode) on top of TelephonyService. */
+@Injectable()
+export class AudioCodesBotService {
+  constructor(
+    private readonly telephony: TelephonyService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Health probe VoiceAI Connect sends to the bot URL with GET. */
+  health() {
+    return { type: 'ac-bot-api', success: true };
+  }
+
+  /** Create conversation → the URLs VoiceAI Connect posts to for the rest of the call. */
+  async create(body: unknown, campaignId: string | undefined) {
+    const req = parsePayload(acCreateSchema, body, 'AudioCodes create-conversation request');
+    if (campaignId && !(await this.telephony.campaignExists(campaignId))) {
+      throw new HuashuException('NOT_FOUND', `campaign ${campaignId} not found`);
+    }
+    await this.telephony.reserveCall(PLATFORM, req.conversation, campaignId);
+    const base = `${this.config.telephony.publicBaseUrl?.replace(/\/$/, '') ?? ''}${AUDIOCODES_BASE_PATH}/conversations/${encodeURIComponent(req.conversation)}`;
+    return {
+      activitiesURL: `${base}/activities`,
+      refreshURL: `${base}/refresh`,
+      disconnectURL: `${base}/disconnect`,
+      expiresSeconds: AUDIOCODES_EXPIRES_SECONDS,
+    };
+  }
+
+  async activities(conversation: string, body: unknown) {
+    const req = parsePayload(acActivitiesSchema, body, 'AudioCodes activities request');
+    await this.requireCall(conversation);
+    return { conversation, activities: await this.runActivities(conversation, req.activities) };
+  }
+
+  async refresh(conversation: string, body: unknown) {
+    parsePayload(acRefreshSchema, body ?? {}, 'AudioCodes refresh request');
+    await this.requireCall(conversation);
+    await this.telephony.touch(PLATFORM, conversation);
+    return { expiresSeconds: AUDIOCODES_EXPIRES_SECONDS };
+  }
+
+  async disconnect(conversation: string, body: unknown) {
+    const req = parsePayload(acDisconnectSchema, body ?? {}, 'AudioCodes disconnect request');
+    await this.requireCall(conversation);
+    await this.telephony.endCall(PLATFORM, conversation, req.reasonCode ?? req.reason ?? 'disconnect');
+    return {};
+  }
+
+  /**
+   * One streaming-mode frame → frames to send back. Returns `close: true` after session.end.
+   * Text only: with directSTT the platform would stream audio, which this bot does not take.
+   */
+  async wsFrame(
+    raw: unknown,
+    session: { conversationId?: string; campaignId?: string; caller?: string },
+  ): Promise<{ send: Record<string, unknown>[]; close?: boolean }> {
+    const frame = parsePayload(acWsFrameSchema, raw, 'AudioCodes streaming frame');
+    switch (frame.type) {
+      case 'session.initiate': {
+        if (!frame.conversationId) return { send: [{ type: 'session.error', reason: 'conversationId missing' }] };
+        if (frame.expectAudioMessages) {
+          return {
+            send: [
+              {
+                type: 'session.error',
+                conversationId: frame.conversationId,
+                reason: 'audio streaming not supported: set directSTT to false',
+              },
+            ],
+            close: true,
+          };
+        }
+        session.conversationId = frame.conversationId;
+        session.caller = frame.caller;
+        await this.telephony.reserveCall(PLATFORM, frame.conversationId, session.campaignId);
+        return { send: [{ type: 'session.accepted' }] };
+      }
+      case 'session.resume': {
+        const known = frame.conversationId && (await this.telephony.call(PLATFORM, frame.conversationId));
+        if (!known || !frame.conversationId) {
+          return {
+            send: [{ type: 'session.error', conversationId: frame.conversationId, reason: 'conversation not found' }],
+            close: true,
+          };
+        }
+        session.conversationId = frame.conversationId;
+        return { send: [{ type: 'session.accepted' }] };
+      }
+      case 'activities': {
+        if (!session.conversationId) return { send: [{ type: 'session.error', reason: 'session not initiated' }] };
+        const acts = await this.runActivities(session.conversationId, frame.activities ?? [], session.caller);
+        return { send: acts.length ? [{ type: 'activities', activities: acts }] : [] };
+      }
+      case 'session.end':
+        if (session.conversationId) {
+          await this.telephony.endCall(
+            PLATFORM,
+            session.conversationId,
+            frame.reasonCode ?? frame.reason ?? 'session.end',
+          );
+        }
+        return { send: [], close: true };
+      default:
+        // userStream.* and future frame types: not for a text bot.
+        return { send: [] };
+    }
+  }
+
+  private async requireCall(conversation: string) {
+    if (!(await this.telephony.call(PLATFORM, conversation))) {
+      throw new HuashuException('NOT_FOUND', 'conversation not found');
+    }
+  }
+
+  private async runActivities(conversation: string, activities: AcActivity[], caller?: string) {
+    const out: AcBotActivity[] = [];
+    for (const activity of activities) {
+      const event = activityToEvent(activity);
+      if (!event) continue;
+      let outcome: TelephonyOutcome | undefined;
+      if (event === 'start') {
+        const params = activity.parameters ?? {};
+        const phone = str(params.caller) ?? caller;
+        outcome = await this.telephony.startCall(PLATFORM, conversation, {
+          phone,
+          metadata: { callee: str(params.callee) },
+        });
+      } else {
+        outcome = await this.telephony.handle(PLATFORM, conversation, event, activity.id);
+      }
+      if (outcome) out.push(...outcomeToActivities(outcome));
+      if (outcome && (outcome.action === 'hangup' || outcome.action === 'transfer')) break;
+    }
+    return out;
+  }
+}

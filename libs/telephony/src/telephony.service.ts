@@ -1,0 +1,427 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
+import { HuashuException, MetricsRegistry, nowMs, withDeadline } from '@huashu/common';
+import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import { DIALOGUE, type DialoguePort, type TurnResult } from '@huashu/dialogue';
+import { CallSessionStore, type CallState } from './call-session.store.js';
+import { speechLanguage } from './language.js';
+import {
+  DTMF_ACTIONS,
+  TELEPHONY_CAMPAIGNS,
+  TELEPHONY_LIMITS,
+  TELEPHONY_REASONS,
+  type CampaignLookup,
+} from './telephony.constants.js';
+import {
+  TELEPHONY_EVENTS,
+  type CallStart,
+  type TelephonyEvent,
+  type TelephonyOutcome,
+  type TelephonyPlatform,
+} from './telephony-event.js';
+
+class TurnDeadlineError extends Error {
+  constructor() {
+    super('telephony turn deadline passed');
+    this.name = 'TurnDeadlineError';
+  }
+}
+
+const DEFAULT_CAMPAIGN = 'default';
+
+/** Reject as soon as `signal` aborts, so a barged-in turn never answers even if the work ignores it. */
+function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Call handling shared by every adapter: starts the dialogue for a new call, turns internal events
+ * into dialogue turns under the phone deadline, and maps each TurnResult to what the platform must
+ * do. Barge-in cancels an in-flight turn (the generator request stops with it).
+ */
+@Injectable()
+export class TelephonyService {
+  private readonly logger = new Logger('Telephony');
+  /** In-flight turns of this process by call key, so a barge-in can cancel generation. */
+  private readonly inflight = new Map<string, AbortController>();
+  private readonly events: Counter<'platform' | 'type'>;
+  private readonly latency: Histogram<'platform' | 'action'>;
+
+  constructor(
+    @Inject(DIALOGUE) private readonly dialogue: DialoguePort,
+    @Inject(TELEPHONY_CAMPAIGNS) private readonly campaigns: CampaignLookup,
+    private readonly store: CallSessionStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    metrics: MetricsRegistry,
+  ) {
+    this.events = new Counter({
+      name: 'telephony_events_total',
+      help: 'Telephony events by platform and internal event type',
+      labelNames: ['platform', 'type'],
+      registers: [metrics.registry],
+    });
+    this.latency = new Histogram({
+      name: 'telephony_event_seconds',
+      help: 'Time from a telephony event to the platform answer, by platform and action',
+      labelNames: ['platform', 'action'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5],
+      registers: [metrics.registry],
+    });
+  }
+
+  /** Campaign ids the platforms may address (Genesys lists them as bots). */
+  listCampaigns(): Promise<string[]> {
+    return this.campaigns.list();
+  }
+
+  campaign(id: string) {
+    return this.campaigns.get(id);
+  }
+
+  async campaignExists(id: string): Promise<boolean> {
+    return id === DEFAULT_CAMPAIGN || (await this.campaigns.exists(id));
+  }
+
+  /** Call state, or undefined for a call this deployment never started (→ 404 where the protocol has one). */
+  call(platform: TelephonyPlatform, callId: string): Promise<CallState | undefined> {
+    return this.store.get(platform, callId);
+  }
+
+  /**
+   * Start the dialogue for a new call and return the greeting. Idempotent per call id: a retried
+   * start returns the existing conversation's opening again instead of a second conversation.
+   */
+  /**
+   * Register a call the platform announced before its start event (AudioCodes create). The dialogue
+   * starts on the platform's start event, which carries the caller number (do-not-call check).
+   */
+  async reserveCall(platform: TelephonyPlatform, callId: string, campaignId?: string): Promise<void> {
+    const id = campaignId ?? DEFAULT_CAMPAIGN;
+    const campaign = await this.campaigns.get(id);
+    await this.store.create(platform, callId, {
+      conversationId: '',
+      campaignId: id,
+      language: speechLanguage(campaign.language),
+      transferTarget: campaign.transferTarget,
+      noInputCount: 0,
+      ended: false,
+    });
+  }
+
+  /** Keep a call's state alive (platform keep-alive). */
+  async touch(platform: TelephonyPlatform, callId: string): Promise<void> {
+    const state = await this.store.get(platform, callId);
+    if (state) await this.store.save(platform, callId, state);
+  }
+
+  /**
+   * Start the dialogue for a new call and return the greeting. Idempotent per call id: a retried
+   * start returns the existing conversation's opening again instead of a second conversation.
+   */
+  async startCall(platform: TelephonyPlatform, callId: string, start: CallStart): Promise<TelephonyOutcome> {
+    const t0 = nowMs();
+    this.events.inc({ platform, type: 'start' });
+    const existing = await this.store.get(platform, callId);
+    if (existing?.conversationId) return this.repeat(existing, false);
+    if (!(await this.store.claim(platform, callId, 'start'))) {
+      // A concurrent delivery of the same start is running: answer with its outcome.
+      const first = await this.store.recall(platform, callId, 'start', TELEPHONY_LIMITS.duplicateWaitMs);
+      if (first) return first;
+      throw new HuashuException('CONVERSATION_BUSY', 'call start in progress; retry');
+    }
+    const outcome = await this.doStart(platform, callId, start, existing);
+    await this.store.remember(platform, callId, 'start', outcome);
+    this.observe(platform, outcome, t0);
+    return outcome;
+  }
+
+  private async doStart(
+    platform: TelephonyPlatform,
+    callId: string,
+    start: CallStart,
+    reserved: CallState | undefined,
+  ): Promise<TelephonyOutcome> {
+    const campaignId = start.campaignId ?? reserved?.campaignId ?? DEFAULT_CAMPAIGN;
+    const campaign = await this.campaigns.get(campaignId);
+    const language = speechLanguage(campaign.language);
+    let started;
+    try {
+      started = await this.dialogue.start({
+        campaignId,
+        channel: 'phone',
+        customer: start.phone ? { phone: start.phone } : undefined,
+        metadata: { ...start.metadata, platform, callId },
+      });
+    } catch (err) {
+      if (err instanceof HuashuException && err.code === 'DO_NOT_CALL') {
+        // A listed number is not spoken to at all: hang up without a greeting.
+        await this.store.save(platform, callId, {
+          conversationId: '',
+          campaignId,
+          language,
+          noInputCount: 0,
+          ended: true,
+          dialogueEnded: true,
+          endReason: TELEPHONY_REASONS.DO_NOT_CALL,
+        });
+        return {
+          conversationId: '',
+          action: 'hangup',
+          hangup: { reason: TELEPHONY_REASONS.DO_NOT_CALL },
+          degraded: false,
+          reprompt: false,
+        };
+      }
+      throw err;
+    }
+    await this.store.save(platform, callId, {
+      conversationId: started.conversationId,
+      campaignId,
+      language,
+      transferTarget: campaign.transferTarget,
+      lastSay: started.reply?.text,
+      noInputCount: 0,
+      ended: false,
+    });
+    return {
+      conversationId: started.conversationId,
+      say: started.reply ? { text: started.reply.text, language } : undefined,
+      action: 'continue',
+      scriptId: started.reply?.scriptId,
+      turn: 0,
+      degraded: false,
+      reprompt: false,
+    };
+  }
+
+  /**
+   * Handle one event of a started call. `eventId` (when the platform provides one) makes retries
+   * idempotent: a duplicate gets the first delivery's outcome. Returns undefined for an unknown call.
+   */
+  async handle(
+    platform: TelephonyPlatform,
+    callId: string,
+    event: TelephonyEvent,
+    eventId?: string,
+  ): Promise<TelephonyOutcome | undefined> {
+    const t0 = nowMs();
+    let state = await this.store.get(platform, callId);
+    if (!state) return undefined;
+    if (!state.conversationId && !state.ended) {
+      // The platform skipped its start event: start the dialogue now, then handle the event.
+      await this.startCall(platform, callId, {});
+      state = await this.store.get(platform, callId);
+      if (!state) return undefined;
+    }
+    this.events.inc({ platform, type: event.type });
+    if (eventId && !(await this.store.claim(platform, callId, eventId))) {
+      const first = await this.store.recall(platform, callId, eventId, TELEPHONY_LIMITS.duplicateWaitMs);
+      this.events.inc({ platform, type: 'duplicate' });
+      return first ?? { conversationId: state.conversationId, action: 'none', degraded: false, reprompt: false };
+    }
+    const outcome = await this.dispatch(platform, callId, state, event);
+    if (eventId) await this.store.remember(platform, callId, eventId, outcome);
+    this.observe(platform, outcome, t0);
+    return outcome;
+  }
+
+  /** The platform ended the call (hangup, disconnect, session end). Idempotent. */
+  async endCall(platform: TelephonyPlatform, callId: string, cause: string): Promise<boolean> {
+    const state = await this.store.get(platform, callId);
+    if (!state) return false;
+    await this.finish(platform, callId, state, cause);
+    return true;
+  }
+
+  private async dispatch(
+    platform: TelephonyPlatform,
+    callId: string,
+    state: CallState,
+    event: TelephonyEvent,
+  ): Promise<TelephonyOutcome> {
+    const none: TelephonyOutcome = {
+      conversationId: state.conversationId,
+      action: 'none',
+      degraded: false,
+      reprompt: false,
+    };
+    if (state.ended && event.type !== TELEPHONY_EVENTS.HANGUP && event.type !== TELEPHONY_EVENTS.TRANSFER_RESULT) {
+      return { ...none, action: 'hangup', hangup: { reason: state.endReason ?? 'ended' } };
+    }
+    switch (event.type) {
+      case TELEPHONY_EVENTS.USER_TEXT: {
+        if (!event.final) {
+          state.partial = event.text.slice(0, TELEPHONY_LIMITS.maxUtteranceChars);
+          await this.store.save(platform, callId, state);
+          return none;
+        }
+        const text = event.text.trim().slice(0, TELEPHONY_LIMITS.maxUtteranceChars);
+        if (text === '') return this.reprompt(platform, callId, state);
+        return this.turn(platform, callId, state, text);
+      }
+      case TELEPHONY_EVENTS.BARGE_IN: {
+        // The caller talked over the reply: stop any generation still running for this call and
+        // keep only what was actually heard as the last thing said.
+        this.inflight.get(this.callKey(platform, callId))?.abort(new Error('barge-in'));
+        state.heard = event.heard;
+        await this.store.save(platform, callId, state);
+        return none;
+      }
+      case TELEPHONY_EVENTS.DTMF: {
+        const action = DTMF_ACTIONS[event.digits.slice(-1) as keyof typeof DTMF_ACTIONS];
+        if (action === 'transfer') {
+          await this.finish(platform, callId, state, TELEPHONY_REASONS.DTMF_AGENT);
+          return {
+            ...none,
+            action: 'transfer',
+            transfer: { target: state.transferTarget, reason: TELEPHONY_REASONS.DTMF_AGENT },
+          };
+        }
+        return this.reprompt(platform, callId, state);
+      }
+      case TELEPHONY_EVENTS.NO_INPUT: {
+        state.noInputCount = Math.max(state.noInputCount + 1, event.count);
+        if (state.noInputCount >= TELEPHONY_LIMITS.maxNoInput) {
+          await this.finish(platform, callId, state, TELEPHONY_REASONS.NO_INPUT);
+          return { ...none, action: 'hangup', hangup: { reason: TELEPHONY_REASONS.NO_INPUT } };
+        }
+        return this.reprompt(platform, callId, state);
+      }
+      case TELEPHONY_EVENTS.HANGUP:
+        await this.finish(platform, callId, state, event.cause || TELEPHONY_REASONS.CALLER_HANGUP);
+        return { ...none, action: 'hangup', hangup: { reason: event.cause || TELEPHONY_REASONS.CALLER_HANGUP } };
+      case TELEPHONY_EVENTS.TRANSFER_RESULT:
+        if (event.status === 'answered') {
+          await this.finish(platform, callId, state, TELEPHONY_REASONS.TRANSFERRED);
+          return none;
+        }
+        // The bot regains the call after a failed transfer: say the last prompt again.
+        state.ended = false;
+        return this.reprompt(platform, callId, state);
+    }
+  }
+
+  private async turn(
+    platform: TelephonyPlatform,
+    callId: string,
+    state: CallState,
+    text: string,
+  ): Promise<TelephonyOutcome> {
+    const key = this.callKey(platform, callId);
+    const controller = new AbortController();
+    this.inflight.get(key)?.abort(new Error('superseded'));
+    this.inflight.set(key, controller);
+    const budget = this.config.dialogue.deadlines.phoneMs + TELEPHONY_LIMITS.turnGraceMs;
+    let result: TurnResult;
+    try {
+      result = await withDeadline(
+        abortable(this.dialogue.turn(state.conversationId, { text, signal: controller.signal }), controller.signal),
+        budget,
+        () => new TurnDeadlineError(),
+      );
+    } catch (err) {
+      controller.abort(err);
+      if (controller.signal.reason instanceof Error && controller.signal.reason.message === 'barge-in') {
+        return { conversationId: state.conversationId, action: 'none', degraded: true, reprompt: false };
+      }
+      if (err instanceof HuashuException && err.code === 'CONVERSATION_ENDED') {
+        await this.finish(platform, callId, state, 'conversation_ended');
+        return {
+          conversationId: state.conversationId,
+          action: 'hangup',
+          hangup: { reason: 'conversation_ended' },
+          degraded: false,
+          reprompt: false,
+        };
+      }
+      // The caller is never left in silence: a failed or late turn repeats the last prompt.
+      this.logger.warn({ err, conversationId: state.conversationId }, 'telephony turn degraded');
+      return this.reprompt(platform, callId, state);
+    } finally {
+      if (this.inflight.get(key) === controller) this.inflight.delete(key);
+    }
+    return this.fromTurn(platform, callId, state, result);
+  }
+
+  private async fromTurn(
+    platform: TelephonyPlatform,
+    callId: string,
+    state: CallState,
+    result: TurnResult,
+  ): Promise<TelephonyOutcome> {
+    const outcome: TelephonyOutcome = {
+      conversationId: state.conversationId,
+      say: { text: result.reply.text, language: state.language },
+      action: result.action,
+      intent: result.intent,
+      scriptId: result.reply.scriptId,
+      turn: result.turn,
+      degraded: result.degraded,
+      reprompt: false,
+    };
+    state.lastSay = result.reply.text;
+    state.heard = undefined;
+    state.partial = undefined;
+    state.noInputCount = 0;
+    if (result.action === 'transfer') {
+      outcome.transfer = {
+        target: result.actionDetail?.target ?? state.transferTarget,
+        reason: result.actionDetail?.reason ?? result.intent.name,
+        summary: result.actionDetail?.summary,
+      };
+      state.ended = true;
+      state.endReason = 'transfer';
+    } else if (result.action === 'hangup') {
+      outcome.hangup = { reason: result.actionDetail?.reason ?? result.intent.name };
+      state.ended = true;
+      state.endReason = outcome.hangup.reason;
+    }
+    await this.store.save(platform, callId, state);
+    return outcome;
+  }
+
+  private async reprompt(platform: TelephonyPlatform, callId: string, state: CallState): Promise<TelephonyOutcome> {
+    await this.store.save(platform, callId, state);
+    return this.repeat(state, true);
+  }
+
+  private repeat(state: CallState, reprompt: boolean): TelephonyOutcome {
+    return {
+      conversationId: state.conversationId,
+      say: state.lastSay ? { text: state.lastSay, language: state.language } : undefined,
+      action: state.ended ? 'hangup' : 'continue',
+      hangup: state.ended ? { reason: state.endReason ?? 'ended' } : undefined,
+      degraded: reprompt,
+      reprompt,
+    };
+  }
+
+  private async finish(platform: TelephonyPlatform, callId: string, state: CallState, reason: string) {
+    this.inflight.get(this.callKey(platform, callId))?.abort(new Error('ended'));
+    const dialogueOpen = !state.dialogueEnded;
+    state.ended = true;
+    state.dialogueEnded = true;
+    state.endReason ??= reason;
+    await this.store.save(platform, callId, state);
+    if (dialogueOpen) {
+      await this.dialogue.end(state.conversationId, reason).catch((err: unknown) => {
+        // Ending an already ended conversation is fine; anything else is logged, never thrown
+        // back at the platform (the call is over either way).
+        this.logger.debug({ err, conversationId: state.conversationId }, 'dialogue end failed');
+      });
+    }
+  }
+
+  private observe(platform: TelephonyPlatform, outcome: TelephonyOutcome, t0: number) {
+    this.latency.observe({ platform, action: outcome.action }, (nowMs() - t0) / 1000);
+  }
+
+  private callKey(platform: TelephonyPlatform, callId: string): string {
+    return `${platform}:${callId}`;
+  }
+}
