@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError, RateLimitError } from 'openai';
 import type {
+  ChatCompletion,
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
@@ -125,32 +126,33 @@ export class OpenAiCompatibleProvider implements Generator {
         ...mapped.extra,
         stream: false,
       } as ChatCompletionCreateParamsNonStreaming;
-      const completion = await this.withRetries(call, async () => {
+      // Validation of the body sits inside the attempt so a malformed answer is retried like a 5xx.
+      const { completion, choice } = await this.withRetries(call, async () => {
+        let completion: ChatCompletion;
         try {
-          return await this.client.chat.completions.create(body, {
+          completion = await this.client.chat.completions.create(body, {
             signal: call.signal,
-            timeout: call.remainingMs() + 1000,
+            timeout: Math.ceil(call.remainingMs()) + 1000,
           });
         } catch (err) {
           throw this.toGeneratorError(err, call);
         }
-      });
-      const choice = completion?.choices?.[0];
-      if (!choice || typeof choice.message?.content !== 'string') {
+        const choice = completion?.choices?.[0];
         if (choice?.message?.refusal) throw new GeneratorRefusalError(choice.message.refusal);
-        throw new GeneratorBadResponseError('no message content in the first choice', true);
-      }
-      if (choice.message.refusal) throw new GeneratorRefusalError(choice.message.refusal);
+        if (!choice || typeof choice.message?.content !== 'string')
+          throw new GeneratorBadResponseError('no message content in the first choice', true);
+        return { completion, choice: { ...choice, content: choice.message.content } };
+      });
       const finishReason =
         choice.finish_reason === 'length'
           ? 'length'
           : choice.finish_reason === 'content_filter'
             ? 'content_filter'
             : 'stop';
-      if (finishReason === 'content_filter' && choice.message.content.trim() === '')
+      if (finishReason === 'content_filter' && choice.content.trim() === '')
         throw new GeneratorRefusalError('content filter');
       const result: GenerateResult = {
-        text: choice.message.content,
+        text: choice.content,
         finishReason,
         model: completion.model || this.o.model,
         latencyMs: nowMs() - start,
@@ -194,7 +196,7 @@ export class OpenAiCompatibleProvider implements Generator {
         try {
           return await this.client.chat.completions.create(body, {
             signal: call.signal,
-            timeout: call.remainingMs() + 1000,
+            timeout: Math.ceil(call.remainingMs()) + 1000,
           });
         } catch (err) {
           throw this.toGeneratorError(err, call);
@@ -218,6 +220,8 @@ export class OpenAiCompatibleProvider implements Generator {
         if (call.signal.aborted) throw this.toGeneratorError(err, call);
         throw new GeneratorBadResponseError(`stream broke: ${(err as Error).message}`, false, { cause: err });
       }
+      // The SDK ends the iteration quietly when its request is aborted: say why.
+      if (call.signal.aborted) throw this.toGeneratorError(new APIUserAbortError(), call);
       if (!finished) throw new GeneratorBadResponseError('stream ended without a finish reason (cut)', false);
       for (const sentence of splitter.flush()) yield { type: 'sentence', text: sentence };
     } catch (err) {

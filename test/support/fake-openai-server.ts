@@ -1,0 +1,190 @@
+// A local stand-in for an OpenAI-compatible chat-completions server (vLLM, llama.cpp, Ollama …): the one
+// service the tests cannot run here. It speaks the real wire protocol — JSON responses and SSE
+// streaming (`data: {chunk}\n\n` … `data: [DONE]`) per the OpenAI API reference — and can be told to be
+// slow, fail, rate-limit, refuse, send garbage or cut the stream. It records every request body and
+// whether the client closed the socket before the response ended (to prove cancellation reaches it).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakeMode = 'ok' | 'fail' | 'ratelimit' | 'garbage' | 'cut' | 'refusal' | 'empty' | 'nofinish';
+
+export interface FakeBehaviour {
+  mode?: FakeMode;
+  /** Wait before the response starts (headers). */
+  delayMs?: number;
+  /** Streaming: wait between chunks. */
+  chunkDelayMs?: number;
+  /** Streaming: characters per chunk. */
+  chunkChars?: number;
+  /** Reply text. */
+  text?: string;
+  /** HTTP status for `fail` (default 500). */
+  status?: number;
+  /** `retry-after` seconds for `ratelimit`. */
+  retryAfterS?: number;
+  finishReason?: 'stop' | 'length' | 'content_filter';
+}
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+  /** True when the client closed the connection before the server finished the response. */
+  clientClosedEarly: boolean;
+  /** Resolves once the request is over (finished or closed by the client). */
+  settled: Promise<void>;
+}
+
+export interface FakeOpenAiServer {
+  /** Base URL to give the client, ending in /v1. */
+  baseUrl: string;
+  requests: RecordedRequest[];
+  /** Behaviour for the next requests: a fixed one, or one per request in order (the last repeats). */
+  behave(b: FakeBehaviour | FakeBehaviour[]): void;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number, res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(resolve, ms);
+    res.once('close', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
+  let script: FakeBehaviour[] = [{}];
+  let served = 0;
+  const requests: RecordedRequest[] = [];
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: Record<string, unknown> = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    } catch {
+      res
+        .writeHead(400, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'bad json', type: 'invalid_request_error' } }));
+      return;
+    }
+    let settle!: () => void;
+    const record: RecordedRequest = {
+      path: req.url ?? '',
+      headers: req.headers,
+      body,
+      clientClosedEarly: false,
+      settled: new Promise((r) => (settle = r)),
+    };
+    requests.push(record);
+    res.on('close', () => {
+      if (!res.writableFinished) record.clientClosedEarly = true;
+      settle();
+    });
+    if (!req.url?.endsWith('/chat/completions') || req.method !== 'POST') {
+      res.writeHead(404).end();
+      return;
+    }
+    const b = script[Math.min(served++, script.length - 1)];
+    const mode = b.mode ?? 'ok';
+    const text = b.text ?? 'Hello there. How can I help you today?';
+    const model = typeof body.model === 'string' ? body.model : 'fake-model';
+    await sleep(b.delayMs ?? 0, res);
+    if (res.destroyed) return;
+
+    switch (mode) {
+      case 'fail':
+        res
+          .writeHead(b.status ?? 500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: { message: 'upstream exploded', type: 'server_error' } }));
+        return;
+      case 'ratelimit':
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(b.retryAfterS ?? 0) })
+          .end(JSON.stringify({ error: { message: 'slow down', type: 'rate_limit' } }));
+        return;
+      case 'garbage':
+        res
+          .writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' })
+          .end('{"choices": [ this is not json <html>');
+        return;
+      default:
+        break;
+    }
+
+    const id = `chatcmpl-${served}`;
+    const created = Math.floor(Date.now() / 1000);
+    const finish = b.finishReason ?? 'stop';
+    if (!body.stream) {
+      const message =
+        mode === 'refusal'
+          ? { role: 'assistant', content: null, refusal: 'I cannot help with that.' }
+          : { role: 'assistant', content: mode === 'empty' ? null : text, refusal: null };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created,
+          model,
+          choices: mode === 'empty' ? [] : [{ index: 0, message, finish_reason: finish, logprobs: null }],
+          usage: { prompt_tokens: 12, completion_tokens: text.length, total_tokens: 12 + text.length },
+        }),
+      );
+      return;
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const send = (delta: Record<string, unknown>, finishReason: string | null) =>
+      res.write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`,
+      );
+    send({ role: 'assistant', content: '' }, null);
+    if (mode === 'refusal') {
+      send({ refusal: 'I cannot help with that.' }, null);
+      send({}, 'stop');
+      res.end('data: [DONE]\n\n');
+      return;
+    }
+    const size = b.chunkChars ?? 4;
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+    for (const [i, piece] of pieces.entries()) {
+      if (res.destroyed) return;
+      if (mode === 'cut' && i === Math.floor(pieces.length / 2)) {
+        res.socket?.destroy();
+        return;
+      }
+      send({ content: piece }, null);
+      await sleep(b.chunkDelayMs ?? 0, res);
+    }
+    if (res.destroyed) return;
+    if (mode === 'nofinish') {
+      res.end();
+      return;
+    }
+    send({}, finish);
+    res.end('data: [DONE]\n\n');
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    behave(b) {
+      script = Array.isArray(b) ? b : [b];
+      served = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
