@@ -96,6 +96,12 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
     if (res.destroyed) return;
 
     switch (mode) {
+      case 'ok':
+      case 'cut':
+      case 'empty':
+      case 'nofinish':
+      case 'refusal':
+        break;
       case 'fail':
         res
           .writeHead(b.status ?? 500, { 'content-type': 'application/json' })
@@ -111,8 +117,6 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
           .writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' })
           .end('{"choices": [ this is not json <html>');
         return;
-      default:
-        break;
     }
 
     const id = `chatcmpl-${served}`;
