@@ -52,8 +52,9 @@ async function checkRedis() {
   }
 }
 
-buildIfNeeded();
+// Redis first: a missing Redis is the common first-run problem and should fail in a second.
 await checkRedis();
+buildIfNeeded();
 
 const children = ['gateway', 'worker'].map((app) => {
   const child = spawn(process.execPath, ['--enable-source-maps', entry(app)], {

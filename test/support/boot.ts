@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig, type AppConfig } from '@huashu/config';
+import type { OpsOptions } from '@huashu/ops';
 import { createGateway } from '../../apps/gateway/src/gateway.factory.js';
 import { createWorker } from '../../apps/worker/src/worker.factory.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis-prefix.js';
@@ -31,21 +32,26 @@ export interface Booted {
 }
 
 /** Boot the real gateway on an ephemeral port against real Redis under a fresh key prefix. */
-export async function bootGateway(label: string, overrides: Record<string, string> = {}): Promise<Booted> {
+export async function bootGateway(
+  label: string,
+  overrides: Record<string, string> = {},
+  ops: OpsOptions = {},
+): Promise<Booted> {
   const config = loadConfig(testEnv(label, overrides));
-  const app = await createGateway(config);
+  const app = await createGateway(config, ops);
   await app.listen({ port: 0, host: '127.0.0.1' });
   return wrap(app, config, true);
 }
 
 /** Boot the real worker (no HTTP listener) sharing a gateway's config, so both use one prefix. */
-export async function bootWorker(config: AppConfig): Promise<Booted> {
-  const app = await createWorker(config);
-  await app.init();
-  return wrap(app, config, false);
+export async function bootWorker(config: AppConfig, opts: { listen?: boolean } & OpsOptions = {}): Promise<Booted> {
+  const app = await createWorker(config, opts);
+  if (opts.listen) await app.listen({ port: 0, host: '127.0.0.1' });
+  else await app.init();
+  return wrap(app, config, opts.listen ?? false, false);
 }
 
-function wrap(app: INestApplication, config: AppConfig, listening: boolean): Booted {
+function wrap(app: INestApplication, config: AppConfig, listening: boolean, ownsPrefix = listening): Booted {
   let url = '';
   if (listening) {
     const address = app.getHttpServer().address() as { port: number };
@@ -57,7 +63,7 @@ function wrap(app: INestApplication, config: AppConfig, listening: boolean): Boo
     url,
     close: async () => {
       await app.close();
-      if (listening) await deletePrefix(config.redis.keyPrefix);
+      if (ownsPrefix) await deletePrefix(config.redis.keyPrefix);
     },
   };
 }

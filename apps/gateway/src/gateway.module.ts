@@ -1,18 +1,22 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@huashu/config';
-import { OpsModule } from '@huashu/ops';
+import { OpsModule, type OpsOptions } from '@huashu/ops';
 import { WhoamiController } from './admin/whoami.controller.js';
 import { AdminAuthGuard } from './auth/index.js';
 import { CampaignsHttpModule } from './campaigns/campaigns-http.module.js';
+import { ScriptsHttpModule } from './scripts/scripts-http.module.js';
+import { ComplianceHttpModule } from './compliance/compliance-http.module.js';
 
 @Module({})
 export class GatewayModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, ops: OpsOptions = {}): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        OpsModule.forRoot(config, 'gateway'),
+        OpsModule.forRoot(config, 'gateway', ops),
         CampaignsHttpModule,
+        ScriptsHttpModule,
+        ComplianceHttpModule,
         // Feature modules (chat, admin, telephony) are added here.
       ],
       controllers: [WhoamiController],

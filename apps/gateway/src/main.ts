@@ -1,4 +1,5 @@
 import { ConfigValidationError, loadConfig, type AppConfig } from '@huashu/config';
+import { onShutdownSignals } from '@huashu/ops';
 import { assertRedisReachable } from '@huashu/redis';
 import { createGateway } from './gateway.factory.js';
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   }
   await assertRedisReachable(config.redis, 'gateway');
   const app = await createGateway(config);
+  onShutdownSignals(app, config.http.shutdownGraceMs);
   await app.listen({ port: config.http.port, host: config.http.host });
 }
 

@@ -1,4 +1,5 @@
 import { ConfigValidationError, loadConfig, type AppConfig } from '@huashu/config';
+import { onShutdownSignals } from '@huashu/ops';
 import { assertRedisReachable } from '@huashu/redis';
 import { createWorker } from './worker.factory.js';
 
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   }
   await assertRedisReachable(config.redis, 'worker');
   const app = await createWorker(config);
+  onShutdownSignals(app, config.http.shutdownGraceMs);
   if (config.worker.port > 0) await app.listen({ port: config.worker.port, host: config.http.host });
   else await app.init();
 }

@@ -1,14 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@huashu/config';
-import { OpsModule } from '@huashu/ops';
+import { OpsModule, type OpsOptions } from '@huashu/ops';
 
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, ops: OpsOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
-        OpsModule.forRoot(config, 'worker'),
+        OpsModule.forRoot(config, 'worker', ops),
         // BullMQ processor modules (generation, callbacks, index builds, exports) are added here.
       ],
     };

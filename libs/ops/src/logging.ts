@@ -1,4 +1,8 @@
+import type { IncomingMessage } from 'node:http';
+import type { Writable } from 'node:stream';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
+import type { Options } from 'pino-http';
 import type { AppConfig } from '@huashu/config';
 
 /**
@@ -13,23 +17,27 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-export function loggerOptions(config: AppConfig, app: string): Params {
-  return {
-    pinoHttp: {
-      level: config.log.level,
-      base: { app },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Health probes and scrapes would drown the log.
-      autoLogging: { ignore: (req) => /^\/(health|metrics)/.test(req.url ?? '') },
-      // Do not log bodies or query strings: they may carry customer text.
-      serializers: {
-        req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          url: String(req.url).split('?')[0],
-          headers: req.headers,
-        }),
-      },
+/** pino-http options; `stream` lets tests capture the log lines. */
+export function loggerOptions(config: AppConfig, app: string, stream?: Writable): Params {
+  const options: Options = {
+    level: config.log.level,
+    base: { app },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Health probes and scrapes would drown the log.
+    autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
+    // Never log bodies or query strings: they may carry customer text.
+    serializers: {
+      req: (req: { id: string; method: string; url: string; headers: Record<string, unknown> }) => ({
+        id: req.id,
+        method: req.method,
+        url: String(req.url).split('?')[0],
+        headers: req.headers,
+      }),
     },
+  };
+  return {
+    pinoHttp: stream ? [options, stream] : options,
+    // nestjs-pino's default route pattern does not reach Fastify's middleware here; name the wildcard.
+    forRoutes: [{ path: '*splat', method: RequestMethod.ALL }],
   };
 }

@@ -19,8 +19,9 @@ export function createRedis(
     // and readiness reports the outage.
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 7), 5000),
     maxRetriesPerRequest: 2,
-    // Fail fast while disconnected: a turn degrades instead of queueing behind an outage.
-    enableOfflineQueue: false,
+    // The shared (prefixed) client fails fast while disconnected, so a turn degrades instead of
+    // queueing behind an outage; auxiliary connections (pub/sub) may queue until they connect.
+    enableOfflineQueue: !opts.prefixed,
     lazyConnect: opts.lazy ?? false,
     ...(opts.prefixed ? { keyPrefix: config.keyPrefix } : {}),
   };

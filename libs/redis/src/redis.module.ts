@@ -1,8 +1,16 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { REDIS } from './redis.constants.js';
-import { createRedis } from './redis.factory.js';
+import { createRedis, waitReady } from './redis.factory.js';
 
 /** Health of the shared Redis connection, for readiness. */
 @Injectable()
@@ -25,9 +33,21 @@ export class RedisHealth {
 }
 
 @Injectable()
-class RedisCloser implements OnApplicationShutdown {
+class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Start serving once Redis is connected; if it is not within the timeout, readiness says so. */
+  async onModuleInit(): Promise<void> {
+    try {
+      await waitReady(this.redis, this.config.redis.connectTimeoutMs);
+    } catch (err) {
+      this.logger.warn(`starting without Redis: ${(err as Error).message}`);
+    }
+  }
 
   async onApplicationShutdown(): Promise<void> {
     try {
@@ -53,7 +73,7 @@ class RedisCloser implements OnApplicationShutdown {
       },
     },
     RedisHealth,
-    RedisCloser,
+    RedisLifecycle,
   ],
   exports: [REDIS, RedisHealth],
 })

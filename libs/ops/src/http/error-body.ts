@@ -59,6 +59,8 @@ export function toErrorBody(err: unknown, requestId: string): { status: number; 
       if (Array.isArray(r.message)) details = r.message;
       else if (typeof r.message === 'string') message = r.message;
       if (Array.isArray(r.details)) details = r.details;
+      // Structured responses without a message (e.g. terminus' failed health result) travel as details.
+      else if (r.message === undefined) details = [response];
     }
     // Body-parser errors surface as 400 HttpExceptions with a SyntaxError cause (Express adapter).
     if (status === 400 && /JSON/i.test(message) && !details.length) {

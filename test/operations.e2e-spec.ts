@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { Controller, Get, Module } from '@nestjs/common';
+import request from 'supertest';
+import { loadConfig } from '@huashu/config';
+import { createHttpApp, OpsModule, shutdownGracefully } from '@huashu/ops';
+import { bootGateway, bootWorker, testEnv } from './support/boot.js';
+import { deletePrefix } from './support/redis-prefix.js';
+import { PrivateRedis } from './support/redis-server.js';
+
+describe('worker host', () => {
+  it('starts, reports readiness over HTTP and shuts down cleanly', async () => {
+    const config = loadConfig(testEnv('worker'));
+    const worker = await bootWorker(config, { listen: true });
+    try {
+      const ready = await request(worker.url).get('/health/ready').expect(200);
+      expect(ready.body.info.redis.status).toBe('up');
+      await request(worker.url).get('/metrics').expect(200);
+    } finally {
+      await worker.close();
+      await deletePrefix(config.redis.keyPrefix);
+    }
+  });
+});
+
+describe('Redis outage', () => {
+  it('readiness goes 503 with the binding body while Redis is down and recovers without a restart', async () => {
+    const redis = await PrivateRedis.start();
+    const gw = await bootGateway('outage', { REDIS_URL: redis.url, REDIS_CONNECT_TIMEOUT_MS: '500' });
+    try {
+      await request(gw.url).get('/health/ready').expect(200);
+      await redis.stop();
+      const down = await request(gw.url).get('/health/ready').expect(503);
+      expect(down.body.error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(JSON.stringify(down.body.error.details)).toContain('redis');
+      await request(gw.url).get('/health/live').expect(200);
+      await redis.start();
+      const until = Date.now() + 10000;
+      let status = 0;
+      while (Date.now() < until && status !== 200) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = (await request(gw.url).get('/health/ready')).status;
+      }
+      expect(status).toBe(200);
+    } finally {
+      await gw.close().catch(() => undefined);
+      await redis.stop();
+    }
+  });
+});
+
+@Controller('slow')
+class SlowController {
+  @Get()
+  async slow(): Promise<{ done: true }> {
+    await new Promise((r) => setTimeout(r, 300));
+    return { done: true };
+  }
+}
+
+@Module({ controllers: [SlowController] })
+class SlowModule {}
+
+describe('graceful shutdown', () => {
+  it('lets in-flight requests finish and accepts no new ones', async () => {
+    const config = loadConfig(testEnv('shutdown'));
+    const app = await createHttpApp(
+      { module: class ShutdownRoot {}, imports: [OpsModule.forRoot(config, 'gateway'), SlowModule] },
+      config,
+    );
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    try {
+      const inflight = fetch(`${url}/slow`).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()),
+      }));
+      await new Promise((r) => setTimeout(r, 50));
+      const closing = shutdownGracefully(app, 5000);
+      await new Promise((r) => setTimeout(r, 20));
+      // A new request is refused (listener closed) or answered 503, never served.
+      const late = await fetch(`${url}/slow`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
+      expect([503, 'refused']).toContain(late);
+      await expect(inflight).resolves.toEqual({ status: 200, body: { done: true } });
+      await closing;
+    } finally {
+      await deletePrefix(config.redis.keyPrefix);
+    }
+  });
+});
+
+describe('npm start without Redis', () => {
+  it('exits 1 with one line saying how to start Redis', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ['scripts/start.mjs'], {
+        env: { ...process.env, REDIS_URL: 'redis://127.0.0.1:1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.on('exit', (code) => resolve({ code, stderr, stdout }));
+    });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1 .*redis-server/);
+  });
+});
