@@ -88,6 +88,8 @@ export interface TelephonyOutcome {
   degraded: boolean;
   /** True when `say` repeats the last prompt (empty speech, DTMF without meaning, no-input). */
   reprompt: boolean;
+  /** Set when the turn itself failed (deadline passed or the dialogue threw) and `say` is a reprompt. */
+  error?: 'deadline' | 'dialogue';
 }
 
 /** What the platform told us when the call started. */

@@ -341,7 +341,8 @@ export class TelephonyService {
       }
       // The caller is never left in silence: a failed or late turn repeats the last prompt.
       this.logger.warn({ err, conversationId: state.conversationId }, 'telephony turn degraded');
-      return this.reprompt(platform, callId, state);
+      const outcome = await this.reprompt(platform, callId, state);
+      return { ...outcome, error: err instanceof TurnDeadlineError ? 'deadline' : 'dialogue' };
     } finally {
       if (this.inflight.get(key) === controller) this.inflight.delete(key);
     }

@@ -59,6 +59,8 @@ export interface GenericEventResponse {
   turn?: number;
   degraded: boolean;
   reprompt: boolean;
+  /** Present when the turn failed (deadline/dialogue error) and `reply` repeats the last prompt. */
+  error?: TelephonyOutcome['error'];
 }
 
 @Injectable()
@@ -93,6 +95,7 @@ export class GenericEventsService {
       turn: outcome.turn,
       degraded: outcome.degraded,
       reprompt: outcome.reprompt,
+      error: outcome.error,
     };
   }
 }

@@ -62,6 +62,17 @@ function structuredText(input: { text?: string; content?: Record<string, unknown
 /** Outcome → Digital Bot Connector answer. Parameters are strings only (the spec's map<string,string>). */
 export function outcomeToGenesys(outcomes: TelephonyOutcome[]): GenesysReply {
   const last = outcomes[outcomes.length - 1];
+  if (last.error) {
+    // A digital conversation is better served by the flow's failure path than by a repeated message.
+    return {
+      botState: 'Failed',
+      replyMessages: [],
+      errorInfo:
+        last.error === 'deadline'
+          ? { errorCode: 'BotTimeout', errorMessage: 'the bot did not answer within its deadline' }
+          : { errorCode: 'BotError', errorMessage: 'the bot could not process the message' },
+    };
+  }
   const replyMessages = outcomes.flatMap((o) => (o.say ? [{ type: 'Text' as const, text: o.say.text }] : []));
   const parameters: Record<string, string> = { conversationId: last.conversationId, action: last.action };
   if (last.turn !== undefined) parameters.turn = String(last.turn);

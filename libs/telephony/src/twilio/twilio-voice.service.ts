@@ -99,6 +99,12 @@ export class TwilioVoiceService {
       // partialResultCallback: Twilio ignores the body; answer with an empty document.
       return new twilio.twiml.VoiceResponse().toString();
     }
+    if (event.type === TELEPHONY_EVENTS.TRANSFER_RESULT && outcome.action === 'none') {
+      // <Dial> finished after the agent took the call: the bot's part is over.
+      const vr = new twilio.twiml.VoiceResponse();
+      vr.hangup();
+      return vr.toString();
+    }
     return this.twiml(outcome, query);
   }
 

@@ -1,0 +1,147 @@
+import { TELEPHONY_EVENTS, TELEPHONY_PLATFORMS } from './telephony-event.js';
+import { telephonyHarness, type TelephonyHarness } from '../../../test/support/telephony-fakes.js';
+
+const P = TELEPHONY_PLATFORMS.GENERIC;
+const text = (t: string, final = true) => ({ type: TELEPHONY_EVENTS.USER_TEXT, text: t, final }) as const;
+
+describe('TelephonyService (scripted dialogue, real Redis)', () => {
+  let h: TelephonyHarness;
+  beforeAll(async () => {
+    h = await telephonyHarness('tel-svc', { TURN_DEADLINE_PHONE_MS: '300' });
+  });
+  afterAll(async () => h.close());
+
+  it('starts a phone conversation with the caller number and returns the greeting in the campaign language', async () => {
+    const o = await h.service.startCall(P, 'call-start', { phone: '+8613800000001' });
+    expect(o).toMatchObject({ action: 'continue', say: { language: 'zh-CN' }, turn: 0, degraded: false });
+    expect(o.say?.text).toContain('您好');
+    expect(h.dialogue.starts.at(-1)).toMatchObject({ channel: 'phone', customer: { phone: '+8613800000001' } });
+  });
+
+  it('answers a retried start with the same conversation, never a second one', async () => {
+    const a = await h.service.startCall(P, 'call-retry', {});
+    const starts = h.dialogue.starts.length;
+    const b = await h.service.startCall(P, 'call-retry', {});
+    expect(b.conversationId).toBe(a.conversationId);
+    expect(h.dialogue.starts.length).toBe(starts);
+  });
+
+  it('hangs up on a do-not-call number without a greeting', async () => {
+    h.dialogue.doNotCall.add('+8613900000000');
+    const o = await h.service.startCall(P, 'call-dnc', { phone: '+8613900000000' });
+    expect(o).toEqual({
+      conversationId: '',
+      action: 'hangup',
+      hangup: { reason: 'do_not_call' },
+      degraded: false,
+      reprompt: false,
+    });
+    const next = await h.service.handle(P, 'call-dnc', text('喂'));
+    expect(next?.action).toBe('hangup');
+  });
+
+  it('maps a turn to reply + action, a transfer with its target, a hangup with its reason', async () => {
+    await h.service.startCall(P, 'call-flow', {});
+    const price = await h.service.handle(P, 'call-flow', text('多少钱'));
+    expect(price).toMatchObject({
+      action: 'continue',
+      intent: { name: 'ask_price' },
+      scriptId: 'price-basic',
+      turn: 1,
+    });
+    const buy = await h.service.handle(P, 'call-flow', text('我要办理'));
+    expect(buy).toMatchObject({
+      action: 'transfer',
+      transfer: { target: 'tel:+8610086', reason: 'hot_lead', summary: 'interested in the 300M plan' },
+    });
+    await h.service.startCall(P, 'call-bye', {});
+    const bye = await h.service.handle(P, 'call-bye', text('以后不要再打了'));
+    expect(bye).toMatchObject({ action: 'hangup', hangup: { reason: 'do_not_call' } });
+  });
+
+  it('does not answer partials, reprompts on empty speech and unknown DTMF, transfers on DTMF 0', async () => {
+    const start = await h.service.startCall(P, 'call-misc', {});
+    const turns = h.dialogue.turns.length;
+    expect(await h.service.handle(P, 'call-misc', text('多少', false))).toMatchObject({ action: 'none' });
+    const empty = await h.service.handle(P, 'call-misc', text('   '));
+    expect(empty).toMatchObject({ action: 'continue', reprompt: true, say: { text: start.say?.text } });
+    const key5 = await h.service.handle(P, 'call-misc', { type: TELEPHONY_EVENTS.DTMF, digits: '5' });
+    expect(key5).toMatchObject({ reprompt: true });
+    expect(h.dialogue.turns.length).toBe(turns);
+    const key0 = await h.service.handle(P, 'call-misc', { type: TELEPHONY_EVENTS.DTMF, digits: '0' });
+    expect(key0).toMatchObject({
+      action: 'transfer',
+      transfer: { target: 'tel:+8610000', reason: 'dtmf_agent_request' },
+    });
+    expect(h.dialogue.ended.at(-1)).toEqual({ conversationId: start.conversationId, reason: 'dtmf_agent_request' });
+  });
+
+  it('reprompts on no-input and hangs up after the third', async () => {
+    await h.service.startCall(P, 'call-silent', {});
+    for (const n of [1, 2]) {
+      expect(await h.service.handle(P, 'call-silent', { type: TELEPHONY_EVENTS.NO_INPUT, count: n })).toMatchObject({
+        action: 'continue',
+        reprompt: true,
+      });
+    }
+    expect(await h.service.handle(P, 'call-silent', { type: TELEPHONY_EVENTS.NO_INPUT, count: 3 })).toMatchObject({
+      action: 'hangup',
+      hangup: { reason: 'no_input' },
+    });
+  });
+
+  it('runs one turn for a duplicate event id and replays its outcome', async () => {
+    await h.service.startCall(P, 'call-dup', {});
+    const before = h.dialogue.turns.length;
+    const [a, b] = await Promise.all([
+      h.service.handle(P, 'call-dup', text('多少钱'), 'evt-1'),
+      h.service.handle(P, 'call-dup', text('多少钱'), 'evt-1'),
+    ]);
+    expect(h.dialogue.turns.length).toBe(before + 1);
+    expect(b).toEqual(a);
+    const c = await h.service.handle(P, 'call-dup', text('多少钱'), 'evt-1');
+    expect(c).toEqual(a);
+  });
+
+  it('cancels the in-flight turn on barge-in and keeps what was heard', async () => {
+    await h.service.startCall(P, 'call-barge', {});
+    h.dialogue.delayMs = 200;
+    try {
+      const pending = h.service.handle(P, 'call-barge', text('介绍一下'));
+      await new Promise((r) => setTimeout(r, 30));
+      const barge = await h.service.handle(P, 'call-barge', { type: TELEPHONY_EVENTS.BARGE_IN, heard: '您好，我是' });
+      expect(barge).toMatchObject({ action: 'none' });
+      expect(await pending).toMatchObject({ action: 'none', degraded: true });
+      expect((await h.service.call(P, 'call-barge'))?.heard).toBe('您好，我是');
+    } finally {
+      h.dialogue.delayMs = 0;
+    }
+  });
+
+  it('repeats the last prompt (degraded) when the dialogue misses the phone deadline', async () => {
+    const start = await h.service.startCall(P, 'call-slow', {});
+    h.dialogue.delayMs = 2000;
+    try {
+      const t0 = Date.now();
+      const o = await h.service.handle(P, 'call-slow', text('介绍一下'));
+      expect(Date.now() - t0).toBeLessThan(1500);
+      expect(o).toMatchObject({
+        action: 'continue',
+        degraded: true,
+        reprompt: true,
+        error: 'deadline',
+        say: { text: start.say?.text },
+      });
+    } finally {
+      h.dialogue.delayMs = 0;
+    }
+  });
+
+  it('returns undefined for a call it never started and ends calls idempotently', async () => {
+    expect(await h.service.handle(P, 'nope', text('hi'))).toBeUndefined();
+    const s = await h.service.startCall(P, 'call-end', {});
+    expect(await h.service.endCall(P, 'call-end', 'caller_hangup')).toBe(true);
+    expect(await h.service.endCall(P, 'call-end', 'caller_hangup')).toBe(true);
+    expect(h.dialogue.ended.filter((e) => e.conversationId === s.conversationId)).toHaveLength(1);
+  });
+});
