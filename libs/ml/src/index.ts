@@ -55,3 +55,4 @@ export {
 } from './onnx/inference-session.port.js';
 export { OnnxRuntimeAdapter } from './onnx/onnxruntime.adapter.js';
 export { createProgress, type Progress } from './progress.js';
+export { HfTokenizer, type TokenizedText } from './text/hf-tokenizer.js';

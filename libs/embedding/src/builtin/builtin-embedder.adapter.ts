@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { HashedFeaturiser, OnnxRuntimeAdapter, type InferenceRuntime, type InferenceSession } from '@huashu/ml';
+import { EmbeddingException } from '../embedding.exception.js';
+import { assertTexts, type EmbedderStatus, type ManagedEmbedder } from '../managed-embedder.js';
+import type { BuiltinEncoderMetadata } from '../training/train-encoder.js';
+import { BUILTIN_MODEL_FILES } from './builtin-encoder.files.js';
+import { SENTENCE_ENCODER_IO } from './sentence-encoder.onnx-export.js';
+
+export interface BuiltinEmbedderOptions {
+  /** Directory with model.onnx and metadata.json (`npm run embed:train` writes models/embedding/). */
+  modelDir: string;
+  /** Characters of a text that are featurised (the rest cannot change a bag of n-grams much). */
+  maxChars?: number;
+  runtime?: InferenceRuntime;
+}
+
+/**
+ * The built-in encoder: the project's hashed n-gram featuriser (parameters from metadata.json) in
+ * TypeScript, the learned projection + L2 normalisation in ONNX. One session run per embed() call.
+ */
+export class BuiltinEmbedderAdapter implements ManagedEmbedder {
+  readonly provider = 'builtin' as const;
+  private session: InferenceSession | undefined;
+  private featuriser: HashedFeaturiser | undefined;
+  private meta: BuiltinEncoderMetadata | undefined;
+  private loading: Promise<void> | undefined;
+  private lastError: string | undefined;
+
+  constructor(private readonly opts: BuiltinEmbedderOptions) {}
+
+  get dim(): number {
+    if (!this.meta) throw new EmbeddingException('unavailable', 'built-in embedder not loaded');
+    return this.meta.dim;
+  }
+
+  get modelId(): string {
+    return this.meta?.modelId ?? 'builtin:?';
+  }
+
+  /** The model's metadata (data hash, parameters, evaluation), once loaded. */
+  get metadata(): BuiltinEncoderMetadata | undefined {
+    return this.meta;
+  }
+
+  load(): Promise<void> {
+    this.loading ??= this.open().catch((err: unknown) => {
+      this.loading = undefined;
+      this.lastError = (err as Error).message;
+      throw new EmbeddingException(
+        'unavailable',
+        `cannot load the built-in embedder from ${this.opts.modelDir} (run npm run embed:train): ${(err as Error).message}`,
+        { cause: err },
+      );
+    });
+    return this.loading;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.load();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.close();
+  }
+
+  async close(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    this.loading = undefined;
+    if (s) await s.release();
+  }
+
+  status(): EmbedderStatus {
+    return {
+      up: this.session !== undefined,
+      provider: this.provider,
+      modelId: this.modelId,
+      dim: this.meta?.dim,
+      error: this.lastError,
+    };
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    assertTexts(texts);
+    if (texts.length === 0) return [];
+    if (!this.session) await this.load();
+    const session = this.session!;
+    const featuriser = this.featuriser!;
+    const dim = this.dim;
+    const maxChars = this.opts.maxChars ?? 2000;
+    const features = texts.map((t) => featuriser.featurise(t.length > maxChars ? t.slice(0, maxChars) : t));
+    const out = texts.map(() => new Float32Array(dim));
+    // A text without any feature (empty, only punctuation) has no direction: it stays the zero
+    // vector (cosine 0 with everything) instead of the NaN a normalised zero would give.
+    const live = features.flatMap((f, i) => (f.ids.length > 0 ? [i] : []));
+    if (live.length === 0) return out;
+    const padded = HashedFeaturiser.pad(live.map((i) => features[i]));
+    const result = await session.run(
+      {
+        [SENTENCE_ENCODER_IO.ids]: { type: 'int32', data: padded.ids, dims: [live.length, padded.length] },
+        [SENTENCE_ENCODER_IO.weights]: { type: 'float32', data: padded.weights, dims: [live.length, padded.length, 1] },
+      },
+      [SENTENCE_ENCODER_IO.embedding],
+    );
+    const data = result[SENTENCE_ENCODER_IO.embedding].data as Float32Array;
+    live.forEach((i, b) => out[i].set(data.subarray(b * dim, (b + 1) * dim)));
+    return out;
+  }
+
+  private async open(): Promise<void> {
+    const dir = resolve(this.opts.modelDir);
+    const meta = JSON.parse(await readFile(join(dir, BUILTIN_MODEL_FILES.metadata), 'utf8')) as BuiltinEncoderMetadata;
+    if (meta.format !== 'huashu-sentence-encoder' || meta.formatVersion !== 1) {
+      throw new Error(`metadata.json is not a huashu-sentence-encoder v1 (format ${String(meta.format)})`);
+    }
+    const runtime = this.opts.runtime ?? new OnnxRuntimeAdapter();
+    const session = await runtime.load(join(dir, BUILTIN_MODEL_FILES.onnx), { intraOpThreads: 1 });
+    this.featuriser = new HashedFeaturiser(meta.featuriser);
+    this.meta = meta;
+    this.session = session;
+    this.lastError = undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import { Test } from '@nestjs/testing';
+import { ReadinessModule, ReadinessRegistry } from '@huashu/common';
+import { ConfigModule, loadConfig } from '@huashu/config';
+import { EMBEDDER } from './embedder.port.js';
+import { createEmbedder } from './embedder.factory.js';
+import { EmbeddingModule } from './embedding.module.js';
+import type { ManagedEmbedder } from './managed-embedder.js';
+
+describe('EmbeddingModule', () => {
+  it('binds EMBEDDER to the configured adapter, loads it on init, reports readiness and releases it on close', async () => {
+    const config = loadConfig({ NODE_ENV: 'test', EMBEDDER_PROVIDER: 'builtin', MODELS_DIR: 'models' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), ReadinessModule, EmbeddingModule],
+    }).compile();
+    const app = moduleRef.createNestApplication();
+    await app.init();
+    const embedder = app.get<ManagedEmbedder>(EMBEDDER);
+    expect(embedder.provider).toBe('builtin');
+    expect(embedder.status().up).toBe(true);
+    const check = app
+      .get(ReadinessRegistry)
+      .list()
+      .find((c) => c.name === 'embedder');
+    await expect(check?.check()).resolves.toMatchObject({ up: true, provider: 'builtin', dim: embedder.dim });
+    const [v] = await embedder.embed(['您好，请问现在方便吗']);
+    expect(v).toHaveLength(embedder.dim);
+    await app.close();
+    await expect(check?.check()).resolves.toMatchObject({ up: false });
+  });
+
+  it('createEmbedder picks the adapter EMBEDDER_PROVIDER names', () => {
+    const base = { NODE_ENV: 'test' };
+    expect(createEmbedder(loadConfig(base)).provider).toBe('builtin');
+    expect(
+      createEmbedder(loadConfig({ ...base, EMBEDDER_PROVIDER: 'onnx', EMBEDDER_MODEL_PATH: '/models/st' })).provider,
+    ).toBe('onnx');
+    const openai = createEmbedder(
+      loadConfig({
+        ...base,
+        EMBEDDER_PROVIDER: 'openai',
+        EMBEDDINGS_BASE_URL: 'http://127.0.0.1:1/v1',
+        EMBEDDINGS_MODEL: 'bge-m3',
+        EMBEDDINGS_DIM: '1024',
+      }),
+    );
+    expect(openai.provider).toBe('openai');
+    expect(openai.dim).toBe(1024);
+  });
+});

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fnv1a32 } from '@huashu/ml';
+import { parse as parseYaml } from 'yaml';
+
+export const PARAPHRASE_LANGS = ['zh', 'en'] as const;
+export type ParaphraseLang = (typeof PARAPHRASE_LANGS)[number];
+
+/** Texts that mean the same, plus hard negatives (close in wording, different in meaning). */
+export interface ParaphraseGroup {
+  lang: ParaphraseLang;
+  texts: string[];
+  negatives: string[];
+}
+
+/** An utterance of the intent corpus (weak supervision: same intent ≈ similar meaning). */
+export interface IntentExample {
+  text: string;
+  intent: string;
+}
+
+/** Every file the training read, hashed together, so metadata names the exact data. */
+export interface CorpusFiles {
+  files: string[];
+  sha256: string;
+}
+
+/** Share of paraphrase groups held out from training for evaluation (by a hash of the first text). */
+export const HELD_OUT_MODULUS = 5;
+
+/**
+ * Parse `data/paraphrases/<lang>.txt`: one group a line, paraphrases separated by " | ", hard
+ * negatives after " !! "; `#` starts a comment line. A line with fewer than two paraphrases is an
+ * error (a group must pair).
+ */
+export function parseParaphrases(text: string, lang: ParaphraseLang): ParaphraseGroup[] {
+  const groups: ParaphraseGroup[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const [pos, neg = ''] = line.split('!!');
+    const split = (s: string): string[] =>
+      s
+        .split('|')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
+    const texts = split(pos);
+    if (texts.length < 2) throw new Error(`${lang}.txt line ${i + 1}: a group needs at least two paraphrases`);
+    groups.push({ lang, texts, negatives: split(neg) });
+  });
+  return groups;
+}
+
+/** Held out (evaluation only) when the hash of the group's first text falls in one of five buckets. */
+export const isHeldOut = (g: ParaphraseGroup): boolean => fnv1a32(g.texts[0]) % HELD_OUT_MODULUS === 0;
+
+export function loadParaphrases(dataDir: string): { groups: ParaphraseGroup[]; files: string[] } {
+  const groups: ParaphraseGroup[] = [];
+  const files: string[] = [];
+  for (const lang of PARAPHRASE_LANGS) {
+    const file = join(dataDir, 'paraphrases', `${lang}.txt`);
+    groups.push(...parseParaphrases(readFileSync(file, 'utf8'), lang));
+    files.push(file);
+  }
+  return { groups, files };
+}
+
+/** Files under a directory, recursively, sorted (so hashes and orders never depend on the file system). */
+function walk(dir: string, exts: string[]): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p, exts));
+    else if (exts.some((e) => name.endsWith(e))) out.push(p);
+  }
+  return out;
+}
+
+function parseAny(file: string): unknown[] {
+  const text = readFileSync(file, 'utf8');
+  if (file.endsWith('.jsonl')) {
+    return text
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as unknown);
+  }
+  return [file.endsWith('.json') ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown)];
+}
+
+/** Visit every object inside parsed JSON/YAML values. */
+function visitObjects(values: unknown[], fn: (o: Record<string, unknown>) => void): void {
+  const stack = [...values];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) stack.push(...(v as unknown[]));
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      fn(o);
+      stack.push(...Object.values(o));
+    }
+  }
+}
+
+/**
+ * The intent corpus (`data/intents/`: YAML `intent: [utterances]`, or JSONL/JSON objects with
+ * `text` and `intent`), when present: used as weak positives at training time.
+ */
+export function loadIntentExamples(dataDir: string): { examples: IntentExample[]; files: string[] } {
+  const files = walk(join(dataDir, 'intents'), ['.jsonl', '.json', '.yaml', '.yml']);
+  const examples: IntentExample[] = [];
+  for (const f of files) {
+    visitObjects(parseAny(f), (o) => {
+      const intent = o.intent ?? o.label;
+      if (typeof o.text === 'string' && typeof intent === 'string') examples.push({ text: o.text, intent });
+      // The YAML form: `intent_name: [utterance, …]`.
+      for (const [key, value] of Object.entries(o)) {
+        if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) {
+          for (const text of value) examples.push({ text, intent: key });
+        }
+      }
+    });
+  }
+  return { examples, files };
+}
+
+/** Texts of the sample scripts (`data/campaigns/`, any object with a string `text`), when present. */
+export function loadScriptTexts(dataDir: string): { texts: string[]; files: string[] } {
+  const files = walk(join(dataDir, 'campaigns'), ['.jsonl', '.json', '.yaml', '.yml']);
+  const texts = new Set<string>();
+  for (const f of files) {
+    visitObjects(parseAny(f), (o) => {
+      if (typeof o.text === 'string' && o.text.trim() !== '') texts.add(o.text);
+    });
+  }
+  return { texts: [...texts].sort(), files };
+}
+
+/** SHA-256 over the files' paths (relative to `root`) and contents, in sorted order. */
+export function hashFiles(files: string[], root: string): CorpusFiles {
+  const rel = files.map((f) => relative(root, f).split('\\').join('/')).sort();
+  const h = createHash('sha256');
+  for (const r of rel)
+    h.update(r)
+      .update('\0')
+      .update(readFileSync(join(root, r)))
+      .update('\0');
+  return { files: rel, sha256: h.digest('hex') };
+}
