@@ -1,0 +1,181 @@
+import { argmax, softmax, type BagMlpModel, type HashedFeaturiser } from '@huashu/ml';
+import { INTENTS } from '../intents.js';
+import { calibrationReport, fitTemperature, type ReliabilityBin } from '../training/calibration.js';
+import { trainClassifier, type IntentTrainParams } from '../training/intent-trainer.js';
+import {
+  fitThreshold,
+  sweepThresholds,
+  type ScoredExample,
+  type ThresholdObjective,
+  type ThresholdPoint,
+} from '../training/threshold.js';
+import { classificationMetrics, type ClassificationMetrics } from './metrics.js';
+
+/** A text with its gold label; a label outside the model's labels counts as out-of-scope. */
+export interface EvalExample {
+  text: string;
+  label: string;
+  lang?: string;
+}
+
+export interface EvaluationReport {
+  dataset: string;
+  examples: { train: number; validation: number; test: number };
+  labels: string[];
+  /** Labels whose examples were held out of training and count as out-of-scope (OOS protocol). */
+  heldOutLabels: string[];
+  temperature: number;
+  threshold: { value: number; objective: ThresholdObjective; met: boolean; validation: ThresholdPoint };
+  test: {
+    /** Accuracy over in-scope test examples by argmax alone (no threshold): the closed-set figure. */
+    closedSetAccuracy: number;
+    inScopeAccuracy: number;
+    oosRecall: number;
+    oosPrecision: number;
+    /** Accuracy over all test examples with out_of_scope as a class. */
+    accuracy: number;
+    macroF1: number;
+    perIntent: ClassificationMetrics['perClass'];
+    confusion: ClassificationMetrics['confusion'];
+    perLanguage?: Record<string, { examples: number; accuracy: number }>;
+  };
+  calibration: {
+    eceBefore: number;
+    eceAfter: number;
+    binsBefore: ReliabilityBin[];
+    binsAfter: ReliabilityBin[];
+  };
+  sweep: ThresholdPoint[];
+  trainingLoss: number[];
+  trainSeconds: number;
+}
+
+export interface TrainedIntentModel {
+  model: BagMlpModel;
+  featuriser: HashedFeaturiser;
+  labels: string[];
+  temperature: number;
+  threshold: number;
+  report: EvaluationReport;
+}
+
+const OOS = INTENTS.out_of_scope;
+
+/**
+ * The whole recipe, shared by the shipped-model build and `intent:eval`: train on `train`, fit the
+ * temperature and the out-of-scope threshold on `validation`, report on `test`.
+ * Labels of the model are those of the training examples (`labelOrder` first, if given). A model
+ * trained with an `out_of_scope` class rejects by argmax as well as by threshold.
+ */
+export function trainAndEvaluate(opts: {
+  dataset: string;
+  train: EvalExample[];
+  validation: EvalExample[];
+  test: EvalExample[];
+  params: IntentTrainParams;
+  objective?: ThresholdObjective;
+  labelOrder?: readonly string[];
+  heldOutLabels?: string[];
+  quiet?: boolean;
+}): TrainedIntentModel {
+  const present = new Set(opts.train.map((e) => e.label));
+  const labels = [
+    ...(opts.labelOrder ?? []).filter((l) => present.has(l)),
+    ...[...present].filter((l) => !(opts.labelOrder ?? []).includes(l)).sort(),
+  ];
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const oosIndex = index.get(OOS) ?? -1;
+  const started = performance.now();
+  const trained = trainClassifier(
+    opts.train.map((e) => e.text),
+    opts.train.map((e) => index.get(e.label)!),
+    labels.length,
+    opts.params,
+    { quiet: opts.quiet, label: `train ${opts.dataset}` },
+  );
+  const trainSeconds = (performance.now() - started) / 1000;
+  const { model, featuriser } = trained;
+  const goldIndex = (e: EvalExample): number => index.get(e.label) ?? -1;
+
+  // Calibration on validation: in-scope examples only when there is no OOS class (an unseen intent
+  // has no correct class to be confident about); all examples when the model has an OOS class.
+  const valLogits = opts.validation.map((e) => model.logits(featuriser.featurise(e.text)));
+  const calIdx = opts.validation.map((e, i) => ({ i, g: goldIndex(e) })).filter((x) => x.g >= 0);
+  const temperature = fitTemperature(
+    calIdx.map((x) => valLogits[x.i]),
+    calIdx.map((x) => x.g),
+  );
+  const score = (logits: Float32Array, t: number, gold: number): ScoredExample => {
+    const p = softmax(logits, new Float32Array(logits.length), t);
+    const top = argmax(p);
+    return { label: gold, top, confidence: p[top] };
+  };
+  const valScored = valLogits.map((l, i) => score(l, temperature, goldIndex(opts.validation[i])));
+  const objective = opts.objective ?? { kind: 'balanced' };
+  const fitted = fitThreshold(valScored, oosIndex, objective);
+
+  const testLogits = opts.test.map((e) => model.logits(featuriser.featurise(e.text)));
+  const scoredRaw = testLogits.map((l, i) => score(l, 1, goldIndex(opts.test[i])));
+  const scored = testLogits.map((l, i) => score(l, temperature, goldIndex(opts.test[i])));
+  const inScopeTest = scored.filter((s) => s.label >= 0 && s.label !== oosIndex);
+  const predictedName = (s: ScoredExample): string =>
+    s.top === oosIndex || s.confidence < fitted.threshold ? OOS : labels[s.top];
+  const gold = opts.test.map((e) => (index.has(e.label) ? e.label : OOS));
+  const predicted = scored.map(predictedName);
+  const reportLabels = labels.includes(OOS) ? labels : [...labels, OOS];
+  const metrics = classificationMetrics(gold, predicted, reportLabels);
+  const atThreshold = sweepThresholds(scored, oosIndex).find((p) => p.threshold === fitted.threshold)!;
+  const correctRaw = scoredRaw.map((s) => s.label >= 0 && s.top === s.label);
+  const correct = scored.map((s) => s.label >= 0 && s.top === s.label);
+  const inScopeMask = scored.map((s) => s.label >= 0);
+  const before = calibrationReport(
+    scoredRaw.filter((_, i) => inScopeMask[i]).map((s) => s.confidence),
+    correctRaw.filter((_, i) => inScopeMask[i]),
+  );
+  const after = calibrationReport(
+    scored.filter((_, i) => inScopeMask[i]).map((s) => s.confidence),
+    correct.filter((_, i) => inScopeMask[i]),
+  );
+  let perLanguage: Record<string, { examples: number; accuracy: number }> | undefined;
+  if (opts.test.some((e) => e.lang)) {
+    perLanguage = {};
+    for (const lang of [...new Set(opts.test.map((e) => e.lang ?? '?'))].sort()) {
+      const idx = opts.test.map((e, i) => (e.lang === lang ? i : -1)).filter((i) => i >= 0);
+      perLanguage[lang] = {
+        examples: idx.length,
+        accuracy: idx.filter((i) => gold[i] === predicted[i]).length / idx.length,
+      };
+    }
+  }
+
+  return {
+    model,
+    featuriser,
+    labels,
+    temperature,
+    threshold: fitted.threshold,
+    report: {
+      dataset: opts.dataset,
+      examples: { train: opts.train.length, validation: opts.validation.length, test: opts.test.length },
+      labels,
+      heldOutLabels: opts.heldOutLabels ?? [],
+      temperature,
+      threshold: { value: fitted.threshold, objective, met: fitted.met, validation: fitted.point },
+      test: {
+        closedSetAccuracy: inScopeTest.filter((s) => s.top === s.label).length / (inScopeTest.length || 1),
+        inScopeAccuracy: atThreshold.inScopeAccuracy,
+        oosRecall: atThreshold.oosRecall,
+        oosPrecision: atThreshold.oosPrecision,
+        accuracy: metrics.accuracy,
+        macroF1: metrics.macroF1,
+        perIntent: metrics.perClass,
+        confusion: metrics.confusion,
+        perLanguage,
+      },
+      calibration: { eceBefore: before.ece, eceAfter: after.ece, binsBefore: before.bins, binsAfter: after.bins },
+      sweep: sweepThresholds(scored, oosIndex),
+      trainingLoss: trained.losses,
+      trainSeconds,
+    },
+  };
+}

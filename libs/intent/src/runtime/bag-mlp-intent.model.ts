@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BAG_MLP_IO, HashedFeaturiser, type InferenceRuntime, type InferenceSession, type Precision } from '@huashu/ml';
+import { isIntentName, type IntentName } from '../intents.js';
+import { INTENT_MODEL_FILES, INTENT_MODEL_FORMAT, type IntentModelMetadata } from '../training/intent-model.builder.js';
+import type { LoadedIntentModel } from './intent-model.js';
+
+/** A model directory whose metadata and ONNX file do not (yet) match: e.g. mid-way through a rebuild. */
+export class IntentModelMismatchError extends Error {}
+
+/** The model built by `intent:train`: featurise in TypeScript, run the ONNX bag-MLP. */
+export class BagMlpIntentModel implements LoadedIntentModel {
+  readonly kind = 'bag-mlp';
+
+  private constructor(
+    private readonly session: InferenceSession,
+    private readonly featuriser: HashedFeaturiser,
+    readonly labels: readonly IntentName[],
+    readonly threshold: number,
+    readonly version: string,
+    readonly precision: Precision,
+    readonly metadata: IntentModelMetadata,
+  ) {}
+
+  /** Read the metadata, check the ONNX file against its recorded SHA-256, open the session. */
+  static async load(dir: string, precision: Precision, runtime: InferenceRuntime): Promise<BagMlpIntentModel> {
+    const metadata = JSON.parse(readFileSync(join(dir, INTENT_MODEL_FILES.meta), 'utf8')) as IntentModelMetadata;
+    if (metadata.format !== INTENT_MODEL_FORMAT)
+      throw new Error(`unsupported intent model format ${String(metadata.format)}`);
+    const labels = metadata.labels.filter(isIntentName);
+    if (labels.length !== metadata.labels.length) throw new Error('intent model metadata names unknown intents');
+    const entry = metadata.files[precision];
+    const bytes = readFileSync(join(dir, entry.file));
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== entry.sha256)
+      throw new IntentModelMismatchError(`${entry.file} does not match its metadata (being rewritten?)`);
+    // `basic`: see InferenceSessionOptions.graphOptimization (keeps int8 equal to its reference).
+    const session = await runtime.load(bytes, { graphOptimization: 'basic', intraOpThreads: 1 });
+    return new BagMlpIntentModel(
+      session,
+      new HashedFeaturiser(metadata.featuriser),
+      labels,
+      metadata.threshold,
+      sha256,
+      precision,
+      metadata,
+    );
+  }
+
+  async probabilities(texts: string[]): Promise<Float32Array[]> {
+    if (texts.length === 0) return [];
+    const padded = HashedFeaturiser.pad(texts.map((t) => this.featuriser.featurise(t)));
+    const out = await this.session.run(
+      {
+        [BAG_MLP_IO.ids]: { type: 'int32', data: padded.ids, dims: [texts.length, padded.length] },
+        [BAG_MLP_IO.weights]: { type: 'float32', data: padded.weights, dims: [texts.length, padded.length, 1] },
+      },
+      [BAG_MLP_IO.probs],
+    );
+    const probs = out[BAG_MLP_IO.probs].data as Float32Array;
+    const k = this.labels.length;
+    return texts.map((_, i) => probs.slice(i * k, (i + 1) * k));
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
