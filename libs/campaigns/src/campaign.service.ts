@@ -39,7 +39,23 @@ const MAX_CAS_ATTEMPTS = 5;
 /** Campaign settings: defaults filled, validated, versioned with ETags, every change audited. */
 @Injectable()
 export class CampaignService {
+  /** Recently read campaigns for hot paths (matching); dropped locally on every change. */
+  private readonly cache = new Map<string, { at: number; campaign: Campaign }>();
+
   constructor(private readonly repo: CampaignRepository) {}
+
+  /**
+   * The campaign, served from a per-process cache at most `maxAgeMs` old. Changes made through this
+   * process are visible at once; changes made by another gateway after at most `maxAgeMs`.
+   */
+  async getCached(id: string, maxAgeMs = 1000): Promise<Campaign> {
+    const hit = this.cache.get(id);
+    if (hit && performance.now() - hit.at < maxAgeMs) return hit.campaign;
+    const campaign = await this.get(id);
+    this.cache.set(id, { at: performance.now(), campaign });
+    if (this.cache.size > 1000) this.cache.delete(this.cache.keys().next().value as string);
+    return campaign;
+  }
 
   /** The campaign with defaults filled; a campaign never stored comes back as the defaults (version 0). */
   async get(id: string): Promise<Campaign> {
@@ -66,7 +82,10 @@ export class CampaignService {
       const stored = await this.repo.read(id);
       if (stored) return this.withDefaults(id, stored);
       const doc = this.stamp(defaultCampaign(id), 0, principal);
-      if (await this.repo.compareAndSet(id, undefined, JSON.stringify(doc), principal.keyId, 'create')) return doc;
+      if (await this.repo.compareAndSet(id, undefined, JSON.stringify(doc), principal.keyId, 'create')) {
+        this.cache.delete(id);
+        return doc;
+      }
     }
     throw new HuashuException('CONFLICT', `campaign ${id} is being changed concurrently; retry`);
   }
@@ -105,6 +124,7 @@ export class CampaignService {
       const doc = this.stamp(parsed.data, current.version, principal);
       const json = JSON.stringify(doc);
       if (await this.repo.compareAndSet(id, stored, json, principal.keyId, stored ? 'update' : 'create')) {
+        this.cache.delete(id);
         return { campaign: doc, etag: (await this.repo.read(id))?.etag ?? '"0"' };
       }
     }

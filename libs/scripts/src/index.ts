@@ -7,3 +7,42 @@ export {
   type ScriptMatcherPort,
   type ScriptStage,
 } from './script-matcher.port.js';
+export { ScriptsModule } from './scripts.module.js';
+export {
+  ScriptLibraryService,
+  type Actor,
+  type ImportMode,
+  type ImportResult,
+  type ScriptWithEtag,
+} from './library/script-library.service.js';
+export { type ScriptAuditEntry, type VersionMeta } from './library/script-library.repository.js';
+export {
+  CAMPAIGN_ID_PATTERN,
+  SCRIPT_ID_PATTERN,
+  SCRIPT_LIMITS,
+  SCRIPT_STAGES,
+  scriptInputSchema,
+  type ScriptInput,
+} from './library/script.schema.js';
+export { ScriptMatcherService } from './matcher/script-matcher.service.js';
+export { fillSlots } from './matcher/slots.js';
+export { EXACT_SEARCH_MAX, LibraryIndexService, type LoadedLibrary } from './index/library-index.service.js';
+export { ExactVectorIndex } from './index/exact-vector-index.js';
+export { DefaultVectorIndexFactory, HNSW_DEFAULTS, HnswVectorIndex } from './index/hnsw-vector-index.adapter.js';
+export {
+  VECTOR_INDEX_FACTORY,
+  type VectorHit,
+  type VectorIndex,
+  type VectorIndexFactory,
+  type VectorIndexOptions,
+} from './index/vector-index.port.js';
+export { ThresholdSweepService } from './threshold/threshold-sweep.service.js';
+export {
+  renderSweepHtml,
+  sweepThreshold,
+  type LabelledPair,
+  type ScoredPair,
+  type SweepPoint,
+  type SweepResult,
+} from './threshold/threshold-sweep.js';
+export { parseRows, SampleCampaignSeeder } from './seed/sample-campaign.seeder.js';

@@ -1,0 +1,246 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
+import { HuashuException } from '@huashu/common';
+import {
+  parseRows,
+  renderSweepHtml,
+  SCRIPT_ID_PATTERN,
+  SCRIPT_LIMITS,
+  ScriptLibraryService,
+  ScriptMatcherService,
+  ThresholdSweepService,
+  type ImportResult,
+  type Script,
+  type ScriptAuditEntry,
+  type SweepResult,
+  type VersionMeta,
+} from '@huashu/scripts';
+import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
+import { CreateScriptDto, ReplaceScriptDto } from './dto/script.dto.js';
+import { MatchDto, RollbackDto, ThresholdSweepDto } from './dto/match.dto.js';
+import {
+  CampaignQueryDto,
+  ExportQueryDto,
+  ImportQueryDto,
+  parseVersion,
+  SweepQueryDto,
+  VersionQueryDto,
+} from './dto/script-query.dto.js';
+
+const campaignOf = (q: CampaignQueryDto): string => q.campaign ?? DEFAULT_CAMPAIGN_ID;
+
+const checkId = (id: string): string => {
+  if (!SCRIPT_ID_PATTERN.test(id))
+    throw new HuashuException('VALIDATION_FAILED', 'invalid script id', [{ field: 'id' }]);
+  return id;
+};
+
+export interface MatchResponse {
+  matches: { scriptId: string; text: string; similarity: number }[];
+  threshold: number;
+  fallback: boolean;
+  fallbackScriptId?: string;
+  /** Library version searched (0 = the draft). */
+  version: number;
+}
+
+@ApiTags('admin: scripts')
+@Controller('v1/admin/scripts')
+export class ScriptsController {
+  constructor(
+    private readonly library: ScriptLibraryService,
+    private readonly matcher: ScriptMatcherService,
+    private readonly sweeps: ThresholdSweepService,
+  ) {}
+
+  @Get()
+  @AdminRoles('viewer')
+  @ApiOperation({ summary: 'List the scripts of the draft (default) or of a published version.' })
+  async list(@Query() q: VersionQueryDto): Promise<{ version: number | 'draft'; scripts: Script[] }> {
+    return this.library.list(campaignOf(q), parseVersion(q.version));
+  }
+
+  @Post()
+  @AdminRoles('editor')
+  @ApiOperation({ summary: 'Create a script in the draft (409 when the id exists). ETag header.' })
+  async create(
+    @Query() q: CampaignQueryDto,
+    @Body() body: CreateScriptDto,
+    @Principal() who: AdminPrincipal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Script> {
+    const { script, etag } = await this.library.create(campaignOf(q), { ...body }, who);
+    void reply.status(201).header('etag', etag);
+    return script;
+  }
+
+  @Get('export')
+  @AdminRoles('viewer')
+  @ApiOperation({ summary: 'Export the draft or a version as a JSON array or JSON Lines.' })
+  async export(
+    @Query() q: ExportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Script[] | string> {
+    const { scripts } = await this.library.list(campaignOf(q), parseVersion(q.version));
+    if (q.format === 'jsonl') {
+      void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
+      return scripts.map((s) => JSON.stringify(s)).join('\n') + (scripts.length ? '\n' : '');
+    }
+    return scripts;
+  }
+
+  @Post('import')
+  @AdminRoles('editor')
+  @HttpCode(200)
+  // Route-level body limit: imports may be large, every other route keeps BODY_LIMIT_BYTES.
+  @RouteConfig({ bodyLimit: SCRIPT_LIMITS.importMaxBytes })
+  @ApiConsumes('application/json', 'application/x-ndjson')
+  @ApiBody({
+    description: 'A JSON array of scripts, or JSON Lines (one script per line)',
+    schema: { type: 'array', items: { type: 'object' } },
+  })
+  @ApiOperation({
+    summary:
+      'Import scripts into the draft (mode upsert|replace). One bad row rejects the whole import with its row number; nothing is written.',
+  })
+  async import(
+    @Query() q: ImportQueryDto,
+    @Body() body: unknown,
+    @Principal() who: AdminPrincipal,
+  ): Promise<ImportResult> {
+    let rows: unknown[];
+    if (Array.isArray(body)) rows = body;
+    else if (typeof body === 'string') {
+      try {
+        rows = parseRows(body);
+      } catch (err) {
+        throw new HuashuException('MALFORMED_BODY', `import body: ${(err as Error).message}`);
+      }
+    } else {
+      throw new HuashuException('VALIDATION_FAILED', 'import body must be a JSON array or JSON Lines');
+    }
+    return this.library.import(campaignOf(q), rows, q.mode ?? 'upsert', who);
+  }
+
+  @Post('publish')
+  @AdminRoles('admin')
+  @ApiOperation({ summary: 'Publish the draft as a new immutable version; every gateway swaps to it.' })
+  publish(@Query() q: CampaignQueryDto, @Principal() who: AdminPrincipal): Promise<VersionMeta> {
+    return this.library.publish(campaignOf(q), who);
+  }
+
+  @Post('rollback')
+  @AdminRoles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Make an earlier published version current again.' })
+  rollback(
+    @Query() q: CampaignQueryDto,
+    @Body() body: RollbackDto,
+    @Principal() who: AdminPrincipal,
+  ): Promise<{ version: number; previous: number }> {
+    return this.library.rollback(campaignOf(q), body.version, who);
+  }
+
+  @Get('versions')
+  @AdminRoles('viewer')
+  @ApiOperation({ summary: 'Published versions and the current one.' })
+  versions(@Query() q: CampaignQueryDto): Promise<{ current?: number; versions: VersionMeta[] }> {
+    return this.library.versions(campaignOf(q));
+  }
+
+  @Get('audit')
+  @AdminRoles('viewer')
+  @ApiOperation({ summary: 'Latest changes to the library (who, when, before/after), newest first.' })
+  async audit(@Query() q: CampaignQueryDto): Promise<{ entries: ScriptAuditEntry[] }> {
+    return { entries: await this.library.audit(campaignOf(q), 100) };
+  }
+
+  @Post('match')
+  @AdminRoles('viewer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Match a text against the library: top-k, threshold, fallback.' })
+  async match(@Query() q: CampaignQueryDto, @Body() body: MatchDto): Promise<MatchResponse> {
+    const out = await this.matcher.match({
+      campaignId: campaignOf(q),
+      text: body.text,
+      k: body.k,
+      version: body.version,
+    });
+    return {
+      matches: out.matches,
+      threshold: out.threshold,
+      fallback: out.fallback,
+      ...(out.fallbackScriptId !== undefined ? { fallbackScriptId: out.fallbackScriptId } : {}),
+      version: out.libraryVersion,
+    };
+  }
+
+  @Post('threshold-sweep')
+  @AdminRoles('editor')
+  @HttpCode(200)
+  @RouteConfig({ bodyLimit: 2 * 1024 * 1024 })
+  @ApiOperation({
+    summary:
+      'Sweep the match threshold over labelled pairs and propose one for a target precision (JSON or HTML report).',
+  })
+  async sweep(
+    @Query() q: SweepQueryDto,
+    @Body() body: ThresholdSweepDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SweepResult | string> {
+    const c = campaignOf(q);
+    const result = await this.sweeps.run(c, body.pairs, body.targetPrecision ?? 0.95, body.version);
+    if (q.format === 'html') {
+      void reply.header('content-type', 'text/html; charset=utf-8');
+      return renderSweepHtml(result, `Match threshold sweep — campaign ${c}`);
+    }
+    return result;
+  }
+
+  @Get(':id')
+  @AdminRoles('viewer')
+  @ApiOperation({ summary: 'One script of the draft (default) or a version; ETag header for If-Match.' })
+  async get(
+    @Param('id') id: string,
+    @Query() q: VersionQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Script> {
+    const { script, etag } = await this.library.get(campaignOf(q), checkId(id), parseVersion(q.version));
+    void reply.header('etag', etag);
+    return script;
+  }
+
+  @Put(':id')
+  @AdminRoles('editor')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiOperation({ summary: 'Replace a script of the draft.' })
+  async replace(
+    @Param('id') id: string,
+    @Query() q: CampaignQueryDto,
+    @Body() body: ReplaceScriptDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Principal() who: AdminPrincipal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Script> {
+    const { script, etag } = await this.library.replace(campaignOf(q), checkId(id), { ...body }, who, ifMatch);
+    void reply.header('etag', etag);
+    return script;
+  }
+
+  @Delete(':id')
+  @AdminRoles('editor')
+  @HttpCode(204)
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiOperation({ summary: 'Delete a script from the draft.' })
+  async remove(
+    @Param('id') id: string,
+    @Query() q: CampaignQueryDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Principal() who: AdminPrincipal,
+  ): Promise<void> {
+    await this.library.remove(campaignOf(q), checkId(id), who, ifMatch);
+  }
+}

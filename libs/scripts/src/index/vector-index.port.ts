@@ -1,0 +1,41 @@
+/** One hit of a vector search: the label and the cosine similarity. */
+export interface VectorHit {
+  label: number;
+  similarity: number;
+}
+
+/**
+ * Port of a cosine vector index over unit-length vectors with integer labels. Adapters: hnswlib
+ * (approximate, for large libraries) and exact brute force (faster below a measured size).
+ */
+export interface VectorIndex {
+  readonly kind: 'hnsw' | 'exact';
+  readonly dim: number;
+  /** Points currently searchable. */
+  size(): number;
+  /** Add or replace the vector of a label. */
+  upsert(label: number, vector: Float32Array): void;
+  remove(label: number): void;
+  search(query: Float32Array, k: number): VectorHit[];
+  /** Persist to a file (HNSW only; exact indexes are rebuilt from the vectors). */
+  save(file: string): Promise<void>;
+}
+
+export interface VectorIndexOptions {
+  dim: number;
+  /** Expected number of points (HNSW capacity; it grows when exceeded). */
+  capacity: number;
+  /** Search breadth of HNSW (hnswlib `ef`); applied after every load. */
+  ef?: number;
+  m?: number;
+  efConstruction?: number;
+}
+
+/** Builds vector indexes; bound in the scripts module. */
+export interface VectorIndexFactory {
+  create(kind: 'hnsw' | 'exact', opts: VectorIndexOptions): VectorIndex;
+  /** Load a persisted HNSW index (then `setEf`). */
+  load(file: string, opts: VectorIndexOptions): Promise<VectorIndex>;
+}
+
+export const VECTOR_INDEX_FACTORY = Symbol('VectorIndexFactory');

@@ -1,0 +1,210 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CampaignService, type Campaign } from '@huashu/campaigns';
+import { HuashuException } from '@huashu/common';
+import { EMBEDDER, type Embedder } from '@huashu/embedding';
+import type { IntentName } from '@huashu/intent';
+import type {
+  MatchOutcome,
+  MatchQuery,
+  Script,
+  ScriptMatch,
+  ScriptMatcherPort,
+  ScriptStage,
+} from '../script-matcher.port.js';
+import { ScriptLibraryService } from '../library/script-library.service.js';
+import { SCRIPT_LIMITS } from '../library/script.schema.js';
+import { LibraryIndexService, type LoadedLibrary } from '../index/library-index.service.js';
+import { fillSlots } from './slots.js';
+
+const DEFAULT_K = 5;
+
+/**
+ * Matches a candidate answer to the approved scripts of a campaign: top-k by cosine similarity,
+ * the threshold of the script else of the campaign, and the fallback chain
+ * (intent → stage → campaign default) when nothing is close enough.
+ */
+@Injectable()
+export class ScriptMatcherService implements ScriptMatcherPort {
+  private readonly fallbackCounts = new WeakMap<LoadedLibrary, number>();
+
+  constructor(
+    private readonly index: LibraryIndexService,
+    private readonly library: ScriptLibraryService,
+    private readonly campaigns: CampaignService,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+  ) {}
+
+  async match(query: MatchQuery): Promise<MatchOutcome> {
+    const k = query.k ?? DEFAULT_K;
+    if (!Number.isInteger(k) || k < 1 || k > SCRIPT_LIMITS.maxK) {
+      throw new HuashuException('VALIDATION_FAILED', `k must be an integer from 1 to ${SCRIPT_LIMITS.maxK}`);
+    }
+    const [lib, campaign, vector] = await Promise.all([
+      this.libraryFor(query.campaignId, query.version),
+      this.campaigns.getCached(query.campaignId),
+      this.vectorOf(query),
+    ]);
+    const matches = this.search(lib, vector, k, query);
+    // Only the best match is judged, against its own threshold else the campaign's: a worse match
+    // never wins because it carries a looser threshold.
+    const best = matches.at(0);
+    const threshold = best ? this.thresholdOf(lib, best.scriptId, campaign) : campaign.matchThreshold;
+    const accepted = best && best.similarity >= threshold ? best : undefined;
+    const libraryVersion = lib.version === 'draft' ? 0 : lib.version;
+    if (accepted) return { matches, threshold, libraryVersion, accepted, fallback: false };
+    const fb = this.pickFallback(lib, campaign, query.intent, query.stage);
+    return { matches, threshold, libraryVersion, fallback: true, ...(fb ? { fallbackScriptId: fb.id } : {}) };
+  }
+
+  async resolveFallback(
+    campaignId: string,
+    opts: { intent?: IntentName; stage?: ScriptStage; version?: number },
+  ): Promise<Script> {
+    const [lib, campaign] = await Promise.all([
+      this.libraryFor(campaignId, opts.version),
+      this.campaigns.getCached(campaignId),
+    ]);
+    const fb = this.pickFallback(lib, campaign, opts.intent, opts.stage);
+    if (!fb) throw new HuashuException('NOT_FOUND', `campaign ${campaignId} has no fallback script`);
+    return fb;
+  }
+
+  async getScript(campaignId: string, scriptId: string, version?: number | 'draft'): Promise<Script | undefined> {
+    if (version === 'draft') {
+      try {
+        return (await this.library.get(campaignId, scriptId, 'draft')).script;
+      } catch (err) {
+        if (err instanceof HuashuException && err.code === 'NOT_FOUND') return undefined;
+        throw err;
+      }
+    }
+    const lib = await this.libraryFor(campaignId, version);
+    const label = lib.byId.get(scriptId);
+    return label === undefined ? undefined : lib.scripts[label];
+  }
+
+  fillSlots(text: string, slots: Record<string, string | undefined>): { text: string; missing: string[] } {
+    return fillSlots(text, slots);
+  }
+
+  private libraryFor(campaignId: string, version: number | 'draft' | undefined): Promise<LoadedLibrary> {
+    if (version === 'draft') return this.index.draft(campaignId);
+    if (version !== undefined) return this.index.version(campaignId, version);
+    return this.index.published(campaignId);
+  }
+
+  private async vectorOf(query: MatchQuery): Promise<Float32Array> {
+    if (query.vector) return query.vector;
+    if (typeof query.text !== 'string' || query.text.trim() === '') {
+      throw new HuashuException('VALIDATION_FAILED', 'match needs a text or a vector');
+    }
+    const [v] = await this.embedder.embed([query.text]);
+    return v;
+  }
+
+  private thresholdOf(lib: LoadedLibrary, scriptId: string, campaign: Campaign): number {
+    const label = lib.byId.get(scriptId);
+    const own = label === undefined ? undefined : lib.scripts[label]?.threshold;
+    return own ?? campaign.matchThreshold;
+  }
+
+  /**
+   * Filtered queries (intent/stage: the scripted route) scan the few candidates exactly; the
+   * open query (generator route) asks the index for enough extra hits to drop excluded and
+   * fallback scripts, and falls back to an exact scan when the index could not supply k.
+   */
+  private search(lib: LoadedLibrary, vector: Float32Array, k: number, q: MatchQuery): ScriptMatch[] {
+    if (vector.length !== lib.index.dim) {
+      throw new HuashuException(
+        'VALIDATION_FAILED',
+        `vector has ${vector.length} dimensions, the index ${lib.index.dim}`,
+      );
+    }
+    const exclude = new Set(q.excludeIds ?? []);
+    const accept = (s: Script | undefined): s is Script =>
+      s !== undefined &&
+      s.enabled &&
+      !exclude.has(s.id) &&
+      (q.includeFallbacks === true || !s.fallback) &&
+      (q.intent === undefined || s.intent === q.intent) &&
+      (q.stage === undefined || s.stage === undefined || s.stage === q.stage);
+    const toMatch = (s: Script, similarity: number): ScriptMatch => ({ scriptId: s.id, text: s.text, similarity });
+
+    if (q.intent === undefined && q.stage === undefined) {
+      const extra = exclude.size + (q.includeFallbacks ? 0 : this.fallbackCount(lib));
+      const hits = lib.index.search(vector, k + extra);
+      const out: ScriptMatch[] = [];
+      for (const h of hits) {
+        const s = lib.scripts[h.label];
+        if (accept(s)) out.push(toMatch(s, h.similarity));
+        if (out.length === k) return out;
+      }
+      if (hits.length < Math.min(k + extra, lib.index.size())) return this.exact(lib, vector, k, accept, toMatch);
+      return out;
+    }
+    return this.exact(lib, vector, k, accept, toMatch);
+  }
+
+  private exact(
+    lib: LoadedLibrary,
+    vector: Float32Array,
+    k: number,
+    accept: (s: Script | undefined) => s is Script,
+    toMatch: (s: Script, sim: number) => ScriptMatch,
+  ): ScriptMatch[] {
+    const scored: ScriptMatch[] = [];
+    lib.scripts.forEach((s, label) => {
+      const v = lib.vectors[label];
+      if (!accept(s) || !v) return;
+      let sim = 0;
+      for (let j = 0; j < v.length; j++) sim += v[j] * vector[j];
+      scored.push(toMatch(s, sim));
+    });
+    return scored.sort((a, b) => b.similarity - a.similarity || (a.scriptId < b.scriptId ? -1 : 1)).slice(0, k);
+  }
+
+  private fallbackCount(lib: LoadedLibrary): number {
+    let n = this.fallbackCounts.get(lib);
+    if (n === undefined) {
+      n = lib.scripts.filter((s) => s?.fallback).length;
+      this.fallbackCounts.set(lib, n);
+    }
+    return n;
+  }
+
+  /**
+   * Fallback chain, first hit wins (ties: campaign language, then script id): a fallback for this intent and stage;
+   * for this intent (any stage); for this stage (no intent); the campaign's default fallback;
+   * a fallback tagged with neither.
+   */
+  private pickFallback(
+    lib: LoadedLibrary,
+    campaign: Campaign,
+    intent?: IntentName,
+    stage?: ScriptStage,
+  ): Script | undefined {
+    // In a bilingual library the campaign's language comes first (scripts tagged "zh"/"en"), then id order.
+    const rank = (x: Script) => (x.tags.includes(campaign.language) ? 0 : 1);
+    const fallbacks = lib.scripts
+      .filter((s): s is Script => s !== undefined && s.enabled && s.fallback)
+      .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const find = (pred: (s: Script) => boolean) => fallbacks.find(pred);
+    if (intent !== undefined) {
+      const hit =
+        (stage !== undefined ? find((s) => s.intent === intent && s.stage === stage) : undefined) ??
+        find((s) => s.intent === intent && s.stage === undefined) ??
+        find((s) => s.intent === intent);
+      if (hit) return hit;
+    }
+    if (stage !== undefined) {
+      const hit = find((s) => s.intent === undefined && s.stage === stage);
+      if (hit) return hit;
+    }
+    if (campaign.defaultFallbackScriptId !== undefined) {
+      const label = lib.byId.get(campaign.defaultFallbackScriptId);
+      const s = label === undefined ? undefined : lib.scripts[label];
+      if (s?.enabled) return s;
+    }
+    return find((s) => s.intent === undefined && s.stage === undefined);
+  }
+}

@@ -1,0 +1,517 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { SCRIPT_MATCHER, ScriptLibraryService, type ScriptMatcherPort } from '@huashu/scripts';
+import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+
+const auth = (key: string) => ({ authorization: `Bearer ${key}` });
+const expectError = (body: unknown, code: string) =>
+  expect(body).toEqual({
+    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
+  });
+
+const script = (id: string, text: string, extra: Record<string, unknown> = {}) => ({ id, text, ...extra });
+const ACME = [
+  script('greet', 'Hello, this is Anna from Acme Broadband, do you have a minute?', { intent: 'greeting' }),
+  script('price', 'Our fibre plan costs 30 dollars a month with free installation.', { intent: 'ask_price' }),
+  script('speed', 'The plan gives you one gigabit download speed over fibre.', { intent: 'ask_product_detail' }),
+  script('bye', 'Thank you for your time, goodbye!', { stage: 'closed' }),
+  script('fb-price', 'Prices depend on the plan; may I text you the price list?', {
+    intent: 'ask_price',
+    fallback: true,
+  }),
+  script('fb-default', 'Sorry, could you say that again?', { fallback: true }),
+];
+
+/** Poll until `check` passes or `ms` elapse (publishes propagate over pub/sub). */
+async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+describe('script library admin API (two gateways, real Redis, real indexes)', () => {
+  let gw1: Booted;
+  let gw2: Booted;
+  let indexDir: string;
+
+  beforeAll(async () => {
+    indexDir = mkdtempSync(join(tmpdir(), 'huashu-idx-'));
+    gw1 = await bootGateway('scripts', { INDEX_DIR: indexDir });
+    // A second gateway process-equivalent on the same Redis prefix: it must not seed again.
+    gw2 = await bootGateway('scripts', { INDEX_DIR: indexDir, REDIS_KEY_PREFIX: gw1.config.redis.keyPrefix });
+  });
+  afterAll(async () => {
+    await gw2.close();
+    await gw1.close();
+    rmSync(indexDir, { recursive: true, force: true });
+  });
+
+  describe('sample campaign', () => {
+    it('is seeded once and published as version 1 with its settings', async () => {
+      const v = await request(gw2.url).get('/v1/admin/scripts/versions').set(auth(VIEWER_KEY)).expect(200);
+      expect(v.body.current).toBe(1);
+      expect(v.body.versions).toHaveLength(1);
+      expect(v.body.versions[0]).toMatchObject({ version: 1, publishedBy: 'seed:sample-campaign' });
+      expect(v.body.versions[0].count).toBeGreaterThanOrEqual(80);
+      const c = await request(gw1.url).get('/v1/admin/campaigns/default').set(auth(VIEWER_KEY)).expect(200);
+      expect(c.body).toMatchObject({ openingScriptId: 'zh-opening', defaultFallbackScriptId: 'zh-fallback-default' });
+    });
+
+    it('matches a paraphrase to its script and an unrelated text to the fallback, on both gateways', async () => {
+      for (const gw of [gw1, gw2]) {
+        const hit = await request(gw.url)
+          .post('/v1/admin/scripts/match')
+          .set(auth(VIEWER_KEY))
+          .send({ text: '套餐月费是199元，包含宽带和两张手机卡，合约期内价格不变，安装费和光猫都不收费', k: 3 })
+          .expect(200);
+        expect(hit.body.matches[0].scriptId).toBe('zh-price-basic');
+        expect(hit.body.matches).toHaveLength(3);
+        expect(hit.body.fallback).toBe(false);
+        expect(hit.body.version).toBe(1);
+        const miss = await request(gw.url)
+          .post('/v1/admin/scripts/match')
+          .set(auth(VIEWER_KEY))
+          .send({ text: '这道红烧肉要先焯水再炒糖色' })
+          .expect(200);
+        expect(miss.body.fallback).toBe(true);
+        expect(miss.body.fallbackScriptId).toBe('zh-fallback-default');
+        expect(miss.body.matches[0].similarity).toBeLessThan(miss.body.threshold);
+      }
+    });
+  });
+
+  describe('CRUD with ETags', () => {
+    it('creates, reads, replaces and deletes with If-Match; 412 on stale, 409 on duplicate', async () => {
+      const created = await request(gw1.url)
+        .post('/v1/admin/scripts?campaign=crud')
+        .set(auth(EDITOR_KEY))
+        .send(script('hello', 'Hello {customer_name}!', { intent: 'greeting', tags: ['en'] }))
+        .expect(201);
+      expect(created.body).toMatchObject({
+        id: 'hello',
+        campaignId: 'crud',
+        version: 1,
+        enabled: true,
+        fallback: false,
+      });
+      expect(created.body.updatedBy).toBe('key2:editor');
+      const etag1 = created.headers.etag;
+      expect(etag1).toMatch(/^"[0-9a-f]{40}"$/);
+      const dup = await request(gw1.url)
+        .post('/v1/admin/scripts?campaign=crud')
+        .set(auth(EDITOR_KEY))
+        .send(script('hello', 'again'))
+        .expect(409);
+      expectError(dup.body, 'CONFLICT');
+      const got = await request(gw2.url).get('/v1/admin/scripts/hello?campaign=crud').set(auth(VIEWER_KEY)).expect(200);
+      expect(got.headers.etag).toBe(etag1);
+
+      const put = await request(gw1.url)
+        .put('/v1/admin/scripts/hello?campaign=crud')
+        .set({ ...auth(EDITOR_KEY), 'if-match': etag1 })
+        .send({ text: 'Hi {customer_name}, nice to meet you.', intent: 'greeting' })
+        .expect(200);
+      expect(put.body.version).toBe(2);
+      expect(put.headers.etag).not.toBe(etag1);
+      const stale = await request(gw2.url)
+        .put('/v1/admin/scripts/hello?campaign=crud')
+        .set({ ...auth(EDITOR_KEY), 'if-match': etag1 })
+        .send({ text: 'lost update' })
+        .expect(412);
+      expectError(stale.body, 'PRECONDITION_FAILED');
+      await request(gw1.url)
+        .delete('/v1/admin/scripts/hello?campaign=crud')
+        .set({ ...auth(EDITOR_KEY), 'if-match': etag1 })
+        .expect(412);
+      const still = await request(gw1.url)
+        .get('/v1/admin/scripts/hello?campaign=crud')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      expect(still.body.text).toBe('Hi {customer_name}, nice to meet you.');
+      await request(gw1.url)
+        .delete('/v1/admin/scripts/hello?campaign=crud')
+        .set({ ...auth(EDITOR_KEY), 'if-match': put.headers.etag })
+        .expect(204);
+      await request(gw1.url).get('/v1/admin/scripts/hello?campaign=crud').set(auth(VIEWER_KEY)).expect(404);
+
+      const audit = await request(gw1.url)
+        .get('/v1/admin/scripts/audit?campaign=crud')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      expect(audit.body.entries.map((e: { action: string }) => e.action)).toEqual(['delete', 'update', 'create']);
+      expect(audit.body.entries[1]).toMatchObject({ who: 'key2:editor', scriptId: 'hello' });
+      expect(audit.body.entries[1].before.text).toBe('Hello {customer_name}!');
+      expect(audit.body.entries[1].after.text).toBe('Hi {customer_name}, nice to meet you.');
+    });
+
+    it('lets exactly one of several concurrent conditional edits win', async () => {
+      const c = await request(gw1.url)
+        .post('/v1/admin/scripts?campaign=race')
+        .set(auth(EDITOR_KEY))
+        .send(script('s1', 'original'))
+        .expect(201);
+      const results = await Promise.all(
+        [gw1, gw2, gw1, gw2].map((gw, i) =>
+          request(gw.url)
+            .put('/v1/admin/scripts/s1?campaign=race')
+            .set({ ...auth(EDITOR_KEY), 'if-match': c.headers.etag })
+            .send({ text: `edit ${i}` }),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([200, 412, 412, 412]);
+    });
+
+    it('rejects invalid, hostile and oversized input with the binding error body', async () => {
+      const bad: [string, string, object][] = [
+        ['post', '/v1/admin/scripts', { id: 'x', text: 'y', intent: 'buy_now' }],
+        ['post', '/v1/admin/scripts', { id: 'x', text: '' }],
+        ['post', '/v1/admin/scripts', { id: '../etc', text: 'y' }],
+        ['post', '/v1/admin/scripts', { id: 'x', text: 'y'.repeat(1001) }],
+        ['post', '/v1/admin/scripts', { id: 'x', text: 'y', threshold: 2 }],
+        ['post', '/v1/admin/scripts', { id: 'x', text: 'y', version: 7 }],
+        ['post', '/v1/admin/scripts', { id: 'x', text: 42 }],
+        ['post', '/v1/admin/scripts?campaign=a%2Fb', { id: 'x', text: 'y' }],
+        ['post', '/v1/admin/scripts/match', { text: 'hi', k: 51 }],
+        ['post', '/v1/admin/scripts/match', { text: 'hi', k: 0 }],
+        ['post', '/v1/admin/scripts/match', { text: 'hi', version: 'latest' }],
+        ['post', '/v1/admin/scripts/match', { text: 'x'.repeat(2001) }],
+        ['post', '/v1/admin/scripts/match', { text: ['hi'] }],
+        ['post', '/v1/admin/scripts/rollback', { version: 'one' }],
+      ];
+      for (const [method, path, body] of bad) {
+        const res = await (method === 'post' ? request(gw1.url).post(path) : request(gw1.url).put(path))
+          .set(auth(ADMIN_KEY))
+          .send(body);
+        expect([path, res.status]).toEqual([path, 400]);
+        expectError(res.body, 'VALIDATION_FAILED');
+      }
+      await request(gw1.url).get('/v1/admin/scripts?version=abc').set(auth(VIEWER_KEY)).expect(400);
+      await request(gw1.url).get('/v1/admin/scripts?campaign=default&bogus=1').set(auth(VIEWER_KEY)).expect(400);
+      await request(gw1.url).get('/v1/admin/scripts/nope?version=99').set(auth(VIEWER_KEY)).expect(404);
+      const big = await request(gw1.url)
+        .post('/v1/admin/scripts/match')
+        .set(auth(VIEWER_KEY))
+        .send({ text: 'x'.repeat(70_000) });
+      expect(big.status).toBe(413);
+      expectError(big.body, 'PAYLOAD_TOO_LARGE');
+      const unpublished = await request(gw1.url)
+        .post('/v1/admin/scripts/match?campaign=never')
+        .set(auth(VIEWER_KEY))
+        .send({ text: 'hi' })
+        .expect(404);
+      expectError(unpublished.body, 'NOT_FOUND');
+    });
+
+    it('enforces roles: viewer reads and matches, editor edits, admin publishes and rolls back', async () => {
+      await request(gw1.url)
+        .post('/v1/admin/scripts?campaign=roles')
+        .set(auth(VIEWER_KEY))
+        .send(script('a', 'b'))
+        .expect(403);
+      await request(gw1.url).post('/v1/admin/scripts/import?campaign=roles').set(auth(VIEWER_KEY)).send([]).expect(403);
+      await request(gw1.url).post('/v1/admin/scripts/publish?campaign=roles').set(auth(EDITOR_KEY)).expect(403);
+      await request(gw1.url)
+        .post('/v1/admin/scripts/rollback?campaign=roles')
+        .set(auth(EDITOR_KEY))
+        .send({ version: 1 })
+        .expect(403);
+      await request(gw1.url).get('/v1/admin/scripts').expect(401);
+      await request(gw1.url).get('/v1/admin/scripts').set(auth(VIEWER_KEY)).expect(200);
+    });
+  });
+
+  describe('import, export, publish and rollback across gateways', () => {
+    it('rejects a whole import for one bad row, naming the row, and writes nothing', async () => {
+      await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=acme&mode=replace')
+        .set(auth(EDITOR_KEY))
+        .send(ACME)
+        .expect(200);
+      const before = await request(gw1.url)
+        .get('/v1/admin/scripts/export?campaign=acme')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      const rows = [
+        script('new-1', 'fine'),
+        script('price', 'changed'),
+        { id: 'bad', intent: 'greeting' },
+        script('new-2', 'fine'),
+      ];
+      const res = await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=acme&mode=replace')
+        .set(auth(EDITOR_KEY))
+        .send(rows)
+        .expect(400);
+      expectError(res.body, 'VALIDATION_FAILED');
+      expect(res.body.error.message).toMatch(/row 3/);
+      expect(res.body.error.details[0]).toMatchObject({ row: 3, issues: [{ field: 'text' }] });
+      const dup = await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=acme')
+        .set(auth(EDITOR_KEY))
+        .send([script('a1', 'x'), script('a1', 'y')])
+        .expect(400);
+      expect(dup.body.error.details[0].row).toBe(2);
+      const badLine = await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=acme')
+        .set({ ...auth(EDITOR_KEY), 'content-type': 'application/x-ndjson' })
+        .send('{"id":"ok","text":"fine"}\n{"id":"broken",\n')
+        .expect(400);
+      expect(badLine.body.error.message).toMatch(/line 2/);
+      await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=acme&mode=merge')
+        .set(auth(EDITOR_KEY))
+        .send([])
+        .expect(400);
+      await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=acme')
+        .set(auth(EDITOR_KEY))
+        .send({ id: 'x' })
+        .expect(400);
+      const after = await request(gw1.url)
+        .get('/v1/admin/scripts/export?campaign=acme')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      expect(after.body).toEqual(before.body);
+    });
+
+    it('imports JSON Lines larger than the global body limit, upserts, exports JSON and JSONL', async () => {
+      const many = Array.from({ length: 400 }, (_, i) =>
+        JSON.stringify(script(`bulk-${i}`, `Bulk script number ${i} about broadband plan option ${i}.`)),
+      ).join('\n');
+      expect(Buffer.byteLength(many)).toBeGreaterThan(20_000);
+      const big = many + '\n' + many.replace(/bulk-/g, 'more-');
+      const up = await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=bulk&mode=upsert')
+        .set({ ...auth(EDITOR_KEY), 'content-type': 'application/x-ndjson' })
+        .send(big.repeat(1))
+        .expect(200);
+      expect(up.body).toMatchObject({ mode: 'upsert', created: 800, updated: 0, total: 800 });
+      const again = await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=bulk&mode=upsert')
+        .set(auth(EDITOR_KEY))
+        .send([script('bulk-0', 'Bulk script number 0 about broadband plan option 0.'), script('bulk-1', 'changed')])
+        .expect(200);
+      expect(again.body).toMatchObject({ created: 0, updated: 1, unchanged: 1, total: 800 });
+      const jsonl = await request(gw1.url)
+        .get('/v1/admin/scripts/export?campaign=bulk&format=jsonl')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      expect(jsonl.headers['content-type']).toMatch(/application\/x-ndjson/);
+      const lines = jsonl.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(lines).toHaveLength(800);
+      // An export re-imports as is (replace) without changes.
+      const round = await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=bulk&mode=replace')
+        .set({ ...auth(EDITOR_KEY), 'content-type': 'application/x-ndjson' })
+        .send(jsonl.text)
+        .expect(200);
+      expect(round.body).toMatchObject({ unchanged: 800, deleted: 0 });
+    });
+
+    it('publishes on one gateway and the other matches against the new version; rollback too', async () => {
+      const p1 = await request(gw1.url)
+        .post('/v1/admin/scripts/publish?campaign=acme')
+        .set(auth(ADMIN_KEY))
+        .expect(201);
+      expect(p1.body).toMatchObject({ version: 1, count: ACME.length, publishedBy: 'key1:admin' });
+      const ask = () =>
+        request(gw2.url)
+          .post('/v1/admin/scripts/match?campaign=acme')
+          .set(auth(VIEWER_KEY))
+          .send({ text: 'How much is the fibre plan per month?', k: 2 });
+      await eventually(async () => {
+        const r = await ask().expect(200);
+        expect(r.body.version).toBe(1);
+        expect(r.body.matches[0].scriptId).toBe('price');
+      });
+      // Edit the draft: v1 keeps the old text, the draft sees the new one at once.
+      await request(gw1.url)
+        .put('/v1/admin/scripts/price?campaign=acme')
+        .set(auth(EDITOR_KEY))
+        .send({ text: 'The fibre plan is 25 dollars per month, installation included.', intent: 'ask_price' })
+        .expect(200);
+      const draft = await request(gw2.url)
+        .post('/v1/admin/scripts/match?campaign=acme')
+        .set(auth(VIEWER_KEY))
+        .send({ text: 'How much is the fibre plan per month?', version: 'draft' })
+        .expect(200);
+      expect(draft.body.version).toBe(0);
+      expect(draft.body.matches[0].text).toMatch(/25 dollars/);
+      const pub = await ask().expect(200);
+      expect(pub.body.matches[0].text).toMatch(/30 dollars/);
+
+      await request(gw1.url).post('/v1/admin/scripts/publish?campaign=acme').set(auth(ADMIN_KEY)).expect(201);
+      await eventually(async () => {
+        const r = await ask().expect(200);
+        expect(r.body.version).toBe(2);
+        expect(r.body.matches[0].text).toMatch(/25 dollars/);
+      });
+      const rb = await request(gw1.url)
+        .post('/v1/admin/scripts/rollback?campaign=acme')
+        .set(auth(ADMIN_KEY))
+        .send({ version: 1 })
+        .expect(200);
+      expect(rb.body).toEqual({ version: 1, previous: 2 });
+      await eventually(async () => {
+        const r = await ask().expect(200);
+        expect(r.body.version).toBe(1);
+        expect(r.body.matches[0].text).toMatch(/30 dollars/);
+      });
+      await request(gw1.url)
+        .post('/v1/admin/scripts/rollback?campaign=acme')
+        .set(auth(ADMIN_KEY))
+        .send({ version: 9 })
+        .expect(404);
+      const explicit = await request(gw2.url)
+        .post('/v1/admin/scripts/match?campaign=acme')
+        .set(auth(VIEWER_KEY))
+        .send({ text: 'How much is the fibre plan per month?', version: 2 })
+        .expect(200);
+      expect(explicit.body.version).toBe(2);
+      const versions = await request(gw2.url)
+        .get('/v1/admin/scripts/versions?campaign=acme')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      expect(versions.body.current).toBe(1);
+      expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
+      await request(gw1.url).post('/v1/admin/scripts/publish?campaign=empty').set(auth(ADMIN_KEY)).expect(422);
+    });
+  });
+
+  describe('matcher port (used by the dialogue pipeline)', () => {
+    let matcher: ScriptMatcherPort;
+    beforeAll(() => {
+      matcher = gw1.app.get<ScriptMatcherPort>(SCRIPT_MATCHER);
+    });
+
+    it('resolves fallbacks intent → stage → campaign default', async () => {
+      expect((await matcher.resolveFallback('default', { intent: 'ask_price' })).id).toBe('zh-fallback-ask-price');
+      expect((await matcher.resolveFallback('default', { intent: 'ask_price', stage: 'hot' })).id).toBe(
+        'zh-fallback-ask-price',
+      );
+      expect((await matcher.resolveFallback('default', { stage: 'hot' })).id).toBe('zh-fallback-stage-hot');
+      expect((await matcher.resolveFallback('default', {})).id).toBe('zh-fallback-default');
+      expect((await matcher.resolveFallback('acme', { intent: 'greeting' })).id).toBe('fb-default');
+      expect((await matcher.resolveFallback('acme', { intent: 'ask_price' })).id).toBe('fb-price');
+    });
+
+    it('filters by intent and stage, never repeats excluded scripts, applies per-script thresholds', async () => {
+      const byIntent = await matcher.match({
+        campaignId: 'default',
+        text: '你们是哪家公司？',
+        intent: 'ask_company',
+        k: 5,
+      });
+      expect(byIntent.matches.map((m) => m.scriptId).sort()).toEqual(
+        ['en-company-intro', 'en-company-why-call', 'zh-company-intro', 'zh-company-why-call'].sort(),
+      );
+      const first = byIntent.matches[0].scriptId;
+      const again = await matcher.match({
+        campaignId: 'default',
+        text: '你们是哪家公司？',
+        intent: 'ask_company',
+        excludeIds: [first],
+      });
+      expect(again.matches.map((m) => m.scriptId)).not.toContain(first);
+      const none = await matcher.match({
+        campaignId: 'default',
+        text: '你们是哪家公司？',
+        intent: 'ask_company',
+        excludeIds: byIntent.matches.map((m) => m.scriptId),
+      });
+      expect(none.matches).toEqual([]);
+      expect(none.fallback).toBe(true);
+      expect(none.fallbackScriptId).toBe('zh-fallback-ask-company');
+      const staged = await matcher.match({ campaignId: 'default', text: 'price', intent: 'ask_price', stage: 'new' });
+      expect(staged.matches.map((m) => m.scriptId).sort()).toEqual(['en-price-basic', 'zh-price-basic']);
+      const withFallbacks = await matcher.match({
+        campaignId: 'default',
+        text: '资费以办理页面为准，我把资费详情短信发您',
+        includeFallbacks: true,
+        k: 1,
+      });
+      expect(withFallbacks.matches[0].scriptId).toBe('zh-fallback-ask-price');
+      // A script's own threshold wins over the campaign's.
+      const editor = { keyId: 'test' };
+      const library = gw1.app.get(ScriptLibraryService);
+      await library.import(
+        'thr',
+        [
+          { id: 'strict', text: 'Our fibre plan costs 30 dollars a month.', threshold: 1 },
+          { id: 'loose', text: 'The weather is lovely today.', threshold: 0 },
+        ],
+        'replace',
+        editor,
+      );
+      const strict = await matcher.match({ campaignId: 'thr', text: 'How much is the fibre plan?', version: 'draft' });
+      expect(strict.matches[0].scriptId).toBe('strict');
+      expect(strict).toMatchObject({ threshold: 1, fallback: true });
+      const loose = await matcher.match({ campaignId: 'thr', text: 'Nice weather outside', version: 'draft' });
+      expect(loose.matches[0].scriptId).toBe('loose');
+      expect(loose).toMatchObject({ threshold: 0, fallback: false, accepted: { scriptId: 'loose' } });
+    });
+
+    it('fills slots and applies the documented rule to missing ones', () => {
+      expect(
+        matcher.fillSlots('您好，{customer_name}，我是{agent_name}。', { customer_name: '王女士', agent_name: '小李' }),
+      ).toEqual({
+        text: '您好，王女士，我是小李。',
+        missing: [],
+      });
+      expect(matcher.fillSlots('Hi {customer_name}, this is {agent_name}.', { agent_name: 'Anna' })).toEqual({
+        text: 'Hi, this is Anna.',
+        missing: ['customer_name'],
+      });
+      expect(matcher.fillSlots('Price: {price}', { price: '{customer_name} 9 dollars' }).text).toBe(
+        'Price: customer_name 9 dollars',
+      );
+    });
+  });
+
+  it('sweeps the threshold and reports JSON or an HTML page with inline SVG', async () => {
+    const pairs = [
+      { text: '月租199，包括宽带和两张卡，不收安装费', expected: 'zh-price-basic' },
+      { text: 'You can keep your existing mobile number', expected: 'en-detail-number' },
+      { text: 'Preheat the oven to 180 degrees', expected: null },
+    ];
+    const json = await request(gw1.url)
+      .post('/v1/admin/scripts/threshold-sweep')
+      .set(auth(EDITOR_KEY))
+      .send({ pairs, targetPrecision: 0.9 })
+      .expect(200);
+    expect(json.body.points).toHaveLength(101);
+    expect(json.body.proposedThreshold).toEqual(expect.any(Number));
+    expect(json.body.atProposed.precision).toBeGreaterThanOrEqual(0.9);
+    const html = await request(gw1.url)
+      .post('/v1/admin/scripts/threshold-sweep?format=html')
+      .set(auth(EDITOR_KEY))
+      .send({ pairs })
+      .expect(200);
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.text).toMatch(/<svg[\s\S]*<path/);
+    await request(gw1.url)
+      .post('/v1/admin/scripts/threshold-sweep')
+      .set(auth(EDITOR_KEY))
+      .send({ pairs: [] })
+      .expect(400);
+    await request(gw1.url).post('/v1/admin/scripts/threshold-sweep').set(auth(VIEWER_KEY)).send({ pairs }).expect(403);
+  });
+
+  it('reports the index on readiness', async () => {
+    const ready = await request(gw2.url).get('/health/ready').expect(200);
+    expect(ready.body.info.scriptIndex.status).toBe('up');
+    expect(ready.body.info.scriptIndex.campaigns.default.version).toBe(1);
+  });
+});
