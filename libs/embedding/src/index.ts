@@ -44,9 +44,12 @@ export {
   evaluateParaphrases,
   packageEncoder,
   referenceEmbed,
+  scoreParaphrasePairs,
   trainEncoder,
   type BuiltinEncoderMetadata,
   type EncoderTrainParams,
   type ParaphraseEvaluation,
+  type ParaphrasePairs,
   type TrainedEncoder,
 } from './training/train-encoder.js';
+export { renderEmbeddingReport, type ReportSection } from './training/embedding-report.html.js';

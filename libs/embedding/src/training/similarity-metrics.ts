@@ -9,6 +9,8 @@ export interface ThresholdPoint {
   accuracy: number;
   precision: number;
   recall: number;
+  /** False-positive rate (the ROC curve's x). */
+  fpr: number;
   f1: number;
 }
 
@@ -67,6 +69,7 @@ export function thresholdSweep(pairs: ScoredPair[]): ThresholdPoint[] {
       accuracy: (tp + tn) / n,
       precision,
       recall,
+      fpr: n - pos ? fp / (n - pos) : 0,
       f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
     });
     i = j;
@@ -85,6 +88,7 @@ export function pairMetrics(pairs: ScoredPair[]): PairMetrics {
     accuracy: neg.length / Math.max(1, pairs.length),
     precision: 1,
     recall: 0,
+    fpr: 0,
     f1: 0,
   };
   const bestAccuracy = sweep.reduce((b, p) => (p.accuracy > b.accuracy ? p : b), allNegative);

@@ -18,7 +18,7 @@ import {
   loadScriptTexts,
   type ParaphraseGroup,
 } from './embedding-corpus.js';
-import { pairMetrics, type PairMetrics, type ScoredPair } from './similarity-metrics.js';
+import { pairMetrics, rocAuc, type PairMetrics, type ScoredPair } from './similarity-metrics.js';
 
 /** Everything that decides the shipped encoder; recorded in metadata.json. */
 export interface EncoderTrainParams {
@@ -59,6 +59,9 @@ export interface ParaphraseEvaluation {
   groups: number;
   /** Positive pairs (within a group) against hard negatives and random texts of other groups. */
   pairs: PairMetrics;
+  /** ROC-AUC of paraphrases against unrelated texts only, and against hard negatives only. */
+  paraphraseVsUnrelatedAuc: number;
+  paraphraseVsHardNegativeAuc: number;
   /** Mean cosine of paraphrase pairs, of hard negatives, of unrelated texts. */
   meanCosine: { paraphrase: number; hardNegative: number; unrelated: number };
   /** Each text as a query over every other held-out text: is the nearest one a paraphrase? */
@@ -166,36 +169,65 @@ export function trainEncoder(
   };
 }
 
+/** Scored held-out pairs of one language (or all): paraphrases, hard negatives, unrelated texts. */
+export interface ParaphrasePairs {
+  groups: ParaphraseGroup[];
+  paraphrase: number[];
+  hardNegative: number[];
+  unrelated: number[];
+  /** Paraphrases positive; hard negatives and unrelated texts negative. */
+  scored: ScoredPair[];
+  cos: (a: string, b: string) => number;
+  texts: string[];
+}
+
 /**
- * Evaluate an embedding function on held-out paraphrase groups: positives are pairs inside a
- * group; negatives are each group's hard negatives and, for every text, one text of the next group
- * (unrelated). Deterministic (no sampling).
+ * Score held-out paraphrase groups: positives are pairs inside a group; negatives are each group's
+ * hard negatives and, for every text, one text of the next group (unrelated). Deterministic.
  */
-export function evaluateParaphrases(
+export function scoreParaphrasePairs(
   groups: ParaphraseGroup[],
   embed: (texts: string[]) => Float32Array[],
   lang: 'zh' | 'en' | 'all',
-): ParaphraseEvaluation {
+): ParaphrasePairs {
   const gs = lang === 'all' ? groups : groups.filter((g) => g.lang === lang);
   const vec = new Map<string, Float32Array>();
   const texts = [...new Set(gs.flatMap((g) => [...g.texts, ...g.negatives]))];
   embed(texts).forEach((v, i) => vec.set(texts[i], v));
   const cos = (a: string, b: string): number => dot(vec.get(a)!, vec.get(b)!);
-  const pos: number[] = [];
-  const hard: number[] = [];
+  const paraphrase: number[] = [];
+  const hardNegative: number[] = [];
   const unrelated: number[] = [];
   gs.forEach((g, gi) => {
     for (let i = 0; i < g.texts.length; i++) {
-      for (let j = i + 1; j < g.texts.length; j++) pos.push(cos(g.texts[i], g.texts[j]));
-      for (const n of g.negatives) hard.push(cos(g.texts[i], n));
+      for (let j = i + 1; j < g.texts.length; j++) paraphrase.push(cos(g.texts[i], g.texts[j]));
+      for (const n of g.negatives) hardNegative.push(cos(g.texts[i], n));
       const other = gs[(gi + 1) % gs.length];
       if (other !== g) unrelated.push(cos(g.texts[i], other.texts[i % other.texts.length]));
     }
   });
   const scored: ScoredPair[] = [
-    ...pos.map((score) => ({ score, positive: true })),
-    ...[...hard, ...unrelated].map((score) => ({ score, positive: false })),
+    ...paraphrase.map((score) => ({ score, positive: true })),
+    ...[...hardNegative, ...unrelated].map((score) => ({ score, positive: false })),
   ];
+  return { groups: gs, paraphrase, hardNegative, unrelated, scored, cos, texts };
+}
+
+/** Pair classification and retrieval on held-out paraphrase groups. */
+export function evaluateParaphrases(
+  groups: ParaphraseGroup[],
+  embed: (texts: string[]) => Float32Array[],
+  lang: 'zh' | 'en' | 'all',
+): ParaphraseEvaluation {
+  const {
+    groups: gs,
+    paraphrase,
+    hardNegative,
+    unrelated,
+    scored,
+    cos,
+    texts,
+  } = scoreParaphrasePairs(groups, embed, lang);
   // Retrieval: the corpus is every paraphrase and hard negative of the held-out groups.
   const owner = new Map<string, number>();
   gs.forEach((g, gi) => g.texts.forEach((t) => owner.set(t, gi)));
@@ -215,11 +247,14 @@ export function evaluateParaphrases(
     }
   }
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const positives = paraphrase.map((score) => ({ score, positive: true }));
   return {
     lang,
     groups: gs.length,
     pairs: pairMetrics(scored),
-    meanCosine: { paraphrase: mean(pos), hardNegative: mean(hard), unrelated: mean(unrelated) },
+    paraphraseVsUnrelatedAuc: rocAuc([...positives, ...unrelated.map((score) => ({ score, positive: false }))]),
+    paraphraseVsHardNegativeAuc: rocAuc([...positives, ...hardNegative.map((score) => ({ score, positive: false }))]),
+    meanCosine: { paraphrase: mean(paraphrase), hardNegative: mean(hardNegative), unrelated: mean(unrelated) },
     retrievalAt1: hits / Math.max(1, queries),
   };
 }
