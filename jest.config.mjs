@@ -22,4 +22,6 @@ export default {
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
   testTimeout: 60000,
+  // Most suites wait on Redis and HTTP, so two workers keep both cores busy.
+  maxWorkers: 2,
 };

@@ -136,28 +136,28 @@ describe('request validation on the shared HTTP stack', () => {
     await request(url).post('/probe').send({ name: 'a', count: 2 }).expect(201, { name: 'a', count: 2 });
   });
 
-  it.each([
-    ['malformed JSON', '{"name": "a",', 'application/json', 400, 'MALFORMED_BODY'],
-    ['empty JSON body', '', 'application/json', 400, 'MALFORMED_BODY'],
-    ['wrong content type', '<xml/>', 'application/xml', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  it.each<[string, number, string, string, string]>([
+    ['malformed JSON', 400, 'MALFORMED_BODY', '{"name": "a",', 'application/json'],
+    ['empty JSON body', 400, 'MALFORMED_BODY', '', 'application/json'],
+    ['wrong content type', 415, 'UNSUPPORTED_MEDIA_TYPE', '<xml/>', 'application/xml'],
     [
       'oversized body',
-      JSON.stringify({ name: 'x'.repeat(2000), count: 1 }),
-      'application/json',
       413,
       'PAYLOAD_TOO_LARGE',
+      JSON.stringify({ name: 'x'.repeat(2000), count: 1 }),
+      'application/json',
     ],
     [
       'unknown field',
-      JSON.stringify({ name: 'a', count: 1, admin: true }),
-      'application/json',
       400,
       'VALIDATION_FAILED',
+      JSON.stringify({ name: 'a', count: 1, admin: true }),
+      'application/json',
     ],
-    ['wrong types', JSON.stringify({ name: 5, count: 'many' }), 'application/json', 400, 'VALIDATION_FAILED'],
-    ['array instead of object', '[1,2,3]', 'application/json', 400, 'VALIDATION_FAILED'],
-    ['deep JSON', '['.repeat(400) + ']'.repeat(400), 'application/json', 400, 'VALIDATION_FAILED'],
-  ])('%s → %s %s', async (_label, body, type, status, code) => {
+    ['wrong types', 400, 'VALIDATION_FAILED', JSON.stringify({ name: 5, count: 'many' }), 'application/json'],
+    ['array instead of object', 400, 'VALIDATION_FAILED', '[1,2,3]', 'application/json'],
+    ['deep JSON', 400, 'VALIDATION_FAILED', '['.repeat(400) + ']'.repeat(400), 'application/json'],
+  ])('%s → %i %s', async (_label, status, code, body, type) => {
     const res = await request(url).post('/probe').set('content-type', type).send(body);
     expect(res.status).toBe(status);
     expectErrorBody(res.body, code);
