@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@huashu/config';
 import { OpsModule, type OpsOptions } from '@huashu/ops';
 import { WhoamiController } from './admin/whoami.controller.js';
+import { ChatModule } from './chat/chat.module.js';
 import { AdminAuthGuard } from './auth/index.js';
 import { CampaignsHttpModule } from './campaigns/campaigns-http.module.js';
 import { ScriptsHttpModule } from './scripts/scripts-http.module.js';
@@ -17,6 +18,7 @@ export class GatewayModule {
         CampaignsHttpModule,
         ScriptsHttpModule,
         ComplianceHttpModule,
+        ChatModule,
         // Feature modules (chat, admin, telephony) are added here.
       ],
       controllers: [WhoamiController],

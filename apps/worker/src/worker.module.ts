@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '@huashu/config';
+import { DialogueCallbacksModule } from '@huashu/dialogue';
 import { OpsModule, type OpsOptions } from '@huashu/ops';
 
 @Module({})
@@ -9,6 +10,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         OpsModule.forRoot(config, 'worker', ops),
+        DialogueCallbacksModule,
         // BullMQ processor modules (generation, callbacks, index builds, exports) are added here.
       ],
     };

@@ -1,6 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '@huashu/campaigns';
+import { ComplianceModule } from '@huashu/compliance';
+import { GeneratorModule } from '@huashu/generator';
+import { IntentModule } from '@huashu/intent';
+import { ScriptsModule } from '@huashu/scripts';
 import { DoNotCallRepository } from './actions/do-not-call.repository.js';
 import { CallbackScheduler } from './callbacks/callback.scheduler.js';
 import { DIALOGUE_QUEUES } from './dialogue.constants.js';
@@ -11,11 +15,19 @@ import { SessionRepository } from './session/session.repository.js';
 import { DIALOGUE } from './turn-result.js';
 
 /**
- * The turn pipeline, bound to DIALOGUE for transports (REST chat, telephony adapters). Needs the
- * global OpsModule (config, Redis, metrics, BullMQ root).
+ * The turn pipeline, bound to DIALOGUE for transports (REST chat, telephony adapters), with the
+ * modules it orchestrates. Needs the global OpsModule (config, Redis, metrics, BullMQ root).
  */
 @Module({
-  imports: [CampaignsModule, BullModule.registerQueue({ name: DIALOGUE_QUEUES.callbacks })],
+  imports: [
+    CampaignsModule,
+    IntentModule,
+    ComplianceModule,
+    GeneratorModule,
+    // Also brings the (global) EmbeddingModule the pipeline embeds utterances with.
+    ScriptsModule,
+    BullModule.registerQueue({ name: DIALOGUE_QUEUES.callbacks }),
+  ],
   providers: [
     SessionRepository,
     DoNotCallRepository,

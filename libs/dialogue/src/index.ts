@@ -17,7 +17,14 @@ export { type CallbackJob } from './callbacks/callback-job.js';
 export { DIALER_HEADERS, signDialerPayload } from './callbacks/dialer-webhook.client.js';
 export { parseCallbackTime, type CallbackTime } from './actions/callback-time.parser.js';
 export { normalisePhone, phoneDigest } from './actions/phone-number.js';
-export { decideTurn, applyFallbackEscalation, ruleFor, type PolicyState, type TurnDecision } from './routing/dialogue-policy.js';
+export {
+  decideTurn,
+  applyFallbackEscalation,
+  ruleFor,
+  type PolicyState,
+  type TurnDecision,
+} from './routing/dialogue-policy.js';
 export { ACTION_REASONS, CALLBACK_JOBS, DIALOGUE_KEYS, DIALOGUE_QUEUES } from './dialogue.constants.js';
 export { TranscriptExporter, type ExportSummary } from './audit/transcript-exporter.js';
 export type { Session, TranscriptEntry } from './session/session.js';
+export { SessionRepository } from './session/session.repository.js';

@@ -8,7 +8,19 @@ export interface CallbackTime {
   text?: string;
 }
 
-const ZH_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const ZH_DIGITS: Record<string, number> = {
+  零: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
 
 /** "十五" → 15, "两" → 2, "二十" → 20, "3" → 3 (up to 99, which is all a callback needs). */
 export function zhNumber(s: string): number | undefined {

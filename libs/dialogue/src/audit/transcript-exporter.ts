@@ -79,7 +79,9 @@ export function toExport(id: string, transcript: TranscriptEntry[]): ExportedCon
   for (const e of transcript) {
     for (const st of [e.leadStage, e.reachedStage]) if (st && RANK[st] > RANK[reached]) reached = st;
   }
-  const ended = transcript.some((e) => e.role === 'event' && e.text.startsWith('ended')) || (last?.action ?? 'continue') !== 'continue';
+  const ended =
+    transcript.some((e) => e.role === 'event' && e.text.startsWith('ended')) ||
+    (last?.action ?? 'continue') !== 'continue';
   return {
     conversationId: id,
     startedAt: transcript[0]?.at,

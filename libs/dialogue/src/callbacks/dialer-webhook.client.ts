@@ -39,8 +39,11 @@ export class DialerWebhookClient {
   ) {}
 
   async deliver(jobId: string, job: CallbackJob): Promise<DeliveryOutcome> {
-    const { dialerWebhookUrl: url, dialerWebhookSecret: secret, dialerWebhookTimeoutMs: timeoutMs } =
-      this.config.dialogue;
+    const {
+      dialerWebhookUrl: url,
+      dialerWebhookSecret: secret,
+      dialerWebhookTimeoutMs: timeoutMs,
+    } = this.config.dialogue;
     if (!url) throw new UnrecoverableError('DIALER_WEBHOOK_URL is not set');
     const key = DIALOGUE_KEYS.callbackSent(jobId);
     const claimed = await this.redis.set(key, 'sending', 'PX', timeoutMs * 2, 'NX');

@@ -1,8 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
 import { HuashuException, nowMs } from '@huashu/common';
-import { COMPLIANCE_CHECKER, type ComplianceChecker, type ComplianceHit, type ComplianceResult } from '@huashu/compliance';
+import {
+  COMPLIANCE_CHECKER,
+  type ComplianceChecker,
+  type ComplianceHit,
+  type ComplianceResult,
+} from '@huashu/compliance';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import { EMBEDDER, type Embedder } from '@huashu/embedding';
 import { buildPrompt, GENERATOR, type GenerateResult, type Generator } from '@huashu/generator';
 import { INTENT_CLASSIFIER, type IntentClassifier, type IntentName, type IntentPrediction } from '@huashu/intent';
 import { SCRIPT_MATCHER, type MatchOutcome, type Script, type ScriptMatcherPort } from '@huashu/scripts';
@@ -14,14 +20,7 @@ import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
 import type { Session, TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
-import type {
-  DialoguePort,
-  Reply,
-  Route,
-  StartConversation,
-  StartedConversation,
-  TurnResult,
-} from '../turn-result.js';
+import type { DialoguePort, Reply, Route, StartConversation, StartedConversation, TurnResult } from '../turn-result.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
 import { leadSummary } from './lead-summary.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
@@ -55,7 +54,12 @@ export interface ConversationView {
 
 interface Candidate {
   reply?: Reply;
-  generator?: { model: string; finishReason: GenerateResult['finishReason'] | 'failed'; latencyMs: number; candidate?: string };
+  generator?: {
+    model: string;
+    finishReason: GenerateResult['finishReason'] | 'failed';
+    latencyMs: number;
+    candidate?: string;
+  };
   output: { verdict: ComplianceResult['verdict']; hits: ComplianceHit[] };
   match?: Pick<MatchOutcome, 'threshold' | 'libraryVersion'> & { best?: number };
 }
@@ -77,6 +81,7 @@ export class DialogueService implements DialoguePort {
     @Inject(COMPLIANCE_CHECKER) private readonly compliance: ComplianceChecker,
     @Inject(GENERATOR) private readonly generator: Generator,
     @Inject(SCRIPT_MATCHER) private readonly scripts: ScriptMatcherPort,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
     private readonly sessions: SessionRepository,
     private readonly doNotCall: DoNotCallRepository,
     private readonly callbacks: CallbackScheduler,
@@ -153,8 +158,21 @@ export class DialogueService implements DialoguePort {
       const session = await this.load(conversationId);
       if (session.status === 'ended') return;
       const at = new Date().toISOString();
-      const ended: Session = { ...session, status: 'ended', stage: 'closed', updatedAt: at, endedAt: at, endReason: reason };
-      const entry: TranscriptEntry = { turn: session.turn, role: 'event', text: `ended: ${reason}`, at, leadStage: 'closed' };
+      const ended: Session = {
+        ...session,
+        status: 'ended',
+        stage: 'closed',
+        updatedAt: at,
+        endedAt: at,
+        endReason: reason,
+      };
+      const entry: TranscriptEntry = {
+        turn: session.turn,
+        role: 'event',
+        text: `ended: ${reason}`,
+        at,
+        leadStage: 'closed',
+      };
       const audit = { event: 'end', turn: session.turn, at, reason, leadStage: 'closed', stageBefore: session.stage };
       if (!(await this.sessions.commit(lock, ended, [entry], audit))) throw lockLost(conversationId);
     });
@@ -207,9 +225,15 @@ export class DialogueService implements DialoguePort {
     }
   }
 
-  private async runTurn(lock: ConversationLock, session: Session, text: string, signal?: AbortSignal): Promise<TurnResult> {
+  private async runTurn(
+    lock: ConversationLock,
+    session: Session,
+    text: string,
+    signal?: AbortSignal,
+  ): Promise<TurnResult> {
     const started = nowMs();
-    const campaign = await this.campaigns.get(session.campaignId);
+    // A cached read: campaign edits reach running conversations within a second.
+    const campaign = await this.campaigns.getCached(session.campaignId);
     const turnMs = Math.min(
       session.channel === 'phone' ? campaign.deadlines.phoneMs : campaign.deadlines.restMs,
       this.sessions.lockTtlMs - 2000,
@@ -263,7 +287,16 @@ export class DialogueService implements DialoguePort {
       if (decision.route === 'script') {
         candidate = await this.scriptCandidate(campaign, session, decision, intent, storedText, clock, timed);
       } else if (decision.route === 'generator') {
-        candidate = await this.generatorCandidate(campaign, session, intent, storedText, clock, timed, signal, problems);
+        candidate = await this.generatorCandidate(
+          campaign,
+          session,
+          intent,
+          storedText,
+          clock,
+          timed,
+          signal,
+          problems,
+        );
       }
     } catch (err) {
       problems.push(describe(decision.route, err));
@@ -415,24 +448,42 @@ export class DialogueService implements DialoguePort {
       const script = campaign.goodbyeScriptId
         ? await timed('match', () => this.scripts.getScript(campaign.id, campaign.goodbyeScriptId!))
         : undefined;
-      return { output, reply: script && this.toReply(script, campaign, session, { similarity: null, fallback: false }) };
+      return {
+        output,
+        reply: script && this.toReply(script, campaign, session, { similarity: null, fallback: false }),
+      };
     }
     const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : intent;
     const budget = campaign.deadlines.stages.match;
-    const query = { campaignId: campaign.id, text, intent: wanted, k: 5 };
-    let outcome = await timed('match', () =>
-      clock.run('match', budget, () => this.scripts.match({ ...query, excludeIds: session.heard })),
-    );
-    // Everything of this intent was heard already: repeating beats a fallback.
-    if (outcome.matches.length === 0 && session.heard.length > 0) {
-      outcome = await timed('match', () => clock.run('match', budget, () => this.scripts.match(query)));
+    const vector = await timed('match', () => clock.run('match', budget, () => this.embed(text)));
+    const stage = decision.reached === 'closed' ? undefined : decision.reached;
+    // Most specific first: this intent at this stage not heard yet; then any stage; then repeats
+    // (repeating an approved script beats a fallback).
+    const attempts = [{ stage, excludeIds: session.heard }, { excludeIds: session.heard }, {}];
+    let outcome: MatchOutcome | undefined;
+    for (const extra of attempts) {
+      outcome = await timed('match', () =>
+        clock.run('match', budget, () =>
+          this.scripts.match({ campaignId: campaign.id, vector, intent: wanted, k: 1, ...extra }),
+        ),
+      );
+      if (outcome.matches.length > 0) break;
     }
+    if (!outcome) throw new Error('unreachable: no match attempt ran');
     const best = outcome.matches[0];
     const match = { threshold: outcome.threshold, libraryVersion: outcome.libraryVersion, best: best?.similarity };
     if (!best) {
       // A call that ends on this turn says goodbye rather than asking to clarify.
       if (decision.action === 'hangup' && campaign.goodbyeScriptId) {
-        return this.scriptCandidate(campaign, session, { ...decision, scriptSource: 'goodbye' }, intent, text, clock, timed);
+        return this.scriptCandidate(
+          campaign,
+          session,
+          { ...decision, scriptSource: 'goodbye' },
+          intent,
+          text,
+          clock,
+          timed,
+        );
       }
       return { output, match };
     }
@@ -465,8 +516,12 @@ export class DialogueService implements DialoguePort {
     const exemplars =
       campaign.generator.exemplars > 0
         ? await timed('match', () =>
-            clock.run('match', budgets.match, () =>
-              this.scripts.match({ campaignId: campaign.id, text, k: campaign.generator.exemplars }),
+            clock.run('match', budgets.match, async () =>
+              this.scripts.match({
+                campaignId: campaign.id,
+                vector: await this.embed(text),
+                k: campaign.generator.exemplars,
+              }),
             ),
           )
         : undefined;
@@ -493,7 +548,10 @@ export class DialogueService implements DialoguePort {
     } catch (err) {
       abort.abort();
       problems.push(describe('generate', err));
-      return { output: { verdict: 'allow', hits: [] }, generator: { model: 'unknown', finishReason: 'failed', latencyMs: 0 } };
+      return {
+        output: { verdict: 'allow', hits: [] },
+        generator: { model: 'unknown', finishReason: 'failed', latencyMs: 0 },
+      };
     }
     const genInfo = { model: generated.model, finishReason: generated.finishReason, latencyMs: generated.latencyMs };
     if (generated.finishReason === 'error' || generated.finishReason === 'deadline' || !generated.text.trim()) {
@@ -510,7 +568,9 @@ export class DialogueService implements DialoguePort {
     if (checked.verdict === 'block') return { output, generator };
 
     const outcome = await timed('match', () =>
-      clock.run('match', budgets.match, () => this.scripts.match({ campaignId: campaign.id, text: checked.text, k: 3 })),
+      clock.run('match', budgets.match, () =>
+        this.scripts.match({ campaignId: campaign.id, text: checked.text, k: 3 }),
+      ),
     );
     const match = {
       threshold: outcome.threshold,
@@ -531,6 +591,11 @@ export class DialogueService implements DialoguePort {
           libraryVersion: outcome.libraryVersion,
         }),
     };
+  }
+
+  private async embed(text: string): Promise<Float32Array> {
+    const [vector] = await this.embedder.embed([text]);
+    return vector;
   }
 
   /** Fallback for the intent, else the stage, else the campaign default (DESIGN §1 step 7). */

@@ -1,11 +1,26 @@
 import { applyFallbackEscalation, decideTurn, ruleFor, type PolicyState } from './dialogue-policy.js';
 
-const fresh: PolicyState = { stage: 'new', retentionAttempted: false, pendingRetention: false, consecutiveFallbacks: 0 };
-const at = (stage: PolicyState['stage'], extra: Partial<PolicyState> = {}): PolicyState => ({ ...fresh, stage, ...extra });
+const fresh: PolicyState = {
+  stage: 'new',
+  retentionAttempted: false,
+  pendingRetention: false,
+  consecutiveFallbacks: 0,
+};
+const at = (stage: PolicyState['stage'], extra: Partial<PolicyState> = {}): PolicyState => ({
+  ...fresh,
+  stage,
+  ...extra,
+});
 
 describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
   it('routes interest to the generator and raises the lead to interested', () => {
-    for (const intent of ['interested', 'ask_price', 'ask_product_detail', 'objection_price', 'objection_trust'] as const) {
+    for (const intent of [
+      'interested',
+      'ask_price',
+      'ask_product_detail',
+      'objection_price',
+      'objection_trust',
+    ] as const) {
       const d = decideTurn({}, intent, at('engaged'));
       expect(d).toMatchObject({ route: 'generator', action: 'continue', stage: 'interested' });
     }
@@ -34,20 +49,43 @@ describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
 
   it('not_interested: one retention attempt, then goodbye and hangup', () => {
     const first = decideTurn({}, 'not_interested', at('engaged'));
-    expect(first).toMatchObject({ action: 'continue', scriptSource: 'retention', retentionAttempted: true, pendingRetention: true });
+    expect(first).toMatchObject({
+      action: 'continue',
+      scriptSource: 'retention',
+      retentionAttempted: true,
+      pendingRetention: true,
+    });
     const second = decideTurn({}, 'not_interested', at('engaged', { retentionAttempted: true }));
-    expect(second).toMatchObject({ action: 'hangup', scriptSource: 'goodbye', reason: 'not_interested', stage: 'closed' });
+    expect(second).toMatchObject({
+      action: 'hangup',
+      scriptSource: 'goodbye',
+      reason: 'not_interested',
+      stage: 'closed',
+    });
   });
 
   it('answers to the retention attempt depend on it: deny says goodbye, affirm re-engages', () => {
     const pending = at('new', { retentionAttempted: true, pendingRetention: true });
     expect(decideTurn({}, 'deny', pending)).toMatchObject({ action: 'hangup', scriptSource: 'goodbye' });
-    expect(decideTurn({}, 'affirm', pending)).toMatchObject({ action: 'continue', route: 'generator', stage: 'engaged', pendingRetention: false });
+    expect(decideTurn({}, 'affirm', pending)).toMatchObject({
+      action: 'continue',
+      route: 'generator',
+      stage: 'engaged',
+      pendingRetention: false,
+    });
   });
 
   it('busy_call_later hangs up and schedules a callback; do_not_call hangs up and lists the number', () => {
-    expect(decideTurn({}, 'busy_call_later', at('engaged'))).toMatchObject({ action: 'hangup', scheduleCallback: true, doNotCall: false });
-    expect(decideTurn({}, 'do_not_call', at('engaged'))).toMatchObject({ action: 'hangup', doNotCall: true, reason: 'do_not_call' });
+    expect(decideTurn({}, 'busy_call_later', at('engaged'))).toMatchObject({
+      action: 'hangup',
+      scheduleCallback: true,
+      doNotCall: false,
+    });
+    expect(decideTurn({}, 'do_not_call', at('engaged'))).toMatchObject({
+      action: 'hangup',
+      doNotCall: true,
+      reason: 'do_not_call',
+    });
     expect(decideTurn({}, 'wrong_person', at('new'))).toMatchObject({ action: 'hangup', reason: 'wrong_person' });
   });
 
@@ -61,7 +99,10 @@ describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
     expect(decideTurn(routes, 'ask_price', at('engaged')).route).toBe('script');
     // An override without retention (hangup at once) is honoured too.
     const strict = { not_interested: { route: 'script' as const, action: 'hangup' as const } };
-    expect(decideTurn(strict, 'not_interested', at('engaged'))).toMatchObject({ action: 'hangup', retentionAttempted: false });
+    expect(decideTurn(strict, 'not_interested', at('engaged'))).toMatchObject({
+      action: 'hangup',
+      retentionAttempted: false,
+    });
   });
 
   it('out_of_scope goes to the fallback route', () => {
@@ -74,8 +115,14 @@ describe('applyFallbackEscalation', () => {
   const cont = { action: 'continue' as const, stage: 'engaged' as const };
 
   it('counts consecutive fallbacks and escalates at the limit', () => {
-    expect(applyFallbackEscalation(campaign, cont, true, 0)).toMatchObject({ action: 'continue', consecutiveFallbacks: 1 });
-    expect(applyFallbackEscalation(campaign, cont, true, 1)).toMatchObject({ action: 'continue', consecutiveFallbacks: 2 });
+    expect(applyFallbackEscalation(campaign, cont, true, 0)).toMatchObject({
+      action: 'continue',
+      consecutiveFallbacks: 1,
+    });
+    expect(applyFallbackEscalation(campaign, cont, true, 1)).toMatchObject({
+      action: 'continue',
+      consecutiveFallbacks: 2,
+    });
     expect(applyFallbackEscalation(campaign, cont, true, 2)).toMatchObject({
       action: 'transfer',
       reason: 'consecutive_fallbacks',

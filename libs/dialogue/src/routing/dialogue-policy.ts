@@ -74,11 +74,7 @@ export function ruleFor(
  * Routing, actions and lead stage for one turn (DESIGN §1 step 4, §3). Pure, so every rule is
  * unit-tested without Redis or models.
  */
-export function decideTurn(
-  routes: Campaign['routes'],
-  intent: IntentName,
-  state: PolicyState,
-): TurnDecision {
+export function decideTurn(routes: Campaign['routes'], intent: IntentName, state: PolicyState): TurnDecision {
   const base: TurnDecision = {
     ...ruleFor(routes, intent, state.stage),
     scriptSource: 'intent',

@@ -27,7 +27,10 @@ export class StartConversationDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'campaignId must be 1-64 letters, digits, _ or -' })
   campaignId?: string;
 
-  @ApiPropertyOptional({ description: 'Channel: sets the turn deadline (phone 1500 ms, rest 5000 ms by default).', enum: ['rest', 'phone'] })
+  @ApiPropertyOptional({
+    description: 'Channel: sets the turn deadline (phone 1500 ms, rest 5000 ms by default).',
+    enum: ['rest', 'phone'],
+  })
   @IsOptional()
   @IsIn(['rest', 'phone'])
   channel?: 'rest' | 'phone';

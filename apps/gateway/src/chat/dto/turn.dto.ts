@@ -10,7 +10,11 @@ export class TurnDto {
 }
 
 export class EndConversationDto {
-  @ApiProperty({ description: 'Why the conversation ended (default "client").', required: false, example: 'customer hung up' })
+  @ApiProperty({
+    description: 'Why the conversation ended (default "client").',
+    required: false,
+    example: 'customer hung up',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)

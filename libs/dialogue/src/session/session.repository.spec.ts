@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { HuashuException } from '@huashu/common';
+import { loadConfig, type AppConfig } from '@huashu/config';
+import { DIALOGUE_KEYS } from '../dialogue.constants.js';
+import type { Session } from './session.js';
+import { SessionRepository } from './session.repository.js';
+
+// Real Redis under a prefix of this run alone.
+const prefix = `huashu-test:session-repo:${randomBytes(4).toString('hex')}:`;
+const config: AppConfig = loadConfig({
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  REDIS_KEY_PREFIX: prefix,
+  CONVERSATION_LOCK_WAIT_MS: '300',
+});
+const redis = new Redis(config.redis.url, { keyPrefix: prefix });
+
+const session = (id: string, turn = 0): Session => ({
+  id,
+  campaignId: 'default',
+  channel: 'rest',
+  customer: {},
+  metadata: {},
+  status: 'active',
+  stage: 'new',
+  turn,
+  heard: [],
+  consecutiveFallbacks: 0,
+  retentionAttempted: false,
+  pendingRetention: false,
+  intents: [],
+  history: [],
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+afterAll(async () => {
+  const plain = new Redis(config.redis.url);
+  const keys = await plain.keys(`${prefix}*`);
+  if (keys.length) await plain.del(...keys);
+  plain.disconnect();
+  redis.disconnect();
+});
+
+describe('SessionRepository (real Redis)', () => {
+  const repo = new SessionRepository(redis, config);
+
+  it('serialises turns of one conversation: read-modify-write loses no update', async () => {
+    const id = repo.newId();
+    await repo.create(session(id), []);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        repo.withLock(id, async (lock) => {
+          const s = (await repo.get(id))!;
+          await sleep(1);
+          const ok = await repo.commit(lock, { ...s, turn: s.turn + 1 }, [
+            { turn: s.turn + 1, role: 'customer', text: `t${i}`, at: '' },
+          ]);
+          expect(ok).toBe(true);
+        }),
+      ),
+    );
+    expect((await repo.get(id))!.turn).toBe(20);
+    expect((await repo.transcript(id)).map((e) => e.turn)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('a second gateway waits for the Redis lock up to the bound, then gets 409 CONVERSATION_BUSY', async () => {
+    const other = new SessionRepository(redis, config);
+    const id = repo.newId();
+    await repo.create(session(id), []);
+    let release!: () => void;
+    const held = repo.withLock(id, () => new Promise<void>((r) => (release = r)));
+    await sleep(20);
+    const err = await other.withLock(id, () => Promise.resolve()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HuashuException);
+    expect((err as HuashuException).code).toBe('CONVERSATION_BUSY');
+    release();
+    await held;
+    // Free again: the other gateway gets it now.
+    await expect(other.withLock(id, () => Promise.resolve('ok'))).resolves.toBe('ok');
+  });
+
+  it('local waiters beyond the bound get 409 as well, and the queue keeps working', async () => {
+    const id = repo.newId();
+    let release!: () => void;
+    const held = repo.withLock(id, () => new Promise<void>((r) => (release = r)));
+    const waiter = repo.withLock(id, () => Promise.resolve()).catch((e: HuashuException) => e.code);
+    await expect(waiter).resolves.toBe('CONVERSATION_BUSY');
+    release();
+    await held;
+    await expect(repo.withLock(id, () => Promise.resolve(1))).resolves.toBe(1);
+  });
+
+  it('a turn that lost its lock cannot commit (no lost update)', async () => {
+    const id = repo.newId();
+    await repo.create(session(id, 5), []);
+    await repo.withLock(id, async (lock) => {
+      // Simulate the lock expiring and another turn taking it.
+      await redis.set(DIALOGUE_KEYS.lock(id), 'someone-else');
+      expect(await repo.commit(lock, session(id, 99), [{ turn: 99, role: 'bot', text: 'x', at: '' }])).toBe(false);
+    });
+    expect((await repo.get(id))!.turn).toBe(5);
+    expect(await repo.transcript(id)).toEqual([]);
+  });
+});

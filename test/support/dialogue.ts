@@ -1,0 +1,175 @@
+// Helpers of the dialogue scenario specs: a campaign per language built through the admin API
+// from the sample scripts, chat calls that check the binding TurnResult, and a local dialer
+// webhook receiver.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { ADMIN_KEY } from './boot.js';
+
+export type Lang = 'zh' | 'en';
+
+const SAMPLE = readFileSync('data/campaigns/default/scripts.jsonl', 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as { id: string });
+const SAMPLE_SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as Record<
+  string,
+  unknown
+>;
+
+const EN_SLOTS = {
+  company_name: 'Xinghe Telecom',
+  agent_name: 'Lee',
+  product_name: 'gigabit home bundle',
+  price: '$29 a month',
+};
+
+/**
+ * Create a one-language campaign the way an operator would: settings (PUT), the language's scripts
+ * of the sample library (import), publish. Returns the campaign id.
+ */
+export async function createLanguageCampaign(
+  url: string,
+  lang: Lang,
+  id = `sample-${lang}`,
+  settings: Record<string, unknown> = {},
+): Promise<string> {
+  const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  const base = {
+    ...SAMPLE_SETTINGS,
+    language: lang,
+    openingScriptId: `${lang}-opening`,
+    goodbyeScriptId: `${lang}-goodbye`,
+    defaultFallbackScriptId: `${lang}-fallback-default`,
+    ...(lang === 'en' ? { slots: EN_SLOTS, name: 'Xinghe Telecom gigabit bundle (en)' } : {}),
+  };
+  await request(url)
+    .put(`/v1/admin/campaigns/${id}`)
+    .set(auth)
+    .send({ ...base, ...settings })
+    .expect(200);
+  const rows = SAMPLE.filter((s) => s.id.startsWith(`${lang}-`));
+  await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=replace`).set(auth).send(rows).expect(200);
+  await request(url).post(`/v1/admin/scripts/publish?campaign=${id}`).set(auth).expect(201);
+  return id;
+}
+
+/** The binding TurnResult shape (DESIGN §4). */
+export function expectTurnResult(body: unknown): void {
+  const similarity = (body as { reply?: { similarity?: unknown } }).reply?.similarity;
+  expect(similarity === null || typeof similarity === 'number').toBe(true);
+  expect(body).toEqual(
+    expect.objectContaining({
+      conversationId: expect.stringMatching(/^c_/),
+      turn: expect.any(Number),
+      reply: {
+        text: expect.any(String),
+        scriptId: expect.any(String),
+        libraryVersion: expect.any(Number),
+        similarity,
+        fallback: expect.any(Boolean),
+      },
+      intent: { name: expect.any(String), confidence: expect.any(Number) },
+      route: expect.stringMatching(/^(script|generator|fallback)$/),
+      action: expect.stringMatching(/^(continue|transfer|hangup)$/),
+      leadStage: expect.stringMatching(/^(new|engaged|interested|hot|closed)$/),
+      degraded: expect.any(Boolean),
+      compliance: {
+        input: expect.objectContaining({ verdict: expect.any(String) }),
+        output: { verdict: expect.any(String), hits: expect.any(Array) },
+      },
+      timingsMs: {
+        classify: expect.any(Number),
+        generate: expect.any(Number),
+        comply: expect.any(Number),
+        match: expect.any(Number),
+        total: expect.any(Number),
+      },
+    }),
+  );
+}
+
+/** A chat client on one gateway. */
+export class Chat {
+  constructor(
+    readonly url: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  async start(
+    body: Record<string, unknown> = {},
+  ): Promise<{ conversationId: string; reply?: { text: string; scriptId: string } }> {
+    const res = await request(this.url).post('/v1/conversations').set(this.headers).send(body);
+    if (res.status !== 201) throw new Error(`start → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async say(id: string, text: string): Promise<any> {
+    const res = await request(this.url).post(`/v1/conversations/${id}/turns`).set(this.headers).send({ text });
+    if (res.status !== 200) throw new Error(`turn "${text}" → ${res.status} ${JSON.stringify(res.body)}`);
+    expectTurnResult(res.body);
+    return res.body;
+  }
+
+  async view(id: string): Promise<any> {
+    const res = await request(this.url).get(`/v1/conversations/${id}`).set(this.headers).expect(200);
+    return res.body;
+  }
+
+  async audit(id: string): Promise<any[]> {
+    const res = await request(this.url)
+      .get(`/v1/admin/conversations/${id}/audit`)
+      .set('authorization', `Bearer ${ADMIN_KEY}`)
+      .expect(200);
+    return res.body.records;
+  }
+}
+
+export interface ReceivedCall {
+  headers: IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+
+/** A local dialer webhook: records every POST; answers `statuses` in order (last repeats), default 200. */
+export class WebhookReceiver {
+  readonly calls: ReceivedCall[] = [];
+  private statuses: number[] = [200];
+  private server!: Server;
+  url = '';
+
+  static async start(): Promise<WebhookReceiver> {
+    const r = new WebhookReceiver();
+    r.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        r.calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+        const status = r.statuses[Math.min(r.calls.length - 1, r.statuses.length - 1)];
+        res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
+    r.url = `http://127.0.0.1:${(r.server.address() as AddressInfo).port}/dialer/callbacks`;
+    return r;
+  }
+
+  answer(...statuses: number[]): void {
+    this.statuses = statuses;
+  }
+
+  /** Wait until `n` calls arrived (or fail after `timeoutMs`). */
+  async waitFor(n: number, timeoutMs = 15000): Promise<ReceivedCall[]> {
+    const until = Date.now() + timeoutMs;
+    while (this.calls.length < n) {
+      if (Date.now() > until) throw new Error(`webhook got ${this.calls.length} calls, expected ${n}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return this.calls;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
