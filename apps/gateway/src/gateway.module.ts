@@ -3,6 +3,8 @@ import type { AppConfig } from '@huashu/config';
 import { OpsModule, type OpsOptions } from '@huashu/ops';
 import { WhoamiController } from './admin/whoami.controller.js';
 import { ChatModule } from './chat/chat.module.js';
+import { DialogueModule } from '@huashu/dialogue';
+import { TelephonyHttpModule } from './telephony/telephony-http.module.js';
 import { AdminAuthGuard } from './auth/index.js';
 import { CampaignsHttpModule } from './campaigns/campaigns-http.module.js';
 import { ScriptsHttpModule } from './scripts/scripts-http.module.js';
@@ -19,6 +21,7 @@ export class GatewayModule {
         ScriptsHttpModule,
         ComplianceHttpModule,
         ChatModule,
+        TelephonyHttpModule.register(DialogueModule),
         // Feature modules (chat, admin, telephony) are added here.
       ],
       controllers: [WhoamiController],
