@@ -9,6 +9,7 @@ import { AdminAuthGuard } from './auth/index.js';
 import { CampaignsHttpModule } from './campaigns/campaigns-http.module.js';
 import { ScriptsHttpModule } from './scripts/scripts-http.module.js';
 import { ComplianceHttpModule } from './compliance/compliance-http.module.js';
+import { IntentsHttpModule } from './intents/intents-http.module.js';
 
 @Module({})
 export class GatewayModule {
@@ -17,6 +18,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         OpsModule.forRoot(config, 'gateway', ops),
+        IntentsHttpModule,
         CampaignsHttpModule,
         ScriptsHttpModule,
         ComplianceHttpModule,

@@ -1,0 +1,106 @@
+import request from 'supertest';
+import { INTENT_NAMES } from '@huashu/intent';
+import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+
+// POST /v1/admin/intents/classify against the booted gateway with the shipped int8 model.
+const expectErrorBody = (body: unknown, code: string) => {
+  expect(body).toEqual({
+    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
+  });
+};
+
+const classify = (gw: Booted, body: unknown, key: string | null = VIEWER_KEY) => {
+  const req = request(gw.url).post('/v1/admin/intents/classify');
+  if (key) void req.set('authorization', `Bearer ${key}`);
+  return typeof body === 'string' ? req.set('content-type', 'application/json').send(body) : req.send(body as object);
+};
+
+describe('POST /v1/admin/intents/classify (shipped model)', () => {
+  let gw: Booted;
+  beforeAll(async () => {
+    gw = await bootGateway('intents');
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it.each([
+    ['多少钱', 'ask_price'],
+    ['how much does it cost', 'ask_price'],
+    ['别再打了', 'do_not_call'],
+    ['stop calling me', 'do_not_call'],
+    ['转人工', 'ask_human'],
+    ['今天天气怎么样', 'out_of_scope'],
+  ])('%s → %s with a full calibrated ranking', async (text, intent) => {
+    const res = await classify(gw, { text }).expect(200);
+    expect(res.body.intent.name).toBe(intent);
+    expect(res.body.intent.confidence).toBeGreaterThan(0);
+    expect(res.body.intent.confidence).toBeLessThanOrEqual(1);
+    const ranking = res.body.ranking as { name: string; confidence: number }[];
+    expect(ranking.map((r) => r.name).sort()).toEqual([...INTENT_NAMES].sort());
+    for (let i = 1; i < ranking.length; i++)
+      expect(ranking[i].confidence).toBeLessThanOrEqual(ranking[i - 1].confidence);
+    expect(ranking.reduce((s, r) => s + r.confidence, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('accepts every role (viewer is the weakest)', async () => {
+    for (const key of [VIEWER_KEY, EDITOR_KEY, ADMIN_KEY]) await classify(gw, { text: 'hello' }, key).expect(200);
+  });
+
+  it('classifies hostile but valid text without failing', async () => {
+    for (const text of ['\u0000\u202e<script>alert(1)</script>', '😀😀😀', ' ', 'ａｂｃ１２３', '长'.repeat(1000)]) {
+      const res = await classify(gw, { text });
+      // A lone space is empty after trimming by no one: it is a valid string, and gets a prediction.
+      expect(res.status).toBe(200);
+      expect(INTENT_NAMES).toContain(res.body.intent.name);
+    }
+  });
+
+  it.each([
+    ['missing text', 'VALIDATION_FAILED', 400, {}],
+    ['empty text', 'VALIDATION_FAILED', 400, { text: '' }],
+    ['wrong type', 'VALIDATION_FAILED', 400, { text: 42 }],
+    ['array text', 'VALIDATION_FAILED', 400, { text: ['a'] }],
+    ['null text', 'VALIDATION_FAILED', 400, { text: null }],
+    ['too long (1001 chars)', 'VALIDATION_FAILED', 400, { text: 'x'.repeat(1001) }],
+    ['unknown field', 'VALIDATION_FAILED', 400, { text: 'hi', threshold: 0.1 }],
+    ['array body', 'VALIDATION_FAILED', 400, '["hi"]'],
+    ['malformed JSON', 'MALFORMED_BODY', 400, '{"text": "hi"'],
+    ['oversized body', 'PAYLOAD_TOO_LARGE', 413, JSON.stringify({ text: 'x'.repeat(70_000) })],
+  ])('%s → %s %s', async (_label, code, status, body) => {
+    const res = await classify(gw, body);
+    expect(res.status).toBe(status);
+    expectErrorBody(res.body, code);
+  });
+
+  it('401 without a key or with an unknown key', async () => {
+    for (const key of [null, 'not-a-configured-key-000000']) {
+      const res = await classify(gw, { text: 'hello' }, key).expect(401);
+      expectErrorBody(res.body, 'UNAUTHORIZED');
+    }
+  });
+
+  it('reports the loaded model on /health/ready', async () => {
+    const res = await request(gw.url).get('/health/ready');
+    const entry = res.body.info?.['intent-model'] ?? res.body.details?.['intent-model'];
+    expect(entry).toEqual(expect.objectContaining({ status: 'up', precision: 'int8', kind: 'bag-mlp' }));
+  });
+});
+
+describe('classify without a model', () => {
+  it('answers 503 SERVICE_UNAVAILABLE and readiness shows the model down', async () => {
+    const gw = await bootGateway('intents-nomodel', { INTENT_MODEL_PATH: '/nonexistent/intent-model' });
+    try {
+      const res = await classify(gw, { text: 'hello' }).expect(503);
+      expectErrorBody(res.body, 'SERVICE_UNAVAILABLE');
+      const ready = await request(gw.url).get('/health/ready');
+      expect(ready.status).toBe(503);
+      // terminus' 503 body, wrapped in the binding error body's details
+      expectErrorBody(ready.body, 'SERVICE_UNAVAILABLE');
+      const entry = ready.body.error.details[0].details['intent-model'];
+      expect(entry).toEqual(expect.objectContaining({ status: 'down' }));
+    } finally {
+      await gw.close();
+    }
+  });
+});
