@@ -28,6 +28,8 @@ import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 /** Stored instead of customer text that could not be screened: nothing unredacted is kept. */
 const WITHHELD = '[withheld: input screening unavailable]';
 const BLOCKED = '[withheld: input blocked by compliance]';
+/** The compliance category of an explicit do-not-call request (data/compliance/lexicons.yaml). */
+const DNC_CATEGORY = 'do_not_call';
 /** Most script ids remembered for no-repeat. */
 const MAX_HEARD = 50;
 /** Largest `metadata` accepted on start (serialised JSON). */
@@ -276,7 +278,11 @@ export class DialogueService implements DialoguePort {
     } catch (err) {
       problems.push(describe('classify', err));
     }
-    const intent: IntentName = prediction?.name ?? 'out_of_scope';
+    // An explicit do-not-call request found by input screening wins over the classifier (DESIGN §1
+    // step 2): the customer's wish is honoured even when the model reads it as a mere objection.
+    const screenedDnc = screened?.hits.some((h) => h.category === DNC_CATEGORY) ?? false;
+    const intent: IntentName = screenedDnc ? 'do_not_call' : (prediction?.name ?? 'out_of_scope');
+    const confidence = screenedDnc ? 1 : (prediction?.confidence ?? 0);
 
     // 4. Route.
     const decision = decideTurn(campaign.routes, intent, session);
@@ -363,7 +369,7 @@ export class DialogueService implements DialoguePort {
       conversationId: session.id,
       turn,
       reply,
-      intent: { name: intent, confidence: prediction?.confidence ?? 0 },
+      intent: { name: intent, confidence },
       route,
       action: escalation.action,
       ...(actionDetail ? { actionDetail } : {}),
@@ -391,7 +397,12 @@ export class DialogueService implements DialoguePort {
       turn,
       at,
       text: storedText,
-      intent: { name: intent, confidence: prediction?.confidence ?? 0, ranking: prediction?.ranking.slice(0, 3) },
+      intent: {
+        name: intent,
+        confidence,
+        ranking: prediction?.ranking.slice(0, 3),
+        source: screenedDnc ? 'compliance' : 'classifier',
+      },
       route,
       plannedRoute: decision.route,
       action: escalation.action,

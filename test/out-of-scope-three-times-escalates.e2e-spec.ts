@@ -1,0 +1,47 @@
+// Scenario: three utterances in a row that the bot cannot place → fallback (clarify) twice, then
+// the campaign's escalation (transfer by default) on the third.
+import { bootGateway, type Booted } from './support/boot.js';
+import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+
+const LINES: Record<Lang, string[]> = {
+  zh: ['今天天气怎么样', '你喜欢吃火锅吗', '帮我查一下火车票'],
+  en: ["what's the weather like today", 'do you like pizza', 'book me a train ticket to Leeds'],
+};
+
+describe('out of scope three times → escalation', () => {
+  let gw: Booted;
+  beforeAll(async () => {
+    gw = await bootGateway('dlg-oos', { GENERATOR_MODE: 'inprocess' });
+  });
+  afterAll(async () => gw.close());
+
+  it.each(['zh', 'en'] as const)('%s', async (lang) => {
+    const campaignId = await createLanguageCampaign(gw.url, lang);
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId });
+    const turns = [];
+    for (const line of LINES[lang]) turns.push(await chat.say(conversationId, line));
+
+    for (const t of turns) {
+      expect(t.intent.name).toBe('out_of_scope');
+      expect(t.route).toBe('fallback');
+      expect(t.reply).toMatchObject({ fallback: true, scriptId: `${lang}-fallback-out-of-scope` });
+    }
+    expect(turns.map((t) => t.action)).toEqual(['continue', 'continue', 'transfer']);
+    expect(turns[2].actionDetail).toMatchObject({ reason: 'consecutive_fallbacks', target: 'sales-closers' });
+  });
+
+  it('a matched reply in between resets the count; hangup escalation is configurable', async () => {
+    const campaignId = await createLanguageCampaign(gw.url, 'en', 'oos-hangup', {
+      fallbackEscalation: 'hangup',
+      maxConsecutiveFallbacks: 2,
+    });
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId });
+    expect((await chat.say(conversationId, LINES.en[0])).action).toBe('continue');
+    expect((await chat.say(conversationId, 'who are you, which company is this?')).reply.fallback).toBe(false);
+    expect((await chat.say(conversationId, LINES.en[1])).action).toBe('continue');
+    const last = await chat.say(conversationId, LINES.en[2]);
+    expect(last).toMatchObject({ action: 'hangup', actionDetail: { reason: 'consecutive_fallbacks' } });
+  });
+});
