@@ -322,8 +322,15 @@ describe('Twilio <Gather input="speech"> webhooks', () => {
     expect(greet.text).toMatch(
       /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Gather input="speech dtmf" action="https:\/\/bot.example.test\/v1\/telephony\/twilio\/voice\?campaign=default" method="POST" language="zh-CN" speechTimeout="auto" actionOnEmptyResult="true" [^>]*><Say language="zh-CN">[^<]+<\/Say><\/Gather><\/Response>$/,
     );
-    const interest = await call(sid, { SpeechResult: SAY.interest, Confidence: '0.9' }, q).expect(200);
+    const interest = await call(sid, { SpeechResult: SAY.interest, Confidence: '0.9' }, q)
+      .set('i-twilio-idempotency-token', 'idem-1')
+      .expect(200);
     expect(interest.text).toContain('<Gather');
+    // A retried webhook (same idempotency token) is answered from the first delivery, not re-run.
+    const retried = await call(sid, { SpeechResult: SAY.interest, Confidence: '0.9' }, q)
+      .set('i-twilio-idempotency-token', 'idem-1')
+      .expect(200);
+    expect(retried.text).toBe(interest.text);
     const empty = await call(sid, { SpeechResult: '', Confidence: '0' }, q).expect(200);
     expect(empty.text).toBe(interest.text);
     await call(sid, { SpeechResult: SAY.price, Confidence: '0.9' }, q).expect(200);
