@@ -25,7 +25,7 @@ export function fitTemperature(logits: Float32Array[], labels: number[]): number
   let b = lo + g * (hi - lo);
   let fa = nllAt(a);
   let fb = nllAt(b);
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 40; i++) {
     if (fa < fb) {
       hi = b;
       b = a;

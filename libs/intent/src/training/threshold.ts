@@ -76,9 +76,14 @@ export function fitThreshold(
     const best = sweep.reduce((a, b) => (b.balanced > a.balanced + 1e-12 ? b : a));
     return { threshold: best.threshold, point: best, met: true };
   }
-  const ok = sweep.filter((p) => p.oosPrecision >= objective.precision);
+  // A threshold that rejects nothing has a vacuous precision; only thresholds that catch some
+  // out-of-scope input can meet the target.
+  const catching = sweep.filter((p) => p.oosRecall > 0);
+  const ok = catching.filter((p) => p.oosPrecision >= objective.precision);
   if (ok.length === 0) {
-    const best = sweep.reduce((a, b) => (b.oosPrecision > a.oosPrecision + 1e-12 ? b : a));
+    const best = catching.length
+      ? catching.reduce((a, b) => (b.oosPrecision > a.oosPrecision + 1e-12 ? b : a))
+      : sweep[0];
     return { threshold: best.threshold, point: best, met: false };
   }
   const best = ok.reduce((a, b) =>
