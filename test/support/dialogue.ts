@@ -22,7 +22,7 @@ const EN_SLOTS = {
   company_name: 'Xinghe Telecom',
   agent_name: 'Lee',
   product_name: 'gigabit home bundle',
-  price: '$29 a month',
+  price: '$29',
 };
 
 /**

@@ -95,7 +95,7 @@ export class DialogueService implements DialoguePort {
     if (!(await this.campaigns.exists(campaignId))) {
       throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
     }
-    const campaign = await this.campaigns.get(campaignId);
+    const campaign = await this.campaigns.getCached(campaignId);
     const metadata = req.metadata ?? {};
     if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
       throw new HuashuException('VALIDATION_FAILED', `metadata is larger than ${MAX_METADATA_BYTES} bytes`, [
@@ -574,7 +574,8 @@ export class DialogueService implements DialoguePort {
       clock.run('comply', budgets.comply, () => this.compliance.check(generated.text, 'output', campaign.id)),
     );
     const output = { verdict: checked.verdict, hits: checked.hits };
-    const generator = { ...genInfo, candidate: checked.verdict === 'block' ? undefined : checked.text };
+    // The candidate is kept for review even when blocked; its PII is already masked by the check.
+    const generator = { ...genInfo, candidate: checked.text };
     // A blocked candidate is a policy outcome, not a failure: fallback, not degraded.
     if (checked.verdict === 'block') return { output, generator };
 

@@ -1,0 +1,195 @@
+// Bad input on every chat endpoint: the binding error body and the right status, never a 5xx,
+// never a half-written conversation. Also: optional chat API keys, 404s, busy lock → 409, and
+// the audit viewer's auth.
+import request from 'supertest';
+import { bootGateway, VIEWER_KEY, type Booted } from './support/boot.js';
+import { createLanguageCampaign } from './support/dialogue.js';
+import type { FakeOpenAiServer } from './support/fake-openai-server.js';
+import { bootWithFakeLlm } from './support/generator-gateway.js';
+
+const expectError = (res: request.Response, status: number, code: string) => {
+  expect(res.status).toBe(status);
+  expect(res.body).toEqual({
+    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
+  });
+};
+
+describe('chat API input validation', () => {
+  let gw: Booted;
+  let id: string;
+  beforeAll(async () => {
+    gw = await bootGateway('dlg-badinput', { GENERATOR_MODE: 'inprocess' });
+    await createLanguageCampaign(gw.url, 'zh', 'default');
+    id = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
+  });
+  afterAll(async () => gw.close());
+
+  it.each([
+    ['unknown field', { campaignId: 'default', admin: true }, 400, 'VALIDATION_FAILED'],
+    ['wrong channel', { channel: 'fax' }, 400, 'VALIDATION_FAILED'],
+    ['campaignId with path characters', { campaignId: '../../etc' }, 400, 'VALIDATION_FAILED'],
+    ['campaignId wrong type', { campaignId: 42 }, 400, 'VALIDATION_FAILED'],
+    ['customer not an object', { customer: 'bob' }, 400, 'VALIDATION_FAILED'],
+    ['phone with letters', { customer: { phone: 'call me maybe' } }, 400, 'VALIDATION_FAILED'],
+    ['impossible phone number', { customer: { phone: '12' } }, 400, 'VALIDATION_FAILED'],
+    ['unknown customer field', { customer: { name: 'a', ssn: '1' } }, 400, 'VALIDATION_FAILED'],
+    ['metadata not an object', { metadata: [1, 2] }, 400, 'VALIDATION_FAILED'],
+    ['metadata over 4 KiB', { metadata: { blob: 'x'.repeat(5000) } }, 400, 'VALIDATION_FAILED'],
+    ['campaign that does not exist', { campaignId: 'nope' }, 404, 'NOT_FOUND'],
+  ])('POST /v1/conversations: %s → %d', async (_l, body, status, code) => {
+    expectError(await request(gw.url).post('/v1/conversations').send(body), status, code);
+  });
+
+  it('POST /v1/conversations: malformed, oversized and non-JSON bodies', async () => {
+    const post = () => request(gw.url).post('/v1/conversations');
+    expectError(await post().set('content-type', 'application/json').send('{"campaignId":'), 400, 'MALFORMED_BODY');
+    expectError(await post().set('content-type', 'application/xml').send('<a/>'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(
+      await post()
+        .set('content-type', 'application/json')
+        .send(JSON.stringify({ metadata: { x: 'y'.repeat(70000) } })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    expectError(await post().set('content-type', 'application/json').send('[1,2]'), 400, 'VALIDATION_FAILED');
+  });
+
+  it.each([
+    ['missing text', {}],
+    ['empty text', { text: '' }],
+    ['blank text', { text: ' \n\t ' }],
+    ['text not a string', { text: 42 }],
+    ['text too long', { text: '字'.repeat(2001) }],
+    ['unknown field', { text: 'hi', turn: 7 }],
+  ])('POST …/turns: %s → 400', async (_l, body) => {
+    expectError(await request(gw.url).post(`/v1/conversations/${id}/turns`).send(body), 400, 'VALIDATION_FAILED');
+  });
+
+  it('hostile text is just text: no 5xx, PII never stored', async () => {
+    const hostile = [
+      '<script>alert(1)</script>',
+      '{"$gt":""}',
+      "'; DROP TABLE x; --",
+      '\u0000\u202e\ud83d\ude00',
+      '我的手机号是13800138000',
+    ];
+    for (const text of hostile) {
+      const c = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
+      const res = await request(gw.url).post(`/v1/conversations/${c}/turns`).send({ text });
+      expect(res.status).toBe(200);
+      const view = await request(gw.url).get(`/v1/conversations/${c}`).expect(200);
+      const audit = await request(gw.url)
+        .get(`/v1/admin/conversations/${c}/audit`)
+        .set('authorization', `Bearer ${VIEWER_KEY}`);
+      for (const stored of [JSON.stringify(view.body), JSON.stringify(audit.body)])
+        expect(stored).not.toContain('13800138000');
+    }
+  });
+
+  it('ids: malformed → 400, unknown → 404 on every route', async () => {
+    for (const bad of ['x', 'c_', 'c_$$$$$$$$$$', 'c_' + 'a'.repeat(80)]) {
+      expectError(await request(gw.url).get(`/v1/conversations/${encodeURIComponent(bad)}`), 400, 'VALIDATION_FAILED');
+    }
+    const unknown = 'c_AAAAAAAAAAAAAAAA';
+    expectError(await request(gw.url).get(`/v1/conversations/${unknown}`), 404, 'NOT_FOUND');
+    expectError(
+      await request(gw.url).post(`/v1/conversations/${unknown}/turns`).send({ text: 'hi' }),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(await request(gw.url).post(`/v1/conversations/${unknown}/end`).send({}), 404, 'NOT_FOUND');
+    expectError(
+      await request(gw.url)
+        .get(`/v1/admin/conversations/${unknown}/audit`)
+        .set('authorization', `Bearer ${VIEWER_KEY}`),
+      404,
+      'NOT_FOUND',
+    );
+  });
+
+  it('end: idempotent, validates its reason, then turns are refused', async () => {
+    const c = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
+    expectError(await request(gw.url).post(`/v1/conversations/${c}/end`).send({ reason: 7 }), 400, 'VALIDATION_FAILED');
+    const ended = await request(gw.url)
+      .post(`/v1/conversations/${c}/end`)
+      .send({ reason: 'customer hung up' })
+      .expect(200);
+    expect(ended.body).toMatchObject({ status: 'ended', endReason: 'customer hung up', leadStage: 'closed' });
+    await request(gw.url).post(`/v1/conversations/${c}/end`).expect(200);
+    expectError(
+      await request(gw.url).post(`/v1/conversations/${c}/turns`).send({ text: 'hi' }),
+      409,
+      'CONVERSATION_ENDED',
+    );
+  });
+
+  it('the audit viewer needs an admin key of at least viewer', async () => {
+    expectError(await request(gw.url).get(`/v1/admin/conversations/${id}/audit`), 401, 'UNAUTHORIZED');
+    await request(gw.url).post(`/v1/conversations/${id}/turns`).send({ text: '你好' }).expect(200);
+    const ok = await request(gw.url)
+      .get(`/v1/admin/conversations/${id}/audit`)
+      .set('authorization', `Bearer ${VIEWER_KEY}`);
+    expect(ok.status).toBe(200);
+    expect(ok.body.records.length).toBeGreaterThan(0);
+  });
+});
+
+describe('chat API keys', () => {
+  it('when CHAT_API_KEYS is set, chat routes need one of them', async () => {
+    const gw = await bootGateway('dlg-chatkeys', {
+      GENERATOR_MODE: 'inprocess',
+      CHAT_API_KEYS: 'chat-key-one,chat-key-two',
+    });
+    try {
+      await createLanguageCampaign(gw.url, 'en', 'default');
+      expectError(await request(gw.url).post('/v1/conversations').send({}), 401, 'UNAUTHORIZED');
+      expectError(
+        await request(gw.url).post('/v1/conversations').set('authorization', 'Bearer wrong').send({}),
+        401,
+        'UNAUTHORIZED',
+      );
+      const res = await request(gw.url)
+        .post('/v1/conversations')
+        .set('authorization', 'Bearer chat-key-two')
+        .send({})
+        .expect(201);
+      expectError(await request(gw.url).get(`/v1/conversations/${res.body.conversationId}`), 401, 'UNAUTHORIZED');
+      await request(gw.url)
+        .get(`/v1/conversations/${res.body.conversationId}`)
+        .set('authorization', 'Bearer chat-key-one')
+        .expect(200);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('conversation lock', () => {
+  let gw: Booted;
+  let llm: FakeOpenAiServer;
+  afterAll(async () => {
+    await gw.close();
+    await llm.close();
+  });
+
+  it('a second turn waits up to CONVERSATION_LOCK_WAIT_MS, then 409 CONVERSATION_BUSY; the first completes', async () => {
+    // A slow generator (800 ms) holds the lock longer than the 200 ms wait.
+    ({ gw, llm } = await bootWithFakeLlm('dlg-busy', { CONVERSATION_LOCK_WAIT_MS: '200' }));
+    await createLanguageCampaign(gw.url, 'en', 'default');
+    const id = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
+    llm.behave({ delayMs: 800, text: 'The price is $29 a month.' });
+    const first = request(gw.url)
+      .post(`/v1/conversations/${id}/turns`)
+      .send({ text: 'how much does it cost per month?' });
+    const firstDone = first.then((r) => r);
+    await new Promise((r) => setTimeout(r, 100));
+    expectError(
+      await request(gw.url).post(`/v1/conversations/${id}/turns`).send({ text: 'hello?' }),
+      409,
+      'CONVERSATION_BUSY',
+    );
+    expect((await firstDone).status).toBe(200);
+    const view = await request(gw.url).get(`/v1/conversations/${id}`).expect(200);
+    expect(view.body.turns).toBe(1);
+  });
+});

@@ -1,0 +1,46 @@
+// Scenario: the LLM server is slower than the turn's deadline → the turn degrades to the
+// fallback script for the intent, within the deadline, instead of leaving the caller in silence.
+import type { Booted } from './support/boot.js';
+import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import type { FakeOpenAiServer } from './support/fake-openai-server.js';
+import { bootWithFakeLlm } from './support/generator-gateway.js';
+
+const PRICE: Record<Lang, string> = { zh: '月费多少钱？', en: 'how much does it cost per month?' };
+const PHONE_DEADLINE_MS = 1500;
+
+describe('generator slow → fallback within the deadline', () => {
+  let gw: Booted;
+  let llm: FakeOpenAiServer;
+  beforeAll(async () => {
+    ({ gw, llm } = await bootWithFakeLlm('dlg-slow'));
+  });
+  afterAll(async () => {
+    await gw.close();
+    await llm.close();
+  });
+
+  it.each(['zh', 'en'] as const)('%s', async (lang) => {
+    const campaignId = await createLanguageCampaign(gw.url, lang);
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId, channel: 'phone' });
+    llm.behave({ delayMs: 5000, text: 'too late' });
+    const sent = llm.requests.length;
+
+    const turn = await chat.say(conversationId, PRICE[lang]);
+    expect(turn.intent.name).toBe('ask_price');
+    expect(turn).toMatchObject({ route: 'fallback', action: 'continue', degraded: true });
+    expect(turn.reply).toMatchObject({ fallback: true, scriptId: `${lang}-fallback-ask-price` });
+    // The server was asked, and the turn did not wait for it past the phone deadline.
+    expect(llm.requests.length).toBeGreaterThan(sent);
+    expect(turn.timingsMs.total).toBeLessThanOrEqual(PHONE_DEADLINE_MS + 250);
+    expect(turn.timingsMs.generate).toBeGreaterThan(0);
+
+    const [record] = await chat.audit(conversationId);
+    expect(record.degraded).toBe(true);
+    expect(record.problems.join(' ')).toMatch(/generate/);
+    // The abandoned request is closed on the server side (cancellation reaches it).
+    const last = llm.requests[llm.requests.length - 1];
+    await last.settled;
+    expect(last.clientClosedEarly).toBe(true);
+  });
+});
