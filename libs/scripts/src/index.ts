@@ -27,6 +27,7 @@ export {
 export { ScriptMatcherService } from './matcher/script-matcher.service.js';
 export { fillSlots } from './matcher/slots.js';
 export { EXACT_SEARCH_MAX, LibraryIndexService, type LoadedLibrary } from './index/library-index.service.js';
+export { LibraryPublisher } from './index/library-publisher.service.js';
 export { ExactVectorIndex } from './index/exact-vector-index.js';
 export { DefaultVectorIndexFactory, HNSW_DEFAULTS, HnswVectorIndex } from './index/hnsw-vector-index.adapter.js';
 export {

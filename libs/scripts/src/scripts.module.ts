@@ -3,6 +3,7 @@ import { CampaignsModule } from '@huashu/campaigns';
 import { EmbeddingModule } from '@huashu/embedding';
 import { DefaultVectorIndexFactory } from './index/hnsw-vector-index.adapter.js';
 import { LibraryIndexService } from './index/library-index.service.js';
+import { LibraryPublisher } from './index/library-publisher.service.js';
 import { VECTOR_INDEX_FACTORY } from './index/vector-index.port.js';
 import { ScriptLibraryRepository } from './library/script-library.repository.js';
 import { ScriptLibraryService } from './library/script-library.service.js';
@@ -22,11 +23,19 @@ import { ThresholdSweepService } from './threshold/threshold-sweep.service.js';
     ScriptLibraryService,
     { provide: VECTOR_INDEX_FACTORY, useClass: DefaultVectorIndexFactory },
     LibraryIndexService,
+    LibraryPublisher,
     ScriptMatcherService,
     { provide: SCRIPT_MATCHER, useExisting: ScriptMatcherService },
     ThresholdSweepService,
     SampleCampaignSeeder,
   ],
-  exports: [SCRIPT_MATCHER, ScriptMatcherService, ScriptLibraryService, LibraryIndexService, ThresholdSweepService],
+  exports: [
+    SCRIPT_MATCHER,
+    ScriptMatcherService,
+    ScriptLibraryService,
+    LibraryIndexService,
+    LibraryPublisher,
+    ThresholdSweepService,
+  ],
 })
 export class ScriptsModule {}

@@ -9,6 +9,7 @@ import {
   renderSweepHtml,
   SCRIPT_ID_PATTERN,
   SCRIPT_LIMITS,
+  LibraryPublisher,
   ScriptLibraryService,
   ScriptMatcherService,
   ThresholdSweepService,
@@ -52,6 +53,7 @@ export interface MatchResponse {
 export class ScriptsController {
   constructor(
     private readonly library: ScriptLibraryService,
+    private readonly publisher: LibraryPublisher,
     private readonly matcher: ScriptMatcherService,
     private readonly sweeps: ThresholdSweepService,
   ) {}
@@ -128,8 +130,8 @@ export class ScriptsController {
   @Post('publish')
   @AdminRoles('admin')
   @ApiOperation({ summary: 'Publish the draft as a new immutable version; every gateway swaps to it.' })
-  publish(@Query() q: CampaignQueryDto, @Principal() who: AdminPrincipal): Promise<VersionMeta> {
-    return this.library.publish(campaignOf(q), who);
+  publish(@Query() q: CampaignQueryDto, @Principal() who: AdminPrincipal): Promise<VersionMeta & { previous: number }> {
+    return this.publisher.publish(campaignOf(q), who);
   }
 
   @Post('rollback')

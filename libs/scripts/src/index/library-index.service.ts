@@ -9,6 +9,7 @@ import { EMBEDDER, type Embedder } from '@huashu/embedding';
 import { createRedis, waitReady, type RedisClient } from '@huashu/redis';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Script } from '../script-matcher.port.js';
+import { ScriptLibraryRepository } from '../library/script-library.repository.js';
 import { ScriptLibraryService } from '../library/script-library.service.js';
 import { HNSW_DEFAULTS } from './hnsw-vector-index.adapter.js';
 import { VECTOR_INDEX_FACTORY, type VectorIndex, type VectorIndexFactory } from './vector-index.port.js';
@@ -63,7 +64,6 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   private readonly wanted = new Map<string, number>();
   private readonly versionCache = new Map<string, Promise<LoadedLibrary>>();
   private readonly drafts = new Map<string, Promise<LoadedLibrary>>();
-  private readonly loading = new Map<string, Promise<LoadedLibrary>>();
   private subscriber?: RedisClient;
   private reconcileTimer?: NodeJS.Timeout;
   private startupError?: string;
@@ -76,6 +76,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     @Inject(VECTOR_INDEX_FACTORY) private readonly factory: VectorIndexFactory,
     private readonly library: ScriptLibraryService,
+    private readonly repo: ScriptLibraryRepository,
     private readonly readiness: ReadinessRegistry,
     metrics: MetricsRegistry,
   ) {
@@ -225,17 +226,18 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     return this.embedder.modelId;
   }
 
+  /**
+   * Build a staged version before it is announced (the publishing gateway does the embedding and
+   * the graph build once and shares them through Redis, so every other gateway only loads).
+   */
+  async prepare(campaignId: string, version: number): Promise<LoadedLibrary> {
+    return this.version(campaignId, version);
+  }
+
   /** Load `version` and make it current unless a newer one was announced meanwhile. */
   async activate(campaignId: string, version: number): Promise<LoadedLibrary> {
-    const announced = this.wanted.get(campaignId);
-    if (announced === undefined || announced !== version) this.wanted.set(campaignId, version);
-    const key = `${campaignId}\0${version}`;
-    let p = this.loading.get(key);
-    if (!p) {
-      p = this.build(campaignId, version).finally(() => this.loading.delete(key));
-      this.loading.set(key, p);
-    }
-    const lib = await p;
+    this.wanted.set(campaignId, version);
+    const lib = await this.version(campaignId, version);
     if (this.wanted.get(campaignId) === version && this.current.get(campaignId) !== lib) {
       this.current.set(campaignId, lib);
       this.swaps.inc({ campaign: campaignId });
@@ -306,22 +308,40 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     let source = 'built';
     let vectors = persist ? await readVectors(vecFile, scripts.length, dim) : undefined;
     if (vectors) source = 'file';
-    else {
+    else if (persist) {
+      const shared = await this.repo.readArtifact(`${key}:vec`);
+      vectors = shared ? unpackVectors(shared, scripts.length, dim) : undefined;
+      if (vectors) {
+        source = 'redis';
+        await writeAtomic(vecFile, shared as Buffer, dir);
+      }
+    }
+    if (!vectors) {
       vectors = await this.embed(texts);
-      if (persist) await writeAtomic(vecFile, packVectors(vectors, dim), dir);
+      if (persist) {
+        const packed = packVectors(vectors, dim);
+        await writeAtomic(vecFile, packed, dir);
+        await this.repo.writeArtifact(`${key}:vec`, packed);
+      }
     }
     const kind = scripts.length > EXACT_SEARCH_MAX ? 'hnsw' : 'exact';
     const opts = { dim, capacity: Math.max(16, scripts.length), ef: HNSW_DEFAULTS.ef };
-    let index: VectorIndex;
-    if (kind === 'hnsw' && persist && existsSync(hnswFile)) {
-      index = await this.factory.load(hnswFile, opts);
-    } else {
+    let index: VectorIndex | undefined;
+    if (kind === 'hnsw' && persist) {
+      if (!existsSync(hnswFile)) {
+        const shared = await this.repo.readArtifact(`${key}:hnsw`);
+        if (shared) await writeAtomic(hnswFile, shared, dir);
+      }
+      if (existsSync(hnswFile)) index = await this.factory.load(hnswFile, opts);
+    }
+    if (!index) {
       index = this.factory.create(kind, opts);
-      vectors.forEach((v, label) => index.upsert(label, v));
+      for (const [label, v] of vectors.entries()) index.upsert(label, v);
       if (kind === 'hnsw' && persist) {
         await mkdir(dir, { recursive: true });
         const tmp = `${hnswFile}.${process.pid}.tmp`;
         await index.save(tmp);
+        await this.repo.writeArtifact(`${key}:hnsw`, await readFile(tmp));
         await rename(tmp, hnswFile);
       }
     }
@@ -387,12 +407,15 @@ function packVectors(vectors: Float32Array[], dim: number): Buffer {
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
+function unpackVectors(buf: Buffer, n: number, dim: number): Float32Array[] | undefined {
+  if (buf.byteLength !== n * dim * 4) return undefined;
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  return Array.from({ length: n }, (_, i) => all.subarray(i * dim, (i + 1) * dim));
+}
+
 async function readVectors(file: string, n: number, dim: number): Promise<Float32Array[] | undefined> {
   try {
-    const buf = await readFile(file);
-    if (buf.byteLength !== n * dim * 4) return undefined;
-    const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-    return Array.from({ length: n }, (_, i) => all.subarray(i * dim, (i + 1) * dim));
+    return unpackVectors(await readFile(file), n, dim);
   } catch {
     return undefined;
   }

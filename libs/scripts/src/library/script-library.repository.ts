@@ -16,7 +16,11 @@ export const SCRIPT_KEYS = {
   audit: (c: string) => `scripts:${c}:audit`,
   seedLock: 'scripts:seed:lock',
   seeded: (c: string) => `scripts:${c}:seeded`,
+  artifact: (key: string) => `scripts:artifact:${key}`,
 } as const;
+
+/** Built indexes kept in Redis for other gateways (a week; after that a gateway rebuilds locally). */
+const ARTIFACT_TTL_SECONDS = 7 * 24 * 3600;
 
 /** Pub/sub channel (without prefix) a publish or rollback is announced on. */
 export const PUBLISH_CHANNEL = 'scripts:published';
@@ -64,34 +68,33 @@ return 1
 `;
 
 /**
- * Publish: copy the draft into a new immutable version, make it current, audit, announce.
- * KEYS: draft, draftRev, seq, versions, current, audit, versionBase. ARGV: who, when, channel, campaignId, maxlen.
+ * Stage a version: copy the draft into a new immutable version (not yet current).
+ * KEYS: draft, draftRev, seq, versions, versionBase. ARGV: who, when.
  */
-const PUBLISH_LUA = `
+const STAGE_LUA = `
 if redis.call('HLEN', KEYS[1]) == 0 then return -1 end
 local n = redis.call('INCR', KEYS[3])
-local vkey = KEYS[7] .. n
+local vkey = KEYS[5] .. n
 local cursor = '0'
 repeat
   local r = redis.call('HSCAN', KEYS[1], cursor, 'COUNT', 1000)
   cursor = r[1]
   if #r[2] > 0 then redis.call('HSET', vkey, unpack(r[2])) end
 until cursor == '0'
-local prev = redis.call('GET', KEYS[5]) or ''
-redis.call('SET', KEYS[5], n)
 local meta = cjson.encode({version = n, publishedAt = ARGV[2], publishedBy = ARGV[1], count = redis.call('HLEN', vkey), draftRev = tonumber(redis.call('GET', KEYS[2]) or '0')})
 redis.call('HSET', KEYS[4], n, meta)
-redis.call('XADD', KEYS[6], 'MAXLEN', '~', ARGV[5], '*', 'who', ARGV[1], 'when', ARGV[2], 'action', 'publish', 'scriptId', '', 'before', prev, 'after', tostring(n))
-redis.call('PUBLISH', ARGV[3], cjson.encode({campaignId = ARGV[4], version = n}))
 return n
 `;
 
-/** Rollback. KEYS: versions, current, audit. ARGV: version, who, when, channel, campaignId, maxlen. */
-const ROLLBACK_LUA = `
+/**
+ * Make a version current (publish or rollback), audit and announce it in one step.
+ * KEYS: versions, current, audit. ARGV: version, who, when, channel, campaignId, maxlen, action.
+ */
+const SWITCH_LUA = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -1 end
 local prev = redis.call('GET', KEYS[2]) or ''
 redis.call('SET', KEYS[2], ARGV[1])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'who', ARGV[2], 'when', ARGV[3], 'action', 'rollback', 'scriptId', '', 'before', prev, 'after', ARGV[1])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], '*', 'who', ARGV[2], 'when', ARGV[3], 'action', ARGV[7], 'scriptId', '', 'before', prev, 'after', ARGV[1])
 redis.call('PUBLISH', ARGV[4], cjson.encode({campaignId = ARGV[5], version = tonumber(ARGV[1])}))
 return tonumber(prev) or 0
 `;
@@ -237,31 +240,26 @@ export class ScriptLibraryRepository implements OnModuleInit {
     return r === 1;
   }
 
-  /** New version number, or -1 when the draft is empty. */
-  async publish(c: string, who: string): Promise<number> {
+  /** Copy the draft into a new version (not current yet); its number, or -1 when the draft is empty. */
+  async stage(c: string, who: string): Promise<number> {
     const r = await this.redis.eval(
-      PUBLISH_LUA,
-      7,
+      STAGE_LUA,
+      5,
       SCRIPT_KEYS.draft(c),
       SCRIPT_KEYS.draftRev(c),
       SCRIPT_KEYS.versionSeq(c),
       SCRIPT_KEYS.versions(c),
-      SCRIPT_KEYS.current(c),
-      SCRIPT_KEYS.audit(c),
       SCRIPT_KEYS.versionBase(c),
       who,
       new Date().toISOString(),
-      this.channel,
-      c,
-      String(AUDIT_MAXLEN),
     );
     return Number(r);
   }
 
-  /** The previously current version, or -1 when `version` does not exist. */
-  async rollback(c: string, version: number, who: string): Promise<number> {
+  /** Make `version` current and announce it; the previously current version, or -1 when it does not exist. */
+  async switchTo(c: string, version: number, who: string, action: 'publish' | 'rollback'): Promise<number> {
     const r = await this.redis.eval(
-      ROLLBACK_LUA,
+      SWITCH_LUA,
       3,
       SCRIPT_KEYS.versions(c),
       SCRIPT_KEYS.current(c),
@@ -272,8 +270,18 @@ export class ScriptLibraryRepository implements OnModuleInit {
       this.channel,
       c,
       String(AUDIT_MAXLEN),
+      action,
     );
     return Number(r);
+  }
+
+  /** A built index artifact (vectors or HNSW graph) shared by all gateways, content-addressed. */
+  async readArtifact(key: string): Promise<Buffer | undefined> {
+    return (await this.redis.getBuffer(SCRIPT_KEYS.artifact(key))) ?? undefined;
+  }
+
+  async writeArtifact(key: string, data: Buffer): Promise<void> {
+    await this.redis.set(SCRIPT_KEYS.artifact(key), data, 'EX', ARTIFACT_TTL_SECONDS);
   }
 
   async audit(c: string, count = 50): Promise<ScriptAuditEntry[]> {

@@ -174,17 +174,24 @@ export class ScriptLibraryService {
     throw conflict(`the draft of ${c}`);
   }
 
-  /** Publish the draft as a new immutable version; announced to every gateway. */
-  async publish(c: string, actor: Actor): Promise<VersionMeta> {
-    const n = await this.repo.publish(c, actor.keyId);
+  /** Copy the draft into a new immutable version, not yet current (see LibraryPublisher). */
+  async stage(c: string, actor: Actor): Promise<VersionMeta> {
+    const n = await this.repo.stage(c, actor.keyId);
     if (n < 0) throw new HuashuException('UNPROCESSABLE', `the draft of ${c} is empty; nothing to publish`);
     const meta = (await this.repo.versions(c)).find((v) => v.version === n);
-    if (!meta) throw new HuashuException('INTERNAL', `version ${n} vanished after publish`);
+    if (!meta) throw new HuashuException('INTERNAL', `version ${n} vanished after staging`);
     return meta;
   }
 
+  /** Make a staged version current and announce it to every gateway. */
+  async activate(c: string, version: number, actor: Actor): Promise<number> {
+    const prev = await this.repo.switchTo(c, version, actor.keyId, 'publish');
+    if (prev < 0) throw new HuashuException('NOT_FOUND', `version ${version} of ${c} does not exist`);
+    return prev;
+  }
+
   async rollback(c: string, version: number, actor: Actor): Promise<{ version: number; previous: number }> {
-    const prev = await this.repo.rollback(c, version, actor.keyId);
+    const prev = await this.repo.switchTo(c, version, actor.keyId, 'rollback');
     if (prev < 0) throw new HuashuException('NOT_FOUND', `version ${version} of ${c} does not exist`);
     return { version, previous: prev };
   }

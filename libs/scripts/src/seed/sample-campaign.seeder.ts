@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { CampaignService, DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { LibraryIndexService } from '../index/library-index.service.js';
+import { LibraryPublisher } from '../index/library-publisher.service.js';
 import { ScriptLibraryRepository, SCRIPT_KEYS } from '../library/script-library.repository.js';
 import { ScriptLibraryService } from '../library/script-library.service.js';
 
@@ -44,6 +45,7 @@ export class SampleCampaignSeeder implements OnApplicationBootstrap {
     private readonly library: ScriptLibraryService,
     private readonly campaigns: CampaignService,
     private readonly index: LibraryIndexService,
+    private readonly publisher: LibraryPublisher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -73,7 +75,7 @@ export class SampleCampaignSeeder implements OnApplicationBootstrap {
       const rows = parseRows(await readFile(join(dir, 'scripts.jsonl'), 'utf8'));
       await this.campaigns.update(c, settings, SEED_ACTOR);
       await this.library.import(c, rows, 'replace', SEED_ACTOR);
-      const meta = await this.library.publish(c, SEED_ACTOR);
+      const meta = await this.publisher.publish(c, SEED_ACTOR);
       await this.repo.setFlag(SCRIPT_KEYS.seeded(c));
       this.logger.log(`sample campaign ${c}: ${rows.length} scripts published as version ${meta.version}`);
       return true;

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { ScriptLibraryService, type Actor } from '../library/script-library.service.js';
+import type { VersionMeta } from '../library/script-library.repository.js';
+import { LibraryIndexService } from './library-index.service.js';
+
+/**
+ * Publish = stage an immutable version, build its index here (embeddings and HNSW graph, shared
+ * with the other gateways through Redis), then make it current and announce it. Announcing only
+ * after the build means every gateway swaps by loading, not by re-embedding.
+ */
+@Injectable()
+export class LibraryPublisher {
+  constructor(
+    private readonly library: ScriptLibraryService,
+    private readonly index: LibraryIndexService,
+  ) {}
+
+  async publish(campaignId: string, actor: Actor): Promise<VersionMeta & { previous: number }> {
+    const meta = await this.library.stage(campaignId, actor);
+    await this.index.prepare(campaignId, meta.version);
+    const previous = await this.library.activate(campaignId, meta.version, actor);
+    await this.index.activate(campaignId, meta.version);
+    return { ...meta, previous };
+  }
+}
