@@ -169,6 +169,28 @@ for (const [category, def] of Object.entries(CLAIMS)) {
   }
 }
 
+// Variants deliberately NOT in the lexicon: the recall figure on letter/homophone variants is
+// only honest if the suite holds some the lexicon does not list.
+for (const [category, phrase] of [
+  ['guaranteed_return', '保笨保息'],
+  ['guaranteed_return', '稳赚不陪'],
+  ['contact_diversion', '薇芯'],
+  ['contact_diversion', 'V❤'],
+  ['education_guarantee', '饱过'],
+  ['abuse', '傻13'],
+]) {
+  const text = ZH_CARRIERS[0].replace('{X}', phrase);
+  add({
+    direction: 'output',
+    category,
+    variant: 'unlisted',
+    family: 'variant',
+    text,
+    verdict: 'block',
+    spans: [span(category, text, phrase)],
+  });
+}
+
 // The input side sees customers' abuse and do-not-call requests: reported (flag), never blocked.
 for (const [category, text, phrase] of [
   ['abuse', '你们这帮骗人的王八蛋', '王八蛋'],

@@ -1,6 +1,6 @@
 import type { ComplianceHit, Direction, Verdict } from '../compliance.port.js';
 import { PII_MAX_SPAN, type ComplianceEngine } from './compliance-engine.js';
-import { normalize } from './normalizer.js';
+import { isLatinOrDigit, normalize, type NormalizedText } from './normalizer.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
 
 export interface StreamUpdate {
@@ -11,17 +11,18 @@ export interface StreamUpdate {
 }
 
 /**
- * Screens text that arrives in pieces (ASR partials, streamed LLM tokens). Each write scans the
- * carried tail plus the new chunk; the tail keeps the last `maxPatternLength` normalised
- * characters (plus the longest negation cue and a PII-sized window) so a phrase split across
- * chunks is still found. A hit touching the end of the buffer is held back until the next chunk
- * or `finish()`, because it could still grow (a phone number) or be excused (面包|过期).
+ * Screens text that arrives in pieces (ASR partials, streamed LLM tokens). Each write rescans a
+ * window: the carried tail plus the new chunk. A hit is decided once the window holds the
+ * longest pattern's length of normalised context on both sides of it (so a phrase split across
+ * chunks is found, a negation cue before it or an exception around it still applies, and a
+ * phone number cannot grow any more); the tail carried forward keeps that much context before
+ * every undecided position. Hits are reported once, with offsets into the whole stream.
  */
 export class ComplianceStream {
   private buffer = '';
   /** Stream offset of buffer[0]. */
   private offset = 0;
-  private readonly reported = new Set<string>();
+  private readonly reported: ComplianceHit[] = [];
   private readonly actions: ReturnType<typeof actionFor>[] = [];
   private finished = false;
 
@@ -44,45 +45,57 @@ export class ComplianceStream {
   }
 
   private settle(final: boolean): StreamUpdate {
-    const hits = this.engine.scan(this.buffer);
+    const L = Math.max(1, this.engine.matcher.maxPatternLength);
+    const view = normalize(this.buffer, 'match');
+    const n = view.cps.length;
+    const atStreamStart = this.offset === 0;
+    // View index of the first normalised character at or after an original offset.
+    const viewIndex = (offset: number): number => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (view.starts[mid] < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
     const fresh: ComplianceHit[] = [];
-    let holdFrom = this.buffer.length;
-    for (const h of hits) {
-      // Held: could grow or be excused by what comes next.
-      if (!final && h.end >= this.buffer.length - 1) {
-        holdFrom = Math.min(holdFrom, h.start);
+    let keepFromView = n - 2 * L;
+    let keepFrom = this.buffer.length - PII_MAX_SPAN;
+    for (const h of this.engine.scan(this.buffer)) {
+      const pii = h.category.startsWith('pii_');
+      const leftOk = atStreamStart || (pii ? h.start >= PII_MAX_SPAN : viewIndex(h.start) >= L);
+      const rightOk = final || (pii ? h.end <= this.buffer.length - 2 : n - viewIndex(h.end) >= L);
+      if (!leftOk) continue; // seen, with its full context, in an earlier window
+      if (!rightOk) {
+        if (pii) keepFrom = Math.min(keepFrom, h.start - PII_MAX_SPAN);
+        else keepFromView = Math.min(keepFromView, viewIndex(h.start) - L);
         continue;
       }
       const abs = { ...h, start: h.start + this.offset, end: h.end + this.offset };
-      const key = `${abs.category}:${abs.start}:${abs.end}`;
-      if (this.reported.has(key) || this.overlapsReported(abs)) continue;
-      this.reported.add(key);
+      // One report per category and region: a phrase may re-appear with a slightly different
+      // span in a later window (merged with a neighbour).
+      if (this.reported.some((r) => r.category === abs.category && abs.start < r.end && abs.end > r.start)) continue;
+      this.reported.push(abs);
       this.actions.push(actionFor(this.policy, this.direction, abs.category));
       fresh.push(abs);
     }
-    if (!final) this.trim(holdFrom);
+    if (!final) this.trim(view, keepFromView, keepFrom);
     return { hits: fresh, verdict: verdictOf(this.actions) };
   }
 
-  // A phrase seen in a longer window may re-appear with a slightly different span (it merged with
-  // a neighbour); one report per category and region is enough.
-  private overlapsReported(h: ComplianceHit): boolean {
-    for (const key of this.reported) {
-      const [category, s, e] = key.split(':');
-      if (category === h.category && h.start < Number(e) && h.end > Number(s)) return true;
-    }
-    return false;
-  }
-
-  private trim(holdFrom: number): void {
-    const view = normalize(this.buffer, 'match');
-    const keepNorm = this.engine.matcher.maxPatternLength * 2;
-    let cut = view.cps.length > keepNorm ? view.starts[view.cps.length - keepNorm] : 0;
-    cut = Math.min(cut, holdFrom, Math.max(0, this.buffer.length - PII_MAX_SPAN));
+  private trim(view: NormalizedText, keepFromView: number, keepFrom: number): void {
+    let v = keepFromView;
+    // Never cut inside a Latin word: "passport" cut to "assport" would read as a new word.
+    while (v > 0 && v < view.cps.length && isLatinOrDigit(view.cps[v]) && isLatinOrDigit(view.cps[v - 1])) v--;
+    if (v <= 0) return;
+    const cut = Math.min(view.starts[v], keepFrom);
     if (cut <= 0) return;
     this.buffer = this.buffer.slice(cut);
     this.offset += cut;
-    // Forget reports that can no longer be seen again.
-    for (const key of this.reported) if (Number(key.split(':')[2]) <= this.offset) this.reported.delete(key);
+    // Reports wholly before the window can never be seen again.
+    for (let i = this.reported.length - 1; i >= 0; i--)
+      if (this.reported[i].end <= this.offset) this.reported.splice(i, 1);
   }
 }

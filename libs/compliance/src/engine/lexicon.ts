@@ -46,15 +46,18 @@ const pattern = z
   .min(1)
   .max(LIMITS.patternLength)
   .refine((p) => !/[\p{Cc}]/u.test(p), 'patterns cannot hold control characters')
-  .refine((p) => normalize(p, 'match').cps.length > 0, 'pattern is only punctuation or symbols');
+  .refine((p) => normalize(p, 'match').cps.length >= 1, 'pattern is only punctuation or symbols');
+// A term of one character after folding (扣扣 collapses to 扣) would match everywhere; negation
+// cues may be one character (不, 非).
+const term = pattern.refine((p) => normalize(p, 'match').cps.length >= 2, 'pattern folds to fewer than two characters');
 
 export const lexiconCategorySchema = z.strictObject({
   description: z.string().max(500).optional(),
   /** A negation cue right before a hit cancels it (不保本, "not risk-free"). */
   negatable: z.boolean().default(false),
-  patterns: z.array(pattern).min(1),
+  patterns: z.array(term).min(1),
   /** Longer phrases that contain a pattern but are innocent (面包过期 ⊃ 包过). */
-  exceptions: z.array(pattern).default([]),
+  exceptions: z.array(term).default([]),
 });
 
 /** The lexicon document: the file in data/compliance/ and each campaign's edited copy in Redis. */

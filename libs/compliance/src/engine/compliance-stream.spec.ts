@@ -1,0 +1,52 @@
+import { ComplianceEngine } from './compliance-engine.js';
+import { ComplianceStream } from './compliance-stream.js';
+import { loadDefaultLexicon } from './lexicon.js';
+import { loadDefaultPolicy } from './policy.js';
+import type { ComplianceHit } from '../compliance.port.js';
+
+const engine = new ComplianceEngine(loadDefaultLexicon());
+const policy = loadDefaultPolicy();
+
+function streamed(text: string, size: number): { hits: ComplianceHit[]; verdict: string } {
+  const s = new ComplianceStream(engine, 'output', policy);
+  const hits: ComplianceHit[] = [];
+  for (let i = 0; i < text.length; i += size) hits.push(...s.write(text.slice(i, i + size)).hits);
+  const last = s.finish();
+  hits.push(...last.hits);
+  return { hits, verdict: last.verdict };
+}
+
+const key = (h: ComplianceHit) => `${h.category}@${h.start}-${h.end}:${h.match}`;
+
+describe('ComplianceStream (ASR chunks)', () => {
+  const text =
+    '您好，我们这款产品保 本 保 息，稳赚不赔，收益是全网最低的价格，欢迎加我V信详聊，我的手机是 138 1234 5678，' +
+    '另外本产品不保本，面包过期了也没关系。We offer guaranteed returns, totally risk-free.';
+
+  it.each([1, 2, 3, 5, 8, 13])('finds the same hits at chunk size %i as on the whole text', (size) => {
+    const whole = engine.scan(text).map(key).sort();
+    const got = streamed(text, size);
+    expect(got.hits.map(key).sort()).toEqual(whole);
+    expect(got.verdict).toBe('block');
+  });
+
+  it('a negation or an exception in the previous chunk still applies', () => {
+    expect(streamed('本产品不保本', 1).hits).toEqual([]);
+    expect(streamed('面包过期了', 1).hits).toEqual([]);
+  });
+
+  it('a long stream keeps a bounded buffer and absolute offsets', () => {
+    const filler = '今天天气很好，我们聊聊宽带套餐。'.repeat(200);
+    const long = filler + '稳赚不赔';
+    const got = streamed(long, 7);
+    expect(got.hits).toEqual([
+      { category: 'guaranteed_return', match: '稳赚不赔', start: filler.length, end: long.length },
+    ]);
+  });
+
+  it('refuses writes after finish', () => {
+    const s = new ComplianceStream(engine, 'input', policy);
+    s.finish();
+    expect(() => s.write('x')).toThrow();
+  });
+});

@@ -1,0 +1,53 @@
+import { normalize, viewString } from './normalizer.js';
+
+const view = (s: string) => viewString(normalize(s, 'match'));
+
+describe('normalize (match view)', () => {
+  it.each([
+    ['ＡＢＣ１２３', 'abc123'], // full width → half width, case folded
+    ['穩賺不賠', '稳赚不赔'], // traditional → simplified
+    ['保\u200b本\u200d保\u2060息\ufeff', '保本保息'], // zero-width characters
+    ['保\u202e本\u202c', '保本'], // bidi controls
+    ['保 本。保-息！', '保本保息'], // separators ignored
+    ['稳稳稳赚赚不赔', '稳赚不赔'], // CJK repeats collapse
+    ['freeeeee', 'free'], // Latin runs capped at two
+    ['rísk-frée', 'riskfree'], // marks dropped
+    ['①②③', '123'], // circled digits
+    ['微❤', '微❤'], // pictographs are characters
+    ['1000', '1000'], // digits are never collapsed
+  ])('%s → %s', (input, expected) => {
+    expect(view(input)).toBe(expected);
+  });
+
+  it('maps every view character back to its original span', () => {
+    const text = 'Ｇ u\u200ba 穩穩賺';
+    const n = normalize(text, 'match');
+    expect(viewString(n)).toBe('gua稳赚');
+    expect(n.cps.map((_, i) => text.slice(n.starts[i], n.ends[i]))).toEqual(['Ｇ', 'u', 'a', '穩穩', '賺']);
+  });
+
+  it('keeps offsets right around astral characters', () => {
+    const text = '😀保本😀';
+    const n = normalize(text, 'match');
+    const i = n.cps.indexOf('保'.codePointAt(0) ?? 0);
+    expect(text.slice(n.starts[i], n.ends[i + 1])).toBe('保本');
+  });
+
+  it('PII view keeps separators and reads financial numerals as digits', () => {
+    expect(viewString(normalize('壹叁捌-１２３４ 5678', 'pii'))).toBe('138-1234 5678');
+    expect(viewString(normalize('零风险', 'match'))).toBe('零风险');
+  });
+
+  it('never throws on hostile input', () => {
+    const hostile = [
+      '',
+      '\u0000\u0001',
+      '\ud800',
+      'a\u0301\u0301\u0301',
+      '\u{e0041}',
+      '🏳️‍🌈'.repeat(100),
+      '\uffff'.repeat(10),
+    ];
+    for (const h of hostile) expect(() => normalize(h, 'match')).not.toThrow();
+  });
+});
