@@ -18,6 +18,8 @@ export interface ParaphraseGroup {
 export interface IntentExample {
   text: string;
   intent: string;
+  /** The file it came from (one file per language), so groups stay within a language. */
+  source: string;
 }
 
 /** Every file the training read, hashed together, so metadata names the exact data. */
@@ -113,11 +115,11 @@ export function loadIntentExamples(dataDir: string): { examples: IntentExample[]
   for (const f of files) {
     visitObjects(parseAny(f), (o) => {
       const intent = o.intent ?? o.label;
-      if (typeof o.text === 'string' && typeof intent === 'string') examples.push({ text: o.text, intent });
+      if (typeof o.text === 'string' && typeof intent === 'string') examples.push({ text: o.text, intent, source: f });
       // The YAML form: `intent_name: [utterance, …]`.
       for (const [key, value] of Object.entries(o)) {
         if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string')) {
-          for (const text of value) examples.push({ text, intent: key });
+          for (const text of value) examples.push({ text, intent: key, source: f });
         }
       }
     });

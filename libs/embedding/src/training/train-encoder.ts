@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import {
   DEFAULT_FEATURISER_PARAMS,
   HashedFeaturiser,
@@ -47,10 +48,10 @@ export const DEFAULT_ENCODER_PARAMS: EncoderTrainParams = {
   epochs: 12,
   batchSize: 64,
   lr: 0.01,
-  temperature: 0.05,
+  temperature: 0.1,
   featureDropout: 0.2,
   weights: { paraphrase: 1, intent: 0.3, script: 0.5 },
-  intentPairsPerEpoch: 8,
+  intentPairsPerEpoch: 64,
 };
 
 /** Held-out paraphrase evaluation: pair classification and retrieval. */
@@ -116,7 +117,10 @@ export function trainEncoder(
     weight: params.weights.paraphrase,
   }));
   const byIntent = new Map<string, string[]>();
-  for (const e of intents.examples) byIntent.set(e.intent, [...(byIntent.get(e.intent) ?? []), e.text]);
+  for (const e of intents.examples) {
+    const key = `${basename(e.source)}:${e.intent}`;
+    byIntent.set(key, [...(byIntent.get(key) ?? []), e.text]);
+  }
   for (const [, texts] of [...byIntent.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     if (texts.length >= 2) {
       groups.push({
