@@ -100,7 +100,7 @@ describe('OpenAiEmbedderAdapter against a local /v1/embeddings server', () => {
     const a = new OpenAiEmbedderAdapter({
       baseUrl,
       model: 'bge-m3',
-      timeoutMs: 200,
+      timeoutMs: 3000,
       maxRetries: 2,
       batchSize: 4,
       apiKey: 'sk-test',
