@@ -379,6 +379,7 @@ const PII_FALSE = [
   '版本号 1.13.8 已发布',
   '房间号 1381',
   'reference no. 4111111111111111',
+  'call +1 123-456-7890 now',
 ];
 for (const text of PII_FALSE)
   add({ direction: 'input', category: '', variant: 'pii_false', family: 'pii', text, verdict: 'allow', spans: [] });

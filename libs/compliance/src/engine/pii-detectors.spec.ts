@@ -38,5 +38,12 @@ describe('detectPii', () => {
     expect(categories('a.b+c@example.co.uk')).toEqual(['pii_email']);
     expect(categories('+44 20 7946 0958')).toEqual(['pii_phone']);
     expect(categories('+1 (415) 555-2671')).toEqual(['pii_phone']);
+    expect(categories('(415) 555-2671')).toEqual(['pii_phone']);
+    expect(categories('010-12345678')).toEqual(['pii_phone']);
+  });
+
+  it('phone-shaped numbers that cannot exist are not PII', () => {
+    expect(categories('+1 123-456-7890')).toEqual([]);
+    expect(categories('+44 12 3456')).toEqual([]);
   });
 });
