@@ -73,3 +73,4 @@ export {
   type EvaluationReport,
   type TrainedIntentModel,
 } from './evaluation/train-and-evaluate.js';
+export { renderHtmlReport, type ReportSection } from './evaluation/html-report.js';

@@ -41,6 +41,8 @@ export interface LoadOptions {
   labels?: 'intents' | 'any';
   /** Largest utterance accepted, in characters. */
   maxLength?: number;
+  /** `reject` (default, own corpora) or `keep` (public data sets that contain a few repeats). */
+  duplicates?: 'reject' | 'keep';
 }
 
 const MAX_LENGTH = 500;
@@ -219,7 +221,7 @@ export function loadCorpusFiles(paths: string[], opts: LoadOptions = {}): Corpus
       else throw e;
     }
   }
-  problems.push(...duplicateProblems(examples));
+  if (opts.duplicates !== 'keep') problems.push(...duplicateProblems(examples));
   if (problems.length > 0) throw new CorpusError(problems);
   return { examples, files: paths.map((p) => basename(p)), sha256: hash.digest('hex') };
 }
@@ -237,7 +239,7 @@ function finish(out: LabelledExample[], problems: CorpusProblem[], opts: LoadOpt
     else if (normaliseText(ex.text) === '')
       problems.push({ source: ex.source, line: ex.line, message: 'empty utterance' });
   }
-  problems.push(...duplicateProblems(out));
+  if (opts.duplicates !== 'keep') problems.push(...duplicateProblems(out));
   if (problems.length > 0) throw new CorpusError(problems.sort((a, b) => a.line - b.line));
   return out;
 }
