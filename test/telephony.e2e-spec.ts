@@ -5,7 +5,8 @@
 import request from 'supertest';
 import twilio from 'twilio';
 import WebSocket from 'ws';
-import { bootGateway, type Booted } from './support/boot.js';
+import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
 
 const PUBLIC = 'https://bot.example.test';
 const ENV = {
@@ -482,6 +483,67 @@ describe('Genesys Cloud Digital Bot Connector', () => {
     expectErrorBody(
       (await msg('gs-3', 'o2', 'hi', { inputMessage: { type: 'Audio' } }).expect(400)).body,
       'VALIDATION_FAILED',
+    );
+  });
+});
+
+describe('barge-in end to end (slow LLM behind the generator route)', () => {
+  let slow: Booted;
+  let llm: FakeOpenAiServer;
+  beforeAll(async () => {
+    llm = await startFakeOpenAiServer();
+    slow = await bootGateway('telephony-bargein', {
+      GENERATOR_MODE: 'inprocess',
+      GENERATOR_PROVIDER: 'openai',
+      LLM_BASE_URL: llm.baseUrl,
+      LLM_MODEL: 'fake-model',
+      TURN_DEADLINE_PHONE_MS: '8000',
+    });
+    // A wide generation budget keeps the turn in flight long enough to talk over it on a busy machine.
+    await request(slow.url)
+      .put('/v1/admin/campaigns/default')
+      .set('authorization', `Bearer ${ADMIN_KEY}`)
+      .send({ deadlines: { phoneMs: 8000, stages: { generate: 6000 } } })
+      .expect(200);
+  });
+  afterAll(async () => {
+    await slow.close();
+    await llm.close();
+  });
+
+  it('cancels the generation in flight, sends no reply, and records what the caller heard', async () => {
+    const post = (body: unknown) =>
+      request(slow.url)
+        .post('/v1/telephony/events')
+        .send(body as object);
+    const start = await post({ callId: 'b-1', event: { type: 'start', phone: '+8613800000601' } }).expect(200);
+    llm.behave({ delayMs: 5000, text: '这是一个很长的回答' });
+    // "interested" goes to the generator route: the LLM is slow, the caller talks over the wait.
+    const turn = post({ callId: 'b-1', eventId: 't1', event: { type: 'user_text', text: SAY.interest } }).then(
+      (r) => r,
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const barge = await post({ callId: 'b-1', eventId: 't2', event: { type: 'barge_in', heard: '您好，请问' } }).expect(
+      200,
+    );
+    expect(barge.body).toMatchObject({ action: 'none', reply: null });
+    const answered = await turn;
+    expect(answered.status).toBe(200);
+    expect(answered.body).toMatchObject({ action: 'none', reply: null, degraded: true });
+    // The cancellation reached the LLM server: it saw the socket close before it answered.
+    expect(llm.requests.length).toBeGreaterThan(0);
+    await llm.requests[0].settled;
+    expect(llm.requests[0].clientClosedEarly).toBe(true);
+    // The record says what was actually heard.
+    let transcript: { role: string; text: string }[] = [];
+    for (let i = 0; i < 50; i++) {
+      transcript = (await request(slow.url).get(`/v1/conversations/${start.body.conversationId}`).expect(200)).body
+        .transcript;
+      if (transcript.some((e) => e.role === 'event' && e.text.includes('您好，请问'))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(transcript).toEqual(
+      expect.arrayContaining([expect.objectContaining({ role: 'event', text: expect.stringContaining('您好，请问') })]),
     );
   });
 });

@@ -156,7 +156,17 @@ export class FakeCampaigns implements CampaignLookup {
   }
 }
 
+/** Barge-in notes the service asked to record. */
+export class RecordedBargeIns {
+  readonly notes: { conversationId: string; heard: string }[] = [];
+  record(conversationId: string, heard: string): Promise<void> {
+    this.notes.push({ conversationId, heard });
+    return Promise.resolve();
+  }
+}
+
 export interface TelephonyHarness {
+  bargeIns: RecordedBargeIns;
   dialogue: ScriptedDialogue;
   campaigns: FakeCampaigns;
   service: TelephonyService;
@@ -175,14 +185,17 @@ export async function telephonyHarness(
   const redis = createRedis(config.redis, { name: `test-${label}`, prefixed: true });
   await waitReady(redis, 5000);
   const dialogue = new ScriptedDialogue();
+  const bargeIns = new RecordedBargeIns();
   const service = new TelephonyService(
     dialogue,
     campaigns,
     new CallSessionStore(redis, config),
     config,
     new MetricsRegistry('test'),
+    bargeIns,
   );
   return {
+    bargeIns,
     dialogue,
     campaigns,
     service,

@@ -16,6 +16,7 @@ export {
   TELEPHONY_REASONS,
   type CampaignLookup,
 } from './telephony.constants.js';
+export { BARGE_IN_RECORDER, SessionBargeInRecorder, type BargeInRecorder } from './barge-in.recorder.js';
 export { CallSessionStore, type CallState } from './call-session.store.js';
 export { TelephonyService } from './telephony.service.js';
 export { TelephonyModule } from './telephony.module.js';

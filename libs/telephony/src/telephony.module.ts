@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { CampaignService, CampaignsModule } from '@huashu/campaigns';
 import { AudioCodesBotService } from './audiocodes/audiocodes-bot.service.js';
+import { BARGE_IN_RECORDER, SessionBargeInRecorder } from './barge-in.recorder.js';
+import { SessionRepository } from '@huashu/dialogue';
 import { CallSessionStore } from './call-session.store.js';
 import { GenericEventsService } from './generic/generic-events.service.js';
 import { GenesysBotService } from './genesys/genesys-bot.service.js';
@@ -32,6 +34,10 @@ export class TelephonyModule {
         CallSessionStore,
         TelephonyService,
         { provide: TELEPHONY_CAMPAIGNS, useExisting: CampaignService },
+        // The dialogue module keeps its session store private; a second instance shares the
+        // Redis lock (the per-process FIFO in front of it is only an optimisation).
+        SessionRepository,
+        { provide: BARGE_IN_RECORDER, useClass: SessionBargeInRecorder },
         ...ADAPTERS,
       ],
       exports: [TelephonyService, ...ADAPTERS],

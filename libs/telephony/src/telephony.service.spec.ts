@@ -113,6 +113,7 @@ describe('TelephonyService (scripted dialogue, real Redis)', () => {
       expect(barge).toMatchObject({ action: 'none' });
       expect(await pending).toMatchObject({ action: 'none', degraded: true });
       expect((await h.service.call(P, 'call-barge'))?.heard).toBe('您好，我是');
+      expect(h.bargeIns.notes.at(-1)).toEqual({ conversationId: expect.any(String), heard: '您好，我是' });
     } finally {
       h.dialogue.delayMs = 0;
     }

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { HuashuException, MetricsRegistry, nowMs, withDeadline } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { DIALOGUE, type DialoguePort, type TurnResult } from '@huashu/dialogue';
+import { BARGE_IN_RECORDER, type BargeInRecorder } from './barge-in.recorder.js';
 import { CallSessionStore, type CallState } from './call-session.store.js';
 import { speechLanguage } from './language.js';
 import {
@@ -49,6 +50,8 @@ export class TelephonyService {
   private readonly logger = new Logger('Telephony');
   /** In-flight turns of this process by call key, so a barge-in can cancel generation. */
   private readonly inflight = new Map<string, AbortController>();
+  /** Barge-in notes still being written, by call key: the next turn waits for them. */
+  private readonly notes = new Map<string, Promise<void>>();
   private readonly events: Counter<'platform' | 'type'>;
   private readonly latency: Histogram<'platform' | 'action'>;
 
@@ -58,6 +61,7 @@ export class TelephonyService {
     private readonly store: CallSessionStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: MetricsRegistry,
+    @Optional() @Inject(BARGE_IN_RECORDER) private readonly bargeIn?: BargeInRecorder,
   ) {
     this.events = new Counter({
       name: 'telephony_events_total',
@@ -267,9 +271,23 @@ export class TelephonyService {
       case TELEPHONY_EVENTS.BARGE_IN: {
         // The caller talked over the reply: stop any generation still running for this call and
         // keep only what was actually heard as the last thing said.
-        this.inflight.get(this.callKey(platform, callId))?.abort(new Error('barge-in'));
+        const inflight = this.inflight.get(this.callKey(platform, callId));
+        inflight?.abort(new Error('barge-in'));
         state.heard = event.heard;
         await this.store.save(platform, callId, state);
+        // Truncate the record to what was heard (after the aborted turn, if any, has committed).
+        // Never blocks the platform's answer; a failure only loses the note.
+        const key = this.callKey(platform, callId);
+        const recording = this.bargeIn
+          ?.record(state.conversationId, event.heard)
+          .catch((err: unknown) => {
+            this.logger.warn({ err, conversationId: state.conversationId }, 'barge-in not recorded');
+          })
+          .finally(() => {
+            if (this.notes.get(key) === recording) this.notes.delete(key);
+          });
+        if (recording) this.notes.set(key, recording);
+        if (!inflight) await recording;
         return none;
       }
       case TELEPHONY_EVENTS.DTMF: {
@@ -313,6 +331,8 @@ export class TelephonyService {
     text: string,
   ): Promise<TelephonyOutcome> {
     const key = this.callKey(platform, callId);
+    // A barge-in note about the previous reply must land before this turn's reply.
+    await this.notes.get(key);
     const controller = new AbortController();
     this.inflight.get(key)?.abort(new Error('superseded'));
     this.inflight.set(key, controller);
