@@ -1,0 +1,200 @@
+// `npm run bench:turns` → bench/results/turns.json
+// 1. In-process: DialogueService.turn() on the scripted route (no LLM), over many conversations,
+//    sequentially: p50/p99 of the whole turn (Redis lock + session + classify + screen + embed +
+//    match + atomic commit) and of its compute stages.
+// 2. HTTP: autocannon against POST /v1/conversations/{id}/turns spread over many conversations,
+//    and in the same run, on the same Nest app and server, a trivial echo route: turns/s ÷ echo
+//    req/s is what the dialogue costs on top of the HTTP stack. Rounds are interleaved so machine
+//    noise hits both alike; medians are reported.
+import 'reflect-metadata';
+import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import autocannon from 'autocannon';
+import { SingleBar, Presets } from 'cli-progress';
+import { loadConfig } from '@huashu/config';
+import { DialogueService, type TurnResult } from '@huashu/dialogue';
+import { createHttpApp } from '@huashu/ops';
+import { GatewayModule } from '../apps/gateway/src/gateway.module.js';
+import { ADMIN_KEY, testEnv } from '../test/support/boot.js';
+import { deletePrefix } from '../test/support/redis-prefix.js';
+import { median, percentile, writeResult } from './lib/results.js';
+
+@Controller('bench/echo')
+class EchoController {
+  @Post()
+  @HttpCode(200)
+  echo(@Body() body: unknown): unknown {
+    return body;
+  }
+}
+
+@Module({ controllers: [EchoController] })
+class EchoModule {}
+
+// Utterances the intent model routes to scripts (greeting, company, info requests).
+const SCRIPTED = [
+  '你好',
+  '你们是哪家公司',
+  '把资料发给我看看',
+  'hello',
+  'which company is this?',
+  'send me some information',
+];
+const CONVERSATIONS = 500;
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    n: s.length,
+    p50: r(percentile(s, 50)),
+    p90: r(percentile(s, 90)),
+    p99: r(percentile(s, 99)),
+    max: r(s[s.length - 1]),
+  };
+};
+
+async function json(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url} → ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.argv[2] ?? 8);
+  const rounds = Number(process.argv[3] ?? 2);
+  const inprocessTurns = Number(process.argv[4] ?? 3000);
+  const config = loadConfig(
+    testEnv('bench-turns', { LOG_LEVEL: 'error', GENERATOR_MODE: 'inprocess', CONVERSATION_LOCK_WAIT_MS: '10000' }),
+  );
+  const app = await createHttpApp(
+    { module: class BenchRoot {}, imports: [GatewayModule.forRoot(config), EchoModule] },
+    config,
+  );
+  // As in apps/gateway: the telephony WebSocket routes need the ws adapter.
+  app.useWebSocketAdapter(new WsAdapter(app));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  try {
+    // The sample campaign is seeded at start-up; wait for its published index.
+    const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+    for (let i = 0; ; i++) {
+      const r = await fetch(`${base}/v1/admin/scripts/versions`, { headers: auth });
+      if (r.ok && ((await r.json()) as { versions: unknown[] }).versions.length > 0) break;
+      if (i > 200) throw new Error('sample campaign not published');
+      await new Promise((res) => setTimeout(res, 50));
+    }
+
+    // 1. In-process.
+    const dialogue = app.get(DialogueService);
+    const ids: string[] = [];
+    for (let i = 0; i < CONVERSATIONS; i++) ids.push((await dialogue.start({ campaignId: 'default' })).conversationId);
+    const total: number[] = [];
+    const stages: Record<'classify' | 'comply' | 'match', number[]> = { classify: [], comply: [], match: [] };
+    const routes: Record<string, number> = {};
+    const warmup = 300;
+    const bar = new SingleBar({ format: 'in-process {bar} {value}/{total} turns' }, Presets.shades_classic);
+    bar.start(inprocessTurns + warmup, 0);
+    for (let i = 0; i < inprocessTurns + warmup; i++) {
+      const t = performance.now();
+      const r: TurnResult = await dialogue.turn(ids[i % ids.length], { text: SCRIPTED[i % SCRIPTED.length] });
+      const ms = performance.now() - t;
+      bar.increment();
+      if (i < warmup) continue;
+      total.push(ms);
+      routes[r.route] = (routes[r.route] ?? 0) + 1;
+      for (const k of Object.keys(stages) as (keyof typeof stages)[]) stages[k].push(r.timingsMs[k]);
+    }
+    bar.stop();
+    const inProcess = {
+      turns: inprocessTurns,
+      conversations: CONVERSATIONS,
+      routes,
+      turnMs: stats(total),
+      stageMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, stats(v)])),
+    };
+    process.stdout.write(`in-process turn p50 ${inProcess.turnMs.p50} ms, p99 ${inProcess.turnMs.p99} ms\n`);
+
+    // 2. HTTP over many conversations (fresh ones, started over HTTP).
+    const httpIds: string[] = [];
+    for (let i = 0; i < 2000; i++) httpIds.push((await json(`${base}/v1/conversations`, {})).conversationId as string);
+    let next = 0;
+    const turnRun = () =>
+      autocannon({
+        url: base,
+        connections: 50,
+        duration: seconds,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => {
+              const id = httpIds[next++ % httpIds.length];
+              return {
+                ...req,
+                path: `/v1/conversations/${id}/turns`,
+                body: JSON.stringify({ text: SCRIPTED[next % SCRIPTED.length] }),
+              };
+            },
+          },
+        ],
+      });
+    const echoRun = () =>
+      autocannon({
+        url: `${base}/bench/echo`,
+        connections: 50,
+        duration: seconds,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: '你好' }),
+      });
+    const runs: { turns: autocannon.Result[]; echo: autocannon.Result[] } = { turns: [], echo: [] };
+    for (let i = 0; i < rounds; i++) {
+      process.stdout.write(`round ${i + 1}/${rounds}: turns…\n`);
+      runs.turns.push(await turnRun());
+      process.stdout.write(`round ${i + 1}/${rounds}: echo…\n`);
+      runs.echo.push(await echoRun());
+    }
+    const summary = (rs: autocannon.Result[]) => ({
+      medianRps: Math.round(median(rs.map((r) => r.requests.average))),
+      medianP50Ms: median(rs.map((r) => r.latency.p50)),
+      medianP99Ms: median(rs.map((r) => r.latency.p99)),
+      non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
+      errors: rs.reduce((s, r) => s + r.errors, 0),
+      runs: rs.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx })),
+    });
+    const http = {
+      secondsPerRun: seconds,
+      rounds,
+      connections: 50,
+      conversations: httpIds.length,
+      turns: summary(runs.turns),
+      echo: summary(runs.echo),
+    };
+    const ratio = http.turns.medianRps / http.echo.medianRps;
+    const targets = {
+      inProcessP50Ms: { target: 0.5, measured: inProcess.turnMs.p50, met: inProcess.turnMs.p50 <= 0.5 },
+      inProcessP99Ms: { target: 2, measured: inProcess.turnMs.p99, met: inProcess.turnMs.p99 <= 2 },
+      httpTurnsPerSecond: { target: 1500, measured: http.turns.medianRps, met: http.turns.medianRps >= 1500 },
+      httpP99Ms: { target: 25, measured: http.turns.medianP99Ms, met: http.turns.medianP99Ms <= 25 },
+      turnsOverEcho: { target: 0.4, measured: Math.round(ratio * 1000) / 1000, met: ratio >= 0.4 },
+    };
+    const file = writeResult('turns', { inProcess, http, turnsOverEcho: targets.turnsOverEcho.measured, targets });
+    process.stdout.write(
+      `HTTP turns ${http.turns.medianRps}/s p99 ${http.turns.medianP99Ms} ms (non-2xx ${http.turns.non2xx}); ` +
+        `echo ${http.echo.medianRps}/s; ratio ${targets.turnsOverEcho.measured} → ${file}\n`,
+    );
+  } finally {
+    await app.close();
+    await deletePrefix(config.redis.keyPrefix);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:turns failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
