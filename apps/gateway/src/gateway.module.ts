@@ -10,6 +10,7 @@ import { CampaignsHttpModule } from './campaigns/campaigns-http.module.js';
 import { ScriptsHttpModule } from './scripts/scripts-http.module.js';
 import { ComplianceHttpModule } from './compliance/compliance-http.module.js';
 import { IntentsHttpModule } from './intents/intents-http.module.js';
+import { GeneratorHttpModule } from './generator/generator-http.module.js';
 
 @Module({})
 export class GatewayModule {
@@ -22,6 +23,7 @@ export class GatewayModule {
         CampaignsHttpModule,
         ScriptsHttpModule,
         ComplianceHttpModule,
+        GeneratorHttpModule,
         ChatModule,
         TelephonyHttpModule.register(DialogueModule),
         // Feature modules (chat, admin, telephony) are added here.

@@ -2,6 +2,7 @@ import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import { EmbeddingModule } from '@huashu/embedding';
 import { GENERATION_QUEUE, GENERATOR_BACKEND } from './generator.constants.js';
 import { GeneratorBackendLoader } from './generator-backend.loader.js';
 import { GeneratorMetrics } from './generator.metrics.js';
@@ -17,6 +18,7 @@ const metricsProvider = {
 
 /** Provider + metrics, shared by the gateway-side module and the worker-side module. */
 @Module({
+  imports: [EmbeddingModule],
   providers: [metricsProvider, GeneratorBackendLoader],
   exports: [GeneratorMetrics, GeneratorBackendLoader],
 })

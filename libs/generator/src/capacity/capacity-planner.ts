@@ -1,3 +1,5 @@
+import { HuashuException } from '@huashu/common';
+
 /** Weight/KV precisions and their bytes per value (seed page 3: fp32 4 B, fp16 2 B, int8 1 B). */
 export const PRECISION_BYTES = { fp32: 4, fp16: 2, bf16: 2, int8: 1, int4: 0.5 } as const;
 export type Precision = keyof typeof PRECISION_BYTES;
@@ -139,4 +141,44 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
     plan.fits = totalGB <= input.gpuMemoryGB;
   }
   return plan;
+}
+
+/** A capacity question: a preset and/or explicit architecture fields (explicit ones win). */
+export type CapacityQuery = Partial<CapacityInput> & { model?: ModelPreset };
+
+const ARCH_FIELDS = [
+  'paramsB',
+  'layers',
+  'hiddenSize',
+  'attentionHeads',
+  'kvHeads',
+  'intermediateSize',
+  'contextLength',
+] as const;
+
+/** Merge a preset with explicit fields; VALIDATION_FAILED listing each missing or inconsistent field. */
+export function resolveCapacityInput(q: CapacityQuery): CapacityInput {
+  const preset: Partial<ModelArchitecture> = q.model ? MODEL_PRESETS[q.model] : {};
+  const merged = {
+    ...preset,
+    ...Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)),
+  } as Partial<CapacityInput>;
+  merged.kvHeads ??= merged.attentionHeads;
+  const problems: { field: string; rule: string }[] = [];
+  for (const f of ARCH_FIELDS)
+    if (merged[f] === undefined) problems.push({ field: f, rule: 'required unless a model preset gives it' });
+  if (
+    merged.hiddenSize !== undefined &&
+    merged.attentionHeads !== undefined &&
+    merged.hiddenSize % merged.attentionHeads !== 0
+  )
+    problems.push({ field: 'attentionHeads', rule: 'must divide hiddenSize' });
+  if (
+    merged.kvHeads !== undefined &&
+    merged.attentionHeads !== undefined &&
+    merged.attentionHeads % merged.kvHeads !== 0
+  )
+    problems.push({ field: 'kvHeads', rule: 'must divide attentionHeads' });
+  if (problems.length > 0) throw new HuashuException('VALIDATION_FAILED', 'incomplete model description', problems);
+  return { precision: 'fp16', concurrentCalls: 1, ...merged } as CapacityInput;
 }

@@ -5,7 +5,12 @@ import type { Redis } from 'ioredis';
 import { nowMs } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { bullConnection, bullPrefix, REDIS } from '@huashu/redis';
-import { GeneratorCancelledError, GeneratorTimeoutError, generatorErrorFromKind } from '../errors/generator.errors.js';
+import {
+  GeneratorCancelledError,
+  GeneratorTimeoutError,
+  GeneratorUnavailableError,
+  generatorErrorFromKind,
+} from '../errors/generator.errors.js';
 import { GENERATION_QUEUE } from '../generator.constants.js';
 import { GeneratorMetrics } from '../generator.metrics.js';
 import type { GenerateChunk, GenerateRequest, GenerateResult, Generator } from '../generator.port.js';
@@ -22,7 +27,7 @@ type Queued = Job<GenerationJobData, GenerationJobResult>;
  */
 @Injectable()
 export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleDestroy {
-  private events!: QueueEvents;
+  private events?: QueueEvents;
   private readonly listeners = new Map<string, (p: GenerationProgress) => void>();
 
   constructor(
@@ -33,6 +38,8 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // Nest runs lifecycle hooks on factory-provided values too, and GENERATOR is this instance.
+    if (this.events) return;
     this.events = new QueueEvents(GENERATION_QUEUE.name, {
       connection: bullConnection(this.config.redis),
       prefix: bullPrefix(this.config.redis.keyPrefix),
@@ -43,12 +50,15 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.events?.close();
+    const events = this.events;
+    this.events = undefined;
+    await events?.close();
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
+    const start = nowMs();
     const job = await this.enqueue(req, false);
-    return this.await(job, req);
+    return this.await(job, req, start);
   }
 
   async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk> {
@@ -57,11 +67,12 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
     let wake: (() => void) | undefined;
     let done = false;
     let failure: unknown;
+    const start = nowMs();
     const job = await this.enqueue(req, true, (p) => {
       pending.push(p.chunk);
       wake?.();
     });
-    this.await(job, req)
+    this.await(job, req, start)
       .then(
         () => undefined,
         (err: unknown) => {
@@ -87,7 +98,7 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
       if (failure) throw failure instanceof Error ? failure : new Error('generation failed');
     } finally {
       this.listeners.delete(job.id!);
-      if (!done) await this.abandon(job);
+      if (!done) void this.abandon(job);
     }
   }
 
@@ -109,8 +120,8 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
     return job;
   }
 
-  private async await(job: Queued, req: GenerateRequest): Promise<GenerateResult> {
-    const start = nowMs();
+  /** Wait for the job's outcome until the deadline counted from `start` (before the enqueue). */
+  private async await(job: Queued, req: GenerateRequest, start: number): Promise<GenerateResult> {
     const remaining = () => Math.max(1, req.deadlineMs - (nowMs() - start));
     let onAbort: (() => void) | undefined;
     const cancelled = new Promise<never>((_, reject) => {
@@ -124,7 +135,7 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
     });
     try {
       const outcome: GenerationJobResult = await Promise.race([
-        job.waitUntilFinished(this.events),
+        job.waitUntilFinished(this.queueEvents()),
         cancelled,
         deadline,
       ]);
@@ -137,7 +148,8 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
     } catch (err) {
       if (err instanceof GeneratorTimeoutError || err instanceof GeneratorCancelledError) {
         this.metrics.queueRoundTrip.observe({ outcome: err.kind }, (nowMs() - start) / 1000);
-        await this.abandon(job);
+        // Clean-up runs after the caller has its answer: the deadline is the caller's, not Redis's.
+        void this.abandon(job);
         throw err;
       }
       throw err;
@@ -147,6 +159,11 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
       cancelled.catch(() => undefined);
       deadline.catch(() => undefined);
     }
+  }
+
+  private queueEvents(): QueueEvents {
+    if (!this.events) throw new GeneratorUnavailableError('generation queue events are not connected');
+    return this.events;
   }
 
   /** Nobody waits any more: drop the job if still queued, else ask the worker holding it to abort. */

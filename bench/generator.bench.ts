@@ -1,0 +1,199 @@
+// `npm run bench:generator` → bench/results/generator.json
+// Orchestration overhead on top of a backend that answers in a fixed time (an OpenAI-compatible server
+// that waits FIXED_MS then answers), p50/p99: in-process (provider: SDK, breaker, retries, mapping) and
+// through the queue (facade → BullMQ → worker → provider → result over QueueEvents). Plus the offline
+// retrieval provider's own latency with the built-in embedder.
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { Queue } from 'bullmq';
+import { Registry } from 'prom-client';
+import { loadConfig, type AppConfig } from '@huashu/config';
+import { bullConnection, bullPrefix, createRedis } from '@huashu/redis';
+import { createEmbedder } from '@huashu/embedding';
+import {
+  GENERATION_QUEUE,
+  GenerationProcessor,
+  GenerationQueueFacade,
+  GeneratorBackendLoader,
+  GeneratorMetrics,
+  OpenAiCompatibleProvider,
+  RetrievalProvider,
+  loadDialogueCorpus,
+  type ChatMessage,
+  type GenerationJobData,
+  type GenerationJobResult,
+} from '@huashu/generator';
+import { startFakeOpenAiServer } from '../test/support/fake-openai-server.js';
+import { deletePrefix } from '../test/support/redis-prefix.js';
+import { percentile, writeResult } from './lib/results.js';
+
+const FIXED_MS = 20;
+const N = Number(process.env.BENCH_N ?? 300);
+const WARMUP = 30;
+const messages: ChatMessage[] = [
+  { role: 'system', content: 'You are a polite sales agent.' },
+  { role: 'user', content: '这个套餐一个月多少钱？' },
+];
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return {
+    n: s.length,
+    p50: +percentile(s, 50).toFixed(3),
+    p90: +percentile(s, 90).toFixed(3),
+    p99: +percentile(s, 99).toFixed(3),
+    max: +s[s.length - 1].toFixed(3),
+  };
+};
+
+async function measure(label: string, n: number, call: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < WARMUP; i++) await call();
+  const bar = new SingleBar({ format: `${label.padEnd(26)} {bar} {value}/{total}` }, Presets.shades_classic);
+  bar.start(n, 0);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await call();
+    out.push(performance.now() - t);
+    bar.increment();
+  }
+  bar.stop();
+  return out;
+}
+
+async function main(): Promise<void> {
+  const server = await startFakeOpenAiServer();
+  server.behave({ delayMs: FIXED_MS, text: '您好，标准套餐每月九十九元。' });
+  const prefix = `huashu-bench:generator:${process.pid}:`;
+  const config: AppConfig = loadConfig({
+    REDIS_KEY_PREFIX: prefix,
+    GENERATOR_PROVIDER: 'openai',
+    LLM_BASE_URL: server.baseUrl,
+    LLM_MODEL: 'bench-model',
+    LLM_BACKEND: 'vllm',
+    GENERATION_CONCURRENCY: '8',
+    GENERATION_RATE_MAX: '100000',
+    LOG_LEVEL: 'silent',
+  });
+  const metrics = new GeneratorMetrics(new Registry());
+
+  // Baseline: the same HTTP request with plain fetch, to separate localhost HTTP from orchestration.
+  const body = JSON.stringify({ model: 'bench-model', messages });
+  const raw = await measure('raw fetch (baseline)', N, async () => {
+    const r = await fetch(`${server.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    await r.json();
+  });
+
+  const provider = new OpenAiCompatibleProvider(
+    { baseUrl: server.baseUrl, model: 'bench-model', backend: 'vllm' },
+    metrics,
+  );
+  const inproc = await measure('in-process provider', N, () =>
+    provider.generate({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 }),
+  );
+
+  // Through the queue: a real BullMQ worker in this process, a real Redis.
+  const loader = new GeneratorBackendLoader(config, metrics);
+  const processor = new GenerationProcessor(config, loader, metrics);
+  await processor.onModuleInit();
+  const queue = new Queue<GenerationJobData, GenerationJobResult>(GENERATION_QUEUE.name, {
+    connection: bullConnection(config.redis),
+    prefix: bullPrefix(config.redis.keyPrefix),
+  });
+  const redis = createRedis(config.redis, { name: 'bench', prefixed: true });
+  const facade = new GenerationQueueFacade(queue, config, redis, metrics);
+  await facade.onModuleInit();
+  const queued = await measure('queue (facade→worker)', N, () =>
+    facade.generate({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 }),
+  );
+  await facade.onModuleDestroy();
+  await processor.onModuleDestroy();
+  await queue.close();
+  redis.disconnect();
+  await server.close();
+  await deletePrefix(prefix);
+
+  // Offline retrieval provider with the built-in embedder (what `npm start` uses).
+  const embedConfig = loadConfig({ LOG_LEVEL: 'silent' });
+  const embedder = createEmbedder(embedConfig);
+  await embedder.load();
+  const pairs = await loadDialogueCorpus(join(embedConfig.paths.data, 'dialogues'));
+  const retrieval = new RetrievalProvider(embedder, pairs);
+  await retrieval.init();
+  const utterances = [
+    '这个多少钱？',
+    'How much is it per month?',
+    '太贵了',
+    'Is this a scam?',
+    '好的，发给我吧',
+    'Sign me up.',
+    '有什么优惠吗？',
+    'What is included?',
+  ];
+  let k = 0;
+  const offline = await measure('offline retrieval', N, () =>
+    retrieval.generate({
+      messages: [{ role: 'user', content: `${utterances[k++ % utterances.length]}${k % 50}` }],
+      params: { temperature: 0.7, top_p: 0.9, seed: k },
+      deadlineMs: 1000,
+    }),
+  );
+  const offlineCached = await measure('offline retrieval (cached)', N, () =>
+    retrieval.generate({
+      messages: [{ role: 'user', content: utterances[k++ % utterances.length] }],
+      params: { temperature: 0.7, top_p: 0.9, seed: k },
+      deadlineMs: 1000,
+    }),
+  );
+  await embedder.close();
+
+  const minus = (xs: number[], c: number) => xs.map((x) => x - c);
+  const result = {
+    fixedBackendLatencyMs: FIXED_MS,
+    samples: N,
+    method:
+      'Overhead = measured call latency − the backend fixed latency (FIXED_MS), sequential calls after warm-up. ' +
+      'rawHttp is the same request with plain fetch: what localhost HTTP alone costs.',
+    overheadMs: {
+      rawHttp: stats(minus(raw, FIXED_MS)),
+      inProcess: stats(minus(inproc, FIXED_MS)),
+      inProcessOverRawHttp: {
+        p50: +(
+          percentile(
+            [...inproc].sort((a, b) => a - b),
+            50,
+          ) -
+          percentile(
+            [...raw].sort((a, b) => a - b),
+            50,
+          )
+        ).toFixed(3),
+      },
+      queue: stats(minus(queued, FIXED_MS)),
+    },
+    targetsMs: { inProcessP99: 2, queueP99: 10, offlineP50: 1 },
+    offlineRetrievalMs: {
+      uncachedQuery: stats(offline),
+      cachedQuery: stats(offlineCached),
+      embedder: embedder.modelId,
+      pairs: pairs.length,
+    },
+  };
+  const file = writeResult('generator', result);
+  process.stdout.write(
+    `${JSON.stringify(result.overheadMs, null, 1)}\n${JSON.stringify(result.offlineRetrievalMs, null, 1)}\n→ ${file}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench:generator failed: ${(err as Error).stack}\n`);
+    process.exit(1);
+  },
+);
