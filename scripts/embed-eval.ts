@@ -97,7 +97,9 @@ async function main(): Promise<void> {
       figures: {
         'ROC-AUC': afqmc.rocAuc,
         'best-threshold accuracy': afqmc.bestAccuracy.accuracy,
-        'accuracy threshold': afqmc.bestAccuracy.threshold,
+        'accuracy threshold': Number.isFinite(afqmc.bestAccuracy.threshold)
+          ? afqmc.bestAccuracy.threshold
+          : 'none: calling every pair "different" is as accurate',
         'best F1': afqmc.bestF1.f1,
         'F1 threshold': afqmc.bestF1.threshold,
         'majority-class accuracy': result.afqmcDev.majorityClassAccuracy,
