@@ -146,8 +146,8 @@ export class DialogueService implements DialoguePort {
   }
 
   async turn(conversationId: string, input: { text: string; signal?: AbortSignal }): Promise<TurnResult> {
-    return this.sessions.withLock(conversationId, async (lock) => {
-      const session = await this.load(conversationId);
+    return this.sessions.withLock(conversationId, async (lock, stored) => {
+      const session = found(conversationId, stored);
       if (session.status === 'ended') {
         throw new HuashuException('CONVERSATION_ENDED', 'this conversation has ended', [{ conversationId }]);
       }
@@ -156,8 +156,8 @@ export class DialogueService implements DialoguePort {
   }
 
   async end(conversationId: string, reason: string): Promise<void> {
-    await this.sessions.withLock(conversationId, async (lock) => {
-      const session = await this.load(conversationId);
+    await this.sessions.withLock(conversationId, async (lock, stored) => {
+      const session = found(conversationId, stored);
       if (session.status === 'ended') return;
       const at = new Date().toISOString();
       const ended: Session = {
@@ -210,9 +210,7 @@ export class DialogueService implements DialoguePort {
   }
 
   private async load(conversationId: string): Promise<Session> {
-    const session = await this.sessions.get(conversationId);
-    if (!session) throw new HuashuException('NOT_FOUND', 'no such conversation (or it expired)', [{ conversationId }]);
-    return session;
+    return found(conversationId, await this.sessions.get(conversationId));
   }
 
   private async opening(campaign: Campaign, session: Session): Promise<Reply | undefined> {
@@ -692,6 +690,11 @@ const maskHit = (h: ComplianceHit): ComplianceHit => ({ ...h, match: '*'.repeat(
 
 const describe = (stage: string, err: unknown): string =>
   err instanceof StageTimeoutError ? `${stage}: ${err.message}` : `${stage}: ${(err as Error)?.message ?? String(err)}`;
+
+const found = (conversationId: string, session: Session | undefined): Session => {
+  if (!session) throw new HuashuException('NOT_FOUND', 'no such conversation (or it expired)', [{ conversationId }]);
+  return session;
+};
 
 const lockLost = (id: string) =>
   new HuashuException('CONVERSATION_BUSY', 'the turn overran its lock and was not recorded; retry', [

@@ -48,6 +48,8 @@ describe('SessionRepository (real Redis)', () => {
   const repo = new SessionRepository(redis, config);
 
   it('serialises turns of one conversation: read-modify-write loses no update', async () => {
+    // Waiters queue behind 19 others here: give them time on a busy machine.
+    const repo = new SessionRepository(redis, { ...config, dialogue: { ...config.dialogue, lockWaitMs: 30_000 } });
     const id = repo.newId();
     await repo.create(session(id), []);
     await Promise.all(

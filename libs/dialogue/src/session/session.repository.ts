@@ -11,10 +11,17 @@ import type { Session, TranscriptEntry } from './session.js';
 /** Release the lock only if it is still ours (https://redis.io/docs/latest/commands/set/ "patterns"). */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+/** Take the lock and read the session in one round trip: {1, session|false} or {0}. */
+const ACQUIRE = `
+if redis.call('set', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]), 'NX') then
+  return {1, redis.call('get', KEYS[2])}
+end
+return {0}`;
+
 /**
  * Commit a turn atomically and only while the lock is still ours: session, transcript lines and
  * the audit record land together or not at all, so a turn that overran its lock cannot overwrite
- * a newer one (no lost update). ARGV: token, session JSON, session TTL s, retention s, audit JSON
+ * a newer one (no lost update). The lock is released in the same round trip. ARGV: token, session JSON, session TTL s, retention s, audit JSON
  * ('' for none), then transcript JSON lines.
  */
 const COMMIT = `
@@ -26,6 +33,7 @@ if ARGV[5] ~= '' then
   redis.call('xadd', KEYS[4], '*', 'e', ARGV[5])
   redis.call('expire', KEYS[4], tonumber(ARGV[4]))
 end
+redis.call('del', KEYS[1])
 return 1`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,6 +42,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface ConversationLock {
   readonly conversationId: string;
   readonly token: string;
+  /** Set once a commit released it. */
+  released?: boolean;
 }
 
 /**
@@ -95,7 +105,10 @@ export class SessionRepository implements OnModuleDestroy {
    * Run `work` holding the conversation's lock. Waits at most `lockWaitMs` in total (local queue
    * plus Redis), then fails with 409 CONVERSATION_BUSY.
    */
-  async withLock<T>(id: string, work: (lock: ConversationLock) => Promise<T>): Promise<T> {
+  async withLock<T>(
+    id: string,
+    work: (lock: ConversationLock, session: Session | undefined) => Promise<T>,
+  ): Promise<T> {
     const deadline = Date.now() + this.lockWaitMs;
     const entry = this.localEntry(id);
     entry.users++;
@@ -107,11 +120,13 @@ export class SessionRepository implements OnModuleDestroy {
         if (err === E_TIMEOUT) throw busy(id);
         throw err;
       }
-      const lock = await this.acquireRedis(id, deadline);
+      const { lock, session } = await this.acquireRedis(id, deadline);
       try {
-        return await work(lock);
+        return await work(lock, session);
       } finally {
-        await this.redis.eval(RELEASE, 1, DIALOGUE_KEYS.lock(id), lock.token).catch(() => undefined);
+        if (!lock.released) {
+          await this.redis.eval(RELEASE, 1, DIALOGUE_KEYS.lock(id), lock.token).catch(() => undefined);
+        }
       }
     } finally {
       release?.();
@@ -144,6 +159,7 @@ export class SessionRepository implements OnModuleDestroy {
       audit ? JSON.stringify(audit) : '',
       ...transcript.map((e) => JSON.stringify(e)),
     );
+    if (ok === 1) lock.released = true;
     return ok === 1;
   }
 
@@ -184,12 +200,24 @@ export class SessionRepository implements OnModuleDestroy {
     return entry;
   }
 
-  private async acquireRedis(id: string, deadline: number): Promise<ConversationLock> {
+  private async acquireRedis(
+    id: string,
+    deadline: number,
+  ): Promise<{ lock: ConversationLock; session: Session | undefined }> {
     const token = randomBytes(12).toString('base64url');
     let pause = 2;
     for (;;) {
-      const ok = await this.redis.set(DIALOGUE_KEYS.lock(id), token, 'PX', this.lockTtlMs, 'NX');
-      if (ok === 'OK') return { conversationId: id, token };
+      const [ok, raw] = (await this.redis.eval(
+        ACQUIRE,
+        2,
+        DIALOGUE_KEYS.lock(id),
+        DIALOGUE_KEYS.session(id),
+        token,
+        this.lockTtlMs,
+      )) as [number, string | null | undefined];
+      if (ok === 1) {
+        return { lock: { conversationId: id, token }, session: raw ? (JSON.parse(raw) as Session) : undefined };
+      }
       // Another gateway holds it: poll with capped backoff until our wait bound.
       const left = deadline - Date.now();
       if (left <= 0) throw busy(id);
