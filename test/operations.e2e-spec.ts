@@ -72,7 +72,7 @@ describe('graceful shutdown', () => {
     try {
       const inflight = fetch(`${url}/slow`).then(async (r) => ({
         status: r.status,
-        body: (await r.json()),
+        body: await r.json(),
       }));
       await new Promise((r) => setTimeout(r, 50));
       const closing = shutdownGracefully(app, 5000);
