@@ -5,7 +5,7 @@
 // - lexicon build time at 50k patterns (and throughput with that lexicon);
 // - per-category recall on the labelled suite (deterministic evasions, letter/homophone variants),
 //   false-positive rate on its controls, and the flag rate on the natural customer sentences.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { parse } from 'csv-parse/sync';
@@ -67,6 +67,9 @@ function measure(engine: ComplianceEngine, sentences: { text: string; direction:
   );
   bar.start(100, 0);
   let count = 0;
+  // CPU time of this (single-threaded) process next to wall time: on a shared machine the wall
+  // clock also counts the time other processes held the core.
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   let now = start;
   let sink = 0;
@@ -76,6 +79,7 @@ function measure(engine: ComplianceEngine, sentences: { text: string; direction:
     now = performance.now();
     bar.update(Math.min(100, Math.round(((now - start) / (seconds * 1000)) * 100)));
   }
+  const cpu = process.cpuUsage(cpu0);
   bar.stop();
   const perSentence: number[] = [];
   for (let r = 0; r < 5; r++)
@@ -89,6 +93,7 @@ function measure(engine: ComplianceEngine, sentences: { text: string; direction:
     sentences: sentences.length,
     meanChars: +(sentences.reduce((n, s) => n + s.text.length, 0) / sentences.length).toFixed(1),
     sentencesPerSecond: Math.round(count / ((now - start) / 1000)),
+    sentencesPerCpuSecond: Math.round(count / ((cpu.user + cpu.system) / 1e6)),
     latencyMicros: {
       p50: +percentile(perSentence, 50).toFixed(1),
       p99: +percentile(perSentence, 99).toFixed(1),
@@ -203,6 +208,11 @@ function main(): void {
   const q = quality(engine);
   const targets = {
     sentencesPerSecond: { target: 20_000, measured: base.sentencesPerSecond, met: base.sentencesPerSecond >= 20_000 },
+    sentencesPerCpuSecond: {
+      target: 20_000,
+      measured: base.sentencesPerCpuSecond,
+      met: base.sentencesPerCpuSecond >= 20_000,
+    },
     p99Micros: { target: 1000, measured: base.latencyMicros.p99, met: base.latencyMicros.p99 <= 1000 },
     deterministicRecall: {
       target: 0.99,
@@ -241,9 +251,45 @@ function main(): void {
     quality: q,
     targets,
   });
+  writeFileSync(
+    join(root, 'bench/results/compliance.html'),
+    htmlReport(q.recallByCategory, targets, base.latencyMicros),
+  );
   process.stdout.write(
     `${JSON.stringify({ targets, buildMs50k: Math.min(...bigBuilds.map((b) => b.ms)).toFixed(0) }, null, 2)}\n→ ${file}\n`,
   );
+}
+
+/** Self-contained HTML: recall per category and family as inline SVG bars, targets as a table. */
+function htmlReport(
+  recall: Record<string, Record<string, number>>,
+  targets: Record<string, { target: number; measured: number; met: boolean }>,
+  latency: Record<string, number>,
+): string {
+  const rows = Object.entries(recall).flatMap(([category, r]) =>
+    ['deterministic', 'variant', 'pii']
+      .filter((f) => r[f] !== undefined)
+      .map((f) => ({ label: `${category} · ${f}`, value: r[f] })),
+  );
+  const barH = 22;
+  const bars = rows
+    .map((row, i) => {
+      const w = Math.round(row.value * 400);
+      const colour = row.value >= (row.label.endsWith('variant') ? 0.85 : 0.99) ? '#2e7d32' : '#c62828';
+      return `<text x="0" y="${i * barH + 15}" font-size="12">${row.label}</text><rect x="260" y="${i * barH + 3}" width="${w}" height="16" fill="${colour}"/><text x="${266 + w}" y="${i * barH + 15}" font-size="12">${(row.value * 100).toFixed(1)}%</text>`;
+    })
+    .join('');
+  const table = Object.entries(targets)
+    .map(([k, t]) => `<tr><td>${k}</td><td>${t.target}</td><td>${t.measured}</td><td>${t.met ? '✅' : '❌'}</td></tr>`)
+    .join('');
+  return `<!doctype html><meta charset="utf-8"><title>huashu compliance benchmark</title>
+<style>body{font-family:sans-serif;margin:2em}td,th{padding:4px 10px;border-bottom:1px solid #ddd}</style>
+<h1>Compliance layer</h1><p>npm run bench:compliance — ${new Date().toISOString()}</p>
+<h2>Targets</h2><table><tr><th>figure</th><th>target</th><th>measured</th><th></th></tr>${table}</table>
+<p>Latency per sentence (µs): p50 ${latency.p50}, p99 ${latency.p99}, max ${latency.max}</p>
+<h2>Recall by category and family</h2>
+<svg width="760" height="${rows.length * barH + 10}" xmlns="http://www.w3.org/2000/svg">${bars}</svg>
+`;
 }
 
 main();
