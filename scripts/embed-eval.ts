@@ -1,7 +1,7 @@
 // Evaluate the built-in encoder (real ONNX session) on AFQMC dev and on the project's held-out
 // paraphrases; writes bench/results/embed-eval.json and embed-eval.html.
 // `npm run embed:eval [-- --afqmc ../shared/datasets/afqmc/dev.csv --model models/embedding]`
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,89 @@ async function embedAll(
   }
   bar.stop();
   return out;
+}
+
+/**
+ * The encoder at its real job: each labelled candidate text of the sample campaign
+ * (`threshold-pairs.jsonl`: text → expected script id, or null = should fall back) against every
+ * script of that campaign (slots like {customer_name} removed). Texts of that file are never
+ * trained on.
+ */
+async function evaluateScriptMatching(
+  embedder: BuiltinEmbedderAdapter,
+  dataDir: string,
+): Promise<{
+  summary?: {
+    campaigns: string[];
+    scripts: number;
+    matchable: number;
+    fallback: number;
+    top1Accuracy: number;
+    rocAuc: number;
+    meanTopCorrect: number;
+    meanTopFallback: number;
+  };
+  pairs: ScoredPair[];
+}> {
+  const root = join(dataDir, 'campaigns');
+  if (!existsSync(root)) return { pairs: [] };
+  const readJsonl = <T>(file: string): T[] =>
+    readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as T);
+  const campaigns: string[] = [];
+  const pairs: ScoredPair[] = [];
+  let scripts = 0;
+  let matchable = 0;
+  let correct = 0;
+  const topCorrect: number[] = [];
+  const topFallback: number[] = [];
+  for (const id of readdirSync(root).sort()) {
+    const scriptsFile = join(root, id, 'scripts.jsonl');
+    const pairsFile = join(root, id, 'threshold-pairs.jsonl');
+    if (!existsSync(scriptsFile) || !existsSync(pairsFile)) continue;
+    campaigns.push(id);
+    const library = readJsonl<{ id: string; text: string }>(scriptsFile);
+    const labelled = readJsonl<{ text: string; expected: string | null }>(pairsFile);
+    scripts += library.length;
+    const sv = await embedder.embed(library.map((x) => x.text.replace(/\{[a-z_]+\}/g, ' ')));
+    const qv = await embedder.embed(labelled.map((x) => x.text));
+    labelled.forEach((p, i) => {
+      let best = -Infinity;
+      let bestId = '';
+      sv.forEach((v, k) => {
+        const c = dot(qv[i], v);
+        if (c > best) [best, bestId] = [c, library[k].id];
+      });
+      if (p.expected === null) {
+        topFallback.push(best);
+        pairs.push({ score: best, positive: false });
+        return;
+      }
+      matchable++;
+      if (bestId === p.expected) {
+        correct++;
+        topCorrect.push(best);
+        pairs.push({ score: best, positive: true });
+      }
+    });
+  }
+  if (campaigns.length === 0) return { pairs };
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return {
+    summary: {
+      campaigns,
+      scripts,
+      matchable,
+      fallback: topFallback.length,
+      top1Accuracy: correct / Math.max(1, matchable),
+      rocAuc: pairMetrics(pairs).rocAuc,
+      meanTopCorrect: mean(topCorrect),
+      meanTopFallback: mean(topFallback),
+    },
+    pairs,
+  };
 }
 
 async function main(): Promise<void> {
@@ -77,12 +160,14 @@ async function main(): Promise<void> {
   const lookup = (texts: string[]): Float32Array[] => texts.map((t) => pvec.get(t)!);
   const langs = ['zh', 'en', 'all'] as const;
   const paraphrases = langs.map((lang) => evaluateParaphrases(heldOut, lookup, lang));
+  const scriptMatching = await evaluateScriptMatching(embedder, resolve(values.data));
   await embedder.close();
 
   const result = {
     model: { modelId: meta.modelId, dim: meta.dim, precision: meta.precision, dataSha256: meta.data.sha256 },
     afqmcDev: { file: values.afqmc, ...afqmc, majorityClassAccuracy: 1 - afqmc.positives / afqmc.pairs },
     heldOutParaphrases: paraphrases,
+    sampleCampaignMatching: scriptMatching.summary,
     command: 'npm run embed:eval',
   };
   const dir = join(process.cwd(), 'bench', 'results');
@@ -107,6 +192,22 @@ async function main(): Promise<void> {
       },
       pairs: afqmcPairs,
     },
+    ...(scriptMatching.summary
+      ? [
+          {
+            title: `Sample campaign: labelled candidate texts against its ${scriptMatching.summary.scripts} scripts`,
+            figures: {
+              'top-1 accuracy (texts with an expected script)': scriptMatching.summary.top1Accuracy,
+              'texts with an expected script': scriptMatching.summary.matchable,
+              'texts that should fall back': scriptMatching.summary.fallback,
+              'ROC-AUC of the top similarity (correct top-1 vs should-fall-back)': scriptMatching.summary.rocAuc,
+              'mean top similarity, correct top-1': scriptMatching.summary.meanTopCorrect,
+              'mean top similarity, should fall back': scriptMatching.summary.meanTopFallback,
+            },
+            pairs: scriptMatching.pairs,
+          },
+        ]
+      : []),
     ...langs.map((lang, i): ReportSection => {
       const e = paraphrases[i];
       return {
@@ -144,6 +245,9 @@ async function main(): Promise<void> {
             `vsHard=${e.paraphraseVsHardNegativeAuc.toFixed(4)} f1=${e.pairs.bestF1.f1.toFixed(4)} r@1=${e.retrievalAt1.toFixed(4)}`,
         )
         .join('\n') +
+      (scriptMatching.summary
+        ? `\nsample campaign: top1=${scriptMatching.summary.top1Accuracy.toFixed(4)} auc=${scriptMatching.summary.rocAuc.toFixed(4)}`
+        : '') +
       `\nwrote ${join(dir, 'embed-eval.json')} and embed-eval.html\n`,
   );
 }

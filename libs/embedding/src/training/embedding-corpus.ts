@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fnv1a32 } from '@huashu/ml';
 import { parse as parseYaml } from 'yaml';
 
@@ -127,9 +127,15 @@ export function loadIntentExamples(dataDir: string): { examples: IntentExample[]
   return { examples, files };
 }
 
-/** Texts of the sample scripts (`data/campaigns/`, any object with a string `text`), when present. */
+/**
+ * Texts of the sample scripts (`data/campaigns/<id>/scripts*.{jsonl,json,yaml}`, any object with a
+ * string `text`), when present. Other campaign files are left out on purpose: the labelled
+ * threshold pairs there evaluate matching and must never be trained on.
+ */
 export function loadScriptTexts(dataDir: string): { texts: string[]; files: string[] } {
-  const files = walk(join(dataDir, 'campaigns'), ['.jsonl', '.json', '.yaml', '.yml']);
+  const files = walk(join(dataDir, 'campaigns'), ['.jsonl', '.json', '.yaml', '.yml']).filter((f) =>
+    basename(f).startsWith('scripts'),
+  );
   const texts = new Set<string>();
   for (const f of files) {
     visitObjects(parseAny(f), (o) => {
