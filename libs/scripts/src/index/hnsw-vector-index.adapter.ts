@@ -12,7 +12,7 @@ export const HNSW_DEFAULTS = { m: 16, efConstruction: 200, ef: 64 } as const;
 /** hnswlib-node (cosine space) behind the VectorIndex port. */
 export class HnswVectorIndex implements VectorIndex {
   readonly kind = 'hnsw' as const;
-  private readonly ef: number;
+  private ef: number;
 
   constructor(
     private readonly index: Hnsw,
@@ -41,6 +41,12 @@ export class HnswVectorIndex implements VectorIndex {
     const index = new HierarchicalNSW('cosine', opts.dim);
     await index.readIndex(file, true);
     return new HnswVectorIndex(index, opts.dim, opts.ef ?? HNSW_DEFAULTS.ef);
+  }
+
+  /** Change the search breadth (benchmarks sweep it; the service keeps HNSW_DEFAULTS.ef). */
+  setEf(ef: number): void {
+    this.ef = ef;
+    this.index.setEf(ef);
   }
 
   size(): number {
