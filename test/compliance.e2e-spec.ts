@@ -221,10 +221,7 @@ describe('compliance admin API (booted gateway, real Redis)', () => {
     ])('PUT lexicons rejects %s with 400 and writes nothing', async (_name, body) => {
       const url = '/v1/admin/compliance/lexicons?campaign=bad-input';
       expectError(
-        await request(gw.url)
-          .put(url)
-          .set('authorization', as(ADMIN_KEY))
-          .send(body),
+        await request(gw.url).put(url).set('authorization', as(ADMIN_KEY)).send(body),
         400,
         'VALIDATION_FAILED',
       );
@@ -277,6 +274,28 @@ describe('compliance admin API (booted gateway, real Redis)', () => {
         redis.disconnect();
       }
     });
+  });
+
+  it('an edit on one gateway is live on another gateway of the same deployment within a second', async () => {
+    const other = await bootGateway('compliance-2', { REDIS_KEY_PREFIX: gw.config.redis.keyPrefix });
+    try {
+      const url = '/v1/admin/compliance/policy?campaign=shared';
+      const probe = () =>
+        request(other.url)
+          .post('/v1/admin/compliance/check?campaign=shared')
+          .set('authorization', as(VIEWER_KEY))
+          .send({ text: '全网最低', direction: 'output' });
+      expect((await probe().expect(200)).body.verdict).toBe('block');
+      await request(gw.url)
+        .put(url)
+        .set('authorization', as(ADMIN_KEY))
+        .send({ output: { absolute_claim: 'flag' } })
+        .expect(200);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await probe().expect(200)).body.verdict).toBe('allow');
+    } finally {
+      await other.app.close();
+    }
   });
 
   it('reports readiness and metrics', async () => {

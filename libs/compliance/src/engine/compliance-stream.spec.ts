@@ -44,6 +44,12 @@ describe('ComplianceStream (ASR chunks)', () => {
     ]);
   });
 
+  it('cutting the carried tail never creates a word that was not said', () => {
+    const text = 'my passport and the classic compass, 钱包过几天寄给您，面包过期了。'.repeat(30);
+    expect(engine.scan(text)).toEqual([]);
+    for (const size of [1, 4, 9, 17]) expect(streamed(text, size).hits).toEqual([]);
+  });
+
   it('refuses writes after finish', () => {
     const s = new ComplianceStream(engine, 'input', policy);
     s.finish();

@@ -15,7 +15,12 @@ export interface PiiHit {
 const SEP = '[ \\-]?';
 const D = (n: number) => `(?:${SEP}\\d){${n}}`;
 const DETECTORS: { category: string; re: RegExp; valid?: (digits: string, raw: string) => boolean }[] = [
-  { category: COMPLIANCE_CATEGORIES.pii_email, re: /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}/gu },
+  {
+    // Starts only where a local part can start and every part is bounded (RFC 5321 lengths), so a
+    // long run of letters or digits costs linear time, not quadratic.
+    category: COMPLIANCE_CATEGORIES.pii_email,
+    re: /(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.[a-z]{2,24}(?![a-z0-9-])/gu,
+  },
   {
     // GB 11643-1999: 6-digit region, birth date, 3-digit sequence, check digit (0-9 or X).
     category: COMPLIANCE_CATEGORIES.pii_id_card,
