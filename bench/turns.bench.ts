@@ -54,7 +54,7 @@ const stats = (xs: number[]) => {
   };
 };
 
-async function json(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+async function json(url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -121,7 +121,8 @@ async function main(): Promise<void> {
 
     // 2. HTTP over many conversations (fresh ones, started over HTTP).
     const httpIds: string[] = [];
-    for (let i = 0; i < 2000; i++) httpIds.push((await json(`${base}/v1/conversations`, {})).conversationId as string);
+    for (let i = 0; i < 2000; i++)
+      httpIds.push(((await json(`${base}/v1/conversations`, {})) as { conversationId: string }).conversationId);
     let next = 0;
     const turnRun = () =>
       autocannon({

@@ -4,13 +4,13 @@
 import { bootGateway, type Booted } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
 
-const post = async (url: string, body: unknown): Promise<{ status: number; body: any }> => {
+const post = async (url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
 describe('concurrent turns', () => {
@@ -32,9 +32,12 @@ describe('concurrent turns', () => {
     // Each request got its own turn number: 1..50, no duplicates (no lost update).
     expect(results.map((r) => r.body.turn as number).sort((a, b) => a - b)).toEqual(texts.map((_, i) => i + 1));
 
-    const view = await (await fetch(`${gw.url}/v1/conversations/${id}`)).json();
+    const view = (await (await fetch(`${gw.url}/v1/conversations/${id}`)).json()) as {
+      turns: number;
+      transcript: { turn: number; role: string; text: string }[];
+    };
     expect(view.turns).toBe(50);
-    const lines = (view.transcript as { turn: number; role: string; text: string }[]).filter((e) => e.turn > 0);
+    const lines = view.transcript.filter((e) => e.turn > 0);
     expect(lines).toHaveLength(100);
     // Ordered: customer then bot for turn 1, 2, …, 50; each turn's customer text is the request
     // that got that turn number.

@@ -44,8 +44,8 @@ describe('generator paraphrases an approved script → that script', () => {
     expect(turn.compliance.output).toEqual({ verdict: 'allow', hits: [] });
 
     const [record] = await chat.audit(conversationId);
-    expect(turn.reply.similarity).toBeGreaterThanOrEqual(record.threshold);
-    expect(record.generator.candidate).toBe(CASES[lang].paraphrase);
+    expect(turn.reply.similarity).toBeGreaterThanOrEqual(record.threshold!);
+    expect(record.generator?.candidate).toBe(CASES[lang].paraphrase);
 
     // The prompt carried the campaign prompt, product facts, exemplar scripts and the utterance.
     const prompt = llm.requests.slice(sent).find((r) => r.path.endsWith('/chat/completions'))!.body as {

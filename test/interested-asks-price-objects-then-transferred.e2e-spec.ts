@@ -50,7 +50,7 @@ describe('interested lead asks the price, objects, is transferred', () => {
       target: 'sales-closers',
       summary: expect.stringContaining('lead stage: hot'),
     });
-    expect(buy.actionDetail.summary).toContain('ask_price, objection_price, ready_to_buy');
+    expect(buy.actionDetail?.summary).toContain('ask_price, objection_price, ready_to_buy');
 
     // The conversation is closed: another turn is refused, the session shows the outcome.
     const view = await chat.view(started.conversationId);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import type { ConversationView, TurnResult } from '@huashu/dialogue';
 import { ADMIN_KEY } from './boot.js';
 
 export type Lang = 'zh' | 'en';
@@ -90,6 +91,20 @@ export function expectTurnResult(body: unknown): void {
   );
 }
 
+/** The fields of a per-turn audit record the specs look at. */
+export interface AuditRecord {
+  turn: number;
+  plannedRoute: string;
+  action: string;
+  reachedStage: string;
+  degraded: boolean;
+  problems: string[];
+  effects: Record<string, unknown>;
+  threshold: number | null;
+  generator?: { model: string; finishReason: string; candidate?: string };
+  compliance: { input: { verdict: string; categories: string[] }; output: { verdict: string; categories: string[] } };
+}
+
 /** A chat client on one gateway. */
 export class Chat {
   constructor(
@@ -105,19 +120,19 @@ export class Chat {
     return res.body;
   }
 
-  async say(id: string, text: string): Promise<any> {
+  async say(id: string, text: string): Promise<TurnResult> {
     const res = await request(this.url).post(`/v1/conversations/${id}/turns`).set(this.headers).send({ text });
     if (res.status !== 200) throw new Error(`turn "${text}" → ${res.status} ${JSON.stringify(res.body)}`);
     expectTurnResult(res.body);
     return res.body;
   }
 
-  async view(id: string): Promise<any> {
+  async view(id: string): Promise<ConversationView> {
     const res = await request(this.url).get(`/v1/conversations/${id}`).set(this.headers).expect(200);
     return res.body;
   }
 
-  async audit(id: string): Promise<any[]> {
+  async audit(id: string): Promise<AuditRecord[]> {
     const res = await request(this.url)
       .get(`/v1/admin/conversations/${id}/audit`)
       .set('authorization', `Bearer ${ADMIN_KEY}`)
