@@ -4,6 +4,7 @@
 // through the queue (facade → BullMQ → worker → provider → result over QueueEvents). Plus the offline
 // retrieval provider's own latency with the built-in embedder.
 import 'reflect-metadata';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Queue } from 'bullmq';
@@ -80,22 +81,19 @@ async function main(): Promise<void> {
 
   // Baseline: the same HTTP request with plain fetch, to separate localhost HTTP from orchestration.
   const body = JSON.stringify({ model: 'bench-model', messages });
-  const raw = await measure('raw fetch (baseline)', N, async () => {
+  const rawCall = async () => {
     const r = await fetch(`${server.baseUrl}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
     });
     await r.json();
-  });
-
+  };
   const provider = new OpenAiCompatibleProvider(
     { baseUrl: server.baseUrl, model: 'bench-model', backend: 'vllm' },
     metrics,
   );
-  const inproc = await measure('in-process provider', N, () =>
-    provider.generate({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 }),
-  );
+  const inprocCall = () => provider.generate({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 });
 
   // Through the queue: a real BullMQ worker in this process, a real Redis.
   const loader = new GeneratorBackendLoader(config, metrics);
@@ -108,9 +106,31 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis, { name: 'bench', prefixed: true });
   const facade = new GenerationQueueFacade(queue, config, redis, metrics);
   await facade.onModuleInit();
-  const queued = await measure('queue (facade→worker)', N, () =>
-    facade.generate({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 }),
-  );
+  const queueCall = () => facade.generate({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 });
+
+  // Interleaved rounds (raw, in-process, queue in rotating order) so machine load hits all three alike;
+  // the paired differences (mode − raw of the same round) cancel most of the shared noise.
+  const calls = [rawCall, inprocCall, queueCall];
+  for (let i = 0; i < WARMUP; i++) for (const c of calls) await c();
+  const times: number[][] = [[], [], []];
+  // CPU time per call is far less sensitive to other processes on a shared machine than wall time.
+  const cpuUs = [0, 0, 0];
+  const bar = new SingleBar({ format: 'generator overhead {bar} {value}/{total}' }, Presets.shades_classic);
+  bar.start(N, 0);
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < 3; j++) {
+      const m = (i + j) % 3;
+      const c0 = process.cpuUsage();
+      const t = performance.now();
+      await calls[m]();
+      times[m].push(performance.now() - t);
+      const c = process.cpuUsage(c0);
+      cpuUs[m] += c.user + c.system;
+    }
+    bar.increment();
+  }
+  bar.stop();
+  const [raw, inproc, queued] = times;
   await facade.onModuleDestroy();
   await processor.onModuleDestroy();
   await queue.close();
@@ -155,26 +175,24 @@ async function main(): Promise<void> {
   const minus = (xs: number[], c: number) => xs.map((x) => x - c);
   const result = {
     fixedBackendLatencyMs: FIXED_MS,
+    loadAverage1m: +loadavg()[0].toFixed(2),
     samples: N,
     method:
       'Overhead = measured call latency − the backend fixed latency (FIXED_MS), sequential calls after warm-up. ' +
-      'rawHttp is the same request with plain fetch: what localhost HTTP alone costs.',
+      'rawHttp is the same request with plain fetch: what localhost HTTP alone costs. Rounds interleave the three ' +
+      'modes; *Paired = the mode minus the raw fetch of the same round.',
     overheadMs: {
       rawHttp: stats(minus(raw, FIXED_MS)),
       inProcess: stats(minus(inproc, FIXED_MS)),
-      inProcessOverRawHttp: {
-        p50: +(
-          percentile(
-            [...inproc].sort((a, b) => a - b),
-            50,
-          ) -
-          percentile(
-            [...raw].sort((a, b) => a - b),
-            50,
-          )
-        ).toFixed(3),
-      },
       queue: stats(minus(queued, FIXED_MS)),
+      inProcessMinusRawHttpPaired: stats(inproc.map((x, i) => x - raw[i])),
+      queueMinusRawHttpPaired: stats(queued.map((x, i) => x - raw[i])),
+    },
+    cpuMsPerCall: {
+      rawHttp: +(cpuUs[0] / N / 1000).toFixed(3),
+      inProcess: +(cpuUs[1] / N / 1000).toFixed(3),
+      queue: +(cpuUs[2] / N / 1000).toFixed(3),
+      note: 'process CPU (gateway side, worker and fake server all in this process) per call',
     },
     targetsMs: { inProcessP99: 2, queueP99: 10, offlineP50: 1 },
     offlineRetrievalMs: {

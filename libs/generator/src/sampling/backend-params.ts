@@ -102,7 +102,7 @@ export function mapParams(params: SamplingParams, backend: LlmBackend): MappedPa
   if (params.stop !== undefined && params.stop.length > 0) standard.stop = params.stop;
   if (params.seed !== undefined) standard.seed = params.seed;
 
-  if (params.top_k !== undefined) {
+  if (params.top_k !== undefined && params.top_k > 0) {
     if (support.top_k === 'extra') extra.top_k = params.top_k;
     else ignored.push('top_k');
   }

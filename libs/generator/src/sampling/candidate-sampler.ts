@@ -73,7 +73,7 @@ export function sampleCandidate(
 ): { choice: ScoredCandidate; trace: SamplingTrace } | undefined {
   if (candidates.length === 0) return undefined;
   const sorted = [...candidates].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  let pool = sorted.slice(0, params.top_k ?? DEFAULT_POOL);
+  let pool = sorted.slice(0, params.top_k || DEFAULT_POOL);
 
   let bannedByNgram = 0;
   const n = params.no_repeat_ngram_size ?? 0;

@@ -25,10 +25,12 @@ describe('sampling parameters', () => {
     [{ temperature: 2.5 }, 'temperature'],
     [{ top_p: 0 }, 'top_p'],
     [{ top_p: 1.01 }, 'top_p'],
-    [{ top_k: 0 }, 'top_k'],
+    [{ top_k: -1 }, 'top_k'],
     [{ top_k: 2.5 }, 'top_k'],
     [{ repetition_penalty: 0 }, 'repetition_penalty'],
     [{ no_repeat_ngram_size: -1 }, 'no_repeat_ngram_size'],
+    [{ no_repeat_ngram_size: 21 }, 'no_repeat_ngram_size'],
+    [{ num_beams: 17 }, 'num_beams'],
     [{ num_beams: 0 }, 'num_beams'],
     [{ max_tokens: 0 }, 'max_tokens'],
     [{ stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'],
@@ -83,5 +85,7 @@ describe('sampling parameters', () => {
       ignored: ['top_k', 'repetition_penalty', 'no_repeat_ngram_size', 'num_beams'],
     });
     expect(mapParams({ do_sample: false }, 'ollama').standard).toEqual({ temperature: 0 });
+    // top_k 0 means off (HF): nothing is sent.
+    expect(mapParams({ top_k: 0 }, 'vllm')).toEqual({ standard: {}, extra: {}, ignored: [] });
   });
 });

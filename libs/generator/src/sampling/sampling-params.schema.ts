@@ -5,17 +5,17 @@ import type { SamplingParams } from '../generator.port.js';
 /**
  * Sampling parameters (seed page 2), one zod schema shared by the generator and the campaign admin
  * endpoint. Ranges follow the OpenAI API where it has the field (temperature 0-2, top_p 0-1, at most
- * 4 stop strings) and Hugging Face `generate()` semantics for the rest (repetition_penalty 1 = off,
- * no_repeat_ngram_size 0 = off, num_beams 1 = no beam search).
+ * 4 stop strings) and Hugging Face `generate()` semantics for the rest (top_k 0 = off, repetition_penalty
+ * 1 = off, no_repeat_ngram_size 0 = off, num_beams 1 = no beam search).
  */
 export const samplingParamsSchema = z
   .object({
     temperature: z.number().min(0).max(2).optional(),
     top_p: z.number().gt(0, 'must be > 0').max(1).optional(),
-    top_k: z.number().int().min(1).max(1000).optional(),
+    top_k: z.number().int().min(0).max(1000).optional(),
     repetition_penalty: z.number().gt(0, 'must be > 0').max(2).optional(),
-    no_repeat_ngram_size: z.number().int().min(0).max(10).optional(),
-    num_beams: z.number().int().min(1).max(8).optional(),
+    no_repeat_ngram_size: z.number().int().min(0).max(20).optional(),
+    num_beams: z.number().int().min(1).max(16).optional(),
     do_sample: z.boolean().optional(),
     max_tokens: z.number().int().min(1).max(8192).optional(),
     stop: z.array(z.string().min(1).max(64)).max(4).optional(),
