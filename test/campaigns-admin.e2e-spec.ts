@@ -79,6 +79,7 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
       { generator: { params: { temperature: 5 } } },
       { generator: { params: { top_p: 0 } } },
       { generator: { params: { num_beams: 1.5 } } },
+      { generator: { params: { do_sample: false, temperature: 0.7 } } },
       { generator: { paramsByIntent: { nope: { temperature: 1 } } } },
       { matchThreshold: 'high' },
       { matchThreshold: 1.5 },

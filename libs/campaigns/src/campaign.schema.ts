@@ -1,27 +1,9 @@
 import { z } from 'zod';
+import { samplingParamsSchema } from '@huashu/generator';
 import { INTENT_NAMES } from '@huashu/intent';
 
-/**
- * Sampling parameter ranges (seed pages 1-2). Validated here until the generator lib exports its own
- * `samplingParamsSchema`; the ranges are the ones the OpenAI-compatible servers accept.
- */
-export const campaignSamplingParamsSchema = z.strictObject({
-  temperature: z.number().min(0).max(2).optional(),
-  top_p: z.number().gt(0).max(1).optional(),
-  top_k: z.number().int().min(0).max(1000).optional(),
-  repetition_penalty: z.number().min(0.5).max(2).optional(),
-  no_repeat_ngram_size: z.number().int().min(0).max(20).optional(),
-  num_beams: z.number().int().min(1).max(16).optional(),
-  do_sample: z.boolean().optional(),
-  max_tokens: z.number().int().min(1).max(4096).optional(),
-  stop: z.array(z.string().min(1).max(64)).max(4).optional(),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
-});
+/** Sampling parameters: the generator lib's schema, so the campaign endpoint and the generator agree. */
+export const campaignSamplingParamsSchema = samplingParamsSchema;
 
 const intentName = z.enum(INTENT_NAMES as [string, ...string[]]);
 const routeKind = z.enum(['script', 'generator', 'fallback']);
