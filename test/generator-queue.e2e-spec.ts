@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import request from 'supertest';
-import { MetricsRegistry } from '@huashu/common';
+import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import {
   GENERATION_QUEUE,
   GENERATOR,
@@ -288,5 +288,10 @@ describe('offline retrieval provider through the port (built-in embedder, dialog
     });
     expect(r.model).toMatch(/^retrieval:/);
     expect(r.text.length).toBeGreaterThan(10);
+    const check = worker.app
+      .get(ReadinessRegistry)
+      .list()
+      .find((c) => c.name === 'generator');
+    expect(await check?.check()).toMatchObject({ up: true, provider: 'retrieval', pairs: 304 });
   });
 });

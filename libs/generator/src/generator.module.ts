@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, Optional, type OnModuleInit } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
@@ -16,6 +16,9 @@ const metricsProvider = {
   useFactory: (m: MetricsRegistry) => new GeneratorMetrics(m.registry),
 };
 
+/** Set in the worker: this process runs the provider, so readiness reports it. */
+const RUNS_GENERATION = Symbol('RunsGeneration');
+
 /** Provider + metrics, shared by the gateway-side module and the worker-side module. */
 @Module({
   imports: [EmbeddingModule],
@@ -30,6 +33,7 @@ class GeneratorReadiness implements OnModuleInit {
     private readonly readiness: ReadinessRegistry,
     private readonly loader: GeneratorBackendLoader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(RUNS_GENERATION) private readonly processes?: boolean,
   ) {}
 
   onModuleInit(): void {
@@ -37,7 +41,8 @@ class GeneratorReadiness implements OnModuleInit {
     this.readiness.register({
       name: 'generator',
       check: () => {
-        if (mode === 'queue') return Promise.resolve({ up: true, mode });
+        // The gateway in queue mode holds no model: the worker's own readiness reports the provider.
+        if (mode === 'queue' && !this.processes) return Promise.resolve({ up: true, mode });
         const d = this.loader.describe();
         return Promise.resolve({ up: d !== undefined && d.breaker !== 'open', mode, ...d });
       },
@@ -72,5 +77,8 @@ class GeneratorReadiness implements OnModuleInit {
 export class GeneratorModule {}
 
 /** apps/worker: runs the `generation` queue with the configured provider. */
-@Module({ imports: [GeneratorBackendModule], providers: [GenerationProcessor] })
+@Module({
+  imports: [GeneratorBackendModule],
+  providers: [GenerationProcessor, GeneratorReadiness, { provide: RUNS_GENERATION, useValue: true }],
+})
 export class GenerationProcessorModule {}
