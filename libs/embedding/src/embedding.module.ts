@@ -1,8 +1,9 @@
 import { Global, Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import { ReadinessRegistry } from '@huashu/common';
+import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { EMBEDDER } from './embedder.port.js';
 import { createEmbedder } from './embedder.factory.js';
+import { InstrumentedEmbedder } from './embedding.metrics.js';
 import type { ManagedEmbedder } from './managed-embedder.js';
 
 /** Reports the embedder on `/health/ready`. */
@@ -26,7 +27,15 @@ export class EmbedderReadiness implements OnModuleInit {
 @Global()
 @Module({
   providers: [
-    { provide: EMBEDDER, useFactory: (config: AppConfig) => createEmbedder(config), inject: [APP_CONFIG] },
+    {
+      provide: EMBEDDER,
+      // Metrics when the host has a registry (every app does through OpsModule; bare test modules may not).
+      useFactory: (config: AppConfig, metrics?: MetricsRegistry): ManagedEmbedder => {
+        const embedder = createEmbedder(config);
+        return metrics ? new InstrumentedEmbedder(embedder, metrics.registry) : embedder;
+      },
+      inject: [APP_CONFIG, { token: MetricsRegistry, optional: true }],
+    },
     EmbedderReadiness,
   ],
   exports: [EMBEDDER],

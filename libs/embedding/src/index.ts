@@ -10,6 +10,7 @@ export {
 } from './managed-embedder.js';
 export { BUILTIN_EMBEDDER_DIR, createEmbedder } from './embedder.factory.js';
 export { EmbeddingModule } from './embedding.module.js';
+export { InstrumentedEmbedder } from './embedding.metrics.js';
 export { OpenAiEmbedderAdapter, type OpenAiEmbedderOptions } from './openai/openai-embedder.adapter.js';
 export {
   OnnxSentenceEmbedderAdapter,
