@@ -170,6 +170,26 @@ async function main(): Promise<void> {
       deadlineMs: 1000,
     }),
   );
+  // Retrieval quality, leave-one-out: each pair's customer turn against every other pair of its language;
+  // the nearest one's intent should be the pair's own (what the offline provider's greedy answer rests on).
+  const vecs = await embedder.embed(pairs.map((p) => p.customer));
+  let agree = 0;
+  const perIntent: Record<string, { n: number; agree: number }> = {};
+  pairs.forEach((p, i) => {
+    let best = -1;
+    let bestScore = -Infinity;
+    pairs.forEach((q, j) => {
+      if (j === i || q.lang !== p.lang) return;
+      let d = 0;
+      for (let x = 0; x < vecs[i].length; x++) d += vecs[i][x] * vecs[j][x];
+      if (d > bestScore) [best, bestScore] = [j, d];
+    });
+    const ok = pairs[best].intent === p.intent;
+    agree += ok ? 1 : 0;
+    perIntent[p.intent] ??= { n: 0, agree: 0 };
+    perIntent[p.intent].n++;
+    perIntent[p.intent].agree += ok ? 1 : 0;
+  });
   await embedder.close();
 
   const minus = (xs: number[], c: number) => xs.map((x) => x - c);
@@ -195,6 +215,11 @@ async function main(): Promise<void> {
       note: 'process CPU (gateway side, worker and fake server all in this process) per call',
     },
     targetsMs: { inProcessP99: 2, queueP99: 10, offlineP50: 1 },
+    offlineLeaveOneOutIntentAgreement: {
+      overall: +(agree / pairs.length).toFixed(3),
+      byIntent: Object.fromEntries(Object.entries(perIntent).map(([k, v]) => [k, +(v.agree / v.n).toFixed(3)])),
+      note: 'nearest other customer turn (same language) has the same intent; affirm/deny without their context are expected to be lowest',
+    },
     offlineRetrievalMs: {
       uncachedQuery: stats(offline),
       cachedQuery: stats(offlineCached),
@@ -204,7 +229,7 @@ async function main(): Promise<void> {
   };
   const file = writeResult('generator', result);
   process.stdout.write(
-    `${JSON.stringify(result.overheadMs, null, 1)}\n${JSON.stringify(result.offlineRetrievalMs, null, 1)}\n→ ${file}\n`,
+    `${JSON.stringify(result.cpuMsPerCall)}\n${JSON.stringify(result.offlineLeaveOneOutIntentAgreement)}\n${JSON.stringify(result.overheadMs, null, 1)}\n${JSON.stringify(result.offlineRetrievalMs, null, 1)}\n→ ${file}\n`,
   );
 }
 
