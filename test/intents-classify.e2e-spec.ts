@@ -81,6 +81,14 @@ describe('POST /v1/admin/intents/classify (shipped model)', () => {
     }
   });
 
+  it('exports classification metrics', async () => {
+    await classify(gw, { text: '转人工' }).expect(200);
+    const res = await request(gw.url).get('/metrics').expect(200);
+    expect(res.text).toMatch(/intent_predictions_total\{intent="ask_human"[^}]*\} [1-9]/);
+    expect(res.text).toMatch(/intent_classify_duration_seconds_count\{[^}]*\} [1-9]/);
+    expect(res.text).toMatch(/intent_model_reloads\{[^}]*\} 0/);
+  });
+
   it('reports the loaded model on /health/ready', async () => {
     const res = await request(gw.url).get('/health/ready');
     const entry = res.body.info?.['intent-model'] ?? res.body.details?.['intent-model'];

@@ -19,6 +19,8 @@ export interface OnnxIntentClassifierOptions {
   watch?: boolean;
   /** Quiet period after the last file event before reloading (writers rename several files). */
   debounceMs?: number;
+  /** Called after every successful classification (metrics). */
+  onClassified?: (predictions: IntentPrediction[], seconds: number) => void;
 }
 
 interface Slot {
@@ -128,10 +130,13 @@ export class OnnxIntentClassifier implements IntentClassifier {
       ]);
     }
     slot.inflight++;
+    const started = performance.now();
     try {
       const probs = await slot.model.probabilities(texts.map((t) => t.slice(0, MAX_CLASSIFY_CHARS)));
       const threshold = opts.threshold ?? slot.model.threshold;
-      return probs.map((p) => toPrediction(p, slot.model.labels, threshold));
+      const predictions = probs.map((p) => toPrediction(p, slot.model.labels, threshold));
+      this.opts.onClassified?.(predictions, (performance.now() - started) / 1000);
+      return predictions;
     } finally {
       slot.inflight--;
       if (slot.retired && slot.inflight === 0) void this.releaseModel(slot);
