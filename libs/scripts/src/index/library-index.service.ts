@@ -36,6 +36,8 @@ export interface LoadedLibrary {
   /** Draft revision the library reflects (draft only). */
   rev?: number;
   modelId: string;
+  /** Hash of the embedder model and the texts: names the persisted vectors and graph. */
+  contentKey?: string;
   /** Label → script; holes (undefined) where a draft script was removed. */
   scripts: (Script | undefined)[];
   byId: Map<string, number>;
@@ -232,7 +234,9 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
    * the graph build once and shares them through Redis, so every other gateway only loads).
    */
   async prepare(campaignId: string, version: number): Promise<LoadedLibrary> {
-    return this.version(campaignId, version);
+    const lib = await this.version(campaignId, version);
+    if (lib.contentKey) await this.repo.setVersionKey(campaignId, version, lib.contentKey);
+    return lib;
   }
 
   /** Load `version` and make it current unless a newer one was announced meanwhile. */
@@ -280,13 +284,26 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   }
 
   private async build(campaignId: string, version: number): Promise<LoadedLibrary> {
-    const { scripts } = await this.library.scriptsOf(campaignId, version);
+    // The publisher records the content key of a version, so the scripts and the shared artifacts
+    // (megabytes for a large library) are fetched at once instead of one after the other.
+    const hint = await this.repo.versionKey(campaignId, version);
+    const local =
+      hint !== undefined && existsSync(join(this.config.paths.indexes, safeName(campaignId), `${hint}.vec`));
+    const fetchArtifact = (suffix: string) =>
+      hint !== undefined && !local ? this.repo.readArtifact(`${hint}:${suffix}`) : Promise.resolve(undefined);
+    const [{ scripts }, vec, hnsw] = await Promise.all([
+      this.library.scriptsOf(campaignId, version),
+      fetchArtifact('vec'),
+      fetchArtifact('hnsw'),
+    ]);
+    const prefetched = hint === undefined ? undefined : { key: hint, vec, hnsw };
     return this.fromScripts(
       campaignId,
       version,
       scripts.filter((s) => s.enabled),
       undefined,
       true,
+      prefetched,
     );
   }
 
@@ -297,12 +314,16 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     scripts: Script[],
     rev: number | undefined,
     persist: boolean,
+    prefetched?: { key: string; vec?: Buffer; hnsw?: Buffer },
   ): Promise<LoadedLibrary> {
     const start = performance.now();
     await this.warm();
     const texts = scripts.map((s) => s.text);
     const dim = this.embedder.dim;
     const key = sha(`${this.embedder.modelId}\0${dim}\0${texts.join('\0')}`).slice(0, 32);
+    const pre = prefetched?.key === key ? prefetched : undefined;
+    const artifact = async (suffix: 'vec' | 'hnsw') =>
+      (pre ? pre[suffix] : undefined) ?? (await this.repo.readArtifact(`${key}:${suffix}`));
     const dir = join(this.config.paths.indexes, safeName(campaignId));
     const vecFile = join(dir, `${key}.vec`);
     const hnswFile = join(dir, `${key}.hnsw`);
@@ -310,7 +331,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     let vectors = persist ? await readVectors(vecFile, scripts.length, dim) : undefined;
     if (vectors) source = 'file';
     else if (persist) {
-      const shared = await this.repo.readArtifact(`${key}:vec`);
+      const shared = await artifact('vec');
       vectors = shared ? unpackVectors(shared, scripts.length, dim) : undefined;
       if (vectors) {
         source = 'redis';
@@ -330,7 +351,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     let index: VectorIndex | undefined;
     if (kind === 'hnsw' && persist) {
       if (!existsSync(hnswFile)) {
-        const shared = await this.repo.readArtifact(`${key}:hnsw`);
+        const shared = await artifact('hnsw');
         if (shared) await writeAtomic(hnswFile, shared, dir);
       }
       if (existsSync(hnswFile)) index = await this.factory.load(hnswFile, opts);
@@ -352,6 +373,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       version,
       rev,
       modelId: this.embedder.modelId,
+      contentKey: key,
       scripts: [...scripts],
       byId: new Map(scripts.map((s, i) => [s.id, i])),
       vectors,

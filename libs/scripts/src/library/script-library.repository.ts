@@ -17,6 +17,7 @@ export const SCRIPT_KEYS = {
   seedLock: 'scripts:seed:lock',
   seeded: (c: string) => `scripts:${c}:seeded`,
   artifact: (key: string) => `scripts:artifact:${key}`,
+  versionKey: (c: string, n: number) => `scripts:${c}:v:${n}:key`,
 } as const;
 
 /** Built indexes kept in Redis for other gateways (a week; after that a gateway rebuilds locally). */
@@ -273,6 +274,15 @@ export class ScriptLibraryRepository implements OnModuleInit {
       action,
     );
     return Number(r);
+  }
+
+  /** Content key of a version's built index (set by the publisher before announcing). */
+  async versionKey(c: string, n: number): Promise<string | undefined> {
+    return (await this.redis.get(SCRIPT_KEYS.versionKey(c, n))) ?? undefined;
+  }
+
+  async setVersionKey(c: string, n: number, key: string): Promise<void> {
+    await this.redis.set(SCRIPT_KEYS.versionKey(c, n), key);
   }
 
   /** A built index artifact (vectors or HNSW graph) shared by all gateways, content-addressed. */
