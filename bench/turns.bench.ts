@@ -12,7 +12,8 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import autocannon from 'autocannon';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '@huashu/config';
-import { DialogueService, type TurnResult } from '@huashu/dialogue';
+import { DialogueService, ruleFor, type TurnResult } from '@huashu/dialogue';
+import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
 import { createHttpApp } from '@huashu/ops';
 import { GatewayModule } from '../apps/gateway/src/gateway.module.js';
 import { ADMIN_KEY, testEnv } from '../test/support/boot.js';
@@ -31,14 +32,17 @@ class EchoController {
 @Module({ controllers: [EchoController] })
 class EchoModule {}
 
-// Utterances the intent model routes to scripts (greeting, company, info requests).
-const SCRIPTED = [
+// Candidate utterances for the scripted route; the bench keeps those the intent model actually
+// routes to scripts for an engaged lead (greeting, company, info requests).
+const CANDIDATES = [
   '你好',
   '你们是哪家公司',
   '把资料发给我看看',
+  '发个短信给我',
   'hello',
   'which company is this?',
   'send me some information',
+  'who are you',
 ];
 const CONVERSATIONS = 500;
 
@@ -90,6 +94,13 @@ async function main(): Promise<void> {
     }
 
     // 1. In-process.
+    const classifier = app.get<IntentClassifier>(INTENT_CLASSIFIER);
+    const SCRIPTED: string[] = [];
+    for (const text of CANDIDATES) {
+      const { name } = await classifier.classify(text);
+      if (name !== 'out_of_scope' && ruleFor({}, name, 'engaged').route === 'script') SCRIPTED.push(text);
+    }
+    if (SCRIPTED.length === 0) throw new Error('no candidate utterance routes to a script');
     const dialogue = app.get(DialogueService);
     const ids: string[] = [];
     for (let i = 0; i < CONVERSATIONS; i++) ids.push((await dialogue.start({ campaignId: 'default' })).conversationId);
@@ -111,6 +122,7 @@ async function main(): Promise<void> {
     }
     bar.stop();
     const inProcess = {
+      utterances: SCRIPTED,
       turns: inprocessTurns,
       conversations: CONVERSATIONS,
       routes,

@@ -473,13 +473,16 @@ export class DialogueService implements DialoguePort {
     for (const extra of attempts) {
       outcome = await timed('match', () =>
         clock.run('match', budget, () =>
-          this.scripts.match({ campaignId: campaign.id, vector, intent: wanted, k: 1, ...extra }),
+          this.scripts.match({ campaignId: campaign.id, vector, intent: wanted, k: 5, ...extra }),
         ),
       );
       if (outcome.matches.length > 0) break;
     }
     if (!outcome) throw new Error('unreachable: no match attempt ran');
-    const best = outcome.matches[0];
+    // A library may hold several languages (the sample campaign has zh and en scripts): answer in
+    // the customer's language when a script of this intent exists in it.
+    const lang = languageOf(text) ?? campaign.language;
+    const best = outcome.matches.find((m) => languageOf(m.text) === lang) ?? outcome.matches[0];
     const match = { threshold: outcome.threshold, libraryVersion: outcome.libraryVersion, best: best?.similarity };
     if (!best) {
       // A call that ends on this turn says goodbye rather than asking to clarify.
@@ -690,6 +693,10 @@ const maskHit = (h: ComplianceHit): ComplianceHit => ({ ...h, match: '*'.repeat(
 
 const describe = (stage: string, err: unknown): string =>
   err instanceof StageTimeoutError ? `${stage}: ${err.message}` : `${stage}: ${(err as Error)?.message ?? String(err)}`;
+
+/** zh when the text has CJK characters, en when it has Latin letters, else unknown. */
+const languageOf = (text: string): 'zh' | 'en' | undefined =>
+  /[\u3400-\u9fff]/.test(text) ? 'zh' : /[A-Za-z]/.test(text) ? 'en' : undefined;
 
 const found = (conversationId: string, session: Session | undefined): Session => {
   if (!session) throw new HuashuException('NOT_FOUND', 'no such conversation (or it expired)', [{ conversationId }]);
