@@ -27,7 +27,7 @@ import {
 const DATASETS = '../shared/datasets';
 
 /** Larger table and model for the public sets (10k utterances, 77 intents); not shipped. */
-export const PUBLIC_EVAL_PARAMS: IntentTrainParams = {
+const PUBLIC_EVAL_PARAMS: IntentTrainParams = {
   ...SHIPPED_TRAIN_PARAMS,
   featuriser: { ...SHIPPED_TRAIN_PARAMS.featuriser, buckets: 1 << 18 },
   dim: 64,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BAG_MLP_IO, HashedFeaturiser, type InferenceRuntime, type InferenceSession, type Precision } from '@huashu/ml';
 import { isIntentName, type IntentName } from '../intents.js';
@@ -25,13 +25,14 @@ export class BagMlpIntentModel implements LoadedIntentModel {
 
   /** Read the metadata, check the ONNX file against its recorded SHA-256, open the session. */
   static async load(dir: string, precision: Precision, runtime: InferenceRuntime): Promise<BagMlpIntentModel> {
-    const metadata = JSON.parse(readFileSync(join(dir, INTENT_MODEL_FILES.meta), 'utf8')) as IntentModelMetadata;
+    // Async reads: a hot reload must not stall requests on a busy gateway.
+    const metadata = JSON.parse(await readFile(join(dir, INTENT_MODEL_FILES.meta), 'utf8')) as IntentModelMetadata;
     if (metadata.format !== INTENT_MODEL_FORMAT)
       throw new Error(`unsupported intent model format ${String(metadata.format)}`);
     const labels = metadata.labels.filter(isIntentName);
     if (labels.length !== metadata.labels.length) throw new Error('intent model metadata names unknown intents');
     const entry = metadata.files[precision];
-    const bytes = readFileSync(join(dir, entry.file));
+    const bytes = await readFile(join(dir, entry.file));
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== entry.sha256)
       throw new IntentModelMismatchError(`${entry.file} does not match its metadata (being rewritten?)`);
