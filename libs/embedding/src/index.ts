@@ -43,6 +43,7 @@ export {
 export {
   DEFAULT_ENCODER_PARAMS,
   evaluateParaphrases,
+  idfScale,
   packageEncoder,
   referenceEmbed,
   scoreParaphrasePairs,

@@ -85,7 +85,7 @@ export interface TrainedEncoder {
 }
 
 /** IDF over the training texts; rows never seen get the largest IDF (a rare n-gram carries meaning). */
-function idfScale(texts: string[], featuriser: HashedFeaturiser): (row: number) => number {
+export function idfScale(texts: string[], featuriser: HashedFeaturiser): (row: number) => number {
   const df = new Map<number, number>();
   for (const t of texts) for (const id of featuriser.featurise(t).ids) df.set(id, (df.get(id) ?? 0) + 1);
   const n = texts.length;
