@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadConfig } from '@huashu/config';
+import type { Session, TranscriptEntry } from '../session/session.js';
+import { SessionRepository } from '../session/session.repository.js';
+import { TranscriptExporter } from './transcript-exporter.js';
+
+// Real Redis under a prefix of this run alone.
+const prefix = `huashu-test:export:${randomBytes(4).toString('hex')}:`;
+const config = loadConfig({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix });
+const redis = new Redis(config.redis.url, { keyPrefix: prefix });
+const repo = new SessionRepository(redis, config);
+
+afterAll(async () => {
+  const plain = new Redis(config.redis.url);
+  const keys = await plain.keys(`${prefix}*`);
+  if (keys.length) await plain.del(...keys);
+  plain.disconnect();
+  redis.disconnect();
+});
+
+const session = (id: string): Session => ({
+  id,
+  campaignId: 'default',
+  channel: 'rest',
+  customer: {},
+  metadata: {},
+  status: 'active',
+  stage: 'new',
+  turn: 0,
+  heard: [],
+  consecutiveFallbacks: 0,
+  retentionAttempted: false,
+  pendingRetention: false,
+  intents: [],
+  history: [],
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
+});
+
+const line = (turn: number, role: TranscriptEntry['role'], text: string, extra: Partial<TranscriptEntry> = {}) => ({
+  turn,
+  role,
+  text,
+  at: new Date().toISOString(),
+  ...extra,
+});
+
+describe('TranscriptExporter (real Redis)', () => {
+  it('writes every conversation as JSONL and the hot ones as chat fine-tuning examples', async () => {
+    const hot = repo.newId();
+    const cold = repo.newId();
+    await repo.create(session(hot), [line(0, 'bot', '您好，我是小李')]);
+    await repo.create(session(cold), [line(0, 'bot', 'Hello, this is Lee')]);
+    await repo.withLock(hot, async (lock, s) => {
+      await repo.commit(lock, { ...s!, turn: 1 }, [
+        line(1, 'customer', '那就办吧'),
+        line(1, 'bot', '好的，我为您转接办理专员', { action: 'transfer', leadStage: 'closed', reachedStage: 'hot' }),
+      ]);
+    });
+    await repo.withLock(cold, async (lock, s) => {
+      await repo.commit(lock, { ...s!, turn: 1 }, [
+        line(1, 'customer', 'not interested'),
+        line(1, 'bot', 'Goodbye', { action: 'hangup', leadStage: 'closed', reachedStage: 'new' }),
+      ]);
+    });
+
+    const lines: string[] = [];
+    const chat: string[] = [];
+    const progress: number[] = [];
+    const summary = await new TranscriptExporter(repo).export({
+      fromMs: 0,
+      toMs: Date.now(),
+      write: (l) => void lines.push(l),
+      writeChat: (l) => void chat.push(l),
+      onProgress: (done) => progress.push(done),
+    });
+
+    expect(summary).toEqual({ conversations: 2, chatExamples: 1 });
+    expect(progress).toEqual([1, 2]);
+    const exported = lines.map((l) => JSON.parse(l) as { conversationId: string; outcome: Record<string, unknown> });
+    expect(exported.find((e) => e.conversationId === hot)!.outcome).toEqual({
+      action: 'transfer',
+      leadStage: 'closed',
+      reachedStage: 'hot',
+      ended: true,
+    });
+    expect(exported.find((e) => e.conversationId === cold)!.outcome).toMatchObject({
+      action: 'hangup',
+      reachedStage: 'new',
+    });
+    expect(JSON.parse(chat[0])).toEqual({
+      messages: [
+        { role: 'assistant', content: '您好，我是小李' },
+        { role: 'user', content: '那就办吧' },
+        { role: 'assistant', content: '好的，我为您转接办理专员' },
+      ],
+    });
+  });
+});
