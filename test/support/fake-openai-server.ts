@@ -192,3 +192,27 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
       }),
   };
 }
+
+/**
+ * Run `work` against a deadline and say how late it settled relative to a reference timer armed for the
+ * same deadline just before it: both timers suffer the same event-loop stalls of a loaded machine, so
+ * `lateMs` is what the code under test adds, not what the scheduler does.
+ */
+export async function settleAgainstDeadline(
+  deadlineMs: number,
+  work: () => Promise<unknown>,
+): Promise<{ error: unknown; lateMs: number; elapsedMs: number }> {
+  const start = performance.now();
+  let firedAt: number | undefined;
+  const reference = setTimeout(() => (firedAt = performance.now()), deadlineMs);
+  let error: unknown;
+  try {
+    await work();
+  } catch (err) {
+    error = err;
+  }
+  const settledAt = performance.now();
+  clearTimeout(reference);
+  // Settled before the reference fired: not late (the caller checks elapsedMs against the deadline).
+  return { error, lateMs: firedAt === undefined ? 0 : settledAt - firedAt, elapsedMs: settledAt - start };
+}

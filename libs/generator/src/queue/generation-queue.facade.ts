@@ -39,7 +39,8 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
 
   async onModuleInit(): Promise<void> {
     // Nest runs lifecycle hooks on factory-provided values too, and GENERATOR is this instance.
-    if (this.events) return;
+    // In-process mode never enqueues: no events connection to hold open.
+    if (this.events || this.config.generator.mode !== 'queue') return;
     this.events = new QueueEvents(GENERATION_QUEUE.name, {
       connection: bullConnection(this.config.redis),
       prefix: bullPrefix(this.config.redis.keyPrefix),
