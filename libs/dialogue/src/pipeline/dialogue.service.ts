@@ -9,7 +9,7 @@ import {
 } from '@huashu/compliance';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { EMBEDDER, type Embedder } from '@huashu/embedding';
-import { buildPrompt, GENERATOR, type GenerateResult, type Generator } from '@huashu/generator';
+import { buildPrompt, GENERATOR, mergeSamplingParams, type GenerateResult, type Generator } from '@huashu/generator';
 import { INTENT_CLASSIFIER, type IntentClassifier, type IntentName, type IntentPrediction } from '@huashu/intent';
 import { SCRIPT_MATCHER, type MatchOutcome, type Script, type ScriptMatcherPort } from '@huashu/scripts';
 import { parseCallbackTime } from '../actions/callback-time.parser.js';
@@ -255,7 +255,9 @@ export class DialogueService implements DialoguePort {
     let screened: ComplianceResult | undefined;
     try {
       screened = await timed('comply', () =>
-        clock.run('comply', budgets.comply, () => this.compliance.check(text, 'input', campaign.id)),
+        clock.run('comply', budgets.comply, () =>
+          this.compliance.check(text, 'input', campaign.id, { policy: campaign.compliance }),
+        ),
       );
     } catch (err) {
       problems.push(describe('screen', err));
@@ -411,7 +413,7 @@ export class DialogueService implements DialoguePort {
       generator: candidate.generator
         ? {
             ...candidate.generator,
-            params: { ...campaign.generator.params, ...campaign.generator.paramsByIntent[intent] },
+            params: mergeSamplingParams(campaign.generator.params, campaign.generator.paramsByIntent[intent]),
           }
         : undefined,
       compliance: {
@@ -537,7 +539,7 @@ export class DialogueService implements DialoguePort {
             ),
           )
         : undefined;
-    const params = { ...campaign.generator.params, ...campaign.generator.paramsByIntent[intent] };
+    const params = mergeSamplingParams(campaign.generator.params, campaign.generator.paramsByIntent[intent]);
     const prompt = buildPrompt({
       systemPrompt: campaign.generator.systemPrompt,
       productFacts: campaign.generator.productFacts,
@@ -572,7 +574,9 @@ export class DialogueService implements DialoguePort {
     }
 
     const checked = await timed('comply', () =>
-      clock.run('comply', budgets.comply, () => this.compliance.check(generated.text, 'output', campaign.id)),
+      clock.run('comply', budgets.comply, () =>
+        this.compliance.check(generated.text, 'output', campaign.id, { policy: campaign.compliance }),
+      ),
     );
     const output = { verdict: checked.verdict, hits: checked.hits };
     // The candidate is kept for review even when blocked; its PII is already masked by the check.
