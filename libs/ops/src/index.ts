@@ -5,3 +5,4 @@ export { loggerOptions, REDACTED_PATHS } from './logging.js';
 export { toErrorBody, type ErrorBody } from './http/error-body.js';
 export { REQUEST_ID_HEADER } from './http/request-id.js';
 export { onShutdownSignals, shutdownGracefully } from './shutdown.js';
+export { runProcess } from './process-main.js';
