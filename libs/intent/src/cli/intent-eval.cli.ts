@@ -36,6 +36,22 @@ const PUBLIC_EVAL_PARAMS: IntentTrainParams = {
   batchSize: 32,
 };
 
+/**
+ * KUAKE-QIC (6.9k short Chinese medical queries, 11 classes): the hidden layer and long training
+ * memorise the 2^18 table within 2 epochs (loss at the smoothing floor) and held-out accuracy stalls
+ * at ~75%. A plain fastText head (bag → logits), wider bag, lower learning rate, 8 epochs (an early
+ * stop) and more dropout generalise better. Chosen on a seeded 80/20 split of TRAIN only (selection
+ * accuracy 75.2% → 77.3%; dev was evaluated once with the chosen setting).
+ */
+const KUAKE_EVAL_PARAMS: IntentTrainParams = {
+  ...PUBLIC_EVAL_PARAMS,
+  dim: 100,
+  hidden: 0,
+  epochs: 8,
+  lr: 0.003,
+  dropout: 0.3,
+};
+
 function corpusSections(): ReportSection[] {
   const corpus = loadCorpusDir('data/intents');
   const examples: EvalExample[] = corpus.examples.map((e) => ({
@@ -63,8 +79,13 @@ function corpusSections(): ReportSection[] {
 }
 
 /** Closed-set run and out-of-scope-protocol run of one public set. */
-function publicSections(name: string, train: EvalExample[], test: EvalExample[], reference: string): ReportSection[] {
-  const p = PUBLIC_EVAL_PARAMS;
+function publicSections(
+  name: string,
+  train: EvalExample[],
+  test: EvalExample[],
+  reference: string,
+  p: IntentTrainParams = PUBLIC_EVAL_PARAMS,
+): ReportSection[] {
   const [fit, validation] = stratifiedSplit(train, (e) => e.label, [0.9, 0.1], p.seed);
   const closed = trainAndEvaluate({ dataset: `${name}-closed`, train: fit, validation, test, params: p }).report;
   const labels = [...new Set(train.map((e) => e.label))];
@@ -119,6 +140,7 @@ function kuake(): ReportSection[] {
     read('KUAKE-QIC_train.json'),
     read('KUAKE-QIC_dev.json'),
     'BERT-base 84.3, RoBERTa-wwm-ext-base 85.5, ALBERT-tiny 75.8 (CBLUE; dev used here, test labels are not public)',
+    KUAKE_EVAL_PARAMS,
   );
 }
 
