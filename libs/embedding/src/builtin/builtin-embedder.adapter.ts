@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { HashedFeaturiser, OnnxRuntimeAdapter, type InferenceRuntime, type InferenceSession } from '@huashu/ml';
+import { HashedFeaturiser, OnnxRuntimeAdapter, type InferenceRuntime } from '@huashu/ml';
 import { EmbeddingException } from '../embedding.exception.js';
-import { assertTexts, type EmbedderStatus, type ManagedEmbedder } from '../managed-embedder.js';
+import { assertTexts } from '../managed-embedder.js';
+import { SessionEmbedder } from '../session-embedder.js';
 import type { BuiltinEncoderMetadata } from '../training/train-encoder.js';
 import { BUILTIN_MODEL_FILES } from './builtin-encoder.files.js';
 import { SENTENCE_ENCODER_IO } from './sentence-encoder.onnx-export.js';
@@ -22,15 +23,14 @@ export interface BuiltinEmbedderOptions {
  * The built-in encoder: the project's hashed n-gram featuriser (parameters from metadata.json) in
  * TypeScript, the learned projection + L2 normalisation in ONNX. One session run per embed() call.
  */
-export class BuiltinEmbedderAdapter implements ManagedEmbedder {
+export class BuiltinEmbedderAdapter extends SessionEmbedder {
   readonly provider = 'builtin' as const;
-  private session: InferenceSession | undefined;
   private featuriser: HashedFeaturiser | undefined;
   private meta: BuiltinEncoderMetadata | undefined;
-  private loading: Promise<void> | undefined;
-  private lastError: string | undefined;
 
-  constructor(private readonly opts: BuiltinEmbedderOptions) {}
+  constructor(private readonly opts: BuiltinEmbedderOptions) {
+    super();
+  }
 
   get dim(): number {
     if (!this.meta) throw new EmbeddingException('unavailable', 'built-in embedder not loaded');
@@ -46,42 +46,12 @@ export class BuiltinEmbedderAdapter implements ManagedEmbedder {
     return this.meta;
   }
 
-  load(): Promise<void> {
-    this.loading ??= this.open().catch((err: unknown) => {
-      this.loading = undefined;
-      this.lastError = (err as Error).message;
-      throw new EmbeddingException(
-        'unavailable',
-        `cannot load the built-in embedder from ${this.opts.modelDir} (run npm run embed:train): ${(err as Error).message}`,
-        { cause: err },
-      );
-    });
-    return this.loading;
+  protected loadFailure(err: Error): string {
+    return `cannot load the built-in embedder from ${this.opts.modelDir} (run npm run embed:train): ${err.message}`;
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.load();
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.close();
-  }
-
-  async close(): Promise<void> {
-    const s = this.session;
-    this.session = undefined;
-    this.loading = undefined;
-    if (s) await s.release();
-  }
-
-  status(): EmbedderStatus {
-    return {
-      up: this.session !== undefined,
-      provider: this.provider,
-      modelId: this.modelId,
-      dim: this.meta?.dim,
-      error: this.lastError,
-    };
+  protected knownDim(): number | undefined {
+    return this.meta?.dim;
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -120,7 +90,7 @@ export class BuiltinEmbedderAdapter implements ManagedEmbedder {
     return out;
   }
 
-  private async open(): Promise<void> {
+  protected async open(): Promise<void> {
     const dir = resolve(this.opts.modelDir);
     const meta = JSON.parse(await readFile(join(dir, BUILTIN_MODEL_FILES.metadata), 'utf8')) as BuiltinEncoderMetadata;
     if (meta.format !== 'huashu-sentence-encoder' || meta.formatVersion !== 1) {
@@ -131,6 +101,5 @@ export class BuiltinEmbedderAdapter implements ManagedEmbedder {
     this.featuriser = new HashedFeaturiser(meta.featuriser);
     this.meta = meta;
     this.session = session;
-    this.lastError = undefined;
   }
 }

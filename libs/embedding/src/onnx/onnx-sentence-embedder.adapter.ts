@@ -1,15 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import {
-  HfTokenizer,
-  OnnxRuntimeAdapter,
-  type InferenceRuntime,
-  type InferenceSession,
-  type TensorValue,
-} from '@huashu/ml';
+import { HfTokenizer, OnnxRuntimeAdapter, type InferenceRuntime, type TensorValue } from '@huashu/ml';
 import { EmbeddingException } from '../embedding.exception.js';
-import { assertTexts, l2NormalizeInPlace, type EmbedderStatus, type ManagedEmbedder } from '../managed-embedder.js';
+import { assertTexts, l2NormalizeInPlace } from '../managed-embedder.js';
+import { SessionEmbedder } from '../session-embedder.js';
 
 export interface OnnxSentenceEmbedderOptions {
   /** Directory with `model.onnx` and `tokenizer.json` (optionally `tokenizer_config.json`). */
@@ -30,63 +25,34 @@ const POOLED_OUTPUTS = ['sentence_embedding', 'sentence_embeddings', 'pooler_out
  * output `sentence_embedding` [batch, dim] used as is, else `last_hidden_state` (or the first
  * output) [batch, seq, dim] mean-pooled over the attention mask. Vectors are L2-normalised.
  */
-export class OnnxSentenceEmbedderAdapter implements ManagedEmbedder {
+export class OnnxSentenceEmbedderAdapter extends SessionEmbedder {
   readonly provider = 'onnx' as const;
-  private session: InferenceSession | undefined;
   private tokenizer: HfTokenizer | undefined;
-  private loading: Promise<void> | undefined;
-  private knownDim: number | undefined;
+  private dimension: number | undefined;
   private id = 'onnx:?';
-  private lastError: string | undefined;
   private outputName = '';
   private pooled = false;
   private wantsTypeIds = false;
 
-  constructor(private readonly opts: OnnxSentenceEmbedderOptions) {}
+  constructor(private readonly opts: OnnxSentenceEmbedderOptions) {
+    super();
+  }
 
   get dim(): number {
-    if (this.knownDim === undefined) throw new EmbeddingException('unavailable', 'ONNX embedder not loaded');
-    return this.knownDim;
+    if (this.dimension === undefined) throw new EmbeddingException('unavailable', 'ONNX embedder not loaded');
+    return this.dimension;
   }
 
   get modelId(): string {
     return this.id;
   }
 
-  load(): Promise<void> {
-    this.loading ??= this.open().catch((err: unknown) => {
-      this.loading = undefined;
-      this.lastError = (err as Error).message;
-      throw new EmbeddingException('unavailable', `cannot load ONNX embedder: ${(err as Error).message}`, {
-        cause: err,
-      });
-    });
-    return this.loading;
+  protected loadFailure(err: Error): string {
+    return `cannot load ONNX embedder: ${err.message}`;
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.load();
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.close();
-  }
-
-  async close(): Promise<void> {
-    const s = this.session;
-    this.session = undefined;
-    this.loading = undefined;
-    if (s) await s.release();
-  }
-
-  status(): EmbedderStatus {
-    return {
-      up: this.session !== undefined,
-      provider: this.provider,
-      modelId: this.id,
-      dim: this.knownDim,
-      error: this.lastError,
-    };
+  protected knownDim(): number | undefined {
+    return this.dimension;
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
@@ -99,7 +65,7 @@ export class OnnxSentenceEmbedderAdapter implements ManagedEmbedder {
     return out;
   }
 
-  private async open(): Promise<void> {
+  protected async open(): Promise<void> {
     const dir = resolve(this.opts.modelDir);
     const modelPath = join(dir, 'model.onnx');
     const [modelBytes, tokenizerBytes] = await Promise.all([
@@ -123,9 +89,8 @@ export class OnnxSentenceEmbedderAdapter implements ManagedEmbedder {
     const hash = createHash('sha256').update(modelBytes).update(tokenizerBytes).digest('hex').slice(0, 12);
     // Probe once: the dimension comes from the model itself, whatever its metadata says.
     const [probe] = await this.run(['ping']);
-    this.knownDim = probe.length;
+    this.dimension = probe.length;
     this.id = `onnx:${basename(dir)}:${hash}`;
-    this.lastError = undefined;
   }
 
   private async run(texts: string[]): Promise<Float32Array[]> {
