@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { MetricsRegistry } from '@huashu/common';
 import type { AppConfig } from '@huashu/config';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
+import { installJsonDepthLimit } from './http/json-depth.js';
 import { genRequestId, REQUEST_ID_HEADER } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { installHttpMetrics } from './http-metrics.js';
@@ -38,6 +39,8 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
     { parseAs: 'string' },
     (_req, body, done) => done(null, body),
   );
+
+  installJsonDepthLimit(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
     bufferLogs: true,
