@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { MetricsRegistry } from '@huashu/common';
 import type { AppConfig } from '@huashu/config';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
+import { toErrorBody } from './http/error-body.js';
 import { installJsonDepthLimit } from './http/json-depth.js';
 import { genRequestId, REQUEST_ID_HEADER } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
@@ -26,6 +28,16 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     logger: false,
+    // The router rejects a malformed URL (bad percent-encoding, 400) or an over-long parameter before
+    // any hook or Nest filter runs; answer those with the binding error body too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = toErrorBody(error, String(request.id));
+      void reply
+        .status(status)
+        .header(REQUEST_ID_HEADER, String(request.id))
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(body);
+    },
   });
   const fastify = adapter.getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {

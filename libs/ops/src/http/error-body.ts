@@ -36,6 +36,7 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_BODY', message: 'empty JSON body' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_BODY', message: 'malformed JSON body' },
   FST_ERR_CTP_INVALID_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'invalid content type' },
+  FST_ERR_BAD_URL: { code: 'VALIDATION_FAILED', message: 'malformed URL (invalid percent-encoding)' },
 };
 
 /** Map any thrown value to a status and the binding error body. Unknown errors become 500. */
