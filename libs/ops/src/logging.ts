@@ -17,12 +17,21 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * REDACTED_PATHS plus the header that carries the Genesys connection secret: its name is chosen by
+ * the operator (GENESYS_SECRET_HEADER), so it cannot be in the fixed list.
+ */
+export function redactedPaths(config: AppConfig): string[] {
+  const header = config.telephony.genesysSecretHeader?.toLowerCase();
+  return header ? [...REDACTED_PATHS, `req.headers[${JSON.stringify(header)}]`] : [...REDACTED_PATHS];
+}
+
 /** pino-http options; `stream` lets tests capture the log lines. */
 export function loggerOptions(config: AppConfig, app: string, stream?: Writable): Params {
   const options: Options = {
     level: config.log.level,
     base: { app },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: redactedPaths(config), censor: '[redacted]' },
     // Health probes and scrapes would drown the log.
     autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
     // Never log bodies or query strings: they may carry customer text.
