@@ -343,6 +343,42 @@ describe('fuzzing the public endpoints', () => {
     );
   });
 
+  it('headers: never a 5xx, always the binding error body, a hostile request id never echoed', async () => {
+    // Header values a client can put on the wire: visible ASCII and Latin-1, tabs, very long values.
+    const headerValue = fc.oneof(
+      fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 200 }),
+      fc.string({ unit: fc.integer({ min: 0x80, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 50 }),
+      fc.integer({ min: 1_000, max: 12_000 }).map((n) => 'r'.repeat(n)),
+      fc.constantFrom('Bearer', 'Bearer ', 'Basic', 'application/json; charset=latin1', 'application/json\tx'),
+    );
+    await assertProperty(
+      fc.asyncProperty(
+        fc.record(
+          {
+            'x-request-id': headerValue,
+            authorization: headerValue,
+            'content-type': headerValue,
+            'accept-language': headerValue,
+            'content-encoding': fc.constantFrom('gzip', 'br', 'identity', 'x'),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.constantFrom('/v1/conversations', '/v1/admin/compliance/check', '/v1/telephony/events'),
+        async (headers, path) => {
+          tried.headers = (tried.headers ?? 0) + 1;
+          const res = await request(gw.url).post(path).set(headers).send('{"text":"多少钱","direction":"input"}');
+          checkResponse(`${path} ${JSON.stringify(Object.keys(headers))}`, res);
+          const echoed = res.headers['x-request-id'];
+          const sent = headers['x-request-id'];
+          if (sent !== undefined && echoed === sent && !/^[A-Za-z0-9._-]{1,128}$/.test(sent)) {
+            throw new Error(`unsafe request id echoed: ${JSON.stringify(sent.slice(0, 80))}`);
+          }
+        },
+      ),
+      { seed: SEED, numRuns: 80, endOnFailure: true },
+    );
+  });
+
   it('a successful turn always speaks a library script, prompt injection included', async () => {
     const campaign = (await request(gw.url).get('/v1/admin/campaigns/default').set(viewer).expect(200)).body as {
       slots: Record<string, string>;

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { MetricsRegistry } from '@huashu/common';
 import type { AppConfig } from '@huashu/config';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { toErrorBody } from './http/error-body.js';
 import { installJsonDepthLimit } from './http/json-depth.js';
 import { genRequestId, REQUEST_ID_HEADER } from './http/request-id.js';
@@ -28,6 +29,7 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     logger: false,
+    clientErrorHandler,
     // The router rejects a malformed URL (bad percent-encoding, 400) or an over-long parameter before
     // any hook or Nest filter runs; answer those with the binding error body too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
