@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnnxGraphBuilder, SeededRng } from '@huashu/ml';
 import { dot } from '../managed-embedder.js';
+import { wordPieceTokenizerJson } from '../../../../test/support/wordpiece-tokenizer.js';
 import { OnnxSentenceEmbedderAdapter } from './onnx-sentence-embedder.adapter.js';
 
-// A tiny BERT-style WordPiece tokenizer.json (the format the Rust `tokenizers` crate writes).
+// A tiny BERT-style WordPiece vocabulary for tokenizer.json.
 const VOCAB = [
   '[PAD]',
   '[UNK]',
@@ -26,55 +27,7 @@ const VOCAB = [
   '少',
 ];
 const ID = Object.fromEntries(VOCAB.map((t, i) => [t, i])) as Record<string, number>;
-const TOKENIZER_JSON = {
-  version: '1.0',
-  truncation: null,
-  padding: null,
-  added_tokens: VOCAB.slice(0, 4).map((content, id) => ({
-    id,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
-  })),
-  normalizer: {
-    type: 'BertNormalizer',
-    clean_text: true,
-    handle_chinese_chars: true,
-    strip_accents: null,
-    lowercase: true,
-  },
-  pre_tokenizer: { type: 'BertPreTokenizer' },
-  post_processor: {
-    type: 'TemplateProcessing',
-    single: [
-      { SpecialToken: { id: '[CLS]', type_id: 0 } },
-      { Sequence: { id: 'A', type_id: 0 } },
-      { SpecialToken: { id: '[SEP]', type_id: 0 } },
-    ],
-    pair: [
-      { SpecialToken: { id: '[CLS]', type_id: 0 } },
-      { Sequence: { id: 'A', type_id: 0 } },
-      { SpecialToken: { id: '[SEP]', type_id: 0 } },
-      { Sequence: { id: 'B', type_id: 1 } },
-      { SpecialToken: { id: '[SEP]', type_id: 1 } },
-    ],
-    special_tokens: {
-      '[CLS]': { id: '[CLS]', ids: [2], tokens: ['[CLS]'] },
-      '[SEP]': { id: '[SEP]', ids: [3], tokens: ['[SEP]'] },
-    },
-  },
-  decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-  model: {
-    type: 'WordPiece',
-    unk_token: '[UNK]',
-    continuing_subword_prefix: '##',
-    max_input_chars_per_word: 100,
-    vocab: ID,
-  },
-};
+const TOKENIZER_JSON = wordPieceTokenizerJson(VOCAB);
 
 const DIM = 8;
 const rng = new SeededRng(42);
