@@ -14,67 +14,31 @@ export type Support = 'standard' | 'extra' | 'no';
  * llama.cpp server README (`top_k`, `repeat_penalty`), Ollama "OpenAI compatibility" supported fields,
  * TGI Messages API.
  */
+type NonStandardParam = 'top_k' | 'repetition_penalty' | 'no_repeat_ngram_size' | 'num_beams';
+
+/** Every backend takes the OpenAI fields; the rest are off unless the backend documents them. */
+const supportTable = (
+  extras: Partial<Record<NonStandardParam, Support>> = {},
+): Record<keyof SamplingParams, Support> => ({
+  temperature: 'standard',
+  top_p: 'standard',
+  max_tokens: 'standard',
+  stop: 'standard',
+  seed: 'standard',
+  do_sample: 'standard',
+  top_k: 'no',
+  repetition_penalty: 'no',
+  no_repeat_ngram_size: 'no',
+  num_beams: 'no',
+  ...extras,
+});
+
 export const BACKEND_PARAM_SUPPORT: Record<LlmBackend, Record<keyof SamplingParams, Support>> = {
-  openai: {
-    temperature: 'standard',
-    top_p: 'standard',
-    max_tokens: 'standard',
-    stop: 'standard',
-    seed: 'standard',
-    do_sample: 'standard',
-    top_k: 'no',
-    repetition_penalty: 'no',
-    no_repeat_ngram_size: 'no',
-    num_beams: 'no',
-  },
-  vllm: {
-    temperature: 'standard',
-    top_p: 'standard',
-    max_tokens: 'standard',
-    stop: 'standard',
-    seed: 'standard',
-    do_sample: 'standard',
-    top_k: 'extra',
-    repetition_penalty: 'extra',
-    no_repeat_ngram_size: 'no',
-    num_beams: 'extra',
-  },
-  tgi: {
-    temperature: 'standard',
-    top_p: 'standard',
-    max_tokens: 'standard',
-    stop: 'standard',
-    seed: 'standard',
-    do_sample: 'standard',
-    top_k: 'extra',
-    repetition_penalty: 'extra',
-    no_repeat_ngram_size: 'no',
-    num_beams: 'no',
-  },
-  llamacpp: {
-    temperature: 'standard',
-    top_p: 'standard',
-    max_tokens: 'standard',
-    stop: 'standard',
-    seed: 'standard',
-    do_sample: 'standard',
-    top_k: 'extra',
-    repetition_penalty: 'extra',
-    no_repeat_ngram_size: 'no',
-    num_beams: 'no',
-  },
-  ollama: {
-    temperature: 'standard',
-    top_p: 'standard',
-    max_tokens: 'standard',
-    stop: 'standard',
-    seed: 'standard',
-    do_sample: 'standard',
-    top_k: 'no',
-    repetition_penalty: 'no',
-    no_repeat_ngram_size: 'no',
-    num_beams: 'no',
-  },
+  openai: supportTable(),
+  vllm: supportTable({ top_k: 'extra', repetition_penalty: 'extra', num_beams: 'extra' }),
+  tgi: supportTable({ top_k: 'extra', repetition_penalty: 'extra' }),
+  llamacpp: supportTable({ top_k: 'extra', repetition_penalty: 'extra' }),
+  ollama: supportTable(),
 };
 
 /** The request body fields for one backend: OpenAI fields plus that backend's extra fields. */
