@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@huashu/config';
-import type { Session, TranscriptEntry } from '../session/session.js';
+import { newSession, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository } from '../session/session.repository.js';
 import { TranscriptExporter } from './transcript-exporter.js';
 
@@ -19,24 +19,8 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const session = (id: string): Session => ({
-  id,
-  campaignId: 'default',
-  channel: 'rest',
-  customer: {},
-  metadata: {},
-  status: 'active',
-  stage: 'new',
-  turn: 0,
-  heard: [],
-  consecutiveFallbacks: 0,
-  retentionAttempted: false,
-  pendingRetention: false,
-  intents: [],
-  history: [],
-  createdAt: new Date().toISOString(),
-  updatedAt: new Date().toISOString(),
-});
+const session = (id: string): Session =>
+  newSession({ id, campaignId: 'default', channel: 'rest', customer: {}, metadata: {} });
 
 const line = (turn: number, role: TranscriptEntry['role'], text: string, extra: Partial<TranscriptEntry> = {}) => ({
   turn,

@@ -18,7 +18,7 @@ import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
 import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
-import type { Session, TranscriptEntry } from '../session/session.js';
+import { newSession, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
 import type { DialoguePort, Reply, Route, StartConversation, StartedConversation, TurnResult } from '../turn-result.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
@@ -116,24 +116,16 @@ export class DialogueService implements DialoguePort {
     }
 
     const now = new Date().toISOString();
-    const session: Session = {
-      id: this.sessions.newId(),
-      campaignId,
-      channel: req.channel ?? 'rest',
-      customer: { name: req.customer?.name, phone },
-      metadata,
-      status: 'active',
-      stage: 'new',
-      turn: 0,
-      heard: [],
-      consecutiveFallbacks: 0,
-      retentionAttempted: false,
-      pendingRetention: false,
-      intents: [],
-      history: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const session = newSession(
+      {
+        id: this.sessions.newId(),
+        campaignId,
+        channel: req.channel ?? 'rest',
+        customer: { name: req.customer?.name, phone },
+        metadata,
+      },
+      now,
+    );
     const reply = await this.opening(campaign, session);
     const transcript: TranscriptEntry[] = [{ turn: 0, role: 'event', text: 'started', at: now, leadStage: 'new' }];
     if (reply) {

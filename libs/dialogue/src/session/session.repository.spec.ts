@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { HuashuException } from '@huashu/common';
 import { loadConfig, type AppConfig } from '@huashu/config';
 import { DIALOGUE_KEYS } from '../dialogue.constants.js';
-import type { Session } from './session.js';
+import { newSession, type Session } from './session.js';
 import { SessionRepository } from './session.repository.js';
 
 // Real Redis under a prefix of this run alone.
@@ -16,22 +16,8 @@ const config: AppConfig = loadConfig({
 const redis = new Redis(config.redis.url, { keyPrefix: prefix });
 
 const session = (id: string, turn = 0): Session => ({
-  id,
-  campaignId: 'default',
-  channel: 'rest',
-  customer: {},
-  metadata: {},
-  status: 'active',
-  stage: 'new',
+  ...newSession({ id, campaignId: 'default', channel: 'rest', customer: {}, metadata: {} }),
   turn,
-  heard: [],
-  consecutiveFallbacks: 0,
-  retentionAttempted: false,
-  pendingRetention: false,
-  intents: [],
-  history: [],
-  createdAt: new Date().toISOString(),
-  updatedAt: new Date().toISOString(),
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

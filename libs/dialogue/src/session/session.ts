@@ -41,3 +41,24 @@ export interface Session {
   endedAt?: string;
   endReason?: string;
 }
+
+/** A fresh conversation: stage `new`, no turns, nothing heard. */
+export function newSession(
+  init: Pick<Session, 'id' | 'campaignId' | 'channel' | 'customer' | 'metadata'>,
+  now = new Date().toISOString(),
+): Session {
+  return {
+    ...init,
+    status: 'active',
+    stage: 'new',
+    turn: 0,
+    heard: [],
+    consecutiveFallbacks: 0,
+    retentionAttempted: false,
+    pendingRetention: false,
+    intents: [],
+    history: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
