@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
 import request from 'supertest';
 import { loadConfig } from '@huashu/config';
@@ -24,7 +27,9 @@ describe('worker host', () => {
 
 describe('Redis outage', () => {
   it('readiness goes 503 with the binding body while Redis is down and recovers without a restart', async () => {
-    const redis = await PrivateRedis.start();
+    // AOF, as in production: the seeded campaign is still there after the restart.
+    const aofDir = mkdtempSync(join(tmpdir(), 'huashu-outage-'));
+    const redis = await PrivateRedis.start({ aofDir });
     const gw = await bootGateway('outage', { REDIS_URL: redis.url, REDIS_CONNECT_TIMEOUT_MS: '500' });
     try {
       await request(gw.url).get('/health/ready').expect(200);
@@ -33,6 +38,17 @@ describe('Redis outage', () => {
       expect(down.body.error.code).toBe('SERVICE_UNAVAILABLE');
       expect(JSON.stringify(down.body.error.details)).toContain('redis');
       await request(gw.url).get('/health/live').expect(200);
+      // Requests that need Redis answer a clear 503 in the binding body, not a 500 (found by
+      // `npm run reliability`).
+      const refused = await request(gw.url).post('/v1/conversations').send({ campaignId: 'default' }).expect(503);
+      expect(refused.body).toEqual({
+        error: {
+          code: 'SERVICE_UNAVAILABLE',
+          message: expect.any(String),
+          details: [{ dependency: 'redis' }],
+          requestId: expect.any(String),
+        },
+      });
       await redis.start();
       const until = Date.now() + 10000;
       let status = 0;
@@ -41,9 +57,11 @@ describe('Redis outage', () => {
         status = (await request(gw.url).get('/health/ready')).status;
       }
       expect(status).toBe(200);
+      await request(gw.url).post('/v1/conversations').send({ campaignId: 'default' }).expect(201);
     } finally {
       await gw.close().catch(() => undefined);
       await redis.stop();
+      rmSync(aofDir, { recursive: true, force: true });
     }
   });
 });

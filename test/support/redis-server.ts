@@ -14,28 +14,43 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Options of a private redis-server. */
+export interface PrivateRedisOptions {
+  /**
+   * Persist with AOF (`appendfsync always`) into this directory, so a kill and a start on the same
+   * port keep every acknowledged write, as production Redis with AOF does. Default: no persistence.
+   */
+  aofDir?: string;
+}
+
 /**
  * A private redis-server on its own port, for tests that stop and restart Redis without disturbing
  * the shared one.
  */
 export class PrivateRedis {
   private proc?: ChildProcess;
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly opts: PrivateRedisOptions = {},
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort());
+  static async start(opts: PrivateRedisOptions = {}): Promise<PrivateRedis> {
+    const r = new PrivateRedis(await freePort(), opts);
     await r.start();
     return r;
   }
 
   async start(): Promise<void> {
+    const persistence = this.opts.aofDir
+      ? ['--dir', this.opts.aofDir, '--appendonly', 'yes', '--appendfsync', 'always']
+      : ['--appendonly', 'no'];
     this.proc = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence],
       {
         stdio: 'ignore',
       },

@@ -4,3 +4,4 @@ export { RedisHealth, RedisModule } from './redis.module.js';
 export { DEFAULT_JOB_OPTIONS, jobId } from './queue.defaults.js';
 export { bullConnection, BullRootModule } from './bull.module.js';
 export { assertRedisReachable } from './preflight.js';
+export { isRedisUnavailableError } from './redis-errors.js';

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ERROR_CODES, HuashuException, type ErrorCode } from '@huashu/common';
+import { isRedisUnavailableError } from '@huashu/redis';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: unknown[]; requestId: string };
@@ -78,6 +79,10 @@ export function toErrorBody(err: unknown, requestId: string): { status: number; 
   if (fe && typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = STATUS_TO_CODE[fe.statusCode] ?? 'VALIDATION_FAILED';
     return make(fe.statusCode, code, code === 'MALFORMED_BODY' ? 'malformed request body' : 'bad request');
+  }
+  // Redis down or restarting: the request may succeed shortly; readiness says the same.
+  if (isRedisUnavailableError(err)) {
+    return make(503, 'SERVICE_UNAVAILABLE', 'storage is unavailable, retry shortly', [{ dependency: 'redis' }]);
   }
   return { ...make(500, 'INTERNAL', 'internal error'), unexpected: true };
 }
