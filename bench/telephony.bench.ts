@@ -6,7 +6,7 @@ import { Logger } from '@nestjs/common';
 import { SingleBar, Presets } from 'cli-progress';
 import { MetricsRegistry } from '@huashu/common';
 import { loadConfig } from '@huashu/config';
-import type { DialoguePort, TurnResult } from '@huashu/dialogue';
+import type { DialoguePort, TurnResult, TurnStreamEvent } from '@huashu/dialogue';
 import { createRedis, waitReady } from '@huashu/redis';
 import {
   AudioCodesBotService,
@@ -37,6 +37,9 @@ class InstantDialogue implements DialoguePort {
         fallback: false,
       },
     });
+  }
+  async *turnStream(conversationId: string): AsyncGenerator<TurnStreamEvent> {
+    yield { type: 'result', result: await this.turn(conversationId) };
   }
   turn(conversationId: string): Promise<TurnResult> {
     return Promise.resolve({

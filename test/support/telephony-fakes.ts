@@ -1,6 +1,15 @@
 import { HuashuException, MetricsRegistry } from '@huashu/common';
 import { loadConfig, type AppConfig } from '@huashu/config';
-import type { DialoguePort, StartConversation, StartedConversation, TurnResult } from '@huashu/dialogue';
+import {
+  joinParts,
+  type DialoguePort,
+  type ReplyPart,
+  type StartConversation,
+  type StartedConversation,
+  type TurnResult,
+  type TurnStreamEvent,
+} from '@huashu/dialogue';
+import { splitSentences } from '@huashu/generator';
 import { createRedis, waitReady, type RedisClient } from '@huashu/redis';
 import { CallSessionStore, TelephonyService, type CampaignLookup } from '@huashu/telephony';
 import { testEnv } from './boot.js';
@@ -16,6 +25,11 @@ export class ScriptedDialogue implements DialoguePort {
   readonly ended: { conversationId: string; reason: string }[] = [];
   /** Milliseconds a turn takes (honours the abort signal). */
   delayMs = 0;
+  /**
+   * turnStream: send the reply's sentences as parts (the generator route's shape), the first at
+   * once and the rest `delayMs` later; an abort in between records only the first.
+   */
+  streamParts = false;
   doNotCall = new Set<string>();
   private seq = 0;
   private readonly turnNo = new Map<string, number>();
@@ -36,18 +50,55 @@ export class ScriptedDialogue implements DialoguePort {
   async turn(conversationId: string, input: { text: string; signal?: AbortSignal }): Promise<TurnResult> {
     this.turns.push({ conversationId, text: input.text });
     if (!this.turnNo.has(conversationId)) throw new HuashuException('NOT_FOUND', 'conversation not found');
-    if (this.delayMs > 0) {
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, this.delayMs);
-        input.signal?.addEventListener('abort', () => {
-          clearTimeout(t);
-          reject(new Error('aborted'));
-        });
-      });
+    await this.wait(input.signal);
+    return this.answer(conversationId, input.text);
+  }
+
+  async *turnStream(
+    conversationId: string,
+    input: { text: string; signal?: AbortSignal },
+  ): AsyncGenerator<TurnStreamEvent> {
+    if (!this.streamParts) {
+      yield { type: 'result', result: await this.turn(conversationId, input) };
+      return;
     }
+    this.turns.push({ conversationId, text: input.text });
+    if (!this.turnNo.has(conversationId)) throw new HuashuException('NOT_FOUND', 'conversation not found');
+    const result = this.answer(conversationId, input.text);
+    const parts: ReplyPart[] = splitSentences(result.reply.text).map((text, i) => ({
+      text,
+      scriptId: `${result.reply.scriptId}-${i + 1}`,
+      similarity: 0.95,
+    }));
+    const sent = parts.slice(0, 1);
+    yield { type: 'part', part: parts[0] };
+    try {
+      await this.wait(input.signal);
+      for (const part of parts.slice(1)) {
+        sent.push(part);
+        yield { type: 'part', part };
+      }
+    } catch {
+      // Barge-in: the turn records what was sent.
+    }
+    const reply = { ...result.reply, text: joinParts(sent.map((p) => p.text)), parts: sent };
+    yield { type: 'result', result: { ...result, reply } };
+  }
+
+  private async wait(signal?: AbortSignal): Promise<void> {
+    if (this.delayMs <= 0) return;
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, this.delayMs);
+      signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        reject(new Error('aborted'));
+      });
+    });
+  }
+
+  private answer(conversationId: string, t: string): TurnResult {
     const turn = (this.turnNo.get(conversationId) ?? 0) + 1;
     this.turnNo.set(conversationId, turn);
-    const t = input.text;
     if (/不要再打|别再打|do not call|don't call/i.test(t)) {
       return this.result(
         conversationId,

@@ -5,11 +5,14 @@ export {
   type DialoguePort,
   type LeadStage,
   type Reply,
+  type ReplyPart,
   type Route,
   type StartConversation,
   type StartedConversation,
   type TurnResult,
+  type TurnStreamEvent,
 } from './turn-result.js';
+export { joinParts } from './pipeline/dialogue-stream.js';
 export { DialogueModule } from './dialogue.module.js';
 export { DialogueService, type ConversationView } from './pipeline/dialogue.service.js';
 export { DialogueCallbacksModule } from './callbacks/dialogue-callbacks.module.js';

@@ -12,7 +12,27 @@ export interface Reply {
   libraryVersion: number;
   similarity: number | null;
   fallback: boolean;
+  /**
+   * Set when the reply was streamed (DialoguePort.turnStream, generator route): the approved scripts
+   * in the order they were sent; `text` is them joined, `scriptId`/`similarity` are the first's.
+   * Additive to the binding shape.
+   */
+  parts?: ReplyPart[];
 }
+
+/** One approved script of a streamed reply, sent to the caller as soon as it was matched. */
+export interface ReplyPart {
+  text: string;
+  scriptId: string;
+  similarity: number | null;
+}
+
+/**
+ * What DialoguePort.turnStream yields: zero or more `part`s (each an approved script the caller can
+ * hear at once), then exactly one `result`. When parts were yielded, `result.reply.text` is exactly
+ * those parts joined (what was sent); when none were, the transport plays `result.reply` whole.
+ */
+export type TurnStreamEvent = { type: 'part'; part: ReplyPart } | { type: 'result'; result: TurnResult };
 
 /** The binding result of one turn (DESIGN §4). */
 export interface TurnResult {
@@ -52,6 +72,13 @@ export interface StartedConversation {
 export interface DialoguePort {
   start(req: StartConversation): Promise<StartedConversation>;
   turn(conversationId: string, input: { text: string; signal?: AbortSignal }): Promise<TurnResult>;
+  /**
+   * The same turn (same deadlines, fallback and record), streamed: on the generator route each
+   * complete generated sentence goes through output compliance and the script match, and every
+   * newly approved script is yielded as soon as it is known. An abort (barge-in) stops generation;
+   * the turn then records the parts already yielded. Errors are thrown as by `turn`.
+   */
+  turnStream(conversationId: string, input: { text: string; signal?: AbortSignal }): AsyncIterable<TurnStreamEvent>;
   end(conversationId: string, reason: string): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ export {
   TELEPHONY_EVENTS,
   TELEPHONY_PLATFORMS,
   type CallStart,
+  type SaySink,
   type TelephonyAction,
   type TelephonyEvent,
   type TelephonyEventType,

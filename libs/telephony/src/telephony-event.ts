@@ -90,7 +90,15 @@ export interface TelephonyOutcome {
   reprompt: boolean;
   /** Set when the turn itself failed (deadline passed or the dialogue threw) and `say` is a reprompt. */
   error?: 'deadline' | 'dialogue';
+  /**
+   * True when `say` was already delivered piece by piece through the handler's SaySink (streamed
+   * turn): the adapter only closes the reply (e.g. ConversationRelay's one `last: true`).
+   */
+  streamed?: boolean;
 }
+
+/** Receives each approved piece of a streamed reply the moment it is known. */
+export type SaySink = (say: { text: string; language: string }) => void;
 
 /** What the platform told us when the call started. */
 export interface CallStart {

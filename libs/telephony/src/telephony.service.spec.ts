@@ -138,6 +138,66 @@ describe('TelephonyService (scripted dialogue, real Redis)', () => {
     }
   });
 
+  describe('streamed turns (onSay)', () => {
+    beforeEach(() => {
+      h.dialogue.streamParts = true;
+    });
+    afterEach(() => {
+      h.dialogue.streamParts = false;
+      h.dialogue.delayMs = 0;
+    });
+
+    it('hands each approved part to onSay before the turn ends; the outcome says it was streamed', async () => {
+      await h.service.startCall(P, 'call-stream', {});
+      h.dialogue.delayMs = 100;
+      const log: string[] = [];
+      const o = await h.service.handle(P, 'call-stream', text('多少钱'), undefined, (say) =>
+        log.push(`${say.language} ${say.text}`),
+      );
+      log.push('outcome');
+      expect(log).toEqual(['zh-CN 300兆套餐每月99元。', 'zh-CN 首年还送路由器！', 'outcome']);
+      expect(o).toMatchObject({
+        action: 'continue',
+        streamed: true,
+        say: { text: '300兆套餐每月99元。首年还送路由器！' },
+        degraded: false,
+      });
+      expect((await h.service.call(P, 'call-stream'))?.lastSay).toBe('300兆套餐每月99元。首年还送路由器！');
+    });
+
+    it('stops sending parts on barge-in', async () => {
+      await h.service.startCall(P, 'call-stream-barge', {});
+      h.dialogue.delayMs = 300;
+      const said: string[] = [];
+      let first!: () => void;
+      const firstSaid = new Promise<void>((r) => (first = r));
+      const pending = h.service.handle(P, 'call-stream-barge', text('多少钱'), undefined, (say) => {
+        said.push(say.text);
+        first();
+      });
+      await firstSaid;
+      const barge = await h.service.handle(P, 'call-stream-barge', { type: TELEPHONY_EVENTS.BARGE_IN, heard: '300兆' });
+      expect(barge).toMatchObject({ action: 'none' });
+      expect(await pending).toMatchObject({ action: 'none' });
+      expect(said).toEqual(['300兆套餐每月99元。']);
+    });
+
+    it('closes a partly sent reply instead of repeating the last prompt when the deadline passes', async () => {
+      await h.service.startCall(P, 'call-stream-late', {});
+      h.dialogue.delayMs = 2000;
+      const said: string[] = [];
+      const o = await h.service.handle(P, 'call-stream-late', text('多少钱'), undefined, (say) => said.push(say.text));
+      expect(said).toEqual(['300兆套餐每月99元。']);
+      expect(o).toMatchObject({
+        action: 'continue',
+        streamed: true,
+        error: 'deadline',
+        reprompt: false,
+        say: { text: '300兆套餐每月99元。' },
+      });
+    });
+  });
+
   it('returns undefined for a call it never started and ends calls idempotently', async () => {
     expect(await h.service.handle(P, 'nope', text('hi'))).toBeUndefined();
     const s = await h.service.startCall(P, 'call-end', {});

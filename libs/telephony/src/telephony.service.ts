@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { HuashuException, MetricsRegistry, nowMs, withDeadline } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
-import { DIALOGUE, type DialoguePort, type TurnResult } from '@huashu/dialogue';
+import { DIALOGUE, joinParts, type DialoguePort, type TurnResult } from '@huashu/dialogue';
 import { BARGE_IN_RECORDER, type BargeInRecorder } from './barge-in.recorder.js';
 import { CallSessionStore, type CallState } from './call-session.store.js';
 import { speechLanguage } from './language.js';
@@ -16,6 +16,7 @@ import {
 import {
   TELEPHONY_EVENTS,
   type CallStart,
+  type SaySink,
   type TelephonyEvent,
   type TelephonyOutcome,
   type TelephonyPlatform,
@@ -206,12 +207,15 @@ export class TelephonyService {
   /**
    * Handle one event of a started call. `eventId` (when the platform provides one) makes retries
    * idempotent: a duplicate gets the first delivery's outcome. Returns undefined for an unknown call.
+   * With `onSay` (streaming transports), a turn's approved pieces go to it as soon as each is matched
+   * and the outcome says `streamed`; without, the reply comes whole in the outcome.
    */
   async handle(
     platform: TelephonyPlatform,
     callId: string,
     event: TelephonyEvent,
     eventId?: string,
+    onSay?: SaySink,
   ): Promise<TelephonyOutcome | undefined> {
     const t0 = nowMs();
     let state = await this.store.get(platform, callId);
@@ -228,7 +232,7 @@ export class TelephonyService {
       this.events.inc({ platform, type: 'duplicate' });
       return first ?? { conversationId: state.conversationId, action: 'none', degraded: false, reprompt: false };
     }
-    const outcome = await this.dispatch(platform, callId, state, event);
+    const outcome = await this.dispatch(platform, callId, state, event, onSay);
     if (eventId) await this.store.remember(platform, callId, eventId, outcome);
     this.observe(platform, outcome, t0);
     return outcome;
@@ -247,6 +251,7 @@ export class TelephonyService {
     callId: string,
     state: CallState,
     event: TelephonyEvent,
+    onSay?: SaySink,
   ): Promise<TelephonyOutcome> {
     const none: TelephonyOutcome = {
       conversationId: state.conversationId,
@@ -266,7 +271,7 @@ export class TelephonyService {
         }
         const text = event.text.trim().slice(0, TELEPHONY_LIMITS.maxUtteranceChars);
         if (text === '') return this.reprompt(platform, callId, state);
-        return this.turn(platform, callId, state, text);
+        return this.turn(platform, callId, state, text, onSay);
       }
       case TELEPHONY_EVENTS.BARGE_IN: {
         // The caller talked over the reply: stop any generation still running for this call and
@@ -329,6 +334,7 @@ export class TelephonyService {
     callId: string,
     state: CallState,
     text: string,
+    onSay?: SaySink,
   ): Promise<TelephonyOutcome> {
     const key = this.callKey(platform, callId);
     // A barge-in note about the previous reply must land before this turn's reply.
@@ -338,12 +344,17 @@ export class TelephonyService {
     this.inflight.set(key, controller);
     const budget = this.config.dialogue.deadlines.phoneMs + TELEPHONY_LIMITS.turnGraceMs;
     let result: TurnResult;
+    /** Pieces of this reply the caller was already sent (streamed turns). */
+    const sent: string[] = [];
+    const input = { text, signal: controller.signal };
+    const work = onSay
+      ? this.streamTurn(state.conversationId, input, (piece) => {
+          sent.push(piece);
+          onSay({ text: piece, language: state.language });
+        })
+      : this.dialogue.turn(state.conversationId, input);
     try {
-      result = await withDeadline(
-        abortable(this.dialogue.turn(state.conversationId, { text, signal: controller.signal }), controller.signal),
-        budget,
-        () => new TurnDeadlineError(),
-      );
+      result = await withDeadline(abortable(work, controller.signal), budget, () => new TurnDeadlineError());
     } catch (err) {
       controller.abort(err);
       if (controller.signal.reason instanceof Error && controller.signal.reason.message === 'barge-in') {
@@ -359,14 +370,46 @@ export class TelephonyService {
           reprompt: false,
         };
       }
-      // The caller is never left in silence: a failed or late turn repeats the last prompt.
       this.logger.warn({ err, conversationId: state.conversationId }, 'telephony turn degraded');
+      const error = err instanceof TurnDeadlineError ? 'deadline' : 'dialogue';
+      if (sent.length > 0) {
+        // Part of the reply is already playing: close it rather than repeat the previous prompt.
+        state.lastSay = joinParts(sent);
+        await this.store.save(platform, callId, state);
+        return {
+          conversationId: state.conversationId,
+          say: { text: state.lastSay, language: state.language },
+          action: 'continue',
+          degraded: true,
+          reprompt: false,
+          streamed: true,
+          error,
+        };
+      }
+      // The caller is never left in silence: a failed or late turn repeats the last prompt.
       const outcome = await this.reprompt(platform, callId, state);
-      return { ...outcome, error: err instanceof TurnDeadlineError ? 'deadline' : 'dialogue' };
+      return { ...outcome, error };
     } finally {
       if (this.inflight.get(key) === controller) this.inflight.delete(key);
     }
-    return this.fromTurn(platform, callId, state, result);
+    const outcome = await this.fromTurn(platform, callId, state, result);
+    return sent.length > 0 ? { ...outcome, streamed: true } : outcome;
+  }
+
+  /**
+   * A streamed dialogue turn: each approved part goes to `onPart` unless the turn was cancelled
+   * (barge-in, deadline) meanwhile, so nothing is sent after the caller talked over the reply.
+   */
+  private async streamTurn(
+    conversationId: string,
+    input: { text: string; signal: AbortSignal },
+    onPart: (text: string) => void,
+  ): Promise<TurnResult> {
+    for await (const event of this.dialogue.turnStream(conversationId, input)) {
+      if (event.type === 'result') return event.result;
+      if (!input.signal.aborted) onPart(event.part.text);
+    }
+    throw new Error('dialogue stream ended without a result');
   }
 
   private async fromTurn(

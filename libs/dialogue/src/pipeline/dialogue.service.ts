@@ -20,7 +20,17 @@ import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
 import { newSession, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
-import type { DialoguePort, Reply, Route, StartConversation, StartedConversation, TurnResult } from '../turn-result.js';
+import type {
+  DialoguePort,
+  Reply,
+  Route,
+  StartConversation,
+  StartedConversation,
+  TurnResult,
+  TurnStreamEvent,
+} from '../turn-result.js';
+import type { Approval, Candidate } from './candidate.js';
+import { pushStream, streamCandidate, type PartSink } from './dialogue-stream.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
 import { leadSummary } from './lead-summary.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
@@ -52,18 +62,6 @@ export interface ConversationView {
   endedAt?: string;
   endReason?: string;
   transcript: TranscriptEntry[];
-}
-
-interface Candidate {
-  reply?: Reply;
-  generator?: {
-    model: string;
-    finishReason: GenerateResult['finishReason'] | 'failed';
-    latencyMs: number;
-    candidate?: string;
-  };
-  output: { verdict: ComplianceResult['verdict']; hits: ComplianceHit[] };
-  match?: Pick<MatchOutcome, 'threshold' | 'libraryVersion'> & { best?: number };
 }
 
 /**
@@ -138,12 +136,28 @@ export class DialogueService implements DialoguePort {
   }
 
   async turn(conversationId: string, input: { text: string; signal?: AbortSignal }): Promise<TurnResult> {
+    return this.lockedTurn(conversationId, input);
+  }
+
+  /** The same turn, streamed: see DialoguePort.turnStream (dialogue-stream.ts). */
+  turnStream(conversationId: string, input: { text: string; signal?: AbortSignal }): AsyncIterable<TurnStreamEvent> {
+    return pushStream<TurnStreamEvent>(async (push) => {
+      const result = await this.lockedTurn(conversationId, input, (part) => push({ type: 'part', part }));
+      push({ type: 'result', result });
+    });
+  }
+
+  private async lockedTurn(
+    conversationId: string,
+    input: { text: string; signal?: AbortSignal },
+    sink?: PartSink,
+  ): Promise<TurnResult> {
     return this.sessions.withLock(conversationId, async (lock, stored) => {
       const session = found(conversationId, stored);
       if (session.status === 'ended') {
         throw new HuashuException('CONVERSATION_ENDED', 'this conversation has ended', [{ conversationId }]);
       }
-      return this.runTurn(lock, session, input.text, input.signal);
+      return this.runTurn(lock, session, input.text, input.signal, sink);
     });
   }
 
@@ -222,6 +236,7 @@ export class DialogueService implements DialoguePort {
     session: Session,
     text: string,
     signal?: AbortSignal,
+    sink?: PartSink,
   ): Promise<TurnResult> {
     const started = nowMs();
     // A cached read: campaign edits reach running conversations within a second.
@@ -294,6 +309,7 @@ export class DialogueService implements DialoguePort {
           timed,
           signal,
           problems,
+          sink,
         );
       }
     } catch (err) {
@@ -329,12 +345,14 @@ export class DialogueService implements DialoguePort {
                 }
               : {}),
           };
+    // A streamed reply may have sent several scripts: all of them were heard.
+    const said = reply.parts?.map((p) => p.scriptId) ?? [reply.scriptId];
     const next: Session = {
       ...session,
       turn,
       stage: escalation.stage,
       status: escalation.action === 'continue' ? 'active' : 'ended',
-      heard: [...session.heard.filter((id) => id !== reply.scriptId), reply.scriptId].slice(-MAX_HEARD),
+      heard: [...session.heard.filter((id) => !said.includes(id)), ...said].slice(-MAX_HEARD),
       consecutiveFallbacks: escalation.consecutiveFallbacks,
       retentionAttempted: decision.retentionAttempted,
       pendingRetention: decision.pendingRetention,
@@ -517,6 +535,7 @@ export class DialogueService implements DialoguePort {
     timed: <T>(key: 'generate' | 'comply' | 'match', work: () => Promise<T>) => Promise<T>,
     signal: AbortSignal | undefined,
     problems: string[],
+    sink?: PartSink,
   ): Promise<Candidate> {
     const budgets = campaign.deadlines.stages;
     const exemplars =
@@ -544,12 +563,22 @@ export class DialogueService implements DialoguePort {
     const deadlineMs = Math.max(0, Math.min(budgets.generate, clock.left() - budgets.comply - budgets.match));
     const abort = new AbortController();
     const signals = signal ? AbortSignal.any([signal, abort.signal]) : abort.signal;
+    const request = { messages: prompt.messages, params, deadlineMs, signal: signals };
+    const approve = (candidate: string) => this.approve(campaign, session, candidate, clock, timed);
+    if (sink) {
+      return streamCandidate({
+        chunks: this.generator.stream(request),
+        approve,
+        pull: (work) => timed('generate', work),
+        sink,
+        model: this.config.generator.model ?? this.config.generator.provider,
+        problems,
+      });
+    }
     let generated: GenerateResult;
     try {
       generated = await timed('generate', () =>
-        clock.run('generate', deadlineMs, () =>
-          this.generator.generate({ messages: prompt.messages, params, deadlineMs, signal: signals }),
-        ),
+        clock.run('generate', deadlineMs, () => this.generator.generate(request)),
       );
     } catch (err) {
       abort.abort();
@@ -564,17 +593,30 @@ export class DialogueService implements DialoguePort {
       problems.push(`generate: finish ${generated.finishReason}`);
       return { output: { verdict: 'allow', hits: [] }, generator: genInfo };
     }
+    const { checked, ...approved } = await approve(generated.text);
+    // The candidate is kept for review even when blocked; its PII is already masked by the check.
+    return { ...approved, generator: { ...genInfo, candidate: checked } };
+  }
 
+  /**
+   * Output compliance and the script match of one generated text (the whole answer, or one
+   * streamed sentence). A blocked text is a policy outcome, not a failure: no reply, not degraded.
+   */
+  private async approve(
+    campaign: Campaign,
+    session: Session,
+    text: string,
+    clock: TurnClock,
+    timed: <T>(key: 'comply' | 'match', work: () => Promise<T>) => Promise<T>,
+  ): Promise<Approval> {
+    const budgets = campaign.deadlines.stages;
     const checked = await timed('comply', () =>
       clock.run('comply', budgets.comply, () =>
-        this.compliance.check(generated.text, 'output', campaign.id, { policy: campaign.compliance }),
+        this.compliance.check(text, 'output', campaign.id, { policy: campaign.compliance }),
       ),
     );
     const output = { verdict: checked.verdict, hits: checked.hits };
-    // The candidate is kept for review even when blocked; its PII is already masked by the check.
-    const generator = { ...genInfo, candidate: checked.text };
-    // A blocked candidate is a policy outcome, not a failure: fallback, not degraded.
-    if (checked.verdict === 'block') return { output, generator };
+    if (checked.verdict === 'block') return { output, checked: checked.text };
 
     const outcome = await timed('match', () =>
       clock.run('match', budgets.match, () =>
@@ -586,12 +628,12 @@ export class DialogueService implements DialoguePort {
       libraryVersion: outcome.libraryVersion,
       best: outcome.matches[0]?.similarity,
     };
-    if (!outcome.accepted) return { output, generator, match };
+    if (!outcome.accepted) return { output, match, checked: checked.text };
     const script = await this.scripts.getScript(campaign.id, outcome.accepted.scriptId);
     return {
       output,
-      generator,
       match,
+      checked: checked.text,
       reply:
         script &&
         this.toReply(script, campaign, session, {

@@ -55,6 +55,68 @@ describe('ConversationRelay adapter (golden frames, scripted dialogue)', () => {
     }
   });
 
+  /** A set-up relay call whose dialogue streams the reply's sentences `delayMs` apart. */
+  const streamingCall = async (digit: string, delayMs: number) => {
+    const out: RelayOutbound[] = [];
+    let onFrame: (() => void) | undefined;
+    const conn = new RelayConnection(
+      h.service,
+      (frame) => {
+        out.push(frame);
+        onFrame?.();
+      },
+      new Logger('test'),
+    );
+    await conn.receive(
+      JSON.stringify({ type: 'setup', callSid: 'CA' + digit.repeat(32), from: '+861300000000' + digit }),
+    );
+    out.length = 0;
+    h.dialogue.streamParts = true;
+    h.dialogue.delayMs = delayMs;
+    const firstSent = new Promise<void>((r) => (onFrame = r));
+    return { conn, out, firstSent };
+  };
+  const FIRST = { type: 'text', token: '300兆套餐每月99元。', last: false, lang: 'zh-CN' };
+
+  it('streams a reply: the first approved script goes out before the turn ends, one empty last:true closes it', async () => {
+    const { conn, out, firstSent } = await streamingCall('7', 200);
+    try {
+      let settled = false;
+      const pending = conn
+        .receive(JSON.stringify({ type: 'prompt', voicePrompt: '多少钱', lang: 'zh-CN', last: true }))
+        .then(() => (settled = true));
+      await firstSent;
+      expect(settled).toBe(false);
+      expect(out).toEqual([FIRST]);
+      await pending;
+      expect(out).toEqual([
+        FIRST,
+        { type: 'text', token: '首年还送路由器！', last: false, lang: 'zh-CN' },
+        { type: 'text', token: '', last: true, lang: 'zh-CN' },
+      ]);
+    } finally {
+      h.dialogue.streamParts = false;
+      h.dialogue.delayMs = 0;
+    }
+  });
+
+  it('an interrupt mid-stream stops the reply: no further tokens, no last:true', async () => {
+    const { conn, out, firstSent } = await streamingCall('6', 300);
+    try {
+      const pending = conn.receive(JSON.stringify({ type: 'prompt', voicePrompt: '多少钱', last: true }));
+      await firstSent;
+      await conn.receive(
+        JSON.stringify({ type: 'interrupt', utteranceUntilInterrupt: '300兆', durationUntilInterruptMs: 500 }),
+      );
+      await pending;
+      expect(out).toEqual([FIRST]);
+      expect(h.bargeIns.notes.at(-1)).toMatchObject({ heard: '300兆' });
+    } finally {
+      h.dialogue.streamParts = false;
+      h.dialogue.delayMs = 0;
+    }
+  });
+
   it('drops malformed frames without closing and ends the call when the socket closes', async () => {
     const out: RelayOutbound[] = [];
     const conn = new RelayConnection(h.service, (frame) => out.push(frame), new Logger('test'));

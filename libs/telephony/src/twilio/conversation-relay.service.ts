@@ -69,10 +69,17 @@ export function sentences(text: string, lang = 'zh'): string[] {
   return out.length ? out : [text];
 }
 
-/** Outcome → outbound frames: text tokens ending with exactly one `last: true`, then the action. */
+/**
+ * Outcome → outbound frames: text tokens ending with exactly one `last: true`, then the action. A
+ * streamed reply's tokens were sent as their scripts were approved (`last: false`); it is closed by
+ * an empty token with `last: true`, the end-of-response marker ConversationRelay applications send
+ * when the final token is not known in advance (websocket-messages: "text" message, `last`).
+ */
 export function outcomeToFrames(o: TelephonyOutcome): RelayOutbound[] {
   const frames: RelayOutbound[] = [];
-  if (o.say) {
+  if (o.streamed) {
+    frames.push({ type: 'text', token: '', last: true, lang: o.say?.language });
+  } else if (o.say) {
     const parts = sentences(o.say.text, o.say.language);
     parts.forEach((token, i) => {
       frames.push({ type: 'text', token, last: i === parts.length - 1, lang: o.say?.language });
@@ -156,7 +163,13 @@ export class RelayConnection {
       return;
     }
     const event = this.toEvent(msg);
-    const outcome = await this.telephony.handle(PLATFORM, this.callSid, event);
+    // A prompt's reply is streamed: each approved script is spoken while the next is being matched.
+    const onSay =
+      msg.type === 'prompt'
+        ? (say: { text: string; language: string }) =>
+            this.send({ type: 'text', token: say.text, last: false, lang: say.language })
+        : undefined;
+    const outcome = await this.telephony.handle(PLATFORM, this.callSid, event, undefined, onSay);
     if (outcome) this.emit(outcome);
   }
 

@@ -1,0 +1,20 @@
+import type { ComplianceHit, ComplianceResult } from '@huashu/compliance';
+import type { GenerateResult } from '@huashu/generator';
+import type { MatchOutcome } from '@huashu/scripts';
+import type { Reply } from '../turn-result.js';
+
+/** What a route proposes for the turn (DESIGN §1 steps 5-7), before fallback and record. */
+export interface Candidate {
+  reply?: Reply;
+  generator?: {
+    model: string;
+    finishReason: GenerateResult['finishReason'] | 'failed';
+    latencyMs: number;
+    candidate?: string;
+  };
+  output: { verdict: ComplianceResult['verdict']; hits: ComplianceHit[] };
+  match?: Pick<MatchOutcome, 'threshold' | 'libraryVersion'> & { best?: number };
+}
+
+/** One generated text after output compliance and the script match. */
+export type Approval = Omit<Candidate, 'generator'> & { checked?: string };
