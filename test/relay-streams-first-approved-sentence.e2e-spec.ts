@@ -1,0 +1,163 @@
+// ConversationRelay against the booted gateway, the real dialogue pipeline (ONNX intent model,
+// compliance, HNSW scripts) and a fake OpenAI-compatible server that streams a three-sentence answer
+// slowly: the caller hears the first approved script while the model is still writing, the reply
+// ends with exactly one `last: true`, the transcript holds exactly what was sent, and an interrupt
+// mid-stream cancels the rest (nothing more is sent, the upstream request is closed, the record
+// says what was heard).
+import request from 'supertest';
+import twilio from 'twilio';
+import WebSocket from 'ws';
+import { createRedis, waitReady } from '@huashu/redis';
+import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
+import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from './support/fake-openai-server.js';
+
+const PUBLIC = 'https://bot.example.test';
+const RELAY = '/v1/telephony/twilio/relay';
+const TOKEN = 'twilio-test-token-0123456789';
+/** Library scripts of the sample campaign with their slots filled: what an aligned model would write. */
+const S = {
+  product: '千兆宽带家庭套餐包含千兆光纤宽带、两张手机卡每月共100GB流量和1000分钟通话，月费每月199元，合约期24个月。',
+  install: '确认办理后，一般三个工作日内会有装维师傅联系您预约上门时间，安装大约一个小时。',
+  data: '两张手机卡每月共享100GB通用流量，超出后按每GB三元计费，也可以随时加购流量包。',
+  price: '千兆宽带家庭套餐的月费是每月199元，包含宽带和两张手机卡，合约期内价格不变，安装费和光猫都不另外收费。',
+  promo: '本月办理千兆宽带家庭套餐，前三个月月费享八折，之后恢复为每月199元，活动以办理时的页面说明为准。',
+};
+/** Caller lines the shipped intent model routes to the generator (interested, ask_price). */
+const SAY = { interest: '听起来不错，你说说看', price: '一个月多少钱' };
+
+type Frame = { type: string; token?: string; last?: boolean; [k: string]: unknown };
+
+let gw: Booted;
+let llm: FakeOpenAiServer;
+beforeAll(async () => {
+  llm = await startFakeOpenAiServer();
+  gw = await bootGateway('relay-stream', {
+    GENERATOR_MODE: 'inprocess',
+    GENERATOR_PROVIDER: 'openai',
+    LLM_BASE_URL: llm.baseUrl,
+    LLM_MODEL: 'fake-model',
+    TURN_DEADLINE_PHONE_MS: '10000',
+    PUBLIC_BASE_URL: PUBLIC,
+    TWILIO_AUTH_TOKEN: TOKEN,
+  });
+  // A wide turn budget: the slow stream must finish inside it even on a busy machine.
+  await request(gw.url)
+    .put('/v1/admin/campaigns/default')
+    .set('authorization', `Bearer ${ADMIN_KEY}`)
+    .send({ deadlines: { phoneMs: 10000, stages: { generate: 8000 } } })
+    .expect(200);
+});
+afterAll(async () => {
+  await gw.close();
+  await llm.close();
+});
+
+/** A relay socket that queues every frame and lets the test wait for the next one. */
+async function relay() {
+  const ws = new WebSocket(`${gw.url.replace('http', 'ws')}${RELAY}`, {
+    headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, `wss://bot.example.test${RELAY}`, {}) },
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const queue: Frame[] = [];
+  let wake: (() => void) | undefined;
+  ws.on('message', (data: Buffer) => {
+    queue.push(JSON.parse(data.toString()) as Frame);
+    wake?.();
+  });
+  const next = async (): Promise<Frame> => {
+    const deadline = Date.now() + 15_000;
+    while (queue.length === 0) {
+      if (Date.now() > deadline) throw new Error('no frame within 15 s');
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 250);
+      });
+    }
+    return queue.shift()!;
+  };
+  /** Frames up to and including the reply's `last: true`. */
+  const reply = async (): Promise<Frame[]> => {
+    const got: Frame[] = [];
+    for (;;) {
+      const f = await next();
+      got.push(f);
+      if (f.type === 'text' && f.last === true) return got;
+    }
+  };
+  return { ws, next, reply, pending: () => queue.length, send: (m: unknown) => ws.send(JSON.stringify(m)) };
+}
+
+const settledFlag = (r: RecordedRequest) => {
+  const flag = { settled: false };
+  void r.settled.then(() => (flag.settled = true));
+  return flag;
+};
+
+async function transcriptOf(callSid: string): Promise<{ role: string; text: string }[]> {
+  const redis = createRedis(gw.config.redis, { name: 'test-relay-stream', prefixed: true });
+  try {
+    await waitReady(redis, 5000);
+    const raw = await redis.get(`telephony:call:twilio-relay:${callSid}`);
+    const { conversationId } = JSON.parse(raw ?? '{}') as { conversationId: string };
+    return (await request(gw.url).get(`/v1/conversations/${conversationId}`).expect(200)).body.transcript;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+describe('ConversationRelay streams the first approved sentence early', () => {
+  it('sends the first approved script before the model has finished, one last:true, transcript = what was sent; an interrupt cancels the rest', async () => {
+    const callSid = 'CA' + 'a1'.repeat(16);
+    const r = await relay();
+    try {
+      r.send({ type: 'setup', callSid, from: '+8613800000701', to: '+861058880000', direction: 'inbound' });
+      await r.reply();
+
+      // Turn 1: the model writes three library sentences, one chunk each, with pauses between.
+      llm.behave({ text: S.product + S.install + S.data, chunkChars: S.product.length, chunkDelayMs: 600 });
+      const before = llm.requests.length;
+      r.send({ type: 'prompt', voicePrompt: SAY.interest, lang: 'zh-CN', last: true });
+      const first = await r.next();
+      const upstream = llm.requests[before];
+      const flag = settledFlag(upstream);
+      await Promise.resolve();
+      // The caller already hears an approved script while the model's stream is still open.
+      expect(flag.settled).toBe(false);
+      expect(first).toMatchObject({ type: 'text', token: S.product, last: false, lang: 'zh-CN' });
+      const rest = await r.reply();
+      const frames = [first, ...rest];
+      expect(frames.filter((f) => f.last === true)).toHaveLength(1);
+      expect(frames.at(-1)).toMatchObject({ type: 'text', last: true });
+      const sent = frames.map((f) => f.token ?? '').join('');
+      expect(frames.filter((f) => f.token).length).toBeGreaterThanOrEqual(2);
+      let transcript = await transcriptOf(callSid);
+      expect(transcript.filter((e) => e.role === 'bot').at(-1)?.text).toBe(sent);
+
+      // Turn 2: interrupted after the first script was sent.
+      llm.behave({ text: S.price + S.promo + S.install, chunkChars: S.price.length, chunkDelayMs: 1500 });
+      const before2 = llm.requests.length;
+      r.send({ type: 'prompt', voicePrompt: SAY.price, lang: 'zh-CN', last: true });
+      const heardFirst = await r.next();
+      expect(heardFirst).toMatchObject({ type: 'text', last: false });
+      const heard = (heardFirst.token ?? '').slice(0, 8);
+      r.send({ type: 'interrupt', utteranceUntilInterrupt: heard, durationUntilInterruptMs: 900 });
+      // The cancellation reaches the model server: it sees the socket close before its answer ends.
+      await llm.requests[before2].settled;
+      expect(llm.requests[before2].clientClosedEarly).toBe(true);
+      for (let i = 0; i < 50; i++) {
+        transcript = await transcriptOf(callSid);
+        if (transcript.some((e) => e.role === 'event' && e.text.includes(heard))) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      // What was sent is the bot line; what was heard is recorded after it.
+      expect(transcript.filter((e) => e.role === 'bot').at(-1)?.text).toBe(heardFirst.token);
+      expect(transcript.at(-1)).toMatchObject({ role: 'event', text: expect.stringContaining(heard) });
+      // Nothing more of the interrupted reply was sent: the next frames answer the next event.
+      r.send({ type: 'dtmf', digit: '5' });
+      const reprompt = await r.reply();
+      expect(reprompt.map((f) => f.token).join('')).toBe(sent);
+    } finally {
+      r.ws.close();
+    }
+  });
+});
