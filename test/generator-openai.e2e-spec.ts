@@ -263,6 +263,48 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
     expect(transitions.values.map((v) => v.labels.state).sort()).toEqual(['closed', 'half_open', 'open']);
   });
 
+  it('counts a stream cut after some tokens as a breaker failure, and recovers with a whole stream', async () => {
+    const p = provider({ maxAttempts: 1, breakerThreshold: 2, breakerHalfOpenAfterMs: 200 });
+    const read = async () => {
+      const seen: GenerateChunk[] = [];
+      const error = await (async () => {
+        for await (const c of p.stream({ messages, params: {}, deadlineMs: 2000 })) seen.push(c);
+      })().catch((e: unknown) => e);
+      return { seen, error };
+    };
+    server.behave({ mode: 'cut', text: 'One. Two. Three. Four. Five. Six.', chunkChars: 3, chunkDelayMs: 5 });
+    for (let i = 0; i < 2; i++) {
+      const { seen, error } = await read();
+      // The response started fine and delivered tokens: only the end of the stream tells the failure.
+      expect(seen.length).toBeGreaterThan(0);
+      expect(error).toBeInstanceOf(GeneratorBadResponseError);
+    }
+    expect(p.breakerState).toBe('open');
+    const before = server.requests.length;
+    expect((await read()).error).toBeInstanceOf(GeneratorUnavailableError);
+    expect(server.requests.length).toBe(before);
+
+    await new Promise((r) => setTimeout(r, 250));
+    server.behave({ text: 'Back. Fine.', chunkChars: 3 });
+    const probe = await read();
+    expect(probe.error).toBeUndefined();
+    expect(p.breakerState).toBe('closed');
+  });
+
+  it('does not count a consumer that stops reading early against the backend', async () => {
+    const p = provider({ maxAttempts: 1, breakerThreshold: 1 });
+    server.behave({ text: 'w'.repeat(200), chunkChars: 2, chunkDelayMs: 5 });
+    for (let i = 0; i < 2; i++) {
+      for await (const _ of p.stream({ messages, params: {}, deadlineMs: 5000 })) {
+        void _;
+        break;
+      }
+    }
+    expect(p.breakerState).toBe('closed');
+    await server.requests[1].settled;
+    expect(server.requests[1].clientClosedEarly).toBe(true);
+  });
+
   it.each([
     [
       'zh',

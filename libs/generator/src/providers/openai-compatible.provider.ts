@@ -55,6 +55,16 @@ const BREAKER_NAME: Record<CircuitState, BreakerStateName> = {
 /** Why the per-call AbortController fired. */
 type AbortCause = 'deadline' | 'caller';
 
+/** Request fields of validated, mapped sampling parameters kept per distinct parameter set. */
+const MAPPED_CACHE_SIZE = 256;
+
+/** A breaker execution held open until the stream it started has ended. */
+interface HeldAttempt<T> {
+  value: T;
+  /** End the execution: no error = success; a GeneratorError counts as the breaker's policy says. */
+  settle(err?: GeneratorError): void;
+}
+
 /**
  * Generator over any OpenAI-compatible chat-completions server (vLLM, TGI, llama.cpp, Ollama,
  * DeepSeek, Qwen, OpenAI) through the official `openai` client. The SDK's own retries are off:
@@ -66,6 +76,7 @@ export class OpenAiCompatibleProvider implements Generator {
   private readonly client: OpenAI;
   readonly breaker: CircuitBreakerPolicy;
   private readonly o: Required<Omit<OpenAiProviderOptions, 'apiKey'>> & { apiKey?: string };
+  private readonly mapped = new Map<string, Record<string, unknown>>();
 
   constructor(
     options: OpenAiProviderOptions,
@@ -115,34 +126,36 @@ export class OpenAiCompatibleProvider implements Generator {
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     const start = nowMs();
-    const params = parseSamplingParams(req.params);
-    const mapped = mapParams(params, this.o.backend);
+    const fields = this.requestFields(req.params);
     const call = this.callScope(req, start);
     try {
       const body = {
         model: this.o.model,
         messages: req.messages,
-        ...mapped.standard,
-        ...mapped.extra,
+        ...fields,
         stream: false,
       } as ChatCompletionCreateParamsNonStreaming;
       // Validation of the body sits inside the attempt so a malformed answer is retried like a 5xx.
-      const { completion, choice } = await this.withRetries(call, async () => {
-        let completion: ChatCompletion;
-        try {
-          completion = await this.client.chat.completions.create(body, {
-            signal: call.signal,
-            timeout: Math.ceil(call.remainingMs()) + 1000,
-          });
-        } catch (err) {
-          throw this.toGeneratorError(err, call);
-        }
-        const choice = completion?.choices?.[0];
-        if (choice?.message?.refusal) throw new GeneratorRefusalError(choice.message.refusal);
-        if (!choice || typeof choice.message?.content !== 'string')
-          throw new GeneratorBadResponseError('no message content in the first choice', true);
-        return { completion, choice: { ...choice, content: choice.message.content } };
-      });
+      const { completion, choice } = await this.withRetries(
+        call,
+        (attempt) => this.breaker.execute(attempt),
+        async () => {
+          let completion: ChatCompletion;
+          try {
+            completion = await this.client.chat.completions.create(body, {
+              signal: call.signal,
+              timeout: Math.ceil(call.remainingMs()) + 1000,
+            });
+          } catch (err) {
+            throw this.toGeneratorError(err, call);
+          }
+          const choice = completion?.choices?.[0];
+          if (choice?.message?.refusal) throw new GeneratorRefusalError(choice.message.refusal);
+          if (!choice || typeof choice.message?.content !== 'string')
+            throw new GeneratorBadResponseError('no message content in the first choice', true);
+          return { completion, choice: { ...choice, content: choice.message.content } };
+        },
+      );
       const finishReason =
         choice.finish_reason === 'length'
           ? 'length'
@@ -172,36 +185,47 @@ export class OpenAiCompatibleProvider implements Generator {
       this.observe(start, e.kind);
       throw e;
     } finally {
-      call.dispose();
+      // A non-streamed response has been read in full (or the request aborted): nothing left open.
+      call.dispose(false);
     }
   }
 
   async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk> {
     const start = nowMs();
-    const params = parseSamplingParams(req.params);
-    const mapped = mapParams(params, this.o.backend);
+    const fields = this.requestFields(req.params);
     const call = this.callScope(req, start);
     const splitter = new SentenceSplitter();
     let outcome = 'ok';
+    let held: HeldAttempt<unknown> | undefined;
+    /** The response was read to its end (the iteration completed). */
+    let drained = false;
+    let failure: GeneratorError | undefined;
     try {
       const body = {
         model: this.o.model,
         messages: req.messages,
-        ...mapped.standard,
-        ...mapped.extra,
+        ...fields,
         stream: true,
       } as ChatCompletionCreateParamsStreaming;
       // Retries only until the response starts: text already handed to the caller cannot be unsaid.
-      const sse = await this.withRetries(call, async () => {
-        try {
-          return await this.client.chat.completions.create(body, {
-            signal: call.signal,
-            timeout: Math.ceil(call.remainingMs()) + 1000,
-          });
-        } catch (err) {
-          throw this.toGeneratorError(err, call);
-        }
-      });
+      // The breaker execution lasts until the stream ends, so a stream cut after some tokens counts as
+      // the backend failure it is (and a clean start followed by a cut is not a success).
+      const attempt = await this.withRetries(
+        call,
+        (open) => this.holdBreaker(open),
+        async () => {
+          try {
+            return await this.client.chat.completions.create(body, {
+              signal: call.signal,
+              timeout: Math.ceil(call.remainingMs()) + 1000,
+            });
+          } catch (err) {
+            throw this.toGeneratorError(err, call);
+          }
+        },
+      );
+      held = attempt;
+      const sse = attempt.value;
       let finished = false;
       try {
         for await (const chunk of sse) {
@@ -215,6 +239,7 @@ export class OpenAiCompatibleProvider implements Generator {
           }
           if (choice.finish_reason) finished = true;
         }
+        drained = true;
       } catch (err) {
         if (err instanceof GeneratorError) throw err;
         if (call.signal.aborted) throw this.toGeneratorError(err, call);
@@ -225,14 +250,53 @@ export class OpenAiCompatibleProvider implements Generator {
       if (!finished) throw new GeneratorBadResponseError('stream ended without a finish reason (cut)', false);
       for (const sentence of splitter.flush()) yield { type: 'sentence', text: sentence };
     } catch (err) {
-      const e = this.toGeneratorError(err, call);
-      outcome = e.kind;
-      throw e;
+      failure = this.toGeneratorError(err, call);
+      outcome = failure.kind;
+      throw failure;
     } finally {
-      // Runs too when the consumer stops iterating early (return()): the abort closes the socket.
-      call.dispose();
+      // A consumer that stops reading early (return()) says nothing about the backend's health.
+      held?.settle(failure ?? (drained ? undefined : new GeneratorCancelledError()));
+      // Runs too when the consumer stops iterating early: the abort closes the socket.
+      call.dispose(!drained || failure !== undefined);
       this.observe(start, outcome);
     }
+  }
+
+  /** Validated sampling parameters mapped to this backend's request fields, cached per distinct set. */
+  private requestFields(params: unknown): Record<string, unknown> {
+    let key: string | undefined;
+    try {
+      key = JSON.stringify(params ?? {});
+    } catch {
+      // Not serialisable: let the schema say what is wrong with it.
+    }
+    const cached = key === undefined ? undefined : this.mapped.get(key);
+    if (cached) return cached;
+    const mapped = mapParams(parseSamplingParams(params), this.o.backend);
+    const fields = { ...mapped.standard, ...mapped.extra };
+    if (key !== undefined) {
+      if (this.mapped.size >= MAPPED_CACHE_SIZE) this.mapped.delete(this.mapped.keys().next().value!);
+      this.mapped.set(key, fields);
+    }
+    return fields;
+  }
+
+  /**
+   * One breaker execution that starts with `open` and ends when the caller settles it: the outcome the
+   * breaker records is the whole stream's, not its first bytes'.
+   */
+  private holdBreaker<T>(open: () => Promise<T>): Promise<HeldAttempt<T>> {
+    return new Promise((resolve, reject) => {
+      this.breaker
+        .execute(async () => {
+          const value = await open();
+          await new Promise<void>((ended, failed) =>
+            resolve({ value, settle: (err?: GeneratorError) => (err === undefined ? ended() : failed(err)) }),
+          );
+        })
+        // Before `resolve` this is the opening failure; after it, the stream's own error, already thrown.
+        .catch(reject);
+    });
   }
 
   private observe(start: number, outcome: string): void {
@@ -258,21 +322,24 @@ export class OpenAiCompatibleProvider implements Generator {
       deadlineMs: req.deadlineMs,
       cause: () => cause,
       remainingMs: () => Math.max(0, start + req.deadlineMs - nowMs()),
-      dispose: () => {
+      /** `closeUpstream`: a response may still be open (a stream not read to its end). */
+      dispose: (closeUpstream: boolean) => {
         clearTimeout(timer);
         req.signal?.removeEventListener('abort', onCaller);
-        if (!controller.signal.aborted) controller.abort('done');
+        if (closeUpstream && !controller.signal.aborted) controller.abort('done');
       },
     };
   }
 
-  private async withRetries<T>(
+  /** `guard` runs one attempt under the breaker (plain, or held for a stream). */
+  private async withRetries<T, R>(
     call: ReturnType<OpenAiCompatibleProvider['callScope']>,
+    guard: (attempt: () => Promise<T>) => Promise<R>,
     attempt: () => Promise<T>,
-  ): Promise<T> {
+  ): Promise<R> {
     for (let n = 1; ; n++) {
       try {
-        return await this.breaker.execute(attempt);
+        return await guard(attempt);
       } catch (raw) {
         const err =
           raw instanceof BrokenCircuitError
