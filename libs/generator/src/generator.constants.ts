@@ -4,6 +4,8 @@ export const GENERATION_QUEUE = {
   jobs: { generate: 'generate' },
   /** Pub/sub channel (after REDIS_KEY_PREFIX) on which a gateway asks workers to cancel a job. */
   cancelChannel: 'generation:cancel',
+  /** Pub/sub channel prefix (after REDIS_KEY_PREFIX) on which workers answer one gateway instance. */
+  replyChannel: 'generation:reply',
 } as const;
 
 /** Token of the provider that actually generates (OpenAI-compatible or retrieval), without the queue. */

@@ -52,7 +52,12 @@ export { GeneratorMetrics, BREAKER_STATE_VALUE } from './generator.metrics.js';
 export { GeneratorBackendLoader } from './generator-backend.loader.js';
 export { GenerationQueueFacade } from './queue/generation-queue.facade.js';
 export { GenerationProcessor } from './queue/generation.processor.js';
-export type { GenerationJobData, GenerationJobResult, GenerationProgress } from './queue/generation-job.js';
+export type {
+  GenerationJobData,
+  GenerationJobResult,
+  GenerationProgress,
+  GenerationReply,
+} from './queue/generation-job.js';
 export { GenerationProcessorModule, GeneratorBackendModule, GeneratorModule } from './generator.module.js';
 export {
   MODEL_PRESETS,

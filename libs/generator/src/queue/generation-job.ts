@@ -6,8 +6,14 @@ export interface GenerationJobData {
   params: SamplingParams;
   /** Epoch ms after which nobody waits for the answer: the worker discards the job (stale). */
   deadlineAt: number;
-  /** Publish text/sentence chunks as job progress while generating. */
+  /** Send text/sentence chunks while generating. */
   stream: boolean;
+  /**
+   * Pub/sub channel of the waiting gateway: the worker publishes chunks and the outcome there
+   * (GenerationReply) as soon as it has them. Without it, chunks go out as job progress and the outcome
+   * only as the job's return value.
+   */
+  replyTo?: string;
 }
 
 /** A job's return value: results and typed failures both travel as data, so the kind survives the queue. */
@@ -19,3 +25,10 @@ export interface GenerationProgress {
   seq: number;
   chunk: GenerateChunk;
 }
+
+/**
+ * A message on a gateway's reply channel: streamed chunks (those produced in one event-loop turn
+ * together; `seq` numbers the first), or the job's outcome (the last message).
+ */
+export type GenerationReply =
+  { id: string; seq: number; chunks: GenerateChunk[] } | { id: string; outcome: GenerationJobResult };

@@ -1,10 +1,11 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
-import { QueueEvents, type Job, type Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { nowMs } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
-import { bullConnection, bullPrefix, REDIS } from '@huashu/redis';
+import { createRedis, jobId, REDIS } from '@huashu/redis';
 import {
   GeneratorCancelledError,
   GeneratorTimeoutError,
@@ -15,45 +16,59 @@ import { GENERATION_QUEUE } from '../generator.constants.js';
 import { GeneratorMetrics } from '../generator.metrics.js';
 import type { GenerateChunk, GenerateRequest, GenerateResult, Generator } from '../generator.port.js';
 import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
-import type { GenerationJobData, GenerationJobResult, GenerationProgress } from './generation-job.js';
+import type { GenerationJobData, GenerationJobResult, GenerationReply } from './generation-job.js';
 
-type Queued = Job<GenerationJobData, GenerationJobResult>;
+/** What a waiting call does with the messages of its job. */
+interface Waiter {
+  onChunk?(chunk: GenerateChunk): void;
+  settle(outcome: GenerationJobResult): void;
+}
 
 /**
  * The Generator the gateway calls in GENERATOR_MODE=queue: enqueue on `generation`, then wait for the
- * worker's answer through BullMQ's QueueEvents stream (no polling). The turn's deadline is the job's
- * deadline; when it passes, or the caller hangs up, the gateway stops waiting, removes the job if no
- * worker has it yet and asks the workers (Redis pub/sub) to abort it if one has.
+ * worker's answer on this instance's own pub/sub reply channel (no polling). The worker publishes each
+ * streamed chunk and the outcome there as soon as it has them, before BullMQ moves the job to completed:
+ * one message instead of BullMQ's QueueEvents stream (an XREAD of every event of every job, plus a job
+ * state check per `waitUntilFinished`). The turn's deadline is the job's deadline; when it passes, or the
+ * caller hangs up, the gateway stops waiting, removes the job if no worker has it yet and asks the
+ * workers (Redis pub/sub) to abort it if one has. A reply lost with a dropped connection ends as a
+ * timeout at the deadline, like a slow backend.
  */
 @Injectable()
 export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleDestroy {
-  private events?: QueueEvents;
-  private readonly listeners = new Map<string, (p: GenerationProgress) => void>();
+  private readonly logger = new Logger(GenerationQueueFacade.name);
+  private subscriber?: Redis;
+  /** Job ids are made here, so a waiter is registered before the job exists and no reply can be missed. */
+  private readonly instance = randomBytes(6).toString('hex');
+  private readonly replyChannel: string;
+  private readonly waiters = new Map<string, Waiter>();
+  private jobs = 0;
 
   constructor(
     @InjectQueue(GENERATION_QUEUE.name) private readonly queue: Queue<GenerationJobData, GenerationJobResult>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly metrics: GeneratorMetrics,
-  ) {}
+  ) {
+    this.replyChannel = `${config.redis.keyPrefix}${GENERATION_QUEUE.replyChannel}:${this.instance}`;
+  }
 
   async onModuleInit(): Promise<void> {
     // Nest runs lifecycle hooks on factory-provided values too, and GENERATOR is this instance.
-    // In-process mode never enqueues: no events connection to hold open.
-    if (this.events || this.config.generator.mode !== 'queue') return;
-    this.events = new QueueEvents(GENERATION_QUEUE.name, {
-      connection: bullConnection(this.config.redis),
-      prefix: bullPrefix(this.config.redis.keyPrefix),
+    // In-process mode never enqueues: no reply connection to hold open.
+    if (this.subscriber || this.config.generator.mode !== 'queue') return;
+    this.subscriber = createRedis(this.config.redis, { name: 'generation-replies', prefixed: false });
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.replyChannel) this.onReply(message);
     });
-    this.events.on('progress', ({ jobId, data }) => this.listeners.get(jobId)?.(data as unknown as GenerationProgress));
-    await this.events.waitUntilReady();
+    await this.subscriber.subscribe(this.replyChannel);
     this.metrics.registerQueueDepth(() => this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized'));
   }
 
-  async onModuleDestroy(): Promise<void> {
-    const events = this.events;
-    this.events = undefined;
-    await events?.close();
+  onModuleDestroy(): void {
+    this.subscriber?.disconnect();
+    this.subscriber = undefined;
   }
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
@@ -63,14 +78,14 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
   }
 
   async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk> {
-    // Chunks arrive as job progress events; buffer them until the consumer pulls.
+    // Chunks arrive on the reply channel; buffer them until the consumer pulls.
     const pending: GenerateChunk[] = [];
     let wake: (() => void) | undefined;
     let done = false;
     let failure: unknown;
     const start = nowMs();
-    const job = await this.enqueue(req, true, (p) => {
-      pending.push(p.chunk);
+    const job = await this.enqueue(req, true, (chunk) => {
+      pending.push(chunk);
       wake?.();
     });
     this.await(job, req, start)
@@ -94,52 +109,79 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
-      // Events may still be in flight after the completion event; completion carries no chunks, so
-      // whatever arrived is what was published.
+      // The worker publishes every chunk before the outcome on one connection: all have arrived.
       if (failure) throw failure instanceof Error ? failure : new Error('generation failed');
     } finally {
-      this.listeners.delete(job.id!);
-      if (!done) void this.abandon(job);
+      this.waiters.delete(job.id);
+      if (!done) void this.abandon(job.id);
     }
+  }
+
+  private onReply(message: string): void {
+    let reply: GenerationReply;
+    try {
+      reply = JSON.parse(message) as GenerationReply;
+    } catch {
+      return;
+    }
+    const waiter = this.waiters.get(reply.id);
+    if (!waiter) return;
+    if ('outcome' in reply) waiter.settle(reply.outcome);
+    else for (const chunk of reply.chunks) waiter.onChunk?.(chunk);
   }
 
   private async enqueue(
     req: GenerateRequest,
     stream: boolean,
-    onProgress?: (p: GenerationProgress) => void,
-  ): Promise<Queued> {
+    onChunk?: (chunk: GenerateChunk) => void,
+  ): Promise<{ id: string; outcome: Promise<GenerationJobResult> }> {
     if (req.signal?.aborted) throw new GeneratorCancelledError();
+    if (!this.subscriber) throw new GeneratorUnavailableError('generation reply channel is not connected');
     const params = parseSamplingParams(req.params);
-    const data: GenerationJobData = { messages: req.messages, params, deadlineAt: Date.now() + req.deadlineMs, stream };
-    const job = await this.queue.add(GENERATION_QUEUE.jobs.generate, data, {
-      // Retrying inside the provider is deadline-aware; a queue-level retry would run past the turn.
-      attempts: 1,
-      removeOnComplete: { age: 60, count: 1000 },
-      removeOnFail: { age: 3600, count: 1000 },
-    });
-    if (onProgress) this.listeners.set(job.id!, onProgress);
-    return job;
+    const id = jobId('gen', this.instance, ++this.jobs);
+    let settle!: (outcome: GenerationJobResult) => void;
+    const outcome = new Promise<GenerationJobResult>((resolve) => (settle = resolve));
+    this.waiters.set(id, { onChunk, settle });
+    const data: GenerationJobData = {
+      messages: req.messages,
+      params,
+      deadlineAt: Date.now() + req.deadlineMs,
+      stream,
+      replyTo: this.replyChannel,
+    };
+    try {
+      await this.queue.add(GENERATION_QUEUE.jobs.generate, data, {
+        jobId: id,
+        // Retrying inside the provider is deadline-aware; a queue-level retry would run past the turn.
+        attempts: 1,
+        // The outcome travels on the reply channel; keeping finished jobs would only cost Redis work.
+        removeOnComplete: true,
+        removeOnFail: { age: 3600, count: 1000 },
+      });
+    } catch (err) {
+      this.waiters.delete(id);
+      throw new GeneratorUnavailableError(`generation queue unavailable: ${(err as Error).message}`, { cause: err });
+    }
+    return { id, outcome };
   }
 
   /** Wait for the job's outcome until the deadline counted from `start` (before the enqueue). */
-  private async await(job: Queued, req: GenerateRequest, start: number): Promise<GenerateResult> {
+  private async await(
+    job: { id: string; outcome: Promise<GenerationJobResult> },
+    req: GenerateRequest,
+    start: number,
+  ): Promise<GenerateResult> {
     const remaining = () => Math.max(1, req.deadlineMs - (nowMs() - start));
     let onAbort: (() => void) | undefined;
-    const cancelled = new Promise<never>((_, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const stop = new Promise<never>((_, reject) => {
       onAbort = () => reject(new GeneratorCancelledError());
       if (req.signal?.aborted) onAbort();
       else req.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new GeneratorTimeoutError(req.deadlineMs)), remaining());
     });
     try {
-      const outcome: GenerationJobResult = await Promise.race([
-        job.waitUntilFinished(this.queueEvents()),
-        cancelled,
-        deadline,
-      ]);
+      const outcome = await Promise.race([job.outcome, stop]);
       this.metrics.queueRoundTrip.observe(
         { outcome: outcome.ok ? 'ok' : outcome.error.kind },
         (nowMs() - start) / 1000,
@@ -150,30 +192,25 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
       if (err instanceof GeneratorTimeoutError || err instanceof GeneratorCancelledError) {
         this.metrics.queueRoundTrip.observe({ outcome: err.kind }, (nowMs() - start) / 1000);
         // Clean-up runs after the caller has its answer: the deadline is the caller's, not Redis's.
-        void this.abandon(job);
-        throw err;
+        void this.abandon(job.id);
       }
       throw err;
     } finally {
+      this.waiters.delete(job.id);
       clearTimeout(timer);
       if (onAbort) req.signal?.removeEventListener('abort', onAbort);
-      cancelled.catch(() => undefined);
-      deadline.catch(() => undefined);
+      stop.catch(() => undefined);
     }
-  }
-
-  private queueEvents(): QueueEvents {
-    if (!this.events) throw new GeneratorUnavailableError('generation queue events are not connected');
-    return this.events;
   }
 
   /** Nobody waits any more: drop the job if still queued, else ask the worker holding it to abort. */
-  private async abandon(job: Queued): Promise<void> {
+  private async abandon(id: string): Promise<void> {
     try {
-      await job.remove();
-    } catch {
+      await this.queue.remove(id);
+    } catch (err) {
       // Active (locked by a worker) or already gone: fall through to the cancel broadcast.
+      this.logger.debug(`job ${id} not removed: ${(err as Error).message}`);
     }
-    await this.redis.publish(`${this.config.redis.keyPrefix}${GENERATION_QUEUE.cancelChannel}`, job.id!).catch(() => 0);
+    await this.redis.publish(`${this.config.redis.keyPrefix}${GENERATION_QUEUE.cancelChannel}`, id).catch(() => 0);
   }
 }

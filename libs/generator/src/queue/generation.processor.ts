@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
-import { bullConnection, bullPrefix, createRedis } from '@huashu/redis';
+import { bullConnection, bullPrefix, createRedis, REDIS } from '@huashu/redis';
 import { GeneratorError } from '../errors/generator.errors.js';
 import { GENERATION_QUEUE } from '../generator.constants.js';
 import { GeneratorMetrics } from '../generator.metrics.js';
 import { GeneratorBackendLoader } from '../generator-backend.loader.js';
-import type { Generator } from '../generator.port.js';
-import type { GenerationJobData, GenerationJobResult } from './generation-job.js';
+import type { GenerateChunk, Generator } from '../generator.port.js';
+import type { GenerationJobData, GenerationJobResult, GenerationReply } from './generation-job.js';
 
 /**
  * Runs `generation` jobs in apps/worker. The BullMQ Worker is created here rather than through
@@ -26,6 +26,8 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly loader: GeneratorBackendLoader,
     private readonly metrics: GeneratorMetrics,
+    /** Publishes replies to the waiting gateway (ioredis does not prefix channels). */
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -59,6 +61,16 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   async process(job: Job<GenerationJobData, GenerationJobResult>, signal?: AbortSignal): Promise<GenerationJobResult> {
+    const outcome = await this.run(job, signal);
+    // The gateway hears the outcome now, not after BullMQ has moved the job to completed.
+    this.reply(job, { outcome });
+    return outcome;
+  }
+
+  private async run(
+    job: Job<GenerationJobData, GenerationJobResult>,
+    signal?: AbortSignal,
+  ): Promise<GenerationJobResult> {
     this.metrics.queueWait.observe(Math.max(0, Date.now() - job.timestamp) / 1000);
     const remaining = job.data.deadlineAt - Date.now();
     if (remaining <= 0) {
@@ -71,12 +83,17 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
     const req = { messages: job.data.messages, params: job.data.params, deadlineMs: remaining, signal };
     try {
       if (!job.data.stream) return { ok: true, result: await this.backend.generate(req) };
-      let seq = 0;
       let text = '';
       const started = Date.now();
-      for await (const chunk of this.backend.stream(req)) {
-        if (chunk.type === 'text') text += chunk.text;
-        await job.updateProgress({ seq: seq++, chunk });
+      const chunks = this.chunkSender(job);
+      try {
+        for await (const chunk of this.backend.stream(req)) {
+          if (chunk.type === 'text') text += chunk.text;
+          await chunks.push(chunk);
+        }
+      } finally {
+        // What was generated before a failure still reaches the gateway, ahead of the outcome.
+        chunks.flush();
       }
       return { ok: true, result: { text, finishReason: 'stop', model: 'stream', latencyMs: Date.now() - started } };
     } catch (err) {
@@ -84,5 +101,48 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
       this.logger.error(`generation job ${job.id} failed: ${(err as Error).message}`);
       return { ok: false, error: { kind: 'bad_response', message: 'generation failed' } };
     }
+  }
+
+  /**
+   * Where a streaming job's chunks go: to the gateway's reply channel, the chunks of one event-loop turn
+   * in one message (a text piece and the sentence it completes, or a burst the backend sent at once: one
+   * socket write instead of one each), without waiting, since messages of one connection arrive in the
+   * order sent and the outcome follows the last flush; else (no reply channel) as job progress.
+   */
+  private chunkSender(job: Job<GenerationJobData, GenerationJobResult>): {
+    push(chunk: GenerateChunk): Promise<unknown> | undefined;
+    flush(): void;
+  } {
+    let seq = 0;
+    if (!job.data.replyTo)
+      return { push: (chunk) => job.updateProgress({ seq: seq++, chunk }), flush: () => undefined };
+    let batch: GenerateChunk[] = [];
+    let pending: NodeJS.Immediate | undefined;
+    const flush = () => {
+      if (pending) clearImmediate(pending);
+      pending = undefined;
+      if (batch.length === 0) return;
+      this.reply(job, { seq, chunks: batch });
+      seq += batch.length;
+      batch = [];
+    };
+    return {
+      push: (chunk) => {
+        batch.push(chunk);
+        pending ??= setImmediate(flush);
+        return undefined;
+      },
+      flush,
+    };
+  }
+
+  private reply(job: Job<GenerationJobData, GenerationJobResult>, body: Omit<GenerationReply, 'id'>): void {
+    const channel = job.data.replyTo;
+    if (!channel || !job.id) return;
+    const message = JSON.stringify({ id: job.id, ...body });
+    // A reply that cannot be sent leaves the gateway to its deadline, as a slow backend would.
+    this.redis.publish(channel, message).catch((err: unknown) => {
+      this.logger.warn(`reply to job ${job.id} not sent: ${(err as Error).message}`);
+    });
   }
 }
