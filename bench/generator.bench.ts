@@ -1,11 +1,18 @@
 // `npm run bench:generator` → bench/results/generator.json
-// Orchestration overhead on top of a backend that answers in a fixed time (an OpenAI-compatible server
-// that waits FIXED_MS then answers), p50/p99: in-process (provider: SDK, breaker, retries, mapping) and
-// through the queue (facade → BullMQ → worker → provider → result over QueueEvents). Plus the offline
-// retrieval provider's own latency with the built-in embedder.
+// Orchestration overhead on top of a backend that answers in a fixed time. Three processes: the
+// OpenAI-compatible test server (fixed latency) in a child process, the real apps/worker in another, and
+// this one as the gateway side. Every round sends, in rotating order, a raw request of each kind (plain
+// fetch, JSON and SSE) and the same request through the in-process provider and through the queue
+// (facade → BullMQ → worker → provider → reply); overhead = orchestrated − raw of the same kind and round.
+// Plus the offline retrieval provider's own latency with the built-in embedder.
+// BENCH_N rounds (default 1000); BENCH_PROFILE=<dir> writes --cpu-prof profiles of this process and the worker.
 import 'reflect-metadata';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Session } from 'node:inspector/promises';
 import { SingleBar, Presets } from 'cli-progress';
 import { Queue } from 'bullmq';
 import { Registry } from 'prom-client';
@@ -14,24 +21,26 @@ import { bullConnection, bullPrefix, createRedis } from '@huashu/redis';
 import { createEmbedder } from '@huashu/embedding';
 import {
   GENERATION_QUEUE,
-  GenerationProcessor,
   GenerationQueueFacade,
-  GeneratorBackendLoader,
   GeneratorMetrics,
   OpenAiCompatibleProvider,
   RetrievalProvider,
   loadDialogueCorpus,
   type ChatMessage,
+  type GenerateRequest,
   type GenerationJobData,
   type GenerationJobResult,
+  type Generator,
 } from '@huashu/generator';
-import { startFakeOpenAiServer } from '../test/support/fake-openai-server.js';
 import { deletePrefix } from '../test/support/redis-prefix.js';
 import { percentile, writeResult } from './lib/results.js';
 
 const FIXED_MS = 20;
-const N = Number(process.env.BENCH_N ?? 300);
-const WARMUP = 30;
+const N = Number(process.env.BENCH_N ?? 1000);
+const WARMUP = 50;
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+const REPLY = '您好，标准套餐每月九十九元，包含千兆宽带和两张副卡。需要我把资费详情发给您吗？';
+const CHUNK_CHARS = 4;
 const messages: ChatMessage[] = [
   { role: 'system', content: 'You are a polite sales agent.' },
   { role: 'user', content: '这个套餐一个月多少钱？' },
@@ -63,42 +72,94 @@ async function measure(label: string, n: number, call: () => Promise<unknown>): 
   return out;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const profileArgs = (name: string) =>
+  PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+
+/** The fixed-latency OpenAI-compatible backend in its own process. */
+async function startBackend(): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = fork(
+    fileURLToPath(new URL('./support/fixed-latency-backend.js', import.meta.url)),
+    [JSON.stringify({ delayMs: FIXED_MS, text: REPLY, chunkChars: CHUNK_CHARS })],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { baseUrl: string }).baseUrl));
+    child.once('exit', (code) => reject(new Error(`backend exited with ${code}`)));
+  });
+  return { child, baseUrl };
+}
+
+/** The real apps/worker (built) as its own process, configured from the environment like in production. */
+function startWorker(env: Record<string, string>): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    [...profileArgs('worker'), fileURLToPath(new URL('../apps/worker/src/main.js', import.meta.url))],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  // Not left running when the benchmark fails.
+  process.once('exit', () => child.kill('SIGTERM'));
+  return child;
+}
+
+const stopChild = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+
 async function main(): Promise<void> {
-  const server = await startFakeOpenAiServer();
-  server.behave({ delayMs: FIXED_MS, text: '您好，标准套餐每月九十九元。' });
+  const backend = await startBackend();
   const prefix = `huashu-bench:generator:${process.pid}:`;
-  const config: AppConfig = loadConfig({
+  const env = {
     REDIS_KEY_PREFIX: prefix,
     GENERATOR_PROVIDER: 'openai',
-    LLM_BASE_URL: server.baseUrl,
+    GENERATOR_MODE: 'queue',
+    LLM_BASE_URL: backend.baseUrl,
     LLM_MODEL: 'bench-model',
     LLM_BACKEND: 'vllm',
     GENERATION_CONCURRENCY: '8',
     GENERATION_RATE_MAX: '100000',
     LOG_LEVEL: 'silent',
-  });
+    WORKER_PORT: '0',
+    SEED_SAMPLE_CAMPAIGN: 'false',
+  };
+  const config: AppConfig = loadConfig(env);
+  const worker = startWorker(env);
   const metrics = new GeneratorMetrics(new Registry());
 
-  // Baseline: the same HTTP request with plain fetch, to separate localhost HTTP from orchestration.
-  const body = JSON.stringify({ model: 'bench-model', messages });
-  const rawCall = async () => {
-    const r = await fetch(`${server.baseUrl}/chat/completions`, {
+  // Raw baselines: the same requests with plain fetch (keep-alive, like the SDK), JSON and SSE.
+  const rawBody = (stream: boolean) => JSON.stringify({ model: 'bench-model', messages, temperature: 0.7, stream });
+  const jsonBody = rawBody(false);
+  const sseBody = rawBody(true);
+  const rawJson = async () => {
+    const r = await fetch(`${backend.baseUrl}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body,
+      body: jsonBody,
     });
     await r.json();
   };
+  const rawSse = async () => {
+    const r = await fetch(`${backend.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: sseBody,
+    });
+    const text = await r.text();
+    if (!text.endsWith('data: [DONE]\n\n')) throw new Error('raw SSE stream incomplete');
+  };
   const provider = new OpenAiCompatibleProvider(
-    { baseUrl: server.baseUrl, model: 'bench-model', backend: 'vllm' },
+    { baseUrl: backend.baseUrl, model: 'bench-model', backend: 'vllm' },
     metrics,
   );
-  const inprocCall = () => provider.generate({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 });
-
-  // Through the queue: a real BullMQ worker in this process, a real Redis.
-  const loader = new GeneratorBackendLoader(config, metrics);
-  const processor = new GenerationProcessor(config, loader, metrics);
-  await processor.onModuleInit();
   const queue = new Queue<GenerationJobData, GenerationJobResult>(GENERATION_QUEUE.name, {
     connection: bullConnection(config.redis),
     prefix: bullPrefix(config.redis.keyPrefix),
@@ -106,23 +167,57 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis, { name: 'bench', prefixed: true });
   const facade = new GenerationQueueFacade(queue, config, redis, metrics);
   await facade.onModuleInit();
-  const queueCall = () => facade.generate({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 });
 
-  // Interleaved rounds (raw, in-process, queue in rotating order) so machine load hits all three alike;
-  // the paired differences (mode − raw of the same round) cancel most of the shared noise.
-  const calls = [rawCall, inprocCall, queueCall];
-  for (let i = 0; i < WARMUP; i++) for (const c of calls) await c();
-  const times: number[][] = [[], [], []];
-  // CPU time per call is far less sensitive to other processes on a shared machine than wall time.
-  const cpuUs = [0, 0, 0];
+  const request = (): GenerateRequest => ({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 });
+  const generate = (g: Generator) => async () => {
+    const r = await g.generate(request());
+    if (r.text !== REPLY) throw new Error(`unexpected reply ${r.text}`);
+  };
+  const stream = (g: Generator) => async () => {
+    let text = '';
+    for await (const c of g.stream(request())) if (c.type === 'text') text += c.text;
+    if (text !== REPLY) throw new Error(`unexpected streamed reply ${text}`);
+  };
+  const modes = [
+    { name: 'rawJson', call: rawJson },
+    { name: 'inProcessJson', call: generate(provider) },
+    { name: 'queueJson', call: generate(facade) },
+    { name: 'rawSse', call: rawSse },
+    { name: 'inProcessStream', call: stream(provider) },
+    { name: 'queueStream', call: stream(facade) },
+  ] as const;
+
+  // The worker is up once it answers; warm-up also warms the JIT, sockets and Redis connections.
+  const upBy = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await modes[2].call();
+      break;
+    } catch (err) {
+      if (Date.now() > upBy) throw err;
+    }
+  }
+  for (let i = 0; i < WARMUP; i++) for (const m of modes) await m.call();
+
+  const session = PROFILE_DIR ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const times: number[][] = modes.map(() => []);
+  const cpuUs = modes.map(() => 0);
+  const cpu0 = { worker: processCpuMs(worker.pid!), backend: processCpuMs(backend.child.pid!) };
+  const load0 = loadavg()[0];
   const bar = new SingleBar({ format: 'generator overhead {bar} {value}/{total}' }, Presets.shades_classic);
   bar.start(N, 0);
+  // Rotating order so machine load and any periodic work hit every mode alike.
   for (let i = 0; i < N; i++) {
-    for (let j = 0; j < 3; j++) {
-      const m = (i + j) % 3;
+    for (let j = 0; j < modes.length; j++) {
+      const m = (i + j) % modes.length;
       const c0 = process.cpuUsage();
       const t = performance.now();
-      await calls[m]();
+      await modes[m].call();
       times[m].push(performance.now() - t);
       const c = process.cpuUsage(c0);
       cpuUs[m] += c.user + c.system;
@@ -130,12 +225,20 @@ async function main(): Promise<void> {
     bar.increment();
   }
   bar.stop();
-  const [raw, inproc, queued] = times;
-  await facade.onModuleDestroy();
-  await processor.onModuleDestroy();
+  const cpu1 = { worker: processCpuMs(worker.pid!), backend: processCpuMs(backend.child.pid!) };
+  const load1 = loadavg()[0];
+  if (session) {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(PROFILE_DIR!, { recursive: true });
+    writeFileSync(join(PROFILE_DIR!, 'gateway-side.cpuprofile'), JSON.stringify(profile));
+    session.disconnect();
+  }
+  const [rawJsonT, inJsonT, qJsonT, rawSseT, inSseT, qSseT] = times;
+  facade.onModuleDestroy();
   await queue.close();
   redis.disconnect();
-  await server.close();
+  await stopChild(worker);
+  await stopChild(backend.child);
   await deletePrefix(prefix);
 
   // Offline retrieval provider with the built-in embedder (what `npm start` uses).
@@ -192,27 +295,38 @@ async function main(): Promise<void> {
   });
   await embedder.close();
 
-  const minus = (xs: number[], c: number) => xs.map((x) => x - c);
+  const minus = (xs: number[]) => xs.map((x) => x - FIXED_MS);
+  const paired = (xs: number[], raw: number[]) => stats(xs.map((x, i) => x - raw[i]));
   const result = {
     fixedBackendLatencyMs: FIXED_MS,
-    loadAverage1m: +loadavg()[0].toFixed(2),
-    samples: N,
+    loadAverage1m: { before: +load0.toFixed(2), after: +load1.toFixed(2) },
+    rounds: N,
+    warmupRounds: WARMUP,
+    reply: { chars: REPLY.length, sseChunks: Math.ceil(REPLY.length / CHUNK_CHARS) },
     method:
-      'Overhead = measured call latency − the backend fixed latency (FIXED_MS), sequential calls after warm-up. ' +
-      'rawHttp is the same request with plain fetch: what localhost HTTP alone costs. Rounds interleave the three ' +
-      'modes; *Paired = the mode minus the raw fetch of the same round.',
+      'Processes: fixed-latency OpenAI-compatible server (child), apps/worker (child), this process (gateway side). ' +
+      'Each round runs six sequential calls in rotating order: raw fetch JSON, provider.generate, queue facade ' +
+      'generate, raw fetch SSE (read to [DONE]), provider.stream, queue facade stream (read to the end). ' +
+      'Overhead = call − raw call of the same kind in the same round (paired); raw* = raw latency − fixed latency.',
     overheadMs: {
-      rawHttp: stats(minus(raw, FIXED_MS)),
-      inProcess: stats(minus(inproc, FIXED_MS)),
-      queue: stats(minus(queued, FIXED_MS)),
-      inProcessMinusRawHttpPaired: stats(inproc.map((x, i) => x - raw[i])),
-      queueMinusRawHttpPaired: stats(queued.map((x, i) => x - raw[i])),
+      inProcessJson: paired(inJsonT, rawJsonT),
+      queueJson: paired(qJsonT, rawJsonT),
+      inProcessStream: paired(inSseT, rawSseT),
+      queueStream: paired(qSseT, rawSseT),
+    },
+    latencyOverFixedMs: {
+      rawJson: stats(minus(rawJsonT)),
+      inProcessJson: stats(minus(inJsonT)),
+      queueJson: stats(minus(qJsonT)),
+      rawSse: stats(minus(rawSseT)),
+      inProcessStream: stats(minus(inSseT)),
+      queueStream: stats(minus(qSseT)),
     },
     cpuMsPerCall: {
-      rawHttp: +(cpuUs[0] / N / 1000).toFixed(3),
-      inProcess: +(cpuUs[1] / N / 1000).toFixed(3),
-      queue: +(cpuUs[2] / N / 1000).toFixed(3),
-      note: 'process CPU (gateway side, worker and fake server all in this process) per call',
+      ...Object.fromEntries(modes.map((m, i) => [m.name, +(cpuUs[i] / N / 1000).toFixed(3)])),
+      workerPerQueueCall: +((cpu1.worker - cpu0.worker) / (2 * N)).toFixed(3),
+      backendPerCall: +((cpu1.backend - cpu0.backend) / (6 * N)).toFixed(3),
+      note: 'per mode: this process (gateway side); worker: apps/worker CPU over the queue calls (JSON and stream); backend: the fake server per request (10 ms tick resolution)',
     },
     targetsMs: { inProcessP99: 2, queueP99: 10, offlineP50: 1 },
     offlineLeaveOneOutIntentAgreement: {
@@ -229,7 +343,7 @@ async function main(): Promise<void> {
   };
   const file = writeResult('generator', result);
   process.stdout.write(
-    `${JSON.stringify(result.cpuMsPerCall)}\n${JSON.stringify(result.offlineLeaveOneOutIntentAgreement)}\n${JSON.stringify(result.overheadMs, null, 1)}\n${JSON.stringify(result.offlineRetrievalMs, null, 1)}\n→ ${file}\n`,
+    `${JSON.stringify(result.cpuMsPerCall)}\n${JSON.stringify(result.offlineLeaveOneOutIntentAgreement)}\n${JSON.stringify(result.overheadMs, null, 1)}\n${JSON.stringify(result.latencyOverFixedMs, null, 1)}\n${JSON.stringify(result.offlineRetrievalMs, null, 1)}\n→ ${file}\n`,
   );
 }
 
