@@ -230,7 +230,9 @@ export class TelephonyService {
     if (eventId && !(await this.store.claim(platform, callId, eventId))) {
       const first = await this.store.recall(platform, callId, eventId, TELEPHONY_LIMITS.duplicateWaitMs);
       this.events.inc({ platform, type: 'duplicate' });
-      return first ?? { conversationId: state.conversationId, action: 'none', degraded: false, reprompt: false };
+      if (!first) return { conversationId: state.conversationId, action: 'none', degraded: false, reprompt: false };
+      // A replay was not streamed to this delivery: it gets the whole reply.
+      return { ...first, streamed: undefined };
     }
     const outcome = await this.dispatch(platform, callId, state, event, onSay);
     if (eventId) await this.store.remember(platform, callId, eventId, outcome);

@@ -96,10 +96,11 @@ export class AudioCodesWsGateway implements OnGatewayInit<WebSocketServer>, OnGa
           return;
         }
         try {
-          const { send, close } = await this.bot.wsFrame(parsed, session);
-          for (const frame of send) {
+          const sendNow = (frame: Record<string, unknown>) => {
             if (client.readyState === client.OPEN) client.send(JSON.stringify(frame));
-          }
+          };
+          const { send, close } = await this.bot.wsFrame(parsed, session, sendNow);
+          for (const frame of send) sendNow(frame);
           if (close) client.close(1000);
         } catch (err) {
           this.logger.warn({ err: (err as Error).message }, 'AudioCodes frame rejected');

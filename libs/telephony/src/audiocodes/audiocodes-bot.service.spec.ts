@@ -56,6 +56,42 @@ describe('AudioCodes Bot API adapter (golden fixtures, scripted dialogue)', () =
     }
   });
 
+  it('streaming mode pushes each approved script as its own activities frame before the answer', async () => {
+    const session: { conversationId?: string } = {};
+    const conversationId = '5f5e5d5c-0000-4000-8000-00000000beef';
+    await bot.wsFrame({ type: 'session.initiate', conversationId, caller: '+8613600000009' }, session);
+    const act = (id: string, a: Record<string, unknown>) => ({
+      type: 'activities',
+      conversationId,
+      activities: [{ id, timestamp: '2026-11-29T10:00:00.000Z', ...a }],
+    });
+    await bot.wsFrame(act('s-1', { type: 'event', name: 'start' }), session);
+    h.dialogue.streamParts = true;
+    try {
+      const pushed: Record<string, unknown>[] = [];
+      const { send } = await bot.wsFrame(act('m-1', { type: 'message', text: '多少钱' }), session, (f) =>
+        pushed.push(f),
+      );
+      const texts = pushed.map((f) => (f.activities as { type: string; text: string }[])[0]);
+      expect(texts).toEqual([
+        expect.objectContaining({ type: 'message', text: '300兆套餐每月99元。' }),
+        expect.objectContaining({ type: 'message', text: '首年还送路由器！' }),
+      ]);
+      // The message was already sent piece by piece: the answer carries no second copy.
+      expect(send).toEqual([]);
+      // A retried delivery of the same activity gets the whole reply (it saw none of the pieces).
+      const retry = await bot.wsFrame(act('m-1', { type: 'message', text: '多少钱' }), session);
+      expect(retry.send).toEqual([
+        {
+          type: 'activities',
+          activities: [expect.objectContaining({ type: 'message', text: '300兆套餐每月99元。首年还送路由器！' })],
+        },
+      ]);
+    } finally {
+      h.dialogue.streamParts = false;
+    }
+  });
+
   it('refuses audio streaming and unknown conversations', async () => {
     const audio = await bot.wsFrame({ type: 'session.initiate', conversationId: 'x', expectAudioMessages: true }, {});
     expect(audio).toMatchObject({ send: [{ type: 'session.error' }], close: true });

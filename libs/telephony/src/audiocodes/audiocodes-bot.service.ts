@@ -6,6 +6,7 @@ import { TelephonyService } from '../telephony.service.js';
 import {
   TELEPHONY_EVENTS,
   TELEPHONY_PLATFORMS,
+  type SaySink,
   type TelephonyEvent,
   type TelephonyOutcome,
 } from '../telephony-event.js';
@@ -78,16 +79,24 @@ export function activityToEvent(a: AcActivity): TelephonyEvent | 'start' | undef
   }
 }
 
-/** Outcome → bot activities: message (with its language), then sendDtmf, transfer or hangup. */
+const activity = (a: Omit<AcBotActivity, 'id' | 'timestamp'>, now = new Date()): AcBotActivity => ({
+  id: randomUUID(),
+  timestamp: now.toISOString(),
+  ...a,
+});
+
+/** A bot `message` activity with its speech language. */
+const message = (say: { text: string; language: string }, now?: Date): AcBotActivity =>
+  activity({ type: 'message', text: say.text, activityParams: { language: say.language } }, now);
+
+/**
+ * Outcome → bot activities: message (with its language), then sendDtmf, transfer or hangup. A
+ * streamed outcome's message was already sent piece by piece (streaming mode), so it is left out.
+ */
 export function outcomeToActivities(o: TelephonyOutcome, now = new Date()): AcBotActivity[] {
-  const ts = now.toISOString();
-  const make = (a: Omit<AcBotActivity, 'id' | 'timestamp'>): AcBotActivity => ({
-    id: randomUUID(),
-    timestamp: ts,
-    ...a,
-  });
+  const make = (a: Omit<AcBotActivity, 'id' | 'timestamp'>) => activity(a, now);
   const out: AcBotActivity[] = [];
-  if (o.say) out.push(make({ type: 'message', text: o.say.text, activityParams: { language: o.say.language } }));
+  if (o.say && !o.streamed) out.push(message(o.say, now));
   if (o.sendDigits) out.push(make({ type: 'event', name: 'sendDtmf', activityParams: { dtmfDigits: o.sendDigits } }));
   if (o.action === 'transfer') {
     const params: Record<string, unknown> = {
@@ -155,10 +164,13 @@ export class AudioCodesBotService {
   /**
    * One streaming-mode frame → frames to send back. Returns `close: true` after session.end.
    * Text only: with directSTT the platform would stream audio, which this bot does not take.
+   * With `push`, a reply's approved scripts go out as their own `activities` frames the moment each
+   * is matched (the platform plays message activities in order), before the frame's answer.
    */
   async wsFrame(
     raw: unknown,
     session: { conversationId?: string; campaignId?: string; caller?: string },
+    push?: (frame: Record<string, unknown>) => void,
   ): Promise<{ send: Record<string, unknown>[]; close?: boolean }> {
     const frame = parsePayload(acWsFrameSchema, raw, 'AudioCodes streaming frame');
     switch (frame.type) {
@@ -194,7 +206,8 @@ export class AudioCodesBotService {
       }
       case 'activities': {
         if (!session.conversationId) return { send: [{ type: 'session.error', reason: 'session not initiated' }] };
-        const acts = await this.runActivities(session.conversationId, frame.activities ?? [], session.caller);
+        const onSay: SaySink | undefined = push && ((say) => push({ type: 'activities', activities: [message(say)] }));
+        const acts = await this.runActivities(session.conversationId, frame.activities ?? [], session.caller, onSay);
         return { send: acts.length ? [{ type: 'activities', activities: acts }] : [] };
       }
       case 'session.end':
@@ -218,7 +231,7 @@ export class AudioCodesBotService {
     }
   }
 
-  private async runActivities(conversation: string, activities: AcActivity[], caller?: string) {
+  private async runActivities(conversation: string, activities: AcActivity[], caller?: string, onSay?: SaySink) {
     const out: AcBotActivity[] = [];
     for (const activity of activities) {
       const event = activityToEvent(activity);
@@ -232,7 +245,7 @@ export class AudioCodesBotService {
           metadata: { callee: str(params.callee) },
         });
       } else {
-        outcome = await this.telephony.handle(PLATFORM, conversation, event, activity.id);
+        outcome = await this.telephony.handle(PLATFORM, conversation, event, activity.id, onSay);
       }
       if (outcome) out.push(...outcomeToActivities(outcome));
       if (outcome && (outcome.action === 'hangup' || outcome.action === 'transfer')) break;
