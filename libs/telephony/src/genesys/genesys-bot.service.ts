@@ -16,6 +16,14 @@ import { parsePayload } from '../validation.js';
  * MoreData|Complete|Failed (exact casing), replyMessages [{type Text, text}], intent (on Complete),
  * parameters (string values), errorInfo. A missing/wrong connection secret header → 403.
  * Each campaign is offered as one bot (bot id = campaign id).
+ *
+ * Bot shape (GET bots → {entities: [Bot]}, GET bots/{id} → Bot): Bot {id, name, description,
+ * versions: [{version, supportedLanguages, intents: [{name, entities: []}]}]}. The vendor spec page
+ * above is not in the stored docs this was checked against; the shape follows Genesys' own models
+ * of the same objects (platform-client SDK docs Bot.md, BotVersion.md, BotConnectorIntent.md:
+ * intents carry `entities`, not the voice Bot Connector's `slots`) and Genesys' reference
+ * middleware (github.com/DOAGenesys/DigitalBotConnector_v2_OpenAIResponsesAPI: bots listed in
+ * full under `entities`).
  */
 
 const PLATFORM = TELEPHONY_PLATFORMS.GENESYS;
@@ -115,13 +123,13 @@ export class GenesysBotService {
   async listBots() {
     const ids = await this.telephony.listCampaigns();
     const all = ids.includes('default') ? ids : ['default', ...ids];
-    const entities = await Promise.all(all.map(async (id) => this.describe(id, false)));
+    const entities = await Promise.all(all.map(async (id) => this.describe(id)));
     return { entities };
   }
 
   async getBot(botId: string) {
     if (!(await this.telephony.campaignExists(botId))) throw new HuashuException('NOT_FOUND', `bot ${botId} not found`);
-    return this.describe(botId, true);
+    return this.describe(botId);
   }
 
   /**
@@ -166,17 +174,17 @@ export class GenesysBotService {
     return { botState: 'Failed', replyMessages: [], errorInfo: { errorCode, errorMessage } };
   }
 
-  private async describe(id: string, full: boolean) {
+  private async describe(id: string) {
     const campaign = await this.telephony.campaign(id);
-    const base = { id, name: campaign.name || id, description: `huashu sales bot, campaign ${id}` };
-    if (!full) return base;
     return {
-      ...base,
+      id,
+      name: campaign.name || id,
+      description: `huashu sales bot, campaign ${id}`,
       versions: [
         {
           version: BOT_VERSION,
           supportedLanguages: [speechLanguage(campaign.language).toLowerCase()],
-          intents: Object.values(GENESYS_INTENTS).map((name) => ({ name, slots: {} })),
+          intents: Object.values(GENESYS_INTENTS).map((name) => ({ name, entities: [] })),
         },
       ],
     };

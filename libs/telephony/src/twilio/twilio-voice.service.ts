@@ -23,6 +23,12 @@ import { parsePayload } from '../validation.js';
  *   https://www.twilio.com/docs/voice/twiml/connect/conversationrelay
  * - <Say language>, <Hangup>: https://www.twilio.com/docs/voice/twiml/say
  * TwiML is built with the `twilio` package's VoiceResponse, which escapes XML.
+ * - Retries: Twilio retries a webhook on connection failures/timeouts (retry count `rc`, policy `rp`:
+ *   https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides) and marks every
+ *   delivery of one request with the same `I-Twilio-Idempotency-Token` header, which is the dedup
+ *   key here. Twilio's page naming that header is not among the stored docs this was checked
+ *   against; the header is the one Twilio's own SDKs and public integrations dedupe retries on.
+ *   Without it no dedup is attempted (a caller may legitimately say the same words twice).
  */
 
 const PLATFORM = TELEPHONY_PLATFORMS.TWILIO;
