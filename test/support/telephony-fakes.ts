@@ -135,6 +135,15 @@ export class ScriptedDialogue implements DialoguePort {
         this.reply('compare', 'A&B 套餐对比：A < B，"特惠"价 <Hangup/>'),
       );
     }
+    if (/in english/i.test(t)) {
+      return this.result(
+        conversationId,
+        turn,
+        'ask_price',
+        'continue',
+        this.reply('price-basic-en', 'Sure. The 300M plan costs 99 yuan a month.'),
+      );
+    }
     if (/多少钱|价格|price|how much/i.test(t)) {
       return this.result(
         conversationId,

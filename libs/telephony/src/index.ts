@@ -9,7 +9,7 @@ export {
   type TelephonyOutcome,
   type TelephonyPlatform,
 } from './telephony-event.js';
-export { SPEECH_LANGUAGES, speechLanguage } from './language.js';
+export { SPEECH_LANGUAGES, speechLanguage, textLanguage } from './language.js';
 export {
   DTMF_ACTIONS,
   TELEPHONY_CAMPAIGNS,

@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { DIALOGUE, joinParts, type DialoguePort, type TurnResult } from '@huashu/dialogue';
 import { BARGE_IN_RECORDER, type BargeInRecorder } from './barge-in.recorder.js';
 import { CallSessionStore, type CallState } from './call-session.store.js';
-import { speechLanguage } from './language.js';
+import { speechLanguage, textLanguage } from './language.js';
 import {
   DTMF_ACTIONS,
   TELEPHONY_CAMPAIGNS,
@@ -30,6 +30,9 @@ class TurnDeadlineError extends Error {
 }
 
 const DEFAULT_CAMPAIGN = 'default';
+
+/** What the caller hears, in the language of its own text (the call's language otherwise). */
+const spoken = (text: string, state: CallState) => ({ text, language: textLanguage(text, state.language) });
 
 /** Reject as soon as `signal` aborts, so a barged-in turn never answers even if the work ignores it. */
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -195,7 +198,9 @@ export class TelephonyService {
     });
     return {
       conversationId: started.conversationId,
-      say: started.reply ? { text: started.reply.text, language } : undefined,
+      say: started.reply
+        ? { text: started.reply.text, language: textLanguage(started.reply.text, language) }
+        : undefined,
       action: 'continue',
       scriptId: started.reply?.scriptId,
       turn: 0,
@@ -352,7 +357,7 @@ export class TelephonyService {
     const work = onSay
       ? this.streamTurn(state.conversationId, input, (piece) => {
           sent.push(piece);
-          onSay({ text: piece, language: state.language });
+          onSay(spoken(piece, state));
         })
       : this.dialogue.turn(state.conversationId, input);
     try {
@@ -380,7 +385,7 @@ export class TelephonyService {
         await this.store.save(platform, callId, state);
         return {
           conversationId: state.conversationId,
-          say: { text: state.lastSay, language: state.language },
+          say: spoken(state.lastSay, state),
           action: 'continue',
           degraded: true,
           reprompt: false,
@@ -422,7 +427,7 @@ export class TelephonyService {
   ): Promise<TelephonyOutcome> {
     const outcome: TelephonyOutcome = {
       conversationId: state.conversationId,
-      say: { text: result.reply.text, language: state.language },
+      say: spoken(result.reply.text, state),
       action: result.action,
       intent: result.intent,
       scriptId: result.reply.scriptId,
@@ -459,7 +464,7 @@ export class TelephonyService {
   private repeat(state: CallState, reprompt: boolean): TelephonyOutcome {
     return {
       conversationId: state.conversationId,
-      say: state.lastSay ? { text: state.lastSay, language: state.language } : undefined,
+      say: state.lastSay ? spoken(state.lastSay, state) : undefined,
       action: state.ended ? 'hangup' : 'continue',
       hangup: state.ended ? { reason: state.endReason ?? 'ended' } : undefined,
       degraded: reprompt,

@@ -117,6 +117,25 @@ describe('ConversationRelay adapter (golden frames, scripted dialogue)', () => {
     }
   });
 
+  it('switches speech and recognition language when a reply is in another language, and back', async () => {
+    const out: RelayOutbound[] = [];
+    const conn = new RelayConnection(h.service, (frame) => out.push(frame), new Logger('test'));
+    await conn.receive(JSON.stringify({ type: 'setup', callSid: 'CA' + '5'.repeat(32), from: '+8613000000005' }));
+    out.length = 0;
+    await conn.receive(
+      JSON.stringify({ type: 'prompt', voicePrompt: 'How much, in English?', lang: 'en-US', last: true }),
+    );
+    expect(out).toEqual([
+      { type: 'language', ttsLanguage: 'en-US', transcriptionLanguage: 'en-US' },
+      { type: 'text', token: 'Sure. ', last: false, lang: 'en-US' },
+      { type: 'text', token: 'The 300M plan costs 99 yuan a month.', last: true, lang: 'en-US' },
+    ]);
+    out.length = 0;
+    await conn.receive(JSON.stringify({ type: 'prompt', voicePrompt: '多少钱', lang: 'zh-CN', last: true }));
+    expect(out[0]).toEqual({ type: 'language', ttsLanguage: 'zh-CN', transcriptionLanguage: 'zh-CN' });
+    expect(out.slice(1).every((f) => f.type === 'text' && f.lang === 'zh-CN')).toBe(true);
+  });
+
   it('drops malformed frames without closing and ends the call when the socket closes', async () => {
     const out: RelayOutbound[] = [];
     const conn = new RelayConnection(h.service, (frame) => out.push(frame), new Logger('test'));

@@ -15,7 +15,8 @@ import { parsePayload } from '../validation.js';
  * Inbound: setup {sessionId, callSid, from, to, direction, customParameters}, prompt {voicePrompt,
  * lang, last}, dtmf {digit}, interrupt {utteranceUntilInterrupt, durationUntilInterruptMs}, error
  * {description}. Outbound: text {token, last, lang?, interruptible?, preemptible?}, sendDigits
- * {digits}, end {handoffData: JSON string}. The X-Twilio-Signature of the upgrade request is
+ * {digits}, end {handoffData: JSON string}, language {ttsLanguage, transcriptionLanguage} (switches
+ * speech synthesis and recognition mid-session). The X-Twilio-Signature of the upgrade request is
  * checked by the gateway before the socket is accepted.
  */
 
@@ -50,6 +51,7 @@ export type RelayInbound = z.output<typeof relayInboundSchema>;
 export type RelayOutbound =
   | { type: 'text'; token: string; last: boolean; lang?: string }
   | { type: 'sendDigits'; digits: string }
+  | { type: 'language'; ttsLanguage: string; transcriptionLanguage: string }
   | { type: 'end'; handoffData: string };
 
 const segmenters = new Map<string, Intl.Segmenter>();
@@ -115,10 +117,12 @@ export class RelayConnection {
   private callSid?: string;
   private queue: Promise<void> = Promise.resolve();
   private ended = false;
+  /** Language the session speaks and listens in (set by the first reply, as the TwiML configured it). */
+  private language?: string;
 
   constructor(
     private readonly telephony: TelephonyService,
-    private readonly send: (frame: RelayOutbound) => void,
+    private readonly sendFrame: (frame: RelayOutbound) => void,
     private readonly logger: Logger,
     private readonly campaign?: string,
   ) {}
@@ -139,6 +143,20 @@ export class RelayConnection {
         this.logger.error({ err, callSid: this.callSid }, 'ConversationRelay message failed');
       });
     return this.queue;
+  }
+
+  /**
+   * Send a frame; a reply in another language than the session's first switches text-to-speech and
+   * recognition to it (the caller answers in the language they were just spoken to in).
+   */
+  private send(frame: RelayOutbound) {
+    if (frame.type === 'text' && frame.lang) {
+      if (this.language && frame.lang !== this.language) {
+        this.sendFrame({ type: 'language', ttsLanguage: frame.lang, transcriptionLanguage: frame.lang });
+      }
+      this.language = frame.lang;
+    }
+    this.sendFrame(frame);
   }
 
   /** Socket closed by Twilio: the call is over. */
