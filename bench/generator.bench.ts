@@ -169,9 +169,14 @@ async function main(): Promise<void> {
   await facade.onModuleInit();
 
   const request = (): GenerateRequest => ({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 });
-  const generate = (g: Generator) => async () => {
+  // The provider's own latency as it reports it (for the queue: measured in the worker), to split the
+  // queue's overhead into transport (enqueue, pick-up, reply) and the provider's share.
+  const providerMs: Record<string, number[]> = { inProcessJson: [], queueJson: [] };
+  let recording = false;
+  const generate = (g: Generator, name: keyof typeof providerMs) => async () => {
     const r = await g.generate(request());
     if (r.text !== REPLY) throw new Error(`unexpected reply ${r.text}`);
+    if (recording) providerMs[name].push(r.latencyMs);
   };
   const stream = (g: Generator) => async () => {
     let text = '';
@@ -180,8 +185,8 @@ async function main(): Promise<void> {
   };
   const modes = [
     { name: 'rawJson', call: rawJson },
-    { name: 'inProcessJson', call: generate(provider) },
-    { name: 'queueJson', call: generate(facade) },
+    { name: 'inProcessJson', call: generate(provider, 'inProcessJson') },
+    { name: 'queueJson', call: generate(facade, 'queueJson') },
     { name: 'rawSse', call: rawSse },
     { name: 'inProcessStream', call: stream(provider) },
     { name: 'queueStream', call: stream(facade) },
@@ -211,6 +216,7 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0];
   const bar = new SingleBar({ format: 'generator overhead {bar} {value}/{total}' }, Presets.shades_classic);
   bar.start(N, 0);
+  recording = true;
   // Rotating order so machine load and any periodic work hit every mode alike.
   for (let i = 0; i < N; i++) {
     for (let j = 0; j < modes.length; j++) {
@@ -313,6 +319,12 @@ async function main(): Promise<void> {
       queueJson: paired(qJsonT, rawJsonT),
       inProcessStream: paired(inSseT, rawSseT),
       queueStream: paired(qSseT, rawSseT),
+    },
+    queueJsonSplitMs: {
+      transport: stats(qJsonT.map((x, i) => x - providerMs.queueJson[i])),
+      providerInWorkerOverRaw: paired(providerMs.queueJson, rawJsonT),
+      providerInProcessOverRaw: paired(providerMs.inProcessJson, rawJsonT),
+      note: 'transport = queue call − provider latency reported by the worker (enqueue, pick-up, reply); provider*OverRaw = provider-reported latency − raw fetch of the same round',
     },
     latencyOverFixedMs: {
       rawJson: stats(minus(rawJsonT)),
