@@ -5,6 +5,7 @@ import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import {
   GENERATION_QUEUE,
   GENERATOR,
+  GeneratorBadResponseError,
   GeneratorCancelledError,
   GeneratorRefusalError,
   GeneratorTimeoutError,
@@ -115,6 +116,16 @@ describe('generation through the BullMQ queue (real worker, real Redis, OpenAI-c
       '标准套餐每月九十九元。',
       '需要我发资料吗？',
     ]);
+  });
+
+  it('delivers the chunks streamed before a cut, then the typed error', async () => {
+    server.behave({ mode: 'cut', text: 'One. Two. Three. Four. Five. Six.', chunkChars: 3, chunkDelayMs: 5 });
+    const chunks: GenerateChunk[] = [];
+    const err = await (async () => {
+      for await (const c of generator.stream({ messages, params: {}, deadlineMs: 3000 })) chunks.push(c);
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GeneratorBadResponseError);
+    expect(chunks.filter((c) => c.type === 'text').length).toBeGreaterThan(0);
   });
 
   it('honours the turn deadline and makes the worker abort the upstream request', async () => {

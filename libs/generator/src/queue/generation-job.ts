@@ -28,7 +28,11 @@ export interface GenerationProgress {
 
 /**
  * A message on a gateway's reply channel: streamed chunks (those produced in one event-loop turn
- * together; `seq` numbers the first), or the job's outcome (the last message).
+ * together; `seq` numbers the first) and, in the job's last message, its outcome.
  */
-export type GenerationReply =
-  { id: string; seq: number; chunks: GenerateChunk[] } | { id: string; outcome: GenerationJobResult };
+export interface GenerationReply {
+  id: string;
+  seq?: number;
+  chunks?: GenerateChunk[];
+  outcome?: GenerationJobResult;
+}

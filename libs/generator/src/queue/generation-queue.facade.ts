@@ -109,7 +109,7 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
-      // The worker publishes every chunk before the outcome on one connection: all have arrived.
+      // The worker sends every chunk before or with the outcome on one connection: all have arrived.
       if (failure) throw failure instanceof Error ? failure : new Error('generation failed');
     } finally {
       this.waiters.delete(job.id);
@@ -126,8 +126,8 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
     }
     const waiter = this.waiters.get(reply.id);
     if (!waiter) return;
-    if ('outcome' in reply) waiter.settle(reply.outcome);
-    else for (const chunk of reply.chunks) waiter.onChunk?.(chunk);
+    for (const chunk of reply.chunks ?? []) waiter.onChunk?.(chunk);
+    if (reply.outcome) waiter.settle(reply.outcome);
   }
 
   private async enqueue(

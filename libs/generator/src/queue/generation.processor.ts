@@ -10,6 +10,12 @@ import { GeneratorBackendLoader } from '../generator-backend.loader.js';
 import type { GenerateChunk, Generator } from '../generator.port.js';
 import type { GenerationJobData, GenerationJobResult, GenerationReply } from './generation-job.js';
 
+/** Sends a job's streamed chunks, then its outcome. */
+interface ChunkSender {
+  push(chunk: GenerateChunk): Promise<unknown> | undefined;
+  finish(outcome: GenerationJobResult): void;
+}
+
 /**
  * Runs `generation` jobs in apps/worker. The BullMQ Worker is created here rather than through
  * `@Processor` because its concurrency and rate limit come from config (GENERATION_CONCURRENCY,
@@ -61,14 +67,16 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   async process(job: Job<GenerationJobData, GenerationJobResult>, signal?: AbortSignal): Promise<GenerationJobResult> {
-    const outcome = await this.run(job, signal);
+    const chunks = this.chunkSender(job);
+    const outcome = await this.run(job, chunks, signal);
     // The gateway hears the outcome now, not after BullMQ has moved the job to completed.
-    this.reply(job, { outcome });
+    chunks.finish(outcome);
     return outcome;
   }
 
   private async run(
     job: Job<GenerationJobData, GenerationJobResult>,
+    chunks: ChunkSender,
     signal?: AbortSignal,
   ): Promise<GenerationJobResult> {
     this.metrics.queueWait.observe(Math.max(0, Date.now() - job.timestamp) / 1000);
@@ -85,15 +93,9 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
       if (!job.data.stream) return { ok: true, result: await this.backend.generate(req) };
       let text = '';
       const started = Date.now();
-      const chunks = this.chunkSender(job);
-      try {
-        for await (const chunk of this.backend.stream(req)) {
-          if (chunk.type === 'text') text += chunk.text;
-          await chunks.push(chunk);
-        }
-      } finally {
-        // What was generated before a failure still reaches the gateway, ahead of the outcome.
-        chunks.flush();
+      for await (const chunk of this.backend.stream(req)) {
+        if (chunk.type === 'text') text += chunk.text;
+        await chunks.push(chunk);
       }
       return { ok: true, result: { text, finishReason: 'stop', model: 'stream', latencyMs: Date.now() - started } };
     } catch (err) {
@@ -104,35 +106,33 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Where a streaming job's chunks go: to the gateway's reply channel, the chunks of one event-loop turn
+   * Where a job's chunks and outcome go: to the gateway's reply channel, the chunks of one event-loop turn
    * in one message (a text piece and the sentence it completes, or a burst the backend sent at once: one
-   * socket write instead of one each), without waiting, since messages of one connection arrive in the
-   * order sent and the outcome follows the last flush; else (no reply channel) as job progress.
+   * socket write instead of one each) and the last ones with the outcome, without waiting, since messages
+   * of one connection arrive in the order sent; else (no reply channel) chunks as job progress and the
+   * outcome only as the job's return value.
    */
-  private chunkSender(job: Job<GenerationJobData, GenerationJobResult>): {
-    push(chunk: GenerateChunk): Promise<unknown> | undefined;
-    flush(): void;
-  } {
+  private chunkSender(job: Job<GenerationJobData, GenerationJobResult>): ChunkSender {
     let seq = 0;
     if (!job.data.replyTo)
-      return { push: (chunk) => job.updateProgress({ seq: seq++, chunk }), flush: () => undefined };
+      return { push: (chunk) => job.updateProgress({ seq: seq++, chunk }), finish: () => undefined };
     let batch: GenerateChunk[] = [];
     let pending: NodeJS.Immediate | undefined;
-    const flush = () => {
+    const send = (outcome?: GenerationJobResult) => {
       if (pending) clearImmediate(pending);
       pending = undefined;
-      if (batch.length === 0) return;
-      this.reply(job, { seq, chunks: batch });
+      if (batch.length === 0 && !outcome) return;
+      this.reply(job, { ...(batch.length > 0 ? { seq, chunks: batch } : {}), ...(outcome ? { outcome } : {}) });
       seq += batch.length;
       batch = [];
     };
     return {
       push: (chunk) => {
         batch.push(chunk);
-        pending ??= setImmediate(flush);
+        pending ??= setImmediate(send);
         return undefined;
       },
-      flush,
+      finish: (outcome) => send(outcome),
     };
   }
 
