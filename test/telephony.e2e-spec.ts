@@ -4,21 +4,15 @@
 // same number is refused). Plus auth failures, duplicates and bad input per adapter.
 import request from 'supertest';
 import twilio from 'twilio';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
+import { AUDIOCODES_AUTH, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
 
-const PUBLIC = 'https://bot.example.test';
-const ENV = {
-  GENERATOR_MODE: 'inprocess',
-  PUBLIC_BASE_URL: PUBLIC,
-  TWILIO_AUTH_TOKEN: 'twilio-test-token-0123456789',
-  AUDIOCODES_BOT_TOKEN: 'ac-test-token-0123456789',
-  GENESYS_SECRET_HEADER: 'X-Huashu-Secret',
-  GENESYS_SECRET: 'genesys-test-secret-0123456789',
-};
-const AC = { authorization: `Bearer ${ENV.AUDIOCODES_BOT_TOKEN}` };
-const GEN = { 'x-huashu-secret': ENV.GENESYS_SECRET };
+const PUBLIC = PUBLIC_BASE;
+const ENV = TELEPHONY_ENV;
+const AC = AUDIOCODES_AUTH;
+const GEN = GENESYS_AUTH;
 /** Caller lines the shipped intent model classifies as interested, ask_price, ready_to_buy, do_not_call. */
 const SAY = { interest: '听起来不错，你说说看', price: '一个月多少钱', buy: '那就办吧', dnc: '以后别打给我' };
 const TRANSFER_TARGET = 'sales-closers'; // data/campaigns/default/campaign.json
@@ -202,16 +196,6 @@ describe('AudioCodes Bot API, HTTP mode', () => {
     );
   });
 });
-
-/** Open a WebSocket; resolves with the socket, or rejects with the HTTP status of a refused upgrade. */
-function openWs(url: string, headers: Record<string, string>): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
-    ws.once('error', reject);
-  });
-}
 
 /** Collect frames until `done(frames)` says so (bounded). */
 function frames(

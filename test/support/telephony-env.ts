@@ -1,0 +1,27 @@
+import WebSocket from 'ws';
+
+/** The public URL the platforms are told to call (Twilio signs over it). */
+export const PUBLIC_BASE = 'https://bot.example.test';
+
+/** Gateway environment with every telephony adapter's credentials set. */
+export const TELEPHONY_ENV = {
+  GENERATOR_MODE: 'inprocess',
+  PUBLIC_BASE_URL: PUBLIC_BASE,
+  TWILIO_AUTH_TOKEN: 'twilio-test-token-0123456789',
+  AUDIOCODES_BOT_TOKEN: 'ac-test-token-0123456789',
+  GENESYS_SECRET_HEADER: 'X-Huashu-Secret',
+  GENESYS_SECRET: 'genesys-test-secret-0123456789',
+};
+/** Headers AudioCodes and Genesys send with TELEPHONY_ENV. */
+export const AUDIOCODES_AUTH = { authorization: `Bearer ${TELEPHONY_ENV.AUDIOCODES_BOT_TOKEN}` };
+export const GENESYS_AUTH = { 'x-huashu-secret': TELEPHONY_ENV.GENESYS_SECRET };
+
+/** Open a WebSocket; resolves with the socket, or rejects with the HTTP status of a refused upgrade. */
+export function openWs(url: string, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
