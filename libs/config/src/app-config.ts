@@ -45,6 +45,8 @@ export interface AppConfig {
   };
   telephony: {
     twilioAuthToken?: string;
+    /** <Gather> speech recognition model and hints, <Say> voice per speech language (Twilio). */
+    twilioSpeech: { model?: string; hints?: string; voices: Record<string, string> };
     publicBaseUrl?: string;
     audiocodesBotToken?: string;
     genesysSecretHeader?: string;
@@ -119,6 +121,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     telephony: {
       twilioAuthToken: e.TWILIO_AUTH_TOKEN,
+      twilioSpeech: { model: e.TWILIO_SPEECH_MODEL, hints: e.TWILIO_SPEECH_HINTS, voices: e.TWILIO_VOICES },
       publicBaseUrl: e.PUBLIC_BASE_URL,
       audiocodesBotToken: e.AUDIOCODES_BOT_TOKEN,
       genesysSecretHeader: e.GENESYS_SECRET_HEADER,

@@ -149,6 +149,35 @@ export const envSchema = z
       .default(30 * 24 * 3600)
       .describe('How long transcripts and audit streams are kept.'),
     TWILIO_AUTH_TOKEN: z.string().optional().describe('Twilio auth token for X-Twilio-Signature validation.'),
+    TWILIO_SPEECH_MODEL: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('Twilio Gather speechModel (e.g. phone_call, googlev2_telephony); Twilio picks when unset.'),
+    TWILIO_SPEECH_HINTS: z
+      .string()
+      .max(10_000)
+      .optional()
+      .describe('Twilio Gather hints: comma-separated words and phrases callers are likely to say.'),
+    TWILIO_VOICES: z
+      .string()
+      .default('')
+      .transform((s, ctx) => {
+        const voices: Record<string, string> = {};
+        for (const pair of s
+          .split(',')
+          .map((p) => p.trim())
+          .filter((p) => p !== '')) {
+          const [lang, voice] = pair.split('=').map((x) => x.trim());
+          if (!lang || !voice) {
+            ctx.addIssue({ code: 'custom', message: 'expected language=voice pairs, comma-separated' });
+            return z.NEVER;
+          }
+          voices[lang] = voice;
+        }
+        return voices;
+      })
+      .describe('Twilio Say voice per speech language as language=voice pairs (e.g. zh-CN=Polly.Zhiyu).'),
     PUBLIC_BASE_URL: url
       .optional()
       .describe('Public URL the platforms call (used for Twilio signatures behind a proxy).'),

@@ -35,6 +35,45 @@ describe('Twilio <Gather> adapter (golden TwiML, scripted dialogue)', () => {
     }
   });
 
+  it('puts the configured speech model, hints and the voice of the reply language on <Gather>/<Say>', () => {
+    const config = {
+      ...h.config,
+      telephony: {
+        ...h.config.telephony,
+        twilioSpeech: {
+          model: 'phone_call',
+          hints: '千兆宽带, 光猫',
+          voices: { 'zh-CN': 'Polly.Zhiyu', 'en-US': 'Polly.Joanna-Neural' },
+        },
+      },
+    };
+    const tuned = new TwilioVoiceService(h.service, config);
+    const twiml = tuned.twiml(
+      {
+        conversationId: 'c',
+        say: { text: '您好', language: 'zh-CN' },
+        action: 'continue',
+        degraded: false,
+        reprompt: false,
+      },
+      {},
+    );
+    expect(twiml).toContain('speechModel="phone_call"');
+    expect(twiml).toContain('hints="千兆宽带, 光猫"');
+    expect(twiml).toContain('<Say language="zh-CN" voice="Polly.Zhiyu">您好</Say>');
+    const bye = tuned.twiml(
+      {
+        conversationId: 'c',
+        say: { text: 'Bye.', language: 'en-US' },
+        action: 'hangup',
+        degraded: false,
+        reprompt: false,
+      },
+      {},
+    );
+    expect(bye).toContain('<Say language="en-US" voice="Polly.Joanna-Neural">Bye.</Say><Hangup/>');
+  });
+
   it('hangs up a call whose state is gone and rejects malformed webhooks', async () => {
     await expect(voice.webhook({ CallSid: 'not-a-sid' }, {})).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(voice.webhook({ SpeechResult: 'hi' }, {})).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import twilio from 'twilio';
+import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { TelephonyService } from '../telephony.service.js';
@@ -21,7 +22,8 @@ import { parsePayload } from '../validation.js';
  * - <Dial action> callback DialCallStatus: https://www.twilio.com/docs/voice/twiml/dial
  * - <Connect><ConversationRelay> and its action callback (HandoffData, SessionStatus):
  *   https://www.twilio.com/docs/voice/twiml/connect/conversationrelay
- * - <Say language>, <Hangup>: https://www.twilio.com/docs/voice/twiml/say
+ * - <Gather hints> ("words, phrases", comma-separated) and speechModel: the <Gather> page above;
+ *   <Say language voice>, <Hangup>: https://www.twilio.com/docs/voice/twiml/say
  * TwiML is built with the `twilio` package's VoiceResponse, which escapes XML.
  * - Retries: Twilio retries a webhook on connection failures/timeouts (retry count `rc`, policy `rp`:
  *   https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides) and marks every
@@ -149,6 +151,9 @@ export class TwilioVoiceService {
       return vr.toString();
     }
     const language = (o.say?.language ?? 'en-US') as 'en-US';
+    const speech = this.config.telephony.twilioSpeech;
+    const voice = speech.voices[language] as VoiceResponse.SayAttributes['voice'] | undefined;
+    const sayAttrs: VoiceResponse.SayAttributes = voice ? { language, voice } : { language };
     switch (o.action) {
       case 'continue':
       case 'none': {
@@ -161,12 +166,14 @@ export class TwilioVoiceService {
           actionOnEmptyResult: true,
           partialResultCallback: this.voiceUrl(query),
           partialResultCallbackMethod: 'POST',
+          ...(speech.model ? { speechModel: speech.model } : {}),
+          ...(speech.hints ? { hints: speech.hints } : {}),
         });
-        if (o.say) gather.say({ language }, o.say.text);
+        if (o.say) gather.say(sayAttrs, o.say.text);
         break;
       }
       case 'transfer':
-        if (o.say) vr.say({ language }, o.say.text);
+        if (o.say) vr.say(sayAttrs, o.say.text);
         if (o.sendDigits) vr.play({ digits: o.sendDigits });
         if (o.transfer?.target) {
           vr.dial({ action: this.voiceUrl(query), method: 'POST' }, o.transfer.target);
@@ -175,7 +182,7 @@ export class TwilioVoiceService {
         }
         break;
       case 'hangup':
-        if (o.say) vr.say({ language }, o.say.text);
+        if (o.say) vr.say(sayAttrs, o.say.text);
         vr.hangup();
         break;
     }
