@@ -41,18 +41,19 @@ async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> 
 describe('script library admin API (two gateways, real Redis, real indexes)', () => {
   let gw1: Booted;
   let gw2: Booted;
-  let indexDir: string;
+  let indexDirs: string[];
 
   beforeAll(async () => {
-    indexDir = mkdtempSync(join(tmpdir(), 'huashu-idx-'));
-    gw1 = await bootGateway('scripts', { INDEX_DIR: indexDir });
+    // Each gateway has its own INDEX_DIR, as on another machine: built indexes travel through Redis.
+    indexDirs = [mkdtempSync(join(tmpdir(), 'huashu-idx-')), mkdtempSync(join(tmpdir(), 'huashu-idx-'))];
+    gw1 = await bootGateway('scripts', { INDEX_DIR: indexDirs[0] });
     // A second gateway process-equivalent on the same Redis prefix: it must not seed again.
-    gw2 = await bootGateway('scripts', { INDEX_DIR: indexDir, REDIS_KEY_PREFIX: gw1.config.redis.keyPrefix });
+    gw2 = await bootGateway('scripts', { INDEX_DIR: indexDirs[1], REDIS_KEY_PREFIX: gw1.config.redis.keyPrefix });
   });
   afterAll(async () => {
     await gw2.close();
     await gw1.close();
-    rmSync(indexDir, { recursive: true, force: true });
+    for (const d of indexDirs) rmSync(d, { recursive: true, force: true });
   });
 
   describe('sample campaign', () => {
@@ -387,6 +388,89 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
       expect(versions.body.current).toBe(1);
       expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
       await request(gw1.url).post('/v1/admin/scripts/publish?campaign=empty').set(auth(ADMIN_KEY)).expect(422);
+    });
+  });
+
+  describe('publishing a previewed HNSW-sized library', () => {
+    // Made-up words make every script's text distinct for the n-gram encoder (digits alone are not).
+    const syllables = ['ka', 'lo', 'mi', 'nu', 'pe', 'ra', 'si', 'to', 'vu', 'ze', 'ba', 'do', 'fi', 'gu', 'he', 'jo'];
+    const word = (i: number) => [0, 4, 8].map((shift) => syllables[(i >> shift) & 15]).join('');
+    const text = (i: number) =>
+      `The ${word(i)} plan: ${['fibre', 'mobile', 'router', 'tv'][i % 4]} bundle ${word(i * 7 + 3)}.`;
+    const rows = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k) => JSON.stringify(script(`p-${from + k}`, text(from + k)))).join('\n');
+    const importRows = (body: string, mode: 'upsert' | 'replace') =>
+      request(gw1.url)
+        .post(`/v1/admin/scripts/import?campaign=big&mode=${mode}`)
+        .set({ ...auth(EDITOR_KEY), 'content-type': 'application/x-ndjson' })
+        .send(body)
+        .expect(200);
+    const match = (gw: Booted, q: string, version?: number | 'draft') =>
+      request(gw.url)
+        .post('/v1/admin/scripts/match?campaign=big')
+        .set(auth(VIEWER_KEY))
+        .send({ text: q, k: 3, ...(version === undefined ? {} : { version }) })
+        .expect(200);
+    const loads = async (gw: Booted) => {
+      const metrics = (await request(gw.url).get('/metrics').expect(200)).text;
+      const count = (source: string) =>
+        Number(
+          new RegExp(`^huashu_script_index_load_seconds_count\\{[^}]*source="${source}"[^}]*\\} (\\d+)`, 'm').exec(
+            metrics,
+          )?.[1] ?? 0,
+        );
+      return { draft: count('draft'), redis: count('redis'), built: count('built') };
+    };
+
+    it('publishes a copy of the previewed draft index; the other gateway loads it from Redis and swaps', async () => {
+      await importRows(rows(0, 300), 'replace');
+      // Preview on the draft: builds the draft index on gw1 (HNSW above 128 scripts).
+      expect((await match(gw1, text(299), 'draft')).body.matches[0].scriptId).toBe('p-299');
+      // Edits after the preview: one new script, one changed, one deleted (a hole in the draft graph).
+      await importRows(rows(300, 301), 'upsert');
+      await request(gw1.url)
+        .put('/v1/admin/scripts/p-5?campaign=big')
+        .set(auth(EDITOR_KEY))
+        .send({ text: 'Satellite internet for remote farms, 50 dollars a month.' })
+        .expect(200);
+      await request(gw1.url).delete('/v1/admin/scripts/p-6?campaign=big').set(auth(EDITOR_KEY)).expect(204);
+      const before = [await loads(gw1), await loads(gw2)];
+      const pub = await request(gw1.url)
+        .post('/v1/admin/scripts/publish?campaign=big')
+        .set(auth(ADMIN_KEY))
+        .expect(201);
+      expect(pub.body).toMatchObject({ version: 1, count: 300 });
+      // gw1 copied its draft (nothing rebuilt at publish); gw2 loaded the bundle from Redis.
+      expect(await loads(gw1)).toMatchObject({ draft: before[0].draft + 1, built: before[0].built });
+      for (const gw of [gw1, gw2]) {
+        await eventually(async () => {
+          const r = await match(gw, text(300));
+          expect(r.body.version).toBe(1);
+          expect(r.body.matches[0].scriptId).toBe('p-300');
+        });
+        const changed = await match(gw, 'satellite internet for a farm');
+        expect(changed.body.matches[0].scriptId).toBe('p-5');
+        const deleted = await match(gw, text(6));
+        expect(deleted.body.matches.map((m: { scriptId: string }) => m.scriptId)).not.toContain('p-6');
+      }
+      expect(await loads(gw2)).toMatchObject({ redis: before[1].redis + 1, built: before[1].built });
+      const versions = await request(gw2.url).get('/v1/admin/scripts/versions?campaign=big').set(auth(VIEWER_KEY));
+      expect(versions.body.current).toBe(1);
+    });
+
+    it('builds from the stored version when the draft changed after staging or was never previewed here', async () => {
+      // gw2 never previewed "big": publishing there builds (reusing vectors of its loaded version 1).
+      await importRows(rows(301, 302), 'upsert');
+      const before = await loads(gw2);
+      await request(gw2.url).post('/v1/admin/scripts/publish?campaign=big').set(auth(ADMIN_KEY)).expect(201);
+      expect(await loads(gw2)).toMatchObject({ built: before.built + 1 });
+      for (const gw of [gw1, gw2]) {
+        await eventually(async () => {
+          const r = await match(gw, text(301));
+          expect(r.body.version).toBe(2);
+          expect(r.body.matches[0].scriptId).toBe('p-301');
+        });
+      }
     });
   });
 

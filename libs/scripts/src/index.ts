@@ -32,6 +32,7 @@ export { ExactVectorIndex } from './index/exact-vector-index.js';
 export { DefaultVectorIndexFactory, HNSW_DEFAULTS, HnswVectorIndex } from './index/hnsw-vector-index.adapter.js';
 export {
   VECTOR_INDEX_FACTORY,
+  type LoadedVectorIndex,
   type VectorHit,
   type VectorIndex,
   type VectorIndexFactory,

@@ -1,4 +1,4 @@
-import type { VectorHit, VectorIndex } from './vector-index.port.js';
+import type { LoadedVectorIndex, VectorHit, VectorIndex, VectorIndexOptions } from './vector-index.port.js';
 
 /**
  * Brute-force cosine search over a packed Float32Array. Written by hand because it is a dozen
@@ -17,6 +17,17 @@ export class ExactVectorIndex implements VectorIndex {
   ) {
     this.data = new Float32Array(Math.max(1, capacity) * dim);
     this.labels = new Int32Array(Math.max(1, capacity));
+  }
+
+  /** An index over vectors already packed row by row (labels 0…n-1), without copying them. */
+  static fromPacked(data: Float32Array, dim: number): ExactVectorIndex {
+    const index = new ExactVectorIndex(dim, 1);
+    const n = data.length / dim;
+    index.data = data;
+    index.labels = Int32Array.from({ length: n }, (_, i) => i);
+    index.count = n;
+    for (let i = 0; i < n; i++) index.slotOf.set(i, i);
+    return index;
   }
 
   size(): number {
@@ -73,8 +84,33 @@ export class ExactVectorIndex implements VectorIndex {
     return topSim.map((similarity, i) => ({ label: topLabel[i], similarity }));
   }
 
-  save(): Promise<void> {
-    return Promise.resolve();
+  /** Bytes: the point count (int32), the labels (int32 each), then the packed vectors (float32). */
+  serialize(): Promise<Buffer> {
+    const n = this.count;
+    const buf = Buffer.alloc(4 + n * 4 + n * this.dim * 4);
+    buf.writeInt32LE(n, 0);
+    Buffer.from(this.labels.buffer, this.labels.byteOffset, n * 4).copy(buf, 4);
+    Buffer.from(this.data.buffer, this.data.byteOffset, n * this.dim * 4).copy(buf, 4 + n * 4);
+    return Promise.resolve(buf);
+  }
+
+  static fromBuffer(buf: Buffer, opts: VectorIndexOptions): LoadedVectorIndex {
+    const n = buf.byteLength >= 4 ? buf.readInt32LE(0) : -1;
+    if (n < 0 || buf.byteLength !== 4 + n * 4 + n * opts.dim * 4) {
+      throw new Error(`exact index bytes do not hold ${opts.dim}-dimensional vectors`);
+    }
+    // Copies: the buffer's offset need not be 4-byte aligned.
+    const labels = new Int32Array(n);
+    new Uint8Array(labels.buffer).set(buf.subarray(4, 4 + n * 4));
+    const data = new Float32Array(n * opts.dim);
+    new Uint8Array(data.buffer).set(buf.subarray(4 + n * 4));
+    const index = new ExactVectorIndex(opts.dim, Math.max(n, opts.capacity));
+    const vectors: (Float32Array | undefined)[] = [];
+    for (let s = 0; s < n; s++) {
+      vectors[labels[s]] = data.subarray(s * opts.dim, (s + 1) * opts.dim);
+      index.upsert(labels[s], vectors[labels[s]] as Float32Array);
+    }
+    return { index, vectors };
   }
 
   private grow(): void {

@@ -1,7 +1,17 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import hnswlib from 'hnswlib-node';
 import { ExactVectorIndex } from './exact-vector-index.js';
-import type { VectorHit, VectorIndex, VectorIndexFactory, VectorIndexOptions } from './vector-index.port.js';
+import type {
+  LoadedVectorIndex,
+  VectorHit,
+  VectorIndex,
+  VectorIndexFactory,
+  VectorIndexOptions,
+} from './vector-index.port.js';
 
 const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -9,17 +19,62 @@ type Hnsw = InstanceType<typeof HierarchicalNSW>;
 /** HNSW defaults; `ef` was chosen with `npm run bench:match` (recall@1 ≥ 0.99 at 100k). */
 export const HNSW_DEFAULTS = { m: 16, efConstruction: 200, ef: 64 } as const;
 
+/**
+ * hnswlib's index file (hnswalg.h `saveIndex`): a 96-byte header, then the level-0 block of every
+ * element (link list, the vector, the 8-byte label), then the upper-level link lists. The vectors and
+ * labels are read straight from the level-0 block, so a loaded index needs no second copy of them.
+ */
+const HEADER_BYTES = 96;
+/** `DELETE_MARK`: third byte of an element's level-0 link-list header. */
+const DELETED_BYTE = 2;
+
+/** The label → vector table and the deleted labels held in an hnswlib index file. */
+export function readHnswFile(buf: Buffer, dim: number): { vectors: (Float32Array | undefined)[]; deleted: number[] } {
+  if (buf.byteLength < HEADER_BYTES) throw new Error('hnsw index file is truncated');
+  const count = Number(buf.readBigUInt64LE(16));
+  const stride = Number(buf.readBigUInt64LE(24));
+  const labelOffset = Number(buf.readBigUInt64LE(32));
+  const dataOffset = Number(buf.readBigUInt64LE(40));
+  if (labelOffset - dataOffset !== dim * 4 || HEADER_BYTES + count * stride > buf.byteLength) {
+    throw new Error(`hnsw index file does not hold ${dim}-dimensional float vectors`);
+  }
+  // One packed copy (the floats are not 4-byte aligned in the file in general), viewed per label.
+  const packed = new Float32Array(count * dim);
+  const bytes = new Uint8Array(packed.buffer);
+  const vectors: (Float32Array | undefined)[] = [];
+  const deleted: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = HEADER_BYTES + i * stride;
+    const label = Number(buf.readBigUInt64LE(at + labelOffset));
+    if (buf[at + DELETED_BYTE] & 1) deleted.push(label);
+    bytes.set(buf.subarray(at + dataOffset, at + labelOffset), i * dim * 4);
+    vectors[label] = packed.subarray(i * dim, (i + 1) * dim);
+  }
+  return { vectors, deleted };
+}
+
+async function scratchFile(dir = tmpdir()): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  return join(dir, `hnsw-${process.pid}-${randomUUID()}.tmp`);
+}
+
 /** hnswlib-node (cosine space) behind the VectorIndex port. */
 export class HnswVectorIndex implements VectorIndex {
   readonly kind = 'hnsw' as const;
   private ef: number;
+  /** hnswlib-node takes plain arrays; one reused array avoids an allocation per call. */
+  private readonly scratch: number[];
+  private readonly deleted: Set<number>;
 
   constructor(
     private readonly index: Hnsw,
     readonly dim: number,
     ef: number,
+    deleted: Iterable<number> = [],
   ) {
     this.ef = ef;
+    this.scratch = new Array<number>(dim).fill(0);
+    this.deleted = new Set(deleted);
     // hnswlib resets ef to 10 on every init/read; without this recall collapses.
     this.index.setEf(ef);
   }
@@ -37,10 +92,28 @@ export class HnswVectorIndex implements VectorIndex {
     return new HnswVectorIndex(index, opts.dim, opts.ef ?? HNSW_DEFAULTS.ef);
   }
 
-  static async load(file: string, opts: VectorIndexOptions): Promise<HnswVectorIndex> {
+  static async load(file: string, opts: VectorIndexOptions, deleted: Iterable<number> = []): Promise<HnswVectorIndex> {
     const index = new HierarchicalNSW('cosine', opts.dim);
+    // Async: hnswlib reads the file on a libuv thread, the event loop keeps serving matches.
     await index.readIndex(file, true);
-    return new HnswVectorIndex(index, opts.dim, opts.ef ?? HNSW_DEFAULTS.ef);
+    return new HnswVectorIndex(index, opts.dim, opts.ef ?? HNSW_DEFAULTS.ef, deleted);
+  }
+
+  /**
+   * An index from the bytes of an hnswlib file (hnswlib-node reads only files: the bytes go through
+   * a scratch file), with its vectors read from the same bytes.
+   */
+  static async fromBuffer(buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex> {
+    const { vectors, deleted } = readHnswFile(buf, opts.dim);
+    const file = await scratchFile(opts.scratchDir);
+    try {
+      await writeFile(file, buf);
+      const index = await HnswVectorIndex.load(file, opts, deleted);
+      for (const label of deleted) vectors[label] = undefined;
+      return { index, vectors };
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 
   /** Change the search breadth (benchmarks sweep it; the service keeps HNSW_DEFAULTS.ef). */
@@ -53,8 +126,6 @@ export class HnswVectorIndex implements VectorIndex {
     return this.index.getCurrentCount() - this.deleted.size;
   }
 
-  private readonly deleted = new Set<number>();
-
   upsert(label: number, vector: Float32Array): void {
     if (vector.length !== this.dim) throw new Error(`vector has ${vector.length} dimensions, index ${this.dim}`);
     if (this.deleted.has(label)) {
@@ -65,7 +136,7 @@ export class HnswVectorIndex implements VectorIndex {
       this.index.resizeIndex(this.index.getMaxElements() * 2);
     }
     // addPoint on an existing label updates its vector (hnswlib updatePoint).
-    this.index.addPoint(Array.from(vector), label);
+    this.index.addPoint(this.toArray(vector), label);
   }
 
   remove(label: number): void {
@@ -82,7 +153,7 @@ export class HnswVectorIndex implements VectorIndex {
     const n = Math.min(k, this.size());
     if (n <= 0) return [];
     if (this.ef < n) this.index.setEf(n);
-    const { distances, neighbors } = this.index.searchKnn(Array.from(query), n);
+    const { distances, neighbors } = this.index.searchKnn(this.toArray(query), n);
     if (this.ef < n) this.index.setEf(this.ef);
     // cosine space: distance = 1 - cosine.
     return neighbors.map((label, i) => ({ label, similarity: 1 - distances[i] }));
@@ -90,6 +161,23 @@ export class HnswVectorIndex implements VectorIndex {
 
   async save(file: string): Promise<void> {
     await this.index.writeIndex(file);
+  }
+
+  /** The hnswlib file as bytes (see `fromBuffer`). */
+  async serialize(scratchDir?: string): Promise<Buffer> {
+    const file = await scratchFile(scratchDir);
+    try {
+      await this.save(file);
+      return await readFile(file);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  private toArray(v: Float32Array): number[] {
+    const a = this.scratch;
+    for (let i = 0; i < a.length; i++) a[i] = v[i];
+    return a;
   }
 }
 
@@ -100,7 +188,7 @@ export class DefaultVectorIndexFactory implements VectorIndexFactory {
     return kind === 'hnsw' ? HnswVectorIndex.create(opts) : new ExactVectorIndex(opts.dim, opts.capacity);
   }
 
-  load(file: string, opts: VectorIndexOptions): Promise<VectorIndex> {
-    return HnswVectorIndex.load(file, opts);
+  async fromBuffer(kind: 'hnsw' | 'exact', buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex> {
+    return kind === 'hnsw' ? HnswVectorIndex.fromBuffer(buf, opts) : ExactVectorIndex.fromBuffer(buf, opts);
   }
 }

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HuashuException, MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
@@ -12,7 +10,13 @@ import type { Script } from '../script-matcher.port.js';
 import { ScriptLibraryRepository } from '../library/script-library.repository.js';
 import { ScriptLibraryService } from '../library/script-library.service.js';
 import { HNSW_DEFAULTS } from './hnsw-vector-index.adapter.js';
-import { VECTOR_INDEX_FACTORY, type VectorIndex, type VectorIndexFactory } from './vector-index.port.js';
+import { bundleKey, decodeBundle, encodeBundle, type LibraryBundle } from './library-bundle.js';
+import {
+  VECTOR_INDEX_FACTORY,
+  type VectorIndex,
+  type VectorIndexFactory,
+  type VectorIndexOptions,
+} from './vector-index.port.js';
 
 /**
  * Up to this many scripts exact search is as fast as HNSW (measured with `npm run bench:match`,
@@ -36,7 +40,7 @@ export interface LoadedLibrary {
   /** Draft revision the library reflects (draft only). */
   rev?: number;
   modelId: string;
-  /** Hash of the embedder model and the texts: names the persisted vectors and graph. */
+  /** Content key of the persisted bundle (embedder model + scripts, see `bundleKey`). */
   contentKey?: string;
   /** Label → script; holes (undefined) where a draft script was removed. */
   scripts: (Script | undefined)[];
@@ -50,8 +54,6 @@ interface PublishedMessage {
   campaignId: string;
   version: number;
 }
-
-const sha = (s: string): string => createHash('sha1').update(s, 'utf8').digest('hex');
 
 /**
  * Holds the published index of every campaign (and, on demand, the draft and explicit versions),
@@ -67,6 +69,8 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   private readonly wanted = new Map<string, number>();
   private readonly versionCache = new Map<string, Promise<LoadedLibrary>>();
   private readonly drafts = new Map<string, Promise<LoadedLibrary>>();
+  /** The last draft that finished loading per campaign (its vectors are reused by builds). */
+  private readonly settledDrafts = new Map<string, LoadedLibrary>();
   private subscriber?: RedisClient;
   private reconcileTimer?: NodeJS.Timeout;
   private startupError?: string;
@@ -170,16 +174,19 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     const cur = this.current.get(campaignId);
     if (cur?.version === version) return cur;
     const key = `${campaignId}\0${version}`;
-    let p = this.versionCache.get(key);
-    if (!p) {
-      p = this.build(campaignId, version);
-      this.versionCache.set(key, p);
-      p.catch(() => this.versionCache.delete(key));
-      if (this.versionCache.size > VERSION_CACHE_SIZE) {
-        this.versionCache.delete(this.versionCache.keys().next().value as string);
-      }
-    }
+    const cached = this.versionCache.get(key);
+    if (cached) return cached;
+    const p = this.build(campaignId, version);
+    this.cacheVersion(key, p);
     return p;
+  }
+
+  private cacheVersion(key: string, p: Promise<LoadedLibrary>): void {
+    this.versionCache.set(key, p);
+    p.catch(() => this.versionCache.delete(key));
+    if (this.versionCache.size > VERSION_CACHE_SIZE) {
+      this.versionCache.delete(this.versionCache.keys().next().value as string);
+    }
   }
 
   /**
@@ -194,13 +201,17 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       const rev = await this.library.draftRev(campaignId);
       if (base && base.rev === rev) return base;
       const { rev: readRev, scripts } = await this.library.scriptsOf(campaignId, 'draft');
-      if (!base) return this.fromScripts(campaignId, 'draft', scripts, readRev, false);
+      const enabled = scripts.filter((s) => s.enabled);
+      if (!base) return this.fromScripts(campaignId, 'draft', enabled, readRev, false);
       return this.refreshDraft(base, scripts, readRev ?? rev);
     })();
     this.drafts.set(campaignId, next);
-    next.catch(() => {
-      if (this.drafts.get(campaignId) === next) this.drafts.delete(campaignId);
-    });
+    next.then(
+      (lib) => this.settledDrafts.set(campaignId, lib),
+      () => {
+        if (this.drafts.get(campaignId) === next) this.drafts.delete(campaignId);
+      },
+    );
     return next;
   }
 
@@ -230,12 +241,29 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   }
 
   /**
-   * Build a staged version before it is announced (the publishing gateway does the embedding and
-   * the graph build once and shares them through Redis, so every other gateway only loads).
+   * Build a staged version before it is announced, so every other gateway only loads it. When this
+   * gateway holds the draft at the revision the version was staged from (an editor previewed it),
+   * the version is a copy of the draft index: nothing is embedded or inserted at publish time.
+   * The bundle is written to Redis and INDEX_DIR and the version's content key recorded, so a
+   * gateway that hears the announcement needs two GETs.
    */
-  async prepare(campaignId: string, version: number): Promise<LoadedLibrary> {
-    const lib = await this.version(campaignId, version);
-    if (lib.contentKey) await this.repo.setVersionKey(campaignId, version, lib.contentKey);
+  async prepare(campaignId: string, version: number, draftRev: number): Promise<LoadedLibrary> {
+    const start = performance.now();
+    const fromDraft = await this.snapshotDraft(campaignId, draftRev);
+    if (!fromDraft) {
+      const lib = await this.version(campaignId, version);
+      if (lib.contentKey) await this.repo.setVersionKey(campaignId, version, lib.contentKey);
+      return lib;
+    }
+    const { key, bundle, scripts } = fromDraft;
+    const [lib] = await Promise.all([
+      this.fromBundle(campaignId, version, key, decodeBundle(bundle), 'draft'),
+      this.persist(campaignId, key, bundle),
+    ]);
+    await this.repo.setVersionKey(campaignId, version, key);
+    this.buildSeconds.observe({ source: 'draft' }, (performance.now() - start) / 1000);
+    this.cacheVersion(`${campaignId}\0${version}`, Promise.resolve(lib));
+    this.logger.log(`campaign ${campaignId}: version ${version} copied from the draft (${scripts} scripts)`);
     return lib;
   }
 
@@ -283,102 +311,167 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
+  /**
+   * A published version: its bundle from INDEX_DIR or Redis when the publisher recorded one for this
+   * embedder model (a load, no embedding), else built from the stored scripts and shared.
+   */
   private async build(campaignId: string, version: number): Promise<LoadedLibrary> {
-    // The publisher records the content key of a version, so the scripts and the shared artifacts
-    // (megabytes for a large library) are fetched at once instead of one after the other.
-    const hint = await this.repo.versionKey(campaignId, version);
-    const local =
-      hint !== undefined && existsSync(join(this.config.paths.indexes, safeName(campaignId), `${hint}.vec`));
-    const fetchArtifact = (suffix: string) =>
-      hint !== undefined && !local ? this.repo.readArtifact(`${hint}:${suffix}`) : Promise.resolve(undefined);
-    const [{ scripts }, vec, hnsw] = await Promise.all([
-      this.library.scriptsOf(campaignId, version),
-      fetchArtifact('vec'),
-      fetchArtifact('hnsw'),
-    ]);
-    const prefetched = hint === undefined ? undefined : { key: hint, vec, hnsw };
+    const start = performance.now();
+    const key = await this.repo.versionKey(campaignId, version);
+    if (key !== undefined) {
+      const file = this.bundleFile(campaignId, key);
+      const local = await readFile(file).catch(() => undefined);
+      const buf = local ?? (await this.repo.readArtifact(key));
+      const bundle = buf ? tryDecode(buf) : undefined;
+      if (bundle && bundle.header.modelId === this.embedder.modelId && bundle.header.dim === this.embedder.dim) {
+        const lib = await this.fromBundle(campaignId, version, key, bundle, local ? 'file' : 'redis');
+        // Cache for a restart, off the path to the swap.
+        if (!local && buf) void writeAtomic(file, buf).catch(() => undefined);
+        this.buildSeconds.observe({ source: local ? 'file' : 'redis' }, (performance.now() - start) / 1000);
+        return lib;
+      }
+    }
+    const { scripts } = await this.library.scriptsOf(campaignId, version);
     return this.fromScripts(
       campaignId,
       version,
       scripts.filter((s) => s.enabled),
       undefined,
       true,
-      prefetched,
     );
   }
 
-  /** Build (or load from INDEX_DIR) the index of a set of scripts; label = position. */
+  /**
+   * Build the index of a set of scripts (label = position). Vectors of texts the campaign's loaded
+   * libraries already hold are reused; only new texts are embedded. `persist`: write the bundle to
+   * INDEX_DIR and Redis for the other gateways and the next restart.
+   */
   async fromScripts(
     campaignId: string,
     version: number | 'draft',
     scripts: Script[],
     rev: number | undefined,
     persist: boolean,
-    prefetched?: { key: string; vec?: Buffer; hnsw?: Buffer },
   ): Promise<LoadedLibrary> {
     const start = performance.now();
     await this.warm();
-    const texts = scripts.map((s) => s.text);
     const dim = this.embedder.dim;
-    const key = sha(`${this.embedder.modelId}\0${dim}\0${texts.join('\0')}`).slice(0, 32);
-    const pre = prefetched?.key === key ? prefetched : undefined;
-    const artifact = async (suffix: 'vec' | 'hnsw') =>
-      (pre ? pre[suffix] : undefined) ?? (await this.repo.readArtifact(`${key}:${suffix}`));
-    const dir = join(this.config.paths.indexes, safeName(campaignId));
-    const vecFile = join(dir, `${key}.vec`);
-    const hnswFile = join(dir, `${key}.hnsw`);
-    let source = 'built';
-    let vectors = persist ? await readVectors(vecFile, scripts.length, dim) : undefined;
-    if (vectors) source = 'file';
-    else if (persist) {
-      const shared = await artifact('vec');
-      vectors = shared ? unpackVectors(shared, scripts.length, dim) : undefined;
-      if (vectors) {
-        source = 'redis';
-        await writeAtomic(vecFile, shared as Buffer, dir);
-      }
-    }
-    if (!vectors) {
-      vectors = await this.embed(texts);
-      if (persist) {
-        const packed = packVectors(vectors, dim);
-        await writeAtomic(vecFile, packed, dir);
-        await this.repo.writeArtifact(`${key}:vec`, packed);
-      }
-    }
+    const known = this.knownVectors(campaignId);
+    const missing = [...new Set(scripts.map((s) => s.text).filter((t) => !known.has(t)))];
+    const fresh = await this.embed(missing);
+    missing.forEach((t, i) => known.set(t, fresh[i]));
+    const vectors = scripts.map((s) => known.get(s.text) as Float32Array);
     const kind = scripts.length > EXACT_SEARCH_MAX ? 'hnsw' : 'exact';
-    const opts = { dim, capacity: Math.max(16, scripts.length), ef: HNSW_DEFAULTS.ef };
-    let index: VectorIndex | undefined;
-    if (kind === 'hnsw' && persist) {
-      if (!existsSync(hnswFile)) {
-        const shared = await artifact('hnsw');
-        if (shared) await writeAtomic(hnswFile, shared, dir);
-      }
-      if (existsSync(hnswFile)) index = await this.factory.load(hnswFile, opts);
+    const index = this.factory.create(kind, this.indexOptions(scripts.length));
+    for (const [label, v] of vectors.entries()) index.upsert(label, v);
+    let contentKey: string | undefined;
+    if (persist) {
+      contentKey = bundleKey(this.embedder.modelId, dim, scripts);
+      const bundle = encodeBundle(
+        { kind, dim, modelId: this.embedder.modelId },
+        scripts,
+        await index.serialize(this.config.paths.indexes),
+      );
+      await this.persist(campaignId, contentKey, bundle);
     }
-    if (!index) {
-      index = this.factory.create(kind, opts);
-      for (const [label, v] of vectors.entries()) index.upsert(label, v);
-      if (kind === 'hnsw' && persist) {
-        await mkdir(dir, { recursive: true });
-        const tmp = `${hnswFile}.${process.pid}.tmp`;
-        await index.save(tmp);
-        await this.repo.writeArtifact(`${key}:hnsw`, await readFile(tmp));
-        await rename(tmp, hnswFile);
-      }
+    this.buildSeconds.observe({ source: 'built' }, (performance.now() - start) / 1000);
+    return this.assemble(campaignId, version, scripts, vectors, index, rev, contentKey);
+  }
+
+  /** Load a decoded bundle: one JSON.parse for the scripts, the graph and vectors from the index bytes. */
+  private async fromBundle(
+    campaignId: string,
+    version: number,
+    key: string,
+    bundle: LibraryBundle,
+    source: string,
+  ): Promise<LoadedLibrary> {
+    const { index, vectors } = await this.factory.fromBuffer(bundle.header.kind, bundle.index, {
+      ...this.indexOptions(bundle.scripts.length),
+      dim: bundle.header.dim,
+    });
+    this.logger.debug(`campaign ${campaignId}: version ${version} loaded from ${source}`);
+    return this.assemble(campaignId, version, bundle.scripts, vectors, index, undefined, key);
+  }
+
+  /**
+   * The draft as a bundle when it is loaded here at exactly `rev` (what a staged version copied)
+   * and its index kind suits its size; undefined otherwise (the caller builds from the version).
+   * Runs inside the draft's refresh chain: the graph is not changed while it is being written.
+   */
+  private async snapshotDraft(
+    campaignId: string,
+    rev: number,
+  ): Promise<{ key: string; bundle: Buffer; scripts: number } | undefined> {
+    if (!this.drafts.has(campaignId)) return undefined;
+    // Bring the loaded draft up to date first (incremental: edits since the editor's last preview).
+    await this.draft(campaignId).catch(() => undefined);
+    const prev = this.drafts.get(campaignId) as Promise<LoadedLibrary>;
+    let out: { key: string; bundle: Buffer; scripts: number } | undefined;
+    const next = (async () => {
+      const d = await prev;
+      const live = d.scripts.filter((s) => s !== undefined).length;
+      const kind = live > EXACT_SEARCH_MAX ? 'hnsw' : 'exact';
+      // Many holes (deleted drafts scripts) or the wrong kind: a fresh build is the better index.
+      if (d.rev !== rev || d.index.kind !== kind || live < d.scripts.length * 0.75) return d;
+      const scripts = d.scripts.map((s) => (s?.enabled ? s : undefined));
+      const bundle = encodeBundle(
+        { kind, dim: d.index.dim, modelId: d.modelId },
+        scripts,
+        await d.index.serialize(this.config.paths.indexes),
+      );
+      out = { key: bundleKey(d.modelId, d.index.dim, scripts), bundle, scripts: live };
+      return d;
+    })();
+    this.drafts.set(campaignId, next);
+    await next.catch(() => undefined);
+    return out;
+  }
+
+  /** Vectors by text of the campaign's libraries loaded here (current, draft): nothing is embedded twice. */
+  private knownVectors(campaignId: string): Map<string, Float32Array> {
+    const known = new Map<string, Float32Array>();
+    // Settled libraries only: a draft build runs inside the draft chain and must not wait on itself.
+    for (const lib of [this.current.get(campaignId), this.settledDrafts.get(campaignId)]) {
+      if (lib?.modelId !== this.embedder.modelId) continue;
+      lib.scripts.forEach((s, label) => {
+        const v = lib.vectors[label];
+        if (s && v) known.set(s.text, v);
+      });
     }
-    this.buildSeconds.observe({ source }, (performance.now() - start) / 1000);
+    return known;
+  }
+
+  private indexOptions(capacity: number): VectorIndexOptions {
     return {
-      campaignId,
-      version,
-      rev,
-      modelId: this.embedder.modelId,
-      contentKey: key,
-      scripts: [...scripts],
-      byId: new Map(scripts.map((s, i) => [s.id, i])),
-      vectors,
-      index,
+      dim: this.embedder.dim,
+      capacity: Math.max(16, capacity),
+      ef: HNSW_DEFAULTS.ef,
+      scratchDir: this.config.paths.indexes,
     };
+  }
+
+  private assemble(
+    campaignId: string,
+    version: number | 'draft',
+    scripts: (Script | undefined)[],
+    vectors: (Float32Array | undefined)[],
+    index: VectorIndex,
+    rev: number | undefined,
+    contentKey: string | undefined,
+  ): LoadedLibrary {
+    const byId = new Map<string, number>();
+    scripts.forEach((s, label) => s && byId.set(s.id, label));
+    return { campaignId, version, rev, modelId: this.embedder.modelId, contentKey, scripts, byId, vectors, index };
+  }
+
+  private bundleFile(campaignId: string, key: string): string {
+    return join(this.config.paths.indexes, safeName(campaignId), `${key}.bundle`);
+  }
+
+  /** Write a bundle to INDEX_DIR and Redis (in parallel). */
+  private async persist(campaignId: string, key: string, bundle: Buffer): Promise<void> {
+    await Promise.all([writeAtomic(this.bundleFile(campaignId, key), bundle), this.repo.writeArtifact(key, bundle)]);
   }
 
   private async refreshDraft(base: LoadedLibrary, scripts: Script[], rev: number): Promise<LoadedLibrary> {
@@ -424,28 +517,16 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
 
 const safeName = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
-function packVectors(vectors: Float32Array[], dim: number): Buffer {
-  const out = new Float32Array(vectors.length * dim);
-  vectors.forEach((v, i) => out.set(v, i * dim));
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-}
-
-function unpackVectors(buf: Buffer, n: number, dim: number): Float32Array[] | undefined {
-  if (buf.byteLength !== n * dim * 4) return undefined;
-  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  return Array.from({ length: n }, (_, i) => all.subarray(i * dim, (i + 1) * dim));
-}
-
-async function readVectors(file: string, n: number, dim: number): Promise<Float32Array[] | undefined> {
+function tryDecode(buf: Buffer): LibraryBundle | undefined {
   try {
-    return unpackVectors(await readFile(file), n, dim);
+    return decodeBundle(buf);
   } catch {
     return undefined;
   }
 }
 
-async function writeAtomic(file: string, data: Buffer, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+async function writeAtomic(file: string, data: Buffer): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, data);
   await rename(tmp, file);

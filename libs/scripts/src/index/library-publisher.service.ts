@@ -17,7 +17,7 @@ export class LibraryPublisher {
 
   async publish(campaignId: string, actor: Actor): Promise<VersionMeta & { previous: number }> {
     const meta = await this.library.stage(campaignId, actor);
-    await this.index.prepare(campaignId, meta.version);
+    await this.index.prepare(campaignId, meta.version, meta.draftRev);
     const previous = await this.library.activate(campaignId, meta.version, actor);
     await this.index.activate(campaignId, meta.version);
     return { ...meta, previous };

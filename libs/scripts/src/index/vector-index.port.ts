@@ -17,8 +17,8 @@ export interface VectorIndex {
   upsert(label: number, vector: Float32Array): void;
   remove(label: number): void;
   search(query: Float32Array, k: number): VectorHit[];
-  /** Persist to a file (HNSW only; exact indexes are rebuilt from the vectors). */
-  save(file: string): Promise<void>;
+  /** The index as bytes, loadable with `VectorIndexFactory.fromBuffer` (graph and vectors in one). */
+  serialize(scratchDir?: string): Promise<Buffer>;
 }
 
 export interface VectorIndexOptions {
@@ -29,13 +29,21 @@ export interface VectorIndexOptions {
   ef?: number;
   m?: number;
   efConstruction?: number;
+  /** Where an adapter that only reads files may put a scratch file. */
+  scratchDir?: string;
+}
+
+/** A deserialised index and the vector of every searchable label (holes where a label was removed). */
+export interface LoadedVectorIndex {
+  index: VectorIndex;
+  vectors: (Float32Array | undefined)[];
 }
 
 /** Builds vector indexes; bound in the scripts module. */
 export interface VectorIndexFactory {
   create(kind: 'hnsw' | 'exact', opts: VectorIndexOptions): VectorIndex;
-  /** Load a persisted HNSW index (then `setEf`). */
-  load(file: string, opts: VectorIndexOptions): Promise<VectorIndex>;
+  /** Load what `VectorIndex.serialize` wrote (then `setEf` for HNSW). */
+  fromBuffer(kind: 'hnsw' | 'exact', buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex>;
 }
 
 export const VECTOR_INDEX_FACTORY = Symbol('VectorIndexFactory');

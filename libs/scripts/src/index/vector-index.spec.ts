@@ -1,5 +1,5 @@
 import { ExactVectorIndex } from './exact-vector-index.js';
-import { HnswVectorIndex } from './hnsw-vector-index.adapter.js';
+import { DefaultVectorIndexFactory, HnswVectorIndex, readHnswFile } from './hnsw-vector-index.adapter.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,5 +69,59 @@ describe('HnswVectorIndex persistence', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe.each(['exact', 'hnsw'] as const)('%s index serialised to bytes', (kind) => {
+  const factory = new DefaultVectorIndexFactory();
+  const dim = 24;
+  const vs = vectors(200, dim, 5);
+
+  it('loads from its bytes with the same answers, the same vectors and the removed labels still removed', async () => {
+    const a = factory.create(kind, { dim, capacity: 8 });
+    vs.forEach((v, i) => a.upsert(i, v));
+    a.remove(7);
+    a.remove(150);
+    a.upsert(20, vs[199]);
+    const { index: b, vectors: loaded } = await factory.fromBuffer(kind, await a.serialize(), { dim, capacity: 8 });
+    expect(b.kind).toBe(kind);
+    expect(b.size()).toBe(198);
+    expect(loaded[7]).toBeUndefined();
+    expect(loaded[150]).toBeUndefined();
+    expect(Array.from(loaded[20] as Float32Array)).toEqual(
+      Array.from(vs[199]).map((x) => expect.closeTo(x, 6) as unknown),
+    );
+    for (const q of [0, 7, 99, 150, 199]) expect(b.search(vs[q], 5)).toEqual(a.search(vs[q], 5));
+    expect(b.search(vs[7], 200).map((h) => h.label)).not.toContain(7);
+    // The loaded copy is independent of the original.
+    b.upsert(300, vs[7]);
+    expect(a.search(vs[7], 1)[0].label).not.toBe(300);
+    expect(b.search(vs[7], 1)[0].label).toBe(300);
+  });
+
+  it('refuses bytes of another dimension', async () => {
+    const a = factory.create(kind, { dim, capacity: 8 });
+    vs.slice(0, 10).forEach((v, i) => a.upsert(i, v));
+    await expect(factory.fromBuffer(kind, await a.serialize(), { dim: dim + 1, capacity: 8 })).rejects.toThrow(
+      /dimensional/,
+    );
+  });
+});
+
+describe('readHnswFile', () => {
+  it('reads every label and vector from an hnswlib file, and rejects a truncated one', async () => {
+    const dim = 8;
+    const vs = vectors(40, dim, 3);
+    const a = HnswVectorIndex.create({ dim, capacity: 40 });
+    vs.forEach((v, i) => a.upsert(i + 1000, v));
+    a.remove(1003);
+    const buf = await a.serialize();
+    const { vectors: got, deleted } = readHnswFile(buf, dim);
+    expect(deleted).toEqual([1003]);
+    expect(got.filter(Boolean)).toHaveLength(40);
+    for (const i of [0, 17, 39]) {
+      (got[i + 1000] as Float32Array).forEach((x, j) => expect(x).toBeCloseTo(vs[i][j], 6));
+    }
+    expect(() => readHnswFile(buf.subarray(0, 500), dim)).toThrow();
   });
 });

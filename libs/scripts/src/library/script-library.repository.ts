@@ -285,7 +285,7 @@ export class ScriptLibraryRepository implements OnModuleInit {
     await this.redis.set(SCRIPT_KEYS.versionKey(c, n), key);
   }
 
-  /** A built index artifact (vectors or HNSW graph) shared by all gateways, content-addressed. */
+  /** A built library bundle (scripts + index) shared by all gateways, content-addressed. */
   async readArtifact(key: string): Promise<Buffer | undefined> {
     return (await this.redis.getBuffer(SCRIPT_KEYS.artifact(key))) ?? undefined;
   }
