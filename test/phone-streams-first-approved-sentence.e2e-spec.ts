@@ -1,7 +1,8 @@
-// ConversationRelay against the booted gateway, the real dialogue pipeline (ONNX intent model,
-// compliance, HNSW scripts) and a fake OpenAI-compatible server that streams a three-sentence answer
-// slowly: the caller hears the first approved script while the model is still writing, the reply
-// ends with exactly one `last: true`, the transcript holds exactly what was sent, and an interrupt
+// The streaming phone transports (Twilio ConversationRelay, AudioCodes Bot API streaming mode)
+// against the booted gateway, the real dialogue pipeline (ONNX intent model, compliance, HNSW
+// scripts) and a fake OpenAI-compatible server that streams a three-sentence answer slowly: the
+// caller hears the first approved script while the model is still writing, the relay reply ends
+// with exactly one `last: true`, the transcript holds exactly what was sent, and an interrupt
 // mid-stream cancels the rest (nothing more is sent, the upstream request is closed, the record
 // says what was heard).
 import request from 'supertest';
@@ -14,6 +15,7 @@ import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } fr
 const PUBLIC = 'https://bot.example.test';
 const RELAY = '/v1/telephony/twilio/relay';
 const TOKEN = 'twilio-test-token-0123456789';
+const AC_TOKEN = 'ac-test-token-0123456789';
 /** Library scripts of the sample campaign with their slots filled: what an aligned model would write. */
 const S = {
   product: '千兆宽带家庭套餐包含千兆光纤宽带、两张手机卡每月共100GB流量和1000分钟通话，月费每月199元，合约期24个月。',
@@ -39,6 +41,7 @@ beforeAll(async () => {
     TURN_DEADLINE_PHONE_MS: '10000',
     PUBLIC_BASE_URL: PUBLIC,
     TWILIO_AUTH_TOKEN: TOKEN,
+    AUDIOCODES_BOT_TOKEN: AC_TOKEN,
   });
   // A wide turn budget: the slow stream must finish inside it even on a busy machine.
   await request(gw.url)
@@ -52,11 +55,9 @@ afterAll(async () => {
   await llm.close();
 });
 
-/** A relay socket that queues every frame and lets the test wait for the next one. */
-async function relay() {
-  const ws = new WebSocket(`${gw.url.replace('http', 'ws')}${RELAY}`, {
-    headers: { 'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, `wss://bot.example.test${RELAY}`, {}) },
-  });
+/** A platform socket that queues every frame and lets the test wait for the next one. */
+async function socket(path: string, headers: Record<string, string>) {
+  const ws = new WebSocket(`${gw.url.replace('http', 'ws')}${path}`, { headers });
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
   const queue: Frame[] = [];
   let wake: (() => void) | undefined;
@@ -84,8 +85,13 @@ async function relay() {
       if (f.type === 'text' && f.last === true) return got;
     }
   };
-  return { ws, next, reply, pending: () => queue.length, send: (m: unknown) => ws.send(JSON.stringify(m)) };
+  return { ws, next, reply, send: (m: unknown) => ws.send(JSON.stringify(m)) };
 }
+
+const relay = () =>
+  socket(RELAY, {
+    'x-twilio-signature': twilio.getExpectedTwilioSignature(TOKEN, `wss://bot.example.test${RELAY}`, {}),
+  });
 
 const settledFlag = (r: RecordedRequest) => {
   const flag = { settled: false };
@@ -93,11 +99,11 @@ const settledFlag = (r: RecordedRequest) => {
   return flag;
 };
 
-async function transcriptOf(callSid: string): Promise<{ role: string; text: string }[]> {
+async function transcriptOf(platform: string, callSid: string): Promise<{ role: string; text: string }[]> {
   const redis = createRedis(gw.config.redis, { name: 'test-relay-stream', prefixed: true });
   try {
     await waitReady(redis, 5000);
-    const raw = await redis.get(`telephony:call:twilio-relay:${callSid}`);
+    const raw = await redis.get(`telephony:call:${platform}:${callSid}`);
     const { conversationId } = JSON.parse(raw ?? '{}') as { conversationId: string };
     return (await request(gw.url).get(`/v1/conversations/${conversationId}`).expect(200)).body.transcript;
   } finally {
@@ -130,7 +136,7 @@ describe('ConversationRelay streams the first approved sentence early', () => {
       expect(frames.at(-1)).toMatchObject({ type: 'text', last: true });
       const sent = frames.map((f) => f.token ?? '').join('');
       expect(frames.filter((f) => f.token).length).toBeGreaterThanOrEqual(2);
-      let transcript = await transcriptOf(callSid);
+      let transcript = await transcriptOf('twilio-relay', callSid);
       expect(transcript.filter((e) => e.role === 'bot').at(-1)?.text).toBe(sent);
 
       // Turn 2: interrupted after the first script was sent.
@@ -145,7 +151,7 @@ describe('ConversationRelay streams the first approved sentence early', () => {
       await llm.requests[before2].settled;
       expect(llm.requests[before2].clientClosedEarly).toBe(true);
       for (let i = 0; i < 50; i++) {
-        transcript = await transcriptOf(callSid);
+        transcript = await transcriptOf('twilio-relay', callSid);
         if (transcript.some((e) => e.role === 'event' && e.text.includes(heard))) break;
         await new Promise((res) => setTimeout(res, 100));
       }
@@ -158,6 +164,56 @@ describe('ConversationRelay streams the first approved sentence early', () => {
       expect(reprompt.map((f) => f.token).join('')).toBe(sent);
     } finally {
       r.ws.close();
+    }
+  });
+});
+
+describe('AudioCodes streaming mode sends each approved script as its own frame', () => {
+  it('the first message frame arrives while the model still writes; the frames are what the transcript says', async () => {
+    const conversationId = 'ac-stream-1';
+    const s = await socket('/v1/telephony/audiocodes/ws', { authorization: `Bearer ${AC_TOKEN}` });
+    const activity = (id: string, a: Record<string, unknown>) =>
+      s.send({ type: 'activities', conversationId, activities: [{ id, ...a }] });
+    const messages = (f: Frame) =>
+      ((f.activities as { type: string; text?: string }[] | undefined) ?? []).filter((a) => a.type === 'message');
+    try {
+      s.send({ type: 'session.initiate', conversationId, expectAudioMessages: false, caller: '+8613800000702' });
+      expect(await s.next()).toEqual({ type: 'session.accepted' });
+      activity('a1', { type: 'event', name: 'start' });
+      await s.next(); // greeting
+
+      llm.behave({ text: S.product + S.install + S.data, chunkChars: S.product.length, chunkDelayMs: 600 });
+      const before = llm.requests.length;
+      activity('a2', { type: 'message', text: SAY.interest });
+      const first = await s.next();
+      const flag = settledFlag(llm.requests[before]);
+      await Promise.resolve();
+      expect(flag.settled).toBe(false);
+      expect(messages(first)).toEqual([expect.objectContaining({ text: S.product })]);
+      await llm.requests[before].settled;
+      let transcript: { role: string; text: string }[] = [];
+      for (let i = 0; i < 50; i++) {
+        transcript = await transcriptOf('audiocodes', conversationId);
+        if (transcript.filter((e) => e.role === 'bot').length >= 2) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      // A DTMF key without meaning repeats the last reply: every frame before it belongs to the streamed one.
+      activity('a3', { type: 'event', name: 'DTMF', value: '5' });
+      const streamed = [first];
+      for (;;) {
+        const f = await s.next();
+        const repeat = messages(f)
+          .map((m) => m.text)
+          .join('');
+        if (f.type === 'activities' && repeat === transcript.filter((e) => e.role === 'bot').at(-1)?.text) break;
+        streamed.push(f);
+      }
+      const sent = streamed.flatMap(messages).map((m) => m.text);
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      expect(streamed.every((f) => messages(f).length === 1)).toBe(true);
+      expect(transcript.filter((e) => e.role === 'bot').at(-1)?.text).toBe(sent.join(''));
+    } finally {
+      s.ws.close();
     }
   });
 });
