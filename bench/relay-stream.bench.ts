@@ -12,6 +12,7 @@ import { loadConfig } from '@huashu/config';
 import { createGateway } from '../apps/gateway/src/gateway.factory.js';
 import { startFakeOpenAiServer } from '../test/support/fake-openai-server.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from '../test/support/redis-prefix.js';
+import { GENERATOR_LINES, LIBRARY_SENTENCES, slowLlmEnv, WIDE_DEADLINES } from '../test/support/slow-llm.js';
 import { percentile, writeResult } from './lib/results.js';
 
 const SAMPLES = Number(process.argv[2] ?? 15);
@@ -21,12 +22,8 @@ const ADMIN = 'bench-admin-key-0123456789';
 const PUBLIC = 'https://bot.example.test';
 const RELAY = '/v1/telephony/twilio/relay';
 /** Three library scripts of the sample campaign, slots filled: an aligned model's answer. */
-const SENTENCES = [
-  '千兆宽带家庭套餐包含千兆光纤宽带、两张手机卡每月共100GB流量和1000分钟通话，月费每月199元，合约期24个月。',
-  '确认办理后，一般三个工作日内会有装维师傅联系您预约上门时间，安装大约一个小时。',
-  '两张手机卡每月共享100GB通用流量，超出后按每GB三元计费，也可以随时加购流量包。',
-];
-const INTERESTED = '听起来不错，你说说看';
+const SENTENCES = [LIBRARY_SENTENCES.product, LIBRARY_SENTENCES.install, LIBRARY_SENTENCES.data];
+const INTERESTED = GENERATOR_LINES.interest;
 
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -91,11 +88,7 @@ async function main(): Promise<void> {
     REDIS_URL: TEST_REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
     ADMIN_API_KEYS: `${ADMIN}:admin`,
-    GENERATOR_MODE: 'inprocess',
-    GENERATOR_PROVIDER: 'openai',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'fake-model',
-    TURN_DEADLINE_PHONE_MS: '10000',
+    ...slowLlmEnv(llm.baseUrl),
     PUBLIC_BASE_URL: PUBLIC,
     TWILIO_AUTH_TOKEN: TOKEN,
     PORT: '0',
@@ -109,7 +102,7 @@ async function main(): Promise<void> {
     await fetch(`${base}/v1/admin/campaigns/default`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify({ deadlines: { phoneMs: 10000, stages: { generate: 8000 } } }),
+      body: JSON.stringify(WIDE_DEADLINES),
     });
     const text = SENTENCES.join('');
     const streamed = { text, chunkChars: SENTENCES[0].length, chunkDelayMs: CHUNK_DELAY_MS };

@@ -11,21 +11,14 @@ import WebSocket from 'ws';
 import { createRedis, waitReady } from '@huashu/redis';
 import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer, type RecordedRequest } from './support/fake-openai-server.js';
+import { GENERATOR_LINES, LIBRARY_SENTENCES, slowLlmEnv, WIDE_DEADLINES } from './support/slow-llm.js';
 
 const PUBLIC = 'https://bot.example.test';
 const RELAY = '/v1/telephony/twilio/relay';
 const TOKEN = 'twilio-test-token-0123456789';
 const AC_TOKEN = 'ac-test-token-0123456789';
-/** Library scripts of the sample campaign with their slots filled: what an aligned model would write. */
-const S = {
-  product: '千兆宽带家庭套餐包含千兆光纤宽带、两张手机卡每月共100GB流量和1000分钟通话，月费每月199元，合约期24个月。',
-  install: '确认办理后，一般三个工作日内会有装维师傅联系您预约上门时间，安装大约一个小时。',
-  data: '两张手机卡每月共享100GB通用流量，超出后按每GB三元计费，也可以随时加购流量包。',
-  price: '千兆宽带家庭套餐的月费是每月199元，包含宽带和两张手机卡，合约期内价格不变，安装费和光猫都不另外收费。',
-  promo: '本月办理千兆宽带家庭套餐，前三个月月费享八折，之后恢复为每月199元，活动以办理时的页面说明为准。',
-};
-/** Caller lines the shipped intent model routes to the generator (interested, ask_price). */
-const SAY = { interest: '听起来不错，你说说看', price: '一个月多少钱' };
+const S = LIBRARY_SENTENCES;
+const SAY = GENERATOR_LINES;
 
 type Frame = { type: string; token?: string; last?: boolean; [k: string]: unknown };
 
@@ -34,11 +27,7 @@ let llm: FakeOpenAiServer;
 beforeAll(async () => {
   llm = await startFakeOpenAiServer();
   gw = await bootGateway('relay-stream', {
-    GENERATOR_MODE: 'inprocess',
-    GENERATOR_PROVIDER: 'openai',
-    LLM_BASE_URL: llm.baseUrl,
-    LLM_MODEL: 'fake-model',
-    TURN_DEADLINE_PHONE_MS: '10000',
+    ...slowLlmEnv(llm.baseUrl),
     PUBLIC_BASE_URL: PUBLIC,
     TWILIO_AUTH_TOKEN: TOKEN,
     AUDIOCODES_BOT_TOKEN: AC_TOKEN,
@@ -47,7 +36,7 @@ beforeAll(async () => {
   await request(gw.url)
     .put('/v1/admin/campaigns/default')
     .set('authorization', `Bearer ${ADMIN_KEY}`)
-    .send({ deadlines: { phoneMs: 10000, stages: { generate: 8000 } } })
+    .send(WIDE_DEADLINES)
     .expect(200);
 });
 afterAll(async () => {
