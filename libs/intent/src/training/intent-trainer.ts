@@ -27,6 +27,11 @@ export interface IntentTrainParams {
 /**
  * Parameters of the shipped model: small enough to train in well under a minute on one core and
  * to load in a few MB, large enough for the corpus (2^15 hashed buckets ≈ 10× its distinct n-grams).
+ * A plain fastText head (bag → logits, no hidden layer) and 20 epochs: on the 4.9k-utterance corpus
+ * it beat the earlier 48-d bag → ReLU 64, 40 epochs on three other seeded splits (closed-set +1.2 pt)
+ * and on the previous release's held-out utterances (77.0% vs 74.8%). ICU dictionary word n-grams
+ * (Intl.Segmenter) were tried as extra features and cost ~2 points here (short colloquial turns
+ * segment poorly); see README.
  */
 export const SHIPPED_TRAIN_PARAMS: IntentTrainParams = {
   seed: 20240611,
@@ -38,9 +43,9 @@ export const SHIPPED_TRAIN_PARAMS: IntentTrainParams = {
     hashSeed: 0x811c9dc5,
     maxFeatures: 256,
   },
-  dim: 48,
-  hidden: 64,
-  epochs: 40,
+  dim: 64,
+  hidden: 0,
+  epochs: 20,
   batchSize: 16,
   lr: 0.01,
   dropout: 0.2,
