@@ -60,6 +60,17 @@ export class CallSessionStore {
     await this.redis.set(this.key(platform, callId), JSON.stringify(state), 'EX', this.ttl);
   }
 
+  /** Let the call's state lapse `seconds` after now (a platform's own inactivity timeout). */
+  async expireAfter(platform: TelephonyPlatform, callId: string, seconds: number): Promise<void> {
+    const ttl = Math.max(1, Math.min(seconds, this.ttl));
+    // The start's de-duplication record lapses with it, so the call id can start again afterwards.
+    await this.redis
+      .multi()
+      .expire(this.key(platform, callId), ttl)
+      .expire(this.dedupKey(platform, callId, 'start'), ttl)
+      .exec();
+  }
+
   /** Claim an event id: true for its first delivery, false for a retry/duplicate. */
   async claim(platform: TelephonyPlatform, callId: string, eventId: string): Promise<boolean> {
     const ok = await this.redis.set(this.dedupKey(platform, callId, eventId), PENDING, 'EX', this.ttl, 'NX');

@@ -121,6 +121,14 @@ export class TelephonyService {
     });
   }
 
+  /**
+   * The platform's inactivity timeout for this call: its state lapses that long after the last
+   * activity (at most SESSION_TTL_SECONDS), and a later event for the same call id starts anew.
+   */
+  async idleTimeout(platform: TelephonyPlatform, callId: string, seconds: number): Promise<void> {
+    await this.store.expireAfter(platform, callId, seconds);
+  }
+
   /** Keep a call's state alive (platform keep-alive). */
   async touch(platform: TelephonyPlatform, callId: string): Promise<void> {
     const state = await this.store.get(platform, callId);

@@ -67,4 +67,28 @@ describe('Genesys Digital Bot Connector adapter (golden, scripted dialogue)', ()
     });
     await expect(bot.message({ ...base, parameters: { n: 5 } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
+
+  it('botSessionTimeout: the bot session lapses after that many idle minutes, then a new conversation starts', async () => {
+    const msg = (messageId: string, text: string) => ({
+      botId: 'default',
+      botSessionId: 's-timeout',
+      messageId,
+      inputMessage: { type: 'Text', text },
+      botSessionTimeout: 2,
+    });
+    await bot.message(msg('m1', 'hello'));
+    const keys = ['telephony:call:genesys:s-timeout', 'telephony:dedup:genesys:s-timeout:start'];
+    for (const key of keys) {
+      const ttl = await h.redis.ttl(key);
+      expect(ttl).toBeGreaterThan(100);
+      expect(ttl).toBeLessThanOrEqual(120);
+    }
+    const first = (await h.service.call('genesys', 's-timeout'))!.conversationId;
+    // The timeout passes (the key lapses): the next message greets and answers in a new conversation.
+    await h.redis.del(...keys);
+    const starts = h.dialogue.starts.length;
+    await bot.message(msg('m2', 'hello again'));
+    expect(h.dialogue.starts.length).toBe(starts + 1);
+    expect((await h.service.call('genesys', 's-timeout'))!.conversationId).not.toBe(first);
+  });
 });

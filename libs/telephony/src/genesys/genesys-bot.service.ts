@@ -162,6 +162,10 @@ export class GenesysBotService {
       );
       if (!outcome) return this.failed('SessionNotFound', 'bot session not found');
       outcomes.push(outcome);
+      // botSessionTimeout (minutes): the bot session lapses after that much inactivity; a later
+      // message with the same botSessionId then starts a new conversation (greeting + answer).
+      if (req.botSessionTimeout)
+        await this.telephony.idleTimeout(PLATFORM, req.botSessionId, req.botSessionTimeout * 60);
       return outcomeToGenesys(outcomes);
     } catch (err) {
       if (err instanceof HuashuException && err.status < 500 && err.code !== 'CONVERSATION_BUSY') throw err;
