@@ -30,6 +30,10 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
     await new OpenAiCompatibleProvider({ baseUrl: server.baseUrl, model: 'warm', backend: 'openai' })
       .generate({ messages, params: {}, deadlineMs: 100 })
       .catch(() => undefined);
+    // The call gives up at its deadline without waiting for the socket: let the server see the warm-up
+    // request end before the tests count requests.
+    for (let i = 0; i < 200 && server.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await Promise.all(server.requests.map((r) => r.settled));
   });
   afterAll(async () => server.close());
   beforeEach(() => {
@@ -288,6 +292,32 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
     server.behave({ text: 'Back. Fine.', chunkChars: 3 });
     const probe = await read();
     expect(probe.error).toBeUndefined();
+    expect(p.breakerState).toBe('closed');
+  });
+
+  it('keeps a call within its deadline while the breaker holds it behind a streaming half-open probe', async () => {
+    const p = provider({ maxAttempts: 1, breakerThreshold: 1, breakerHalfOpenAfterMs: 100 });
+    server.behave({ mode: 'fail' });
+    await expect(p.generate({ messages, params: {}, deadlineMs: 2000 })).rejects.toBeInstanceOf(
+      GeneratorBadResponseError,
+    );
+    await new Promise((r) => setTimeout(r, 150));
+    // The probe: a stream of ~1 s, during which the breaker is half-open and holds other calls.
+    server.behave({ text: 'Slow probe. '.repeat(10), chunkChars: 3, chunkDelayMs: 25 });
+    const probe = (async () => {
+      for await (const _ of p.stream({ messages, params: {}, deadlineMs: 5000 })) void _;
+    })();
+    while (server.requests.length < 2) await new Promise((r) => setTimeout(r, 5));
+    const { error, lateMs } = await settleAgainstDeadline(200, () =>
+      p.generate({ messages, params: {}, deadlineMs: 200 }),
+    );
+    expect(error).toBeInstanceOf(GeneratorTimeoutError);
+    expect(lateMs).toBeLessThan(50);
+    await probe;
+    // The breaker closes once the probe's execution has settled (a few promise turns after the stream).
+    await new Promise((r) => setTimeout(r, 10));
+    // The abandoned call neither reached the backend nor counted against it.
+    expect(server.requests).toHaveLength(2);
     expect(p.breakerState).toBe('closed');
   });
 

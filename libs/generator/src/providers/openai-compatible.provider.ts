@@ -223,6 +223,7 @@ export class OpenAiCompatibleProvider implements Generator {
             throw this.toGeneratorError(err, call);
           }
         },
+        (late) => late.settle(new GeneratorCancelledError()),
       );
       held = attempt;
       const sse = attempt.value;
@@ -331,15 +332,23 @@ export class OpenAiCompatibleProvider implements Generator {
     };
   }
 
-  /** `guard` runs one attempt under the breaker (plain, or held for a stream). */
+  /**
+   * `guard` runs one attempt under the breaker (plain, or held for a stream); `discard` releases what a
+   * guard hands back after the call has given up on it.
+   */
   private async withRetries<T, R>(
     call: ReturnType<OpenAiCompatibleProvider['callScope']>,
     guard: (attempt: () => Promise<T>) => Promise<R>,
     attempt: () => Promise<T>,
+    discard?: (late: R) => void,
   ): Promise<R> {
+    // The breaker holds calls while a half-open probe runs (for a stream, until the probe's stream ends).
+    // A call whose deadline or caller gave up meanwhile is abandoned: when the breaker gets to it, it must
+    // neither reach the backend nor count as the backend's failure.
+    const run = () => (call.signal.aborted ? Promise.reject(new GeneratorCancelledError()) : attempt());
     for (let n = 1; ; n++) {
       try {
-        return await guard(attempt);
+        return await this.untilAborted(guard(run), call.signal, discard);
       } catch (raw) {
         const err =
           raw instanceof BrokenCircuitError
@@ -361,6 +370,27 @@ export class OpenAiCompatibleProvider implements Generator {
         }
       }
     }
+  }
+
+  /** `work`, or the call's own abort as soon as it fires (the breaker may be holding `work`). */
+  private untilAborted<R>(work: Promise<R>, signal: AbortSignal, discard?: (late: R) => void): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const onAbort = () => reject(new APIUserAbortError());
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          // Aborted first: this promise has already failed, and nobody will use `value`.
+          if (signal.aborted) discard?.(value);
+          resolve(value);
+        },
+        (err: Error) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      );
+    });
   }
 
   /** Map SDK and network errors to the lib's typed errors. */
