@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { normaliseText } from '@huashu/ml';
 import { INTENT_MODEL_FILES, loadCorpusDir, SHIPPED_TRAIN_PARAMS, type IntentModelMetadata } from '@huashu/intent';
 
 // The shipped model must be the one `npm run intent:train` builds from the current corpus with the
@@ -23,5 +24,13 @@ describe('models/intent (shipped)', () => {
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(meta.files[p].sha256);
       expect(meta.evaluation.precisions[p].agreesWithReference).toBe(true);
     }
+  });
+
+  it('never saw the probe set: data/intent-probe loads and shares no utterance with the corpus', () => {
+    const corpus = new Set(loadCorpusDir('data/intents').examples.map((e) => normaliseText(e.text)));
+    const probe = loadCorpusDir('data/intent-probe').examples;
+    expect(probe.length).toBeGreaterThanOrEqual(200);
+    expect(probe.filter((e) => corpus.has(normaliseText(e.text))).map((e) => e.text)).toEqual([]);
+    expect(meta.data.files.some((f) => f.includes('intent-probe'))).toBe(false);
   });
 });
