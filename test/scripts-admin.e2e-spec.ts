@@ -458,6 +458,27 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
       expect(versions.body.current).toBe(1);
     });
 
+    it('prepares the draft index after an import, so a publish right after it is a copy too', async () => {
+      const before = await loads(gw1);
+      await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=fresh&mode=replace')
+        .set({ ...auth(EDITOR_KEY), 'content-type': 'application/x-ndjson' })
+        .send(rows(0, 200).replace(/"p-/g, '"f-'))
+        .expect(200);
+      const pub = await request(gw1.url).post('/v1/admin/scripts/publish?campaign=fresh').set(auth(ADMIN_KEY));
+      expect(pub.status).toBe(201);
+      expect(await loads(gw1)).toMatchObject({ draft: before.draft + 1 });
+      await eventually(async () => {
+        const r = await request(gw2.url)
+          .post('/v1/admin/scripts/match?campaign=fresh')
+          .set(auth(VIEWER_KEY))
+          .send({ text: text(150), k: 1 })
+          .expect(200);
+        expect(r.body.version).toBe(1);
+        expect(r.body.matches[0].scriptId).toBe('f-150');
+      });
+    });
+
     it('builds from the stored version when the draft changed after staging or was never previewed here', async () => {
       // gw2 never previewed "big": publishing there builds (reusing vectors of its loaded version 1).
       await importRows(rows(301, 302), 'upsert');

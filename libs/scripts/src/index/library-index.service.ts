@@ -30,6 +30,8 @@ export const EXACT_SEARCH_MAX = 128;
 const EMBED_BATCH = 64;
 /** Explicit (non-current) versions kept loaded per process, for `version` in match requests. */
 const VERSION_CACHE_SIZE = 4;
+/** Delay before the draft index is built after an import (a burst of imports builds once). */
+const DRAFT_WARM_DELAY_MS = 200;
 /** How often a gateway re-checks the published pointers (covers a pub/sub message lost in a reconnect). */
 const RECONCILE_INTERVAL_MS = 5000;
 
@@ -113,6 +115,27 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       name: 'scriptIndex',
       check: () => Promise.resolve(this.status()),
     });
+    this.library.onImported((c) => this.warmDraftSoon(c));
+  }
+
+  private readonly warmTimers = new Map<string, NodeJS.Timeout>();
+  private closing = false;
+
+  /**
+   * After an import, build the draft index in the background on the gateway that took the import:
+   * a publish then copies it instead of embedding and inserting inside the publish request.
+   */
+  private warmDraftSoon(campaignId: string): void {
+    clearTimeout(this.warmTimers.get(campaignId));
+    const timer = setTimeout(() => {
+      this.warmTimers.delete(campaignId);
+      if (this.closing) return;
+      this.draft(campaignId).catch((err: Error) =>
+        this.logger.debug(`campaign ${campaignId}: draft index warm-up failed: ${err.message}`),
+      );
+    }, DRAFT_WARM_DELAY_MS);
+    timer.unref();
+    this.warmTimers.set(campaignId, timer);
   }
 
   /** Subscribe to publishes, then load every campaign's published version. Called once seeding is done. */
@@ -132,6 +155,8 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    for (const t of this.warmTimers.values()) clearTimeout(t);
     clearInterval(this.reconcileTimer);
     if (this.subscriber) {
       try {
@@ -403,8 +428,12 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     campaignId: string,
     rev: number,
   ): Promise<{ key: string; bundle: Buffer; scripts: number } | undefined> {
-    if (!this.drafts.has(campaignId)) return undefined;
-    // Bring the loaded draft up to date first (incremental: edits since the editor's last preview).
+    // An import just before the publish: build the draft now instead of after the warm-up delay.
+    const pending = this.warmTimers.get(campaignId);
+    clearTimeout(pending);
+    this.warmTimers.delete(campaignId);
+    if (!pending && !this.drafts.has(campaignId)) return undefined;
+    // Bring the draft up to date first (incremental: edits since the editor's last preview).
     await this.draft(campaignId).catch(() => undefined);
     const prev = this.drafts.get(campaignId) as Promise<LoadedLibrary>;
     let out: { key: string; bundle: Buffer; scripts: number } | undefined;

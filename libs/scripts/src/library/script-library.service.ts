@@ -52,10 +52,17 @@ const sameContent = (a: Script, b: ScriptInput): boolean =>
  */
 @Injectable()
 export class ScriptLibraryService {
+  private readonly importListeners: ((campaignId: string) => void)[] = [];
+
   constructor(
     private readonly repo: ScriptLibraryRepository,
     private readonly campaigns: CampaignService,
   ) {}
+
+  /** Called after every successful import (the index service then prepares the draft index). */
+  onImported(listener: (campaignId: string) => void): void {
+    this.importListeners.push(listener);
+  }
 
   /** Validate one script input; throws VALIDATION_FAILED with the field details. */
   parseInput(raw: unknown): ScriptInput {
@@ -169,7 +176,10 @@ export class ScriptLibraryService {
       if (mode === 'replace') result.deleted = Object.keys(scripts).filter((id) => !seen.has(id)).length;
       result.total = mode === 'replace' ? inputs.length : Object.keys(scripts).length + result.created;
       const summary = { ...result, ids: writes.slice(0, 200).map((w) => w.id) };
-      if (await this.repo.importAll(c, rev, mode, writes, actor.keyId, summary)) return result;
+      if (await this.repo.importAll(c, rev, mode, writes, actor.keyId, summary)) {
+        for (const listener of this.importListeners) listener(c);
+        return result;
+      }
     }
     throw conflict(`the draft of ${c}`);
   }
