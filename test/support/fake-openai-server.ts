@@ -54,7 +54,8 @@ const sleep = (ms: number, res: ServerResponse) =>
     });
   });
 
-export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
+/** Start the fake on loopback; `port` 0 (default) picks a free one, a fixed one lets a harness restart it in place. */
+export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promise<FakeOpenAiServer> {
   let script: FakeBehaviour[] = [{}];
   let served = 0;
   const requests: RecordedRequest[] = [];
@@ -176,7 +177,10 @@ export async function startFakeOpenAiServer(): Promise<FakeOpenAiServer> {
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
