@@ -105,12 +105,21 @@ async function main(): Promise<void> {
     const ids: string[] = [];
     for (let i = 0; i < CONVERSATIONS; i++) ids.push((await dialogue.start({ campaignId: 'default' })).conversationId);
     const total: number[] = [];
-    const stages: Record<'classify' | 'comply' | 'match', number[]> = { classify: [], comply: [], match: [] };
+    const stages: Record<'classify' | 'comply' | 'match' | 'total', number[]> = {
+      classify: [],
+      comply: [],
+      match: [],
+      total: [],
+    };
+    // What the turn spends outside its pipeline: the lock + session read, and the atomic commit.
+    const sessionIo: number[] = [];
     const routes: Record<string, number> = {};
     const warmup = 300;
     const bar = new SingleBar({ format: 'in-process {bar} {value}/{total} turns' }, Presets.shades_classic);
     bar.start(inprocessTurns + warmup, 0);
+    let cpu: NodeJS.CpuUsage | undefined;
     for (let i = 0; i < inprocessTurns + warmup; i++) {
+      if (i === warmup) cpu = process.cpuUsage();
       const t = performance.now();
       const r: TurnResult = await dialogue.turn(ids[i % ids.length], { text: SCRIPTED[i % SCRIPTED.length] });
       const ms = performance.now() - t;
@@ -119,8 +128,12 @@ async function main(): Promise<void> {
       total.push(ms);
       routes[r.route] = (routes[r.route] ?? 0) + 1;
       for (const k of Object.keys(stages) as (keyof typeof stages)[]) stages[k].push(r.timingsMs[k]);
+      sessionIo.push(ms - r.timingsMs.total);
     }
     bar.stop();
+    // CPU time of this process per turn: unlike wall time, it does not grow when the machine is busy.
+    const used = process.cpuUsage(cpu);
+    const cpuUsPerTurn = Math.round((used.user + used.system) / inprocessTurns);
     const inProcess = {
       utterances: SCRIPTED,
       turns: inprocessTurns,
@@ -128,8 +141,17 @@ async function main(): Promise<void> {
       routes,
       turnMs: stats(total),
       stageMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, stats(v)])),
+      sessionIoMs: stats(sessionIo),
+      cpuUsPerTurn,
     };
-    process.stdout.write(`in-process turn p50 ${inProcess.turnMs.p50} ms, p99 ${inProcess.turnMs.p99} ms\n`);
+    process.stdout.write(
+      `in-process turn p50 ${inProcess.turnMs.p50} ms, p99 ${inProcess.turnMs.p99} ms ` +
+        `(pipeline p50 ${inProcess.stageMs.total.p50} ms, session I/O p50 ${inProcess.sessionIoMs.p50} ms, CPU ${cpuUsPerTurn} µs/turn)\n`,
+    );
+    if (seconds === 0) {
+      writeResult('turns-inprocess', { inProcess });
+      return;
+    }
 
     // 2. HTTP over many conversations (fresh ones, started over HTTP).
     const httpIds: string[] = [];

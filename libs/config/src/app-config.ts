@@ -34,6 +34,7 @@ export interface AppConfig {
   };
   dialogue: {
     sessionTtlSeconds: number;
+    sessionCacheSize: number;
     deadlines: { phoneMs: number; restMs: number };
     seedSampleCampaign: boolean;
     dialerWebhookUrl?: string;
@@ -110,6 +111,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     dialogue: {
       sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+      sessionCacheSize: e.SESSION_CACHE_SIZE,
       deadlines: { phoneMs: e.TURN_DEADLINE_PHONE_MS, restMs: e.TURN_DEADLINE_REST_MS },
       seedSampleCampaign: e.SEED_SAMPLE_CAMPAIGN,
       dialerWebhookUrl: e.DIALER_WEBHOOK_URL,

@@ -133,6 +133,14 @@ export const envSchema = z
       .describe('Generation jobs per GENERATION_RATE_DURATION_MS per worker.'),
     GENERATION_RATE_DURATION_MS: positiveInt.default(1000).describe('Rate-limit window for generation jobs.'),
     SESSION_TTL_SECONDS: positiveInt.default(3600).describe('Conversation session time-to-live.'),
+    SESSION_CACHE_SIZE: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(10000)
+      .describe(
+        'Sessions a gateway keeps in memory after its own commits, so a turn costs one Redis round trip (0 turns it off).',
+      ),
     TURN_DEADLINE_PHONE_MS: positiveInt.default(1500).describe('Default turn deadline for phone channels.'),
     TURN_DEADLINE_REST_MS: positiveInt.default(5000).describe('Default turn deadline for REST chat.'),
     SEED_SAMPLE_CAMPAIGN: bool.default(true).describe('Load the sample campaign on an empty Redis at start-up.'),

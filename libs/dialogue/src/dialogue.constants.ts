@@ -15,6 +15,8 @@ export const CALLBACK_JOBS = {
 export const DIALOGUE_KEYS = {
   session: (id: string) => `conv:{${id}}:session`,
   lock: (id: string) => `conv:{${id}}:lock`,
+  /** Revision of the session, raised by every commit (compare-and-set for cached sessions). */
+  rev: (id: string) => `conv:{${id}}:rev`,
   transcript: (id: string) => `conv:{${id}}:transcript`,
   audit: (id: string) => `conv:{${id}}:audit`,
   /** Sorted set of conversation ids by start time (ms), read by the transcript export. */

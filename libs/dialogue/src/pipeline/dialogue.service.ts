@@ -152,13 +152,20 @@ export class DialogueService implements DialoguePort {
     input: { text: string; signal?: AbortSignal },
     sink?: PartSink,
   ): Promise<TurnResult> {
-    return this.sessions.withLock(conversationId, async (lock, stored) => {
-      const session = found(conversationId, stored);
-      if (session.status === 'ended') {
-        throw new HuashuException('CONVERSATION_ENDED', 'this conversation has ended', [{ conversationId }]);
-      }
-      return this.runTurn(lock, session, input.text, input.signal, sink);
-    });
+    // A plain turn shows nothing before its commit, so it may run optimistically on a cached session
+    // and be redone if that turns out stale (another gateway moved the conversation on); a streamed
+    // turn has spoken before its commit, so it always takes the lock.
+    return this.sessions.withLock(
+      conversationId,
+      async (lock, stored) => {
+        const session = found(conversationId, stored);
+        if (session.status === 'ended') {
+          throw new HuashuException('CONVERSATION_ENDED', 'this conversation has ended', [{ conversationId }]);
+        }
+        return this.runTurn(lock, session, input.text, input.signal, sink);
+      },
+      { optimistic: sink === undefined },
+    );
   }
 
   async end(conversationId: string, reason: string): Promise<void> {

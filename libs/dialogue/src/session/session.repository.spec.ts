@@ -92,4 +92,80 @@ describe('SessionRepository (real Redis)', () => {
     expect((await repo.get(id))!.turn).toBe(5);
     expect(await repo.transcript(id)).toEqual([]);
   });
+
+  describe('optimistic turns on a cached session', () => {
+    /** One read-modify-commit "turn" as DialogueService does it; counts how often the work ran. */
+    const turn = async (r: SessionRepository, id: string, text: string, runs: string[]) =>
+      r.withLock(
+        id,
+        async (lock, s) => {
+          runs.push(lock.token === undefined ? 'cached' : 'locked');
+          const next = { ...s!, turn: s!.turn + 1 };
+          expect(await r.commit(lock, next, [{ turn: next.turn, role: 'customer', text, at: '' }])).toBe(true);
+          return next.turn;
+        },
+        { optimistic: true },
+      );
+
+    it('runs on the cached session without the lock while the conversation stays on one gateway', async () => {
+      const id = repo.newId();
+      await repo.create(session(id), []);
+      const runs: string[] = [];
+      for (let i = 1; i <= 3; i++) await expect(turn(repo, id, `t${i}`, runs)).resolves.toBe(i);
+      expect(runs).toEqual(['cached', 'cached', 'cached']);
+      expect((await repo.get(id))!.turn).toBe(3);
+    });
+
+    it('redoes the turn under the lock when another gateway committed meanwhile (no lost update)', async () => {
+      const other = new SessionRepository(redis, config);
+      const id = repo.newId();
+      await repo.create(session(id), []);
+      const runs: string[] = [];
+      await turn(repo, id, 'a1', runs);
+      await turn(other, id, 'b1', []); // the other gateway has no cached copy: locked path
+      await expect(turn(repo, id, 'a2', runs)).resolves.toBe(3); // stale cache → redone on turn 2
+      expect(runs).toEqual(['cached', 'cached', 'locked']);
+      expect((await repo.transcript(id)).map((e) => `${e.turn}:${e.text}`)).toEqual(['1:a1', '2:b1', '3:a2']);
+      // The locked commit refreshed the cache: the next turn is optimistic again.
+      await turn(repo, id, 'a3', runs);
+      expect(runs.at(-1)).toBe('cached');
+    });
+
+    it('does not commit while another gateway holds the lock; waits for it instead', async () => {
+      const other = new SessionRepository(redis, config);
+      const id = repo.newId();
+      await repo.create(session(id), []);
+      let release!: () => void;
+      const held = other.withLock(id, () => new Promise<void>((r) => (release = r)));
+      await sleep(20);
+      const runs: string[] = [];
+      const mine = turn(repo, id, 'a1', runs);
+      await sleep(50);
+      release();
+      await held;
+      await expect(mine).resolves.toBe(1);
+      expect(runs).toEqual(['cached', 'locked']);
+      expect((await repo.transcript(id)).map((e) => e.text)).toEqual(['a1']);
+    });
+
+    it('an expired session is not revived from the cache', async () => {
+      const id = repo.newId();
+      await repo.create(session(id), []);
+      await redis.del(DIALOGUE_KEYS.session(id), DIALOGUE_KEYS.rev(id));
+      // The cached copy is handed out first, but its commit is refused and the redo sees no session.
+      const result = await repo
+        .withLock(
+          id,
+          async (lock, s) => {
+            if (!s) return 'gone';
+            await repo.commit(lock, { ...s, turn: 1 }, []);
+            return 'committed';
+          },
+          { optimistic: true },
+        )
+        .catch((e: unknown) => String(e));
+      expect(result).toBe('gone');
+      expect(await repo.get(id)).toBeUndefined();
+    });
+  });
 });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Mutex, withTimeout, E_TIMEOUT, type MutexInterface } from 'async-mutex';
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import { HuashuException } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { REDIS } from '@huashu/redis';
@@ -11,21 +12,20 @@ import type { Session, TranscriptEntry } from './session.js';
 /** Release the lock only if it is still ours (https://redis.io/docs/latest/commands/set/ "patterns"). */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-/** Take the lock and read the session in one round trip: {1, session|false} or {0}. */
+/** Take the lock and read the session and its revision in one round trip: {1, session|false, rev|false} or {0}. */
 const ACQUIRE = `
 if redis.call('set', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]), 'NX') then
-  return {1, redis.call('get', KEYS[2])}
+  return {1, redis.call('get', KEYS[2]), redis.call('get', KEYS[3])}
 end
 return {0}`;
 
 /**
- * Commit a turn atomically and only while the lock is still ours: session, transcript lines and
- * the audit record land together or not at all, so a turn that overran its lock cannot overwrite
- * a newer one (no lost update). The lock is released in the same round trip. ARGV: token, session JSON, session TTL s, retention s, audit JSON
- * ('' for none), then transcript JSON lines.
+ * The writes of a commit (shared by both commit scripts): session, transcript lines and audit
+ * record land together, and the session revision goes up. KEYS: lock, session, transcript, audit,
+ * rev. ARGV: token or expected revision, session JSON, session TTL s, retention s, audit JSON ('' for
+ * none), then transcript JSON lines. Returns the new revision.
  */
-const COMMIT = `
-if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+const WRITE = `
 redis.call('set', KEYS[2], ARGV[2], 'EX', tonumber(ARGV[3]))
 for i = 6, #ARGV do redis.call('xadd', KEYS[3], '*', 'e', ARGV[i]) end
 redis.call('expire', KEYS[3], tonumber(ARGV[4]))
@@ -33,15 +33,55 @@ if ARGV[5] ~= '' then
   redis.call('xadd', KEYS[4], '*', 'e', ARGV[5])
   redis.call('expire', KEYS[4], tonumber(ARGV[4]))
 end
-redis.call('del', KEYS[1])
-return 1`;
+local rev = redis.call('incr', KEYS[5])
+redis.call('expire', KEYS[5], tonumber(ARGV[3]))
+return rev`;
+
+/**
+ * Commit a turn under the lock, atomically and only while the lock is still ours, so a turn that
+ * overran its lock cannot overwrite a newer one (no lost update); releases the lock in the same
+ * round trip. Returns the new revision, or 0 when the lock was lost.
+ */
+const COMMIT = `
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
+${WRITE.replace('return rev', "redis.call('del', KEYS[1])\nreturn rev")}`;
+
+/**
+ * Commit a turn computed on a cached session without the lock: only if nobody holds the lock and
+ * the revision is still the one the cache saw (compare-and-set). Returns the new revision, 0 when
+ * the session changed (or expired) meanwhile, -1 when another turn holds the lock.
+ */
+const COMMIT_CAS = `
+if redis.call('exists', KEYS[1]) == 1 then return -1 end
+if (redis.call('get', KEYS[5]) or '0') ~= ARGV[1] then return 0 end
+${WRITE}`;
+
+/** The scripts as ioredis commands: sent once, then run by SHA (EVALSHA), not re-sent every turn. */
+type SessionCommands = {
+  sessionAcquire(
+    lock: string,
+    session: string,
+    rev: string,
+    token: string,
+    ttlMs: number,
+  ): Result<unknown[], { type: 'default' }>;
+  sessionCommit(...keysAndArgs: (string | number)[]): Result<number, { type: 'default' }>;
+  sessionCommitCas(...keysAndArgs: (string | number)[]): Result<number, { type: 'default' }>;
+  sessionRelease(lock: string, token: string): Result<number, { type: 'default' }>;
+};
+
+/** The cached session went stale: redo the work under the lock. */
+class StaleSession extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A held conversation lock. */
 export interface ConversationLock {
   readonly conversationId: string;
-  readonly token: string;
+  /** The Redis lock token; absent while working on a cached session without the lock. */
+  readonly token?: string;
+  /** The session revision the work started from. */
+  readonly rev: number;
   /** Set once a commit released it. */
   released?: boolean;
 }
@@ -53,20 +93,28 @@ export interface ConversationLock {
  * process keeps local waiters in arrival order and off Redis while they wait. A single-instance
  * lock is enough here because Redis is the one state store (DESIGN §6); Redlock would add
  * nothing.
+ *
+ * A turn of a conversation whose session this process committed last runs on its cached copy
+ * without taking the Redis lock and commits with a compare-and-set on the session revision: one
+ * round trip per turn while a conversation stays on one gateway. If another gateway committed or
+ * holds the lock meanwhile, the commit refuses and the turn is redone under the lock.
  */
 @Injectable()
 export class SessionRepository implements OnModuleDestroy {
   private readonly local = new Map<string, { mutex: MutexInterface; users: number }>();
+  /** Session JSON and revision as this process last committed them (parsed afresh per turn). */
+  private readonly cache: LRUCache<string, { json: string; rev: number }> | undefined;
+  private readonly redis: Redis & SessionCommands;
   private readonly ttl: number;
   private readonly retention: number;
   /** Longest a lock is held: the longest turn deadline plus slack for recording. */
   readonly lockTtlMs: number;
   readonly lockWaitMs: number;
 
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
+  constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+    this.redis = withSessionCommands(redis);
+    const size = config.dialogue.sessionCacheSize;
+    this.cache = size > 0 ? new LRUCache({ max: size, ttl: config.dialogue.sessionTtlSeconds * 1000 }) : undefined;
     this.ttl = config.dialogue.sessionTtlSeconds;
     this.retention = config.dialogue.transcriptRetentionSeconds;
     this.lockWaitMs = config.dialogue.lockWaitMs;
@@ -75,6 +123,7 @@ export class SessionRepository implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.local.clear();
+    this.cache?.clear();
   }
 
   newId(): string {
@@ -88,9 +137,11 @@ export class SessionRepository implements OnModuleDestroy {
 
   /** Store a new session with its first transcript lines, and index it for the export. */
   async create(session: Session, transcript: TranscriptEntry[]): Promise<void> {
+    const json = JSON.stringify(session);
     const multi = this.redis
       .multi()
-      .set(DIALOGUE_KEYS.session(session.id), JSON.stringify(session), 'EX', this.ttl)
+      .set(DIALOGUE_KEYS.session(session.id), json, 'EX', this.ttl)
+      .set(DIALOGUE_KEYS.rev(session.id), 1, 'EX', this.ttl)
       .zadd(DIALOGUE_KEYS.index, Date.parse(session.createdAt), session.id)
       // The index only needs to cover what the export can still read.
       .zremrangebyscore(DIALOGUE_KEYS.index, '-inf', Date.now() - this.retention * 1000);
@@ -99,15 +150,22 @@ export class SessionRepository implements OnModuleDestroy {
     const results = await multi.exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw new Error(`session create failed: ${String(failed?.[0] ?? 'aborted')}`);
+    this.cache?.set(session.id, { json, rev: 1 });
   }
 
   /**
    * Run `work` holding the conversation's lock. Waits at most `lockWaitMs` in total (local queue
    * plus Redis), then fails with 409 CONVERSATION_BUSY.
+   *
+   * With `optimistic`, a session cached from this process's last commit is handed to `work`
+   * without taking the Redis lock; its commit then succeeds only if nothing changed in Redis, and
+   * otherwise `work` runs again, under the lock, on the fresh session. Optimistic work must
+   * therefore show nothing to the caller before its commit and tolerate being redone.
    */
   async withLock<T>(
     id: string,
     work: (lock: ConversationLock, session: Session | undefined) => Promise<T>,
+    opts: { optimistic?: boolean } = {},
   ): Promise<T> {
     const deadline = Date.now() + this.lockWaitMs;
     const entry = this.localEntry(id);
@@ -120,12 +178,20 @@ export class SessionRepository implements OnModuleDestroy {
         if (err === E_TIMEOUT) throw busy(id);
         throw err;
       }
+      const cached = opts.optimistic ? this.cache?.get(id) : undefined;
+      if (cached) {
+        try {
+          return await work({ conversationId: id, rev: cached.rev }, JSON.parse(cached.json) as Session);
+        } catch (err) {
+          if (!(err instanceof StaleSession)) throw err;
+        }
+      }
       const { lock, session } = await this.acquireRedis(id, deadline);
       try {
         return await work(lock, session);
       } finally {
         if (!lock.released) {
-          await this.redis.eval(RELEASE, 1, DIALOGUE_KEYS.lock(id), lock.token).catch(() => undefined);
+          await this.redis.sessionRelease(DIALOGUE_KEYS.lock(id), lock.token!).catch(() => undefined);
         }
       }
     } finally {
@@ -145,22 +211,36 @@ export class SessionRepository implements OnModuleDestroy {
     audit?: Record<string, unknown>,
   ): Promise<boolean> {
     const id = lock.conversationId;
-    const ok = await this.redis.eval(
-      COMMIT,
-      4,
+    const json = JSON.stringify(session);
+    const keysAndArgs = [
       DIALOGUE_KEYS.lock(id),
       DIALOGUE_KEYS.session(id),
       DIALOGUE_KEYS.transcript(id),
       DIALOGUE_KEYS.audit(id),
-      lock.token,
-      JSON.stringify(session),
+      DIALOGUE_KEYS.rev(id),
+      lock.token ?? String(lock.rev),
+      json,
       this.ttl,
       this.retention,
       audit ? JSON.stringify(audit) : '',
       ...transcript.map((e) => JSON.stringify(e)),
-    );
-    if (ok === 1) lock.released = true;
-    return ok === 1;
+    ];
+    if (lock.token === undefined) {
+      const rev = await this.redis.sessionCommitCas(...keysAndArgs);
+      if (rev <= 0) {
+        // Another gateway moved the conversation on (or holds it): redo the turn under the lock.
+        this.cache?.delete(id);
+        throw new StaleSession(id);
+      }
+      this.cache?.set(id, { json, rev });
+      return true;
+    }
+    const rev = await this.redis.sessionCommit(...keysAndArgs);
+    if (rev > 0) {
+      lock.released = true;
+      this.cache?.set(id, { json, rev });
+    } else this.cache?.delete(id);
+    return rev > 0;
   }
 
   async transcript(id: string): Promise<TranscriptEntry[]> {
@@ -207,16 +287,18 @@ export class SessionRepository implements OnModuleDestroy {
     const token = randomBytes(12).toString('base64url');
     let pause = 2;
     for (;;) {
-      const [ok, raw] = (await this.redis.eval(
-        ACQUIRE,
-        2,
+      const [ok, raw, rev] = (await this.redis.sessionAcquire(
         DIALOGUE_KEYS.lock(id),
         DIALOGUE_KEYS.session(id),
+        DIALOGUE_KEYS.rev(id),
         token,
         this.lockTtlMs,
-      )) as [number, string | null | undefined];
+      )) as [number, string | null | undefined, string | null | undefined];
       if (ok === 1) {
-        return { lock: { conversationId: id, token }, session: raw ? (JSON.parse(raw) as Session) : undefined };
+        return {
+          lock: { conversationId: id, token, rev: Number(rev ?? 0) },
+          session: raw ? (JSON.parse(raw) as Session) : undefined,
+        };
       }
       // Another gateway holds it: poll with capped backoff until our wait bound.
       const left = deadline - Date.now();
@@ -225,6 +307,18 @@ export class SessionRepository implements OnModuleDestroy {
       pause = Math.min(pause * 2, 50);
     }
   }
+}
+
+/** Define the scripts on the client once (ioredis keeps them per client and falls back to EVAL). */
+function withSessionCommands(redis: Redis): Redis & SessionCommands {
+  const r = redis as Redis & Partial<SessionCommands>;
+  if (!r.sessionCommit) {
+    redis.defineCommand('sessionAcquire', { numberOfKeys: 3, lua: ACQUIRE });
+    redis.defineCommand('sessionCommit', { numberOfKeys: 5, lua: COMMIT });
+    redis.defineCommand('sessionCommitCas', { numberOfKeys: 5, lua: COMMIT_CAS });
+    redis.defineCommand('sessionRelease', { numberOfKeys: 1, lua: RELEASE });
+  }
+  return r as Redis & SessionCommands;
 }
 
 const busy = (id: string) =>
