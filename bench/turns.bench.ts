@@ -4,33 +4,20 @@
 //    match + atomic commit) and of its compute stages.
 // 2. HTTP: autocannon against POST /v1/conversations/{id}/turns spread over many conversations,
 //    and in the same run, on the same Nest app and server, a trivial echo route: turns/s ÷ echo
-//    req/s is what the dialogue costs on top of the HTTP stack. Rounds are interleaved so machine
-//    noise hits both alike; medians are reported.
-import 'reflect-metadata';
-import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
-import { WsAdapter } from '@nestjs/platform-ws';
+//    req/s is what the dialogue costs on top of the HTTP stack. The server runs in a child process
+//    (bench/turns-server.ts) so the load generator does not share its event loop. Rounds are
+//    interleaved so machine noise hits both alike; medians are reported.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '@huashu/config';
 import { DialogueService, ruleFor, type TurnResult } from '@huashu/dialogue';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
-import { createHttpApp } from '@huashu/ops';
-import { GatewayModule } from '../apps/gateway/src/gateway.module.js';
-import { ADMIN_KEY, testEnv } from '../test/support/boot.js';
+import { testEnv } from '../test/support/boot.js';
 import { deletePrefix } from '../test/support/redis-prefix.js';
+import { bootTurnsApp } from './lib/turns-app.js';
 import { median, percentile, writeResult } from './lib/results.js';
-
-@Controller('bench/echo')
-class EchoController {
-  @Post()
-  @HttpCode(200)
-  echo(@Body() body: unknown): unknown {
-    return body;
-  }
-}
-
-@Module({ controllers: [EchoController] })
-class EchoModule {}
 
 // Candidate utterances for the scripted route; the bench keeps those the intent model actually
 // routes to scripts for an engaged lead (greeting, company, info requests).
@@ -72,27 +59,16 @@ async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 8);
   const rounds = Number(process.argv[3] ?? 2);
   const inprocessTurns = Number(process.argv[4] ?? 3000);
-  const config = loadConfig(
-    testEnv('bench-turns', { LOG_LEVEL: 'error', GENERATOR_MODE: 'inprocess', CONVERSATION_LOCK_WAIT_MS: '10000' }),
-  );
-  const app = await createHttpApp(
-    { module: class BenchRoot {}, imports: [GatewayModule.forRoot(config), EchoModule] },
-    config,
-  );
-  // As in apps/gateway: the telephony WebSocket routes need the ws adapter.
-  app.useWebSocketAdapter(new WsAdapter(app));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const env = testEnv('bench-turns', {
+    LOG_LEVEL: 'error',
+    GENERATOR_MODE: 'inprocess',
+    CONVERSATION_LOCK_WAIT_MS: '10000',
+  });
+  const config = loadConfig(env);
+  const { app } = await bootTurnsApp(config);
+  let appOpen = true;
+  let server: ReturnType<typeof fork> | undefined;
   try {
-    // The sample campaign is seeded at start-up; wait for its published index.
-    const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-    for (let i = 0; ; i++) {
-      const r = await fetch(`${base}/v1/admin/scripts/versions`, { headers: auth });
-      if (r.ok && ((await r.json()) as { versions: unknown[] }).versions.length > 0) break;
-      if (i > 200) throw new Error('sample campaign not published');
-      await new Promise((res) => setTimeout(res, 50));
-    }
-
     // 1. In-process.
     const classifier = app.get<IntentClassifier>(INTENT_CLASSIFIER);
     const SCRIPTED: string[] = [];
@@ -148,10 +124,19 @@ async function main(): Promise<void> {
       `in-process turn p50 ${inProcess.turnMs.p50} ms, p99 ${inProcess.turnMs.p99} ms ` +
         `(pipeline p50 ${inProcess.stageMs.total.p50} ms, session I/O p50 ${inProcess.sessionIoMs.p50} ms, CPU ${cpuUsPerTurn} µs/turn)\n`,
     );
+    await app.close();
+    appOpen = false;
     if (seconds === 0) {
       writeResult('turns-inprocess', { inProcess });
       return;
     }
+
+    // 2. HTTP against the same app in its own process (same Redis prefix, models and library).
+    server = fork(fileURLToPath(new URL('./turns-server.js', import.meta.url)), [JSON.stringify(env)]);
+    const base = await new Promise<string>((resolve, reject) => {
+      server!.once('message', (m) => resolve((m as { base: string }).base));
+      server!.once('exit', (code) => reject(new Error(`turns-server exited with ${code}`)));
+    });
 
     // 2. HTTP over many conversations (fresh ones, started over HTTP).
     const httpIds: string[] = [];
@@ -203,6 +188,7 @@ async function main(): Promise<void> {
       runs: rs.map((r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx })),
     });
     const http = {
+      setup: 'server in a child process, autocannon in the bench process',
       secondsPerRun: seconds,
       rounds,
       connections: 50,
@@ -224,7 +210,11 @@ async function main(): Promise<void> {
         `echo ${http.echo.medianRps}/s; ratio ${targets.turnsOverEcho.measured} → ${file}\n`,
     );
   } finally {
-    await app.close();
+    if (appOpen) await app.close();
+    if (server && server.exitCode === null) {
+      server.send('stop');
+      await new Promise((r) => server!.once('exit', r));
+    }
     await deletePrefix(config.redis.keyPrefix);
   }
 }
