@@ -44,4 +44,14 @@ describe('out of scope three times → escalation', () => {
     const last = await chat.say(conversationId, LINES.en[2]);
     expect(last).toMatchObject({ action: 'hangup', actionDetail: { reason: 'consecutive_fallbacks' } });
   });
+
+  it.each(['zh', 'en'] as const)(
+    'the bilingual sample campaign (language zh) answers a customer speaking %s with the fallback in their language',
+    async (spoken) => {
+      const chat = new Chat(gw.url);
+      const { conversationId } = await chat.start({ campaignId: 'default' });
+      const t = await chat.say(conversationId, LINES[spoken][0]);
+      expect(t.reply).toMatchObject({ fallback: true, scriptId: `${spoken}-fallback-out-of-scope` });
+    },
+  );
 });

@@ -60,10 +60,13 @@ export interface MatchOutcome {
  */
 export interface ScriptMatcherPort {
   match(query: MatchQuery): Promise<MatchOutcome>;
-  /** Fallback for the intent, else for the stage, else the campaign default. */
+  /**
+   * Fallback for the intent, else for the stage, else the campaign default; in `language` (a script
+   * tag such as "zh" or "en", default the campaign's) when the library has one.
+   */
   resolveFallback(
     campaignId: string,
-    opts: { intent?: IntentName; stage?: ScriptStage; version?: number },
+    opts: { intent?: IntentName; stage?: ScriptStage; version?: number; language?: string },
   ): Promise<Script>;
   /** A script of the published library (or the draft). */
   getScript(campaignId: string, scriptId: string, version?: number | 'draft'): Promise<Script | undefined>;

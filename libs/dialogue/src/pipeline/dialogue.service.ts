@@ -325,7 +325,7 @@ export class DialogueService implements DialoguePort {
     let route: Route = decision.route;
     let reply = candidate.reply;
     if (!reply) {
-      reply = await this.fallback(campaign, session, intent, decision, candidate.match?.best ?? null);
+      reply = await this.fallback(campaign, session, intent, decision, candidate.match?.best ?? null, storedText);
       route = 'fallback';
     }
     const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
@@ -663,12 +663,15 @@ export class DialogueService implements DialoguePort {
     intent: IntentName,
     decision: TurnDecision,
     similarity: number | null,
+    customerText: string,
   ): Promise<Reply> {
     let script: Script;
     try {
       script = await this.scripts.resolveFallback(campaign.id, {
         intent,
         stage: decision.reached,
+        // Answer in the customer's language when the library has a fallback in it.
+        language: languageOf(customerText) ?? campaign.language,
       });
     } catch (err) {
       // Without even a fallback script there is nothing approved to say: that is an outage.

@@ -58,13 +58,13 @@ export class ScriptMatcherService implements ScriptMatcherPort {
 
   async resolveFallback(
     campaignId: string,
-    opts: { intent?: IntentName; stage?: ScriptStage; version?: number },
+    opts: { intent?: IntentName; stage?: ScriptStage; version?: number; language?: string },
   ): Promise<Script> {
     const [lib, campaign] = await Promise.all([
       this.libraryFor(campaignId, opts.version),
       this.campaigns.getCached(campaignId),
     ]);
-    const fb = this.pickFallback(lib, campaign, opts.intent, opts.stage);
+    const fb = this.pickFallback(lib, campaign, opts.intent, opts.stage, opts.language);
     if (!fb) throw new HuashuException('NOT_FOUND', `campaign ${campaignId} has no fallback script`);
     return fb;
   }
@@ -173,18 +173,19 @@ export class ScriptMatcherService implements ScriptMatcherPort {
   }
 
   /**
-   * Fallback chain, first hit wins (ties: campaign language, then script id): a fallback for this intent and stage;
-   * for this intent (any stage); for this stage (no intent); the campaign's default fallback;
-   * a fallback tagged with neither.
+   * Fallback chain, first hit wins: a fallback for this intent and stage; for this intent (any
+   * stage); for this stage (no intent); the campaign's default fallback; a fallback tagged with
+   * neither. Ties go to the customer's language (scripts tagged "zh"/"en"), then the campaign's, then
+   * script id; the campaign default gives way to a generic fallback in the customer's language.
    */
   private pickFallback(
     lib: LoadedLibrary,
     campaign: Campaign,
     intent?: IntentName,
     stage?: ScriptStage,
+    language: string = campaign.language,
   ): Script | undefined {
-    // In a bilingual library the campaign's language comes first (scripts tagged "zh"/"en"), then id order.
-    const rank = (x: Script) => (x.tags.includes(campaign.language) ? 0 : 1);
+    const rank = (x: Script) => (x.tags.includes(language) ? 0 : x.tags.includes(campaign.language) ? 1 : 2);
     const fallbacks = lib.scripts
       .filter((s): s is Script => s !== undefined && s.enabled && s.fallback)
       .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -200,11 +201,12 @@ export class ScriptMatcherService implements ScriptMatcherPort {
       const hit = find((s) => s.intent === undefined && s.stage === stage);
       if (hit) return hit;
     }
+    const generic = find((s) => s.intent === undefined && s.stage === undefined);
     if (campaign.defaultFallbackScriptId !== undefined) {
       const label = lib.byId.get(campaign.defaultFallbackScriptId);
       const s = label === undefined ? undefined : lib.scripts[label];
-      if (s?.enabled) return s;
+      if (s?.enabled && (rank(s) === 0 || !generic || rank(generic) !== 0)) return s;
     }
-    return find((s) => s.intent === undefined && s.stage === undefined);
+    return generic;
   }
 }
