@@ -33,6 +33,7 @@ describe('Redis outage', () => {
     const gw = await bootGateway('outage', { REDIS_URL: redis.url, REDIS_CONNECT_TIMEOUT_MS: '500' });
     try {
       await request(gw.url).get('/health/ready').expect(200);
+      const { body: started } = await request(gw.url).post('/v1/conversations').send({}).expect(201);
       await redis.stop();
       const down = await request(gw.url).get('/health/ready').expect(503);
       expect(down.body.error.code).toBe('SERVICE_UNAVAILABLE');
@@ -49,6 +50,14 @@ describe('Redis outage', () => {
           requestId: expect.any(String),
         },
       });
+      // A turn of a running conversation, too: storage is named as the cause, whichever step needed it.
+      for (const text of ['你好', '今天天气怎么样']) {
+        const turn = await request(gw.url)
+          .post(`/v1/conversations/${started.conversationId}/turns`)
+          .send({ text })
+          .expect(503);
+        expect(turn.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: [{ dependency: 'redis' }] });
+      }
       await redis.start();
       const until = Date.now() + 10000;
       let status = 0;

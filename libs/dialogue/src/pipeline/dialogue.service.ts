@@ -11,6 +11,7 @@ import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { EMBEDDER, type Embedder } from '@huashu/embedding';
 import { buildPrompt, GENERATOR, mergeSamplingParams, type GenerateResult, type Generator } from '@huashu/generator';
 import { INTENT_CLASSIFIER, type IntentClassifier, type IntentName, type IntentPrediction } from '@huashu/intent';
+import { isRedisUnavailableError } from '@huashu/redis';
 import { SCRIPT_MATCHER, type MatchOutcome, type Script, type ScriptMatcherPort } from '@huashu/scripts';
 import { parseCallbackTime } from '../actions/callback-time.parser.js';
 import { DoNotCallRepository } from '../actions/do-not-call.repository.js';
@@ -674,6 +675,8 @@ export class DialogueService implements DialoguePort {
         language: languageOf(customerText) ?? campaign.language,
       });
     } catch (err) {
+      // Redis itself is down: let the error say so (503 "storage is unavailable"), not "no fallback".
+      if (isRedisUnavailableError(err)) throw err;
       // Without even a fallback script there is nothing approved to say: that is an outage.
       throw new HuashuException('SERVICE_UNAVAILABLE', 'no fallback script available for this campaign', [], {
         cause: err,
