@@ -9,13 +9,15 @@
 // library publish + intent model hot reload, LLM slow / garbage / down, worker SIGKILL, Redis restart,
 // gateway SIGTERM. Gateway and worker RSS and event-loop delay are sampled every second.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { freePort, PrivateRedis } from '../test/support/redis-server.js';
+import { gcProbeFile, type GcProbeReading } from './lib/reliability/gc-probe.js';
 import { LoadGenerator, isErrorBody, type Sample } from './lib/reliability/load.js';
 import { answers2xx, ManagedProcess, rssMiB, sleep, tcpProbe, waitFor } from './lib/reliability/processes.js';
 import { percentile, writeResult } from './lib/results.js';
@@ -37,8 +39,10 @@ const RECOVERY_TIMEOUT_MS = 45000;
 const CALLBACK_GRACE_MS = 75000;
 // Quiet time between two faults, longer than a turn takes, so each request meets one fault at most.
 const FAULT_GAP_MS = 4000;
-// Samples (≈ seconds) after warm-up the RSS trend needs before it is judged.
-const MIN_SAMPLES_FOR_SLOPE = 30;
+// Most the live V8 heap (after a full GC) may grow across the LLM, worker and Redis faults: a share of the
+// heap after the publish (at least a floor), plus the session cache filling meanwhile (one cached session per
+// conversation started, up to SESSION_CACHE_SIZE; KiB each, measured: README). A gross-leak check.
+const LIVE_HEAP_GROWTH = { share: 0.1, floorMiB: 8, sessionKiB: 4, sessionCacheSize: 10000 };
 
 const { values: args } = parseArgs({
   options: {
@@ -77,6 +81,21 @@ interface ResourceSample {
   loopMeanMs: number | null;
   /** V8 heap in use (prom-client `nodejs_heap_size_used_bytes`): a leak raises its floor, RSS may just not shrink. */
   heapUsedMiB: number | null;
+}
+/** The gateway's memory right after a full GC forced at a checkpoint (gc-probe.ts). */
+interface HeapCheckpoint {
+  label: string;
+  /** ms since the load started. */
+  t: number;
+  gatewayGeneration: number;
+  turnsSoFar: number;
+  /** Conversations started so far (each leaves a session in the gateway's session cache). */
+  conversationsSoFar: number;
+  liveHeapMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+  rssMiB: number;
+  gcMs: number;
 }
 
 const log = (msg: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -304,6 +323,8 @@ async function main(): Promise<void> {
     DIALER_WEBHOOK_SECRET: WEBHOOK_SECRET,
     DIALER_WEBHOOK_TIMEOUT_MS: '2000',
     SHUTDOWN_GRACE_MS: '10000',
+    // The default, stated so the live-heap check knows how many sessions the gateway may cache.
+    SESSION_CACHE_SIZE: String(LIVE_HEAP_GROWTH.sessionCacheSize),
   };
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const workerUrl = `http://127.0.0.1:${workerPort}`;
@@ -314,6 +335,11 @@ async function main(): Promise<void> {
     const p = ManagedProcess.start(`${kind}-${n}`, join(build, `apps/${kind}/src/main.js`), {
       env,
       logFile: join(runDir, `${kind}-${n}.log`),
+      // The gateway can be asked for its live heap (full GC on SIGUSR2) at checkpoints.
+      nodeArgs:
+        kind === 'gateway'
+          ? ['--expose-gc', `--import=${pathToFileURL(join(build, 'bench/lib/reliability/gc-probe.js')).href}`]
+          : [],
     });
     const url = kind === 'gateway' ? gatewayUrl : workerUrl;
     const ms = await waitFor(() => answers2xx(`${url}/health/ready`), 90000, 200);
@@ -396,6 +422,47 @@ async function main(): Promise<void> {
   const generatorOk = (s: Sample) =>
     s.what === 'turn' && s.outcome === 'ok' && s.route === 'generator' && s.degraded === false;
   const anyTurnOk = (s: Sample) => s.what === 'turn' && s.outcome === 'ok';
+
+  /**
+   * Full GC in the gateway and its memory right after (the live heap). The GC stops the gateway's event
+   * loop for tens of ms, so checkpoints sit in warm-up or at a fault window's edge, never in steady load.
+   */
+  const heapCheckpoints: HeapCheckpoint[] = [];
+  const heapCheckpoint = async (label: string) => {
+    const file = gcProbeFile(gateway.pid);
+    rmSync(file, { force: true });
+    const t = load.now();
+    gateway.child.kill('SIGUSR2');
+    let reading: GcProbeReading | undefined;
+    await waitFor(
+      () => {
+        reading = JSON.parse(readFileSync(file, 'utf8')) as GcProbeReading;
+        return true;
+      },
+      10000,
+      20,
+    );
+    rmSync(file, { force: true });
+    if (!reading) {
+      log(`heap checkpoint ${label}: no reading from the gateway`);
+      return;
+    }
+    const mib = (bytes: number) => round(bytes / 2 ** 20);
+    const c: HeapCheckpoint = {
+      label,
+      t: round(t, 0),
+      gatewayGeneration: generations.gateway,
+      turnsSoFar: turnsOf(load.samples).length,
+      conversationsSoFar: load.samples.filter((s) => s.what === 'start' && s.outcome === 'ok').length,
+      liveHeapMiB: mib(reading.heapUsed),
+      heapTotalMiB: mib(reading.heapTotal),
+      externalMiB: mib(reading.external),
+      rssMiB: mib(reading.rss),
+      gcMs: round(reading.gcMs),
+    };
+    heapCheckpoints.push(c);
+    log(`heap checkpoint ${label}: live heap ${c.liveHeapMiB} MiB, RSS ${c.rssMiB} MiB (GC ${c.gcMs} ms)`);
+  };
 
   const holdMs = Math.max(3000, DURATION_S * 1000 * 0.06);
   const faults: FaultReport[] = [];
@@ -627,7 +694,10 @@ async function main(): Promise<void> {
       `  ${round(load.now() / 1000, 0)} s: ${round(turns.length / 5)} turns/s, p99 ${latency(turns).p99} ms, ${errs} errors/5 s, gateway RSS ${r?.gatewayRssMiB?.toFixed(0) ?? '-'} MiB, loop p99 ${r?.loopP99Ms?.toFixed(1) ?? '-'} ms`,
     );
   }, 5000);
-  await sleep(warmupMs);
+  // Just before warm-up ends: requests the GC holds up are still warm-up requests.
+  await sleep(warmupMs - 1500);
+  await heapCheckpoint('after warm-up');
+  await sleep(Math.max(0, warmupMs - load.now()));
   const baselineEnd = Math.max(warmupMs + 5000, D * 0.3);
   const sequence = [
     publishAndReload,
@@ -643,7 +713,11 @@ async function main(): Promise<void> {
     // On schedule, but never before the requests of the previous fault have drained.
     const at = Math.max(baselineEnd + i * slot, (faults.at(-1)?.recoveredAt ?? 0) + FAULT_GAP_MS);
     if (load.now() < at) await sleep(at - load.now());
+    // Within a second of the restart's window (its margin): the live heap after the LLM, worker and Redis faults.
+    if (fault === gatewaySigterm) await heapCheckpoint('before gateway restart');
     await fault();
+    // Right after the publish window: the new library and model are loaded, the LLM faults come next.
+    if (fault === publishAndReload) await heapCheckpoint('after publish');
   }
   const tailEnd = Math.max(D, load.now() + 5000);
   await sleep(tailEnd - load.now());
@@ -893,6 +967,7 @@ async function main(): Promise<void> {
       slopeMsPerMin: perMin(trendSegments(loopPts)),
     },
     gatewayHeapUsedSlopeMiBPerMin: perMin(trendSegments(heapPts)),
+    gatewayHeapCheckpoints: heapCheckpoints,
     workerRssSlopeMiBPerMin: perMin(trendSegments(workerPts)),
     samples: resources.map((r) => ({
       ...r,
@@ -904,16 +979,32 @@ async function main(): Promise<void> {
       heapUsedMiB: r.heapUsedMiB && round(r.heapUsedMiB),
     })),
   };
-  // "No growth trend": at the measured slope the gateway would not grow by a fifth of its size in an
-  // hour. Judged only with enough samples after warm-up.
-  const medianRss = percentile(rssValues, 50);
-  const trendSeconds = trendSegments(rssPts).reduce((n, seg) => n + (seg.length >= 3 ? seg.length : 0), 0);
-  const judged = trendSeconds >= MIN_SAMPLES_FOR_SLOPE;
+  // A leak is what the live heap keeps: the heap after a full GC, before and after the LLM, worker and Redis
+  // faults, must not have grown by more than LIVE_HEAP_GROWTH. RSS and the heap sampled under load are
+  // reported but not judged: V8 lets the old generation grow to about twice the live heap before a major GC
+  // and keeps pages it committed, and malloc keeps the native high-water mark (README, Reliability).
+  const liveBefore = heapCheckpoints.find((c) => c.label === 'after publish');
+  const liveAfter = heapCheckpoints.find((c) => c.label === 'before gateway restart');
+  const liveGrowth = liveBefore && liveAfter ? round(liveAfter.liveHeapMiB - liveBefore.liveHeapMiB) : null;
+  const newSessions =
+    liveBefore && liveAfter
+      ? Math.min(
+          liveAfter.conversationsSoFar - liveBefore.conversationsSoFar,
+          Math.max(0, LIVE_HEAP_GROWTH.sessionCacheSize - liveBefore.conversationsSoFar),
+        )
+      : 0;
+  const liveAllowed = liveBefore
+    ? round(
+        Math.max(LIVE_HEAP_GROWTH.floorMiB, liveBefore.liveHeapMiB * LIVE_HEAP_GROWTH.share) +
+          (newSessions * LIVE_HEAP_GROWTH.sessionKiB) / 1024,
+      )
+    : null;
   check(
-    'gateway RSS: no growth trend after warm-up',
-    !judged || (rssSlope !== null && rssSlope * 60 < medianRss * 0.2),
-    `${rssSlope} MiB/min at a median of ${round(medianRss)} MiB over ${trendSeconds} samples (max ${round(rssValues.at(-1) ?? NaN)} MiB)` +
-      (judged ? '' : ` (not judged: under ${MIN_SAMPLES_FOR_SLOPE}; run a longer --duration)`),
+    'gateway live heap (after a full GC): no growth across the LLM, worker and Redis faults',
+    liveGrowth !== null && liveAllowed !== null && liveGrowth <= liveAllowed,
+    liveBefore && liveAfter
+      ? `${liveBefore.liveHeapMiB} → ${liveAfter.liveHeapMiB} MiB (${liveGrowth! >= 0 ? '+' : ''}${liveGrowth} MiB, allowed +${liveAllowed} MiB) over ${liveAfter.turnsSoFar - liveBefore.turnsSoFar} turns and ${newSessions} new cached sessions; RSS ${liveBefore.rssMiB} → ${liveAfter.rssMiB} MiB`
+      : `not measured: ${JSON.stringify(heapCheckpoints.map((c) => c.label))}`,
   );
 
   const allTurns = turnsOf(samples);

@@ -73,17 +73,17 @@ export class ManagedProcess {
     for (const p of ManagedProcess.live) p.child.kill('SIGKILL');
   }
 
-  /** `node <script> …args` with `env`, output appended to `logFile`. `ipc` adds a message channel. */
+  /** `node …nodeArgs <script> …args` with `env`, output appended to `logFile`. `ipc` adds a message channel. */
   static start(
     name: string,
     script: string,
-    opts: { env: NodeJS.ProcessEnv; logFile: string; args?: string[]; ipc?: boolean },
+    opts: { env: NodeJS.ProcessEnv; logFile: string; args?: string[]; nodeArgs?: string[]; ipc?: boolean },
   ): ManagedProcess {
     const fd = openSync(opts.logFile, 'a');
     const stdio: ['ignore', number, number] = ['ignore', fd, fd];
     const child = opts.ipc
-      ? fork(script, opts.args ?? [], { env: opts.env, stdio: [...stdio, 'ipc'] })
-      : spawn(process.execPath, [script, ...(opts.args ?? [])], { env: opts.env, stdio });
+      ? fork(script, opts.args ?? [], { env: opts.env, stdio: [...stdio, 'ipc'], execArgv: opts.nodeArgs })
+      : spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...(opts.args ?? [])], { env: opts.env, stdio });
     closeSync(fd);
     return new ManagedProcess(name, child);
   }
