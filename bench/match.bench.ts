@@ -16,7 +16,6 @@ import { parseArgs } from 'node:util';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Presets, SingleBar } from 'cli-progress';
-import { Redis } from 'ioredis';
 import { loadConfig } from '@huashu/config';
 import { createEmbedder } from '@huashu/embedding';
 import { OpsModule } from '@huashu/ops';
@@ -30,6 +29,7 @@ import {
   type ScriptMatcherPort,
   type VectorIndex,
 } from '@huashu/scripts';
+import { deletePrefix } from '../test/support/redis-prefix.js';
 import { percentile, writeResult } from './lib/results.js';
 
 const { values: args } = parseArgs({
@@ -368,7 +368,7 @@ async function sample(): Promise<void> {
   }
   bar.stop();
   await app.close();
-  await deletePrefix(config.redis.url, prefix);
+  await deletePrefix(prefix, config.redis.url);
   rmSync(indexDir, { recursive: true, force: true });
   total.sort((a, b) => a - b);
   searchOnly.sort((a, b) => a - b);
@@ -392,17 +392,6 @@ async function sample(): Promise<void> {
     },
   };
   save();
-}
-
-async function deletePrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 const freePort = () =>
@@ -566,7 +555,7 @@ async function publish(n: number, warmRounds: number): Promise<void> {
   } finally {
     for (const c of children) c.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
-    await deletePrefix(redisUrl, prefix);
+    await deletePrefix(prefix, redisUrl);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }

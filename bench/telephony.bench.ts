@@ -17,6 +17,7 @@ import {
   TelephonyService,
   TwilioVoiceService,
 } from '@huashu/telephony';
+import { deletePrefix } from '../test/support/redis-prefix.js';
 import { percentile, writeResult } from './lib/results.js';
 
 const CALLS = Number(process.argv[2] ?? 200);
@@ -175,15 +176,7 @@ async function main() {
     });
     results[name] = { startMs: r(starts), turnMs: r(turns) };
   }
-  let cursor = '0';
-  const raw = createRedis(config.redis, { name: 'bench-clean', prefixed: false });
-  await waitReady(raw, 5000);
-  do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await raw.unlink(...keys);
-  } while (cursor !== '0');
-  raw.disconnect();
+  await deletePrefix(prefix, config.redis.url);
   redis.disconnect();
   const file = writeResult('telephony', {
     description:

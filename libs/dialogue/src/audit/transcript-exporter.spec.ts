@@ -1,21 +1,18 @@
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadConfig } from '@huashu/config';
 import { newSession, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository } from '../session/session.repository.js';
 import { TranscriptExporter } from './transcript-exporter.js';
+import { deletePrefix, uniquePrefix } from '../../../../test/support/redis-prefix.js';
 
 // Real Redis under a prefix of this run alone.
-const prefix = `huashu-test:export:${randomBytes(4).toString('hex')}:`;
+const prefix = uniquePrefix('export');
 const config = loadConfig({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: prefix });
 const redis = new Redis(config.redis.url, { keyPrefix: prefix });
 const repo = new SessionRepository(redis, config);
 
 afterAll(async () => {
-  const plain = new Redis(config.redis.url);
-  const keys = await plain.keys(`${prefix}*`);
-  if (keys.length) await plain.del(...keys);
-  plain.disconnect();
+  await deletePrefix(prefix, config.redis.url);
   redis.disconnect();
 });
 

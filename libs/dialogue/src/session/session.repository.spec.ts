@@ -1,13 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { HuashuException } from '@huashu/common';
 import { loadConfig, type AppConfig } from '@huashu/config';
 import { DIALOGUE_KEYS } from '../dialogue.constants.js';
 import { newSession, type Session } from './session.js';
 import { SessionRepository } from './session.repository.js';
+import { deletePrefix, uniquePrefix } from '../../../../test/support/redis-prefix.js';
 
 // Real Redis under a prefix of this run alone.
-const prefix = `huashu-test:session-repo:${randomBytes(4).toString('hex')}:`;
+const prefix = uniquePrefix('session-repo');
 const config: AppConfig = loadConfig({
   REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   REDIS_KEY_PREFIX: prefix,
@@ -23,10 +23,7 @@ const session = (id: string, turn = 0): Session => ({
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterAll(async () => {
-  const plain = new Redis(config.redis.url);
-  const keys = await plain.keys(`${prefix}*`);
-  if (keys.length) await plain.del(...keys);
-  plain.disconnect();
+  await deletePrefix(prefix, config.redis.url);
   redis.disconnect();
 });
 
