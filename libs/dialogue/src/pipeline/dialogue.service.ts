@@ -11,7 +11,6 @@ import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { EMBEDDER, type Embedder } from '@huashu/embedding';
 import { buildPrompt, GENERATOR, mergeSamplingParams, type GenerateResult, type Generator } from '@huashu/generator';
 import { INTENT_CLASSIFIER, type IntentClassifier, type IntentName, type IntentPrediction } from '@huashu/intent';
-import { isRedisUnavailableError } from '@huashu/redis';
 import { SCRIPT_MATCHER, type MatchOutcome, type Script, type ScriptMatcherPort } from '@huashu/scripts';
 import { parseCallbackTime } from '../actions/callback-time.parser.js';
 import { DoNotCallRepository } from '../actions/do-not-call.repository.js';
@@ -675,8 +674,9 @@ export class DialogueService implements DialoguePort {
         language: languageOf(customerText) ?? campaign.language,
       });
     } catch (err) {
-      // Redis itself is down: let the error say so (503 "storage is unavailable"), not "no fallback".
-      if (isRedisUnavailableError(err)) throw err;
+      // Only "this campaign has no fallback" becomes the outage below; anything else (Redis down →
+      // 503 "storage is unavailable") keeps its own meaning for the error filter.
+      if (!(err instanceof HuashuException && err.code === 'NOT_FOUND')) throw err;
       // Without even a fallback script there is nothing approved to say: that is an outage.
       throw new HuashuException('SERVICE_UNAVAILABLE', 'no fallback script available for this campaign', [], {
         cause: err,

@@ -44,7 +44,8 @@ return rev`;
  */
 const COMMIT = `
 if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end
-${WRITE.replace('return rev', "redis.call('del', KEYS[1])\nreturn rev")}`;
+redis.call('del', KEYS[1])
+${WRITE}`;
 
 /**
  * Commit a turn computed on a cached session without the lock: only if nobody holds the lock and
