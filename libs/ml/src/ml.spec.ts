@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   BagMlpModel,
   exportBagMlpOnnx,
@@ -9,6 +11,7 @@ import {
   readOnnxMetadata,
   referenceForPrecision,
   SeededRng,
+  type FeaturiserParams,
   type SparseFeatures,
 } from '@huashu/ml';
 
@@ -69,6 +72,57 @@ describe('HashedFeaturiser', () => {
     expect(small.featurise('a\u0000b\uD800c').ids.length).toBeGreaterThan(0);
   });
 });
+
+describe('HashedFeaturiser.featurise (incremental hashing)', () => {
+  /** The definition: FNV-1a of every feature string, counted, capped to the most frequent, ascending ids. */
+  const reference = (f: HashedFeaturiser, text: string): SparseFeatures => {
+    const counts = new Map<number, number>();
+    for (const s of f.featureStrings(text)) {
+      const id = fnv1a32(s, f.params.hashSeed) % f.params.buckets;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const kept = [...counts]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, f.params.maxFeatures)
+      .sort((a, b) => a[0] - b[0]);
+    const total = kept.reduce((s, [, c]) => s + c, 0);
+    return { ids: Int32Array.from(kept, ([id]) => id), weights: Float32Array.from(kept, ([, c]) => c / total) };
+  };
+  const corpusLines = ['data/intents', 'data/intent-probe'].flatMap((dir) =>
+    readdirSync(dir).flatMap((file) => readFileSync(join(dir, file), 'utf8').split('\n')),
+  );
+  const hostile = [
+    '',
+    'a\u0000b\uD800c\uDC00d',
+    '😀😀 emoji 价格😀',
+    '长'.repeat(3000),
+    'x'.repeat(2000) + ' 这个price多少 ok',
+    'ＡＢＣ１２３ 全角 ｐｒｉｃｅ',
+    "don't can't 'quoted' o'neil",
+    'Ünïcödé naïve café ﬁ 한국어 日本語のテキスト',
+  ];
+  const shipped = (file: string) =>
+    new HashedFeaturiser((JSON.parse(readFileSync(file, 'utf8')) as { featuriser: FeaturiserParams }).featuriser);
+
+  it.each([
+    ['a small table with a tight cap', small],
+    ['the shipped intent model', shipped('models/intent/intent.meta.json')],
+    ['the shipped encoder', shipped('models/embedding/metadata.json')],
+  ])('gives exactly the ids and weights of hashing every feature string: %s', (_, f) => {
+    const texts = [...corpusLines, ...hostile];
+    expect(texts.length).toBeGreaterThan(5000);
+    let mismatches = 0;
+    for (const text of texts) {
+      const got = f.featurise(text);
+      const want = reference(f, text);
+      if (!(sameArray(got.ids, want.ids) && sameArray(got.weights, want.weights))) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+});
+
+const sameArray = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>
+  a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => x === b[i]);
 
 describe('SeededRng', () => {
   it('is deterministic per seed', () => {

@@ -1,4 +1,4 @@
-import { fnv1a32 } from './fnv1a.js';
+import { fnv1a32, fnv1a32CodePoint } from './fnv1a.js';
 
 /** Parameters of the hashed featuriser; stored in model metadata so the runtime featurises alike. */
 export interface FeaturiserParams {
@@ -38,6 +38,17 @@ const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hang
 const SEGMENT =
   /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)|((?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}\p{M}'])+)/gu;
 const DIGITS = /\p{Nd}+/gu;
+
+/** The code points of a string (a lone surrogate stays one unit, as in `Array.from`). */
+function codePoints(s: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const cp = s.codePointAt(i)!;
+    out.push(cp);
+    if (cp > 0xffff) i++;
+  }
+  return out;
+}
 
 /**
  * Normalisation shared by the featuriser and the corpus loader's duplicate check: NFKC (full-width
@@ -105,13 +116,68 @@ export class HashedFeaturiser {
     return out;
   }
 
-  /** Hash a text into unique feature ids (ascending) with count-proportional weights summing to 1. */
+  /**
+   * Hash a text into unique feature ids (ascending) with count-proportional weights summing to 1.
+   * The ids are exactly `fnv1a32(featureString, hashSeed) % buckets` of every string `featureStrings`
+   * returns (a test checks this on the whole corpus), but computed incrementally: FNV-1a of a string is
+   * a running state, so each n-gram continues its prefix's state one code point at a time instead of
+   * building and re-hashing a string per feature. This is on every turn's hot path (intent and the
+   * built-in encoder), where the string version cost about as much as the ONNX run itself.
+   */
   featurise(text: string): SparseFeatures {
     const counts = new Map<number, number>();
     const { buckets, hashSeed } = this.params;
-    for (const f of this.featureStrings(text)) {
-      const id = fnv1a32(f, hashSeed) % buckets;
+    const add = (h: number): void => {
+      const id = (h >>> 0) % buckets;
       counts.set(id, (counts.get(id) ?? 0) + 1);
+    };
+    const norm = normaliseText(text);
+    const [cMin, cMax] = this.params.cjkNgrams;
+    const [nMin, nMax] = this.params.charNgrams;
+    const [wMin, wMax] = this.params.wordNgrams;
+    const cState = fnv1a32('c:', hashSeed);
+    const nState = fnv1a32('n:', hashSeed);
+    // Words as code points, in order, with their kind (CJK runs join word bigrams, not unigrams).
+    const words: { cps: number[]; cjk: boolean }[] = [];
+    for (const m of norm.matchAll(SEGMENT)) {
+      const cjk = m[1] !== undefined;
+      const cps = codePoints(cjk ? m[1] : m[2]);
+      words.push({ cps, cjk });
+      if (cjk) {
+        for (let i = 0; i < cps.length; i++) {
+          let h = cState;
+          for (let n = 1; n <= cMax && i + n <= cps.length; n++) {
+            h = fnv1a32CodePoint(h, cps[i + n - 1]);
+            if (n >= cMin) add(h);
+          }
+        }
+        if (cps.length > 0) {
+          add(fnv1a32CodePoint(fnv1a32CodePoint(cState, 0x5e /* ^ */), cps[0]));
+          add(fnv1a32CodePoint(fnv1a32CodePoint(cState, cps[cps.length - 1]), 0x24 /* $ */));
+        }
+      } else if (nMax > 0) {
+        const bounded = [0x3c /* < */, ...cps, 0x3e /* > */];
+        for (let i = 0; i < bounded.length; i++) {
+          let h = nState;
+          for (let n = 1; n <= nMax && i + n <= bounded.length; n++) {
+            h = fnv1a32CodePoint(h, bounded[i + n - 1]);
+            // The whole `<word>` is not a character n-gram (the word unigram covers it).
+            if (n >= nMin && n !== bounded.length) add(h);
+          }
+        }
+      }
+    }
+    for (let n = wMin; n <= wMax; n++) {
+      const wState = fnv1a32('w' + n + ':', hashSeed);
+      for (let i = 0; i + n <= words.length; i++) {
+        if (n === 1 && words[i].cjk) continue;
+        let h = wState;
+        for (let k = 0; k < n; k++) {
+          if (k > 0) h = fnv1a32CodePoint(h, 0x20);
+          for (const cp of words[i + k].cps) h = fnv1a32CodePoint(h, cp);
+        }
+        add(h);
+      }
     }
     let entries = [...counts.entries()];
     if (entries.length > this.params.maxFeatures) {
