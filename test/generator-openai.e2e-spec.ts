@@ -132,6 +132,26 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
     expect(server.requests[0].clientClosedEarly).toBe(true);
   });
 
+  it('counts the deadline from the call, not from after its own set-up work', async () => {
+    server.behave({ delayMs: 3000 });
+    const p = provider();
+    // Parameters that take 40 ms to read each time (the cache key and the validation both read them):
+    // a deadline timer armed after that set-up would fire 80 ms or more late.
+    const slowParams = {
+      get temperature() {
+        const t = performance.now();
+        while (performance.now() - t < 40);
+        return 0.7;
+      },
+    };
+    const { error, lateMs, elapsedMs } = await settleAgainstDeadline(150, () =>
+      p.generate({ messages, params: slowParams, deadlineMs: 150 }),
+    );
+    expect(error).toBeInstanceOf(GeneratorTimeoutError);
+    expect(elapsedMs).toBeGreaterThanOrEqual(145);
+    expect(lateMs).toBeLessThan(40);
+  });
+
   it('honours the deadline mid-stream too', async () => {
     server.behave({ text: 'x'.repeat(800), chunkChars: 2, chunkDelayMs: 20 });
     const p = provider();

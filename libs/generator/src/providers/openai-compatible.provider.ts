@@ -26,6 +26,7 @@ import {
 import { BREAKER_STATE_VALUE, type BreakerStateName, type GeneratorMetrics } from '../generator.metrics.js';
 import type { GenerateChunk, GenerateRequest, GenerateResult, Generator } from '../generator.port.js';
 import { mapParams, type LlmBackend } from '../sampling/backend-params.js';
+import { JsonKeyedCache } from '../sampling/json-keyed-cache.js';
 import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
 import { SentenceSplitter } from '../text/sentence-splitter.js';
 
@@ -55,6 +56,8 @@ const BREAKER_NAME: Record<CircuitState, BreakerStateName> = {
 /** Why the per-call AbortController fired. */
 type AbortCause = 'deadline' | 'caller';
 
+type CallScope = ReturnType<OpenAiCompatibleProvider['callScope']>;
+
 /** Request fields of validated, mapped sampling parameters kept per distinct parameter set. */
 const MAPPED_CACHE_SIZE = 256;
 
@@ -76,7 +79,7 @@ export class OpenAiCompatibleProvider implements Generator {
   private readonly client: OpenAI;
   readonly breaker: CircuitBreakerPolicy;
   private readonly o: Required<Omit<OpenAiProviderOptions, 'apiKey'>> & { apiKey?: string };
-  private readonly mapped = new Map<string, Record<string, unknown>>();
+  private readonly mapped = new JsonKeyedCache<Record<string, unknown>>(MAPPED_CACHE_SIZE);
 
   constructor(
     options: OpenAiProviderOptions,
@@ -126,8 +129,9 @@ export class OpenAiCompatibleProvider implements Generator {
 
   async generate(req: GenerateRequest): Promise<GenerateResult> {
     const start = nowMs();
-    const fields = this.requestFields(req.params);
+    // The deadline timer is armed before any other work, so the deadline counts from the call.
     const call = this.callScope(req, start);
+    const fields = this.validated(req, call);
     try {
       const body = {
         model: this.o.model,
@@ -192,8 +196,8 @@ export class OpenAiCompatibleProvider implements Generator {
 
   async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk> {
     const start = nowMs();
-    const fields = this.requestFields(req.params);
     const call = this.callScope(req, start);
+    const fields = this.validated(req, call);
     const splitter = new SentenceSplitter();
     let outcome = 'ok';
     let held: HeldAttempt<unknown> | undefined;
@@ -263,23 +267,22 @@ export class OpenAiCompatibleProvider implements Generator {
     }
   }
 
+  /** `requestFields`, releasing the call's timer and listener when the parameters are invalid. */
+  private validated(req: GenerateRequest, call: CallScope): Record<string, unknown> {
+    try {
+      return this.requestFields(req.params);
+    } catch (err) {
+      call.dispose(false);
+      throw err;
+    }
+  }
+
   /** Validated sampling parameters mapped to this backend's request fields, cached per distinct set. */
   private requestFields(params: unknown): Record<string, unknown> {
-    let key: string | undefined;
-    try {
-      key = JSON.stringify(params ?? {});
-    } catch {
-      // Not serialisable: let the schema say what is wrong with it.
-    }
-    const cached = key === undefined ? undefined : this.mapped.get(key);
-    if (cached) return cached;
-    const mapped = mapParams(parseSamplingParams(params), this.o.backend);
-    const fields = { ...mapped.standard, ...mapped.extra };
-    if (key !== undefined) {
-      if (this.mapped.size >= MAPPED_CACHE_SIZE) this.mapped.delete(this.mapped.keys().next().value!);
-      this.mapped.set(key, fields);
-    }
-    return fields;
+    return this.mapped.get(params, (input) => {
+      const mapped = mapParams(parseSamplingParams(input), this.o.backend);
+      return { ...mapped.standard, ...mapped.extra };
+    });
   }
 
   /**
@@ -305,7 +308,12 @@ export class OpenAiCompatibleProvider implements Generator {
     this.metrics?.latency.observe({ provider: 'openai' }, (nowMs() - start) / 1000);
   }
 
-  /** One AbortController per call, fired by the deadline timer or the caller's signal. */
+  /**
+   * One AbortController per call, fired by the deadline timer or the caller's signal. The timer is armed
+   * for what is left of the deadline since `start`: Node timers count from the millisecond they are
+   * armed in, so one armed after other work fires late by that work, and on a loaded machine by a whole
+   * extra event-loop wake-up when it lands past the caller's own timer for the same deadline.
+   */
   private callScope(req: GenerateRequest, start: number) {
     const controller = new AbortController();
     let cause: AbortCause | undefined;
@@ -314,7 +322,7 @@ export class OpenAiCompatibleProvider implements Generator {
       cause = why;
       controller.abort(why);
     };
-    const timer = setTimeout(() => abort('deadline'), Math.max(0, req.deadlineMs));
+    const timer = setTimeout(() => abort('deadline'), Math.max(0, start + req.deadlineMs - nowMs()));
     const onCaller = () => abort('caller');
     if (req.signal?.aborted) abort('caller');
     else req.signal?.addEventListener('abort', onCaller, { once: true });
@@ -337,7 +345,7 @@ export class OpenAiCompatibleProvider implements Generator {
    * guard hands back after the call has given up on it.
    */
   private async withRetries<T, R>(
-    call: ReturnType<OpenAiCompatibleProvider['callScope']>,
+    call: CallScope,
     guard: (attempt: () => Promise<T>) => Promise<R>,
     attempt: () => Promise<T>,
     discard?: (late: R) => void,
