@@ -153,6 +153,38 @@ describe('generation through the BullMQ queue (real worker, real Redis, OpenAI-c
     expect(server.requests[0].clientClosedEarly).toBe(true);
   });
 
+  it('aborts the worker job when a stream consumer stops reading early', async () => {
+    server.behave({ text: 'Uno. Dos. Tres. '.repeat(40), chunkChars: 4, chunkDelayMs: 10 });
+    let texts = 0;
+    for await (const c of generator.stream({ messages, params: {}, deadlineMs: 5000 })) {
+      if (c.type === 'text' && ++texts === 3) break;
+    }
+    // Without the hang-up the backend would stream for ~1.2 s more and end the response itself.
+    await server.requests[0].settled;
+    expect(server.requests[0].clientClosedEarly).toBe(true);
+  });
+
+  it('runs GENERATION_CONCURRENCY jobs at once and queues the rest', async () => {
+    server.behave({ delayMs: 1500, text: 'slow' });
+    const results = Promise.all(
+      Array.from({ length: 6 }, () => generator.generate({ messages, params: {}, deadlineMs: 10_000 })),
+    );
+    for (let i = 0; i < 500 && server.requests.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
+    // The first four are held 1.5 s by the backend: no fifth may start meanwhile.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.requests).toHaveLength(4);
+    expect((await results).map((r) => r.text)).toEqual(Array(6).fill('slow'));
+    expect(server.requests).toHaveLength(6);
+  });
+
+  it('rejects invalid sampling parameters before enqueueing, every time', async () => {
+    for (let i = 0; i < 2; i++)
+      await expect(
+        generator.generate({ messages, params: { temperature: 9 }, deadlineMs: 2000 }),
+      ).rejects.toMatchObject({ details: [expect.objectContaining({ field: 'temperature' })] });
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('carries typed errors across the queue', async () => {
     server.behave({ mode: 'refusal' });
     await expect(generator.generate({ messages, params: {}, deadlineMs: 2000 })).rejects.toBeInstanceOf(

@@ -1,7 +1,7 @@
 import { GeneratorCancelledError, GeneratorTimeoutError, type GenerateChunk } from '@huashu/generator';
 import type { ReplyPart } from '../turn-result.js';
 import type { Approval } from './candidate.js';
-import { MAX_STREAMED_PARTS, joinParts, pushStream, streamCandidate } from './dialogue-stream.js';
+import { MAX_STREAMED_PARTS, joinParts, streamCandidate } from './dialogue-stream.js';
 
 /** Generator stream of sentences (text then sentence chunks), optionally failing after them. */
 async function* chunks(sentences: string[], fail?: Error): AsyncGenerator<GenerateChunk> {
@@ -95,23 +95,5 @@ describe('joinParts', () => {
     expect(joinParts(['您好。', '月费199元。'])).toBe('您好。月费199元。');
     expect(joinParts(['Hello.', 'It costs 199.'])).toBe('Hello. It costs 199.');
     expect(joinParts(['好的。', 'OK.'])).toBe('好的。OK.');
-  });
-});
-
-describe('pushStream', () => {
-  it('yields pushed items in order, then the producer failure', async () => {
-    const got: number[] = [];
-    const stream = pushStream<number>(async (push) => {
-      push(1);
-      await new Promise((r) => setTimeout(r, 5));
-      push(2);
-      throw new Error('boom');
-    });
-    await expect(
-      (async () => {
-        for await (const n of stream) got.push(n);
-      })(),
-    ).rejects.toThrow('boom');
-    expect(got).toEqual([1, 2]);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
-import { HuashuException, nowMs } from '@huashu/common';
+import { HuashuException, nowMs, pushStream } from '@huashu/common';
 import {
   COMPLIANCE_CHECKER,
   type ComplianceChecker,
@@ -30,7 +30,7 @@ import type {
   TurnStreamEvent,
 } from '../turn-result.js';
 import type { Approval, Candidate } from './candidate.js';
-import { pushStream, streamCandidate, type PartSink } from './dialogue-stream.js';
+import { streamCandidate, type PartSink } from './dialogue-stream.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
 import { leadSummary } from './lead-summary.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';

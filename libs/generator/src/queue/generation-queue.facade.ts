@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { nowMs } from '@huashu/common';
+import { nowMs, pushStream } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { createRedis, jobId, REDIS } from '@huashu/redis';
 import {
@@ -14,7 +14,8 @@ import {
 } from '../errors/generator.errors.js';
 import { GENERATION_QUEUE } from '../generator.constants.js';
 import { GeneratorMetrics } from '../generator.metrics.js';
-import type { GenerateChunk, GenerateRequest, GenerateResult, Generator } from '../generator.port.js';
+import type { GenerateChunk, GenerateRequest, GenerateResult, Generator, SamplingParams } from '../generator.port.js';
+import { JsonKeyedCache } from '../sampling/json-keyed-cache.js';
 import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
 import type { GenerationJobData, GenerationJobResult, GenerationReply } from './generation-job.js';
 
@@ -42,6 +43,8 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
   private readonly instance = randomBytes(6).toString('hex');
   private readonly replyChannel: string;
   private readonly waiters = new Map<string, Waiter>();
+  /** Validated sampling parameters per distinct set: validation runs once per set, not per call. */
+  private readonly params = new JsonKeyedCache<SamplingParams>();
   private jobs = 0;
 
   constructor(
@@ -77,44 +80,16 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
     return this.await(job, req, start);
   }
 
-  async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk> {
-    // Chunks arrive on the reply channel; buffer them until the consumer pulls.
-    const pending: GenerateChunk[] = [];
-    let wake: (() => void) | undefined;
-    let done = false;
-    let failure: unknown;
-    const start = nowMs();
-    const job = await this.enqueue(req, true, (chunk) => {
-      pending.push(chunk);
-      wake?.();
+  stream(req: GenerateRequest): AsyncIterable<GenerateChunk> {
+    // Chunks arrive on the reply channel, buffered until the consumer pulls; the worker sends every
+    // chunk before or with the outcome on one connection, so all have arrived when the outcome does.
+    // A consumer that stops early hangs up like a caller's signal: the job is removed or aborted.
+    return pushStream<GenerateChunk>(async (push, stopped) => {
+      const start = nowMs();
+      const signal = req.signal ? AbortSignal.any([req.signal, stopped]) : stopped;
+      const job = await this.enqueue(req, true, push);
+      await this.await(job, { ...req, signal }, start);
     });
-    this.await(job, req, start)
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          failure = err;
-        },
-      )
-      .finally(() => {
-        done = true;
-        wake?.();
-      });
-    try {
-      for (;;) {
-        if (pending.length > 0) {
-          yield pending.shift()!;
-          continue;
-        }
-        if (done) break;
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-      }
-      // The worker sends every chunk before or with the outcome on one connection: all have arrived.
-      if (failure) throw failure instanceof Error ? failure : new Error('generation failed');
-    } finally {
-      this.waiters.delete(job.id);
-      if (!done) void this.abandon(job.id);
-    }
   }
 
   private onReply(message: string): void {
@@ -137,7 +112,7 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
   ): Promise<{ id: string; outcome: Promise<GenerationJobResult> }> {
     if (req.signal?.aborted) throw new GeneratorCancelledError();
     if (!this.subscriber) throw new GeneratorUnavailableError('generation reply channel is not connected');
-    const params = parseSamplingParams(req.params);
+    const params = this.params.get(req.params, parseSamplingParams);
     const id = jobId('gen', this.instance, ++this.jobs);
     let settle!: (outcome: GenerationJobResult) => void;
     const outcome = new Promise<GenerationJobResult>((resolve) => (settle = resolve));

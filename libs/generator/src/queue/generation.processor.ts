@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
-import { bullConnection, bullPrefix, createRedis, REDIS } from '@huashu/redis';
+import { bullConnection, bullPrefix, createRedis } from '@huashu/redis';
 import { GeneratorError } from '../errors/generator.errors.js';
 import { GENERATION_QUEUE } from '../generator.constants.js';
 import { GeneratorMetrics } from '../generator.metrics.js';
@@ -17,53 +17,80 @@ interface ChunkSender {
 }
 
 /**
- * Runs `generation` jobs in apps/worker. The BullMQ Worker is created here rather than through
- * `@Processor` because its concurrency and rate limit come from config (GENERATION_CONCURRENCY,
+ * Runs `generation` jobs in apps/worker. The BullMQ Workers are created here rather than through
+ * `@Processor` because their number and rate limit come from config (GENERATION_CONCURRENCY,
  * GENERATION_RATE_*), which a decorator cannot read; the work itself is delegated to the provider.
+ *
+ * GENERATION_CONCURRENCY Workers of concurrency 1 each, not one Worker of concurrency N: a BullMQ
+ * Worker with free slots, once it has taken a job, asks Redis for one more (an extra moveToActive round
+ * trip) and only starts the job it has when that answer comes back empty — a Redis round trip and a
+ * wake-up on every job's path to the backend when the queue is not full. A single-slot Worker starts
+ * its job at once and fetches the next one with the completion (moveToFinished). The rate limit is
+ * kept in Redis per queue, so all slots share it as one Worker's slots did. Each Worker owns two
+ * connections (commands and its blocking wait); only the first runs the stalled-jobs check, which
+ * covers the whole queue.
  */
 @Injectable()
 export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GenerationProcessor.name);
-  private worker?: Worker<GenerationJobData, GenerationJobResult>;
+  private workers: Worker<GenerationJobData, GenerationJobResult>[] = [];
   private subscriber?: Redis;
+  /**
+   * Publishes replies to the waiting gateways. Its own connection without auto-pipelining: a reply is
+   * written to the socket when it is sent, ahead of the job's completion that BullMQ writes next,
+   * instead of one tick later behind it (ioredis does not prefix channels).
+   */
+  private publisher?: Redis;
   private backend!: Generator;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly loader: GeneratorBackendLoader,
     private readonly metrics: GeneratorMetrics,
-    /** Publishes replies to the waiting gateway (ioredis does not prefix channels). */
-    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.backend = await this.loader.get();
     const { generator, redis } = this.config;
-    this.worker = new Worker<GenerationJobData, GenerationJobResult>(
-      GENERATION_QUEUE.name,
-      (job, _token, signal) => this.process(job, signal),
-      {
-        connection: bullConnection(redis),
-        prefix: bullPrefix(redis.keyPrefix),
-        concurrency: generator.concurrency,
-        limiter: { max: generator.rateMax, duration: generator.rateDurationMs },
-      },
+    this.publisher = createRedis(redis, { name: 'generation-replies', prefixed: false });
+    this.publisher.on('error', () => undefined);
+    this.workers = Array.from(
+      { length: generator.concurrency },
+      (_, slot) =>
+        new Worker<GenerationJobData, GenerationJobResult>(
+          GENERATION_QUEUE.name,
+          (job, _token, signal) => this.process(job, signal),
+          {
+            connection: bullConnection(redis),
+            prefix: bullPrefix(redis.keyPrefix),
+            concurrency: 1,
+            limiter: { max: generator.rateMax, duration: generator.rateDurationMs },
+            skipStalledCheck: slot > 0,
+          },
+        ),
     );
-    this.worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
+    for (const worker of this.workers) worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
     // Cancel requests from gateways (deadline passed or caller hung up while a worker holds the job).
     this.subscriber = createRedis(redis, { name: 'generation-cancel', prefixed: false });
     this.subscriber.on('error', () => undefined);
     const channel = `${redis.keyPrefix}${GENERATION_QUEUE.cancelChannel}`;
     this.subscriber.on('message', (ch: string, jobId: string) => {
-      if (ch === channel) this.worker?.cancelJob(jobId, 'abandoned by the gateway');
+      if (ch !== channel) return;
+      for (const worker of this.workers) if (worker.cancelJob(jobId, 'abandoned by the gateway')) return;
     });
     await this.subscriber.subscribe(channel);
-    await this.worker.waitUntilReady();
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  /** Job slots (BullMQ Workers of concurrency 1) this process runs. */
+  get slots(): number {
+    return this.workers.length;
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
+    await Promise.all(this.workers.map((w) => w.close()));
     this.subscriber?.disconnect();
+    this.publisher?.disconnect();
   }
 
   async process(job: Job<GenerationJobData, GenerationJobResult>, signal?: AbortSignal): Promise<GenerationJobResult> {
@@ -141,7 +168,8 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
     if (!channel || !job.id) return;
     const message = JSON.stringify({ id: job.id, ...body });
     // A reply that cannot be sent leaves the gateway to its deadline, as a slow backend would.
-    this.redis.publish(channel, message).catch((err: unknown) => {
+    if (!this.publisher) return;
+    this.publisher.publish(channel, message).catch((err: unknown) => {
       this.logger.warn(`reply to job ${job.id} not sent: ${(err as Error).message}`);
     });
   }
