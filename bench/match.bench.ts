@@ -5,7 +5,9 @@
 //   recall@1/@10 against exact search, ef sweep at 100k
 // - sample: real embeddings of the sample library; end-to-end match (embed + search + threshold) p50
 //   through the real ScriptMatcherService
-// - publish: a 10k-script publish on gateway process A, time until gateway process B matches on it
+// - publishBreakdown: where a 10k publish without a prepared index spends its time (in process)
+// - publish: a 10k-script publish on gateway process A, time until gateway process B matches on it,
+//   right after a bulk import (cold rounds) and with A's draft index ready (warm rounds)
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +21,11 @@ import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '@huashu/config';
 import { createEmbedder } from '@huashu/embedding';
 import { OpsModule } from '@huashu/ops';
+import { createRedis, waitReady } from '@huashu/redis';
 import {
+  DefaultVectorIndexFactory,
+  encodeBundle,
+  decodeBundle,
   ExactVectorIndex,
   HNSW_DEFAULTS,
   HnswVectorIndex,
@@ -38,6 +44,7 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '2000' },
     'truth-queries': { type: 'string', default: '200' },
     'publish-rounds': { type: 'string', default: '4' },
+    'cold-rounds': { type: 'string', default: '4' },
     m: { type: 'string' },
     efs: { type: 'string' },
     'skip-crossover': { type: 'boolean', default: false },
@@ -60,6 +67,7 @@ const save = () => {
     crossover: prev.crossover,
     sample: prev.sample,
     publish: prev.publish,
+    publishBreakdown: prev.publishBreakdown,
     ...out,
     synthetic: { ...(prev.synthetic ?? {}), ...(out.synthetic as object) },
     hnsw: { ...HNSW_DEFAULTS },
@@ -394,6 +402,112 @@ async function sample(): Promise<void> {
   save();
 }
 
+// Made-up words make every script's text distinct for the n-gram encoder (numbers alone are not).
+const syllables = ['ka', 'lo', 'mi', 'nu', 'pe', 'ra', 'si', 'to', 'vu', 'ze', 'ba', 'do', 'fi', 'gu', 'he', 'jo'];
+const word = (i: number) => [0, 4, 8, 12].map((shift) => syllables[(i >> shift) & 15]).join('');
+const topics = ['fibre', 'price', 'install', 'router', 'contract', 'data', 'minutes', 'upgrade', 'store', 'bill'];
+/** Text of synthetic script `i`; `series` gives every cold round texts no cache has seen. */
+const scriptText = (i: number, series = 0) =>
+  `Our ${word(i)} ${topics[i % 10]} offer with the ${word(i * 7919 + 1)} option${series ? ` ${word(series * 40503)}` : ''}.`;
+
+/**
+ * Where a publish of 10k scripts that nobody indexed yet spends its time, step by step in this
+ * process with the real encoder, hnswlib and Redis: what the publish request did before (embed,
+ * graph build, serialise) and what a receiving gateway does (GET, decode, load), against the
+ * brute-force stand-in that replaces the graph build on the path to the first match.
+ */
+async function publishBreakdown(n: number): Promise<void> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+  const embedder = createEmbedder(config);
+  await embedder.load();
+  const dim = embedder.dim;
+  const texts = Array.from({ length: n }, (_, i) => scriptText(i, 999));
+  const scripts = texts.map((text, i) => ({
+    id: `s-${i}`,
+    campaignId: 'bench',
+    text,
+    tags: [],
+    fallback: false,
+    enabled: true,
+    version: 1,
+    updatedAt: new Date(0).toISOString(),
+    updatedBy: 'bench',
+  }));
+  await embedder.embed(['warm-up']);
+  const timed = async <T>(f: () => Promise<T> | T): Promise<[T, number]> => {
+    const t0 = performance.now();
+    const r = await f();
+    return [r, round(performance.now() - t0, 1)];
+  };
+  const [vectors, embedMs] = await timed(async () => {
+    const all: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += 64) all.push(...(await embedder.embed(texts.slice(i, i + 64))));
+    return all;
+  });
+  await embedder.close();
+  const factory = new DefaultVectorIndexFactory();
+  const opts = { dim, capacity: n };
+  const [hnsw, hnswBuildMs] = await timed(() => {
+    const index = HnswVectorIndex.create(opts);
+    vectors.forEach((v, i) => index.upsert(i, v));
+    return index;
+  });
+  const [hnswBytes, hnswSerializeMs] = await timed(() => hnsw.serialize());
+  const [bfBytes, bfEncodeMs] = await timed(() => factory.bruteforceBytes(vectors, dim));
+  const redis = createRedis(
+    { ...config.redis, keyPrefix: `huashu-bench-bd:${process.pid}:` },
+    { name: 'bench', prefixed: true },
+  );
+  await waitReady(redis, config.redis.connectTimeoutMs);
+  const transfer = async (kind: 'hnsw' | 'bruteforce', bytes: Buffer) => {
+    const [bundle, encodeMs] = await timed(() =>
+      encodeBundle({ kind, dim, modelId: embedder.modelId }, scripts, bytes),
+    );
+    const [, setMs] = await timed(() => redis.set('bundle', bundle));
+    const [got, getMs] = await timed(() => redis.getBuffer('bundle'));
+    const [decoded, decodeMs] = await timed(() => decodeBundle(got as Buffer));
+    const [loaded, loadMs] = await timed(() => factory.fromBuffer(kind, decoded.index, opts));
+    return { bundleMb: mb(bundle.byteLength), encodeMs, setMs, getMs, decodeMs, loadMs, index: loaded.index };
+  };
+  const { index: hnswLoaded, ...hnswTransfer } = await transfer('hnsw', hnswBytes);
+  const { index: bfLoaded, ...bfTransfer } = await transfer('bruteforce', bfBytes);
+  await redis.del('bundle');
+  await redis.quit();
+  // Query cost of each index over the same 10k vectors (perturbed script vectors as queries).
+  const queries: Float32Array[] = [];
+  const g = gaussian(7);
+  for (let i = 0; i < 500; i++) {
+    const q = Float32Array.from(vectors[(i * 7919) % n], (x) => x + g() * (0.4 / Math.sqrt(dim)));
+    queries.push(normalise(q));
+  }
+  const exact = ExactVectorIndex.fromPacked(packRows(vectors, dim), dim);
+  const qExact = timeQueries(exact, queries, 10);
+  const qBf = timeQueries(bfLoaded, queries, 10);
+  const qHnsw = timeQueries(hnswLoaded, queries, 10);
+  out.publishBreakdown = {
+    scripts: n,
+    dim,
+    note: 'in process; the old publish request after an import = embed + hnswBuild + serialize + encode + SET; B = GET + decode + load',
+    embedMs,
+    hnswBuildMs,
+    hnswSerializeMs,
+    bruteforceEncodeMs: bfEncodeMs,
+    hnswBundle: hnswTransfer,
+    bruteforceBundle: bfTransfer,
+    queryP50Ms: { exactJs: qExact.p50, bruteforceNative: qBf.p50, hnsw: qHnsw.p50 },
+    queryP99Ms: { exactJs: qExact.p99, bruteforceNative: qBf.p99, hnsw: qHnsw.p99 },
+    bruteforceRecallAt10VsExact: recall(qExact.hits, qBf.hits, 10),
+    loadAverage: loadavg().map((x) => round(x, 2)),
+  };
+  save();
+}
+
+function packRows(rows: Float32Array[], dim: number): Float32Array {
+  const data = new Float32Array(rows.length * dim);
+  rows.forEach((v, i) => data.set(v, i * dim));
+  return data;
+}
+
 const freePort = () =>
   new Promise<number>((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -420,7 +534,7 @@ async function loadSeconds(url: string): Promise<Record<string, { count: number;
   const text = await (await fetch(`${url}/metrics`)).text();
   const outp: Record<string, { count: number; sumMs: number }> = {};
   for (const m of text.matchAll(/^huashu_script_index_load_seconds_(sum|count)\{([^}]*)\} ([\d.e+-]+)$/gm)) {
-    const source = /source="(\w+)"/.exec(m[2])?.[1];
+    const source = /source="([\w-]+)"/.exec(m[2])?.[1];
     if (!source) continue;
     const e = (outp[source] ??= { count: 0, sumMs: 0 });
     if (m[1] === 'sum') e.sumMs = round(Number(m[3]) * 1000, 1);
@@ -432,12 +546,13 @@ async function loadSeconds(url: string): Promise<Record<string, { count: number;
 /**
  * A 10k-script library published on gateway process A; timed from the publish request until gateway
  * process B (its own INDEX_DIR, as on another machine) answers a match with a script that exists only
- * in the new version. Rounds: `cold` (publish right after the 10k import: A embeds and builds the graph
- * inside the publish), then `warm` rounds of +100 scripts, alternately previewed on the draft or
- * published 3 s after the import (A prepared the draft index in the background): the version is a
- * copy of the draft index.
+ * in the new version. `cold` rounds: a fresh campaign, 10k texts no cache has seen imported on A and
+ * published at once (A's draft index is not built yet: the version goes out with its vectors and a
+ * brute-force index, the graph follows); also timed until B serves the graph. Then `warm` rounds of
+ * +100 scripts on the first campaign, alternately previewed on the draft or published 3 s after the
+ * import (A prepared the draft index in the background): the version is a copy of the draft index.
  */
-async function publish(n: number, warmRounds: number): Promise<void> {
+async function publish(n: number, coldRounds: number, warmRounds: number): Promise<void> {
   const prefix = `huashu-bench-pub:${process.pid}:`;
   const key = 'bench-admin-key-0123456789';
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -461,17 +576,12 @@ async function publish(n: number, warmRounds: number): Promise<void> {
   );
   const [a, b] = ports.map((p) => `http://127.0.0.1:${p}`);
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
-  // Made-up words make every script's text distinct for the n-gram encoder (numbers alone are not).
-  const syllables = ['ka', 'lo', 'mi', 'nu', 'pe', 'ra', 'si', 'to', 'vu', 'ze', 'ba', 'do', 'fi', 'gu', 'he', 'jo'];
-  const word = (i: number) => [0, 4, 8, 12].map((shift) => syllables[(i >> shift) & 15]).join('');
-  const topics = ['fibre', 'price', 'install', 'router', 'contract', 'data', 'minutes', 'upgrade', 'store', 'bill'];
-  const scriptText = (i: number) => `Our ${word(i)} ${topics[i % 10]} offer with the ${word(i * 7919 + 1)} option.`;
-  const importRows = async (from: number, to: number, mode: 'replace' | 'upsert') => {
+  const importRows = async (from: number, to: number, mode: 'replace' | 'upsert', campaign = 'bench', series = 0) => {
     const jsonl = Array.from({ length: to - from }, (_, k) =>
-      JSON.stringify({ id: `s-${from + k}`, text: scriptText(from + k) }),
+      JSON.stringify({ id: `s-${from + k}`, text: scriptText(from + k, series) }),
     ).join('\n');
     const t0 = performance.now();
-    const r = await fetch(`${a}/v1/admin/scripts/import?campaign=bench&mode=${mode}`, {
+    const r = await fetch(`${a}/v1/admin/scripts/import?campaign=${campaign}&mode=${mode}`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/x-ndjson' },
       body: jsonl,
@@ -479,20 +589,29 @@ async function publish(n: number, warmRounds: number): Promise<void> {
     if (!r.ok) throw new Error(`import failed: ${r.status} ${await r.text()}`);
     return round(performance.now() - t0, 1);
   };
-  const match = async (url: string, text: string, version?: 'draft') => {
-    const r = await fetch(`${url}/v1/admin/scripts/match?campaign=bench`, {
+  const match = async (url: string, text: string, version?: 'draft', campaign = 'bench') => {
+    const r = await fetch(`${url}/v1/admin/scripts/match?campaign=${campaign}`, {
       method: 'POST',
       headers,
       body: JSON.stringify({ text, k: 1, ...(version ? { version } : {}) }),
     });
     if (!r.ok) return undefined;
-    const body = (await r.json()) as { version: number; matches: { scriptId: string }[] };
-    return { version: body.version, top: body.matches[0]?.scriptId };
+    const body = (await r.json()) as { version: number; matches: { scriptId: string; similarity: number }[] };
+    return { version: body.version, top: body.matches[0]?.scriptId, similarity: body.matches[0]?.similarity };
+  };
+  /** The index kind gateway `url` serves `campaign` with (readiness), when at `version`. */
+  const servedKind = async (url: string, campaign: string, version: number) => {
+    const body = (await (await fetch(`${url}/health/ready`)).json()) as {
+      info?: { scriptIndex?: { campaigns?: Record<string, { version: number; kind: string }> } };
+      error?: { scriptIndex?: { campaigns?: Record<string, { version: number; kind: string }> } };
+    };
+    const c = (body.info ?? body.error)?.scriptIndex?.campaigns?.[campaign];
+    return c?.version === version ? c.kind : undefined;
   };
   /** Publish on A, then poll B until it matches `probe` to `expected` in the new version. */
-  const publishRound = async (probe: number) => {
+  const publishRound = async (probe: number, campaign = 'bench', series = 0) => {
     const t0 = performance.now();
-    const pub = await fetch(`${a}/v1/admin/scripts/publish?campaign=bench`, {
+    const pub = await fetch(`${a}/v1/admin/scripts/publish?campaign=${campaign}`, {
       method: 'POST',
       headers: { authorization: headers.authorization },
     });
@@ -502,21 +621,58 @@ async function publish(n: number, warmRounds: number): Promise<void> {
     let polls = 0;
     while (performance.now() - t0 < 120_000) {
       polls++;
-      const m = await match(b, scriptText(probe));
+      const m = await match(b, scriptText(probe, series), undefined, campaign);
       if (m?.version === version && m.top === `s-${probe}`) {
-        return { version, publishRequestMs, publishToVisibleOnBMs: round(performance.now() - t0, 1), polls };
+        const firstMatch = {
+          kind: await servedKind(b, campaign, version),
+          similarity: round(m.similarity ?? NaN, 5),
+        };
+        return {
+          version,
+          t0,
+          publishRequestMs,
+          publishToVisibleOnBMs: round(performance.now() - t0, 1),
+          polls,
+          firstMatch,
+        };
       }
       await new Promise((r2) => setTimeout(r2, 2));
     }
     throw new Error(`version ${version} not visible on B within 120 s`);
   };
+  /** After a cold publish: time until B serves the version by its HNSW graph, and the same match then. */
+  const untilGraph = async (campaign: string, version: number, t0: number, probe: number, series: number) => {
+    while (performance.now() - t0 < 300_000) {
+      if ((await servedKind(b, campaign, version)) === 'hnsw') {
+        const m = await match(b, scriptText(probe, series), undefined, campaign);
+        return {
+          publishToGraphOnBMs: round(performance.now() - t0, 1),
+          graphMatch: { top: m?.top, similarity: round(m?.similarity ?? NaN, 5) },
+        };
+      }
+      await new Promise((r2) => setTimeout(r2, 20));
+    }
+    throw new Error(`version ${version} of ${campaign} not served by a graph on B within 300 s`);
+  };
   try {
     await Promise.all([waitLive(a, 60_000), waitLive(b, 60_000)]);
-    const importMs = await importRows(0, n, 'replace');
-    const cold = {
-      ...(await publishRound(n - 1)),
-      note: 'publish right after the 10k import: A embeds and builds the draft index inside the request, then copies it',
-    };
+    const cold = [];
+    let importMs = 0;
+    for (let r = 0; r < coldRounds; r++) {
+      // Round 0 is the campaign the warm rounds grow; the others are fresh campaigns with new texts.
+      const campaign = r === 0 ? 'bench' : `bench-cold-${r}`;
+      const series = r;
+      const ms = await importRows(0, n, 'replace', campaign, series);
+      if (r === 0) importMs = ms;
+      const probe = n - 1 - r;
+      const { t0, ...round0 } = await publishRound(probe, campaign, series);
+      const graph = await untilGraph(campaign, round0.version, t0, probe, series);
+      cold.push({ campaign, importMs: ms, ...round0, ...graph });
+      // Let A's background draft build finish before the next round (a quiet start for each).
+      await new Promise((r2) => setTimeout(r2, 1000));
+    }
+    const coldTimes = cold.map((c) => c.publishToVisibleOnBMs).sort((x, y) => x - y);
+    const coldGraph = cold.map((c) => c.publishToGraphOnBMs).sort((x, y) => x - y);
     const bLoads = [await loadSeconds(b)];
     const warm = [];
     const added = 100;
@@ -536,7 +692,8 @@ async function publish(n: number, warmRounds: number): Promise<void> {
         await new Promise((r2) => setTimeout(r2, 3000));
         prep = { before: 'no preview, publish 3 s after the import' };
       }
-      warm.push({ scripts: from + added, upsertMs, ...prep, ...(await publishRound(probe)) });
+      const { t0: _t0, ...result } = await publishRound(probe);
+      warm.push({ scripts: from + added, upsertMs, ...prep, ...result });
       bLoads.push(await loadSeconds(b));
     }
     const times = warm.map((w) => w.publishToVisibleOnBMs).sort((x, y) => x - y);
@@ -545,6 +702,12 @@ async function publish(n: number, warmRounds: number): Promise<void> {
       importMs,
       note: 'publish request on gateway process A → first match of a script new in that version on gateway process B (own INDEX_DIR, polled every 2 ms)',
       cold,
+      coldNote:
+        'import of 10k new texts on A (embedded in the import request), publish at once: B matches the new script first by brute force (firstMatch.kind), then by the HNSW graph (publishToGraphOnBMs, graphMatch)',
+      coldMedianMs: coldTimes.length ? percentile(coldTimes, 50) : null,
+      coldMaxMs: coldTimes.at(-1) ?? null,
+      coldGraphMedianMs: coldGraph.length ? percentile(coldGraph, 50) : null,
+      gatewayALoadSeconds: await loadSeconds(a),
       warm,
       warmMedianMs: times.length ? percentile(times, 50) : null,
       warmMaxMs: times.at(-1) ?? null,
@@ -572,7 +735,10 @@ async function main(): Promise<void> {
     await syntheticSize(n, dim, n >= 1_000_000 ? Math.min(q, 1000) : q, n >= 1_000_000 ? Math.min(truth, 100) : truth);
   }
   if (!args['skip-sample']) await sample();
-  if (!args['skip-publish']) await publish(10_000, Number(args['publish-rounds']));
+  if (!args['skip-publish']) {
+    await publishBreakdown(10_000);
+    await publish(10_000, Number(args['cold-rounds']), Number(args['publish-rounds']));
+  }
   process.stdout.write(`${JSON.stringify(out, null, 2)}\nwritten to ${RESULT_FILE}\n`);
   process.exit(0);
 }

@@ -2,7 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { SCRIPT_MATCHER, ScriptLibraryService, type ScriptMatcherPort } from '@huashu/scripts';
+import { EMBEDDER, type Embedder } from '@huashu/embedding';
+import {
+  LibraryIndexService,
+  SCRIPT_MATCHER,
+  ScriptLibraryService,
+  type LoadedLibrary,
+  type ScriptMatcherPort,
+} from '@huashu/scripts';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -419,7 +426,17 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
             metrics,
           )?.[1] ?? 0,
         );
-      return { draft: count('draft'), redis: count('redis'), built: count('built') };
+      return {
+        draft: count('draft'),
+        redis: count('redis'),
+        built: count('built'),
+        provisional: count('provisional'),
+        embedCalls: Number(/^huashu_embedding_duration_seconds_count\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? Number.NaN),
+      };
+    };
+    const servedKind = async (gw: Booted, campaign: string) => {
+      const ready = await request(gw.url).get('/health/ready');
+      return (ready.body.info ?? ready.body.error).scriptIndex.campaigns[campaign] as { version: number; kind: string };
     };
 
     it('publishes a copy of the previewed draft index; the other gateway loads it from Redis and swaps', async () => {
@@ -458,16 +475,16 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
       expect(versions.body.current).toBe(1);
     });
 
-    it('prepares the draft index after an import, so a publish right after it is a copy too', async () => {
-      const before = await loads(gw1);
+    it('embeds at import, so a publish right after it embeds nothing; the graph is a copy of the draft built after it', async () => {
       await request(gw1.url)
         .post('/v1/admin/scripts/import?campaign=fresh&mode=replace')
         .set({ ...auth(EDITOR_KEY), 'content-type': 'application/x-ndjson' })
         .send(rows(0, 200).replace(/"p-/g, '"f-'))
         .expect(200);
+      const before = await loads(gw1);
       const pub = await request(gw1.url).post('/v1/admin/scripts/publish?campaign=fresh').set(auth(ADMIN_KEY));
       expect(pub.status).toBe(201);
-      expect(await loads(gw1)).toMatchObject({ draft: before.draft + 1 });
+      expect((await loads(gw1)).embedCalls).toBe(before.embedCalls);
       await eventually(async () => {
         const r = await request(gw2.url)
           .post('/v1/admin/scripts/match?campaign=fresh')
@@ -477,6 +494,71 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
         expect(r.body.version).toBe(1);
         expect(r.body.matches[0].scriptId).toBe('f-150');
       });
+      // Served by brute force first or not (timing), the version ends up on the draft's graph: one
+      // draft copy on gw1, no separate build, and the graph on both gateways.
+      for (const gw of [gw1, gw2]) {
+        await eventually(async () =>
+          expect(await servedKind(gw, 'fresh')).toEqual({ version: 1, kind: 'hnsw', size: 200 }),
+        );
+      }
+      expect(await loads(gw1)).toMatchObject({ draft: before.draft + 1, built: before.built });
+    });
+
+    it('serves a version staged right after an import by brute force on both gateways, equal to exact search, then by its graph', async () => {
+      await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=instant&mode=replace')
+        .set({ ...auth(EDITOR_KEY), 'content-type': 'application/x-ndjson' })
+        .send(rows(0, 300))
+        .expect(200);
+      // Exact reference: the gateway's own encoder, cosine by a plain dot product (unit vectors).
+      const embedder = gw1.app.get<Embedder>(EMBEDDER);
+      const texts = Array.from({ length: 300 }, (_, i) => text(i));
+      const probes = [text(0), text(157), `${word(42)} plan`, 'mobile bundle for the family', 'refund my router'];
+      const [scriptVectors, probeVectors] = [await embedder.embed(texts), await embedder.embed(probes)];
+      const exactTop = (q: Float32Array) =>
+        scriptVectors
+          .map((v, i) => ({ scriptId: `p-${i}`, similarity: v.reduce((acc, x, j) => acc + x * q[j], 0) }))
+          .sort((a, b) => b.similarity - a.similarity)
+          .slice(0, 3);
+      const expectExact = async (gw: Booted, version?: number) => {
+        for (const [i, probe] of probes.entries()) {
+          const r = await request(gw.url)
+            .post('/v1/admin/scripts/match?campaign=instant')
+            .set(auth(VIEWER_KEY))
+            .send({ text: probe, k: 3, ...(version === undefined ? {} : { version }) })
+            .expect(200);
+          const want = exactTop(probeVectors[i]);
+          expect(r.body.matches.map((m: { scriptId: string }) => m.scriptId)).toEqual(want.map((m) => m.scriptId));
+          r.body.matches.forEach((m: { similarity: number }, k: number) =>
+            expect(m.similarity).toBeCloseTo(want[k].similarity, 3),
+          );
+        }
+      };
+      // Publish on gw2, which never took the import nor built a draft: what the publisher does, step by step.
+      const library = gw2.app.get(ScriptLibraryService);
+      const index2 = gw2.app.get(LibraryIndexService);
+      const before = await loads(gw2);
+      const meta = await library.stage('instant', { keyId: 'test' });
+      const staged: LoadedLibrary = await index2.prepare('instant', meta.version, meta.draftRev);
+      expect(staged.index.kind).toBe('bruteforce');
+      expect(staged.index.size()).toBe(300);
+      // The vectors came from the embedding cache gw1 filled at import: gw2 embedded nothing.
+      expect(await loads(gw2)).toMatchObject({ provisional: before.provisional + 1, embedCalls: before.embedCalls });
+      // Before the announcement the graph build has not started: gw1 loads the brute-force bundle from Redis.
+      await expectExact(gw1, meta.version);
+      expect((await gw1.app.get(LibraryIndexService).version('instant', meta.version)).index.kind).toBe('bruteforce');
+      await expectExact(gw2, meta.version);
+      // Activate and announce: both serve the version at once, then swap to the graph gw2 builds.
+      await library.activate('instant', meta.version, { keyId: 'test' });
+      expect((await index2.activate('instant', meta.version)).version).toBe(meta.version);
+      for (const gw of [gw1, gw2]) {
+        await eventually(async () =>
+          expect(await servedKind(gw, 'instant')).toEqual({ version: meta.version, kind: 'hnsw', size: 300 }),
+        );
+        await expectExact(gw);
+      }
+      // The graph was built from the version's vectors (gw2 holds no draft), once.
+      expect(await loads(gw2)).toMatchObject({ built: before.built + 1 });
     });
 
     it('builds from the stored version when the draft changed after staging or was never previewed here', async () => {
@@ -484,7 +566,9 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
       await importRows(rows(301, 302), 'upsert');
       const before = await loads(gw2);
       await request(gw2.url).post('/v1/admin/scripts/publish?campaign=big').set(auth(ADMIN_KEY)).expect(201);
-      expect(await loads(gw2)).toMatchObject({ built: before.built + 1 });
+      // Served by brute force at once; the graph is built in the background from the same vectors.
+      expect(await loads(gw2)).toMatchObject({ provisional: before.provisional + 1, embedCalls: before.embedCalls });
+      await eventually(async () => expect(await loads(gw2)).toMatchObject({ built: before.built + 1 }));
       for (const gw of [gw1, gw2]) {
         await eventually(async () => {
           const r = await match(gw, text(301));

@@ -29,13 +29,17 @@ export { fillSlots } from './matcher/slots.js';
 export { EXACT_SEARCH_MAX, LibraryIndexService, type LoadedLibrary } from './index/library-index.service.js';
 export { LibraryPublisher } from './index/library-publisher.service.js';
 export { ExactVectorIndex } from './index/exact-vector-index.js';
+export { BruteforceVectorIndex, encodeBruteforceFile } from './index/bruteforce-vector-index.adapter.js';
+export { bundleKey, decodeBundle, encodeBundle, type LibraryBundle } from './index/library-bundle.js';
 export { DefaultVectorIndexFactory, HNSW_DEFAULTS, HnswVectorIndex } from './index/hnsw-vector-index.adapter.js';
 export {
   VECTOR_INDEX_FACTORY,
   type LoadedVectorIndex,
   type VectorHit,
   type VectorIndex,
+  type MutableIndexKind,
   type VectorIndexFactory,
+  type VectorIndexKind,
   type VectorIndexOptions,
 } from './index/vector-index.port.js';
 export { ThresholdSweepService } from './threshold/threshold-sweep.service.js';

@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm, writeFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import hnswlib from 'hnswlib-node';
+import { BruteforceVectorIndex, encodeBruteforceFile } from './bruteforce-vector-index.adapter.js';
 import { ExactVectorIndex } from './exact-vector-index.js';
+import { scratchFile, writtenBytes } from './scratch-file.js';
 import type {
   LoadedVectorIndex,
+  MutableIndexKind,
+  VectorIndexKind,
   VectorHit,
   VectorIndex,
   VectorIndexFactory,
@@ -51,11 +52,6 @@ export function readHnswFile(buf: Buffer, dim: number): { vectors: (Float32Array
     vectors[label] = packed.subarray(i * dim, (i + 1) * dim);
   }
   return { vectors, deleted };
-}
-
-async function scratchFile(dir = tmpdir()): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  return join(dir, `hnsw-${process.pid}-${randomUUID()}.tmp`);
 }
 
 /** hnswlib-node (cosine space) behind the VectorIndex port. */
@@ -164,14 +160,8 @@ export class HnswVectorIndex implements VectorIndex {
   }
 
   /** The hnswlib file as bytes (see `fromBuffer`). */
-  async serialize(scratchDir?: string): Promise<Buffer> {
-    const file = await scratchFile(scratchDir);
-    try {
-      await this.save(file);
-      return await readFile(file);
-    } finally {
-      await rm(file, { force: true });
-    }
+  serialize(scratchDir?: string): Promise<Buffer> {
+    return writtenBytes((file) => this.save(file), scratchDir);
   }
 
   private toArray(v: Float32Array): number[] {
@@ -181,14 +171,25 @@ export class HnswVectorIndex implements VectorIndex {
   }
 }
 
-/** Binds both adapters. */
+/** Binds the three adapters. */
 @Injectable()
 export class DefaultVectorIndexFactory implements VectorIndexFactory {
-  create(kind: 'hnsw' | 'exact', opts: VectorIndexOptions): VectorIndex {
+  create(kind: MutableIndexKind, opts: VectorIndexOptions): VectorIndex {
     return kind === 'hnsw' ? HnswVectorIndex.create(opts) : new ExactVectorIndex(opts.dim, opts.capacity);
   }
 
-  async fromBuffer(kind: 'hnsw' | 'exact', buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex> {
-    return kind === 'hnsw' ? HnswVectorIndex.fromBuffer(buf, opts) : ExactVectorIndex.fromBuffer(buf, opts);
+  async fromBuffer(kind: VectorIndexKind, buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex> {
+    switch (kind) {
+      case 'hnsw':
+        return HnswVectorIndex.fromBuffer(buf, opts);
+      case 'exact':
+        return ExactVectorIndex.fromBuffer(buf, opts);
+      case 'bruteforce':
+        return BruteforceVectorIndex.fromBuffer(buf, opts);
+    }
+  }
+
+  bruteforceBytes(vectors: readonly (Float32Array | undefined)[], dim: number): Buffer {
+    return encodeBruteforceFile(vectors, dim);
   }
 }

@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Script } from '../script-matcher.port.js';
+import type { VectorIndexKind } from './vector-index.port.js';
 
 /**
  * One binary blob per built library version, shared through Redis and cached under INDEX_DIR:
  * `HSLB` · header length (uint32 LE) · header JSON · scripts JSON (label order, `null` holes) ·
- * index bytes (`VectorIndex.serialize`: the HNSW graph with its vectors, or the packed exact index).
+ * index bytes (`VectorIndex.serialize`: the HNSW graph with its vectors, the packed exact index, or the
+ * brute-force vectors that serve a large version until its graph is built).
  * A receiving gateway fetches it with one GET and parses the scripts with one JSON.parse.
  */
 export interface LibraryBundleHeader {
   format: 1;
-  kind: 'hnsw' | 'exact';
+  kind: VectorIndexKind;
   dim: number;
   modelId: string;
   scriptsBytes: number;

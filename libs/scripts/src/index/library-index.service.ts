@@ -34,6 +34,18 @@ const VERSION_CACHE_SIZE = 4;
 const DRAFT_WARM_DELAY_MS = 200;
 /** How often a gateway re-checks the published pointers (covers a pub/sub message lost in a reconnect). */
 const RECONCILE_INTERVAL_MS = 5000;
+/** Imported texts a publish lets the draft index take in before copying it (≈ 50 ms of inserts at 10k). */
+const DRAFT_SYNC_BACKLOG_MAX = 256;
+/** HNSW inserts between yields to the event loop while a graph is built in the background (≈ 15 ms at 10k). */
+const INSERTS_PER_SLICE = 64;
+/**
+ * A gateway serving a version by brute force builds the graph itself when the publisher's graph has
+ * not arrived after this long (the publisher died mid-build); proportional to the size, since a
+ * 100k graph takes minutes (`npm run bench:match`).
+ */
+const upgradeGraceMs = (scripts: number): number => 60_000 + 5 * scripts;
+/** A brute-force bundle is needed in Redis only until the graph bundle replaces it. */
+const PROVISIONAL_TTL_SECONDS = 3600;
 
 /** A library version loaded for matching: scripts by label, their vectors, the index. */
 export interface LoadedLibrary {
@@ -50,12 +62,19 @@ export interface LoadedLibrary {
   /** Label → unit vector (kept for filtered exact search). */
   vectors: (Float32Array | undefined)[];
   index: VectorIndex;
+  /** When this process loaded it (`performance.now()`). */
+  loadedAt: number;
 }
 
 interface PublishedMessage {
   campaignId: string;
   version: number;
+  /** Sent when a version's bundle was replaced (its HNSW graph is ready): load this one. */
+  key?: string;
 }
+
+/** Content key of a version's brute-force stand-in (the graph bundle of the same scripts keeps the plain key). */
+const provisionalKey = (key: string): string => `${key}-bf`;
 
 /**
  * Holds the published index of every campaign (and, on demand, the draft and explicit versions),
@@ -73,6 +92,19 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   private readonly drafts = new Map<string, Promise<LoadedLibrary>>();
   /** The last draft that finished loading per campaign (its vectors are reused by builds). */
   private readonly settledDrafts = new Map<string, LoadedLibrary>();
+  /**
+   * Texts imported here that the draft index has not taken in yet (waiting for or inside a refresh):
+   * a publish waits for the draft only when this is small.
+   */
+  private readonly draftBacklog = new Map<string, number>();
+  /** Graph builds of versions served by brute force meanwhile, by campaign and version. */
+  private readonly upgrades = new Map<string, Promise<void>>();
+  /** Graph bundle keys announced per campaign and version (a stand-in still loading then reloads). */
+  private readonly graphKeys = new Map<string, string>();
+  /** Graph builds of staged versions, started once the version is current (not inside the publish). */
+  private readonly pendingUpgrades = new Map<string, () => void>();
+  /** Vectors of the last import's texts per campaign, held until the draft index has them. */
+  private readonly importedVectors = new Map<string, Map<string, Float32Array>>();
   private subscriber?: RedisClient;
   private reconcileTimer?: NodeJS.Timeout;
   private startupError?: string;
@@ -115,7 +147,22 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       name: 'scriptIndex',
       check: () => Promise.resolve(this.status()),
     });
-    this.library.onImported((c) => this.warmDraftSoon(c));
+    this.library.onImported((c, texts) => this.imported(c, texts));
+  }
+
+  /**
+   * After an import: embed its new texts now (into the shared embedding cache), so a publish right
+   * after it, on any gateway, embeds nothing; then prepare the draft index in the background. The
+   * import is already committed: a failure here only means a later build embeds.
+   */
+  private async imported(campaignId: string, texts: string[]): Promise<void> {
+    this.draftBacklog.set(campaignId, (this.draftBacklog.get(campaignId) ?? 0) + texts.length);
+    try {
+      this.importedVectors.set(campaignId, await this.vectorsFor(campaignId, texts));
+    } catch (err) {
+      this.logger.warn(`campaign ${campaignId}: embedding imported scripts failed: ${(err as Error).message}`);
+    }
+    this.warmDraftSoon(campaignId);
   }
 
   private readonly warmTimers = new Map<string, NodeJS.Timeout>();
@@ -220,6 +267,8 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
    */
   draft(campaignId: string): Promise<LoadedLibrary> {
     const prev = this.drafts.get(campaignId);
+    const imported = this.importedVectors.get(campaignId);
+    const backlog = this.draftBacklog.get(campaignId) ?? 0;
     // Serialise refreshes per campaign: each one starts from the previous result.
     const next = (async () => {
       const base = prev ? await prev.catch(() => undefined) : undefined;
@@ -232,7 +281,12 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     })();
     this.drafts.set(campaignId, next);
     next.then(
-      (lib) => this.settledDrafts.set(campaignId, lib),
+      (lib) => {
+        // Failed builds keep their backlog: the next refresh still has it to take in.
+        this.draftBacklog.set(campaignId, Math.max(0, (this.draftBacklog.get(campaignId) ?? 0) - backlog));
+        this.settledDrafts.set(campaignId, lib);
+        if (this.importedVectors.get(campaignId) === imported) this.importedVectors.delete(campaignId);
+      },
       () => {
         if (this.drafts.get(campaignId) === next) this.drafts.delete(campaignId);
       },
@@ -267,15 +321,40 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
 
   /**
    * Build a staged version before it is announced, so every other gateway only loads it. When this
-   * gateway holds the draft at the revision the version was staged from (an editor previewed it),
-   * the version is a copy of the draft index: nothing is embedded or inserted at publish time.
-   * The bundle is written to Redis and INDEX_DIR and the version's content key recorded, so a
-   * gateway that hears the announcement needs two GETs.
+   * gateway holds a settled draft index (an editor previewed it, or it was built after an import),
+   * the version is a copy of it: nothing is embedded or inserted at publish time. Otherwise a small
+   * library is built (exact index), and a large one is published as its scripts and vectors
+   * (embedded at import, so nothing is embedded now) with a brute-force index that every gateway
+   * serves at once; its HNSW graph follows in the background (`upgrade`). The bundle is written to
+   * Redis and INDEX_DIR and the version's content key recorded, so a gateway that hears the
+   * announcement needs two GETs.
    */
   async prepare(campaignId: string, version: number, draftRev: number): Promise<LoadedLibrary> {
     const start = performance.now();
-    const fromDraft = await this.snapshotDraft(campaignId, draftRev);
+    // A draft that is not built yet, or has a large import to take in, is not waited for: its graph
+    // inserts would sit inside the publish request.
+    const draftReady =
+      this.settledDrafts.has(campaignId) && (this.draftBacklog.get(campaignId) ?? 0) <= DRAFT_SYNC_BACKLOG_MAX;
+    const fromDraft = draftReady ? await this.snapshotDraft(campaignId, draftRev) : undefined;
     if (!fromDraft) {
+      const { scripts } = await this.library.scriptsOf(campaignId, version);
+      const enabled = scripts.filter((s) => s.enabled);
+      if (enabled.length > EXACT_SEARCH_MAX) {
+        // The draft build an import scheduled waits for the graph step below: run now, it would
+        // compete with this request for the event loop.
+        const warmUp = this.warmTimers.get(campaignId);
+        clearTimeout(warmUp);
+        this.warmTimers.delete(campaignId);
+        const viaDraft = warmUp !== undefined || this.drafts.has(campaignId);
+        const lib = await this.provisional(campaignId, version, enabled);
+        this.cacheVersion(`${campaignId}\0${version}`, Promise.resolve(lib));
+        this.buildSeconds.observe({ source: 'provisional' }, (performance.now() - start) / 1000);
+        this.pendingUpgrades.set(
+          `${campaignId}\0${version}`,
+          () => void this.upgrade(campaignId, version, viaDraft ? draftRev : undefined, lib),
+        );
+        return lib;
+      }
       const lib = await this.version(campaignId, version);
       if (lib.contentKey) await this.repo.setVersionKey(campaignId, version, lib.contentKey);
       return lib;
@@ -296,13 +375,125 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   async activate(campaignId: string, version: number): Promise<LoadedLibrary> {
     this.wanted.set(campaignId, version);
     const lib = await this.version(campaignId, version);
-    if (this.wanted.get(campaignId) === version && this.current.get(campaignId) !== lib) {
-      this.current.set(campaignId, lib);
-      this.swaps.inc({ campaign: campaignId });
-      this.sizeGauge.set({ campaign: campaignId }, lib.index.size());
-      this.logger.log(`campaign ${campaignId}: now matching against version ${version} (${lib.index.size()} scripts)`);
-    }
+    this.swapIn(campaignId, version, lib);
+    const id = `${campaignId}\0${version}`;
+    // The graph was announced while the stand-in was still loading.
+    const graphKey = this.graphKeys.get(id);
+    if (graphKey !== undefined) void this.reloadUpgraded(campaignId, version, graphKey).catch(() => undefined);
+    // A version just published by brute force: its graph build starts now, after the announcement.
+    const upgrade = this.pendingUpgrades.get(id);
+    this.pendingUpgrades.delete(id);
+    upgrade?.();
     return this.current.get(campaignId) ?? lib;
+  }
+
+  /**
+   * Make `lib` current when `version` is still the one wanted, unless the same version is already
+   * served by its graph and `lib` is the brute-force stand-in (a slow first load finishing after the
+   * upgrade). One Map entry is replaced: matches in flight finish on the library they took.
+   */
+  private swapIn(campaignId: string, version: number, lib: LoadedLibrary): void {
+    const cur = this.current.get(campaignId);
+    if (this.wanted.get(campaignId) !== version || cur === lib) return;
+    if (cur?.version === version && cur.index.kind !== 'bruteforce' && lib.index.kind === 'bruteforce') return;
+    this.current.set(campaignId, lib);
+    this.swaps.inc({ campaign: campaignId });
+    this.sizeGauge.set({ campaign: campaignId }, lib.index.size());
+    this.logger.log(
+      `campaign ${campaignId}: now matching against version ${version} (${lib.index.size()} scripts, ${lib.index.kind})`,
+    );
+  }
+
+  /**
+   * A large version published before any graph of it existed: its scripts and vectors with a
+   * brute-force index, shared like any bundle (under its own key: the graph bundle of the same
+   * scripts takes the plain one).
+   */
+  private async provisional(campaignId: string, version: number, scripts: Script[]): Promise<LoadedLibrary> {
+    const byText = await this.vectorsFor(
+      campaignId,
+      scripts.map((s) => s.text),
+    );
+    const vectors = scripts.map((s) => byText.get(s.text) as Float32Array);
+    const { dim, modelId } = this.embedder;
+    const bytes = this.factory.bruteforceBytes(vectors, dim);
+    const key = provisionalKey(bundleKey(modelId, dim, scripts));
+    const bundle = encodeBundle({ kind: 'bruteforce', dim, modelId }, scripts, bytes);
+    const [{ index }] = await Promise.all([
+      this.factory.fromBuffer('bruteforce', bytes, this.indexOptions(scripts.length)),
+      this.persist(campaignId, key, bundle, PROVISIONAL_TTL_SECONDS),
+    ]);
+    await this.repo.setVersionKey(campaignId, version, key);
+    this.logger.log(`campaign ${campaignId}: version ${version} served by brute force until its graph is built`);
+    return this.assemble(campaignId, version, scripts, vectors, index, undefined, key);
+  }
+
+  /**
+   * The HNSW graph of a version served by brute force, built off the request: with `draftRev` (the
+   * import was taken here or the draft is held here), a copy of the draft index built or brought up
+   * to date now, when it is at the staged revision; else
+   * inserted from the version's vectors in slices that yield to the event loop. The graph bundle
+   * becomes the version's bundle, this gateway swaps to it, and the new key is announced, so every
+   * other gateway loads it and swaps again. One build per version and process.
+   */
+  private upgrade(
+    campaignId: string,
+    version: number,
+    draftRev: number | undefined,
+    stand: LoadedLibrary,
+  ): Promise<void> {
+    const id = `${campaignId}\0${version}`;
+    const running = this.upgrades.get(id);
+    if (running) return running;
+    const task = (async () => {
+      const start = performance.now();
+      const fromDraft = draftRev === undefined ? undefined : await this.snapshotDraft(campaignId, draftRev, true);
+      let lib: LoadedLibrary;
+      if (fromDraft) {
+        [lib] = await Promise.all([
+          this.fromBundle(campaignId, version, fromDraft.key, decodeBundle(fromDraft.bundle), 'draft'),
+          this.persist(campaignId, fromDraft.key, fromDraft.bundle),
+        ]);
+        this.buildSeconds.observe({ source: 'draft' }, (performance.now() - start) / 1000);
+      } else {
+        const scripts = stand.scripts.filter((s) => s !== undefined);
+        const vectors = stand.scripts.flatMap((s, label) => (s ? [stand.vectors[label] as Float32Array] : []));
+        lib = await this.fromVectors(campaignId, version, scripts, vectors, undefined, true);
+      }
+      const key = lib.contentKey as string;
+      await this.repo.setVersionKey(campaignId, version, key);
+      this.adopt(campaignId, version, lib);
+      await this.repo.announce(campaignId, version, key);
+      this.logger.log(`campaign ${campaignId}: version ${version} graph ready (${fromDraft ? 'draft copy' : 'built'})`);
+    })();
+    this.upgrades.set(id, task);
+    task
+      .catch((err: Error) =>
+        this.logger.error(`campaign ${campaignId}: graph of version ${version} failed: ${err.message}`),
+      )
+      .finally(() => this.upgrades.delete(id));
+    return task;
+  }
+
+  /** A version's library replaced (its graph arrived): cached for `version`, swapped in when current. */
+  private adopt(campaignId: string, version: number, lib: LoadedLibrary): void {
+    this.cacheVersion(`${campaignId}\0${version}`, Promise.resolve(lib));
+    if (this.current.get(campaignId)?.version === version) this.swapIn(campaignId, version, lib);
+  }
+
+  /** The current version is served by brute force and its bundle changed (graph ready): load and swap. */
+  private async reloadUpgraded(campaignId: string, version: number, key: string): Promise<void> {
+    const id = `${campaignId}\0${version}`;
+    const cur = this.current.get(campaignId);
+    if (cur?.version !== version) {
+      // Still loading the stand-in (or not current here): `activate` comes back for this key.
+      if (this.wanted.get(campaignId) === version) this.graphKeys.set(id, key);
+      return;
+    }
+    this.graphKeys.delete(id);
+    if (cur.index.kind !== 'bruteforce' || cur.contentKey === key) return;
+    const lib = await this.build(campaignId, version);
+    this.adopt(campaignId, version, lib);
   }
 
   private onAnnounce(message: string): void {
@@ -313,6 +504,14 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       return;
     }
     if (typeof msg.campaignId !== 'string' || !Number.isInteger(msg.version)) return;
+    if (typeof msg.key === 'string') {
+      this.reloadUpgraded(msg.campaignId, msg.version, msg.key).catch((err: Error) =>
+        this.logger.error(
+          `campaign ${msg.campaignId}: loading the graph of version ${msg.version} failed: ${err.message}`,
+        ),
+      );
+      return;
+    }
     this.wanted.set(msg.campaignId, msg.version);
     this.activate(msg.campaignId, msg.version).catch((err: Error) =>
       this.logger.error(`campaign ${msg.campaignId}: loading version ${msg.version} failed: ${err.message}`),
@@ -327,12 +526,27 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
         campaigns.map(async (c) => {
           const v = await this.library.current(c);
           if (v !== undefined && this.current.get(c)?.version !== v) await this.activate(c, v);
+          else if (v !== undefined) await this.reconcileStandIn(c, v);
         }),
       );
       this.startupError = undefined;
     } catch (err) {
       this.startupError = (err as Error).message;
       this.logger.warn(`reconcile failed: ${this.startupError}`);
+    }
+  }
+
+  /**
+   * A current version still served by brute force: load its graph when the key moved on (a lost
+   * announcement), or build the graph here when none arrived within the grace period.
+   */
+  private async reconcileStandIn(campaignId: string, version: number): Promise<void> {
+    const cur = this.current.get(campaignId);
+    if (cur?.index.kind !== 'bruteforce') return;
+    const key = await this.repo.versionKey(campaignId, version);
+    if (key !== undefined && key !== cur.contentKey) await this.reloadUpgraded(campaignId, version, key);
+    else if (performance.now() - cur.loadedAt > upgradeGraceMs(cur.index.size())) {
+      void this.upgrade(campaignId, version, undefined, cur);
     }
   }
 
@@ -379,16 +593,68 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     persist: boolean,
   ): Promise<LoadedLibrary> {
     const start = performance.now();
-    await this.warm();
-    const dim = this.embedder.dim;
-    const known = this.knownVectors(campaignId);
-    const missing = [...new Set(scripts.map((s) => s.text).filter((t) => !known.has(t)))];
-    const fresh = await this.embed(missing);
-    missing.forEach((t, i) => known.set(t, fresh[i]));
+    const known = await this.vectorsFor(
+      campaignId,
+      scripts.map((s) => s.text),
+    );
     const vectors = scripts.map((s) => known.get(s.text) as Float32Array);
+    return this.fromVectors(campaignId, version, scripts, vectors, rev, persist, start);
+  }
+
+  /**
+   * Vectors of `texts`: from the campaign's libraries loaded here, else the shared embedding cache
+   * in Redis (filled at import), else embedded now and cached. Nothing is embedded twice.
+   */
+  async vectorsFor(campaignId: string, texts: readonly string[]): Promise<Map<string, Float32Array>> {
+    await this.warm();
+    const { dim, modelId } = this.embedder;
+    const known = this.knownVectors(campaignId);
+    const out = new Map<string, Float32Array>();
+    const missing: string[] = [];
+    for (const t of new Set(texts)) {
+      const v = known.get(t);
+      if (v) out.set(t, v);
+      else missing.push(t);
+    }
+    // Redis trouble only costs embedding time.
+    const cached = await this.repo.readEmbeddings(modelId, missing).catch(() => []);
+    const toEmbed: string[] = [];
+    missing.forEach((t, i) => {
+      const b = cached[i];
+      if (b?.byteLength !== dim * 4) return void toEmbed.push(t);
+      const v = new Float32Array(dim);
+      new Uint8Array(v.buffer).set(b);
+      out.set(t, v);
+    });
+    const fresh = await this.embed(toEmbed);
+    toEmbed.forEach((t, i) => out.set(t, fresh[i]));
+    await this.repo
+      .writeEmbeddings(
+        modelId,
+        toEmbed.map((text, i) => ({ text, vector: fresh[i] })),
+      )
+      .catch((err: Error) => this.logger.warn(`embedding cache write failed: ${err.message}`));
+    return out;
+  }
+
+  /** Index a set of scripts whose vectors are known (HNSW inserted in slices that yield). */
+  private async fromVectors(
+    campaignId: string,
+    version: number | 'draft',
+    scripts: Script[],
+    vectors: Float32Array[],
+    rev: number | undefined,
+    persist: boolean,
+    start = performance.now(),
+  ): Promise<LoadedLibrary> {
+    const dim = this.embedder.dim;
     const kind = scripts.length > EXACT_SEARCH_MAX ? 'hnsw' : 'exact';
     const index = this.factory.create(kind, this.indexOptions(scripts.length));
-    for (const [label, v] of vectors.entries()) index.upsert(label, v);
+    for (const [label, v] of vectors.entries()) {
+      index.upsert(label, v);
+      // hnswlib's addPoint is synchronous: a 10k graph is seconds of CPU that must not stall matches.
+      if (kind === 'hnsw' && label % INSERTS_PER_SLICE === INSERTS_PER_SLICE - 1) await yieldToLoop();
+    }
     let contentKey: string | undefined;
     if (persist) {
       contentKey = bundleKey(this.embedder.modelId, dim, scripts);
@@ -428,12 +694,13 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   private async snapshotDraft(
     campaignId: string,
     rev: number,
+    build = false,
   ): Promise<{ key: string; bundle: Buffer; scripts: number } | undefined> {
-    // An import just before the publish: build the draft now instead of after the warm-up delay.
+    // An import just before: build the draft now instead of after the warm-up delay.
     const pending = this.warmTimers.get(campaignId);
     clearTimeout(pending);
     this.warmTimers.delete(campaignId);
-    if (!pending && !this.drafts.has(campaignId)) return undefined;
+    if (!pending && !build && !this.drafts.has(campaignId)) return undefined;
     // Bring the draft up to date first (incremental: edits since the editor's last preview).
     await this.draft(campaignId).catch(() => undefined);
     const prev = this.drafts.get(campaignId) as Promise<LoadedLibrary>;
@@ -469,6 +736,8 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
         if (s && v) known.set(s.text, v);
       });
     }
+    // Embedded by this process's last import (same model: the embedder does not change at runtime).
+    for (const [t, v] of this.importedVectors.get(campaignId) ?? []) known.set(t, v);
     return known;
   }
 
@@ -492,7 +761,19 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   ): LoadedLibrary {
     const byId = new Map<string, number>();
     scripts.forEach((s, label) => s && byId.set(s.id, label));
-    return { campaignId, version, rev, modelId: this.embedder.modelId, contentKey, scripts, byId, vectors, index };
+    const modelId = this.embedder.modelId;
+    return {
+      campaignId,
+      version,
+      rev,
+      modelId,
+      contentKey,
+      scripts,
+      byId,
+      vectors,
+      index,
+      loadedAt: performance.now(),
+    };
   }
 
   private bundleFile(campaignId: string, key: string): string {
@@ -500,8 +781,11 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   }
 
   /** Write a bundle to INDEX_DIR and Redis (in parallel). */
-  private async persist(campaignId: string, key: string, bundle: Buffer): Promise<void> {
-    await Promise.all([writeAtomic(this.bundleFile(campaignId, key), bundle), this.repo.writeArtifact(key, bundle)]);
+  private async persist(campaignId: string, key: string, bundle: Buffer, ttlSeconds?: number): Promise<void> {
+    await Promise.all([
+      writeAtomic(this.bundleFile(campaignId, key), bundle),
+      this.repo.writeArtifact(key, bundle, ttlSeconds),
+    ]);
   }
 
   private async refreshDraft(base: LoadedLibrary, scripts: Script[], rev: number): Promise<LoadedLibrary> {
@@ -528,17 +812,22 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       if (old && old.text === s.text) lib.scripts[label as number] = s;
       else toEmbed.push(s);
     }
-    const vectors = await this.embed(toEmbed.map((s) => s.text));
-    toEmbed.forEach((s, i) => {
+    const known = await this.vectorsFor(
+      base.campaignId,
+      toEmbed.map((s) => s.text),
+    );
+    for (const [i, s] of toEmbed.entries()) {
       let label = lib.byId.get(s.id);
       if (label === undefined) {
         label = lib.scripts.length;
         lib.byId.set(s.id, label);
       }
+      const v = known.get(s.text) as Float32Array;
       lib.scripts[label] = s;
-      lib.vectors[label] = vectors[i];
-      lib.index.upsert(label, vectors[i]);
-    });
+      lib.vectors[label] = v;
+      lib.index.upsert(label, v);
+      if (lib.index.kind === 'hnsw' && i % INSERTS_PER_SLICE === INSERTS_PER_SLICE - 1) await yieldToLoop();
+    }
     // NOTE: the draft index object is shared with the previous snapshot; drafts are for editors'
     // previews, where a match racing an edit may see either state.
     return lib;
@@ -546,6 +835,8 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
 }
 
 const safeName = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_');
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function tryDecode(buf: Buffer): LibraryBundle | undefined {
   try {

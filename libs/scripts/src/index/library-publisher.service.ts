@@ -4,9 +4,11 @@ import type { VersionMeta } from '../library/script-library.repository.js';
 import { LibraryIndexService } from './library-index.service.js';
 
 /**
- * Publish = stage an immutable version, build its index here (embeddings and HNSW graph, shared
- * with the other gateways through Redis), then make it current and announce it. Announcing only
- * after the build means every gateway swaps by loading, not by re-embedding.
+ * Publish = stage an immutable version, prepare its index here (a copy of the draft index, or an
+ * exact index, or for a large library not indexed yet its vectors with a brute-force index whose
+ * HNSW graph follows in the background; shared with the other gateways through Redis), then make
+ * it current and announce it. Announcing only after the preparation means every gateway swaps by
+ * loading, not by re-embedding.
  */
 @Injectable()
 export class LibraryPublisher {

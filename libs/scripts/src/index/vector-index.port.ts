@@ -5,11 +5,21 @@ export interface VectorHit {
 }
 
 /**
+ * `hnsw`: hnswlib graph (approximate, large libraries); `exact`: JS scan (faster below a measured
+ * size); `bruteforce`: hnswlib's native exact scan, read-only, serving a large published version
+ * until its HNSW graph is ready.
+ */
+export type VectorIndexKind = 'hnsw' | 'exact' | 'bruteforce';
+/** Kinds that can be created empty and updated point by point. */
+export type MutableIndexKind = Exclude<VectorIndexKind, 'bruteforce'>;
+
+/**
  * Port of a cosine vector index over unit-length vectors with integer labels. Adapters: hnswlib
- * (approximate, for large libraries) and exact brute force (faster below a measured size).
+ * (approximate, for large libraries), exact brute force in JS (faster below a measured size) and
+ * hnswlib's native brute force (a large version's stand-in while its graph is built).
  */
 export interface VectorIndex {
-  readonly kind: 'hnsw' | 'exact';
+  readonly kind: VectorIndexKind;
   readonly dim: number;
   /** Points currently searchable. */
   size(): number;
@@ -41,9 +51,11 @@ export interface LoadedVectorIndex {
 
 /** Builds vector indexes; bound in the scripts module. */
 export interface VectorIndexFactory {
-  create(kind: 'hnsw' | 'exact', opts: VectorIndexOptions): VectorIndex;
-  /** Load what `VectorIndex.serialize` wrote (then `setEf` for HNSW). */
-  fromBuffer(kind: 'hnsw' | 'exact', buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex>;
+  create(kind: MutableIndexKind, opts: VectorIndexOptions): VectorIndex;
+  /** Load what `VectorIndex.serialize` (or `bruteforceBytes`) wrote (then `setEf` for HNSW). */
+  fromBuffer(kind: VectorIndexKind, buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex>;
+  /** The serialised `bruteforce` index of a label → vector table, without building anything. */
+  bruteforceBytes(vectors: readonly (Float32Array | undefined)[], dim: number): Buffer;
 }
 
 export const VECTOR_INDEX_FACTORY = Symbol('VectorIndexFactory');

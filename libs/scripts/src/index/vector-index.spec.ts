@@ -1,3 +1,4 @@
+import { BruteforceVectorIndex, encodeBruteforceFile, readBruteforceFile } from './bruteforce-vector-index.adapter.js';
 import { ExactVectorIndex } from './exact-vector-index.js';
 import { DefaultVectorIndexFactory, HnswVectorIndex, readHnswFile } from './hnsw-vector-index.adapter.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -123,5 +124,67 @@ describe('readHnswFile', () => {
       (got[i + 1000] as Float32Array).forEach((x, j) => expect(x).toBeCloseTo(vs[i][j], 6));
     }
     expect(() => readHnswFile(buf.subarray(0, 500), dim)).toThrow();
+  });
+});
+
+describe('BruteforceVectorIndex (a large version served before its graph exists)', () => {
+  const dim = 32;
+  const vs = vectors(600, dim, 11);
+  // Holes where draft scripts were removed: labels 5, 6 and 300 carry no vector.
+  const table: (Float32Array | undefined)[] = vs.map((v, label) => ([5, 6, 300].includes(label) ? undefined : v));
+  const queries = vectors(40, dim, 23);
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'huashu-bf-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers exactly like the exact scan: same labels, same similarities, holes never returned', async () => {
+    const { index, vectors } = await BruteforceVectorIndex.fromBuffer(encodeBruteforceFile(table, dim), {
+      dim,
+      capacity: table.length,
+      scratchDir: dir,
+    });
+    const exact = new ExactVectorIndex(dim, table.length);
+    table.forEach((v, label) => v && exact.upsert(label, v));
+    expect(index.size()).toBe(597);
+    expect(vectors[5]).toBeUndefined();
+    expect(Array.from(vectors[7] as Float32Array)).toEqual(Array.from(vs[7]));
+    for (const q of queries) {
+      const got = index.search(q, 10);
+      const want = exact.search(q, 10);
+      expect(got.map((h) => h.label)).toEqual(want.map((h) => h.label));
+      got.forEach((h, i) => expect(h.similarity).toBeCloseTo(want[i].similarity, 5));
+    }
+    expect(index.search(vs[300], 597).map((h) => h.label)).not.toContain(300);
+    expect(index.search(vs[9], 1)[0]).toEqual({ label: 9, similarity: expect.closeTo(1, 5) as number });
+  });
+
+  it('clamps k to its size and serialises to bytes that load into the same index', async () => {
+    const small = table.slice(0, 4);
+    const factory = new DefaultVectorIndexFactory();
+    const bytes = factory.bruteforceBytes(small, dim);
+    const { index } = await factory.fromBuffer('bruteforce', bytes, { dim, capacity: 4, scratchDir: dir });
+    expect(index.search(queries[0], 50)).toHaveLength(4);
+    const again = await factory.fromBuffer('bruteforce', await index.serialize(dir), {
+      dim,
+      capacity: 4,
+      scratchDir: dir,
+    });
+    expect(again.index.search(queries[1], 4)).toEqual(index.search(queries[1], 4));
+  });
+
+  it('is read-only and rejects bytes of another dimension or a truncated file', async () => {
+    const { index } = await BruteforceVectorIndex.fromBuffer(encodeBruteforceFile(table.slice(0, 3), dim), {
+      dim,
+      capacity: 3,
+      scratchDir: dir,
+    });
+    expect(() => index.upsert(0, vs[0])).toThrow(/cannot change/);
+    expect(() => index.remove(0)).toThrow(/cannot change/);
+    const bytes = encodeBruteforceFile(table.slice(0, 3), dim);
+    expect(() => readBruteforceFile(bytes, dim + 1)).toThrow(/do not hold/);
+    expect(() => readBruteforceFile(bytes.subarray(0, bytes.byteLength - 1), dim)).toThrow(/do not hold/);
+    expect(() => encodeBruteforceFile([new Float32Array(dim + 1)], dim)).toThrow(/dimensions/);
   });
 });

@@ -18,7 +18,14 @@ export const SCRIPT_KEYS = {
   seeded: (c: string) => `scripts:${c}:seeded`,
   artifact: (key: string) => `scripts:artifact:${key}`,
   versionKey: (c: string, n: number) => `scripts:${c}:v:${n}:key`,
+  embeddings: (modelId: string) => `scripts:embeddings:${modelId}`,
 } as const;
+
+/** Embedding cache lifetime, renewed on every write (texts of deleted scripts age out with it). */
+const EMBEDDINGS_TTL_SECONDS = 30 * 24 * 3600;
+
+/** Field of a text in the embedding cache. */
+const textField = (text: string): string => createHash('sha1').update(text, 'utf8').digest('hex');
 
 /** Built indexes kept in Redis for other gateways (a week; after that a gateway rebuilds locally). */
 const ARTIFACT_TTL_SECONDS = 7 * 24 * 3600;
@@ -276,6 +283,11 @@ export class ScriptLibraryRepository implements OnModuleInit {
     return Number(r);
   }
 
+  /** Announce that a version's bundle was replaced (its HNSW graph is ready) under `key`. */
+  async announce(c: string, version: number, key: string): Promise<void> {
+    await this.redis.publish(this.channel, JSON.stringify({ campaignId: c, version, key }));
+  }
+
   /** Content key of a version's built index (set by the publisher before announcing). */
   async versionKey(c: string, n: number): Promise<string | undefined> {
     return (await this.redis.get(SCRIPT_KEYS.versionKey(c, n))) ?? undefined;
@@ -290,8 +302,32 @@ export class ScriptLibraryRepository implements OnModuleInit {
     return (await this.redis.getBuffer(SCRIPT_KEYS.artifact(key))) ?? undefined;
   }
 
-  async writeArtifact(key: string, data: Buffer): Promise<void> {
-    await this.redis.set(SCRIPT_KEYS.artifact(key), data, 'EX', ARTIFACT_TTL_SECONDS);
+  async writeArtifact(key: string, data: Buffer, ttlSeconds = ARTIFACT_TTL_SECONDS): Promise<void> {
+    await this.redis.set(SCRIPT_KEYS.artifact(key), data, 'EX', ttlSeconds);
+  }
+
+  /**
+   * Cached embeddings of `texts` for one embedder model (float32 bytes, or undefined when absent),
+   * written when scripts are imported, so no gateway embeds a text twice.
+   */
+  async readEmbeddings(modelId: string, texts: readonly string[]): Promise<(Buffer | undefined)[]> {
+    if (texts.length === 0) return [];
+    const got = await this.redis.hmgetBuffer(SCRIPT_KEYS.embeddings(modelId), ...texts.map(textField));
+    return got.map((b) => b ?? undefined);
+  }
+
+  async writeEmbeddings(modelId: string, entries: readonly { text: string; vector: Float32Array }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const key = SCRIPT_KEYS.embeddings(modelId);
+    const args: (string | Buffer)[] = [];
+    for (const { text, vector } of entries) {
+      args.push(textField(text), Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength));
+    }
+    await this.redis
+      .multi()
+      .hset(key, ...args)
+      .expire(key, EMBEDDINGS_TTL_SECONDS)
+      .exec();
   }
 
   async audit(c: string, count = 50): Promise<ScriptAuditEntry[]> {

@@ -22,6 +22,9 @@ export interface ScriptWithEtag {
 
 export type ImportMode = 'upsert' | 'replace';
 
+/** Told about every committed import: the campaign and the enabled texts it added or changed. */
+export type ImportListener = (campaignId: string, changedTexts: string[]) => Promise<void>;
+
 export interface ImportResult {
   mode: ImportMode;
   created: number;
@@ -52,15 +55,18 @@ const sameContent = (a: Script, b: ScriptInput): boolean =>
  */
 @Injectable()
 export class ScriptLibraryService {
-  private readonly importListeners: ((campaignId: string) => void)[] = [];
+  private readonly importListeners: ImportListener[] = [];
 
   constructor(
     private readonly repo: ScriptLibraryRepository,
     private readonly campaigns: CampaignService,
   ) {}
 
-  /** Called after every successful import (the index service then prepares the draft index). */
-  onImported(listener: (campaignId: string) => void): void {
+  /**
+   * Called after every successful import and awaited by it (the index service embeds the new texts
+   * there, so a publish right after the import embeds nothing, then prepares the draft index).
+   */
+  onImported(listener: ImportListener): void {
     this.importListeners.push(listener);
   }
 
@@ -161,6 +167,7 @@ export class ScriptLibraryService {
       }
       const result: ImportResult = { mode, created: 0, updated: 0, unchanged: 0, deleted: 0, total: 0 };
       const writes: { id: string; json: string }[] = [];
+      const changedTexts: string[] = [];
       for (const input of inputs) {
         const prevJson = scripts[input.id];
         const prev = prevJson === undefined ? undefined : parseScript(prevJson);
@@ -171,13 +178,14 @@ export class ScriptLibraryService {
         }
         if (prev) result.updated++;
         else result.created++;
+        if (input.enabled && prev?.text !== input.text) changedTexts.push(input.text);
         writes.push({ id: input.id, json: JSON.stringify(this.toScript(c, input, (prev?.version ?? 0) + 1, actor)) });
       }
       if (mode === 'replace') result.deleted = Object.keys(scripts).filter((id) => !seen.has(id)).length;
       result.total = mode === 'replace' ? inputs.length : Object.keys(scripts).length + result.created;
       const summary = { ...result, ids: writes.slice(0, 200).map((w) => w.id) };
       if (await this.repo.importAll(c, rev, mode, writes, actor.keyId, summary)) {
-        for (const listener of this.importListeners) listener(c);
+        for (const listener of this.importListeners) await listener(c, changedTexts);
         return result;
       }
     }
