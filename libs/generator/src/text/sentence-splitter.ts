@@ -7,6 +7,14 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'sentence' });
 // ending in one is complete as soon as it arrives; a Latin terminator waits for the next character.
 const CJK_FINAL = /[。！？!?；…]["'”’」』）)]*\s*$/u;
 
+// UAX #29 breaks sentences only after a terminator (Sentence_Break STerm = Sentence_Terminal, ATerm =
+// . ․ ﹒ ．) or a paragraph separator (SB4, SB11); CJK_FINAL adds ； and …. Text with none of them is one
+// unfinished sentence: no need to segment it again on every streamed piece.
+const MAY_COMPLETE = /[\p{Sentence_Terminal}.\u2024\uFE52\uFF0E\n\r\u0085\u2028\u2029；…]/u;
+
+/** False when `text` cannot hold a sentence end (the splitter then keeps it whole without segmenting). */
+export const mayCompleteSentence = (text: string): boolean => MAY_COMPLETE.test(text);
+
 /**
  * Incremental sentence splitter for streamed text: `push()` returns the sentences completed by the new
  * text, `flush()` the remainder at end of stream.
@@ -16,6 +24,7 @@ export class SentenceSplitter {
 
   push(text: string): string[] {
     this.buffer += text;
+    if (!mayCompleteSentence(this.buffer)) return [];
     const segments = [...segmenter.segment(this.buffer)].map((s) => s.segment);
     if (segments.length === 0) return [];
     const last = segments[segments.length - 1];

@@ -1,4 +1,5 @@
-import { SentenceSplitter, splitSentences } from './sentence-splitter.js';
+import fc from 'fast-check';
+import { mayCompleteSentence, SentenceSplitter, splitSentences } from './sentence-splitter.js';
 import { estimateTokens, isMostlyCjk, ngrams, textUnits, truncateToTokens } from './token-estimate.js';
 
 describe('sentence splitting', () => {
@@ -22,6 +23,27 @@ describe('sentence splitting', () => {
     expect(s.push('5 a month. Next')).toEqual(['It costs 3.5 a month.']);
     expect(s.flush()).toEqual(['Next']);
     expect(s.flush()).toEqual([]);
+  });
+
+  it('skips segmenting only text that ICU would keep as one unfinished sentence', () => {
+    const segmenter = new Intl.Segmenter('zh', { granularity: 'sentence' });
+    const cjkFinal = /[。！？!?；…]["'”’」』）)]*\s*$/u;
+    // Any code points, plus the characters that matter here, so they come up often.
+    const text = fc.string({
+      unit: fc.oneof(
+        fc.constantFrom(...'。！？!?；….．﹒․ \n\r\u2029\u0085"”」）abc您好3'.split('')),
+        fc.string({ unit: 'binary', maxLength: 1 }),
+      ),
+      maxLength: 40,
+    });
+    fc.assert(
+      fc.property(text, (t) => {
+        if (mayCompleteSentence(t)) return;
+        expect([...segmenter.segment(t)].length).toBeLessThanOrEqual(1);
+        expect(cjkFinal.test(t)).toBe(false);
+      }),
+      { seed: 20261129, numRuns: 5000 },
+    );
   });
 });
 
