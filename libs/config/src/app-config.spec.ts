@@ -30,6 +30,11 @@ describe('loadConfig', () => {
     ['openai without model', { GENERATOR_PROVIDER: 'openai', LLM_BASE_URL: 'http://127.0.0.1:1/v1' }, 'LLM_MODEL'],
     ['bad precision', { INTENT_MODEL_PRECISION: 'fp64' }, 'INTENT_MODEL_PRECISION'],
     ['bad log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [
+      'generation concurrency over 256 (two Redis connections each)',
+      { GENERATION_CONCURRENCY: '257' },
+      'GENERATION_CONCURRENCY',
+    ],
   ];
 
   it.each(failures)('rejects %s, naming the variable but never its value', (_label, env, variable) => {

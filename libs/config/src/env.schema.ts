@@ -127,7 +127,10 @@ export const envSchema = z
       .enum(['openai', 'vllm', 'tgi', 'llamacpp', 'ollama'])
       .default('openai')
       .describe('Which server family LLM_BASE_URL is, to map sampling parameters it honours.'),
-    GENERATION_CONCURRENCY: positiveInt.default(8).describe('Generation jobs a worker runs at once.'),
+    GENERATION_CONCURRENCY: positiveInt
+      .max(256)
+      .default(8)
+      .describe('Generation jobs a worker runs at once (one BullMQ Worker and two Redis connections each).'),
     GENERATION_RATE_MAX: positiveInt
       .default(50)
       .describe('Generation jobs per GENERATION_RATE_DURATION_MS per worker.'),
