@@ -427,11 +427,13 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
           )?.[1] ?? 0,
         );
       return {
+        file: count('file'),
         draft: count('draft'),
         redis: count('redis'),
         built: count('built'),
         provisional: count('provisional'),
-        embedCalls: Number(/^huashu_embedding_duration_seconds_count\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? Number.NaN),
+        // No series before the first embed() call.
+        embedCalls: Number(/^huashu_embedding_duration_seconds_count\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0),
       };
     };
     const servedKind = async (gw: Booted, campaign: string) => {
@@ -575,6 +577,27 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
           expect(r.body.version).toBe(2);
           expect(r.body.matches[0].scriptId).toBe('p-301');
         });
+      }
+    });
+
+    it('a restarted gateway loads every published version from INDEX_DIR and embeds nothing', async () => {
+      // gw2's files, as after a restart of gw2 (same prefix; closing only the app keeps the prefix).
+      const gw3 = await bootGateway('scripts', {
+        INDEX_DIR: indexDirs[1],
+        REDIS_KEY_PREFIX: gw1.config.redis.keyPrefix,
+      });
+      try {
+        await eventually(async () => {
+          expect(await servedKind(gw3, 'big')).toEqual({ version: 2, kind: 'hnsw', size: 301 });
+          expect(await servedKind(gw3, 'instant')).toEqual({ version: 1, kind: 'hnsw', size: 300 });
+        });
+        expect(await loads(gw3)).toMatchObject({ built: 0, redis: 0, provisional: 0, embedCalls: 0 });
+        expect((await loads(gw3)).file).toBeGreaterThanOrEqual(4);
+        const r = await match(gw3, text(301));
+        expect(r.body.version).toBe(2);
+        expect(r.body.matches[0].scriptId).toBe('p-301');
+      } finally {
+        await gw3.app.close();
       }
     });
   });

@@ -25,8 +25,9 @@ export function encodeBruteforceFile(vectors: readonly (Float32Array | undefined
     const v = vectors[label] as Float32Array;
     if (v.length !== dim) throw new Error(`vector ${label} has ${v.length} dimensions, index ${dim}`);
     const at = HEADER_BYTES + i * stride;
-    Buffer.from(v.buffer, v.byteOffset, dim * 4).copy(buf, at);
-    buf.writeBigUInt64LE(BigInt(label), at + dim * 4);
+    buf.set(new Uint8Array(v.buffer, v.byteOffset, dim * 4), at);
+    // Labels are array indexes (< 2^32): the high word of the uint64 stays 0 from Buffer.alloc.
+    buf.writeUInt32LE(label, at + dim * 4);
   });
   return buf;
 }
@@ -49,7 +50,8 @@ export function readBruteforceFile(buf: Buffer, dim: number): (Float32Array | un
   for (let i = 0; i < count; i++) {
     const at = HEADER_BYTES + i * stride;
     bytes.set(buf.subarray(at, at + dim * 4), i * dim * 4);
-    vectors[Number(buf.readBigUInt64LE(at + dim * 4))] = packed.subarray(i * dim, (i + 1) * dim);
+    const label = buf.readUInt32LE(at + dim * 4) + buf.readUInt32LE(at + dim * 4 + 4) * 2 ** 32;
+    vectors[label] = packed.subarray(i * dim, (i + 1) * dim);
   }
   return vectors;
 }

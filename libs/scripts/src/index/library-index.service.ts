@@ -419,13 +419,14 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     const bytes = this.factory.bruteforceBytes(vectors, dim);
     const key = provisionalKey(bundleKey(modelId, dim, scripts));
     const bundle = encodeBundle({ kind: 'bruteforce', dim, modelId }, scripts, bytes);
-    const [{ index }] = await Promise.all([
+    // The loaded index comes with its vectors packed in one array (what every other gateway holds).
+    const [loaded] = await Promise.all([
       this.factory.fromBuffer('bruteforce', bytes, this.indexOptions(scripts.length)),
       this.persist(campaignId, key, bundle, PROVISIONAL_TTL_SECONDS),
     ]);
     await this.repo.setVersionKey(campaignId, version, key);
     this.logger.log(`campaign ${campaignId}: version ${version} served by brute force until its graph is built`);
-    return this.assemble(campaignId, version, scripts, vectors, index, undefined, key);
+    return this.assemble(campaignId, version, scripts, loaded.vectors, loaded.index, undefined, key);
   }
 
   /**
