@@ -82,11 +82,6 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
-  /** Job slots (BullMQ Workers of concurrency 1) this process runs. */
-  get slots(): number {
-    return this.workers.length;
-  }
-
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close()));
     this.subscriber?.disconnect();
