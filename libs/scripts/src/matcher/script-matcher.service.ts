@@ -18,6 +18,15 @@ import { fillSlots } from './slots.js';
 
 const DEFAULT_K = 5;
 
+/** Derived from one loaded library, computed once: see `ScriptMatcherService.view`. */
+interface LibraryView {
+  /** Intent → labels of its scripts (any state: `accept` still filters per query). */
+  byIntent: Map<string, number[]>;
+  fallbackCount: number;
+  /** Fallback scripts in preference order, per customer language + campaign language. */
+  fallbacks: Map<string, Script[]>;
+}
+
 /**
  * Matches a candidate answer to the approved scripts of a campaign: top-k by cosine similarity,
  * the threshold of the script else of the campaign, and the fallback chain
@@ -25,7 +34,7 @@ const DEFAULT_K = 5;
  */
 @Injectable()
 export class ScriptMatcherService implements ScriptMatcherPort {
-  private readonly fallbackCounts = new WeakMap<LoadedLibrary, number>();
+  private readonly views = new WeakMap<LoadedLibrary, LibraryView>();
 
   constructor(
     private readonly index: LibraryIndexService,
@@ -139,37 +148,63 @@ export class ScriptMatcherService implements ScriptMatcherPort {
         if (accept(s)) out.push(toMatch(s, h.similarity));
         if (out.length === k) return out;
       }
-      if (hits.length < Math.min(k + extra, lib.index.size())) return this.exact(lib, vector, k, accept, toMatch);
+      if (hits.length < Math.min(k + extra, lib.index.size()))
+        return this.exact(lib, vector, k, q.intent, accept, toMatch);
       return out;
     }
-    return this.exact(lib, vector, k, accept, toMatch);
+    return this.exact(lib, vector, k, q.intent, accept, toMatch);
   }
 
   private exact(
     lib: LoadedLibrary,
     vector: Float32Array,
     k: number,
+    intent: IntentName | undefined,
     accept: (s: Script | undefined) => s is Script,
     toMatch: (s: Script, sim: number) => ScriptMatch,
   ): ScriptMatch[] {
     const scored: ScriptMatch[] = [];
-    lib.scripts.forEach((s, label) => {
+    // An intent-filtered query (the scripted route, every such turn) scans only that intent's
+    // scripts, not the whole library.
+    const labels = intent === undefined ? undefined : (this.view(lib).byIntent.get(intent) ?? []);
+    const score = (label: number) => {
+      const s = lib.scripts[label];
       const v = lib.vectors[label];
       if (!accept(s) || !v) return;
       let sim = 0;
       for (let j = 0; j < v.length; j++) sim += v[j] * vector[j];
       scored.push(toMatch(s, sim));
-    });
+    };
+    if (labels) for (const label of labels) score(label);
+    else for (let label = 0; label < lib.scripts.length; label++) score(label);
     return scored.sort((a, b) => b.similarity - a.similarity || (a.scriptId < b.scriptId ? -1 : 1)).slice(0, k);
   }
 
   private fallbackCount(lib: LoadedLibrary): number {
-    let n = this.fallbackCounts.get(lib);
-    if (n === undefined) {
-      n = lib.scripts.filter((s) => s?.fallback).length;
-      this.fallbackCounts.set(lib, n);
+    return this.view(lib).fallbackCount;
+  }
+
+  /**
+   * What every turn would otherwise recompute from the whole library, once per loaded library
+   * (a publish or draft refresh loads a new LoadedLibrary object, so the view never goes stale).
+   */
+  private view(lib: LoadedLibrary): LibraryView {
+    let view = this.views.get(lib);
+    if (!view) {
+      const byIntent = new Map<string, number[]>();
+      let fallbackCount = 0;
+      lib.scripts.forEach((s, label) => {
+        if (!s) return;
+        if (s.fallback) fallbackCount++;
+        if (s.intent === undefined) return;
+        const labels = byIntent.get(s.intent);
+        if (labels) labels.push(label);
+        else byIntent.set(s.intent, [label]);
+      });
+      view = { byIntent, fallbackCount, fallbacks: new Map() };
+      this.views.set(lib, view);
     }
-    return n;
+    return view;
   }
 
   /**
@@ -186,9 +221,15 @@ export class ScriptMatcherService implements ScriptMatcherPort {
     language: string = campaign.language,
   ): Script | undefined {
     const rank = (x: Script) => (x.tags.includes(language) ? 0 : x.tags.includes(campaign.language) ? 1 : 2);
-    const fallbacks = lib.scripts
-      .filter((s): s is Script => s !== undefined && s.enabled && s.fallback)
-      .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const { fallbacks: sorted } = this.view(lib);
+    const order = `${language}\u0000${campaign.language}`;
+    let fallbacks = sorted.get(order);
+    if (!fallbacks) {
+      fallbacks = lib.scripts
+        .filter((s): s is Script => s !== undefined && s.enabled && s.fallback)
+        .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      sorted.set(order, fallbacks);
+    }
     const find = (pred: (s: Script) => boolean) => fallbacks.find(pred);
     if (intent !== undefined) {
       const hit =
