@@ -281,6 +281,13 @@ export class DialogueService implements DialoguePort {
       ? { verdict: screened.verdict, hits: screened.hits.map(maskHit) }
       : { verdict: 'redact', hits: [] };
 
+    // The scripted and generator routes both look the (redacted) utterance up in the library. Embed
+    // it while the classifier runs: onnxruntime-node defers every run to the next event-loop turn
+    // (setImmediate), so two runs started together share one loop turn instead of queueing for two,
+    // which matters most on a busy server. A route that needs no vector ignores it (and its failure).
+    const utteranceVector = this.embed(storedText);
+    utteranceVector.catch(() => undefined);
+
     // 3. Classify (on the redacted text: PII carries no intent).
     let prediction: IntentPrediction | undefined;
     try {
@@ -305,13 +312,23 @@ export class DialogueService implements DialoguePort {
     let candidate: Candidate = { output: { verdict: 'allow', hits: [] } };
     try {
       if (decision.route === 'script') {
-        candidate = await this.scriptCandidate(campaign, session, decision, intent, storedText, clock, timed);
+        candidate = await this.scriptCandidate(
+          campaign,
+          session,
+          decision,
+          intent,
+          storedText,
+          utteranceVector,
+          clock,
+          timed,
+        );
       } else if (decision.route === 'generator') {
         candidate = await this.generatorCandidate(
           campaign,
           session,
           intent,
           storedText,
+          utteranceVector,
           clock,
           timed,
           signal,
@@ -468,6 +485,7 @@ export class DialogueService implements DialoguePort {
     decision: TurnDecision,
     intent: IntentName,
     text: string,
+    textVector: Promise<Float32Array>,
     clock: TurnClock,
     timed: <T>(key: 'match', work: () => Promise<T>) => Promise<T>,
   ): Promise<Candidate> {
@@ -483,7 +501,7 @@ export class DialogueService implements DialoguePort {
     }
     const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : intent;
     const budget = campaign.deadlines.stages.match;
-    const vector = await timed('match', () => clock.run('match', budget, () => this.embed(text)));
+    const vector = await timed('match', () => clock.run('match', budget, () => textVector));
     const stage = decision.reached === 'closed' ? undefined : decision.reached;
     // Most specific first: this intent at this stage not heard yet; then any stage; then repeats
     // (repeating an approved script beats a fallback).
@@ -512,6 +530,7 @@ export class DialogueService implements DialoguePort {
           { ...decision, scriptSource: 'goodbye' },
           intent,
           text,
+          textVector,
           clock,
           timed,
         );
@@ -538,6 +557,7 @@ export class DialogueService implements DialoguePort {
     session: Session,
     intent: IntentName,
     text: string,
+    textVector: Promise<Float32Array>,
     clock: TurnClock,
     timed: <T>(key: 'generate' | 'comply' | 'match', work: () => Promise<T>) => Promise<T>,
     signal: AbortSignal | undefined,
@@ -551,7 +571,7 @@ export class DialogueService implements DialoguePort {
             clock.run('match', budgets.match, async () =>
               this.scripts.match({
                 campaignId: campaign.id,
-                vector: await this.embed(text),
+                vector: await textVector,
                 k: campaign.generator.exemplars,
               }),
             ),

@@ -113,6 +113,26 @@ describe('SessionRepository (real Redis)', () => {
       expect((await repo.get(id))!.turn).toBe(3);
     });
 
+    it('hands out the committed session frozen: a turn cannot change what the next turn starts from', async () => {
+      const id = repo.newId();
+      await repo.create(session(id), []);
+      const runs: string[] = [];
+      await turn(repo, id, 't1', runs);
+      await repo.withLock(
+        id,
+        (_lock, s) => {
+          expect(s!.turn).toBe(1);
+          expect(() => s!.heard.push('x')).toThrow(TypeError);
+          expect(() => ((s as { turn: number }).turn = 7)).toThrow(TypeError);
+          return Promise.resolve();
+        },
+        { optimistic: true },
+      );
+      await expect(turn(repo, id, 't2', runs)).resolves.toBe(2);
+      expect(runs).toEqual(['cached', 'cached']);
+      expect((await repo.get(id))!.heard).toEqual([]);
+    });
+
     it('redoes the turn under the lock when another gateway committed meanwhile (no lost update)', async () => {
       const other = new SessionRepository(redis, config);
       const id = repo.newId();

@@ -103,8 +103,12 @@ export interface ConversationLock {
 @Injectable()
 export class SessionRepository implements OnModuleDestroy {
   private readonly local = new Map<string, { mutex: MutexInterface; users: number }>();
-  /** Session JSON and revision as this process last committed them (parsed afresh per turn). */
-  private readonly cache: LRUCache<string, { json: string; rev: number }> | undefined;
+  /**
+   * The session and revision as this process last committed them. The object is deep-frozen and
+   * handed to the next turn as it is (no JSON.parse per turn): turns build a new session by spreading,
+   * and any code that tried to change a cached one would throw instead of corrupting it.
+   */
+  private readonly cache: LRUCache<string, { session: Readonly<Session>; rev: number }> | undefined;
   private readonly redis: Redis & SessionCommands;
   private readonly ttl: number;
   private readonly retention: number;
@@ -151,7 +155,7 @@ export class SessionRepository implements OnModuleDestroy {
     const results = await multi.exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw new Error(`session create failed: ${String(failed?.[0] ?? 'aborted')}`);
-    this.cache?.set(session.id, { json, rev: 1 });
+    this.cache?.set(session.id, { session: deepFreeze(session), rev: 1 });
   }
 
   /**
@@ -182,7 +186,7 @@ export class SessionRepository implements OnModuleDestroy {
       const cached = opts.optimistic ? this.cache?.get(id) : undefined;
       if (cached) {
         try {
-          return await work({ conversationId: id, rev: cached.rev }, JSON.parse(cached.json) as Session);
+          return await work({ conversationId: id, rev: cached.rev }, cached.session);
         } catch (err) {
           if (!(err instanceof StaleSession)) throw err;
         }
@@ -233,13 +237,13 @@ export class SessionRepository implements OnModuleDestroy {
         this.cache?.delete(id);
         throw new StaleSession(id);
       }
-      this.cache?.set(id, { json, rev });
+      this.cache?.set(id, { session: deepFreeze(session), rev });
       return true;
     }
     const rev = await this.redis.sessionCommit(...keysAndArgs);
     if (rev > 0) {
       lock.released = true;
-      this.cache?.set(id, { json, rev });
+      this.cache?.set(id, { session: deepFreeze(session), rev });
     } else this.cache?.delete(id);
     return rev > 0;
   }
@@ -320,6 +324,15 @@ function withSessionCommands(redis: Redis): Redis & SessionCommands {
     redis.defineCommand('sessionRelease', { numberOfKeys: 1, lua: RELEASE });
   }
   return r as Redis & SessionCommands;
+}
+
+/** Freeze a plain JSON-shaped value and everything it holds. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 const busy = (id: string) =>
