@@ -44,6 +44,12 @@ const INSERTS_PER_SLICE = 64;
  * 100k graph takes minutes (`npm run bench:match`).
  */
 const upgradeGraceMs = (scripts: number): number => 60_000 + 5 * scripts;
+/**
+ * Pause between announcing a brute-force version and building its graph: the other gateways load
+ * the stand-in first, without the build competing for the CPU where gateways share a host
+ * (`npm run bench:match`, cold rounds).
+ */
+const GRAPH_BUILD_DELAY_MS = 1000;
 /** A brute-force bundle is needed in Redis only until the graph bundle replaces it. */
 const PROVISIONAL_TTL_SECONDS = 3600;
 
@@ -101,6 +107,8 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   private readonly upgrades = new Map<string, Promise<void>>();
   /** Graph bundle keys announced per campaign and version (a stand-in still loading then reloads). */
   private readonly graphKeys = new Map<string, string>();
+  /** Graph loads in flight per campaign and version (the announcement and the reconcile ask for one). */
+  private readonly graphLoads = new Map<string, Promise<void>>();
   /** Graph builds of staged versions, started once the version is current (not inside the publish). */
   private readonly pendingUpgrades = new Map<string, () => void>();
   /** Vectors of the last import's texts per campaign, held until the draft index has them. */
@@ -380,10 +388,14 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     // The graph was announced while the stand-in was still loading.
     const graphKey = this.graphKeys.get(id);
     if (graphKey !== undefined) void this.reloadUpgraded(campaignId, version, graphKey).catch(() => undefined);
-    // A version just published by brute force: its graph build starts now, after the announcement.
+    // A version just published by brute force: its graph build starts after the announcement.
     const upgrade = this.pendingUpgrades.get(id);
     this.pendingUpgrades.delete(id);
-    upgrade?.();
+    if (upgrade) {
+      setTimeout(() => {
+        if (!this.closing) upgrade();
+      }, GRAPH_BUILD_DELAY_MS).unref();
+    }
     return this.current.get(campaignId) ?? lib;
   }
 
@@ -493,8 +505,15 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     }
     this.graphKeys.delete(id);
     if (cur.index.kind !== 'bruteforce' || cur.contentKey === key) return;
-    const lib = await this.build(campaignId, version);
-    this.adopt(campaignId, version, lib);
+    const running = this.graphLoads.get(id);
+    if (running) return running;
+    const load = this.build(campaignId, version).then((lib) => this.adopt(campaignId, version, lib));
+    this.graphLoads.set(id, load);
+    try {
+      await load;
+    } finally {
+      this.graphLoads.delete(id);
+    }
   }
 
   private onAnnounce(message: string): void {
