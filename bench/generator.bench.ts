@@ -1,11 +1,16 @@
 // `npm run bench:generator` → bench/results/generator.json
 // Orchestration overhead on top of a backend that answers in a fixed time. Three processes: the
 // OpenAI-compatible test server (fixed latency) in a child process, the real apps/worker in another, and
-// this one as the gateway side. Every round sends, in rotating order, a raw request of each kind (plain
+// this one as the gateway side. Every round sends, in a new random order, a raw request of each kind (plain
 // fetch, JSON and SSE) and the same request through the in-process provider and through the queue
 // (facade → BullMQ → worker → provider → reply); overhead = orchestrated − raw of the same kind and round.
-// Plus the offline retrieval provider's own latency with the built-in embedder.
-// BENCH_N rounds (default 1000); BENCH_PROFILE=<dir> writes --cpu-prof profiles of this process and the worker.
+// Each round also sends a second raw request of each kind: its paired difference from the first is what
+// the method reports when there is no overhead at all (the noise floor of a paired p99 on this machine).
+// Besides the paired figures, the difference of the distributions (percentile of orchestrated − the same
+// percentile of raw) is reported. Plus the offline retrieval provider's own latency with the built-in embedder.
+// BENCH_N rounds (default 1000); BENCH_PROFILE=<dir> writes --cpu-prof profiles of this process and the worker;
+// BENCH_BASELINE=<root of another built checkout> adds that checkout's provider and queue (its own worker
+// process and key prefix) to the same rounds, for a paired old-vs-new comparison.
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +18,6 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
-import { SingleBar, Presets } from 'cli-progress';
 import { Queue } from 'bullmq';
 import { Registry } from 'prom-client';
 import { loadConfig, type AppConfig } from '@huashu/config';
@@ -26,6 +30,7 @@ import {
   OpenAiCompatibleProvider,
   RetrievalProvider,
   loadDialogueCorpus,
+  seededRandom,
   type ChatMessage,
   type GenerateRequest,
   type GenerationJobData,
@@ -39,6 +44,7 @@ const FIXED_MS = 20;
 const N = Number(process.env.BENCH_N ?? 1000);
 const WARMUP = 50;
 const PROFILE_DIR = process.env.BENCH_PROFILE;
+const BASELINE = process.env.BENCH_BASELINE;
 const REPLY = '您好，标准套餐每月九十九元，包含千兆宽带和两张副卡。需要我把资费详情发给您吗？';
 const CHUNK_CHARS = 4;
 const messages: ChatMessage[] = [
@@ -57,10 +63,28 @@ const stats = (xs: number[]) => {
   };
 };
 
+/**
+ * Progress on stderr, written between calls only: a progress bar redrawn by its own timer writes to the
+ * terminal in the middle of whichever call is being timed.
+ */
+function progress(label: string, total: number) {
+  let done = 0;
+  const show = () => process.stderr.write(`\r${label.padEnd(26)} ${done}/${total}`);
+  show();
+  return {
+    increment: () => {
+      if (++done % 50 === 0) show();
+    },
+    stop: () => {
+      show();
+      process.stderr.write('\n');
+    },
+  };
+}
+
 async function measure(label: string, n: number, call: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < WARMUP; i++) await call();
-  const bar = new SingleBar({ format: `${label.padEnd(26)} {bar} {value}/{total}` }, Presets.shades_classic);
-  bar.start(n, 0);
+  const bar = progress(label, n);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
@@ -97,12 +121,15 @@ async function startBackend(): Promise<{ child: ChildProcess; baseUrl: string }>
 }
 
 /** The real apps/worker (built) as its own process, configured from the environment like in production. */
-function startWorker(env: Record<string, string>): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [...profileArgs('worker'), fileURLToPath(new URL('../apps/worker/src/main.js', import.meta.url))],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+function startWorker(
+  env: Record<string, string>,
+  main = fileURLToPath(new URL('../apps/worker/src/main.js', import.meta.url)),
+  name = 'worker',
+): ChildProcess {
+  const child = spawn(process.execPath, [...profileArgs(name), main], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   // Not left running when the benchmark fails.
   process.once('exit', () => child.kill('SIGTERM'));
   return child;
@@ -114,6 +141,36 @@ const stopChild = (child: ChildProcess) =>
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+
+/** Provider, queue facade and worker process of another built checkout (BENCH_BASELINE), on their own prefix. */
+async function startBaseline(root: string, baseUrl: string, env: Record<string, string>) {
+  const lib = (await import(join(root, 'dist/libs/generator/src/index.js'))) as typeof import('@huashu/generator');
+  const prefix = `huashu-bench:generator-baseline:${process.pid}:`;
+  const baseEnv = { ...env, REDIS_KEY_PREFIX: prefix };
+  const config = loadConfig(baseEnv);
+  const worker = startWorker(baseEnv, join(root, 'dist/apps/worker/src/main.js'), 'worker-baseline');
+  const metrics = new lib.GeneratorMetrics(new Registry());
+  const provider = new lib.OpenAiCompatibleProvider({ baseUrl, model: 'bench-model', backend: 'vllm' }, metrics);
+  const queue = new Queue<GenerationJobData, GenerationJobResult>(GENERATION_QUEUE.name, {
+    connection: bullConnection(config.redis),
+    prefix: bullPrefix(config.redis.keyPrefix),
+  });
+  const redis = createRedis(config.redis, { name: 'bench-baseline', prefixed: true });
+  const facade = new lib.GenerationQueueFacade(queue, config, redis, metrics);
+  await facade.onModuleInit();
+  return {
+    provider: provider as Generator,
+    facade: facade as Generator,
+    workerPid: worker.pid!,
+    stop: async () => {
+      facade.onModuleDestroy();
+      await queue.close();
+      redis.disconnect();
+      await stopChild(worker);
+      await deletePrefix(prefix);
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const backend = await startBackend();
@@ -167,11 +224,17 @@ async function main(): Promise<void> {
   const redis = createRedis(config.redis, { name: 'bench', prefixed: true });
   const facade = new GenerationQueueFacade(queue, config, redis, metrics);
   await facade.onModuleInit();
+  const baseline = BASELINE ? await startBaseline(BASELINE, backend.baseUrl, env) : undefined;
 
   const request = (): GenerateRequest => ({ messages, params: { temperature: 0.7 }, deadlineMs: 2000 });
   // The provider's own latency as it reports it (for the queue: measured in the worker), to split the
   // queue's overhead into transport (enqueue, pick-up, reply) and the provider's share.
-  const providerMs: Record<string, number[]> = { inProcessJson: [], queueJson: [] };
+  const providerMs: Record<string, number[]> = {
+    inProcessJson: [],
+    queueJson: [],
+    baselineInProcessJson: [],
+    baselineQueueJson: [],
+  };
   let recording = false;
   const generate = (g: Generator, name: keyof typeof providerMs) => async () => {
     const r = await g.generate(request());
@@ -183,25 +246,36 @@ async function main(): Promise<void> {
     for await (const c of g.stream(request())) if (c.type === 'text') text += c.text;
     if (text !== REPLY) throw new Error(`unexpected streamed reply ${text}`);
   };
-  const modes = [
+  const modes: { name: string; call: () => Promise<unknown> }[] = [
     { name: 'rawJson', call: rawJson },
     { name: 'inProcessJson', call: generate(provider, 'inProcessJson') },
     { name: 'queueJson', call: generate(facade, 'queueJson') },
     { name: 'rawSse', call: rawSse },
     { name: 'inProcessStream', call: stream(provider) },
     { name: 'queueStream', call: stream(facade) },
-  ] as const;
+    { name: 'rawJsonB', call: rawJson },
+    { name: 'rawSseB', call: rawSse },
+  ];
+  if (baseline)
+    modes.push(
+      { name: 'baselineInProcessJson', call: generate(baseline.provider, 'baselineInProcessJson') },
+      { name: 'baselineQueueJson', call: generate(baseline.facade, 'baselineQueueJson') },
+      { name: 'baselineInProcessStream', call: stream(baseline.provider) },
+      { name: 'baselineQueueStream', call: stream(baseline.facade) },
+    );
+  const byName = (name: string) => modes.findIndex((m) => m.name === name);
 
-  // The worker is up once it answers; warm-up also warms the JIT, sockets and Redis connections.
+  // The workers are up once they answer; warm-up also warms the JIT, sockets and Redis connections.
   const upBy = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await modes[2].call();
-      break;
-    } catch (err) {
-      if (Date.now() > upBy) throw err;
+  for (const name of ['queueJson', ...(baseline ? ['baselineQueueJson'] : [])])
+    for (;;) {
+      try {
+        await modes[byName(name)].call();
+        break;
+      } catch (err) {
+        if (Date.now() > upBy) throw err;
+      }
     }
-  }
   for (let i = 0; i < WARMUP; i++) for (const m of modes) await m.call();
 
   const session = PROFILE_DIR ? new Session() : undefined;
@@ -212,15 +286,25 @@ async function main(): Promise<void> {
   }
   const times: number[][] = modes.map(() => []);
   const cpuUs = modes.map(() => 0);
-  const cpu0 = { worker: processCpuMs(worker.pid!), backend: processCpuMs(backend.child.pid!) };
+  const cpu0 = {
+    worker: processCpuMs(worker.pid!),
+    backend: processCpuMs(backend.child.pid!),
+    baselineWorker: baseline ? processCpuMs(baseline.workerPid) : 0,
+  };
   const load0 = loadavg()[0];
-  const bar = new SingleBar({ format: 'generator overhead {bar} {value}/{total}' }, Presets.shades_classic);
-  bar.start(N, 0);
+  const bar = progress('generator overhead', N);
   recording = true;
-  // Rotating order so machine load and any periodic work hit every mode alike.
+  // A new order every round (seeded shuffle) so machine load and periodic work hit every mode alike, and
+  // no mode always follows the same one: a rotation of a fixed sequence put the queue calls' after-work
+  // (BullMQ's completion in the worker and Redis) always on the same successor, e.g. raw SSE after queue JSON.
+  const random = seededRandom(20261129);
+  const order = modes.map((_, k) => k);
   for (let i = 0; i < N; i++) {
-    for (let j = 0; j < modes.length; j++) {
-      const m = (i + j) % modes.length;
+    for (let k = order.length - 1; k > 0; k--) {
+      const r = Math.floor(random() * (k + 1));
+      [order[k], order[r]] = [order[r], order[k]];
+    }
+    for (const m of order) {
       const c0 = process.cpuUsage();
       const t = performance.now();
       await modes[m].call();
@@ -231,7 +315,11 @@ async function main(): Promise<void> {
     bar.increment();
   }
   bar.stop();
-  const cpu1 = { worker: processCpuMs(worker.pid!), backend: processCpuMs(backend.child.pid!) };
+  const cpu1 = {
+    worker: processCpuMs(worker.pid!),
+    backend: processCpuMs(backend.child.pid!),
+    baselineWorker: baseline ? processCpuMs(baseline.workerPid) : 0,
+  };
   const load1 = loadavg()[0];
   if (session) {
     const { profile } = await session.post('Profiler.stop');
@@ -239,10 +327,12 @@ async function main(): Promise<void> {
     writeFileSync(join(PROFILE_DIR!, 'gateway-side.cpuprofile'), JSON.stringify(profile));
     session.disconnect();
   }
+  const t = (name: string) => times[byName(name)];
   const [rawJsonT, inJsonT, qJsonT, rawSseT, inSseT, qSseT] = times;
   facade.onModuleDestroy();
   await queue.close();
   redis.disconnect();
+  await baseline?.stop();
   await stopChild(worker);
   await stopChild(backend.child);
   await deletePrefix(prefix);
@@ -303,6 +393,11 @@ async function main(): Promise<void> {
 
   const minus = (xs: number[]) => xs.map((x) => x - FIXED_MS);
   const paired = (xs: number[], raw: number[]) => stats(xs.map((x, i) => x - raw[i]));
+  /** Percentile of the orchestrated latencies − the same percentile of the raw ones (no pairing). */
+  const ofDistributions = (xs: number[], raw: number[]) => {
+    const [a, b] = [stats(xs), stats(raw)];
+    return { p50: +(a.p50 - b.p50).toFixed(3), p90: +(a.p90 - b.p90).toFixed(3), p99: +(a.p99 - b.p99).toFixed(3) };
+  };
   const result = {
     fixedBackendLatencyMs: FIXED_MS,
     loadAverage1m: { before: +load0.toFixed(2), after: +load1.toFixed(2) },
@@ -311,15 +406,48 @@ async function main(): Promise<void> {
     reply: { chars: REPLY.length, sseChunks: Math.ceil(REPLY.length / CHUNK_CHARS) },
     method:
       'Processes: fixed-latency OpenAI-compatible server (child), apps/worker (child), this process (gateway side). ' +
-      'Each round runs six sequential calls in rotating order: raw fetch JSON, provider.generate, queue facade ' +
-      'generate, raw fetch SSE (read to [DONE]), provider.stream, queue facade stream (read to the end). ' +
-      'Overhead = call − raw call of the same kind in the same round (paired); raw* = raw latency − fixed latency.',
+      'Each round runs its sequential calls in a new seeded-random order: raw fetch JSON, provider.generate, queue facade ' +
+      'generate, raw fetch SSE (read to [DONE]), provider.stream, queue facade stream (read to the end), a second raw ' +
+      "JSON and SSE fetch (and the BENCH_BASELINE checkout's four calls when set). " +
+      'Overhead = call − raw call of the same kind in the same round (paired); raw* = raw latency − fixed latency. ' +
+      'Each round also sends a second raw request of each kind (rawJsonB, rawSseB); its paired difference from the first ' +
+      '(noiseFloorMs) is what the paired method reports for zero overhead. overheadOfDistributionsMs = percentile of the ' +
+      'call − the same percentile of its raw kind.',
     overheadMs: {
       inProcessJson: paired(inJsonT, rawJsonT),
       queueJson: paired(qJsonT, rawJsonT),
       inProcessStream: paired(inSseT, rawSseT),
       queueStream: paired(qSseT, rawSseT),
     },
+    noiseFloorMs: {
+      rawJsonBMinusRawJson: paired(t('rawJsonB'), rawJsonT),
+      rawSseBMinusRawSse: paired(t('rawSseB'), rawSseT),
+    },
+    overheadOfDistributionsMs: {
+      inProcessJson: ofDistributions(inJsonT, rawJsonT),
+      queueJson: ofDistributions(qJsonT, rawJsonT),
+      inProcessStream: ofDistributions(inSseT, rawSseT),
+      queueStream: ofDistributions(qSseT, rawSseT),
+    },
+    ...(baseline
+      ? {
+          baseline: {
+            checkout: BASELINE,
+            overheadMs: {
+              inProcessJson: paired(t('baselineInProcessJson'), rawJsonT),
+              queueJson: paired(t('baselineQueueJson'), rawJsonT),
+              inProcessStream: paired(t('baselineInProcessStream'), rawSseT),
+              queueStream: paired(t('baselineQueueStream'), rawSseT),
+            },
+            newMinusBaselineMs: {
+              inProcessJson: paired(inJsonT, t('baselineInProcessJson')),
+              queueJson: paired(qJsonT, t('baselineQueueJson')),
+              inProcessStream: paired(inSseT, t('baselineInProcessStream')),
+              queueStream: paired(qSseT, t('baselineQueueStream')),
+            },
+          },
+        }
+      : {}),
     queueJsonSplitMs: {
       transport: stats(qJsonT.map((x, i) => x - providerMs.queueJson[i])),
       providerInWorkerOverRaw: paired(providerMs.queueJson, rawJsonT),
@@ -328,16 +456,21 @@ async function main(): Promise<void> {
     },
     latencyOverFixedMs: {
       rawJson: stats(minus(rawJsonT)),
+      rawJsonB: stats(minus(t('rawJsonB'))),
       inProcessJson: stats(minus(inJsonT)),
       queueJson: stats(minus(qJsonT)),
       rawSse: stats(minus(rawSseT)),
+      rawSseB: stats(minus(t('rawSseB'))),
       inProcessStream: stats(minus(inSseT)),
       queueStream: stats(minus(qSseT)),
     },
     cpuMsPerCall: {
       ...Object.fromEntries(modes.map((m, i) => [m.name, +(cpuUs[i] / N / 1000).toFixed(3)])),
       workerPerQueueCall: +((cpu1.worker - cpu0.worker) / (2 * N)).toFixed(3),
-      backendPerCall: +((cpu1.backend - cpu0.backend) / (6 * N)).toFixed(3),
+      ...(baseline
+        ? { baselineWorkerPerQueueCall: +((cpu1.baselineWorker - cpu0.baselineWorker) / (2 * N)).toFixed(3) }
+        : {}),
+      backendPerCall: +((cpu1.backend - cpu0.backend) / (modes.length * N)).toFixed(3),
       note: 'per mode: this process (gateway side); worker: apps/worker CPU over the queue calls (JSON and stream); backend: the fake server per request (10 ms tick resolution)',
     },
     targetsMs: { inProcessP99: 2, queueP99: 10, offlineP50: 1 },
@@ -355,7 +488,7 @@ async function main(): Promise<void> {
   };
   const file = writeResult('generator', result);
   process.stdout.write(
-    `${JSON.stringify(result.cpuMsPerCall)}\n${JSON.stringify(result.offlineLeaveOneOutIntentAgreement)}\n${JSON.stringify(result.overheadMs, null, 1)}\n${JSON.stringify(result.latencyOverFixedMs, null, 1)}\n${JSON.stringify(result.offlineRetrievalMs, null, 1)}\n→ ${file}\n`,
+    `${JSON.stringify(result.cpuMsPerCall)}\n${JSON.stringify(result.offlineLeaveOneOutIntentAgreement)}\n${JSON.stringify(result.overheadMs, null, 1)}\n${JSON.stringify({ noiseFloorMs: result.noiseFloorMs, overheadOfDistributionsMs: result.overheadOfDistributionsMs, baseline: 'baseline' in result ? result.baseline : undefined })}\n${JSON.stringify(result.latencyOverFixedMs, null, 1)}\n${JSON.stringify(result.offlineRetrievalMs, null, 1)}\n→ ${file}\n`,
   );
 }
 
