@@ -2,8 +2,7 @@ import request from 'supertest';
 import { ADMIN_KEY, bootGateway, VIEWER_KEY } from './support/boot.js';
 import { LogCapture } from './support/log-capture.js';
 
-// nestjs-pino keeps one root logger per process (module registry): the gateway that captures the
-// logs must be the first app this file boots, so this spec stays on its own.
+// Each app has its own root logger (OpsModule): the capturing gateway sees only its own lines.
 describe('structured logs', () => {
   it('carry the request id and never an API key or the Authorization header', async () => {
     const logs = new LogCapture();

@@ -55,7 +55,7 @@ describe('no secrets or PII in logs, metrics or audit', () => {
   const conversations: string[] = [];
   const twilioSignatures: string[] = [];
 
-  // nestjs-pino keeps one root logger per process: the capturing gateway is the only app of this file.
+  // The capturing gateway is the only app of this file, so every line captured is its own.
   beforeAll(async () => {
     gw = await bootGateway('leaks', ENV, { logStream: logs });
     await createLanguageCampaign(gw.url, 'zh', 'default');

@@ -3,7 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
+import type { Logger } from 'pino';
 import { MetricsRegistry } from '@huashu/common';
 import type { AppConfig } from '@huashu/config';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
@@ -13,6 +13,8 @@ import { installJsonDepthLimit } from './http/json-depth.js';
 import { genRequestId, REQUEST_ID_HEADER } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { installHttpMetrics } from './http-metrics.js';
+import { createRequestLogger } from './logging.js';
+import { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
 
 /**
  * A Nest app on Fastify with what every huashu HTTP surface has: body limit, request ids on every
@@ -60,7 +62,13 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
     bufferLogs: true,
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoNestLogger));
+  const requestLogger = createRequestLogger(app.get<Logger>(ROOT_LOGGER));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    request.raw.id = request.id;
+    requestLogger(request.raw, reply.raw);
+    done();
+  });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
   installHttpMetrics(fastify, app.get(MetricsRegistry));

@@ -1,13 +1,13 @@
 import type { Writable } from 'node:stream';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { LoggerModule } from 'nestjs-pino';
 import { MetricsModule, ReadinessModule } from '@huashu/common';
 import { ConfigModule, type AppConfig } from '@huashu/config';
 import { BullRootModule, RedisModule } from '@huashu/redis';
 import { HealthController } from './health.controller.js';
-import { loggerOptions } from './logging.js';
+import { createRootLogger } from './logging.js';
 import { MetricsController } from './metrics.controller.js';
+import { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
 
 /** Process-level options that are not configuration (tests capture logs through `logStream`). */
 export interface OpsOptions {
@@ -26,15 +26,15 @@ export class OpsModule {
       global: true,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config, app, opts.logStream)),
         MetricsModule.forRoot(app),
         ReadinessModule,
         RedisModule,
         BullRootModule,
         TerminusModule,
       ],
+      providers: [{ provide: ROOT_LOGGER, useValue: createRootLogger(config, app, opts.logStream) }, PinoNestLogger],
       controllers: [HealthController, MetricsController],
-      exports: [ConfigModule, MetricsModule, ReadinessModule, RedisModule, BullRootModule],
+      exports: [ConfigModule, MetricsModule, ReadinessModule, RedisModule, BullRootModule, ROOT_LOGGER, PinoNestLogger],
     };
   }
 }
