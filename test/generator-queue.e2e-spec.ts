@@ -154,23 +154,23 @@ describe('generation through the BullMQ queue (real worker, real Redis, OpenAI-c
   });
 
   it('aborts the worker job when a stream consumer stops reading early', async () => {
-    server.behave({ text: 'Uno. Dos. Tres. '.repeat(40), chunkChars: 4, chunkDelayMs: 10 });
+    server.behave({ text: 'Uno. Dos. Tres. '.repeat(100), chunkChars: 4, chunkDelayMs: 10 });
     let texts = 0;
     for await (const c of generator.stream({ messages, params: {}, deadlineMs: 5000 })) {
       if (c.type === 'text' && ++texts === 3) break;
     }
-    // Without the hang-up the backend would stream for ~1.2 s more and end the response itself.
+    // Without the hang-up the backend would stream for ~4 s more and end the response itself.
     await server.requests[0].settled;
     expect(server.requests[0].clientClosedEarly).toBe(true);
   });
 
   it('runs GENERATION_CONCURRENCY jobs at once and queues the rest', async () => {
-    server.behave({ delayMs: 1500, text: 'slow' });
+    server.behave({ delayMs: 3000, text: 'slow' });
     const results = Promise.all(
-      Array.from({ length: 6 }, () => generator.generate({ messages, params: {}, deadlineMs: 10_000 })),
+      Array.from({ length: 6 }, () => generator.generate({ messages, params: {}, deadlineMs: 15_000 })),
     );
     for (let i = 0; i < 500 && server.requests.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
-    // The first four are held 1.5 s by the backend: no fifth may start meanwhile.
+    // The first four are held 3 s by the backend: no fifth may start meanwhile.
     await new Promise((r) => setTimeout(r, 300));
     expect(server.requests).toHaveLength(4);
     expect((await results).map((r) => r.text)).toEqual(Array(6).fill('slow'));
