@@ -166,7 +166,9 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   private async imported(campaignId: string, texts: string[]): Promise<void> {
     this.draftBacklog.set(campaignId, (this.draftBacklog.get(campaignId) ?? 0) + texts.length);
     try {
-      this.importedVectors.set(campaignId, await this.vectorsFor(campaignId, texts));
+      const vectors = await this.vectorsFor(campaignId, texts);
+      // A new map (not the same one grown): a draft refresh that started earlier drops only what it saw.
+      this.importedVectors.set(campaignId, new Map([...(this.importedVectors.get(campaignId) ?? []), ...vectors]));
     } catch (err) {
       this.logger.warn(`campaign ${campaignId}: embedding imported scripts failed: ${(err as Error).message}`);
     }
