@@ -350,8 +350,8 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       const { scripts } = await this.library.scriptsOf(campaignId, version);
       const enabled = scripts.filter((s) => s.enabled);
       if (enabled.length > EXACT_SEARCH_MAX) {
-        // The draft build an import scheduled waits for the graph step below: run now, it would
-        // compete with this request for the event loop.
+        // The draft build an import scheduled waits for the graph step below: started now, it
+        // would compete with this request for the event loop.
         const warmUp = this.warmTimers.get(campaignId);
         clearTimeout(warmUp);
         this.warmTimers.delete(campaignId);
@@ -603,9 +603,9 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   }
 
   /**
-   * Build the index of a set of scripts (label = position). Vectors of texts the campaign's loaded
-   * libraries already hold are reused; only new texts are embedded. `persist`: write the bundle to
-   * INDEX_DIR and Redis for the other gateways and the next restart.
+   * Build the index of a set of scripts (label = position). Vectors come from `vectorsFor` (loaded
+   * libraries, then the shared embedding cache); only texts never embedded are embedded. `persist`:
+   * write the bundle to INDEX_DIR and Redis for the other gateways and the next restart.
    */
   async fromScripts(
     campaignId: string,
