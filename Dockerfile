@@ -23,4 +23,4 @@ COPY models models
 COPY data data
 USER node
 EXPOSE 3000 3001
-CMD ["node", "--enable-source-maps", "dist/apps/gateway/src/main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=64", "dist/apps/gateway/src/main.js"]

@@ -335,11 +335,14 @@ async function main(): Promise<void> {
     const p = ManagedProcess.start(`${kind}-${n}`, join(build, `apps/${kind}/src/main.js`), {
       env,
       logFile: join(runDir, `${kind}-${n}.log`),
-      // The gateway can be asked for its live heap (full GC on SIGUSR2) at checkpoints.
-      nodeArgs:
-        kind === 'gateway'
+      // The young generation `npm start` gives both (scripts/start.mjs); the gateway can be asked for
+      // its live heap (full GC on SIGUSR2) at checkpoints.
+      nodeArgs: [
+        '--max-semi-space-size=64',
+        ...(kind === 'gateway'
           ? ['--expose-gc', `--import=${pathToFileURL(join(build, 'bench/lib/reliability/gc-probe.js')).href}`]
-          : [],
+          : []),
+      ],
     });
     const url = kind === 'gateway' ? gatewayUrl : workerUrl;
     const ms = await waitFor(() => answers2xx(`${url}/health/ready`), 90000, 200);
