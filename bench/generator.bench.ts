@@ -103,6 +103,9 @@ function processCpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** The V8 flags the gateway and worker run with in production (scripts/start.mjs, Dockerfile, compose). */
+const NODE_FLAGS = ['--max-semi-space-size=64'];
+
 const profileArgs = (name: string) =>
   PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${name}.cpuprofile`] : [];
 
@@ -126,7 +129,7 @@ function startWorker(
   main = fileURLToPath(new URL('../apps/worker/src/main.js', import.meta.url)),
   name = 'worker',
 ): ChildProcess {
-  const child = spawn(process.execPath, [...profileArgs(name), main], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...profileArgs(name), main], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
