@@ -38,7 +38,7 @@ import {
   type Generator,
 } from '@huashu/generator';
 import { deletePrefix } from '../test/support/redis-prefix.js';
-import { percentile, writeResult } from './lib/results.js';
+import { summarise, writeResult } from './lib/results.js';
 
 const FIXED_MS = 20;
 const N = Number(process.env.BENCH_N ?? 1000);
@@ -51,17 +51,6 @@ const messages: ChatMessage[] = [
   { role: 'system', content: 'You are a polite sales agent.' },
   { role: 'user', content: '这个套餐一个月多少钱？' },
 ];
-
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return {
-    n: s.length,
-    p50: +percentile(s, 50).toFixed(3),
-    p90: +percentile(s, 90).toFixed(3),
-    p99: +percentile(s, 99).toFixed(3),
-    max: +s[s.length - 1].toFixed(3),
-  };
-};
 
 /**
  * Progress on stderr, written between calls only: a progress bar redrawn by its own timer writes to the
@@ -395,10 +384,10 @@ async function main(): Promise<void> {
   await embedder.close();
 
   const minus = (xs: number[]) => xs.map((x) => x - FIXED_MS);
-  const paired = (xs: number[], raw: number[]) => stats(xs.map((x, i) => x - raw[i]));
+  const paired = (xs: number[], raw: number[]) => summarise(xs.map((x, i) => x - raw[i]));
   /** Percentile of the orchestrated latencies − the same percentile of the raw ones (no pairing). */
   const ofDistributions = (xs: number[], raw: number[]) => {
-    const [a, b] = [stats(xs), stats(raw)];
+    const [a, b] = [summarise(xs), summarise(raw)];
     return { p50: +(a.p50 - b.p50).toFixed(3), p90: +(a.p90 - b.p90).toFixed(3), p99: +(a.p99 - b.p99).toFixed(3) };
   };
   const result = {
@@ -452,20 +441,20 @@ async function main(): Promise<void> {
         }
       : {}),
     queueJsonSplitMs: {
-      transport: stats(qJsonT.map((x, i) => x - providerMs.queueJson[i])),
+      transport: summarise(qJsonT.map((x, i) => x - providerMs.queueJson[i])),
       providerInWorkerOverRaw: paired(providerMs.queueJson, rawJsonT),
       providerInProcessOverRaw: paired(providerMs.inProcessJson, rawJsonT),
       note: 'transport = queue call − provider latency reported by the worker (enqueue, pick-up, reply); provider*OverRaw = provider-reported latency − raw fetch of the same round',
     },
     latencyOverFixedMs: {
-      rawJson: stats(minus(rawJsonT)),
-      rawJsonB: stats(minus(t('rawJsonB'))),
-      inProcessJson: stats(minus(inJsonT)),
-      queueJson: stats(minus(qJsonT)),
-      rawSse: stats(minus(rawSseT)),
-      rawSseB: stats(minus(t('rawSseB'))),
-      inProcessStream: stats(minus(inSseT)),
-      queueStream: stats(minus(qSseT)),
+      rawJson: summarise(minus(rawJsonT)),
+      rawJsonB: summarise(minus(t('rawJsonB'))),
+      inProcessJson: summarise(minus(inJsonT)),
+      queueJson: summarise(minus(qJsonT)),
+      rawSse: summarise(minus(rawSseT)),
+      rawSseB: summarise(minus(t('rawSseB'))),
+      inProcessStream: summarise(minus(inSseT)),
+      queueStream: summarise(minus(qSseT)),
     },
     cpuMsPerCall: {
       ...Object.fromEntries(modes.map((m, i) => [m.name, +(cpuUs[i] / N / 1000).toFixed(3)])),
@@ -483,8 +472,8 @@ async function main(): Promise<void> {
       note: 'nearest other customer turn (same language) has the same intent; affirm/deny without their context are expected to be lowest',
     },
     offlineRetrievalMs: {
-      uncachedQuery: stats(offline),
-      cachedQuery: stats(offlineCached),
+      uncachedQuery: summarise(offline),
+      cachedQuery: summarise(offlineCached),
       embedder: embedder.modelId,
       pairs: pairs.length,
     },

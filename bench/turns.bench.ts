@@ -17,7 +17,7 @@ import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
 import { testEnv } from '../test/support/boot.js';
 import { deletePrefix } from '../test/support/redis-prefix.js';
 import { bootTurnsApp } from './lib/turns-app.js';
-import { median, percentile, writeResult } from './lib/results.js';
+import { median, summarise, writeResult } from './lib/results.js';
 
 // Candidate utterances for the scripted route; the bench keeps those the intent model actually
 // routes to scripts for an engaged lead (greeting, company, info requests).
@@ -32,18 +32,6 @@ const CANDIDATES = [
   'who are you',
 ];
 const CONVERSATIONS = 500;
-
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 1000) / 1000;
-  return {
-    n: s.length,
-    p50: r(percentile(s, 50)),
-    p90: r(percentile(s, 90)),
-    p99: r(percentile(s, 99)),
-    max: r(s[s.length - 1]),
-  };
-};
 
 async function json(url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await fetch(url, {
@@ -120,9 +108,9 @@ async function main(): Promise<void> {
       warmupTurns: warmup,
       conversations: CONVERSATIONS,
       routes,
-      turnMs: stats(total),
-      stageMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, stats(v)])),
-      sessionIoMs: stats(sessionIo),
+      turnMs: summarise(total),
+      stageMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, summarise(v)])),
+      sessionIoMs: summarise(sessionIo),
       cpuUsPerTurn,
     };
     process.stdout.write(

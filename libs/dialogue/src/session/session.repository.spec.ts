@@ -22,6 +22,14 @@ const session = (id: string, turn = 0): Session => ({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Take a conversation's lock through `r` and keep it until `release()`; `held` settles after that. */
+async function holdLock(r: SessionRepository, id: string): Promise<{ held: Promise<void>; release: () => void }> {
+  let release!: () => void;
+  const held = r.withLock(id, () => new Promise<void>((resolve) => (release = resolve)));
+  await sleep(20);
+  return { held, release };
+}
+
 afterAll(async () => {
   await deletePrefix(prefix, config.redis.url);
   redis.disconnect();
@@ -55,9 +63,7 @@ describe('SessionRepository (real Redis)', () => {
     const other = new SessionRepository(redis, config);
     const id = repo.newId();
     await repo.create(session(id), []);
-    let release!: () => void;
-    const held = repo.withLock(id, () => new Promise<void>((r) => (release = r)));
-    await sleep(20);
+    const { held, release } = await holdLock(repo, id);
     const err = await other.withLock(id, () => Promise.resolve()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HuashuException);
     expect((err as HuashuException).code).toBe('CONVERSATION_BUSY');
@@ -69,8 +75,7 @@ describe('SessionRepository (real Redis)', () => {
 
   it('local waiters beyond the bound get 409 as well, and the queue keeps working', async () => {
     const id = repo.newId();
-    let release!: () => void;
-    const held = repo.withLock(id, () => new Promise<void>((r) => (release = r)));
+    const { held, release } = await holdLock(repo, id);
     const waiter = repo.withLock(id, () => Promise.resolve()).catch((e: HuashuException) => e.code);
     await expect(waiter).resolves.toBe('CONVERSATION_BUSY');
     release();
@@ -152,9 +157,7 @@ describe('SessionRepository (real Redis)', () => {
       const other = new SessionRepository(redis, config);
       const id = repo.newId();
       await repo.create(session(id), []);
-      let release!: () => void;
-      const held = other.withLock(id, () => new Promise<void>((r) => (release = r)));
-      await sleep(20);
+      const { held, release } = await holdLock(other, id);
       const runs: string[] = [];
       const mine = turn(repo, id, 'a1', runs);
       await sleep(50);

@@ -230,22 +230,19 @@ export class SessionRepository implements OnModuleDestroy {
       audit ? JSON.stringify(audit) : '',
       ...transcript.map((e) => JSON.stringify(e)),
     ];
-    if (lock.token === undefined) {
-      const rev = await this.redis.sessionCommitCas(...keysAndArgs);
-      if (rev <= 0) {
-        // Another gateway moved the conversation on (or holds it): redo the turn under the lock.
-        this.cache?.delete(id);
-        throw new StaleSession(id);
-      }
+    const optimistic = lock.token === undefined;
+    const rev = optimistic
+      ? await this.redis.sessionCommitCas(...keysAndArgs)
+      : await this.redis.sessionCommit(...keysAndArgs);
+    if (rev > 0) {
+      if (!optimistic) lock.released = true;
       this.cache?.set(id, { session: deepFreeze(session), rev });
       return true;
     }
-    const rev = await this.redis.sessionCommit(...keysAndArgs);
-    if (rev > 0) {
-      lock.released = true;
-      this.cache?.set(id, { session: deepFreeze(session), rev });
-    } else this.cache?.delete(id);
-    return rev > 0;
+    this.cache?.delete(id);
+    // Another gateway moved the conversation on (or holds it): redo the turn under the lock.
+    if (optimistic) throw new StaleSession(id);
+    return false;
   }
 
   async transcript(id: string): Promise<TranscriptEntry[]> {

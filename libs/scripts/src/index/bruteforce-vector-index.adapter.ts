@@ -1,6 +1,5 @@
-import { rm, writeFile } from 'node:fs/promises';
 import hnswlib from 'hnswlib-node';
-import { scratchFile, writtenBytes } from './scratch-file.js';
+import { readThroughFile, writtenBytes } from './scratch-file.js';
 import type { LoadedVectorIndex, VectorHit, VectorIndex, VectorIndexOptions } from './vector-index.port.js';
 
 const { BruteforceSearch } = hnswlib;
@@ -78,15 +77,9 @@ export class BruteforceVectorIndex implements VectorIndex {
   /** Load what `encodeBruteforceFile` wrote (through a scratch file: hnswlib-node reads only files, off the event loop). */
   static async fromBuffer(buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex> {
     const vectors = readBruteforceFile(buf, opts.dim);
-    const file = await scratchFile(opts.scratchDir);
-    try {
-      await writeFile(file, buf);
-      const index = new BruteforceSearch('ip', opts.dim);
-      await index.readIndex(file);
-      return { index: new BruteforceVectorIndex(index, opts.dim, index.getCurrentCount()), vectors };
-    } finally {
-      await rm(file, { force: true });
-    }
+    const index = new BruteforceSearch('ip', opts.dim);
+    await readThroughFile(buf, (file) => index.readIndex(file), opts.scratchDir);
+    return { index: new BruteforceVectorIndex(index, opts.dim, index.getCurrentCount()), vectors };
   }
 
   size(): number {

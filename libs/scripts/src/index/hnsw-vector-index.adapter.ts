@@ -1,9 +1,8 @@
-import { rm, writeFile } from 'node:fs/promises';
 import { Injectable } from '@nestjs/common';
 import hnswlib from 'hnswlib-node';
 import { BruteforceVectorIndex, encodeBruteforceFile } from './bruteforce-vector-index.adapter.js';
 import { ExactVectorIndex } from './exact-vector-index.js';
-import { scratchFile, writtenBytes } from './scratch-file.js';
+import { readThroughFile, writtenBytes } from './scratch-file.js';
 import type {
   LoadedVectorIndex,
   MutableIndexKind,
@@ -101,15 +100,9 @@ export class HnswVectorIndex implements VectorIndex {
    */
   static async fromBuffer(buf: Buffer, opts: VectorIndexOptions): Promise<LoadedVectorIndex> {
     const { vectors, deleted } = readHnswFile(buf, opts.dim);
-    const file = await scratchFile(opts.scratchDir);
-    try {
-      await writeFile(file, buf);
-      const index = await HnswVectorIndex.load(file, opts, deleted);
-      for (const label of deleted) vectors[label] = undefined;
-      return { index, vectors };
-    } finally {
-      await rm(file, { force: true });
-    }
+    const index = await readThroughFile(buf, (file) => HnswVectorIndex.load(file, opts, deleted), opts.scratchDir);
+    for (const label of deleted) vectors[label] = undefined;
+    return { index, vectors };
   }
 
   /** Change the search breadth (benchmarks sweep it; the service keeps HNSW_DEFAULTS.ef). */

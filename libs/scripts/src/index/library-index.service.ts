@@ -79,6 +79,9 @@ interface PublishedMessage {
   key?: string;
 }
 
+/** Key of one campaign version in the per-version maps of the service. */
+const versionId = (campaignId: string, version: number): string => `${campaignId}\0${version}`;
+
 /** Content key of a version's brute-force stand-in (the graph bundle of the same scripts keeps the plain key). */
 const provisionalKey = (key: string): string => `${key}-bf`;
 
@@ -255,7 +258,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   async version(campaignId: string, version: number): Promise<LoadedLibrary> {
     const cur = this.current.get(campaignId);
     if (cur?.version === version) return cur;
-    const key = `${campaignId}\0${version}`;
+    const key = versionId(campaignId, version);
     const cached = this.versionCache.get(key);
     if (cached) return cached;
     const p = this.build(campaignId, version);
@@ -357,10 +360,10 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
         this.warmTimers.delete(campaignId);
         const viaDraft = warmUp !== undefined || this.drafts.has(campaignId);
         const lib = await this.provisional(campaignId, version, enabled);
-        this.cacheVersion(`${campaignId}\0${version}`, Promise.resolve(lib));
+        this.cacheVersion(versionId(campaignId, version), Promise.resolve(lib));
         this.buildSeconds.observe({ source: 'provisional' }, (performance.now() - start) / 1000);
         this.pendingUpgrades.set(
-          `${campaignId}\0${version}`,
+          versionId(campaignId, version),
           () => void this.upgrade(campaignId, version, viaDraft ? draftRev : undefined, lib),
         );
         return lib;
@@ -376,7 +379,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     ]);
     await this.repo.setVersionKey(campaignId, version, key);
     this.buildSeconds.observe({ source: 'draft' }, (performance.now() - start) / 1000);
-    this.cacheVersion(`${campaignId}\0${version}`, Promise.resolve(lib));
+    this.cacheVersion(versionId(campaignId, version), Promise.resolve(lib));
     this.logger.log(`campaign ${campaignId}: version ${version} copied from the draft (${scripts} scripts)`);
     return lib;
   }
@@ -386,7 +389,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     this.wanted.set(campaignId, version);
     const lib = await this.version(campaignId, version);
     this.swapIn(campaignId, version, lib);
-    const id = `${campaignId}\0${version}`;
+    const id = versionId(campaignId, version);
     // The graph was announced while the stand-in was still loading.
     const graphKey = this.graphKeys.get(id);
     if (graphKey !== undefined) void this.reloadUpgraded(campaignId, version, graphKey).catch(() => undefined);
@@ -457,7 +460,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     draftRev: number | undefined,
     stand: LoadedLibrary,
   ): Promise<void> {
-    const id = `${campaignId}\0${version}`;
+    const id = versionId(campaignId, version);
     const running = this.upgrades.get(id);
     if (running) return running;
     const task = (async () => {
@@ -492,13 +495,13 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
 
   /** A version's library replaced (its graph arrived): cached for `version`, swapped in when current. */
   private adopt(campaignId: string, version: number, lib: LoadedLibrary): void {
-    this.cacheVersion(`${campaignId}\0${version}`, Promise.resolve(lib));
+    this.cacheVersion(versionId(campaignId, version), Promise.resolve(lib));
     if (this.current.get(campaignId)?.version === version) this.swapIn(campaignId, version, lib);
   }
 
   /** The current version is served by brute force and its bundle changed (graph ready): load and swap. */
   private async reloadUpgraded(campaignId: string, version: number, key: string): Promise<void> {
-    const id = `${campaignId}\0${version}`;
+    const id = versionId(campaignId, version);
     const cur = this.current.get(campaignId);
     if (cur?.version !== version) {
       // Still loading the stand-in (or not current here): `activate` comes back for this key.
@@ -674,8 +677,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     const index = this.factory.create(kind, this.indexOptions(scripts.length));
     for (const [label, v] of vectors.entries()) {
       index.upsert(label, v);
-      // hnswlib's addPoint is synchronous: a 10k graph is seconds of CPU that must not stall matches.
-      if (kind === 'hnsw' && label % INSERTS_PER_SLICE === INSERTS_PER_SLICE - 1) await yieldToLoop();
+      await endOfSlice(index, label);
     }
     let contentKey: string | undefined;
     if (persist) {
@@ -848,7 +850,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       lib.scripts[label] = s;
       lib.vectors[label] = v;
       lib.index.upsert(label, v);
-      if (lib.index.kind === 'hnsw' && i % INSERTS_PER_SLICE === INSERTS_PER_SLICE - 1) await yieldToLoop();
+      await endOfSlice(lib.index, i);
     }
     // NOTE: the draft index object is shared with the previous snapshot; drafts are for editors'
     // previews, where a match racing an edit may see either state.
@@ -858,7 +860,14 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
 
 const safeName = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * After every INSERTS_PER_SLICE-th insert (`i` counts from 0) into an HNSW graph, yield to the event
+ * loop: hnswlib's addPoint is synchronous, and a 10k graph is seconds of CPU that must not stall matches.
+ */
+const endOfSlice = (index: VectorIndex, i: number): Promise<void> | undefined =>
+  index.kind === 'hnsw' && i % INSERTS_PER_SLICE === INSERTS_PER_SLICE - 1
+    ? new Promise((resolve) => setImmediate(resolve))
+    : undefined;
 
 function tryDecode(buf: Buffer): LibraryBundle | undefined {
   try {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,21 @@ export async function writtenBytes(write: (file: string) => Promise<unknown>, sc
   try {
     await write(file);
     return await readFile(file);
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/** Hand `bytes` to a native index that loads only from files (through a scratch file, removed afterwards). */
+export async function readThroughFile<T>(
+  bytes: Buffer,
+  read: (file: string) => Promise<T>,
+  scratchDir?: string,
+): Promise<T> {
+  const file = await scratchFile(scratchDir);
+  try {
+    await writeFile(file, bytes);
+    return await read(file);
   } finally {
     await rm(file, { force: true });
   }
