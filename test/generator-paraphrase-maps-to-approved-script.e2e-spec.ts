@@ -32,7 +32,7 @@ describe('generator paraphrases an approved script → that script', () => {
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);
     const chat = new Chat(gw.url);
-    const { conversationId } = await chat.start({ campaignId });
+    const { conversationId, reply: greeting } = await chat.start({ campaignId });
     llm.behave({ text: CASES[lang].paraphrase });
     const sent = llm.requests.length;
 
@@ -54,5 +54,21 @@ describe('generator paraphrases an approved script → that script', () => {
     expect(prompt.messages[0].role).toBe('system');
     expect(prompt.messages[0].content).toContain('199');
     expect(prompt.messages.at(-1)).toEqual({ role: 'user', content: CASES[lang].ask });
+    // The history (rebuilt from the transcript): the greeting the customer heard, just before the ask.
+    expect(prompt.messages.at(-2)).toEqual({ role: 'assistant', content: greeting!.text });
+
+    // The next prompt carries the whole previous exchange, as the customer heard it.
+    llm.behave({ text: CASES[lang].paraphrase });
+    const next = llm.requests.length;
+    await chat.say(conversationId, CASES[lang].ask);
+    const second = llm.requests.slice(next).find((r) => r.path.endsWith('/chat/completions'))!.body as {
+      messages: { role: string; content: string }[];
+    };
+    expect(second.messages.slice(-4)).toEqual([
+      { role: 'assistant', content: greeting!.text },
+      { role: 'user', content: CASES[lang].ask },
+      { role: 'assistant', content: turn.reply.text },
+      { role: 'user', content: CASES[lang].ask },
+    ]);
   });
 });

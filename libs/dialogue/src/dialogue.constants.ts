@@ -40,5 +40,5 @@ export const ACTION_REASONS = {
 
 export type ActionReason = (typeof ACTION_REASONS)[keyof typeof ACTION_REASONS];
 
-/** History turns kept in the session for the generator prompt. */
+/** Exchanges of the transcript the generator prompt gets as history. */
 export const HISTORY_TURNS = 10;

@@ -13,9 +13,9 @@ export const BARGE_IN_RECORDER = Symbol('BargeInRecorder');
 
 /**
  * Adapter on the dialogue's session store. The transcript is an append-only stream, so the cut is
- * recorded as an `event` line after the bot's reply; the session history (what the generator sees
- * as the assistant's last message) is truncated to the heard text. Runs under the conversation
- * lock, after any turn still committing.
+ * recorded as an `event` line after the bot's reply, with the heard text in `heard`: the generator's
+ * history, rebuilt from the transcript, then shows the assistant's last message cut to it. Runs under
+ * the conversation lock, after any turn still committing.
  */
 @Injectable()
 export class SessionBargeInRecorder implements BargeInRecorder {
@@ -25,16 +25,10 @@ export class SessionBargeInRecorder implements BargeInRecorder {
     await this.sessions.withLock(conversationId, async (lock) => {
       const session = await this.sessions.get(conversationId);
       if (!session || session.status !== 'active') return;
-      for (let i = session.history.length - 1; i >= 0; i--) {
-        if (session.history[i].role === 'assistant') {
-          session.history[i] = { role: 'assistant', content: heard };
-          break;
-        }
-      }
       const at = new Date().toISOString();
       session.updatedAt = at;
       await this.sessions.commit(lock, session, [
-        { turn: session.turn, role: 'event', text: `barge-in; the caller heard: ${heard}`, at },
+        { turn: session.turn, role: 'event', text: `barge-in; the caller heard: ${heard}`, at, heard },
       ]);
     });
   }

@@ -18,7 +18,7 @@ import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
 import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
-import { newSession, type Session, type TranscriptEntry } from '../session/session.js';
+import { newSession, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
 import type {
   DialoguePort,
@@ -128,7 +128,6 @@ export class DialogueService implements DialoguePort {
     const transcript: TranscriptEntry[] = [{ turn: 0, role: 'event', text: 'started', at: now, leadStage: 'new' }];
     if (reply) {
       session.heard.push(reply.scriptId);
-      session.history.push({ role: 'assistant', content: reply.text });
       transcript.push({ turn: 0, role: 'bot', text: reply.text, at: now, scriptId: reply.scriptId, leadStage: 'new' });
     }
     await this.sessions.create(session, transcript);
@@ -381,11 +380,6 @@ export class DialogueService implements DialoguePort {
       retentionAttempted: decision.retentionAttempted,
       pendingRetention: decision.pendingRetention,
       intents: [...session.intents, intent].slice(-MAX_HEARD),
-      history: [
-        ...session.history,
-        { role: 'user' as const, content: storedText },
-        { role: 'assistant' as const, content: reply.text },
-      ].slice(-HISTORY_TURNS * 2),
       updatedAt: at,
       ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
     };
@@ -565,6 +559,10 @@ export class DialogueService implements DialoguePort {
     sink?: PartSink,
   ): Promise<Candidate> {
     const budgets = campaign.deadlines.stages;
+    // The prompt's history comes from the transcript, read while the exemplars are looked up. Without
+    // it (Redis slow or failing) the model still gets the utterance: a degraded prompt, not a lost turn.
+    const history = clock.run('history', budgets.match, () => this.sessions.history(session.id, HISTORY_TURNS));
+    history.catch(() => undefined);
     const exemplars =
       campaign.generator.exemplars > 0
         ? await timed('match', () =>
@@ -577,11 +575,17 @@ export class DialogueService implements DialoguePort {
             ),
           )
         : undefined;
+    let past: HistoryMessage[] = [];
+    try {
+      past = await history;
+    } catch (err) {
+      problems.push(describe('history', err));
+    }
     const params = mergeSamplingParams(campaign.generator.params, campaign.generator.paramsByIntent[intent]);
     const prompt = buildPrompt({
       systemPrompt: campaign.generator.systemPrompt,
       productFacts: campaign.generator.productFacts,
-      history: [...session.history, { role: 'user', content: text }],
+      history: [...past, { role: 'user', content: text }],
       exemplars: exemplars?.matches.map((m) => m.text) ?? [],
       maxPromptTokens: Math.max(256, PROMPT_TOKENS - (params.max_tokens ?? 256)),
     });

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { HuashuException } from '@huashu/common';
 import { loadConfig, type AppConfig } from '@huashu/config';
 import { DIALOGUE_KEYS } from '../dialogue.constants.js';
-import { newSession, type Session } from './session.js';
+import { newSession, type Session, type TranscriptEntry } from './session.js';
 import { SessionRepository } from './session.repository.js';
 import { deletePrefix, uniquePrefix } from '../../../../test/support/redis-prefix.js';
 
@@ -25,8 +25,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Take a conversation's lock through `r` and keep it until `release()`; `held` settles after that. */
 async function holdLock(r: SessionRepository, id: string): Promise<{ held: Promise<void>; release: () => void }> {
   let release!: () => void;
-  const held = r.withLock(id, () => new Promise<void>((resolve) => (release = resolve)));
-  await sleep(20);
+  let inside!: () => void;
+  const entered = new Promise<void>((resolve) => (inside = resolve));
+  const held = r.withLock(id, () => {
+    inside();
+    return new Promise<void>((resolve) => (release = resolve));
+  });
+  // Returns once the lock is really held (a fixed sleep was too short on a loaded machine).
+  await entered;
   return { held, release };
 }
 
@@ -37,6 +43,35 @@ afterAll(async () => {
 
 describe('SessionRepository (real Redis)', () => {
   const repo = new SessionRepository(redis, config);
+
+  it('rebuilds the generator history from the end of the transcript: barge-ins cut, events skipped, last N turns', async () => {
+    const id = repo.newId();
+    const at = '2026-11-29T00:00:00.000Z';
+    await repo.create(session(id), [
+      { turn: 0, role: 'event', text: 'started', at },
+      { turn: 0, role: 'bot', text: 'greeting', at },
+    ]);
+    for (let turn = 1; turn <= 12; turn++) {
+      await repo.withLock(id, async (lock, s) => {
+        const lines: TranscriptEntry[] = [
+          { turn, role: 'customer', text: `ask ${turn}`, at },
+          { turn, role: 'bot', text: `answer ${turn}`, at },
+        ];
+        if (turn === 12) lines.push({ turn, role: 'event', text: 'barge-in; the caller heard: ans', at, heard: 'ans' });
+        expect(await repo.commit(lock, { ...s!, turn }, lines)).toBe(true);
+      });
+    }
+    expect(await repo.history(id, 2)).toEqual([
+      { role: 'user', content: 'ask 11' },
+      { role: 'assistant', content: 'answer 11' },
+      { role: 'user', content: 'ask 12' },
+      { role: 'assistant', content: 'ans' },
+    ]);
+    const all = await repo.history(id, 20);
+    expect(all[0]).toEqual({ role: 'assistant', content: 'greeting' });
+    expect(all).toHaveLength(25);
+    expect(await repo.history(repo.newId(), 10)).toEqual([]);
+  });
 
   it('serialises turns of one conversation: read-modify-write loses no update', async () => {
     // Waiters queue behind 19 others here: give them time on a busy machine.

@@ -7,7 +7,7 @@ import { HuashuException } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { REDIS } from '@huashu/redis';
 import { DIALOGUE_KEYS } from '../dialogue.constants.js';
-import type { Session, TranscriptEntry } from './session.js';
+import { historyFromTranscript, type HistoryMessage, type Session, type TranscriptEntry } from './session.js';
 
 /** Release the lock only if it is still ours (https://redis.io/docs/latest/commands/set/ "patterns"). */
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -178,7 +178,10 @@ export class SessionRepository implements OnModuleDestroy {
     let release: MutexInterface.Releaser | undefined;
     try {
       try {
-        release = await withTimeout(entry.mutex, this.lockWaitMs).acquire();
+        // A free mutex is taken at once: no wait bound (and no timer to arm and clear) is needed.
+        release = entry.mutex.isLocked()
+          ? await withTimeout(entry.mutex, this.lockWaitMs).acquire()
+          : await entry.mutex.acquire();
       } catch (err) {
         if (err === E_TIMEOUT) throw busy(id);
         throw err;
@@ -247,6 +250,22 @@ export class SessionRepository implements OnModuleDestroy {
 
   async transcript(id: string): Promise<TranscriptEntry[]> {
     return (await this.readStream(DIALOGUE_KEYS.transcript(id))) as unknown as TranscriptEntry[];
+  }
+
+  /**
+   * The last `turns` exchanges of the conversation for the generator prompt, read from the end of
+   * its transcript (one XREVRANGE; only the generator route, which then waits for a model, pays it).
+   */
+  async history(id: string, turns: number): Promise<HistoryMessage[]> {
+    // Room for the event lines between them: at most a barge-in per turn, plus start and end.
+    const page = await this.redis.xrevrange(DIALOGUE_KEYS.transcript(id), '+', '-', 'COUNT', turns * 3 + 2);
+    const entries: TranscriptEntry[] = [];
+    for (let i = page.length - 1; i >= 0; i--) {
+      const fields = page[i][1];
+      const at = fields.indexOf('e');
+      if (at >= 0) entries.push(JSON.parse(fields[at + 1]) as TranscriptEntry);
+    }
+    return historyFromTranscript(entries, turns * 2);
   }
 
   async audit(id: string): Promise<Record<string, unknown>[]> {

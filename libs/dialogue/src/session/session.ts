@@ -13,6 +13,14 @@ export interface TranscriptEntry {
   leadStage?: LeadStage;
   /** The warmest stage reached on this turn (leadStage is `closed` once the call ends). */
   reachedStage?: LeadStage;
+  /** On a barge-in event: what the caller heard of the bot line before it (the rest was not said). */
+  heard?: string;
+}
+
+/** One message of the conversation as the generator prompt sees it. */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: string;
 }
 
 /** A conversation's state in Redis (JSON under a TTL). */
@@ -34,8 +42,6 @@ export interface Session {
   pendingRetention: boolean;
   /** Intents seen, in order (for the transfer summary). */
   intents: IntentName[];
-  /** Last turns for the generator prompt, redacted. */
-  history: { role: 'user' | 'assistant'; content: string }[];
   createdAt: string;
   updatedAt: string;
   endedAt?: string;
@@ -57,8 +63,24 @@ export function newSession(
     retentionAttempted: false,
     pendingRetention: false,
     intents: [],
-    history: [],
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * The generator prompt's history from the end of a transcript (oldest first): customer lines as
+ * `user` (their stored, redacted text), bot lines as `assistant`, a barge-in event cutting the bot
+ * line before it to what the caller heard; the last `maxMessages` messages. The transcript is the one
+ * record of what was said, so the session does not carry (and rewrite every turn) a copy of it.
+ */
+export function historyFromTranscript(entries: readonly TranscriptEntry[], maxMessages: number): HistoryMessage[] {
+  const out: HistoryMessage[] = [];
+  for (const e of entries) {
+    if (e.role === 'customer') out.push({ role: 'user', content: e.text });
+    else if (e.role === 'bot') out.push({ role: 'assistant', content: e.text });
+    else if (e.heard !== undefined && out.at(-1)?.role === 'assistant')
+      out[out.length - 1] = { role: 'assistant', content: e.heard };
+  }
+  return out.slice(-maxMessages);
 }
