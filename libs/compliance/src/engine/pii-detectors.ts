@@ -76,7 +76,9 @@ export function detectPii(view: NormalizedText): PiiHit[] {
   const taken: [number, number][] = [];
   for (const { category, re, valid } of DETECTORS) {
     re.lastIndex = 0;
-    for (const m of text.matchAll(re)) {
+    // exec, not matchAll: matchAll clones the regex (a RegExp construction) on every call, per
+    // detector per screened text. None of these regexes matches the empty string.
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const start = m.index;
       const end = start + m[0].length;
       if (taken.some(([s, e]) => start < e && end > s)) continue;

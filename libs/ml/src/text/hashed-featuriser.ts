@@ -39,6 +39,20 @@ const SEGMENT =
   /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+)|((?:(?![\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}])[\p{L}\p{N}\p{M}'])+)/gu;
 const DIGITS = /\p{Nd}+/gu;
 
+/**
+ * The matches of a global regex, in order. Not `String.prototype.matchAll`: that clones the regex
+ * (a RegExp construction and compile) on every call, which on the turn's hot path (every text is
+ * featurised twice) cost more than the loop it drives. `re` must be global; its lastIndex is reset.
+ */
+function* execAll(re: RegExp, text: string): Generator<RegExpExecArray> {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    yield m;
+    // An empty match would match again at the same place: step over one code point.
+    if (m[0].length === 0) re.lastIndex += (text.codePointAt(re.lastIndex) ?? 0) > 0xffff ? 2 : 1;
+  }
+}
+
 /** The code points of a string (a lone surrogate stays one unit, as in `Array.from`). */
 function codePoints(s: string): number[] {
   const out: number[] = [];
@@ -81,7 +95,7 @@ export class HashedFeaturiser {
     const words: string[] = [];
     const [cMin, cMax] = this.params.cjkNgrams;
     const [nMin, nMax] = this.params.charNgrams;
-    for (const m of norm.matchAll(SEGMENT)) {
+    for (const m of execAll(SEGMENT, norm)) {
       if (m[1] !== undefined) {
         const chars = Array.from(m[1]);
         for (let n = cMin; n <= cMax; n++) {
@@ -139,7 +153,7 @@ export class HashedFeaturiser {
     const nState = fnv1a32('n:', hashSeed);
     // Words as code points, in order, with their kind (CJK runs join word bigrams, not unigrams).
     const words: { cps: number[]; cjk: boolean }[] = [];
-    for (const m of norm.matchAll(SEGMENT)) {
+    for (const m of execAll(SEGMENT, norm)) {
       const cjk = m[1] !== undefined;
       const cps = codePoints(cjk ? m[1] : m[2]);
       words.push({ cps, cjk });
