@@ -46,6 +46,7 @@ export class ComplianceService implements ComplianceChecker, OnModuleInit {
   private defaultPolicy!: CompliancePolicy;
   private defaultEngine!: ComplianceEngine;
   private readonly cache = new Map<string, Resolved>();
+  private readonly merged = new WeakMap<CompliancePolicy, WeakMap<object, CompliancePolicy>>();
   private readonly duration: Histogram<'direction'>;
   private readonly hitCounter: Counter<'direction' | 'category'>;
   private readonly verdicts: Counter<'direction' | 'verdict'>;
@@ -101,7 +102,7 @@ export class ComplianceService implements ComplianceChecker, OnModuleInit {
   ): Promise<ComplianceResult> {
     const { engine, policy } = await this.resolve(campaignId ?? DEFAULT_COMPLIANCE_CAMPAIGN);
     const start = nowMs();
-    const result = engine.check(text, direction, mergePolicies(policy, options?.policy));
+    const result = engine.check(text, direction, this.effective(policy, options?.policy));
     this.duration.observe({ direction }, (nowMs() - start) / 1000);
     this.verdicts.inc({ direction, verdict: result.verdict });
     for (const h of result.hits) this.hitCounter.inc({ direction, category: h.category });
@@ -111,7 +112,21 @@ export class ComplianceService implements ComplianceChecker, OnModuleInit {
   /** Screening of text arriving in chunks (ASR partials, streamed tokens) with the campaign's lexicon. */
   async openStream(direction: Direction, campaignId?: string, options?: CheckOptions): Promise<ComplianceStream> {
     const { engine, policy } = await this.resolve(campaignId ?? DEFAULT_COMPLIANCE_CAMPAIGN);
-    return new ComplianceStream(engine, direction, mergePolicies(policy, options?.policy));
+    return new ComplianceStream(engine, direction, this.effective(policy, options?.policy));
+  }
+
+  /**
+   * The campaign's policy with the caller's override layered on, merged once per pair: both are
+   * long-lived objects (the resolved policy and the cached campaign's override), and a turn checks
+   * twice. Weakly keyed, so a replaced campaign or policy takes its merges with it. Read-only use.
+   */
+  private effective(policy: CompliancePolicy, override: CheckOptions['policy']): CompliancePolicy {
+    if (!override) return policy;
+    let byOverride = this.merged.get(policy);
+    if (!byOverride) this.merged.set(policy, (byOverride = new WeakMap()));
+    let merged = byOverride.get(override);
+    if (!merged) byOverride.set(override, (merged = mergePolicies(policy, override)));
+    return merged;
   }
 
   async getLexicon(campaign: string): Promise<VersionedView<LexiconDocument>> {

@@ -715,7 +715,10 @@ export class DialogueService implements DialoguePort {
     session: Session,
     opts: { similarity: number | null; fallback: boolean; libraryVersion?: number },
   ): Reply {
-    const { text } = this.scripts.fillSlots(script.text, { ...campaign.slots, customer_name: session.customer.name });
+    // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
+    const text = script.text.includes('{')
+      ? this.scripts.fillSlots(script.text, { ...campaign.slots, customer_name: session.customer.name }).text
+      : script.text;
     return {
       text,
       scriptId: script.id,
