@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { bullConnection, bullPrefix, createRedis } from '@huashu/redis';
@@ -8,12 +8,36 @@ import { GENERATION_QUEUE } from '../generator.constants.js';
 import { GeneratorMetrics } from '../generator.metrics.js';
 import { GeneratorBackendLoader } from '../generator-backend.loader.js';
 import type { GenerateChunk, Generator } from '../generator.port.js';
+import { ActivationGate } from './activation-gate.js';
 import type { GenerationJobData, GenerationJobResult, GenerationReply } from './generation-job.js';
 
 /** Sends a job's streamed chunks, then its outcome. */
 interface ChunkSender {
   push(chunk: GenerateChunk): Promise<unknown> | undefined;
   finish(outcome: GenerationJobResult): void;
+}
+
+/** A single-slot Worker whose fetches (moveToActive) go through the process's ActivationGate. */
+class GenerationSlot extends Worker<GenerationJobData, GenerationJobResult> {
+  constructor(
+    processor: (
+      job: Job<GenerationJobData, GenerationJobResult>,
+      token?: string,
+      signal?: AbortSignal,
+    ) => Promise<GenerationJobResult>,
+    options: WorkerOptions,
+    private readonly gate: ActivationGate,
+  ) {
+    super(GENERATION_QUEUE.name, processor, options);
+  }
+
+  protected override async moveToActive(
+    token: string,
+    name?: string,
+  ): Promise<Job<GenerationJobData, GenerationJobResult>> {
+    await this.gate.clear();
+    return this.gate.track(super.moveToActive(token, name));
+  }
 }
 
 /**
@@ -28,7 +52,8 @@ interface ChunkSender {
  * its job at once and fetches the next one with the completion (moveToFinished). The rate limit is
  * kept in Redis per queue, so all slots share it as one Worker's slots did. Each Worker owns two
  * connections (commands and its blocking wait); only the first runs the stalled-jobs check, which
- * covers the whole queue.
+ * covers the whole queue. The slot that BullMQ's marker wakes when a sibling takes a job fetches only
+ * once that job has started (ActivationGate).
  */
 @Injectable()
 export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
@@ -54,11 +79,11 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
     const { generator, redis } = this.config;
     this.publisher = createRedis(redis, { name: 'generation-replies', prefixed: false });
     this.publisher.on('error', () => undefined);
+    const gate = new ActivationGate();
     this.workers = Array.from(
       { length: generator.concurrency },
       (_, slot) =>
-        new Worker<GenerationJobData, GenerationJobResult>(
-          GENERATION_QUEUE.name,
+        new GenerationSlot(
           (job, _token, signal) => this.process(job, signal),
           {
             connection: bullConnection(redis),
@@ -67,6 +92,7 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
             limiter: { max: generator.rateMax, duration: generator.rateDurationMs },
             skipStalledCheck: slot > 0,
           },
+          gate,
         ),
     );
     for (const worker of this.workers) worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
