@@ -8,6 +8,7 @@
 //    (bench/turns-server.ts) so the load generator does not share its event loop. Rounds are
 //    interleaved so machine noise hits both alike; medians are reported.
 import { fork } from 'node:child_process';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SingleBar, Presets } from 'cli-progress';
@@ -32,6 +33,7 @@ const CANDIDATES = [
   'who are you',
 ];
 const CONVERSATIONS = 500;
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 async function json(url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await fetch(url, {
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
   // callgrind count showed TurboFan at 30 % of the process's instructions per turn after 600 turns and
   // none after 4,000); a gateway that has served for a minute is past that, so measure after it.
   const warmup = Number(process.argv[5] ?? 3000);
-  const connectionLevels = (process.argv[6] ?? '50').split(',').map(Number);
+  const connectionLevels = (process.argv[6] ?? '10,20,50').split(',').map(Number);
   const env = testEnv('bench-turns', {
     LOG_LEVEL: 'error',
     GENERATOR_MODE: 'inprocess',
@@ -86,19 +88,50 @@ async function main(): Promise<void> {
     const bar = new SingleBar({ format: 'in-process {bar} {value}/{total} turns' }, Presets.shades_classic);
     bar.start(inprocessTurns + warmup, 0);
     let cpu: NodeJS.CpuUsage | undefined;
+    // Garbage collections during the measured turns, to tell GC pauses from waiting in the slowest turns.
+    const gcs: { start: number; end: number }[] = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcs.push({ start: e.startTime, end: e.startTime + e.duration });
+    });
+    const starts: number[] = [];
     for (let i = 0; i < inprocessTurns + warmup; i++) {
-      if (i === warmup) cpu = process.cpuUsage();
+      if (i === warmup) {
+        cpu = process.cpuUsage();
+        gcObserver.observe({ entryTypes: ['gc'] });
+      }
       const t = performance.now();
       const r: TurnResult = await dialogue.turn(ids[i % ids.length], { text: SCRIPTED[i % SCRIPTED.length] });
       const ms = performance.now() - t;
       bar.increment();
       if (i < warmup) continue;
+      starts.push(t);
       total.push(ms);
       routes[r.route] = (routes[r.route] ?? 0) + 1;
       for (const k of Object.keys(stages) as (keyof typeof stages)[]) stages[k].push(r.timingsMs[k]);
       sessionIo.push(ms - r.timingsMs.total);
     }
     bar.stop();
+    await new Promise((r) => setTimeout(r, 50));
+    gcObserver.disconnect();
+    // The slowest 1 %: how many overlapped a GC, and how the others split between pipeline and waiting.
+    const slowest = total
+      .map((ms, i) => ({ ms, i }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, Math.max(1, Math.round(total.length / 100)));
+    const overlapsGc = ({ ms, i }: { ms: number; i: number }) =>
+      gcs.some((g) => g.start < starts[i] + ms && g.end > starts[i]);
+    const noGc = slowest.filter((s) => !overlapsGc(s));
+    const slowestPercent = {
+      turns: slowest.length,
+      overlappingGc: slowest.length - noGc.length,
+      // Medians over those turns (ms).
+      withoutGc: {
+        turnMs: round3(median(noGc.map((s) => s.ms))),
+        pipelineMs: round3(median(noGc.map((s) => stages.total[s.i]))),
+        sessionIoMs: round3(median(noGc.map((s) => sessionIo[s.i]))),
+      },
+    };
+    const gcPauses = { count: gcs.length, ms: summarise(gcs.map((g) => g.end - g.start)) };
     // CPU time of this process per turn: unlike wall time, it does not grow when the machine is busy.
     const used = process.cpuUsage(cpu);
     const cpuUsPerTurn = Math.round((used.user + used.system) / inprocessTurns);
@@ -112,6 +145,8 @@ async function main(): Promise<void> {
       stageMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, summarise(v)])),
       sessionIoMs: summarise(sessionIo),
       cpuUsPerTurn,
+      gcPauses,
+      slowestPercent,
     };
     process.stdout.write(
       `in-process turn p50 ${inProcess.turnMs.p50} ms, p99 ${inProcess.turnMs.p99} ms ` +
