@@ -7,12 +7,14 @@
 // Each round also sends a second raw request of each kind: its paired difference from the first is what
 // the method reports when there is no overhead at all (the noise floor of a paired p99 on this machine).
 // Besides the paired figures, the difference of the distributions (percentile of orchestrated − the same
-// percentile of raw) is reported. Plus the offline retrieval provider's own latency with the built-in embedder.
+// percentile of raw) is reported, and, per in-process call, the time around its own HTTP exchange (undici's
+// diagnostics channels: request created → last byte), which has no pairing noise. Plus the offline retrieval provider's own latency with the built-in embedder.
 // BENCH_N rounds (default 1000); BENCH_PROFILE=<dir> writes --cpu-prof profiles of this process and the worker;
 // BENCH_BASELINE=<root of another built checkout> adds that checkout's provider and queue (its own worker
 // process and key prefix) to the same rounds, for a paired old-vs-new comparison.
 import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -277,6 +279,16 @@ async function main(): Promise<void> {
     await session.post('Profiler.start');
   }
   const times: number[][] = modes.map(() => []);
+  // Each in-process call's own HTTP exchange as undici (Node's fetch, which the openai SDK uses) sees it:
+  // from the request's creation in the dispatcher to its last byte. One call is in flight at a time, so
+  // call − exchange is what the client side adds around that very request, without the pairing noise.
+  const exchanges: number[][] = modes.map(() => []);
+  let exchangeStart = NaN;
+  let exchangeMs = NaN;
+  const onCreate = () => (exchangeStart = performance.now());
+  const onTrailers = () => (exchangeMs = performance.now() - exchangeStart);
+  diagnostics.subscribe('undici:request:create', onCreate);
+  diagnostics.subscribe('undici:request:trailers', onTrailers);
   const cpuUs = modes.map(() => 0);
   const cpu0 = {
     worker: processCpuMs(worker.pid!),
@@ -298,15 +310,19 @@ async function main(): Promise<void> {
     }
     for (const m of order) {
       const c0 = process.cpuUsage();
+      exchangeMs = NaN;
       const t = performance.now();
       await modes[m].call();
       times[m].push(performance.now() - t);
+      exchanges[m].push(exchangeMs);
       const c = process.cpuUsage(c0);
       cpuUs[m] += c.user + c.system;
     }
     bar.increment();
   }
   bar.stop();
+  diagnostics.unsubscribe('undici:request:create', onCreate);
+  diagnostics.unsubscribe('undici:request:trailers', onTrailers);
   const cpu1 = {
     worker: processCpuMs(worker.pid!),
     backend: processCpuMs(backend.child.pid!),
@@ -320,6 +336,8 @@ async function main(): Promise<void> {
     session.disconnect();
   }
   const t = (name: string) => times[byName(name)];
+  /** Call − its own HTTP exchange, per call (modes whose HTTP request is made in this process). */
+  const aroundExchange = (name: string) => summarise(t(name).map((x, i) => x - exchanges[byName(name)][i]));
   const [rawJsonT, inJsonT, qJsonT, rawSseT, inSseT, qSseT] = times;
   facade.onModuleDestroy();
   await queue.close();
@@ -440,6 +458,16 @@ async function main(): Promise<void> {
           },
         }
       : {}),
+    aroundOwnExchangeMs: {
+      inProcessJson: aroundExchange('inProcessJson'),
+      inProcessStream: aroundExchange('inProcessStream'),
+      rawJson: aroundExchange('rawJson'),
+      rawSse: aroundExchange('rawSse'),
+      note:
+        'per call: call time − the HTTP exchange inside it (undici request created → last byte), same request, so no ' +
+        "pairing noise. The in-process rows are the provider's and the SDK's own time around the request (fetch's included, " +
+        'which the raw rows show alone): an upper bound on the in-process orchestration overhead',
+    },
     queueJsonSplitMs: {
       transport: summarise(qJsonT.map((x, i) => x - providerMs.queueJson[i])),
       providerInWorkerOverRaw: paired(providerMs.queueJson, rawJsonT),
