@@ -18,7 +18,7 @@ import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
 import { testEnv } from '../test/support/boot.js';
 import { deletePrefix } from '../test/support/redis-prefix.js';
 import { bootTurnsApp } from './lib/turns-app.js';
-import { median, summarise, writeResult } from './lib/results.js';
+import { median, round3, summarise, writeResult } from './lib/results.js';
 
 // Candidate utterances for the scripted route; the bench keeps those the intent model actually
 // routes to scripts for an engaged lead (greeting, company, info requests).
@@ -33,7 +33,6 @@ const CANDIDATES = [
   'who are you',
 ];
 const CONVERSATIONS = 500;
-const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 async function json(url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await fetch(url, {
@@ -226,7 +225,7 @@ async function main(): Promise<void> {
     }
     const byConnections = levels.map((l) => ({
       ...l,
-      turnsOverEcho: Math.round((l.turns.medianRps / l.echo.medianRps) * 1000) / 1000,
+      turnsOverEcho: round3(l.turns.medianRps / l.echo.medianRps),
     }));
     const main = byConnections.find((l) => l.connections === 50) ?? byConnections[0];
     const http = {
@@ -252,7 +251,7 @@ async function main(): Promise<void> {
         measured: byConnections.map((l) => `${l.connections}: ${l.turns.medianRps}/s p99 ${l.turns.medianP99Ms} ms`),
         met: bothHttp.length > 0,
       },
-      turnsOverEcho: { target: 0.4, measured: Math.round(ratio * 1000) / 1000, met: ratio >= 0.4 },
+      turnsOverEcho: { target: 0.4, measured: round3(ratio), met: ratio >= 0.4 },
     };
     const file = writeResult('turns', { inProcess, http, turnsOverEcho: targets.turnsOverEcho.measured, targets });
     for (const l of byConnections) {

@@ -15,16 +15,18 @@ export const median = (xs: number[]): number =>
     50,
   );
 
+/** A figure rounded to 3 decimals, as every result file reports them. */
+export const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
 /** n, p50, p90, p99 and max of a sample (ms or µs, as given), rounded to 3 decimals. */
 export function summarise(xs: number[]): { n: number; p50: number; p90: number; p99: number; max: number } {
   const s = [...xs].sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 1000) / 1000;
   return {
     n: s.length,
-    p50: r(percentile(s, 50)),
-    p90: r(percentile(s, 90)),
-    p99: r(percentile(s, 99)),
-    max: r(s[s.length - 1]),
+    p50: round3(percentile(s, 50)),
+    p90: round3(percentile(s, 90)),
+    p99: round3(percentile(s, 99)),
+    max: round3(s[s.length - 1]),
   };
 }
 

@@ -22,12 +22,11 @@ export class SessionBargeInRecorder implements BargeInRecorder {
   constructor(private readonly sessions: SessionRepository) {}
 
   async record(conversationId: string, heard: string): Promise<void> {
-    await this.sessions.withLock(conversationId, async (lock) => {
-      const session = await this.sessions.get(conversationId);
+    // The lock's round trip reads the session too: no second read.
+    await this.sessions.withLock(conversationId, async (lock, session) => {
       if (!session || session.status !== 'active') return;
       const at = new Date().toISOString();
-      session.updatedAt = at;
-      await this.sessions.commit(lock, session, [
+      await this.sessions.commit(lock, { ...session, updatedAt: at }, [
         { turn: session.turn, role: 'event', text: `barge-in; the caller heard: ${heard}`, at, heard },
       ]);
     });

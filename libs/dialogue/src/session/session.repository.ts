@@ -259,13 +259,7 @@ export class SessionRepository implements OnModuleDestroy {
   async history(id: string, turns: number): Promise<HistoryMessage[]> {
     // Room for the event lines between them: at most a barge-in per turn, plus start and end.
     const page = await this.redis.xrevrange(DIALOGUE_KEYS.transcript(id), '+', '-', 'COUNT', turns * 3 + 2);
-    const entries: TranscriptEntry[] = [];
-    for (let i = page.length - 1; i >= 0; i--) {
-      const fields = page[i][1];
-      const at = fields.indexOf('e');
-      if (at >= 0) entries.push(JSON.parse(fields[at + 1]) as TranscriptEntry);
-    }
-    return historyFromTranscript(entries, turns * 2);
+    return historyFromTranscript(streamRecords(page).reverse() as unknown as TranscriptEntry[], turns * 2);
   }
 
   async audit(id: string): Promise<Record<string, unknown>[]> {
@@ -283,10 +277,7 @@ export class SessionRepository implements OnModuleDestroy {
     // Page through so a long conversation does not make one huge reply.
     for (;;) {
       const page = await this.redis.xrange(key, from, '+', 'COUNT', 500);
-      for (const [, fields] of page) {
-        const i = fields.indexOf('e');
-        if (i >= 0) out.push(JSON.parse(fields[i + 1]) as Record<string, unknown>);
-      }
+      out.push(...streamRecords(page));
       if (page.length < 500) return out;
       from = `(${page[page.length - 1][0]}`;
     }
@@ -340,6 +331,16 @@ function withSessionCommands(redis: Redis): Redis & SessionCommands {
     redis.defineCommand('sessionRelease', { numberOfKeys: 1, lua: RELEASE });
   }
   return r as Redis & SessionCommands;
+}
+
+/** The JSON records of stream entries written by the commit scripts (field `e`), in the page's order. */
+function streamRecords(page: [id: string, fields: string[]][]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const [, fields] of page) {
+    const i = fields.indexOf('e');
+    if (i >= 0) out.push(JSON.parse(fields[i + 1]) as Record<string, unknown>);
+  }
+  return out;
 }
 
 /** Freeze a plain JSON-shaped value and everything it holds. */

@@ -61,9 +61,9 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
   private workers: Worker<GenerationJobData, GenerationJobResult>[] = [];
   private subscriber?: Redis;
   /**
-   * Publishes replies to the waiting gateways. Its own connection without auto-pipelining: a reply is
-   * written to the socket when it is sent, ahead of the job's completion that BullMQ writes next,
-   * instead of one tick later behind it (ioredis does not prefix channels).
+   * Publishes replies to the waiting gateways, on a connection of its own: a reply never waits behind
+   * other commands of the shared client, and during a reconnect it is queued instead of failing fast as
+   * the shared client's commands do (ioredis does not prefix channels).
    */
   private publisher?: Redis;
   private backend!: Generator;
