@@ -54,5 +54,6 @@ export {
   type TensorValue,
 } from './onnx/inference-session.port.js';
 export { OnnxRuntimeAdapter } from './onnx/onnxruntime.adapter.js';
+export { BagRunCoalescer, type BagModelIo } from './onnx/bag-run-coalescer.js';
 export { createProgress, type Progress } from './progress.js';
 export { HfTokenizer, type TokenizedText } from './text/hf-tokenizer.js';

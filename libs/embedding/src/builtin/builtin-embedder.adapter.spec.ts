@@ -65,6 +65,13 @@ describe('BuiltinEmbedderAdapter on the shipped model (real onnxruntime session)
       const [alone] = await embedder.embed([texts[i]]);
       for (let k = 0; k < v.length; k++) expect(alone[k]).toBeCloseTo(v[k], 5);
     }
+    // Concurrent calls (one session run, BagRunCoalescer) give each caller its own text's vector.
+    const concurrent = await Promise.all(texts.map((t) => embedder.embed([t, '', t])));
+    concurrent.forEach(([v, empty, again], i) => {
+      for (let k = 0; k < v.length; k++) expect(v[k]).toBeCloseTo(batch[i][k], 5);
+      expect(dot(empty, empty)).toBe(0);
+      expect(again).toEqual(v);
+    });
     expect(embedder.modelId).toMatch(/^builtin:huashu-encoder-[0-9a-f]{12}$/);
     expect(embedder.status()).toMatchObject({ up: true, provider: 'builtin', dim: embedder.dim });
   });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { HashedFeaturiser, OnnxRuntimeAdapter, type InferenceRuntime } from '@huashu/ml';
+import { BagRunCoalescer, HashedFeaturiser, OnnxRuntimeAdapter, type InferenceRuntime } from '@huashu/ml';
 import { EmbeddingException } from '../embedding.exception.js';
 import { assertTexts } from '../managed-embedder.js';
 import { SessionEmbedder } from '../session-embedder.js';
@@ -8,7 +8,7 @@ import type { BuiltinEncoderMetadata } from '../training/train-encoder.js';
 import { BUILTIN_MODEL_FILES } from './builtin-encoder.files.js';
 import { SENTENCE_ENCODER_IO } from './sentence-encoder.onnx-export.js';
 
-/** Texts per onnxruntime run. */
+/** Most texts per onnxruntime run. */
 const RUN_BATCH = 16;
 
 export interface BuiltinEmbedderOptions {
@@ -21,11 +21,13 @@ export interface BuiltinEmbedderOptions {
 
 /**
  * The built-in encoder: the project's hashed n-gram featuriser (parameters from metadata.json) in
- * TypeScript, the learned projection + L2 normalisation in ONNX. One session run per embed() call.
+ * TypeScript, the learned projection + L2 normalisation in ONNX. The embed() calls of one event-loop
+ * turn share session runs (BagRunCoalescer): concurrent turns each embed one utterance.
  */
 export class BuiltinEmbedderAdapter extends SessionEmbedder {
   readonly provider = 'builtin' as const;
   private featuriser: HashedFeaturiser | undefined;
+  private runs: BagRunCoalescer | undefined;
   private meta: BuiltinEncoderMetadata | undefined;
 
   constructor(private readonly opts: BuiltinEmbedderOptions) {
@@ -58,7 +60,7 @@ export class BuiltinEmbedderAdapter extends SessionEmbedder {
     assertTexts(texts);
     if (texts.length === 0) return [];
     if (!this.session) await this.load();
-    const session = this.session!;
+    const runs = this.runs!;
     const featuriser = this.featuriser!;
     const dim = this.dim;
     const maxChars = this.opts.maxChars ?? 2000;
@@ -68,25 +70,8 @@ export class BuiltinEmbedderAdapter extends SessionEmbedder {
     // vector (cosine 0 with everything) instead of the NaN a normalised zero would give.
     const live = features.flatMap((f, i) => (f.ids.length > 0 ? [i] : []));
     if (live.length === 0) return out;
-    // Chunks keep the [batch, features, dim] intermediates small (cache-sized): a 256-text run is
-    // several times slower per text than 16-text runs.
-    for (let start = 0; start < live.length; start += RUN_BATCH) {
-      const chunk = live.slice(start, start + RUN_BATCH);
-      const padded = HashedFeaturiser.pad(chunk.map((i) => features[i]));
-      const result = await session.run(
-        {
-          [SENTENCE_ENCODER_IO.ids]: { type: 'int32', data: padded.ids, dims: [chunk.length, padded.length] },
-          [SENTENCE_ENCODER_IO.weights]: {
-            type: 'float32',
-            data: padded.weights,
-            dims: [chunk.length, padded.length, 1],
-          },
-        },
-        [SENTENCE_ENCODER_IO.embedding],
-      );
-      const data = result[SENTENCE_ENCODER_IO.embedding].data as Float32Array;
-      chunk.forEach((i, b) => out[i].set(data.subarray(b * dim, (b + 1) * dim)));
-    }
+    const rows = await runs.run(live.map((i) => features[i]));
+    live.forEach((i, r) => (out[i] = rows[r]));
     return out;
   }
 
@@ -99,6 +84,13 @@ export class BuiltinEmbedderAdapter extends SessionEmbedder {
     const runtime = this.opts.runtime ?? new OnnxRuntimeAdapter();
     const session = await runtime.load(join(dir, BUILTIN_MODEL_FILES.onnx), { intraOpThreads: 1 });
     this.featuriser = new HashedFeaturiser(meta.featuriser);
+    // Runs of at most RUN_BATCH texts keep the [batch, features, dim] intermediates cache-sized: a
+    // 256-text run is several times slower per text than 16-text runs.
+    this.runs = new BagRunCoalescer(
+      session,
+      { ids: SENTENCE_ENCODER_IO.ids, weights: SENTENCE_ENCODER_IO.weights, output: SENTENCE_ENCODER_IO.embedding },
+      RUN_BATCH,
+    );
     this.meta = meta;
     this.session = session;
   }

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BAG_MLP_IO, HashedFeaturiser, type InferenceRuntime, type InferenceSession, type Precision } from '@huashu/ml';
+import {
+  BAG_MLP_IO,
+  BagRunCoalescer,
+  HashedFeaturiser,
+  type InferenceRuntime,
+  type InferenceSession,
+  type Precision,
+} from '@huashu/ml';
 import { isIntentName, type IntentName } from '../intents.js';
 import { INTENT_MODEL_FILES, INTENT_MODEL_FORMAT, type IntentModelMetadata } from '../training/intent-model.builder.js';
 import type { LoadedIntentModel } from './intent-model.js';
@@ -9,9 +16,13 @@ import type { LoadedIntentModel } from './intent-model.js';
 /** A model directory whose metadata and ONNX file do not (yet) match: e.g. mid-way through a rebuild. */
 export class IntentModelMismatchError extends Error {}
 
-/** The model built by `intent:train`: featurise in TypeScript, run the ONNX bag-MLP. */
+/**
+ * The model built by `intent:train`: featurise in TypeScript, run the ONNX bag-MLP. Calls made in the
+ * same event-loop turn (concurrent turns on a busy gateway) share session runs: BagRunCoalescer.
+ */
 export class BagMlpIntentModel implements LoadedIntentModel {
   readonly kind = 'bag-mlp';
+  private readonly runs: BagRunCoalescer;
 
   private constructor(
     private readonly session: InferenceSession,
@@ -21,7 +32,13 @@ export class BagMlpIntentModel implements LoadedIntentModel {
     readonly version: string,
     readonly precision: Precision,
     readonly metadata: IntentModelMetadata,
-  ) {}
+  ) {
+    this.runs = new BagRunCoalescer(session, {
+      ids: BAG_MLP_IO.ids,
+      weights: BAG_MLP_IO.weights,
+      output: BAG_MLP_IO.probs,
+    });
+  }
 
   /** Read the metadata, check the ONNX file against its recorded SHA-256, open the session. */
   static async load(dir: string, precision: Precision, runtime: InferenceRuntime): Promise<BagMlpIntentModel> {
@@ -50,18 +67,7 @@ export class BagMlpIntentModel implements LoadedIntentModel {
   }
 
   async probabilities(texts: string[]): Promise<Float32Array[]> {
-    if (texts.length === 0) return [];
-    const padded = HashedFeaturiser.pad(texts.map((t) => this.featuriser.featurise(t)));
-    const out = await this.session.run(
-      {
-        [BAG_MLP_IO.ids]: { type: 'int32', data: padded.ids, dims: [texts.length, padded.length] },
-        [BAG_MLP_IO.weights]: { type: 'float32', data: padded.weights, dims: [texts.length, padded.length, 1] },
-      },
-      [BAG_MLP_IO.probs],
-    );
-    const probs = out[BAG_MLP_IO.probs].data as Float32Array;
-    const k = this.labels.length;
-    return texts.map((_, i) => probs.slice(i * k, (i + 1) * k));
+    return this.runs.run(texts.map((t) => this.featuriser.featurise(t)));
   }
 
   release(): Promise<void> {

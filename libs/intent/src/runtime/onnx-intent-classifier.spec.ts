@@ -91,6 +91,12 @@ describe('OnnxIntentClassifier', () => {
         expect(lax.name).toBe(top.name);
         const batch = await c.classifyBatch(['hello', '转人工', '']);
         expect(batch).toHaveLength(3);
+        // Concurrent calls share session runs (BagRunCoalescer); each still gets its own answer.
+        const one = await Promise.all(['hello', '转人工', ''].map((t) => c.classify(t)));
+        one.forEach((q, i) => {
+          expect(q.name).toBe(batch[i].name);
+          expect(q.confidence).toBeCloseTo(batch[i].confidence, 5);
+        });
       } finally {
         await c.stop();
       }
