@@ -1,0 +1,151 @@
+import 'reflect-metadata';
+import { jest } from '@jest/globals';
+import { ValidationPipe, type ArgumentMetadata, type Type } from '@nestjs/common';
+import { Type as TransformType } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { HuashuException } from '@huashu/common';
+import { createValidationPipe } from './validation.pipe.js';
+
+// The rule sets of the hot chat DTOs (TurnDto, EndConversationDto, ConversationIdParam) ...
+class Utterance {
+  @IsString()
+  @MaxLength(20)
+  @Matches(/\S/, { message: 'text must not be blank' })
+  text!: string;
+}
+
+class Ending {
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
+  reason?: string;
+}
+
+class IdParam {
+  @Matches(/^c_[A-Za-z0-9_-]{8,64}$/, { message: 'id is not a conversation id' })
+  id!: string;
+}
+
+// ... and DTOs with rules the plan does not know, which must always take the full pipe.
+class Counted {
+  @IsInt()
+  n!: number;
+}
+
+class Short {
+  @IsString()
+  @MinLength(2)
+  word!: string;
+}
+
+class Nested {
+  @ValidateNested()
+  @TransformType(() => Utterance)
+  inner!: Utterance;
+}
+
+const body = (metatype: Type<unknown>): ArgumentMetadata => ({ type: 'body', metatype, data: '' });
+
+const astral = '😀'.repeat(20); // 40 UTF-16 units, 20 characters for class-validator's maxLength
+const INPUTS: unknown[] = [
+  { text: 'hello' },
+  { text: '你好' },
+  { text: 'x'.repeat(20) },
+  { text: 'x'.repeat(21) },
+  { text: astral },
+  { text: astral + 'x' },
+  { text: '   ' },
+  { text: '' },
+  { text: 7 },
+  { text: null },
+  { text: ['hi'] },
+  { text: { toString: 'hi' } },
+  { text: 'hi', extra: 1 },
+  { text: 'hi', constructor: 'x' },
+  { reason: 'done' },
+  { reason: null },
+  { reason: 'x'.repeat(11) },
+  { reason: 5 },
+  { id: 'c_abcdefgh12' },
+  { id: 'c_short' },
+  { id: 'c_abcdefgh12\n' },
+  { id: 42 },
+  { n: 3 },
+  { n: '3' },
+  { word: 'ab' },
+  { word: 'a' },
+  { inner: { text: 'hi' } },
+  { inner: { text: 5 } },
+  {},
+  Object.create(null) as object,
+  Object.assign(Object.create(null) as object, { text: 'hi', id: 'c_abcdefgh12' }),
+  [],
+  ['text'],
+  'text',
+  42,
+  null,
+  undefined,
+];
+
+type Outcome = { ok: true; value: unknown; ctor: unknown } | { ok: false; error: unknown };
+
+async function outcome(pipe: ValidationPipe, value: unknown, metatype: Type<unknown>): Promise<Outcome> {
+  // Each pipe gets its own copy: the full pipe may strip prototype keys in place.
+  const copy = value && typeof value === 'object' ? structuredClone(value) : value;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === null) Object.setPrototypeOf(copy, null);
+  try {
+    const out = await pipe.transform(copy, body(metatype));
+    return { ok: true, value: out, ctor: (out as object | null)?.constructor };
+  } catch (err) {
+    return { ok: false, error: err instanceof HuashuException ? { code: err.code, details: err.details } : err };
+  }
+}
+
+describe('HuashuValidationPipe', () => {
+  const fast = createValidationPipe();
+  const full = new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: false,
+    exceptionFactory: (fast as unknown as { exceptionFactory: ValidationPipe['createExceptionFactory'] })
+      .exceptionFactory as never,
+  });
+
+  it.each([Utterance, Ending, IdParam, Counted, Short, Nested].map((t) => [t.name, t] as const))(
+    '%s: every input gets exactly what the full ValidationPipe gives',
+    async (_name, metatype) => {
+      for (const input of INPUTS) {
+        const [a, b] = await Promise.all([outcome(fast, input, metatype), outcome(full, input, metatype)]);
+        expect({ input, outcome: a }).toEqual({ input, outcome: b });
+      }
+    },
+  );
+
+  it('answers the valid inputs of the known rule sets without the full pipe', async () => {
+    const spy = jest.spyOn(ValidationPipe.prototype, 'transform');
+    try {
+      const t = await fast.transform({ text: '你好' }, body(Utterance));
+      expect(t).toBeInstanceOf(Utterance);
+      expect(t).toEqual(Object.assign(new Utterance(), { text: '你好' }));
+      await fast.transform({}, body(Ending));
+      await fast.transform({ reason: null }, body(Ending));
+      await fast.transform({ id: 'c_abcdefgh12' }, { type: 'param', metatype: IdParam, data: '' });
+      expect(spy).not.toHaveBeenCalled();
+      // Invalid input, unknown rules and an astral string over maxLength in UTF-16 units: the full pipe.
+      await expect(fast.transform({ text: ' ' }, body(Utterance))).rejects.toBeInstanceOf(HuashuException);
+      await fast.transform({ n: 1 }, body(Counted));
+      await fast.transform({ text: astral }, body(Utterance));
+      expect(spy).toHaveBeenCalledTimes(3);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('leaves primitives and unvalidated types to the full pipe', async () => {
+    await expect(fast.transform('5', { type: 'query', metatype: Number, data: 'n' })).resolves.toBe(5);
+    await expect(fast.transform({ any: 1 }, { type: 'body', metatype: Object, data: '' })).resolves.toEqual({
+      any: 1,
+    });
+  });
+});
