@@ -59,6 +59,12 @@ export class BagRunCoalescer {
     const batch = this.pending;
     this.pending = [];
     this.scheduled = false;
+    if (batch.length === 1 && batch[0].rows.length <= this.maxBatch) {
+      // The common case on a quiet gateway: one caller, one run, nothing to split.
+      const [only] = batch;
+      await this.exec(only.rows).then(only.resolve, only.reject);
+      return;
+    }
     // Chunks of whole requests where possible; a request larger than maxBatch spans several chunks.
     const results = batch.map((p) => new Array<Float32Array<ArrayBuffer>>(p.rows.length));
     const failed = new Map<number, unknown>();
