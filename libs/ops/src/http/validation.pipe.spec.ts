@@ -46,6 +46,13 @@ class Nested {
 
 const body = (metatype: Type<unknown>): ArgumentMetadata => ({ type: 'body', metatype, data: '' });
 
+/** What find-my-way (Fastify's router) makes route params of: an object whose prototype is an empty null-prototype object. */
+function routeParams(values: Record<string, unknown>): object {
+  const NullObject = function () {} as unknown as { new (): object; prototype: object };
+  NullObject.prototype = Object.create(null) as object;
+  return Object.assign(new NullObject(), values);
+}
+
 const astral = '😀'.repeat(20); // 40 UTF-16 units, 20 characters for class-validator's maxLength
 const INPUTS: unknown[] = [
   { text: 'hello' },
@@ -79,6 +86,9 @@ const INPUTS: unknown[] = [
   {},
   Object.create(null) as object,
   Object.assign(Object.create(null) as object, { text: 'hi', id: 'c_abcdefgh12' }),
+  routeParams({ id: 'c_abcdefgh12' }),
+  routeParams({ id: 'c_short' }),
+  routeParams({ text: 'hi' }),
   [],
   ['text'],
   'text',
@@ -90,9 +100,11 @@ const INPUTS: unknown[] = [
 type Outcome = { ok: true; value: unknown; ctor: unknown } | { ok: false; error: unknown };
 
 async function outcome(pipe: ValidationPipe, value: unknown, metatype: Type<unknown>): Promise<Outcome> {
-  // Each pipe gets its own copy: the full pipe may strip prototype keys in place.
+  // Each pipe gets its own copy, with the same prototype: the full pipe may strip prototype keys in place.
   const copy = value && typeof value === 'object' ? structuredClone(value) : value;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === null) Object.setPrototypeOf(copy, null);
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    Object.setPrototypeOf(copy, Object.getPrototypeOf(value) as object | null);
+  }
   try {
     const out = await pipe.transform(copy, body(metatype));
     return { ok: true, value: out, ctor: (out as object | null)?.constructor };
@@ -131,6 +143,13 @@ describe('HuashuValidationPipe', () => {
       await fast.transform({}, body(Ending));
       await fast.transform({ reason: null }, body(Ending));
       await fast.transform({ id: 'c_abcdefgh12' }, { type: 'param', metatype: IdParam, data: '' });
+      const id = await fast.transform(routeParams({ id: 'c_abcdefgh12' }), {
+        type: 'param',
+        metatype: IdParam,
+        data: '',
+      });
+      expect(id).toBeInstanceOf(IdParam);
+      expect({ ...(id as object) }).toEqual({ id: 'c_abcdefgh12' });
       expect(spy).not.toHaveBeenCalled();
       // Invalid input, unknown rules and an astral string over maxLength in UTF-16 units: the full pipe.
       await expect(fast.transform({ text: ' ' }, body(Utterance))).rejects.toBeInstanceOf(HuashuException);

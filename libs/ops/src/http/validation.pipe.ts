@@ -54,8 +54,10 @@ export const createValidationPipe = (): ValidationPipe =>
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   if (typeof v !== 'object' || v === null) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
+  const proto = Object.getPrototypeOf(v) as object | null;
+  if (proto === Object.prototype || proto === null) return true;
+  // A router's dictionary (find-my-way's route params): a prototype that has no properties and no prototype.
+  return Object.getPrototypeOf(proto) === null && Reflect.ownKeys(proto).length === 0;
 };
 
 function accepts(plan: Plan, value: Record<string, unknown>): boolean {
