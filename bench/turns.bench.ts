@@ -7,6 +7,11 @@
 //    req/s is what the dialogue costs on top of the HTTP stack. The server runs in a child process
 //    (bench/turns-server.ts) so the load generator does not share its event loop. Rounds are
 //    interleaved so machine noise hits both alike; medians are reported.
+// 3. The floor: in the same rounds, a route that does only what every turn must (one intent run, one
+//    embedding run, one library lookup, one Redis round trip; bench/lib/turns-app.ts). floor/s ÷ echo
+//    req/s bounds the ratio any turn pipeline made of these components can reach on this machine.
+//    The server's CPU time per request (turn, echo, floor) is reported too: it moves less with
+//    machine noise than rates do. Optionally the server runs as a node:cluster of several processes.
 import { fork } from 'node:child_process';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +58,7 @@ async function main(): Promise<void> {
   // none after 4,000); a gateway that has served for a minute is past that, so measure after it.
   const warmup = Number(process.argv[5] ?? 3000);
   const connectionLevels = (process.argv[6] ?? '10,20,50').split(',').map(Number);
+  const serverProcesses = Number(process.argv[7] ?? 1);
   const env = testEnv('bench-turns', {
     LOG_LEVEL: 'error',
     GENERATOR_MODE: 'inprocess',
@@ -159,37 +165,62 @@ async function main(): Promise<void> {
     }
 
     // 2. HTTP against the same app in its own process (same Redis prefix, models and library).
-    server = fork(fileURLToPath(new URL('./turns-server.js', import.meta.url)), [JSON.stringify(env)]);
+    server = fork(fileURLToPath(new URL('./turns-server.js', import.meta.url)), [
+      JSON.stringify(env),
+      String(serverProcesses),
+    ]);
     const base = await new Promise<string>((resolve, reject) => {
       server!.once('message', (m) => resolve((m as { base: string }).base));
       server!.once('exit', (code) => reject(new Error(`turns-server exited with ${code}`)));
     });
+    const serverCpuUs = () =>
+      new Promise<number>((resolve) => {
+        server!.once('message', (m) => {
+          const { cpu } = m as { cpu: NodeJS.CpuUsage };
+          resolve(cpu.user + cpu.system);
+        });
+        server!.send('cpu');
+      });
+    /** A run, with the server's CPU time per request during it. */
+    const measured = async (run: () => Promise<autocannon.Result>) => {
+      const before = await serverCpuUs();
+      const result = await run();
+      const cpuUs = ((await serverCpuUs()) - before) / Math.max(1, result.requests.total);
+      return Object.assign(result, { cpuUs });
+    };
 
     // 2. HTTP over many conversations (fresh ones, started over HTTP).
     const httpIds: string[] = [];
     for (let i = 0; i < 2000; i++)
       httpIds.push(((await json(`${base}/v1/conversations`, {})) as { conversationId: string }).conversationId);
-    let next = 0;
-    const turnRun = (connections: number) =>
-      autocannon({
-        url: base,
-        connections,
-        duration: seconds,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (req) => {
-              const id = httpIds[next++ % httpIds.length];
-              return {
-                ...req,
-                path: `/v1/conversations/${id}/turns`,
-                body: JSON.stringify({ text: SCRIPTED[next % SCRIPTED.length] }),
-              };
+    /** A load of `connections` POSTs for `seconds`; `make(i)` builds this route's i-th request. */
+    const spread = (make: (i: number) => { path: string; body: unknown }) => {
+      let i = 0;
+      return (connections: number) =>
+        autocannon({
+          url: base,
+          connections,
+          duration: seconds,
+          requests: [
+            {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              setupRequest: (req) => {
+                const r = make(i++);
+                return { ...req, path: r.path, body: JSON.stringify(r.body) };
+              },
             },
-          },
-        ],
-      });
+          ],
+        });
+    };
+    const turnRun = spread((i) => ({
+      path: `/v1/conversations/${httpIds[i % httpIds.length]}/turns`,
+      body: { text: SCRIPTED[i % SCRIPTED.length] },
+    }));
+    const floorRun = spread((i) => ({
+      path: '/bench/floor',
+      body: { id: httpIds[i % httpIds.length], text: SCRIPTED[i % SCRIPTED.length] },
+    }));
     const echoRun = (connections: number) =>
       autocannon({
         url: `${base}/bench/echo`,
@@ -199,8 +230,9 @@ async function main(): Promise<void> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: '你好' }),
       });
-    const summary = (rs: autocannon.Result[]) => ({
+    const summary = (rs: (autocannon.Result & { cpuUs: number })[]) => ({
       medianRps: Math.round(median(rs.map((r) => r.requests.average))),
+      medianServerCpuUsPerRequest: Math.round(median(rs.map((r) => r.cpuUs))),
       medianP50Ms: median(rs.map((r) => r.latency.p50)),
       medianP99Ms: median(rs.map((r) => r.latency.p99)),
       non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
@@ -209,27 +241,36 @@ async function main(): Promise<void> {
     });
     // Concurrency is a parameter of the load, not of the server: by Little's law 50 connections at
     // 1,500 turns/s already mean a 33 ms mean latency, so a p99 target is judged at each level measured.
-    const levels: { connections: number; turns: ReturnType<typeof summary>; echo: ReturnType<typeof summary> }[] = [];
+    type Summary = ReturnType<typeof summary>;
+    const levels: { connections: number; turns: Summary; echo: Summary; floor: Summary }[] = [];
     for (const connections of connectionLevels) {
       // One unrecorded round of each first: the server process starts with cold (unoptimised) code.
       process.stdout.write(`${connections} connections: warm-up round (not recorded)…\n`);
       await turnRun(connections);
       await echoRun(connections);
-      const runs: { turns: autocannon.Result[]; echo: autocannon.Result[] } = { turns: [], echo: [] };
+      await floorRun(connections);
+      type Run = autocannon.Result & { cpuUs: number };
+      const runs: { turns: Run[]; echo: Run[]; floor: Run[] } = { turns: [], echo: [], floor: [] };
       for (let i = 0; i < rounds; i++) {
-        process.stdout.write(`${connections} connections, round ${i + 1}/${rounds}: turns, echo…\n`);
-        runs.turns.push(await turnRun(connections));
-        runs.echo.push(await echoRun(connections));
+        process.stdout.write(`${connections} connections, round ${i + 1}/${rounds}: turns, echo, floor…\n`);
+        runs.turns.push(await measured(() => turnRun(connections)));
+        runs.echo.push(await measured(() => echoRun(connections)));
+        runs.floor.push(await measured(() => floorRun(connections)));
       }
-      levels.push({ connections, turns: summary(runs.turns), echo: summary(runs.echo) });
+      levels.push({ connections, turns: summary(runs.turns), echo: summary(runs.echo), floor: summary(runs.floor) });
     }
     const byConnections = levels.map((l) => ({
       ...l,
       turnsOverEcho: round3(l.turns.medianRps / l.echo.medianRps),
+      floorOverEcho: round3(l.floor.medianRps / l.echo.medianRps),
+      // The same ratios in server CPU per request: echo CPU ÷ turn CPU is the ratio a CPU-bound server reaches.
+      echoCpuOverTurnCpu: round3(l.echo.medianServerCpuUsPerRequest / l.turns.medianServerCpuUsPerRequest),
+      echoCpuOverFloorCpu: round3(l.echo.medianServerCpuUsPerRequest / l.floor.medianServerCpuUsPerRequest),
     }));
     const main = byConnections.find((l) => l.connections === 50) ?? byConnections[0];
     const http = {
-      setup: 'server in a child process, autocannon in the bench process',
+      setup: `server in a child process (${serverProcesses} process${serverProcesses > 1 ? 'es, node:cluster' : ''}), autocannon in the bench process`,
+      serverProcesses,
       secondsPerRun: seconds,
       rounds,
       warmupRounds: 1,
@@ -252,12 +293,16 @@ async function main(): Promise<void> {
         met: bothHttp.length > 0,
       },
       turnsOverEcho: { target: 0.4, measured: round3(ratio), met: ratio >= 0.4 },
+      // Not a target: the ratio of the floor route, which no pipeline of these components can beat.
+      floorOverEcho: { bound: true, measured: main.floorOverEcho, allows04: main.floorOverEcho >= 0.4 },
     };
     const file = writeResult('turns', { inProcess, http, turnsOverEcho: targets.turnsOverEcho.measured, targets });
     for (const l of byConnections) {
       process.stdout.write(
         `HTTP ${l.connections} connections: turns ${l.turns.medianRps}/s p50 ${l.turns.medianP50Ms} ms p99 ` +
-          `${l.turns.medianP99Ms} ms (non-2xx ${l.turns.non2xx}); echo ${l.echo.medianRps}/s; ratio ${l.turnsOverEcho}\n`,
+          `${l.turns.medianP99Ms} ms (non-2xx ${l.turns.non2xx}); echo ${l.echo.medianRps}/s; ratio ${l.turnsOverEcho}; ` +
+          `floor ${l.floor.medianRps}/s, floor/echo ${l.floorOverEcho}; server CPU µs/request turn ` +
+          `${l.turns.medianServerCpuUsPerRequest} echo ${l.echo.medianServerCpuUsPerRequest} floor ${l.floor.medianServerCpuUsPerRequest}\n`,
       );
     }
     process.stdout.write(`→ ${file}\n`);

@@ -2,6 +2,12 @@
 // Nest app and server, so turns/s ÷ echo req/s is what the dialogue costs on top of the HTTP stack.
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Module, Post, type INestApplication } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Redis } from 'ioredis';
+import { EMBEDDER, type Embedder } from '@huashu/embedding';
+import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
+import { REDIS } from '@huashu/redis';
+import { SCRIPT_MATCHER, type ScriptMatcherPort } from '@huashu/scripts';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { AppConfig } from '@huashu/config';
 import { createHttpApp } from '@huashu/ops';
@@ -17,7 +23,45 @@ class EchoController {
   }
 }
 
-@Module({ controllers: [EchoController] })
+/**
+ * The floor of a turn: only the work DESIGN §1 cannot do without, each done once and nothing else:
+ * one intent run and one embedding run of the utterance (real ONNX sessions), one HNSW search of the
+ * published library, one Redis round trip that stores a session. No lock, screening, validation,
+ * routing, audit or metrics. Its rate over the echo rate bounds what any turn pipeline built from
+ * these components can reach on this machine.
+ */
+@Controller('bench/floor')
+class FloorController {
+  private classifier!: IntentClassifier;
+  private embedder!: Embedder;
+  private scripts!: ScriptMatcherPort;
+  private redis!: Redis;
+
+  constructor(private readonly refs: ModuleRef) {}
+
+  onApplicationBootstrap(): void {
+    // The gateway's own instances (its modules do not export all of them to this bench module).
+    this.classifier = this.refs.get(INTENT_CLASSIFIER, { strict: false });
+    this.embedder = this.refs.get(EMBEDDER, { strict: false });
+    this.scripts = this.refs.get(SCRIPT_MATCHER, { strict: false });
+    this.redis = this.refs.get(REDIS, { strict: false });
+  }
+
+  @Post()
+  @HttpCode(200)
+  async floor(@Body() body: { id: string; text: string }): Promise<unknown> {
+    const [prediction, [vector]] = await Promise.all([
+      this.classifier.classify(body.text),
+      this.embedder.embed([body.text]),
+    ]);
+    const outcome = await this.scripts.match({ campaignId: 'default', vector, intent: prediction.name, k: 5 });
+    const scriptId = outcome.matches[0]?.scriptId ?? null;
+    await this.redis.set(`bench:floor:${body.id}`, JSON.stringify({ intent: prediction.name, scriptId }), 'PX', 60_000);
+    return { intent: prediction.name, scriptId };
+  }
+}
+
+@Module({ controllers: [EchoController, FloorController] })
 class EchoModule {}
 
 /** Boot the gateway + echo route on an ephemeral loopback port; resolves once the sample library is published. */
