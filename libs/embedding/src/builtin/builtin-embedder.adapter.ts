@@ -65,14 +65,11 @@ export class BuiltinEmbedderAdapter extends SessionEmbedder {
     const dim = this.dim;
     const maxChars = this.opts.maxChars ?? 2000;
     const features = texts.map((t) => featuriser.featurise(t.length > maxChars ? t.slice(0, maxChars) : t));
-    const out = texts.map(() => new Float32Array(dim));
-    // A text without any feature (empty, only punctuation) has no direction: it stays the zero
+    // A text without any feature (empty, only punctuation) has no direction: it gets the zero
     // vector (cosine 0 with everything) instead of the NaN a normalised zero would give.
-    const live = features.flatMap((f, i) => (f.ids.length > 0 ? [i] : []));
-    if (live.length === 0) return out;
-    const rows = await runs.run(live.map((i) => features[i]));
-    live.forEach((i, r) => (out[i] = rows[r]));
-    return out;
+    const rows = await runs.run(features.filter((f) => f.ids.length > 0));
+    let r = 0;
+    return features.map((f) => (f.ids.length > 0 ? rows[r++] : new Float32Array(dim)));
   }
 
   protected async open(): Promise<void> {
