@@ -59,12 +59,16 @@ async function main(): Promise<void> {
   const warmup = Number(process.argv[5] ?? 3000);
   const connectionLevels = (process.argv[6] ?? '10,20,50').split(',').map(Number);
   const serverProcesses = Number(process.argv[7] ?? 1);
+  // The HTTP server's turn threads (DIALOGUE_TURN_THREADS); 1, the setting for a 2-core host, unless set.
+  const turnThreads = Number(process.env.DIALOGUE_TURN_THREADS ?? 1);
   const env = testEnv('bench-turns', {
     LOG_LEVEL: 'error',
     GENERATOR_MODE: 'inprocess',
     CONVERSATION_LOCK_WAIT_MS: '10000',
+    DIALOGUE_TURN_THREADS: String(turnThreads),
   });
-  const config = loadConfig(env);
+  // The in-process part calls DialogueService itself: no threads there.
+  const config = loadConfig({ ...env, DIALOGUE_TURN_THREADS: '0' });
   const { app } = await bootTurnsApp(config);
   let appOpen = true;
   let server: ReturnType<typeof fork> | undefined;
@@ -269,8 +273,9 @@ async function main(): Promise<void> {
     }));
     const main = byConnections.find((l) => l.connections === 50) ?? byConnections[0];
     const http = {
-      setup: `server in a child process (${serverProcesses} process${serverProcesses > 1 ? 'es, node:cluster' : ''}), autocannon in the bench process`,
+      setup: `server in a child process (${serverProcesses} process${serverProcesses > 1 ? 'es, node:cluster' : ''}, ${turnThreads} turn thread${turnThreads === 1 ? '' : 's'} each), autocannon in the bench process`,
       serverProcesses,
+      turnThreads,
       secondsPerRun: seconds,
       rounds,
       warmupRounds: 1,

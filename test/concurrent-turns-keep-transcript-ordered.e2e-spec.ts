@@ -1,6 +1,7 @@
 // Concurrency: 50 turns sent at once on one conversation are serialised by the conversation lock
 // (none lost, none interleaved: the transcript is ordered and complete); 1,000 conversations run
-// in parallel without mixing their sessions.
+// in parallel without mixing their sessions. Both in the gateway's event loop and with turn threads
+// (DIALOGUE_TURN_THREADS), where each conversation's turns run in its own thread.
 import { bootGateway, type Booted } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
 
@@ -13,12 +14,19 @@ const post = async (url: string, body: unknown): Promise<{ status: number; body:
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
-describe('concurrent turns', () => {
+describe.each([
+  ['in the event loop', '0'],
+  ['in two turn threads', '2'],
+])('concurrent turns %s', (_mode, threads) => {
   let gw: Booted;
   let campaignId: string;
   beforeAll(async () => {
     // A generous lock wait: 50 queued turns on one conversation must all get their turn.
-    gw = await bootGateway('dlg-concurrency', { GENERATOR_MODE: 'inprocess', CONVERSATION_LOCK_WAIT_MS: '30000' });
+    gw = await bootGateway('dlg-concurrency', {
+      GENERATOR_MODE: 'inprocess',
+      CONVERSATION_LOCK_WAIT_MS: '30000',
+      DIALOGUE_TURN_THREADS: threads,
+    });
     campaignId = await createLanguageCampaign(gw.url, 'zh');
   }, 120_000);
   afterAll(async () => gw.close(), 120_000);

@@ -19,6 +19,8 @@ export function testEnv(label: string, overrides: Record<string, string> = {}): 
     ADMIN_API_KEYS: `${ADMIN_KEY}:admin,${EDITOR_KEY}:editor,${VIEWER_KEY}:viewer`,
     PORT: '0',
     WORKER_PORT: '0',
+    // Turns in the event loop: a turn thread would add its start-up to every boot (specs of threads set it).
+    DIALOGUE_TURN_THREADS: '0',
     ...overrides,
   };
 }

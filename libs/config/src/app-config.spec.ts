@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigValidationError, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
@@ -11,6 +12,15 @@ describe('loadConfig', () => {
     expect(c.http.bodyLimitBytes).toBe(65536);
   });
 
+  it('turn threads: auto is 1 on a multi-core host and 0 on one core; a number is taken as it is', () => {
+    expect(loadConfig({}).dialogue.turnThreads).toBe(availableParallelism() > 1 ? 1 : 0);
+    expect(loadConfig({ DIALOGUE_TURN_THREADS: 'auto' }).dialogue.turnThreads).toBe(
+      loadConfig({}).dialogue.turnThreads,
+    );
+    expect(loadConfig({ DIALOGUE_TURN_THREADS: '0' }).dialogue.turnThreads).toBe(0);
+    expect(loadConfig({ DIALOGUE_TURN_THREADS: '3' }).dialogue.turnThreads).toBe(3);
+  });
+
   it('parses admin keys with roles', () => {
     const c = loadConfig({ ADMIN_API_KEYS: 'aaaaaaaaaaaaaaaa:admin, bbbbbbbbbbbbbbbb:viewer' });
     expect(c.auth.adminKeys).toEqual([
@@ -21,6 +31,9 @@ describe('loadConfig', () => {
 
   const failures: [string, Record<string, string>, string][] = [
     ['port out of range', { PORT: '70000' }, 'PORT'],
+    ['turn threads not a count', { DIALOGUE_TURN_THREADS: 'many' }, 'DIALOGUE_TURN_THREADS'],
+    ['turn threads too many', { DIALOGUE_TURN_THREADS: '17' }, 'DIALOGUE_TURN_THREADS'],
+    ['turn threads fractional', { DIALOGUE_TURN_THREADS: '1.5' }, 'DIALOGUE_TURN_THREADS'],
     ['port not a number', { PORT: 'eighty' }, 'PORT'],
     ['redis url scheme', { REDIS_URL: 'http://secret-host:6379' }, 'REDIS_URL'],
     ['prefix without colon', { REDIS_KEY_PREFIX: 'huashu' }, 'REDIS_KEY_PREFIX'],

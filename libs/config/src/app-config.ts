@@ -35,6 +35,8 @@ export interface AppConfig {
   dialogue: {
     sessionTtlSeconds: number;
     sessionCacheSize: number;
+    /** Worker threads that run plain turns (0: in the event loop). */
+    turnThreads: number;
     deadlines: { phoneMs: number; restMs: number };
     seedSampleCampaign: boolean;
     dialerWebhookUrl?: string;
@@ -112,6 +114,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dialogue: {
       sessionTtlSeconds: e.SESSION_TTL_SECONDS,
       sessionCacheSize: e.SESSION_CACHE_SIZE,
+      turnThreads: e.DIALOGUE_TURN_THREADS,
       deadlines: { phoneMs: e.TURN_DEADLINE_PHONE_MS, restMs: e.TURN_DEADLINE_REST_MS },
       seedSampleCampaign: e.SEED_SAMPLE_CAMPAIGN,
       dialerWebhookUrl: e.DIALER_WEBHOOK_URL,

@@ -8,7 +8,7 @@ interface FieldInfo {
 
 type Introspectable = {
   description?: string;
-  _zod: { def: { type: string; defaultValue?: unknown; innerType?: Introspectable } };
+  _zod: { def: { type: string; defaultValue?: unknown; innerType?: Introspectable; in?: Introspectable } };
 };
 
 function fieldInfo(name: string, schema: Introspectable): FieldInfo {
@@ -21,7 +21,8 @@ function fieldInfo(name: string, schema: Introspectable): FieldInfo {
       const v = cur._zod.def.defaultValue;
       def = Array.isArray(v) ? (v.length ? JSON.stringify(v) : '') : String(v);
     }
-    cur = cur._zod.def.innerType;
+    // A transformed field (`.default(...).transform(...)`) is a pipe whose input carries the default.
+    cur = cur._zod.def.innerType ?? (cur._zod.def.type === 'pipe' ? cur._zod.def.in : undefined);
   }
   return { name, description: description ?? '', default: def === undefined || def === '' ? '—' : `\`${def}\`` };
 }

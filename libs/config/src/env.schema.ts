@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /** Roles an admin API key can carry, strongest first. */
@@ -143,6 +144,13 @@ export const envSchema = z
       .default(10000)
       .describe(
         'Sessions a gateway keeps in memory after its own commits, so a turn costs one Redis round trip (0 turns it off).',
+      ),
+    DIALOGUE_TURN_THREADS: z
+      .union([z.literal('auto'), z.coerce.number().int().min(0).max(16)])
+      .default('auto')
+      .transform((v) => (v === 'auto' ? (availableParallelism() > 1 ? 1 : 0) : v))
+      .describe(
+        'Worker threads that run REST turns off the gateway event loop, each with its own models and session cache; auto: 1 on a host with 2 or more CPUs, else 0 (turns in the event loop).',
       ),
     TURN_DEADLINE_PHONE_MS: positiveInt.default(1500).describe('Default turn deadline for phone channels.'),
     TURN_DEADLINE_REST_MS: positiveInt.default(5000).describe('Default turn deadline for REST chat.'),

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { CampaignsModule } from '@huashu/campaigns';
 import { ComplianceModule } from '@huashu/compliance';
 import { GeneratorModule } from '@huashu/generator';
@@ -12,6 +13,8 @@ import { DialogueMetrics } from './pipeline/dialogue.metrics.js';
 import { DialogueService } from './pipeline/dialogue.service.js';
 import { TranscriptExporter } from './audit/transcript-exporter.js';
 import { SessionRepository } from './session/session.repository.js';
+import { ThreadedDialogue } from './threads/threaded-dialogue.js';
+import { TurnThreadPool } from './threads/turn-thread.pool.js';
 import { DIALOGUE } from './turn-result.js';
 
 /**
@@ -35,8 +38,16 @@ import { DIALOGUE } from './turn-result.js';
     DialogueMetrics,
     DialogueService,
     TranscriptExporter,
-    { provide: DIALOGUE, useExisting: DialogueService },
+    TurnThreadPool,
+    ThreadedDialogue,
+    // With DIALOGUE_TURN_THREADS > 0, plain turns run in worker threads (threads/turn-thread.pool.ts).
+    {
+      provide: DIALOGUE,
+      inject: [APP_CONFIG, DialogueService, ThreadedDialogue],
+      useFactory: (config: AppConfig, local: DialogueService, threaded: ThreadedDialogue) =>
+        config.dialogue.turnThreads > 0 ? threaded : local,
+    },
   ],
-  exports: [DIALOGUE, DialogueService, TranscriptExporter],
+  exports: [DIALOGUE, DialogueService, TranscriptExporter, TurnThreadPool],
 })
 export class DialogueModule {}

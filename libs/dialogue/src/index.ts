@@ -31,3 +31,4 @@ export { ACTION_REASONS, CALLBACK_JOBS, DIALOGUE_KEYS, DIALOGUE_QUEUES } from '.
 export { TranscriptExporter, type ExportSummary } from './audit/transcript-exporter.js';
 export type { Session, TranscriptEntry } from './session/session.js';
 export { SessionRepository } from './session/session.repository.js';
+export { TurnThreadPool, threadOf } from './threads/turn-thread.pool.js';

@@ -72,6 +72,8 @@ export interface StartedConversation {
 export interface DialoguePort {
   start(req: StartConversation): Promise<StartedConversation>;
   turn(conversationId: string, input: { text: string; signal?: AbortSignal }): Promise<TurnResult>;
+  /** The same turn as TurnResult JSON, where the implementation has it as JSON already (turn threads). */
+  turnJson?(conversationId: string, text: string): Promise<string>;
   /**
    * The same turn (same deadlines, fallback and record), streamed: on the generator route each
    * complete generated sentence goes through output compliance and the script match, and every

@@ -12,7 +12,7 @@ export class MetricsController {
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Prometheus metrics.' })
   async scrape(@Res() reply: FastifyReply): Promise<void> {
-    const body = await this.metrics.registry.metrics();
+    const body = await this.metrics.scrape();
     await reply.header('content-type', this.metrics.registry.contentType).send(body);
   }
 }

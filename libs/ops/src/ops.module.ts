@@ -12,6 +12,8 @@ import { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
 /** Process-level options that are not configuration (tests capture logs through `logStream`). */
 export interface OpsOptions {
   logStream?: Writable;
+  /** A worker thread of a gateway (turn threads): no process metrics, which the main thread reports. */
+  thread?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export class OpsModule {
       global: true,
       imports: [
         ConfigModule.forRoot(config),
-        MetricsModule.forRoot(app),
+        MetricsModule.forRoot(app, { defaultMetrics: !opts.thread }),
         ReadinessModule,
         RedisModule,
         BullRootModule,

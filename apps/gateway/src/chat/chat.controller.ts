@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -46,8 +47,15 @@ export class ChatController {
   @ApiOperation({ summary: 'One customer utterance → an approved script and an action (TurnResult).' })
   @ApiOkResponse({ description: 'TurnResult (DESIGN §4)' })
   @ApiConflictResponse({ description: 'CONVERSATION_BUSY (another turn holds the lock) or CONVERSATION_ENDED' })
-  turn(@Param() { id }: ConversationIdParam, @Body() body: TurnDto): Promise<TurnResult> {
-    return this.dialogue.turn(id, { text: body.text });
+  turn(
+    @Param() { id }: ConversationIdParam,
+    @Body() body: TurnDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TurnResult | string> {
+    if (!this.dialogue.turnJson) return this.dialogue.turn(id, { text: body.text });
+    // A turn thread wrote the TurnResult's JSON: send it as it is instead of parsing and re-serialising.
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return this.dialogue.turnJson(id, body.text);
   }
 
   @Get(':id')

@@ -1,0 +1,79 @@
+// Entry of a turn thread (node:worker_threads), started by TurnThreadPool. It boots the dialogue
+// pipeline as a Nest application context and runs the turns the gateway's event loop sends it.
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { HuashuException, MetricsRegistry } from '@huashu/common';
+import { PinoNestLogger, toErrorBody } from '@huashu/ops';
+import { DialogueService } from '../pipeline/dialogue.service.js';
+import type {
+  ControlReply,
+  ControlRequest,
+  TurnReply,
+  TurnRequest,
+  TurnThreadData,
+  WireError,
+} from './turn-thread.protocol.js';
+import { TurnThreadModule } from './turn-thread.module.js';
+
+const port = parentPort!;
+const data = workerData as TurnThreadData;
+// A thread neither seeds (the gateway did) nor starts threads of its own.
+const config = { ...data.config, dialogue: { ...data.config.dialogue, turnThreads: 0, seedSampleCampaign: false } };
+const post = (m: TurnReply | ControlReply) => port.postMessage(m);
+
+async function main(): Promise<void> {
+  const ctx = await NestFactory.createApplicationContext(TurnThreadModule.forRoot(config), { bufferLogs: true });
+  ctx.useLogger(ctx.get(PinoNestLogger));
+  await ctx.init();
+  const logger = new Logger(`TurnThread${data.index}`);
+  const dialogue = ctx.get(DialogueService);
+  const metrics = ctx.get(MetricsRegistry);
+  let inFlight = 0;
+  let closing = false;
+
+  const wire = (err: unknown): WireError => {
+    if (err instanceof HuashuException) return { code: err.code, message: err.message, details: err.details };
+    const { body, unexpected } = toErrorBody(err, '');
+    if (unexpected) logger.error({ err }, 'unhandled error in a turn');
+    return { code: body.error.code, message: body.error.message, details: body.error.details };
+  };
+
+  const onTurn = ([n, id, text]: TurnRequest) => {
+    inFlight++;
+    dialogue.turn(id, { text }).then(
+      (result) => {
+        inFlight--;
+        post([n, JSON.stringify(result)]);
+      },
+      (err: unknown) => {
+        inFlight--;
+        post([n, null, wire(err)]);
+      },
+    );
+  };
+
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    // Finish the turns already handed over (each is bounded by its deadline), then shut down.
+    const until = Date.now() + 10_000;
+    while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await ctx.close();
+    port.close();
+  };
+
+  port.on('message', (m: TurnRequest | ControlRequest) => {
+    if (Array.isArray(m)) return onTurn(m);
+    if (m.type === 'metrics') {
+      void metrics.registry.getMetricsAsJSON().then((snapshot) => post({ type: 'metrics', n: m.n, snapshot }));
+    } else if (m.type === 'close') void close();
+  });
+  post({ type: 'ready' });
+}
+
+main().catch((err: unknown) => {
+  post({ type: 'failed', message: (err as Error).stack ?? String(err) });
+  process.exit(1);
+});
