@@ -7,13 +7,14 @@ import { NestFactory } from '@nestjs/core';
 import { HuashuException, MetricsRegistry } from '@huashu/common';
 import { PinoNestLogger, toErrorBody } from '@huashu/ops';
 import { DialogueService } from '../pipeline/dialogue.service.js';
-import type {
-  ControlReply,
-  ControlRequest,
-  TurnReply,
-  TurnRequest,
-  TurnThreadData,
-  WireError,
+import {
+  Outbox,
+  type ControlReply,
+  type ControlRequest,
+  type ReplyBatch,
+  type TurnBatch,
+  type TurnThreadData,
+  type WireError,
 } from './turn-thread.protocol.js';
 import { TurnThreadModule } from './turn-thread.module.js';
 
@@ -21,7 +22,8 @@ const port = parentPort!;
 const data = workerData as TurnThreadData;
 // A thread neither seeds (the gateway did) nor starts threads of its own.
 const config = { ...data.config, dialogue: { ...data.config.dialogue, turnThreads: 0, seedSampleCampaign: false } };
-const post = (m: TurnReply | ControlReply) => port.postMessage(m);
+const post = (m: ControlReply) => port.postMessage(m);
+const replies = new Outbox<ReplyBatch[number]>((batch) => port.postMessage(batch));
 
 async function main(): Promise<void> {
   const ctx = await NestFactory.createApplicationContext(TurnThreadModule.forRoot(config), { bufferLogs: true });
@@ -40,16 +42,16 @@ async function main(): Promise<void> {
     return { code: body.error.code, message: body.error.message, details: body.error.details };
   };
 
-  const onTurn = ([n, id, text]: TurnRequest) => {
+  const onTurn = (n: number, id: string, text: string) => {
     inFlight++;
     dialogue.turn(id, { text }).then(
       (result) => {
         inFlight--;
-        post([n, JSON.stringify(result)]);
+        replies.push3(n, JSON.stringify(result), null);
       },
       (err: unknown) => {
         inFlight--;
-        post([n, null, wire(err)]);
+        replies.push3(n, null, wire(err));
       },
     );
   };
@@ -64,8 +66,11 @@ async function main(): Promise<void> {
     port.close();
   };
 
-  port.on('message', (m: TurnRequest | ControlRequest) => {
-    if (Array.isArray(m)) return onTurn(m);
+  port.on('message', (m: TurnBatch | ControlRequest) => {
+    if (Array.isArray(m)) {
+      for (let i = 0; i < m.length; i += 3) onTurn(m[i] as number, m[i + 1] as string, m[i + 2] as string);
+      return;
+    }
     if (m.type === 'metrics') {
       void metrics.registry.getMetricsAsJSON().then((snapshot) => post({ type: 'metrics', n: m.n, snapshot }));
     } else if (m.type === 'close') void close();

@@ -5,13 +5,14 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { ERROR_CODES, HuashuException, MetricsRegistry, type ErrorCode, type MetricsSnapshot } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { Counter } from 'prom-client';
-import type {
-  ControlReply,
-  ControlRequest,
-  TurnReply,
-  TurnRequest,
-  TurnThreadData,
-  WireError,
+import {
+  Outbox,
+  type ControlReply,
+  type ControlRequest,
+  type ReplyBatch,
+  type TurnBatch,
+  type TurnThreadData,
+  type WireError,
 } from './turn-thread.protocol.js';
 
 /** Respawn delay after a thread died. */
@@ -32,6 +33,8 @@ interface TurnThread {
   /** Turns handed to this thread (dialogue_thread_turns_total{thread="<index>"}). */
   handed: { inc(): void };
   worker: Worker;
+  /** Turns for this thread, posted once per event-loop turn. */
+  outbox: Outbox<TurnBatch[number]>;
   ready: boolean;
   pending: Map<number, Pending>;
   metricsWaiters: Map<number, (s: MetricsSnapshot) => void>;
@@ -134,7 +137,7 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
     const n = ++this.seq;
     return new Promise<string>((resolve, reject) => {
       thread.pending.set(n, { resolve, reject, at: Date.now() });
-      thread.worker.postMessage([n, conversationId, text] satisfies TurnRequest);
+      thread.outbox.push3(n, conversationId, text);
     });
   }
 
@@ -149,14 +152,15 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
       index,
       handed: this.handed!.labels({ thread: String(index) }),
       worker,
+      outbox: new Outbox((batch) => worker.postMessage(batch)),
       ready: false,
       pending: new Map(),
       metricsWaiters: new Map(),
     };
     this.threads[index] = thread;
     return new Promise<void>((started) => {
-      worker.on('message', (m: TurnReply | ControlReply) => {
-        if (Array.isArray(m)) return this.onReply(thread, m);
+      worker.on('message', (m: ReplyBatch | ControlReply) => {
+        if (Array.isArray(m)) return this.onReplies(thread, m);
         if (m.type === 'ready') {
           thread.ready = true;
           thread.removeSource = this.metrics.addSource(() => this.metricsOf(thread));
@@ -188,12 +192,16 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private onReply(thread: TurnThread, m: TurnReply): void {
-    const p = thread.pending.get(m[0]);
-    if (!p) return;
-    thread.pending.delete(m[0]);
-    if (m[1] !== null) p.resolve(m[1]);
-    else p.reject(fromWire(m[2]));
+  private onReplies(thread: TurnThread, batch: ReplyBatch): void {
+    for (let i = 0; i < batch.length; i += 3) {
+      const n = batch[i] as number;
+      const p = thread.pending.get(n);
+      if (!p) continue;
+      thread.pending.delete(n);
+      const json = batch[i + 1] as string | null;
+      if (json !== null) p.resolve(json);
+      else p.reject(fromWire(batch[i + 2] as WireError));
+    }
   }
 
   private metricsOf(thread: TurnThread): Promise<MetricsSnapshot> {
