@@ -13,15 +13,18 @@
 //    The server's CPU time per request (turn, echo, floor) is reported too: it moves less with
 //    machine noise than rates do. Optionally the server runs as a node:cluster of several processes.
 import { fork } from 'node:child_process';
+import { cpus } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '@huashu/config';
 import { DialogueService, ruleFor, type TurnResult } from '@huashu/dialogue';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
 import { testEnv } from '../test/support/boot.js';
 import { deletePrefix } from '../test/support/redis-prefix.js';
+import { CpuBudget, localRedisPid } from './lib/cpu-budget.js';
 import { bootTurnsApp } from './lib/turns-app.js';
 import { median, round3, summarise, writeResult } from './lib/results.js';
 
@@ -185,12 +188,20 @@ async function main(): Promise<void> {
         });
         server!.send('cpu');
       });
-    /** A run, with the server's CPU time per request during it. */
+    // Per-component CPU (bench/lib/cpu-budget.ts): threads of a single server process, a local Redis.
+    const probe = new Redis(config.redis.url, { lazyConnect: true });
+    await probe.connect();
+    const redisPid = localRedisPid(await probe.info('server'));
+    probe.disconnect();
+    const budget = new CpuBudget(serverProcesses === 1 ? server.pid : undefined, redisPid);
+    /** A run, with the server's CPU time per request during it and where all of the machine's CPU went. */
     const measured = async (run: () => Promise<autocannon.Result>) => {
       const before = await serverCpuUs();
+      const a = budget.sample();
       const result = await run();
+      const b = budget.sample();
       const cpuUs = ((await serverCpuUs()) - before) / Math.max(1, result.requests.total);
-      return Object.assign(result, { cpuUs });
+      return Object.assign(result, { cpuUs, budget: budget.perRequest(a, b, result.requests.total, cpus().length) });
     };
 
     // 2. HTTP over many conversations (fresh ones, started over HTTP).
@@ -234,9 +245,28 @@ async function main(): Promise<void> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: '你好' }),
       });
-    const summary = (rs: (autocannon.Result & { cpuUs: number })[]) => ({
+    type Run = Awaited<ReturnType<typeof measured>>;
+    const medianBudget = (rs: Run[]) => {
+      const pick = (f: (b: Run['budget']) => number | null) => {
+        const xs = rs.map((r) => f(r.budget)).filter((x): x is number => x !== null);
+        return xs.length ? round3(median(xs)) : null;
+      };
+      const parts = {
+        serverEventLoopUs: pick((b) => b.serverEventLoopUs),
+        serverOtherThreadsUs: pick((b) => b.serverOtherThreadsUs),
+        redisUs: pick((b) => b.redisUs),
+        loadGeneratorUs: pick((b) => b.loadGeneratorUs),
+      };
+      return {
+        ...parts,
+        allUs: Object.values(parts).reduce<number>((a, x) => a + (x ?? 0), 0),
+        machineBusyCores: pick((b) => b.machineBusyCores),
+      };
+    };
+    const summary = (rs: Run[]) => ({
       medianRps: Math.round(median(rs.map((r) => r.requests.average))),
       medianServerCpuUsPerRequest: Math.round(median(rs.map((r) => r.cpuUs))),
+      cpuBudgetPerRequest: medianBudget(rs),
       medianP50Ms: median(rs.map((r) => r.latency.p50)),
       medianP99Ms: median(rs.map((r) => r.latency.p99)),
       non2xx: rs.reduce((s, r) => s + r.non2xx, 0),
@@ -253,7 +283,6 @@ async function main(): Promise<void> {
       await turnRun(connections);
       await echoRun(connections);
       await floorRun(connections);
-      type Run = autocannon.Result & { cpuUs: number };
       const runs: { turns: Run[]; echo: Run[]; floor: Run[] } = { turns: [], echo: [], floor: [] };
       for (let i = 0; i < rounds; i++) {
         process.stdout.write(`${connections} connections, round ${i + 1}/${rounds}: turns, echo, floor…\n`);
@@ -270,6 +299,11 @@ async function main(): Promise<void> {
       // The same ratios in server CPU per request: echo CPU ÷ turn CPU is the ratio a CPU-bound server reaches.
       echoCpuOverTurnCpu: round3(l.echo.medianServerCpuUsPerRequest / l.turns.medianServerCpuUsPerRequest),
       echoCpuOverFloorCpu: round3(l.echo.medianServerCpuUsPerRequest / l.floor.medianServerCpuUsPerRequest),
+      // All processes (server, Redis, load generator): the ratio follows this × busy cores turn ÷ echo.
+      echoAllCpuOverTurnAllCpu: round3(l.echo.cpuBudgetPerRequest.allUs / l.turns.cpuBudgetPerRequest.allUs),
+      busyCoresTurnOverEcho: round3(
+        (l.turns.cpuBudgetPerRequest.machineBusyCores ?? 0) / (l.echo.cpuBudgetPerRequest.machineBusyCores || 1),
+      ),
     }));
     const main = byConnections.find((l) => l.connections === 50) ?? byConnections[0];
     const http = {
@@ -302,7 +336,12 @@ async function main(): Promise<void> {
       floorOverEcho: { bound: true, measured: main.floorOverEcho, allows04: main.floorOverEcho >= 0.4 },
     };
     const file = writeResult('turns', { inProcess, http, turnsOverEcho: targets.turnsOverEcho.measured, targets });
+    const line = (b: ReturnType<typeof medianBudget>) =>
+      `${b.allUs} (event loop ${b.serverEventLoopUs}, other server threads ${b.serverOtherThreadsUs}, Redis ${b.redisUs ?? '—'}, load generator ${b.loadGeneratorUs}; ${b.machineBusyCores} cores busy)`;
     for (const l of byConnections) {
+      process.stdout.write(
+        `  CPU µs per request, all processes: turn ${line(l.turns.cpuBudgetPerRequest)}; echo ${line(l.echo.cpuBudgetPerRequest)}\n`,
+      );
       process.stdout.write(
         `HTTP ${l.connections} connections: turns ${l.turns.medianRps}/s p50 ${l.turns.medianP50Ms} ms p99 ` +
           `${l.turns.medianP99Ms} ms (non-2xx ${l.turns.non2xx}); echo ${l.echo.medianRps}/s; ratio ${l.turnsOverEcho}; ` +
