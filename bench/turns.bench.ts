@@ -62,14 +62,15 @@ async function main(): Promise<void> {
   const warmup = Number(process.argv[5] ?? 3000);
   const connectionLevels = (process.argv[6] ?? '10,20,50').split(',').map(Number);
   const serverProcesses = Number(process.argv[7] ?? 1);
-  // The HTTP server's turn threads (DIALOGUE_TURN_THREADS); 1, the setting for a 2-core host, unless set.
-  const turnThreads = Number(process.env.DIALOGUE_TURN_THREADS ?? 1);
+  // The HTTP server's turn threads: DIALOGUE_TURN_THREADS when set, else the gateway's default (auto).
+  const threadsSetting = process.env.DIALOGUE_TURN_THREADS ?? 'auto';
   const env = testEnv('bench-turns', {
     LOG_LEVEL: 'error',
     GENERATOR_MODE: 'inprocess',
     CONVERSATION_LOCK_WAIT_MS: '10000',
-    DIALOGUE_TURN_THREADS: String(turnThreads),
+    DIALOGUE_TURN_THREADS: threadsSetting,
   });
+  const turnThreads = loadConfig(env).dialogue.turnThreads;
   // The in-process part calls DialogueService itself: no threads there.
   const config = loadConfig({ ...env, DIALOGUE_TURN_THREADS: '0' });
   const { app } = await bootTurnsApp(config);

@@ -12,8 +12,8 @@ describe('loadConfig', () => {
     expect(c.http.bodyLimitBytes).toBe(65536);
   });
 
-  it('turn threads: auto is 1 on a multi-core host and 0 on one core; a number is taken as it is', () => {
-    expect(loadConfig({}).dialogue.turnThreads).toBe(availableParallelism() > 1 ? 1 : 0);
+  it('turn threads: auto is one per CPU on a multi-core host and 0 on one core; a number is taken as it is', () => {
+    expect(loadConfig({}).dialogue.turnThreads).toBe(availableParallelism() > 1 ? availableParallelism() : 0);
     expect(loadConfig({ DIALOGUE_TURN_THREADS: 'auto' }).dialogue.turnThreads).toBe(
       loadConfig({}).dialogue.turnThreads,
     );

@@ -148,9 +148,9 @@ export const envSchema = z
     DIALOGUE_TURN_THREADS: z
       .union([z.literal('auto'), z.coerce.number().int().min(0).max(16)])
       .default('auto')
-      .transform((v) => (v === 'auto' ? (availableParallelism() > 1 ? 1 : 0) : v))
+      .transform((v) => (v === 'auto' ? (availableParallelism() > 1 ? availableParallelism() : 0) : v))
       .describe(
-        'Worker threads that run REST turns off the gateway event loop, each with its own models and session cache; auto: 1 on a host with 2 or more CPUs, else 0 (turns in the event loop).',
+        'Worker threads that run REST turns off the gateway event loop, each with its own models and session cache; auto: one per CPU on a host with 2 or more, else 0 (turns in the event loop).',
       ),
     TURN_DEADLINE_PHONE_MS: positiveInt.default(1500).describe('Default turn deadline for phone channels.'),
     TURN_DEADLINE_REST_MS: positiveInt.default(5000).describe('Default turn deadline for REST chat.'),
