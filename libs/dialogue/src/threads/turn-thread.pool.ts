@@ -15,8 +15,9 @@ import {
   type WireError,
 } from './turn-thread.protocol.js';
 
-/** Respawn delay after a thread died. */
+/** Respawn delay after a thread died; doubled for each start in a row that failed, up to the cap. */
 const RESPAWN_MS = 1000;
+const RESPAWN_MAX_MS = 30_000;
 /** How long a closing thread may take to finish its turns before it is terminated. */
 const CLOSE_MS = 15_000;
 /** A scrape waits this long for a thread's metrics, then reports without them. */
@@ -60,6 +61,8 @@ interface TurnThread {
 export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('TurnThreads');
   private readonly threads: (TurnThread | undefined)[] = [];
+  /** Starts in a row that ended before the thread was ready, per thread index. */
+  private readonly failedStarts: number[] = [];
   private seq = 0;
   private closing = false;
   private sweep?: NodeJS.Timeout;
@@ -163,6 +166,7 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
         if (Array.isArray(m)) return this.onReplies(thread, m);
         if (m.type === 'ready') {
           thread.ready = true;
+          this.failedStarts[index] = 0;
           thread.removeSource = this.metrics.addSource(() => this.metricsOf(thread));
           this.logger.log(`turn thread ${index} ready`);
           started();
@@ -175,6 +179,7 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
       });
       worker.on('error', (err) => this.logger.error({ err }, `turn thread ${index} crashed`));
       worker.on('exit', (code) => {
+        if (!thread.ready) this.failedStarts[index] = (this.failedStarts[index] ?? 0) + 1;
         thread.ready = false;
         thread.removeSource?.();
         const failure = new HuashuException('SERVICE_UNAVAILABLE', 'the turn thread stopped; retry the turn', []);
@@ -184,10 +189,11 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
         thread.metricsWaiters.clear();
         started();
         if (this.closing) return;
-        this.logger.error(`turn thread ${index} exited (code ${code}); starting it again`);
+        const delay = Math.min(RESPAWN_MS * 2 ** (this.failedStarts[index] ?? 0), RESPAWN_MAX_MS);
+        this.logger.error(`turn thread ${index} exited (code ${code}); starting it again in ${delay} ms`);
         setTimeout(() => {
           if (!this.closing) void this.spawn(index);
-        }, RESPAWN_MS).unref();
+        }, delay).unref();
       });
     });
   }
