@@ -1,0 +1,57 @@
+import { nowMs, withDeadline } from './deadline.js';
+
+const later = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
+const timeout = (label: string) => () => new Error(`timeout ${label}`);
+/** Keeps the event loop alive while a test waits on unref'd deadlines alone. */
+const hold = (ms: number) => setTimeout(() => undefined, ms);
+
+describe('withDeadline (one shared timer)', () => {
+  it('passes the value or the error of work that settles in time', async () => {
+    await expect(withDeadline(Promise.resolve(7), 50, timeout('a'))).resolves.toBe(7);
+    await expect(withDeadline(Promise.reject(new Error('boom')), 50, timeout('b'))).rejects.toThrow('boom');
+    await expect(withDeadline(later(5, 'ok'), 200, timeout('c'))).resolves.toBe('ok');
+  });
+
+  it('rejects with onTimeout() once the deadline passes, not before', async () => {
+    const h = hold(1000);
+    const start = nowMs();
+    await expect(withDeadline(new Promise(() => undefined), 30, timeout('d'))).rejects.toThrow('timeout d');
+    expect(nowMs() - start).toBeGreaterThanOrEqual(29);
+    clearTimeout(h);
+  });
+
+  it('fires each of many deadlines at its own time, whatever the order they were set in', async () => {
+    const h = hold(2000);
+    const start = nowMs();
+    const budgets = [120, 20, 80, 40, 0, 60, 100];
+    const fired: { ms: number; at: number }[] = [];
+    await Promise.all(
+      budgets.map((ms) =>
+        withDeadline(new Promise(() => undefined), ms, timeout(String(ms))).catch(() => {
+          fired.push({ ms, at: nowMs() - start });
+        }),
+      ),
+    );
+    expect(fired.map((f) => f.ms)).toEqual([...budgets].sort((a, b) => a - b));
+    for (const f of fired) expect(f.at).toBeGreaterThanOrEqual(f.ms - 1);
+    clearTimeout(h);
+  });
+
+  it('a settled race leaves no deadline behind: later races still time out on schedule', async () => {
+    const h = hold(2000);
+    // Thousands of races that settle at once, then one that never does.
+    for (let i = 0; i < 5000; i++) await withDeadline(Promise.resolve(i), 10_000, timeout('fast'));
+    await expect(withDeadline(new Promise(() => undefined), 20, timeout('e'))).rejects.toThrow('timeout e');
+    clearTimeout(h);
+  });
+
+  it('work that settles after its deadline changes nothing and raises no unhandled rejection', async () => {
+    const h = hold(1000);
+    let rejectLate!: (e: Error) => void;
+    const work = new Promise<never>((_, reject) => (rejectLate = reject));
+    await expect(withDeadline(work, 10, timeout('f'))).rejects.toThrow('timeout f');
+    rejectLate(new Error('late'));
+    await later(10, undefined);
+    clearTimeout(h);
+  });
+});
