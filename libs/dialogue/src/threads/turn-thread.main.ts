@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { HuashuException, MetricsRegistry } from '@huashu/common';
+import { MetricsRegistry } from '@huashu/common';
 import { PinoNestLogger, toErrorBody } from '@huashu/ops';
 import { DialogueService } from '../pipeline/dialogue.service.js';
 import {
@@ -36,10 +36,13 @@ async function main(): Promise<void> {
   let closing = false;
 
   const wire = (err: unknown): WireError => {
-    if (err instanceof HuashuException) return { code: err.code, message: err.message, details: err.details };
     const { body, unexpected } = toErrorBody(err, '');
     if (unexpected) logger.error({ err }, 'unhandled error in a turn');
-    return { code: body.error.code, message: body.error.message, details: body.error.details };
+    // Through JSON, as the error body would go: details that structured clone refuses (a function,
+    // say) must not make the reply's postMessage throw and take the thread down.
+    return JSON.parse(
+      JSON.stringify({ code: body.error.code, message: body.error.message, details: body.error.details }),
+    ) as WireError;
   };
 
   const onTurn = (n: number, id: string, text: string) => {
