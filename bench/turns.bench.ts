@@ -42,6 +42,9 @@ const CANDIDATES = [
 ];
 const CONVERSATIONS = 500;
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+const lcm = (a: number, b: number): number => (a / gcd(a, b)) * b;
+
 async function json(url: string, body: unknown, headers: Record<string, string> = {}): Promise<unknown> {
   const res = await fetch(url, {
     method: 'POST',
@@ -211,6 +214,14 @@ async function main(): Promise<void> {
       httpIds.push(((await json(`${base}/v1/conversations`, {})) as { conversationId: string }).conversationId);
     /** A load of `connections` POSTs for `seconds`; `make(i)` builds this route's i-th request. */
     const spread = (make: (i: number) => { path: string; body: unknown }) => {
+      // The load generator shares the machine with the server, so its own work counts against both
+      // routes: build the requests once (the sequence repeats after lcm(conversations, utterances)
+      // requests) instead of formatting a path and serialising a body per request.
+      const period = lcm(httpIds.length, SCRIPTED.length);
+      const prepared = Array.from({ length: period }, (_, k) => {
+        const r = make(k);
+        return { path: r.path, body: JSON.stringify(r.body) };
+      });
       let i = 0;
       return (connections: number) =>
         autocannon({
@@ -222,8 +233,10 @@ async function main(): Promise<void> {
               method: 'POST',
               headers: { 'content-type': 'application/json' },
               setupRequest: (req) => {
-                const r = make(i++);
-                return { ...req, path: r.path, body: JSON.stringify(r.body) };
+                const r = prepared[i++ % period];
+                req.path = r.path;
+                req.body = r.body;
+                return req;
               },
             },
           ],
