@@ -2,6 +2,7 @@
 // whole pipeline, while starts, ends and streamed turns stay in the event loop. The client sees the
 // same API; the threads share state with the event loop (and with other gateways) only through Redis.
 import request from 'supertest';
+import { MetricsRegistry } from '@huashu/common';
 import { DialogueService, threadOf, TurnThreadPool, type TurnResult } from '@huashu/dialogue';
 import type { Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, expectTurnResult } from './support/dialogue.js';
@@ -76,6 +77,11 @@ describe('turn threads', () => {
     expect(sum(text, 'dialogue_turns_total')).toBeGreaterThanOrEqual(2);
     expect(sum(text, 'dialogue_stage_duration_seconds_count', 'stage="total"')).toBeGreaterThanOrEqual(2);
     expect(text.split('\n').filter((l) => l.startsWith('process_cpu_user_seconds_total'))).toHaveLength(1);
+    // A gauge every copy reports alike (the published index's size) is not multiplied by the merge.
+    const own = await gw.app.get(MetricsRegistry).registry.getSingleMetric('huashu_script_index_size')!.get();
+    const indexed = own.values.find((v) => v.labels.campaign === 'default')!.value;
+    expect(indexed).toBeGreaterThan(0);
+    expect(sum(text, 'huashu_script_index_size', 'campaign="default"')).toBe(indexed);
   });
 
   it('serves a campaign published after the threads started', async () => {

@@ -64,6 +64,8 @@ export class GeneratorMetrics {
           name: 'generator_breaker_state',
           help: 'Circuit breaker per backend: 0 closed, 1 open, 2 half-open.',
           labelNames: ['backend'],
+          // Turn threads keep their own breakers: /metrics shows the worst (metrics.ts, addSource).
+          aggregator: 'max',
           registers,
         }),
     );
@@ -121,6 +123,8 @@ export class GeneratorMetrics {
       name: 'generation_queue_depth',
       help: 'Generation jobs by state (waiting, active, delayed, prioritized).',
       labelNames: ['state'],
+      // Every registry of the process reads the same queue: merged, it is counted once.
+      aggregator: 'max',
       registers: [this.registry],
       async collect() {
         try {

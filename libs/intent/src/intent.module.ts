@@ -66,6 +66,8 @@ export class IntentModelLifecycle implements OnModuleInit, OnModuleDestroy {
           name: 'intent_model_reloads',
           help: 'Hot reloads of the intent model since start.',
           registers,
+          // Each turn thread reloads its own copy of the model: merged, the most any copy saw.
+          aggregator: 'max',
           collect() {
             this.set(classifier.status().reloads);
           },

@@ -149,6 +149,8 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
       name: 'huashu_script_index_size',
       help: 'Scripts in the current published index',
       labelNames: ['campaign'],
+      // Turn threads hold copies of the same index: merged into one /metrics, it is counted once.
+      aggregator: 'max',
       registers: [metrics.registry],
     });
   }
