@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ERROR_CODES, HuashuException, MetricsRegistry, type ErrorCode, type MetricsSnapshot } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import { fnv1a32 } from '@huashu/ml';
 import { Counter } from 'prom-client';
 import {
   Outbox,
@@ -131,7 +132,7 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
    * DialogueService.turn.
    */
   turn(conversationId: string, text: string): Promise<string> | undefined {
-    const thread = this.threads[this.size === 1 ? 0 : threadOf(conversationId, this.size)];
+    const thread = this.threads[threadOf(conversationId, this.size)];
     if (!thread?.ready) {
       this.ranLocally?.inc();
       return undefined;
@@ -240,11 +241,7 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 /** The thread a conversation belongs to (FNV-1a of its id). */
-export function threadOf(conversationId: string, threads: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < conversationId.length; i++) h = Math.imul(h ^ conversationId.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % threads;
-}
+export const threadOf = (conversationId: string, threads: number): number => fnv1a32(conversationId) % threads;
 
 function fromWire(e: WireError): HuashuException {
   const code = (e.code in ERROR_CODES ? e.code : 'INTERNAL') as ErrorCode;
