@@ -8,10 +8,13 @@
 //    (bench/turns-server.ts) so the load generator does not share its event loop. Rounds are
 //    interleaved so machine noise hits both alike; medians are reported.
 // 3. The floor: in the same rounds, a route that does only what every turn must (one intent run, one
-//    embedding run, one library lookup, one Redis round trip; bench/lib/turns-app.ts). floor/s ÷ echo
-//    req/s bounds the ratio any turn pipeline made of these components can reach on this machine.
+//    embedding run, one library lookup, one Redis round trip; bench/lib/turns-app.ts). It runs in the
+//    event loop, so floor/s ÷ echo req/s bounds what a single-threaded pipeline of these components
+//    reaches on this machine (turns in turn threads are not bound by it).
 //    The server's CPU time per request (turn, echo, floor) is reported too: it moves less with
-//    machine noise than rates do. Optionally the server runs as a node:cluster of several processes.
+//    machine noise than rates do; and where all of the machine's CPU went per request
+//    (bench/lib/cpu-budget.ts). The server uses the gateway's turn threads (DIALOGUE_TURN_THREADS);
+//    optionally it runs as a node:cluster of several processes.
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -310,7 +313,8 @@ async function main(): Promise<void> {
       ...l,
       turnsOverEcho: round3(l.turns.medianRps / l.echo.medianRps),
       floorOverEcho: round3(l.floor.medianRps / l.echo.medianRps),
-      // The same ratios in server CPU per request: echo CPU ÷ turn CPU is the ratio a CPU-bound server reaches.
+      // The same ratios in server CPU per request: echo CPU ÷ turn CPU is the ratio a server bound by one
+      // core would reach (with turn threads the turn's CPU is spread over several).
       echoCpuOverTurnCpu: round3(l.echo.medianServerCpuUsPerRequest / l.turns.medianServerCpuUsPerRequest),
       echoCpuOverFloorCpu: round3(l.echo.medianServerCpuUsPerRequest / l.floor.medianServerCpuUsPerRequest),
       // All processes (server, Redis, load generator): the ratio follows this × busy cores turn ÷ echo.
