@@ -37,6 +37,22 @@ describe('withDeadline (one shared timer)', () => {
     clearTimeout(h);
   });
 
+  it('deadlines that are due together (the loop was busy) fire earliest first', async () => {
+    const h = hold(1000);
+    const fired: number[] = [];
+    const races = [50, 10, 30, 0, 20].map((ms) =>
+      withDeadline(new Promise(() => undefined), ms, timeout(String(ms))).catch(() => {
+        fired.push(ms);
+      }),
+    );
+    // Block the loop past every deadline, so one sweep finds them all due.
+    const until = nowMs() + 80;
+    while (nowMs() < until);
+    await Promise.all(races);
+    expect(fired).toEqual([0, 10, 20, 30, 50]);
+    clearTimeout(h);
+  });
+
   it('a settled race leaves no deadline behind: later races still time out on schedule', async () => {
     const h = hold(2000);
     // Thousands of races that settle at once, then one that never does.

@@ -41,12 +41,16 @@ class Deadlines {
     this.armedAt = Infinity;
     const now = nowMs();
     let next = Infinity;
+    const due: Deadline[] = [];
     for (const d of this.pending) {
       if (d.at <= now) {
         this.pending.delete(d);
-        d.fire();
+        due.push(d);
       } else if (d.at < next) next = d.at;
     }
+    // Several can be due at once when the loop was busy: they fire earliest first, as separate timers would.
+    due.sort((a, b) => a.at - b.at);
+    for (const d of due) d.fire();
     if (next < Infinity && next < this.armedAt) this.arm(next);
   };
 }
