@@ -1,5 +1,6 @@
 // Scenario: three utterances in a row that the bot cannot place → fallback (clarify) twice, then
 // the campaign's escalation (transfer by default) on the third.
+import { SessionRepository } from '@huashu/dialogue';
 import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
 
@@ -29,6 +30,10 @@ describe('out of scope three times → escalation', () => {
     }
     expect(turns.map((t) => t.action)).toEqual(['continue', 'continue', 'transfer']);
     expect(turns[2].actionDetail).toMatchObject({ reason: 'consecutive_fallbacks', target: 'sales-closers' });
+    expect(turns[2].actionDetail?.summary).toContain('intents: none');
+    // The session keeps each intent once: a long call does not grow what every turn rewrites.
+    const stored = await gw.app.get(SessionRepository).get(conversationId);
+    expect(stored?.intents).toEqual(['out_of_scope']);
   });
 
   it('a matched reply in between resets the count; hangup escalation is configurable', async () => {

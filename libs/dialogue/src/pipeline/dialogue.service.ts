@@ -18,7 +18,7 @@ import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
 import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
-import { newSession, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
+import { newSession, noteIntent, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
 import type {
   DialoguePort,
@@ -361,7 +361,7 @@ export class DialogueService implements DialoguePort {
                   summary: leadSummary({
                     customerName: session.customer.name,
                     stage: decision.reached,
-                    intents: [...session.intents, intent],
+                    intents: noteIntent(session.intents, intent),
                     turns: turn,
                     lastUtterance: storedText,
                   }),
@@ -379,7 +379,7 @@ export class DialogueService implements DialoguePort {
       consecutiveFallbacks: escalation.consecutiveFallbacks,
       retentionAttempted: decision.retentionAttempted,
       pendingRetention: decision.pendingRetention,
-      intents: [...session.intents, intent].slice(-MAX_HEARD),
+      intents: noteIntent(session.intents, intent),
       updatedAt: at,
       ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
     };

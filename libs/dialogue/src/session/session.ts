@@ -40,7 +40,10 @@ export interface Session {
   consecutiveFallbacks: number;
   retentionAttempted: boolean;
   pendingRetention: boolean;
-  /** Intents seen, in order (for the transfer summary). */
+  /**
+   * The distinct intents seen, in the order first seen (for the transfer summary). Sessions written
+   * before this was distinct may repeat some; readers must not rely on either.
+   */
   intents: IntentName[];
   createdAt: string;
   updatedAt: string;
@@ -66,6 +69,14 @@ export function newSession(
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/**
+ * `intents` after a turn classified as `intent`: the same array when the intent was seen before, so a
+ * long call neither grows the session it rewrites every turn nor forgets what was asked early on.
+ */
+export function noteIntent(intents: readonly IntentName[], intent: IntentName): IntentName[] {
+  return intents.includes(intent) ? (intents as IntentName[]) : [...intents, intent];
 }
 
 /**
