@@ -60,6 +60,10 @@ export async function createLanguageCampaign(
 export function expectTurnResult(body: unknown): void {
   const similarity = (body as { reply?: { similarity?: unknown } }).reply?.similarity;
   expect(similarity === null || typeof similarity === 'number').toBe(true);
+  // Similarity and confidence are given to four decimals.
+  for (const x of [similarity, (body as { intent?: { confidence?: unknown } }).intent?.confidence]) {
+    if (typeof x === 'number') expect(Math.round(x * 1e4) / 1e4).toBe(x);
+  }
   expect(body).toEqual(
     expect.objectContaining({
       conversationId: expect.stringMatching(/^c_/),

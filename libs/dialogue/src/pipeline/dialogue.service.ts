@@ -302,7 +302,9 @@ export class DialogueService implements DialoguePort {
     // step 2): the customer's wish is honoured even when the model reads it as a mere objection.
     const screenedDnc = screened?.hits.some((h) => h.category === DNC_CATEGORY) ?? false;
     const intent: IntentName = screenedDnc ? 'do_not_call' : (prediction?.name ?? 'out_of_scope');
-    const confidence = screenedDnc ? 1 : (prediction?.confidence ?? 0);
+    // Four decimals, as the reply's similarity: the full double says nothing more to a client or an
+    // auditor, and it is written twice per turn (result and audit record).
+    const confidence = screenedDnc ? 1 : round(prediction?.confidence ?? 0, 4);
 
     // 4. Route.
     const decision = decideTurn(campaign.routes, intent, session);
@@ -428,7 +430,7 @@ export class DialogueService implements DialoguePort {
       intent: {
         name: intent,
         confidence,
-        ranking: prediction?.ranking.slice(0, 3),
+        ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
         source: screenedDnc ? 'compliance' : 'classifier',
       },
       route,
