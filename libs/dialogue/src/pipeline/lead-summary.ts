@@ -8,7 +8,7 @@ import type { LeadStage } from '../turn-result.js';
 export function leadSummary(input: {
   customerName?: string;
   stage: LeadStage;
-  intents: IntentName[];
+  intents: readonly IntentName[];
   turns: number;
   lastUtterance: string;
 }): string {

@@ -44,7 +44,7 @@ export interface Session {
    * The distinct intents seen, in the order first seen (for the transfer summary). Sessions written
    * before this was distinct may repeat some; readers must not rely on either.
    */
-  intents: IntentName[];
+  intents: readonly IntentName[];
   createdAt: string;
   updatedAt: string;
   endedAt?: string;
@@ -75,8 +75,8 @@ export function newSession(
  * `intents` after a turn classified as `intent`: the same array when the intent was seen before, so a
  * long call neither grows the session it rewrites every turn nor forgets what was asked early on.
  */
-export function noteIntent(intents: readonly IntentName[], intent: IntentName): IntentName[] {
-  return intents.includes(intent) ? (intents as IntentName[]) : [...intents, intent];
+export function noteIntent(intents: readonly IntentName[], intent: IntentName): readonly IntentName[] {
+  return intents.includes(intent) ? intents : [...intents, intent];
 }
 
 /**
