@@ -11,7 +11,14 @@ import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { EMBEDDER, type Embedder } from '@huashu/embedding';
 import { buildPrompt, GENERATOR, mergeSamplingParams, type GenerateResult, type Generator } from '@huashu/generator';
 import { INTENT_CLASSIFIER, type IntentClassifier, type IntentName, type IntentPrediction } from '@huashu/intent';
-import { SCRIPT_MATCHER, type MatchOutcome, type Script, type ScriptMatcherPort } from '@huashu/scripts';
+import {
+  SCRIPT_LIMITS,
+  SCRIPT_MATCHER,
+  type MatchOutcome,
+  type Script,
+  type ScriptMatch,
+  type ScriptMatcherPort,
+} from '@huashu/scripts';
 import { parseCallbackTime } from '../actions/callback-time.parser.js';
 import { DoNotCallRepository } from '../actions/do-not-call.repository.js';
 import { maskPhone, normalisePhone } from '../actions/phone-number.js';
@@ -569,14 +576,10 @@ export class DialogueService implements DialoguePort {
       campaign.generator.exemplars > 0
         ? await timed('match', () =>
             clock.run('match', budgets.match, async () =>
-              this.scripts.match({
-                campaignId: campaign.id,
-                vector: await textVector,
-                k: campaign.generator.exemplars,
-              }),
+              this.exemplars(campaign, session, intent, text, await textVector),
             ),
           )
-        : undefined;
+        : [];
     let past: HistoryMessage[] = [];
     try {
       past = await history;
@@ -588,7 +591,7 @@ export class DialogueService implements DialoguePort {
       systemPrompt: campaign.generator.systemPrompt,
       productFacts: campaign.generator.productFacts,
       history: [...past, { role: 'user', content: text }],
-      exemplars: exemplars?.matches.map((m) => m.text) ?? [],
+      exemplars,
       maxPromptTokens: Math.max(256, PROMPT_TOKENS - (params.max_tokens ?? 256)),
     });
 
@@ -629,6 +632,47 @@ export class DialogueService implements DialoguePort {
     const { checked, ...approved } = await approve(generated.text);
     // The candidate is kept for review even when blocked; its PII is already masked by the check.
     return { ...approved, generator: { ...genInfo, candidate: checked } };
+  }
+
+  /**
+   * The approved replies the generator prompt quotes (`generator.exemplars` of them), as the customer
+   * would hear them (slots filled: the model sees the real price, not `{price}`). A model stays close to
+   * what it is shown and the match then maps its answer to the nearest script, so the prompt shows the
+   * scripts this answer should end on: the classified intent's, ones not heard yet before repeats, then
+   * the nearest others; each group nearest first. All in the customer's language first: a caller who
+   * speaks Chinese gets no English wording to copy unless the library has too few Chinese scripts.
+   */
+  private async exemplars(
+    campaign: Campaign,
+    session: Session,
+    intent: IntentName,
+    text: string,
+    vector: Float32Array,
+  ): Promise<string[]> {
+    const k = campaign.generator.exemplars;
+    // Room for the scripts of other languages and of the intent that the ranking below moves down.
+    const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
+    const [own, near] = await Promise.all([
+      this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide }),
+      this.scripts.match({ campaignId: campaign.id, vector, k: wide }),
+    ]);
+    const lang = languageOf(text) ?? campaign.language;
+    const heard = new Set(session.heard);
+    const seen = new Set<string>();
+    const ranked: { m: ScriptMatch; rank: number }[] = [];
+    for (const [matches, ofIntent] of [
+      [own.matches, true],
+      [near.matches, false],
+    ] as const) {
+      for (const m of matches) {
+        if (seen.has(m.scriptId)) continue;
+        seen.add(m.scriptId);
+        const rank = (languageOf(m.text) === lang ? 0 : 4) + (ofIntent ? 0 : 2) + (heard.has(m.scriptId) ? 1 : 0);
+        ranked.push({ m, rank });
+      }
+    }
+    ranked.sort((a, b) => a.rank - b.rank || b.m.similarity - a.m.similarity);
+    return ranked.slice(0, k).map(({ m }) => this.spoken(m.text, campaign, session));
   }
 
   /**
@@ -717,17 +761,21 @@ export class DialogueService implements DialoguePort {
     session: Session,
     opts: { similarity: number | null; fallback: boolean; libraryVersion?: number },
   ): Reply {
-    // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
-    const text = script.text.includes('{')
-      ? this.scripts.fillSlots(script.text, { ...campaign.slots, customer_name: session.customer.name }).text
-      : script.text;
     return {
-      text,
+      text: this.spoken(script.text, campaign, session),
       scriptId: script.id,
       libraryVersion: opts.libraryVersion ?? script.version,
       similarity: opts.similarity === null ? null : round(opts.similarity, 4),
       fallback: opts.fallback,
     };
+  }
+
+  /** A script's text as the customer hears it: the campaign's slots and the customer's name filled in. */
+  private spoken(text: string, campaign: Campaign, session: Session): string {
+    // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
+    return text.includes('{')
+      ? this.scripts.fillSlots(text, { ...campaign.slots, customer_name: session.customer.name }).text
+      : text;
   }
 
   private async scheduleCallback(campaign: Campaign, session: Session, turn: number, text: string): Promise<void> {

@@ -1,0 +1,102 @@
+// Scenario: the generator prompt quotes the approved replies this answer should end on: the
+// classified intent's scripts, in the customer's language, slots filled as the customer would hear
+// them, ones the customer has not heard yet first. The library is bilingual (the whole sample
+// library, zh and en), so a prompt that took the nearest scripts of any language or intent shows.
+import { readFileSync } from 'node:fs';
+import request from 'supertest';
+import { ADMIN_KEY, type Booted } from './support/boot.js';
+import { Chat, type Lang } from './support/dialogue.js';
+import type { FakeOpenAiServer } from './support/fake-openai-server.js';
+import { bootWithFakeLlm } from './support/generator-gateway.js';
+
+interface SampleScript {
+  id: string;
+  text: string;
+  intent?: string;
+  fallback: boolean;
+}
+const SAMPLE = readFileSync('data/campaigns/default/scripts.jsonl', 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as SampleScript);
+const SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as {
+  slots: Record<string, string>;
+};
+const CAMPAIGN = 'bilingual';
+
+const CASES: Record<Lang, { ask: string }> = {
+  zh: { ask: '月费多少钱？' },
+  en: { ask: 'how much does it cost per month?' },
+};
+
+/** The script as the customer hears it (the campaign's slots filled). */
+const spoken = (id: string): string =>
+  SAMPLE.find((s) => s.id === id)!.text.replace(/\{(\w+)\}/g, (_, name: string) => SETTINGS.slots[name]);
+
+/** The approved-reply lines of a system prompt (prompt-builder's "参考话术" block). */
+function exemplarsOf(system: string): string[] {
+  const block = system.split('参考话术:')[1] ?? '';
+  return block
+    .split('\n\n')[0]
+    .split('\n')
+    .filter((l) => l.startsWith('- '))
+    .map((l) => l.slice(2));
+}
+
+describe('the generator prompt quotes the intent’s approved scripts in the customer’s language', () => {
+  let gw: Booted;
+  let llm: FakeOpenAiServer;
+  beforeAll(async () => {
+    ({ gw, llm } = await bootWithFakeLlm('dlg-exemplars'));
+    const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+    await request(gw.url)
+      .put(`/v1/admin/campaigns/${CAMPAIGN}`)
+      .set(auth)
+      .send({ ...SETTINGS, openingScriptId: 'zh-opening', goodbyeScriptId: 'zh-goodbye' })
+      .expect(200);
+    await request(gw.url)
+      .post(`/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`)
+      .set(auth)
+      .send(SAMPLE)
+      .expect(200);
+    await request(gw.url).post(`/v1/admin/scripts/publish?campaign=${CAMPAIGN}`).set(auth).expect(201);
+  });
+  afterAll(async () => {
+    await gw.close();
+    await llm.close();
+  });
+
+  const lastPrompt = (from: number): string => {
+    const req = llm.requests.slice(from).find((r) => r.path.endsWith('/chat/completions'))!;
+    return (req.body as { messages: { role: string; content: string }[] }).messages[0].content;
+  };
+
+  it.each(['zh', 'en'] as const)('%s', async (lang) => {
+    // The sample library's approved (not fallback) ask_price scripts in this language: exactly the
+    // campaign's three exemplars.
+    const priceScripts = SAMPLE.filter((s) => s.intent === 'ask_price' && !s.fallback && s.id.startsWith(`${lang}-`));
+    expect(priceScripts).toHaveLength(3);
+    const basic = `${lang}-price-basic`;
+
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId: CAMPAIGN });
+    // The model restates the basic price script word for word: the customer hears that script.
+    llm.behave({ text: spoken(basic) });
+    let sent = llm.requests.length;
+    const first = await chat.say(conversationId, CASES[lang].ask);
+    expect(first).toMatchObject({ route: 'generator', intent: { name: 'ask_price' }, reply: { scriptId: basic } });
+
+    const quoted = exemplarsOf(lastPrompt(sent));
+    expect([...quoted].sort()).toEqual(priceScripts.map((s) => spoken(s.id)).sort());
+    for (const line of quoted) expect(line).not.toMatch(/[{}]/);
+    expect(quoted.join('')).toContain(SETTINGS.slots.price);
+
+    // Asked again, the script the customer has just heard is quoted after the two not heard yet.
+    llm.behave({ text: spoken(basic) });
+    sent = llm.requests.length;
+    await chat.say(conversationId, CASES[lang].ask);
+    const again = exemplarsOf(lastPrompt(sent));
+    expect([...again].sort()).toEqual([...quoted].sort());
+    expect(again.at(-1)).toBe(spoken(basic));
+  });
+});
