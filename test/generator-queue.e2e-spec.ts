@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import {
+  buildPrompt,
   GENERATION_QUEUE,
   GENERATOR,
   GeneratorBadResponseError,
@@ -321,6 +322,58 @@ describe('offline retrieval provider through the port (built-in embedder, dialog
     expect(ready.body.info?.generator ?? ready.body.error?.generator).toMatchObject({
       provider: 'retrieval',
       pairs: 304,
+    });
+  });
+
+  describe('keeps to the approved replies its prompt quotes', () => {
+    const ZH = ['千兆宽带家庭套餐的月费是每月199元。', '本月办理前三个月八折。', '您可以对比一下现在的账单。'];
+    const EN = ['The bundle is $29 a month.'];
+    const quoting = (text: string, exemplars = [...ZH, ...EN]) =>
+      buildPrompt({
+        systemPrompt: 'sales',
+        productFacts: [],
+        history: [{ role: 'user', content: text }],
+        exemplars,
+        maxPromptTokens: 2000,
+      }).messages;
+
+    it('greedy: the first one quoted in the customer language; none in it: the corpus', async () => {
+      const g = inproc.app.get<Generator>(GENERATOR);
+      const greedy = { do_sample: false } as const;
+      const zh = await g.generate({ messages: quoting('这个多少钱啊？'), params: greedy, deadlineMs: 1000 });
+      expect(zh.text).toBe(ZH[0]);
+      const en = await g.generate({ messages: quoting('how much is it?'), params: greedy, deadlineMs: 1000 });
+      expect(en.text).toBe(EN[0]);
+      // Only Chinese quoted, an English customer: the model writes from its corpus, in English.
+      const corpus = await g.generate({ messages: quoting('how much is it?', ZH), params: greedy, deadlineMs: 1000 });
+      expect(corpus.text).not.toMatch(/[\u4e00-\u9fff]/);
+      expect(corpus.text.length).toBeGreaterThan(10);
+    });
+
+    it('sampled: the prompt order decides the odds (T 0.7, top_p 0.9: the first two, ~80 / 20)', async () => {
+      const g = inproc.app.get<Generator>(GENERATOR);
+      const picks = new Map<string, number>();
+      for (let seed = 0; seed < 200; seed++) {
+        const r = await g.generate({
+          messages: quoting('这个多少钱啊？'),
+          params: { temperature: 0.7, top_p: 0.9, seed },
+          deadlineMs: 1000,
+        });
+        picks.set(r.text, (picks.get(r.text) ?? 0) + 1);
+      }
+      expect([...picks.keys()].sort()).toEqual([ZH[0], ZH[1]].sort());
+      expect(picks.get(ZH[0])!).toBeGreaterThan(130);
+      expect(picks.get(ZH[1])!).toBeGreaterThan(15);
+    });
+
+    it('through the queue: the worker reads the same prompt', async () => {
+      const g = gw.app.get<Generator>(GENERATOR);
+      const r = await g.generate({
+        messages: quoting('这个多少钱啊？'),
+        params: { do_sample: false },
+        deadlineMs: 3000,
+      });
+      expect(r.text).toBe(ZH[0]);
     });
   });
 

@@ -33,13 +33,18 @@ describe('interested lead asks the price, objects, is transferred', () => {
     const price = await chat.say(started.conversationId, l.price);
     expect(price.intent.name).toBe('ask_price');
     expect(price).toMatchObject({ action: 'continue', leadStage: 'interested', degraded: false });
-    // Interest goes to the generator; whatever it wrote, the customer hears an approved script.
-    expect(['generator', 'fallback']).toContain(price.route);
-    expect(price.reply.scriptId).toMatch(new RegExp(`^${lang}-`));
+    // Interest goes to the generator. The offline model keeps to the approved replies its prompt
+    // quotes (the intent's scripts in the customer's language), so the customer hears a price script.
+    expect(price.route).toBe('generator');
+    expect(price.reply).toMatchObject({
+      scriptId: expect.stringMatching(new RegExp(`^${lang}-price-`)),
+      fallback: false,
+    });
 
     const objection = await chat.say(started.conversationId, l.objection);
     expect(objection.intent.name).toBe('objection_price');
-    expect(objection).toMatchObject({ action: 'continue', leadStage: 'interested' });
+    expect(objection).toMatchObject({ action: 'continue', leadStage: 'interested', route: 'generator' });
+    expect(objection.reply.scriptId).toMatch(new RegExp(`^${lang}-objection-price-`));
 
     const buy = await chat.say(started.conversationId, l.buy);
     expect(buy.intent.name).toBe('ready_to_buy');

@@ -44,7 +44,13 @@ export {
 } from './sampling/candidate-sampler.js';
 export { SentenceSplitter, splitSentences } from './text/sentence-splitter.js';
 export { estimateTokens, isMostlyCjk, ngrams, textUnits, truncateToTokens } from './text/token-estimate.js';
-export { buildPrompt, type BuiltPrompt, type PromptInput } from './prompt/prompt-builder.js';
+export {
+  buildPrompt,
+  EXEMPLARS_HEADER,
+  promptExemplars,
+  type BuiltPrompt,
+  type PromptInput,
+} from './prompt/prompt-builder.js';
 export { loadDialogueCorpus, dialoguePairSchema, type DialoguePair } from './corpus/dialogue-corpus.js';
 export { OpenAiCompatibleProvider, type OpenAiProviderOptions } from './providers/openai-compatible.provider.js';
 export { RetrievalProvider } from './providers/retrieval.provider.js';

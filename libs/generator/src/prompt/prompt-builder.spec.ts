@@ -1,4 +1,4 @@
-import { buildPrompt } from './prompt-builder.js';
+import { buildPrompt, EXEMPLARS_HEADER, promptExemplars } from './prompt-builder.js';
 import type { ChatMessage } from '../generator.port.js';
 
 const history = (n: number): ChatMessage[] =>
@@ -27,6 +27,33 @@ describe('prompt builder', () => {
     expect(p.messages[0].content).toContain('The basic plan is 99 a month.');
     expect(p.messages.slice(1).map((m) => m.content)).toEqual(['Hi, my number is [PHONE]', 'Hello!', 'How much?']);
     expect(p).toMatchObject({ droppedTurns: 0, droppedExemplars: 0, truncatedFacts: false });
+  });
+
+  it('reads back the quoted exemplars in order, one line each, whatever surrounds them', () => {
+    const exemplars = ['月费是每月199元。', 'Two lines\n  of one reply', '- starts with a dash'];
+    const p = buildPrompt({
+      // A campaign prompt that quotes the header itself does not confuse the reader.
+      systemPrompt: `Never say ${EXEMPLARS_HEADER}\n- not an exemplar`,
+      productFacts: ['Basic plan 99/month'],
+      history: [...history(40), { role: 'user' as const, content: 'How much?' }],
+      exemplars,
+      maxPromptTokens: 300,
+    });
+    expect(p.droppedTurns).toBeGreaterThan(0);
+    expect(promptExemplars(p.messages)).toEqual([
+      '月费是每月199元。',
+      'Two lines of one reply',
+      '- starts with a dash',
+    ]);
+    const none = buildPrompt({
+      systemPrompt: 'S',
+      productFacts: [],
+      history: history(1),
+      exemplars: [],
+      maxPromptTokens: 300,
+    });
+    expect(promptExemplars(none.messages)).toEqual([]);
+    expect(promptExemplars([{ role: 'user', content: `${EXEMPLARS_HEADER}\n- x` }])).toEqual([]);
   });
 
   it('drops the oldest turns first to fit the budget and keeps the current utterance', () => {

@@ -23,6 +23,9 @@ export interface BuiltPrompt {
   truncatedFacts: boolean;
 }
 
+/** Heads the approved replies in the system message (one `- ` line each follows it). */
+export const EXEMPLARS_HEADER = 'Approved replies to stay close to / 参考话术:';
+
 const cost = (m: ChatMessage): number => estimateTokens(m.content) + MESSAGE_OVERHEAD_TOKENS;
 
 /**
@@ -54,14 +57,15 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
 
   const kept: string[] = [];
   for (const ex of input.exemplars) {
-    const line = `\n- ${ex}`;
+    // One line each, so `promptExemplars` reads back exactly what was quoted.
+    const line = `\n- ${ex.replace(/\s*\n\s*/g, ' ').trim()}`;
     const c = estimateTokens(line);
     if (c > budget) break;
     kept.push(line);
     budget -= c;
   }
   if (kept.length > 0) {
-    const header = '\n\nApproved replies to stay close to / 参考话术:';
+    const header = `\n\n${EXEMPLARS_HEADER}`;
     system += header + kept.join('');
     budget -= estimateTokens(header);
   }
@@ -84,4 +88,25 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
     droppedExemplars: input.exemplars.length - kept.length,
     truncatedFacts,
   };
+}
+
+/**
+ * The approved replies a prompt built by `buildPrompt` quotes, in its order: what a model reading the
+ * prompt is told to stay close to (the offline provider answers from them). Empty when the system
+ * message quotes none.
+ */
+export function promptExemplars(messages: readonly ChatMessage[]): string[] {
+  const system = messages[0]?.role === 'system' ? messages[0].content : '';
+  // The block comes after the campaign's prompt and facts: the last header is the builder's.
+  const at = system.lastIndexOf(EXEMPLARS_HEADER);
+  if (at < 0) return [];
+  const out: string[] = [];
+  for (const line of system
+    .slice(at + EXEMPLARS_HEADER.length)
+    .split('\n')
+    .slice(1)) {
+    if (!line.startsWith('- ')) break;
+    out.push(line.slice(2));
+  }
+  return out;
 }

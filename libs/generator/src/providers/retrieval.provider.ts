@@ -9,6 +9,7 @@ import {
 import type { GeneratorMetrics } from '../generator.metrics.js';
 import type { ChatMessage, GenerateChunk, GenerateRequest, GenerateResult, Generator } from '../generator.port.js';
 import { hashSeed, sampleCandidate, type SamplingTrace, type ScoredCandidate } from '../sampling/candidate-sampler.js';
+import { promptExemplars } from '../prompt/prompt-builder.js';
 import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
 import { splitSentences } from '../text/sentence-splitter.js';
 import { estimateTokens, isMostlyCjk, truncateToTokens } from '../text/token-estimate.js';
@@ -18,6 +19,14 @@ const PREVIOUS_TURN_WEIGHT = 0.25;
 /** Bonus weight when the agent's last line matches a pair's context (affirm/deny after a question). */
 const CONTEXT_WEIGHT = 0.3;
 const CONTEXT_FLOOR = 0.5;
+/**
+ * Score step between consecutive approved replies quoted in the prompt (the first scores 1, as a
+ * perfect match would in the corpus). Decoding scales scores by SCORE_SCALE (20) and divides by the
+ * temperature, so one step makes a reply e^(1/T) times less likely than the one before it: at the
+ * sample campaign's T 0.7 the first is ~4× as likely as the second, and its top_p 0.9 then leaves only
+ * those two (about 80 / 20) before the repetition penalty moves weight off what the bot already said.
+ */
+const EXEMPLAR_RANK_STEP = 0.05;
 /** Query embeddings kept (short confirmations like "yes"/"好的" recur across calls). */
 const CACHE_SIZE = 2048;
 
@@ -34,8 +43,10 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /**
- * The offline generator: answers from the project's own dialogue corpus (customer turn → good agent
- * reply) by embedding similarity to the conversation so far, then chooses among the candidates with
+ * The offline generator: keeps to the approved replies its prompt quotes in the customer's language,
+ * as a prompted model is told to, in the prompt's order; when it quotes none, answers from the
+ * project's own dialogue corpus (customer turn → good agent reply) by embedding similarity to the
+ * conversation so far. Either way it chooses among the candidates with
  * the same sampling controls a decoder applies to tokens (see `sampleCandidate`). Deterministic under
  * `params.seed`; without one, the seed is a hash of the conversation, so a replayed call answers the same.
  */
@@ -104,18 +115,27 @@ export class RetrievalProvider implements Generator {
     const lastBot = this.lastAssistantBefore(req.messages);
     const botSaid = req.messages.filter((m) => m.role === 'assistant').map((m) => m.content);
 
-    const [u, prev, bot] = await this.embedMany([current.content, users.at(-2)?.content, lastBot]);
-    if (nowMs() - start > req.deadlineMs) throw new GeneratorTimeoutError(req.deadlineMs);
-    if (req.signal?.aborted) throw new GeneratorCancelledError();
-
     const lang = isMostlyCjk(current.content) ? 'zh' : 'en';
+    // Approved replies the prompt quotes in the customer's language: the model keeps to them, as it is
+    // told to, and writes from its corpus only when the prompt quotes none.
+    const approved = promptExemplars(req.messages).filter((t) => (isMostlyCjk(t) ? 'zh' : 'en') === lang);
     const candidates: ScoredCandidate[] = [];
-    for (const item of this.index) {
-      if (item.pair.lang !== lang) continue;
-      let score = dot(u!, item.customer);
-      if (prev) score += PREVIOUS_TURN_WEIGHT * dot(prev, item.customer) - PREVIOUS_TURN_WEIGHT * score;
-      if (bot && item.context) score += CONTEXT_WEIGHT * Math.max(0, dot(bot, item.context) - CONTEXT_FLOOR);
-      candidates.push({ id: item.pair.id, text: item.pair.reply, score });
+    if (approved.length > 0) {
+      // The prompt lists them best first (the dialogue ranks the intent's scripts, the unheard ones
+      // before repeats, nearest to the utterance first): the model follows that order, and decoding
+      // (temperature, top_p, the repetition penalty) may pick a later one.
+      approved.forEach((text, i) => candidates.push({ id: `exemplar:${i}`, text, score: 1 - EXEMPLAR_RANK_STEP * i }));
+    } else {
+      const [u, prev, bot] = await this.embedMany([current.content, users.at(-2)?.content, lastBot]);
+      if (nowMs() - start > req.deadlineMs) throw new GeneratorTimeoutError(req.deadlineMs);
+      if (req.signal?.aborted) throw new GeneratorCancelledError();
+      for (const item of this.index) {
+        if (item.pair.lang !== lang) continue;
+        let score = dot(u!, item.customer);
+        if (prev) score += PREVIOUS_TURN_WEIGHT * dot(prev, item.customer) - PREVIOUS_TURN_WEIGHT * score;
+        if (bot && item.context) score += CONTEXT_WEIGHT * Math.max(0, dot(bot, item.context) - CONTEXT_FLOOR);
+        candidates.push({ id: item.pair.id, text: item.pair.reply, score });
+      }
     }
     const seed = params.seed ?? hashSeed(req.messages.map((m) => m.content).join('\u0001'));
     const picked = sampleCandidate(candidates, params, botSaid, seed);
