@@ -770,11 +770,17 @@ export class DialogueService implements DialoguePort {
     };
   }
 
-  /** A script's text as the customer hears it: the campaign's slots and the customer's name filled in. */
+  /**
+   * A script's text as the customer hears it: the campaign's slots and the customer's name filled in;
+   * without a name, the campaign's own `customer_name` slot (e.g. 机主) when it sets one.
+   */
   private spoken(text: string, campaign: Campaign, session: Session): string {
     // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
     return text.includes('{')
-      ? this.scripts.fillSlots(text, { ...campaign.slots, customer_name: session.customer.name }).text
+      ? this.scripts.fillSlots(text, {
+          ...campaign.slots,
+          customer_name: session.customer.name?.trim() ? session.customer.name : campaign.slots.customer_name,
+        }).text
       : text;
   }
 
