@@ -30,6 +30,7 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     expect(put.body.deadlines).toMatchObject({ phoneMs: 1500, restMs: 5000 });
     expect(put.body.maxConsecutiveFallbacks).toBe(3);
     expect(put.body.fallbackEscalation).toBe('transfer');
+    expect(put.body).toMatchObject({ slots: {}, slotsByLanguage: {} });
     const get = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
     expect(get.headers.etag).toBe(put.headers.etag);
     expect(get.body).toEqual(put.body);
@@ -88,6 +89,10 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
       { id: 'other' },
       { surprise: true },
       { compliance: { output: { profanity: 'explode' } } },
+      { slotsByLanguage: { fr: { price: '199 €' } } },
+      { slotsByLanguage: { en: { 'Bad Name': 'x' } } },
+      { slotsByLanguage: { en: { price: 199 } } },
+      { slotsByLanguage: { en: { price: 'x'.repeat(201) } } },
       [1, 2],
     ];
     for (const body of bad) {

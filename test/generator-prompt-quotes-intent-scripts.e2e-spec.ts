@@ -21,6 +21,7 @@ const SAMPLE = readFileSync('data/campaigns/default/scripts.jsonl', 'utf8')
   .map((l) => JSON.parse(l) as SampleScript);
 const SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as {
   slots: Record<string, string>;
+  slotsByLanguage: Partial<Record<Lang, Record<string, string>>>;
 };
 const CAMPAIGN = 'bilingual';
 
@@ -29,9 +30,13 @@ const CASES: Record<Lang, { ask: string }> = {
   en: { ask: 'how much does it cost per month?' },
 };
 
-/** The script as the customer hears it (the campaign's slots filled). */
-const spoken = (id: string): string =>
-  SAMPLE.find((s) => s.id === id)!.text.replace(/\{(\w+)\}/g, (_, name: string) => SETTINGS.slots[name]);
+/** The campaign's slot values for scripts of one language. */
+const slotsFor = (lang: Lang): Record<string, string> => ({ ...SETTINGS.slots, ...SETTINGS.slotsByLanguage[lang] });
+/** The script as the customer hears it (the campaign's slots for its language filled). */
+const spoken = (id: string): string => {
+  const slots = slotsFor(id.startsWith('en-') ? 'en' : 'zh');
+  return SAMPLE.find((s) => s.id === id)!.text.replace(/\{(\w+)\}/g, (_, name: string) => slots[name]);
+};
 
 /** The approved-reply lines of a system prompt (prompt-builder's "参考话术" block). */
 function exemplarsOf(system: string): string[] {
@@ -89,7 +94,8 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
     const quoted = exemplarsOf(lastPrompt(sent));
     expect([...quoted].sort()).toEqual(priceScripts.map((s) => spoken(s.id)).sort());
     for (const line of quoted) expect(line).not.toMatch(/[{}]/);
-    expect(quoted.join('')).toContain(SETTINGS.slots.price);
+    // In the customer's language: 每月199元 for a Chinese caller, 199 yuan for an English one.
+    expect(quoted.join('')).toContain(slotsFor(lang).price);
 
     // Asked again, the script the customer has just heard is quoted after the two not heard yet.
     llm.behave({ text: spoken(basic) });

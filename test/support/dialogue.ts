@@ -19,12 +19,8 @@ const SAMPLE_SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign
   unknown
 >;
 
-const EN_SLOTS = {
-  company_name: 'Xinghe Telecom',
-  agent_name: 'Lee',
-  product_name: 'gigabit home bundle',
-  price: '$29',
-};
+// The sample campaign's English slot values (its `slotsByLanguage.en`).
+const EN_SLOTS = (SAMPLE_SETTINGS.slotsByLanguage as { en: Record<string, string> }).en;
 
 /**
  * Create a one-language campaign the way an operator would: settings (PUT), the language's scripts

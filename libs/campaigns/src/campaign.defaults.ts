@@ -56,6 +56,7 @@ export function defaultCampaign(id: string): Campaign {
     maxConsecutiveFallbacks: 3,
     fallbackEscalation: 'transfer',
     slots: {},
+    slotsByLanguage: {},
     generator: {
       systemPrompt:
         'You are a polite, compliant sales agent. Answer briefly in the customer’s language, never promise returns or make superlative claims.',

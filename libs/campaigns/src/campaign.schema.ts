@@ -42,6 +42,7 @@ export const campaignSchema = z.strictObject({
   fallbackEscalation: z.enum(['transfer', 'hangup']),
   transferTarget: z.string().min(1).max(200).optional(),
   slots: z.record(slotName, z.string().max(200)),
+  slotsByLanguage: z.partialRecord(z.enum(['zh', 'en']), z.record(slotName, z.string().max(200))),
   generator: z.strictObject({
     systemPrompt: z.string().max(8000),
     productFacts: z.array(z.string().min(1).max(1000)).max(100),

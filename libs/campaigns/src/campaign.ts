@@ -36,6 +36,11 @@ export interface Campaign {
   transferTarget?: string;
   /** Default slot values (e.g. company_name, product_name); customer slots come from the session. */
   slots: Record<string, string>;
+  /**
+   * Slot values for the scripts of one language, over `slots` (a library with zh and en scripts says
+   * "199 yuan" in English and 每月199元 in Chinese). A script's language is the one its text is in.
+   */
+  slotsByLanguage: Partial<Record<'zh' | 'en', Record<string, string>>>;
   generator: {
     systemPrompt: string;
     productFacts: string[];

@@ -771,17 +771,18 @@ export class DialogueService implements DialoguePort {
   }
 
   /**
-   * A script's text as the customer hears it: the campaign's slots and the customer's name filled in;
-   * without a name, the campaign's own `customer_name` slot (e.g. 机主) when it sets one.
+   * A script's text as the customer hears it: the campaign's slots (those of the script's language over
+   * the others) and the customer's name filled in; without a name, the campaign's own `customer_name`
+   * slot (e.g. 机主) when it sets one.
    */
   private spoken(text: string, campaign: Campaign, session: Session): string {
     // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
-    return text.includes('{')
-      ? this.scripts.fillSlots(text, {
-          ...campaign.slots,
-          customer_name: session.customer.name?.trim() ? session.customer.name : campaign.slots.customer_name,
-        }).text
-      : text;
+    if (!text.includes('{')) return text;
+    const slots = { ...campaign.slots, ...campaign.slotsByLanguage[languageOf(text) ?? campaign.language] };
+    return this.scripts.fillSlots(text, {
+      ...slots,
+      customer_name: session.customer.name?.trim() ? session.customer.name : slots.customer_name,
+    }).text;
   }
 
   private async scheduleCallback(campaign: Campaign, session: Session, turn: number, text: string): Promise<void> {
