@@ -11,22 +11,27 @@ const ZH_SLOTS = (
 
 describe('the greeting fills the customer name', () => {
   let gw: Booted;
-  let withDefault: string;
-  let without: string;
+  let sample: string;
+  let slotsOnly: string;
+  let none: string;
   beforeAll(async () => {
     gw = await bootGateway('dlg-greeting-name', { GENERATOR_MODE: 'inprocess' });
-    withDefault = await createLanguageCampaign(gw.url, 'zh', 'greet-default', {
-      slots: { ...ZH_SLOTS, customer_name: '机主' },
+    // The sample settings: slotsByLanguage.zh.customer_name is 机主.
+    sample = await createLanguageCampaign(gw.url, 'zh', 'greet-sample');
+    slotsOnly = await createLanguageCampaign(gw.url, 'zh', 'greet-slots', {
+      slots: { ...ZH_SLOTS, customer_name: '客户' },
+      slotsByLanguage: {},
     });
-    without = await createLanguageCampaign(gw.url, 'zh', 'greet-plain', { slots: ZH_SLOTS });
+    none = await createLanguageCampaign(gw.url, 'zh', 'greet-none', { slotsByLanguage: {} });
   });
   afterAll(async () => gw.close());
 
   it.each([
-    ['the customer’s name', () => withDefault, { name: '王先生' }, '您好，请问是王先生吗？'],
-    ['the campaign’s customer_name without one', () => withDefault, {}, '您好，请问是机主吗？'],
-    ['the campaign’s customer_name for a blank one', () => withDefault, { name: '  ' }, '您好，请问是机主吗？'],
-    ['nothing when the campaign sets none (the gap is removed)', () => without, {}, '您好，请问是吗？'],
+    ['the customer’s name', () => sample, { name: '王先生' }, '您好，请问是王先生吗？'],
+    ['the campaign’s customer_name for the script’s language without one', () => sample, {}, '您好，请问是机主吗？'],
+    ['the same for a blank name', () => sample, { name: '  ' }, '您好，请问是机主吗？'],
+    ['the campaign’s slots.customer_name when no language sets one', () => slotsOnly, {}, '您好，请问是客户吗？'],
+    ['nothing when the campaign sets none (the gap is removed)', () => none, {}, '您好，请问是吗？'],
   ])('%s', async (_, campaign, customer, opening) => {
     const { reply } = await new Chat(gw.url).start({ campaignId: campaign(), customer });
     expect(reply).toMatchObject({ scriptId: 'zh-opening' });
