@@ -97,7 +97,9 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
  */
 export function promptExemplars(messages: readonly ChatMessage[]): string[] {
   const system = messages[0]?.role === 'system' ? messages[0].content : '';
-  // The block comes after the campaign's prompt and facts: the last header is the builder's.
+  // The block comes after the campaign's prompt and facts, so the last header is the builder's
+  // whenever it quoted any (a campaign prompt that contains the header line itself, in a prompt that
+  // quotes none, would be read as quoting the lines after it).
   const at = system.lastIndexOf(EXEMPLARS_HEADER);
   if (at < 0) return [];
   const out: string[] = [];
