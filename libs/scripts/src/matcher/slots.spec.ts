@@ -26,6 +26,21 @@ describe('fillSlots', () => {
     expect(fillSlots('{customer_name}您好！', {})).toEqual({ text: '您好！', missing: ['customer_name'] });
   });
 
+  it('takes a comma the gap would leave before punctuation or at the start with it', () => {
+    expect(fillSlots("Thanks for taking my call, {customer_name}. I'd like", {}).text).toBe(
+      "Thanks for taking my call. I'd like",
+    );
+    expect(fillSlots('您好，{customer_name}，我是{agent_name}。', { agent_name: '小李' }).text).toBe(
+      '您好，我是小李。',
+    );
+    expect(fillSlots('请问是{customer_name}吗？', {}).text).toBe('请问是吗？');
+    expect(fillSlots('{customer_name}, welcome back.', {}).text).toBe('Welcome back.');
+    expect(fillSlots('{customer_name}，欢迎回来。', {}).text).toBe('欢迎回来。');
+    // Commas that were in the text with no gap next to them stay.
+    expect(fillSlots('One, two, {price}, three.', {}).text).toBe('One, two, three.');
+    expect(fillSlots('Yes, {customer_name}, sure.', {}).text).toBe('Yes, sure.');
+  });
+
   it('never lets a value inject a placeholder, a newline or a paragraph', () => {
     const out = fillSlots('Dear {customer_name}, {price}', { customer_name: '{price}\nEve', price: 'x'.repeat(200) });
     expect(out.text).toBe(`Dear price Eve, ${'x'.repeat(80)}`);

@@ -8,8 +8,11 @@ const SLOT_VALUE_MAX = 80;
  *
  * Missing-slot rule: a slot whose value is absent or blank is removed together with the spaces
  * before it, and a space left before punctuation is dropped ("Hi {customer_name}, …" → "Hi, …";
- * "{customer_name}您好" → "您好"). Its name is returned in `missing`, so a caller that prefers a
- * script without gaps can pick another one. Values are single-line, stripped of braces (so a value
+ * "{customer_name}您好" → "您好"). A comma that the gap would leave before another punctuation mark
+ * goes with it ("Thanks for taking my call, {customer_name}." → "… my call."; "您好，{customer_name}，我是"
+ * → "您好，我是"), and so does one after a gap that opens the text ("{customer_name}, welcome" →
+ * "Welcome"). Its name is returned in `missing`, so a caller that prefers a script without gaps can
+ * pick another one. Values are single-line, stripped of braces (so a value
  * can never inject a placeholder) and cut to 80 characters.
  */
 export function fillSlots(
@@ -28,12 +31,16 @@ export function fillSlots(
     return value;
   });
   if (missing.length === 0) return { text: filled, missing };
+  const opensWithGap = /^[ \t]*\uE000[ \t]*[,，、]/.test(filled);
   const tidy = filled
+    .replace(/[,，、][ \t]*\uE000(?=[ \t]*[,，、.!?;:。！？；：])/g, '')
+    .replace(/^[ \t]*\uE000[ \t]*[,，、][ \t]*/, '')
     .replace(/[ \t]*\uE000/g, '')
     .replace(/[ \t]+([,.!?;:，。！？；：、])/g, '$1')
     .replace(/[ \t]{2,}/g, ' ')
     .trim();
-  return { text: tidy, missing };
+  // The gap opened a sentence: so does the word after it now.
+  return { text: opensWithGap ? tidy.charAt(0).toUpperCase() + tidy.slice(1) : tidy, missing };
 }
 
 function sanitise(value: string | undefined): string {
