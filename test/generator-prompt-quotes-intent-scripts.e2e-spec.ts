@@ -2,27 +2,14 @@
 // classified intent's scripts, in the customer's language, slots filled as the customer would hear
 // them, ones the customer has not heard yet first. The library is bilingual (the whole sample
 // library, zh and en), so a prompt that took the nearest scripts of any language or intent shows.
-import { readFileSync } from 'node:fs';
 import request from 'supertest';
+import { promptExemplars, type ChatMessage } from '@huashu/generator';
+import { fillSlots } from '@huashu/scripts';
 import { ADMIN_KEY, type Booted } from './support/boot.js';
-import { Chat, type Lang } from './support/dialogue.js';
+import { Chat, SAMPLE, SAMPLE_SETTINGS as SETTINGS, type Lang } from './support/dialogue.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
 
-interface SampleScript {
-  id: string;
-  text: string;
-  intent?: string;
-  fallback: boolean;
-}
-const SAMPLE = readFileSync('data/campaigns/default/scripts.jsonl', 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as SampleScript);
-const SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as {
-  slots: Record<string, string>;
-  slotsByLanguage: Partial<Record<Lang, Record<string, string>>>;
-};
 const CAMPAIGN = 'bilingual';
 
 const CASES: Record<Lang, { ask: string }> = {
@@ -33,20 +20,8 @@ const CASES: Record<Lang, { ask: string }> = {
 /** The campaign's slot values for scripts of one language. */
 const slotsFor = (lang: Lang): Record<string, string> => ({ ...SETTINGS.slots, ...SETTINGS.slotsByLanguage[lang] });
 /** The script as the customer hears it (the campaign's slots for its language filled). */
-const spoken = (id: string): string => {
-  const slots = slotsFor(id.startsWith('en-') ? 'en' : 'zh');
-  return SAMPLE.find((s) => s.id === id)!.text.replace(/\{(\w+)\}/g, (_, name: string) => slots[name]);
-};
-
-/** The approved-reply lines of a system prompt (prompt-builder's "参考话术" block). */
-function exemplarsOf(system: string): string[] {
-  const block = system.split('参考话术:')[1] ?? '';
-  return block
-    .split('\n\n')[0]
-    .split('\n')
-    .filter((l) => l.startsWith('- '))
-    .map((l) => l.slice(2));
-}
+const spoken = (id: string): string =>
+  fillSlots(SAMPLE.find((s) => s.id === id)!.text, slotsFor(id.startsWith('en-') ? 'en' : 'zh')).text;
 
 describe('the generator prompt quotes the intent’s approved scripts in the customer’s language', () => {
   let gw: Booted;
@@ -71,9 +46,10 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
     await llm.close();
   });
 
-  const lastPrompt = (from: number): string => {
+  /** The approved replies quoted by the first chat request sent since `from`. */
+  const quotedSince = (from: number): string[] => {
     const req = llm.requests.slice(from).find((r) => r.path.endsWith('/chat/completions'))!;
-    return (req.body as { messages: { role: string; content: string }[] }).messages[0].content;
+    return promptExemplars((req.body as { messages: ChatMessage[] }).messages);
   };
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
@@ -91,7 +67,7 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
     const first = await chat.say(conversationId, CASES[lang].ask);
     expect(first).toMatchObject({ route: 'generator', intent: { name: 'ask_price' }, reply: { scriptId: basic } });
 
-    const quoted = exemplarsOf(lastPrompt(sent));
+    const quoted = quotedSince(sent);
     expect([...quoted].sort()).toEqual(priceScripts.map((s) => spoken(s.id)).sort());
     for (const line of quoted) expect(line).not.toMatch(/[{}]/);
     // In the customer's language: 每月199元 for a Chinese caller, 199 yuan for an English one.
@@ -101,7 +77,7 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
     llm.behave({ text: spoken(basic) });
     sent = llm.requests.length;
     await chat.say(conversationId, CASES[lang].ask);
-    const again = exemplarsOf(lastPrompt(sent));
+    const again = quotedSince(sent);
     expect([...again].sort()).toEqual([...quoted].sort());
     expect(again.at(-1)).toBe(spoken(basic));
   });

@@ -1,13 +1,10 @@
 // Scenario: the opening script names the customer; without a name it uses the campaign's own
 // `customer_name` slot when the campaign sets one, else the missing-slot rule removes the gap.
-import { readFileSync } from 'node:fs';
 import { bootGateway, type Booted } from './support/boot.js';
-import { Chat, createLanguageCampaign } from './support/dialogue.js';
+import { Chat, createLanguageCampaign, SAMPLE_SETTINGS } from './support/dialogue.js';
 
 // The sample campaign's slots: no customer_name among them.
-const ZH_SLOTS = (
-  JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as { slots: Record<string, string> }
-).slots;
+const ZH_SLOTS = SAMPLE_SETTINGS.slots;
 
 describe('the greeting fills the customer name', () => {
   let gw: Booted;

@@ -10,17 +10,19 @@ import { ADMIN_KEY } from './boot.js';
 
 export type Lang = 'zh' | 'en';
 
-const SAMPLE = readFileSync('data/campaigns/default/scripts.jsonl', 'utf8')
+/** The sample library (data/campaigns/default/scripts.jsonl). */
+export const SAMPLE = readFileSync('data/campaigns/default/scripts.jsonl', 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { id: string });
-const SAMPLE_SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as Record<
-  string,
-  unknown
->;
+  .map((l) => JSON.parse(l) as { id: string; text: string; intent?: string; fallback: boolean });
+/** The sample campaign's settings (data/campaigns/default/campaign.json). */
+export const SAMPLE_SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as {
+  slots: Record<string, string>;
+  slotsByLanguage: Partial<Record<Lang, Record<string, string>>>;
+} & Record<string, unknown>;
 
-// The sample campaign's English slot values (its `slotsByLanguage.en`).
-const EN_SLOTS = (SAMPLE_SETTINGS.slotsByLanguage as { en: Record<string, string> }).en;
+// The sample campaign's English slot values.
+const EN_SLOTS = SAMPLE_SETTINGS.slotsByLanguage.en;
 
 /**
  * Create a one-language campaign the way an operator would: settings (PUT), the language's scripts

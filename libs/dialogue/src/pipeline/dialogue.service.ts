@@ -358,6 +358,7 @@ export class DialogueService implements DialoguePort {
     // 8. Record.
     const turn = session.turn + 1;
     const at = new Date().toISOString();
+    const intents = noteIntent(session.intents, intent);
     const degraded = problems.length > 0;
     const actionDetail =
       escalation.action === 'continue'
@@ -370,7 +371,7 @@ export class DialogueService implements DialoguePort {
                   summary: leadSummary({
                     customerName: session.customer.name,
                     stage: decision.reached,
-                    intents: noteIntent(session.intents, intent),
+                    intents,
                     turns: turn,
                     lastUtterance: storedText,
                   }),
@@ -388,7 +389,7 @@ export class DialogueService implements DialoguePort {
       consecutiveFallbacks: escalation.consecutiveFallbacks,
       retentionAttempted: decision.retentionAttempted,
       pendingRetention: decision.pendingRetention,
-      intents: noteIntent(session.intents, intent),
+      intents,
       updatedAt: at,
       ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
     };
@@ -658,21 +659,16 @@ export class DialogueService implements DialoguePort {
     ]);
     const lang = languageOf(text) ?? campaign.language;
     const heard = new Set(session.heard);
-    const seen = new Set<string>();
-    const ranked: { m: ScriptMatch; rank: number }[] = [];
-    for (const [matches, ofIntent] of [
-      [own.matches, true],
-      [near.matches, false],
-    ] as const) {
-      for (const m of matches) {
-        if (seen.has(m.scriptId)) continue;
-        seen.add(m.scriptId);
-        const rank = (languageOf(m.text) === lang ? 0 : 4) + (ofIntent ? 0 : 2) + (heard.has(m.scriptId) ? 1 : 0);
-        ranked.push({ m, rank });
-      }
-    }
-    ranked.sort((a, b) => a.rank - b.rank || b.m.similarity - a.m.similarity);
-    return ranked.slice(0, k).map(({ m }) => this.spoken(m.text, campaign, session));
+    const ofIntent = new Set(own.matches.map((m) => m.scriptId));
+    // One entry per script (both lookups give a script the same similarity).
+    const unique = new Map([...own.matches, ...near.matches].map((m) => [m.scriptId, m]));
+    const rank = (m: ScriptMatch): number =>
+      (languageOf(m.text) === lang ? 0 : 4) + (ofIntent.has(m.scriptId) ? 0 : 2) + (heard.has(m.scriptId) ? 1 : 0);
+    return [...unique.values()]
+      .map((m) => ({ m, rank: rank(m) }))
+      .sort((a, b) => a.rank - b.rank || b.m.similarity - a.m.similarity)
+      .slice(0, k)
+      .map(({ m }) => this.spoken(m.text, campaign, session));
   }
 
   /**

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const logger = new Logger(`TurnThread${data.index}`);
   const dialogue = ctx.get(DialogueService);
   const metrics = ctx.get(MetricsRegistry);
-  let inFlight = 0;
+  /** Turns handed over and not answered yet. */
+  const inFlight = new Set<Promise<void>>();
   let closing = false;
 
   const wire = (err: unknown): WireError => {
@@ -46,25 +47,21 @@ async function main(): Promise<void> {
   };
 
   const onTurn = (n: number, id: string, text: string) => {
-    inFlight++;
-    dialogue.turn(id, { text }).then(
-      (result) => {
-        inFlight--;
-        replies.push3(n, JSON.stringify(result), null);
-      },
-      (err: unknown) => {
-        inFlight--;
-        replies.push3(n, null, wire(err));
-      },
+    const done: Promise<void> = dialogue.turn(id, { text }).then(
+      (result) => replies.push3(n, JSON.stringify(result), null),
+      (err: unknown) => replies.push3(n, null, wire(err)),
     );
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
   };
 
   const close = async () => {
     if (closing) return;
     closing = true;
-    // Finish the turns already handed over (each is bounded by its deadline), then shut down.
-    const until = Date.now() + 10_000;
-    while (inFlight > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    // Finish the turns already handed over (each is bounded by its deadline, this wait by 10 s), then shut down.
+    let cap: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(inFlight), new Promise((r) => (cap = setTimeout(r, 10_000)))]);
+    clearTimeout(cap);
     await ctx.close();
     port.close();
   };

@@ -36,6 +36,8 @@ interface IndexedPair {
   context?: Float32Array;
 }
 
+const languageOf = (text: string): 'zh' | 'en' => (isMostlyCjk(text) ? 'zh' : 'en');
+
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
@@ -112,13 +114,12 @@ export class RetrievalProvider implements Generator {
     const current = users.at(-1);
     if (!current || current.content.trim() === '')
       throw new GeneratorBadResponseError('no customer utterance to answer', false);
-    const lastBot = this.lastAssistantBefore(req.messages);
     const botSaid = req.messages.filter((m) => m.role === 'assistant').map((m) => m.content);
 
-    const lang = isMostlyCjk(current.content) ? 'zh' : 'en';
+    const lang = languageOf(current.content);
     // Approved replies the prompt quotes in the customer's language: the model keeps to them, as it is
     // told to, and writes from its corpus only when the prompt quotes none.
-    const approved = promptExemplars(req.messages).filter((t) => (isMostlyCjk(t) ? 'zh' : 'en') === lang);
+    const approved = promptExemplars(req.messages).filter((t) => languageOf(t) === lang);
     const candidates: ScoredCandidate[] = [];
     if (approved.length > 0) {
       // The prompt lists them best first (the dialogue ranks the intent's scripts, the unheard ones
@@ -126,6 +127,7 @@ export class RetrievalProvider implements Generator {
       // (temperature, top_p, the repetition penalty) may pick a later one.
       approved.forEach((text, i) => candidates.push({ id: `exemplar:${i}`, text, score: 1 - EXEMPLAR_RANK_STEP * i }));
     } else {
+      const lastBot = this.lastAssistantBefore(req.messages);
       const [u, prev, bot] = await this.embedMany([current.content, users.at(-2)?.content, lastBot]);
       if (nowMs() - start > req.deadlineMs) throw new GeneratorTimeoutError(req.deadlineMs);
       if (req.signal?.aborted) throw new GeneratorCancelledError();
