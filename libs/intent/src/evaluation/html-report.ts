@@ -40,7 +40,12 @@ function renderSection(s: ReportSection): string {
   const r = s.report;
   const t = r.test;
   const summary: [string, string][] = [
-    ['examples (train / validation / test)', `${r.examples.train} / ${r.examples.validation} / ${r.examples.test}`],
+    [
+      r.crossFitFolds
+        ? `examples (trained on / ${r.crossFitFolds}-fold out-of-fold for temperature and threshold / test)`
+        : 'examples (train / validation / test)',
+      `${r.examples.train} / ${r.examples.validation} / ${r.examples.test}`,
+    ],
     ['intents in the model', String(r.labels.length)],
     ['held-out intents (out-of-scope protocol)', r.heldOutLabels.length ? String(r.heldOutLabels.length) : '—'],
     ['closed-set accuracy (argmax, in-scope test)', pct(t.closedSetAccuracy)],

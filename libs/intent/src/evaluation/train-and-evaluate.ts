@@ -2,6 +2,7 @@ import { argmax, softmax, type BagMlpModel, type HashedFeaturiser } from '@huash
 import { INTENTS } from '../intents.js';
 import { calibrationReport, fitTemperature, type ReliabilityBin } from '../training/calibration.js';
 import { trainClassifier, type IntentTrainParams } from '../training/intent-trainer.js';
+import { stratifiedSplit } from '../training/split.js';
 import {
   fitThreshold,
   sweepThresholds,
@@ -20,7 +21,13 @@ export interface EvalExample {
 
 export interface EvaluationReport {
   dataset: string;
+  /**
+   * train: what the reported model was trained on; validation: what its temperature and threshold
+   * were fitted on (with cross-fitting, the out-of-fold predictions over train + validation).
+   */
   examples: { train: number; validation: number; test: number };
+  /** k of the k-fold cross-fitting (IntentTrainParams.crossFitFolds), 0 for a plain validation split. */
+  crossFitFolds: number;
   labels: string[];
   /** Labels whose examples were held out of training and count as out-of-scope (OOS protocol). */
   heldOutLabels: string[];
@@ -62,8 +69,10 @@ export interface TrainedIntentModel {
 const OOS = INTENTS.out_of_scope;
 
 /**
- * The whole recipe, shared by the shipped-model build and `intent:eval`: train on `train`, fit the
- * temperature and the out-of-scope threshold on `validation`, report on `test`.
+ * The whole recipe, shared by the shipped-model build and `intent:eval`: fit the temperature and the
+ * out-of-scope threshold on held-out predictions, report on `test`. Held out means `validation` for a
+ * model trained on `train` (`crossFitFolds` 0), or, with k ≥ 2 folds, out-of-fold predictions over
+ * train + validation for a model then trained on all of them.
  * Labels of the model are those of the training examples (`labelOrder` first, if given). A model
  * trained with an `out_of_scope` class rejects by argmax as well as by threshold.
  */
@@ -85,24 +94,60 @@ export function trainAndEvaluate(opts: {
   ];
   const index = new Map(labels.map((l, i) => [l, i]));
   const oosIndex = index.get(OOS) ?? -1;
+  const goldIndex = (e: EvalExample): number => index.get(e.label) ?? -1;
+  const train = (examples: EvalExample[], label: string) => {
+    // Only examples of the model's labels are trained on: with cross-fitting, held-out labels of
+    // the OOS protocol stay in validation and count as out-of-scope there.
+    const known = examples.filter((e) => index.has(e.label));
+    return trainClassifier(
+      known.map((e) => e.text),
+      known.map((e) => index.get(e.label)!),
+      labels.length,
+      opts.params,
+      { quiet: opts.quiet, label },
+    );
+  };
   const started = performance.now();
-  const trained = trainClassifier(
-    opts.train.map((e) => e.text),
-    opts.train.map((e) => index.get(e.label)!),
-    labels.length,
-    opts.params,
-    { quiet: opts.quiet, label: `train ${opts.dataset}` },
-  );
+  // Where the temperature and threshold are fitted: logits of examples the scoring model never saw.
+  let heldLogits: Float32Array[];
+  let held: EvalExample[];
+  let trained: ReturnType<typeof trainClassifier>;
+  let trainedOn: number;
+  const folds = opts.params.crossFitFolds ?? 0;
+  if (folds >= 2) {
+    // Out-of-fold predictions over train + validation: every utterance is scored once by a model
+    // trained on the other folds, so the threshold curve rests on all of them, not on validation
+    // alone; the shipped model is then trained on all of train + validation.
+    const pool = [...opts.train, ...opts.validation];
+    const parts = stratifiedSplit(
+      pool,
+      (e) => `${e.label}|${e.lang ?? ''}`,
+      Array.from({ length: folds }, () => 1 / folds),
+      opts.params.seed + 1,
+    );
+    heldLogits = [];
+    held = [];
+    parts.forEach((part, k) => {
+      const fold = train(parts.filter((_, j) => j !== k).flat(), `train ${opts.dataset} fold ${k + 1}/${folds}`);
+      for (const e of part) heldLogits.push(fold.model.logits(fold.featuriser.featurise(e.text)));
+      held.push(...part);
+    });
+    trained = train(pool, `train ${opts.dataset} (train + validation)`);
+    trainedOn = pool.filter((e) => index.has(e.label)).length;
+  } else {
+    trained = train(opts.train, `train ${opts.dataset}`);
+    trainedOn = opts.train.length;
+    held = opts.validation;
+    heldLogits = held.map((e) => trained.model.logits(trained.featuriser.featurise(e.text)));
+  }
   const trainSeconds = (performance.now() - started) / 1000;
   const { model, featuriser } = trained;
-  const goldIndex = (e: EvalExample): number => index.get(e.label) ?? -1;
 
-  // Calibration on validation: in-scope examples only when there is no OOS class (an unseen intent
-  // has no correct class to be confident about); all examples when the model has an OOS class.
-  const valLogits = opts.validation.map((e) => model.logits(featuriser.featurise(e.text)));
-  const calIdx = opts.validation.map((e, i) => ({ i, g: goldIndex(e) })).filter((x) => x.g >= 0);
+  // Calibration on held-out logits: in-scope examples only when there is no OOS class (an unseen
+  // intent has no correct class to be confident about); all examples when the model has an OOS class.
+  const calIdx = held.map((e, i) => ({ i, g: goldIndex(e) })).filter((x) => x.g >= 0);
   const temperature = fitTemperature(
-    calIdx.map((x) => valLogits[x.i]),
+    calIdx.map((x) => heldLogits[x.i]),
     calIdx.map((x) => x.g),
   );
   const score = (logits: Float32Array, t: number, gold: number): ScoredExample => {
@@ -110,9 +155,9 @@ export function trainAndEvaluate(opts: {
     const top = argmax(p);
     return { label: gold, top, confidence: p[top] };
   };
-  const valScored = valLogits.map((l, i) => score(l, temperature, goldIndex(opts.validation[i])));
+  const heldScored = heldLogits.map((l, i) => score(l, temperature, goldIndex(held[i])));
   const objective = opts.objective ?? { kind: 'balanced' };
-  const fitted = fitThreshold(valScored, oosIndex, objective);
+  const fitted = fitThreshold(heldScored, oosIndex, objective);
 
   const testLogits = opts.test.map((e) => model.logits(featuriser.featurise(e.text)));
   const scoredRaw = testLogits.map((l, i) => score(l, 1, goldIndex(opts.test[i])));
@@ -156,7 +201,12 @@ export function trainAndEvaluate(opts: {
     threshold: fitted.threshold,
     report: {
       dataset: opts.dataset,
-      examples: { train: opts.train.length, validation: opts.validation.length, test: opts.test.length },
+      examples: {
+        train: trainedOn,
+        validation: held.length,
+        test: opts.test.length,
+      },
+      crossFitFolds: folds >= 2 ? folds : 0,
       labels,
       heldOutLabels: opts.heldOutLabels ?? [],
       temperature,

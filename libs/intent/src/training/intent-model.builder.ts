@@ -64,7 +64,8 @@ export const REFERENCE_TOLERANCE = 1e-4;
 
 /**
  * Build the shipped model from the corpus: split 70/15/15 (stratified by intent × language,
- * seeded), train, calibrate and fit the threshold on validation, evaluate on test, export fp32,
+ * seeded), calibrate and fit the threshold on held-out predictions (out-of-fold over train +
+ * validation with `crossFitFolds`), train, evaluate on test, export fp32,
  * fp16 and int8 ONNX, check every precision in onnxruntime against the TypeScript reference on the
  * whole validation + test set, and write the files (each atomically; metadata last). Nothing
  * time- or machine-dependent is written, so a rebuild gives the same bytes.
@@ -159,7 +160,11 @@ export async function buildIntentModel(opts: {
       files: corpus.files,
       examples: corpus.examples.length,
       perLabel,
-      split: `stratified by intent × language, 70/15/15 train/validation/test, seed ${opts.params.seed}`,
+      split:
+        `stratified by intent × language, 70/15/15 train/validation/test, seed ${opts.params.seed}; ` +
+        (opts.params.crossFitFolds >= 2
+          ? `temperature and threshold on ${opts.params.crossFitFolds}-fold out-of-fold predictions over train + validation (fold seed ${opts.params.seed + 1}), model trained on train + validation`
+          : 'temperature and threshold on validation, model trained on train'),
     },
     training: opts.params,
     evaluation: {

@@ -22,6 +22,13 @@ export interface IntentTrainParams {
   dropout: number;
   labelSmoothing: number;
   weightDecay: number;
+  /**
+   * 0: fit the temperature and the out-of-scope threshold on the validation split, ship the model
+   * trained on the train split. k ≥ 2: fit both on out-of-fold predictions over train + validation
+   * (k stratified folds, one model per fold), then ship a model trained on all of train + validation
+   * (trainAndEvaluate). The test split is held out either way.
+   */
+  crossFitFolds: number;
 }
 
 /**
@@ -32,6 +39,13 @@ export interface IntentTrainParams {
  * and on the previous release's held-out utterances (77.0% vs 74.8%). ICU dictionary word n-grams
  * (Intl.Segmenter) were tried as extra features and cost ~2 points here (short colloquial turns
  * segment poorly); see README.
+ *
+ * Threshold and temperature come from 5-fold out-of-fold predictions (4.2k utterances instead of the
+ * 736 of validation, whose balanced-objective curve was too flat to place the threshold: 0.67 there
+ * rejected 38 % of in-scope test turns). Dropout 0.4 and label smoothing 0.02 (was 0.2 and 0.1) were
+ * chosen on the same out-of-fold objective (0.786 → 0.805; test and probe sets not consulted):
+ * temperature scaling does the calibration, and heavier smoothing flattened the confidences the
+ * threshold separates on. README "Intent classifier" has the comparison.
  */
 export const SHIPPED_TRAIN_PARAMS: IntentTrainParams = {
   seed: 20240611,
@@ -48,9 +62,10 @@ export const SHIPPED_TRAIN_PARAMS: IntentTrainParams = {
   epochs: 20,
   batchSize: 16,
   lr: 0.01,
-  dropout: 0.2,
-  labelSmoothing: 0.1,
+  dropout: 0.4,
+  labelSmoothing: 0.02,
   weightDecay: 1e-4,
+  crossFitFolds: 5,
 };
 
 export interface TrainedClassifier {
