@@ -3,7 +3,8 @@
 // answers it (data/campaigns/default/question-answers.jsonl, written without looking at model outputs;
 // nothing trains on it). Each question is the first turn of a new conversation on the booted gateway
 // (real Redis, intent model, script index) whose generator is the OpenAI-compatible provider pointed at
-// the local fake server, which records every prompt. Reported, per language:
+// the local fake server, which records every prompt. Reported per set (`set` in the file: a was written
+// first; b later, before the corpus changes that followed reading a's results) and per language:
 // - intent: the turn was classified into the expected script's intent;
 // - of those, the expected script is among the approved replies the generator prompt quotes
 //   (`promptExemplars`), and whether it is quoted first (what the offline provider mostly answers with).
@@ -34,6 +35,8 @@ const CAMPAIGN = 'question-eval';
 interface Question {
   text: string;
   expected: string;
+  /** a: written first (its failures were read before corpus changes); b: written before any corpus change that followed. */
+  set: string;
 }
 
 async function main(): Promise<void> {
@@ -70,6 +73,7 @@ async function main(): Promise<void> {
     await call('POST', `/v1/admin/scripts/publish?campaign=${CAMPAIGN}`);
 
     const rows: {
+      set: string;
       text: string;
       expected: string;
       lang: string;
@@ -89,6 +93,7 @@ async function main(): Promise<void> {
       const quoted = prompt ? promptExemplars((prompt.body as { messages: ChatMessage[] }).messages) : [];
       const at = quoted.indexOf(spoken(q.expected));
       rows.push({
+        set: q.set,
         text: q.text,
         expected: q.expected,
         lang: q.expected.slice(0, 2),
@@ -100,8 +105,8 @@ async function main(): Promise<void> {
     }
     bar.stop();
 
-    const summary = (lang: string) => {
-      const of = rows.filter((r) => lang === '' || r.lang === lang);
+    const summary = (set: string, lang: string) => {
+      const of = rows.filter((r) => (set === '' || r.set === set) && (lang === '' || r.lang === lang));
       const right = of.filter((r) => r.intent === r.expectedIntent);
       const share = (n: number, d: number) => (d ? Math.round((1000 * n) / d) / 1000 : null);
       return {
@@ -114,12 +119,15 @@ async function main(): Promise<void> {
         },
       };
     };
-    const result = { file: FILE, zh: summary('zh'), en: summary('en'), all: summary(''), rows };
-    writeResult('question-eval', result);
-    for (const lang of ['zh', 'en', ''] as const) {
-      const s = summary(lang);
+    const sets = [...new Set(rows.map((r) => r.set)), ''];
+    const bySet = Object.fromEntries(
+      sets.map((set) => [set || 'all', { zh: summary(set, 'zh'), en: summary(set, 'en'), all: summary(set, '') }]),
+    );
+    writeResult('question-eval', { file: FILE, sets: bySet, rows });
+    for (const set of sets) {
+      const s = summary(set, '');
       process.stdout.write(
-        `${lang || 'all'}: ${s.questions} questions, intent right ${s.intentRight} (out_of_scope ${s.classifiedOutOfScope}); ` +
+        `set ${set || 'all'}: ${s.questions} questions, intent right ${s.intentRight} (out_of_scope ${s.classifiedOutOfScope}); ` +
           `of those, expected script quoted ${s.ofIntentRight.expectedQuoted}, quoted first ${s.ofIntentRight.expectedQuotedFirst}\n`,
       );
     }
