@@ -4,7 +4,8 @@
 // nothing trains on it). Each question is the first turn of a new conversation on the booted gateway
 // (real Redis, intent model, script index) whose generator is the OpenAI-compatible provider pointed at
 // the local fake server, which records every prompt. Reported per set (`set` in the file: a was written
-// first; b later, before the corpus changes that followed reading a's results) and per language:
+// first; b before the corpus additions that followed reading a's results; c before those that followed
+// reading b's) and per language:
 // - intent: the turn was classified into the expected script's intent;
 // - of those, the expected script is among the approved replies the generator prompt quotes
 //   (`promptExemplars`), and whether it is quoted first (what the offline provider mostly answers with).
@@ -35,7 +36,7 @@ const CAMPAIGN = 'question-eval';
 interface Question {
   text: string;
   expected: string;
-  /** a: written first (its failures were read before corpus changes); b: written before any corpus change that followed. */
+  /** a, b, c: written in that order, each before the corpus additions that followed reading the previous sets' results. */
   set: string;
 }
 
