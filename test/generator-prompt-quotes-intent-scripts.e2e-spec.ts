@@ -81,4 +81,24 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
     expect([...again].sort()).toEqual([...quoted].sort());
     expect(again.at(-1)).toBe(spoken(basic));
   });
+
+  // Five product-detail scripts per language, three places: the one that answers the question is
+  // quoted first, because it shares the question's words (ranked by the encoder's similarity alone,
+  // all but the data question put another script first: "what speeds do you get" → the data script).
+  it.each([
+    ['zh', '上传速度有多少', 'zh-detail-speed'],
+    ['zh', '流量是全国通用的吗', 'zh-detail-data'],
+    ['zh', '老号码能不能加进来', 'zh-detail-number'],
+    ['zh', '合约结束后价格会涨吗', 'zh-detail-contract'],
+    ['en', 'what speeds do you get', 'en-detail-speed'],
+    ['en', 'how long does the installation take', 'en-detail-install'],
+  ] as const)('%s: "%s" quotes %s first', async (_lang, question, answer) => {
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId: CAMPAIGN });
+    llm.behave({ text: spoken(answer) });
+    const sent = llm.requests.length;
+    const turn = await chat.say(conversationId, question);
+    expect(turn).toMatchObject({ route: 'generator', intent: { name: 'ask_product_detail' } });
+    expect(quotedSince(sent)[0]).toBe(spoken(answer));
+  });
 });

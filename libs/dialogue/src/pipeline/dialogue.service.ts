@@ -40,6 +40,7 @@ import type { Approval, Candidate } from './candidate.js';
 import { streamCandidate, type PartSink } from './dialogue-stream.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
 import { leadSummary } from './lead-summary.js';
+import { lexicalScores } from './lexical-rank.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 
 /** Stored instead of customer text that could not be screened: nothing unredacted is kept. */
@@ -661,14 +662,19 @@ export class DialogueService implements DialoguePort {
     const heard = new Set(session.heard);
     const ofIntent = new Set(own.matches.map((m) => m.scriptId));
     // One entry per script (both lookups give a script the same similarity).
-    const unique = new Map([...own.matches, ...near.matches].map((m) => [m.scriptId, m]));
+    const unique = [...new Map([...own.matches, ...near.matches].map((m) => [m.scriptId, m])).values()];
     const rank = (m: ScriptMatch): number =>
       (languageOf(m.text) === lang ? 0 : 4) + (ofIntent.has(m.scriptId) ? 0 : 2) + (heard.has(m.scriptId) ? 1 : 0);
-    return [...unique.values()]
-      .map((m) => ({ m, rank: rank(m) }))
-      .sort((a, b) => a.rank - b.rank || b.m.similarity - a.m.similarity)
+    const texts = unique.map((m) => this.spoken(m.text, campaign, session));
+    // Within a group, the words the utterance shares with a reply come first (a question and its
+    // answer share words more than meaning, which the encoder's similarity is trained on), then
+    // the similarity (lexical-rank.ts).
+    const lexical = lexicalScores(text, texts);
+    return unique
+      .map((m, i) => ({ text: texts[i], rank: rank(m), lexical: lexical[i], similarity: m.similarity }))
+      .sort((a, b) => a.rank - b.rank || b.lexical - a.lexical || b.similarity - a.similarity)
       .slice(0, k)
-      .map(({ m }) => this.spoken(m.text, campaign, session));
+      .map((e) => e.text);
   }
 
   /**
