@@ -15,6 +15,7 @@ import { promptExemplars, type ChatMessage } from '@huashu/generator';
 import { fillSlots } from '@huashu/scripts';
 import { ADMIN_KEY } from '../test/support/boot.js';
 import { bootWithFakeLlm } from '../test/support/generator-gateway.js';
+import { deletePrefix } from '../test/support/redis-prefix.js';
 import { writeResult } from '../bench/lib/results.js';
 
 const FILE = 'data/campaigns/default/question-answers.jsonl';
@@ -135,6 +136,10 @@ async function main(): Promise<void> {
   } finally {
     await gw.close();
     await llm.close();
+    // close() deletes the run's key prefix; a BullMQ queue that finished connecting meanwhile can
+    // still write its `meta` key afterwards (seen twice in ten runs), so sweep once more.
+    await new Promise((r) => setTimeout(r, 500));
+    await deletePrefix(gw.config.redis.keyPrefix);
   }
 }
 
