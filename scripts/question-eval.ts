@@ -12,26 +12,12 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
-import { fillSlots } from '@huashu/scripts';
 import { ADMIN_KEY } from '../test/support/boot.js';
 import { bootWithFakeLlm } from '../test/support/generator-gateway.js';
-import { deletePrefix } from '../test/support/redis-prefix.js';
+import { SAMPLE, SAMPLE_SETTINGS, spokenSample } from '../test/support/sample-campaign.js';
 import { writeResult } from '../bench/lib/results.js';
 
 const FILE = 'data/campaigns/default/question-answers.jsonl';
-const readJsonl = <T>(file: string): T[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as T);
-// The sample campaign (test/support/dialogue.ts reads the same files, but needs Jest's globals).
-const SAMPLE = readJsonl<{ id: string; text: string; intent?: string; fallback: boolean }>(
-  'data/campaigns/default/scripts.jsonl',
-);
-const SAMPLE_SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as {
-  slots: Record<string, string>;
-  slotsByLanguage: Partial<Record<'zh' | 'en', Record<string, string>>>;
-};
 const CAMPAIGN = 'question-eval';
 
 interface Question {
@@ -42,13 +28,12 @@ interface Question {
 }
 
 async function main(): Promise<void> {
-  const questions = readJsonl<Question>(FILE);
+  const questions = readFileSync(FILE, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Question);
   const byId = new Map(SAMPLE.map((s) => [s.id, s]));
   for (const q of questions) if (!byId.has(q.expected)) throw new Error(`${FILE}: unknown script ${q.expected}`);
-  const spoken = (id: string): string => {
-    const lang = id.startsWith('en-') ? 'en' : 'zh';
-    return fillSlots(byId.get(id)!.text, { ...SAMPLE_SETTINGS.slots, ...SAMPLE_SETTINGS.slotsByLanguage[lang] }).text;
-  };
 
   // INTENT_MODEL_PATH / EMBEDDER_* from the environment evaluate another model on the same questions.
   const passed = Object.fromEntries(
@@ -93,7 +78,7 @@ async function main(): Promise<void> {
       };
       const prompt = llm.requests.slice(sent).find((r) => r.path.endsWith('/chat/completions'));
       const quoted = prompt ? promptExemplars((prompt.body as { messages: ChatMessage[] }).messages) : [];
-      const at = quoted.indexOf(spoken(q.expected));
+      const at = quoted.indexOf(spokenSample(q.expected));
       rows.push({
         set: q.set,
         text: q.text,
@@ -136,10 +121,6 @@ async function main(): Promise<void> {
   } finally {
     await gw.close();
     await llm.close();
-    // close() deletes the run's key prefix; a BullMQ queue that finished connecting meanwhile can
-    // still write its `meta` key afterwards (seen twice in ten runs), so sweep once more.
-    await new Promise((r) => setTimeout(r, 500));
-    await deletePrefix(gw.config.redis.keyPrefix);
   }
 }
 

@@ -4,9 +4,9 @@
 // library, zh and en), so a prompt that took the nearest scripts of any language or intent shows.
 import request from 'supertest';
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
-import { fillSlots } from '@huashu/scripts';
 import { ADMIN_KEY, type Booted } from './support/boot.js';
-import { Chat, SAMPLE, SAMPLE_SETTINGS as SETTINGS, type Lang } from './support/dialogue.js';
+import { Chat, type Lang } from './support/dialogue.js';
+import { SAMPLE, SAMPLE_SETTINGS as SETTINGS, sampleSlots, spokenSample as spoken } from './support/sample-campaign.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
 
@@ -16,12 +16,6 @@ const CASES: Record<Lang, { ask: string }> = {
   zh: { ask: '月费多少钱？' },
   en: { ask: 'how much does it cost per month?' },
 };
-
-/** The campaign's slot values for scripts of one language. */
-const slotsFor = (lang: Lang): Record<string, string> => ({ ...SETTINGS.slots, ...SETTINGS.slotsByLanguage[lang] });
-/** The script as the customer hears it (the campaign's slots for its language filled). */
-const spoken = (id: string): string =>
-  fillSlots(SAMPLE.find((s) => s.id === id)!.text, slotsFor(id.startsWith('en-') ? 'en' : 'zh')).text;
 
 describe('the generator prompt quotes the intent’s approved scripts in the customer’s language', () => {
   let gw: Booted;
@@ -71,7 +65,7 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
     expect([...quoted].sort()).toEqual(priceScripts.map((s) => spoken(s.id)).sort());
     for (const line of quoted) expect(line).not.toMatch(/[{}]/);
     // In the customer's language: 每月199元 for a Chinese caller, 199 yuan for an English one.
-    expect(quoted.join('')).toContain(slotsFor(lang).price);
+    expect(quoted.join('')).toContain(sampleSlots(lang).price);
 
     // Asked again, the script the customer has just heard is quoted after the two not heard yet.
     llm.behave({ text: spoken(basic) });

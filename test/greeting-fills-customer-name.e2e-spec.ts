@@ -1,7 +1,8 @@
 // Scenario: the opening script names the customer; without a name it uses the campaign's own
 // `customer_name` slot when the campaign sets one, else the missing-slot rule removes the gap.
 import { bootGateway, type Booted } from './support/boot.js';
-import { Chat, createLanguageCampaign, SAMPLE_SETTINGS } from './support/dialogue.js';
+import { Chat, createLanguageCampaign } from './support/dialogue.js';
+import { SAMPLE_SETTINGS } from './support/sample-campaign.js';
 
 // The sample campaign's slots: no customer_name among them.
 const ZH_SLOTS = SAMPLE_SETTINGS.slots;

@@ -1,25 +1,14 @@
 // Helpers of the dialogue scenario specs: a campaign per language built through the admin API
 // from the sample scripts, chat calls that check the binding TurnResult, and a local dialer
 // webhook receiver.
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { ConversationView, TurnResult } from '@huashu/dialogue';
 import { ADMIN_KEY } from './boot.js';
+import { SAMPLE, SAMPLE_SETTINGS, type Lang } from './sample-campaign.js';
 
-export type Lang = 'zh' | 'en';
-
-/** The sample library (data/campaigns/default/scripts.jsonl). */
-export const SAMPLE = readFileSync('data/campaigns/default/scripts.jsonl', 'utf8')
-  .split('\n')
-  .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { id: string; text: string; intent?: string; fallback: boolean });
-/** The sample campaign's settings (data/campaigns/default/campaign.json). */
-export const SAMPLE_SETTINGS = JSON.parse(readFileSync('data/campaigns/default/campaign.json', 'utf8')) as {
-  slots: Record<string, string>;
-  slotsByLanguage: Partial<Record<Lang, Record<string, string>>>;
-} & Record<string, unknown>;
+export type { Lang } from './sample-campaign.js';
 
 // The sample campaign's English slot values.
 const EN_SLOTS = SAMPLE_SETTINGS.slotsByLanguage.en;

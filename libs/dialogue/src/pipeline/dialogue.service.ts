@@ -641,7 +641,8 @@ export class DialogueService implements DialoguePort {
    * would hear them (slots filled: the model sees the real price, not `{price}`). A model stays close to
    * what it is shown and the match then maps its answer to the nearest script, so the prompt shows the
    * scripts this answer should end on: the classified intent's, ones not heard yet before repeats, then
-   * the nearest others; each group nearest first. All in the customer's language first: a caller who
+   * the nearest others; within each group, those sharing the utterance's words first, then the nearest.
+   * All in the customer's language first: a caller who
    * speaks Chinese gets no English wording to copy unless the library has too few Chinese scripts.
    */
   private async exemplars(

@@ -6,12 +6,12 @@ const CJK = /[\p{Script=Han}]+/u;
  * Function words that a handful of replies do not make rare: "you" in a question must not pick the
  * one reply that happens to say "you". Short lists, on purpose (a question's content words remain).
  */
-const STOP = new Set([
-  ...'a an and are be can do does for get i is it me my of on or the to we what when where which who will with you your how'.split(
-    ' ',
-  ),
-  ...'的 了 吗 吧 呢 啊 是 我 你 您 们 这 那 个 有 在 就 也 都 和 要 能 会 么'.split(' '),
-]);
+const STOP = new Set(
+  [
+    'a an and are be can do does for get how i is it me my of on or the to we what when where which who will with you your',
+    '的 了 吗 吧 呢 啊 是 我 你 您 们 这 那 个 有 在 就 也 都 和 要 能 会 么',
+  ].flatMap((words) => words.split(' ')),
+);
 const RUNS = /[\p{Script=Han}]+|[\p{L}\p{N}]+/gu;
 
 /**

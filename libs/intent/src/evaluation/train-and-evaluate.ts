@@ -113,7 +113,7 @@ export function trainAndEvaluate(opts: {
   let held: EvalExample[];
   let trained: ReturnType<typeof trainClassifier>;
   let trainedOn: number;
-  const folds = opts.params.crossFitFolds ?? 0;
+  const folds = opts.params.crossFitFolds;
   if (folds >= 2) {
     // Out-of-fold predictions over train + validation: every utterance is scored once by a model
     // trained on the other folds, so the threshold curve rests on all of them, not on validation

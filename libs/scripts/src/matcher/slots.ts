@@ -31,10 +31,13 @@ export function fillSlots(
     return value;
   });
   if (missing.length === 0) return { text: filled, missing };
-  const opensWithGap = /^[ \t]*\uE000[ \t]*[,，、]/.test(filled);
+  let opensWithGap = false;
   const tidy = filled
     .replace(/[,，、][ \t]*\uE000(?=[ \t]*[,，、.!?;:。！？；：])/g, '')
-    .replace(/^[ \t]*\uE000[ \t]*[,，、][ \t]*/, '')
+    .replace(/^[ \t]*\uE000[ \t]*[,，、][ \t]*/, () => {
+      opensWithGap = true;
+      return '';
+    })
     .replace(/[ \t]*\uE000/g, '')
     .replace(/[ \t]+([,.!?;:，。！？；：、])/g, '$1')
     .replace(/[ \t]{2,}/g, ' ')
