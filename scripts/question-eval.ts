@@ -5,7 +5,7 @@
 // (real Redis, intent model, script index) whose generator is the OpenAI-compatible provider pointed at
 // the local fake server, which records every prompt. Reported per set (`set` in the file: a was written
 // first; b before the corpus additions that followed reading a's results; c before those that followed
-// reading b's) and per language:
+// reading b's; d before the sample campaign's intent examples, with no model output read) and per language:
 // - intent: the turn was classified into the expected script's intent;
 // - of those, the expected script is among the approved replies the generator prompt quotes
 //   (`promptExemplars`), and whether it is quoted first (what the offline provider mostly answers with).
@@ -23,7 +23,7 @@ const CAMPAIGN = 'question-eval';
 interface Question {
   text: string;
   expected: string;
-  /** a, b, c: written in that order, each before the corpus additions that followed reading the previous sets' results. */
+  /** a, b, c, d: written in that order, each before the changes that followed reading the previous sets' results. */
   set: string;
 }
 
