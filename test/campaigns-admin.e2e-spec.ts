@@ -93,6 +93,26 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
       { slotsByLanguage: { en: { 'Bad Name': 'x' } } },
       { slotsByLanguage: { en: { price: 199 } } },
       { slotsByLanguage: { en: { price: 'x'.repeat(201) } } },
+      // Intent examples: only in-scope binding intents, non-blank bounded strings, bounded counts.
+      { intentExamples: { byIntent: { out_of_scope: ['what is the weather'] } } },
+      { intentExamples: { byIntent: { buy_now: ['sign me up'] } } },
+      { intentExamples: { byIntent: { ask_price: 'how much' } } },
+      { intentExamples: { byIntent: { ask_price: [42] } } },
+      { intentExamples: { byIntent: { ask_price: ['   '] } } },
+      { intentExamples: { byIntent: { ask_price: ['x'.repeat(301)] } } },
+      { intentExamples: { byIntent: { ask_price: Array.from({ length: 201 }, (_, i) => `price ${i}`) } } },
+      {
+        intentExamples: {
+          byIntent: Object.fromEntries(
+            ['ask_price', 'ask_product_detail', 'objection_price', 'objection_trust', 'interested', 'affirm'].map(
+              (intent) => [intent, Array.from({ length: 180 }, (_, i) => `${intent} ${i}`)],
+            ),
+          ),
+        },
+      },
+      { intentExamples: { threshold: 1.5 } },
+      { intentExamples: { minConfidence: '0.1' } },
+      { intentExamples: { surprise: true } },
       [1, 2],
     ];
     for (const body of bad) {
@@ -111,6 +131,30 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     const after = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
     expect(after.body).toEqual(before.body);
     await request(gw.url).get('/v1/admin/campaigns/bad%20id').set(auth(VIEWER_KEY)).expect(400);
+  });
+
+  it('takes the largest intent examples document the limits allow, and refuses a body beyond 1 MiB', async () => {
+    // 1,000 examples of 300 CJK characters: ~900 KB of UTF-8, over the 64 KiB default body limit.
+    const long = (i: number) => `${i}`.padEnd(300, '宽');
+    const byIntent = Object.fromEntries(
+      ['ask_price', 'ask_product_detail', 'objection_price', 'objection_trust', 'interested'].map((intent, k) => [
+        intent,
+        Array.from({ length: 200 }, (_, i) => long(k * 200 + i)),
+      ]),
+    );
+    const res = await request(gw.url)
+      .put('/v1/admin/campaigns/big-examples')
+      .set(auth(ADMIN_KEY))
+      .send({ intentExamples: { byIntent } })
+      .expect(200);
+    expect(res.body.intentExamples.byIntent.objection_trust[199]).toBe(long(799));
+    const tooBig = await request(gw.url)
+      .put('/v1/admin/campaigns/big-examples')
+      .set(auth(ADMIN_KEY))
+      .send({ name: 'x'.repeat(1024 * 1024) });
+    expect(tooBig.status).toBe(413);
+    const after = await request(gw.url).get('/v1/admin/campaigns/big-examples').set(auth(VIEWER_KEY)).expect(200);
+    expect(after.body.version).toBe(res.body.version);
   });
 
   it('enforces roles: viewer reads, only admin writes', async () => {

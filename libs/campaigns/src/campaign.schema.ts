@@ -6,6 +6,32 @@ import { INTENT_NAMES } from '@huashu/intent';
 export const campaignSamplingParamsSchema = samplingParamsSchema;
 
 const intentName = z.enum(INTENT_NAMES as [string, ...string[]]);
+const inScopeIntentName = z.enum(INTENT_NAMES.filter((n) => n !== 'out_of_scope') as [string, ...string[]]);
+/** Bounds on intent examples: each is embedded once per campaign version and scanned on out_of_scope turns. */
+export const MAX_INTENT_EXAMPLES = 1000;
+export const MAX_INTENT_EXAMPLES_PER_INTENT = 200;
+export const MAX_INTENT_EXAMPLE_CHARS = 300;
+const intentExamples = z
+  .strictObject({
+    threshold: z.number().min(0).max(1),
+    minConfidence: z.number().min(0).max(1),
+    byIntent: z.partialRecord(
+      inScopeIntentName,
+      z
+        .array(
+          z
+            .string()
+            .trim()
+            .min(1, 'must not be blank')
+            .max(MAX_INTENT_EXAMPLE_CHARS, `must be at most ${MAX_INTENT_EXAMPLE_CHARS} characters`),
+        )
+        .max(MAX_INTENT_EXAMPLES_PER_INTENT),
+    ),
+  })
+  .refine((e) => Object.values(e.byIntent).reduce((n, list) => n + (list?.length ?? 0), 0) <= MAX_INTENT_EXAMPLES, {
+    message: `at most ${MAX_INTENT_EXAMPLES} examples in all`,
+    path: ['byIntent'],
+  });
 const routeKind = z.enum(['script', 'generator', 'fallback']);
 const routeAction = z.enum(['continue', 'transfer', 'hangup']);
 const routeTarget = z.strictObject({ route: routeKind, action: routeAction });
@@ -34,6 +60,7 @@ export const campaignSchema = z.strictObject({
   language: z.enum(['zh', 'en']),
   matchThreshold: z.number().min(0).max(1),
   intentThreshold: z.number().min(0).max(1).optional(),
+  intentExamples,
   openingScriptId: scriptId.optional(),
   goodbyeScriptId: scriptId.optional(),
   defaultFallbackScriptId: scriptId.optional(),

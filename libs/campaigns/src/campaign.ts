@@ -13,6 +13,15 @@ export interface RouteRule {
   byStage?: Partial<Record<'new' | 'engaged' | 'interested' | 'hot', { route: RouteKind; action: RouteAction }>>;
 }
 
+export interface IntentExamples {
+  /** Encoder similarity (cosine) the nearest example needs. */
+  threshold: number;
+  /** The intent model's probability for the example's intent must be at least this. */
+  minConfidence: number;
+  /** Examples per in-scope intent. */
+  byIntent: Partial<Record<IntentName, string[]>>;
+}
+
 /**
  * A campaign's settings (GET|PUT /v1/admin/campaigns/{id}). Every section has defaults, so a
  * campaign created by its first script import is usable at once.
@@ -25,6 +34,14 @@ export interface Campaign {
   matchThreshold: number;
   /** Overrides the intent model's fitted out-of-scope threshold. */
   intentThreshold?: number;
+  /**
+   * What this campaign's customers are expected to say for an intent, in the campaign's own words
+   * ("can I keep my number" → ask_product_detail). The shared intent model knows many products but
+   * not this one; when it answers out_of_scope, the utterance takes the intent of its nearest example
+   * if the encoder's similarity reaches `threshold` and the model gives that intent at least
+   * `minConfidence` (the model must not rule it out).
+   */
+  intentExamples: IntentExamples;
   openingScriptId?: string;
   goodbyeScriptId?: string;
   defaultFallbackScriptId?: string;

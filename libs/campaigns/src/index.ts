@@ -1,13 +1,26 @@
 export {
   DEFAULT_CAMPAIGN_ID,
   type Campaign,
+  type IntentExamples,
   type PolicyAction,
   type RouteAction,
   type RouteKind,
   type RouteRule,
 } from './campaign.js';
-export { DEFAULT_MATCH_THRESHOLD, DEFAULT_ROUTES, defaultCampaign } from './campaign.defaults.js';
-export { campaignSamplingParamsSchema, campaignSchema } from './campaign.schema.js';
+export {
+  DEFAULT_INTENT_EXAMPLE_MIN_CONFIDENCE,
+  DEFAULT_INTENT_EXAMPLE_THRESHOLD,
+  DEFAULT_MATCH_THRESHOLD,
+  DEFAULT_ROUTES,
+  defaultCampaign,
+} from './campaign.defaults.js';
+export {
+  campaignSamplingParamsSchema,
+  campaignSchema,
+  MAX_INTENT_EXAMPLE_CHARS,
+  MAX_INTENT_EXAMPLES,
+  MAX_INTENT_EXAMPLES_PER_INTENT,
+} from './campaign.schema.js';
 export { type AuditEntry } from './campaign.repository.js';
 export {
   CampaignService,

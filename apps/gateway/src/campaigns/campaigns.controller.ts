@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Put, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
@@ -15,6 +16,9 @@ const checkId = (id: string): string => {
   }
   return id;
 };
+
+/** Body limit of PUT /v1/admin/campaigns/{id}. */
+export const CAMPAIGN_BODY_LIMIT = 1024 * 1024;
 
 @ApiTags('admin: campaigns')
 @Controller('v1/admin/campaigns')
@@ -34,6 +38,9 @@ export class CampaignsController {
   }
 
   @Put(':id')
+  // Room for the largest valid document: 1,000 intent examples of up to 300 characters (3 bytes
+  // each in UTF-8 for CJK) besides the rest of the settings; other admin routes keep 64 KiB.
+  @RouteConfig({ bodyLimit: CAMPAIGN_BODY_LIMIT })
   @AdminRoles('admin')
   @ApiOperation({
     summary:
