@@ -9,9 +9,15 @@
 // - intent: the turn was classified into the expected script's intent;
 // - of those, the expected script is among the approved replies the generator prompt quotes
 //   (`promptExemplars`), and whether it is quoted first (what the offline provider mostly answers with).
+// The sample campaign's settings include its intent examples; so that they do not buy questions at
+// the price of out-of-scope talk, the intent probe set (held out of all training) and the intent
+// corpus's out_of_scope utterances are sent the same way: the probe's in-scope utterances should get
+// their intent and every out-of-scope one should stay out_of_scope. `-- --no-examples` runs the same
+// without the campaign's examples (the intent model alone).
 import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
+import { loadCorpusDir, parseCorpusFile } from '@huashu/intent';
 import { ADMIN_KEY } from '../test/support/boot.js';
 import { bootWithFakeLlm } from '../test/support/generator-gateway.js';
 import { SAMPLE, SAMPLE_SETTINGS, spokenSample } from '../test/support/sample-campaign.js';
@@ -55,7 +61,11 @@ async function main(): Promise<void> {
       if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, unknown>;
     };
-    await call('PUT', `/v1/admin/campaigns/${CAMPAIGN}`, SAMPLE_SETTINGS);
+    const noExamples = process.argv.includes('--no-examples');
+    await call('PUT', `/v1/admin/campaigns/${CAMPAIGN}`, {
+      ...SAMPLE_SETTINGS,
+      ...(noExamples ? { intentExamples: { byIntent: {} } } : {}),
+    });
     await call('POST', `/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`, SAMPLE);
     await call('POST', `/v1/admin/scripts/publish?campaign=${CAMPAIGN}`);
 
@@ -68,14 +78,20 @@ async function main(): Promise<void> {
       expectedIntent: string;
       quotedAt: number | null;
     }[] = [];
-    const bar = new SingleBar({ format: 'questions {bar} {value}/{total}' }, Presets.shades_classic);
-    bar.start(questions.length, 0);
-    for (const q of questions) {
+    /** The intent a first turn of a new conversation gets. */
+    const firstTurn = async (text: string): Promise<{ intent: { name: string } }> => {
       const { conversationId } = await call('POST', '/v1/conversations', { campaignId: CAMPAIGN });
-      const sent = llm.requests.length;
-      const turn = (await call('POST', `/v1/conversations/${String(conversationId)}/turns`, { text: q.text })) as {
+      return (await call('POST', `/v1/conversations/${String(conversationId)}/turns`, { text })) as {
         intent: { name: string };
       };
+    };
+    const probe = ['zh', 'en'].flatMap((lang) => parseCorpusFile(`data/intent-probe/${lang}.yaml`));
+    const corpusOutOfScope = loadCorpusDir('data/intents').examples.filter((e) => e.label === 'out_of_scope');
+    const bar = new SingleBar({ format: 'turns {bar} {value}/{total}' }, Presets.shades_classic);
+    bar.start(questions.length + probe.length + corpusOutOfScope.length, 0);
+    for (const q of questions) {
+      const sent = llm.requests.length;
+      const turn = await firstTurn(q.text);
       const prompt = llm.requests.slice(sent).find((r) => r.path.endsWith('/chat/completions'));
       const quoted = prompt ? promptExemplars((prompt.body as { messages: ChatMessage[] }).messages) : [];
       const at = quoted.indexOf(spokenSample(q.expected));
@@ -90,12 +106,22 @@ async function main(): Promise<void> {
       });
       bar.increment();
     }
+    const probeRows: { text: string; label: string; intent: string }[] = [];
+    for (const e of probe) {
+      probeRows.push({ text: e.text, label: e.label, intent: (await firstTurn(e.text)).intent.name });
+      bar.increment();
+    }
+    let corpusKept = 0;
+    for (const e of corpusOutOfScope) {
+      if ((await firstTurn(e.text)).intent.name === 'out_of_scope') corpusKept++;
+      bar.increment();
+    }
     bar.stop();
 
+    const share = (n: number, d: number) => (d ? Math.round((1000 * n) / d) / 1000 : null);
     const summary = (set: string, lang: string) => {
       const of = rows.filter((r) => (set === '' || r.set === set) && (lang === '' || r.lang === lang));
       const right = of.filter((r) => r.intent === r.expectedIntent);
-      const share = (n: number, d: number) => (d ? Math.round((1000 * n) / d) / 1000 : null);
       return {
         questions: of.length,
         intentRight: share(right.length, of.length),
@@ -110,7 +136,32 @@ async function main(): Promise<void> {
     const bySet = Object.fromEntries(
       sets.map((set) => [set || 'all', { zh: summary(set, 'zh'), en: summary(set, 'en'), all: summary(set, '') }]),
     );
-    writeResult('question-eval', { file: FILE, sets: bySet, rows });
+    const inScope = probeRows.filter((r) => r.label !== 'out_of_scope');
+    const outOfScope = probeRows.filter((r) => r.label === 'out_of_scope');
+    const guard = {
+      probe: {
+        inScope: {
+          utterances: inScope.length,
+          intentRight: share(inScope.filter((r) => r.intent === r.label).length, inScope.length),
+        },
+        outOfScope: {
+          utterances: outOfScope.length,
+          keptOutOfScope: share(outOfScope.filter((r) => r.intent === 'out_of_scope').length, outOfScope.length),
+        },
+      },
+      corpusOutOfScope: {
+        utterances: corpusOutOfScope.length,
+        keptOutOfScope: share(corpusKept, corpusOutOfScope.length),
+      },
+    };
+    writeResult(noExamples ? 'question-eval-no-examples' : 'question-eval', {
+      file: FILE,
+      campaignIntentExamples: !noExamples,
+      sets: bySet,
+      ...guard,
+      rows,
+      probeRows: probeRows.filter((r) => r.intent !== r.label),
+    });
     for (const set of sets) {
       const s = summary(set, '');
       process.stdout.write(
@@ -118,6 +169,11 @@ async function main(): Promise<void> {
           `of those, expected script quoted ${s.ofIntentRight.expectedQuoted}, quoted first ${s.ofIntentRight.expectedQuotedFirst}\n`,
       );
     }
+    process.stdout.write(
+      `probe: in-scope intent right ${guard.probe.inScope.intentRight} of ${inScope.length}, ` +
+        `out-of-scope kept ${guard.probe.outOfScope.keptOutOfScope} of ${outOfScope.length}; ` +
+        `corpus out_of_scope kept ${guard.corpusOutOfScope.keptOutOfScope} of ${corpusOutOfScope.length}\n`,
+    );
   } finally {
     await gw.close();
     await llm.close();

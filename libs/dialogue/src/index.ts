@@ -13,6 +13,12 @@ export {
   type TurnStreamEvent,
 } from './turn-result.js';
 export { joinParts } from './pipeline/dialogue-stream.js';
+export {
+  acceptExample,
+  IntentExampleMatcher,
+  type IntentExampleMatch,
+  type NearestExample,
+} from './pipeline/intent-examples.js';
 export { DialogueModule } from './dialogue.module.js';
 export { DialogueService, type ConversationView } from './pipeline/dialogue.service.js';
 export { DialogueCallbacksModule } from './callbacks/dialogue-callbacks.module.js';

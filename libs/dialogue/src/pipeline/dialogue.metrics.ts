@@ -11,6 +11,7 @@ export type TurnStage = (typeof TURN_STAGES)[number];
 export class DialogueMetrics {
   readonly stage: Histogram<'stage'>;
   readonly turns: Counter<'intent' | 'route' | 'action' | 'degraded'>;
+  readonly exampleIntents: Counter<'intent'>;
 
   constructor(metrics: MetricsRegistry) {
     this.stage = new Histogram({
@@ -24,6 +25,12 @@ export class DialogueMetrics {
       name: 'dialogue_turns_total',
       help: 'Turns by intent, route, action and whether they were degraded to a fallback',
       labelNames: ['intent', 'route', 'action', 'degraded'],
+      registers: [metrics.registry],
+    });
+    this.exampleIntents = new Counter({
+      name: 'dialogue_intent_examples_total',
+      help: 'Turns the intent model put out of scope that a campaign intent example gave an intent',
+      labelNames: ['intent'],
       registers: [metrics.registry],
     });
   }

@@ -39,6 +39,7 @@ import type {
 import type { Approval, Candidate } from './candidate.js';
 import { streamCandidate, type PartSink } from './dialogue-stream.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
+import { IntentExampleMatcher, type IntentExampleMatch } from './intent-examples.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
@@ -94,7 +95,11 @@ export class DialogueService implements DialoguePort {
     private readonly doNotCall: DoNotCallRepository,
     private readonly callbacks: CallbackScheduler,
     private readonly metrics: DialogueMetrics,
-  ) {}
+  ) {
+    this.examples = new IntentExampleMatcher(embedder);
+  }
+
+  private readonly examples: IntentExampleMatcher;
 
   async start(req: StartConversation): Promise<StartedConversation> {
     const campaignId = req.campaignId ?? 'default';
@@ -306,13 +311,28 @@ export class DialogueService implements DialoguePort {
     } catch (err) {
       problems.push(describe('classify', err));
     }
+    // The campaign's own examples, where the shared model found nothing in scope (inside the
+    // classify budget: the utterance's vector is already on its way).
+    let example: IntentExampleMatch | undefined;
+    if (prediction?.name === 'out_of_scope') {
+      const model = prediction;
+      try {
+        example = await timed('classify', () =>
+          clock.run('classify', budgets.classify, () => this.examples.match(campaign, model, utteranceVector)),
+        );
+      } catch (err) {
+        problems.push(describe('intent examples', err));
+      }
+    }
     // An explicit do-not-call request found by input screening wins over the classifier (DESIGN §1
     // step 2): the customer's wish is honoured even when the model reads it as a mere objection.
     const screenedDnc = screened?.hits.some((h) => h.category === DNC_CATEGORY) ?? false;
-    const intent: IntentName = screenedDnc ? 'do_not_call' : (prediction?.name ?? 'out_of_scope');
+    const intent: IntentName = screenedDnc ? 'do_not_call' : (example?.intent ?? prediction?.name ?? 'out_of_scope');
     // Four decimals, as the reply's similarity: the full double says nothing more to a client or an
-    // auditor, and it is written twice per turn (result and audit record).
-    const confidence = screenedDnc ? 1 : round(prediction?.confidence ?? 0, 4);
+    // auditor, and it is written twice per turn (result and audit record). An intent taken from an
+    // example keeps the model's own probability for it.
+    const confidence = screenedDnc ? 1 : round(example?.confidence ?? prediction?.confidence ?? 0, 4);
+    if (example && !screenedDnc) this.metrics.exampleIntents.inc({ intent });
 
     // 4. Route.
     const decision = decideTurn(campaign.routes, intent, session);
@@ -440,7 +460,10 @@ export class DialogueService implements DialoguePort {
         name: intent,
         confidence,
         ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
-        source: screenedDnc ? 'compliance' : 'classifier',
+        source: screenedDnc ? 'compliance' : example ? 'campaign-example' : 'classifier',
+        ...(example && !screenedDnc
+          ? { example: { text: example.example, similarity: round(example.similarity, 4) } }
+          : {}),
       },
       route,
       plannedRoute: decision.route,

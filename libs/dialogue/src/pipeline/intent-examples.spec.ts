@@ -1,0 +1,151 @@
+import { resolve } from 'node:path';
+import { defaultCampaign, type Campaign } from '@huashu/campaigns';
+import { BuiltinEmbedderAdapter, type Embedder } from '@huashu/embedding';
+import type { IntentName, IntentPrediction } from '@huashu/intent';
+import { IntentExampleMatcher } from './intent-examples.js';
+
+// The shipped built-in encoder, counted: how many texts the matcher asks it to embed.
+class CountingEmbedder implements Embedder {
+  texts = 0;
+  failNext = false;
+  constructor(private readonly inner: Embedder) {}
+  get dim(): number {
+    return this.inner.dim;
+  }
+  get modelId(): string {
+    return this.inner.modelId;
+  }
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('encoder down');
+    }
+    this.texts += texts.length;
+    return this.inner.embed(texts);
+  }
+}
+
+const EXAMPLES: Campaign['intentExamples']['byIntent'] = {
+  ask_product_detail: [
+    '安装要多久',
+    '什么时候能来安装',
+    'is there a penalty for leaving early',
+    'can I keep my phone number',
+  ],
+  objection_trust: ['你们有经营许可证吗', 'is this a scam'],
+};
+
+/** A campaign with the examples; `version` moves the cache key as an update would. */
+const campaign = (over: Partial<Campaign['intentExamples']> = {}, version = 1): Campaign => {
+  const c = defaultCampaign('examples-spec');
+  c.version = version;
+  c.intentExamples = { threshold: 0.6, minConfidence: 0.05, byIntent: EXAMPLES, ...over };
+  return c;
+};
+
+/** An out_of_scope prediction whose ranking gives `intent` the probability `p`. */
+const outOfScope = (intent: IntentName, p: number): IntentPrediction => ({
+  name: 'out_of_scope',
+  confidence: 1 - p,
+  ranking: [
+    { name: 'out_of_scope', confidence: 1 - p },
+    { name: intent, confidence: p },
+  ],
+});
+
+describe('IntentExampleMatcher', () => {
+  const encoder = new BuiltinEmbedderAdapter({ modelDir: resolve('models/embedding') });
+  let embedder: CountingEmbedder;
+  let matcher: IntentExampleMatcher;
+  const vector = async (text: string) => (await encoder.embed([text]))[0];
+
+  beforeEach(() => {
+    embedder = new CountingEmbedder(encoder);
+    matcher = new IntentExampleMatcher(embedder);
+  });
+
+  it('gives an out_of_scope utterance the intent of its nearest example, keeping the model’s probability', async () => {
+    const match = await matcher.match(campaign(), outOfScope('ask_product_detail', 0.34), vector('宽带装好要等几天'));
+    expect(match).toEqual({
+      intent: 'ask_product_detail',
+      confidence: 0.34,
+      similarity: expect.any(Number),
+      example: '什么时候能来安装',
+    });
+    expect(match!.similarity).toBeGreaterThanOrEqual(0.6);
+    expect(match!.similarity).toBeLessThan(1);
+  });
+
+  it('an example equal to the utterance has similarity 1', async () => {
+    const match = await matcher.match(campaign(), outOfScope('objection_trust', 0.2), vector('is this a scam'));
+    expect(match).toMatchObject({ intent: 'objection_trust', example: 'is this a scam' });
+    expect(match!.similarity).toBeCloseTo(1, 5);
+  });
+
+  it('leaves the utterance out of scope when the model rules the example’s intent out (below minConfidence)', async () => {
+    const u = vector('宽带装好要等几天');
+    expect(await matcher.match(campaign(), outOfScope('ask_product_detail', 0.04), u)).toBeUndefined();
+    // The same with the floor lowered below the model's probability.
+    expect(await matcher.match(campaign({ minConfidence: 0.03 }), outOfScope('ask_product_detail', 0.04), u)).toEqual(
+      expect.objectContaining({ intent: 'ask_product_detail' }),
+    );
+    // The model's probability for another intent does not count.
+    expect(await matcher.match(campaign(), outOfScope('objection_trust', 0.5), u)).toBeUndefined();
+  });
+
+  it('leaves the utterance out of scope when no example is similar enough', async () => {
+    const u = vector('宽带装好要等几天');
+    expect(
+      await matcher.match(campaign({ threshold: 0.99 }), outOfScope('ask_product_detail', 0.34), u),
+    ).toBeUndefined();
+    expect(
+      await matcher.match(campaign(), outOfScope('ask_product_detail', 0.34), vector('明天天气怎么样')),
+    ).toBeUndefined();
+  });
+
+  it('does nothing for an in-scope prediction or a campaign without examples', async () => {
+    const inScope: IntentPrediction = {
+      name: 'ask_price',
+      confidence: 0.9,
+      ranking: [{ name: 'ask_price', confidence: 0.9 }],
+    };
+    const never = new Promise<Float32Array>(() => undefined);
+    expect(await matcher.match(campaign(), inScope, never)).toBeUndefined();
+    expect(
+      await matcher.match(campaign({ byIntent: {} }), outOfScope('ask_product_detail', 0.3), vector('安装要多久')),
+    ).toBeUndefined();
+    expect(
+      await matcher.match(
+        campaign({ byIntent: { ask_product_detail: [] } }),
+        outOfScope('ask_product_detail', 0.3),
+        vector('安装要多久'),
+      ),
+    ).toBeUndefined();
+    expect(embedder.texts).toBe(0);
+  });
+
+  it('embeds a campaign version’s examples once, and again after the campaign changes', async () => {
+    const p = outOfScope('ask_product_detail', 0.3);
+    await matcher.match(campaign(), p, vector('安装要多久'));
+    await matcher.match(campaign(), p, vector('什么时候能来安装'));
+    expect(embedder.texts).toBe(6);
+    const edited = campaign({ byIntent: { ask_product_detail: ['安装要多久'] } }, 2);
+    expect(await matcher.match(edited, p, vector('is this a scam'))).toBeUndefined();
+    expect(embedder.texts).toBe(7);
+  });
+
+  it('does not keep a failed embedding: the next turn tries again', async () => {
+    const p = outOfScope('ask_product_detail', 0.3);
+    embedder.failNext = true;
+    await expect(matcher.match(campaign(), p, vector('安装要多久'))).rejects.toThrow('encoder down');
+    expect(await matcher.match(campaign(), p, vector('安装要多久'))).toMatchObject({ example: '安装要多久' });
+  });
+
+  it('takes hostile text as any other utterance', async () => {
+    const p = outOfScope('ask_product_detail', 0.3);
+    for (const text of ['', ' ', '\u0000\u202e<script>alert(1)</script>', 'ﷺ'.repeat(2000)]) {
+      const match = await matcher.match(campaign(), p, vector(text));
+      expect(match === undefined || match.intent === 'ask_product_detail').toBe(true);
+    }
+  });
+});

@@ -1,0 +1,146 @@
+import type { Campaign } from '@huashu/campaigns';
+import type { Embedder } from '@huashu/embedding';
+import type { IntentName, IntentPrediction } from '@huashu/intent';
+
+/** A campaign example that gave an out_of_scope utterance its intent. */
+export interface IntentExampleMatch {
+  intent: IntentName;
+  /** The intent model's probability for that intent (below the campaign's intent threshold). */
+  confidence: number;
+  /** Encoder similarity between the utterance and the example. */
+  similarity: number;
+  example: string;
+}
+
+/** The example nearest to an utterance. */
+export type NearestExample = Omit<IntentExampleMatch, 'confidence'>;
+
+/**
+ * The rule: the nearest example is similar enough and the model does not rule its intent out.
+ * (Exported for the sweep that chose the defaults, `npm run intent-examples:sweep`.)
+ */
+export function acceptExample(
+  nearest: NearestExample,
+  prediction: IntentPrediction,
+  rule: { threshold: number; minConfidence: number },
+): IntentExampleMatch | undefined {
+  if (nearest.similarity < rule.threshold) return undefined;
+  const confidence = prediction.ranking.find((r) => r.name === nearest.intent)?.confidence ?? 0;
+  return confidence < rule.minConfidence ? undefined : { ...nearest, confidence };
+}
+
+/** A campaign version's examples, embedded: row i of `vectors` (dim floats) is `texts[i]`. */
+interface ExampleIndex {
+  dim: number;
+  vectors: Float32Array;
+  intents: IntentName[];
+  texts: string[];
+}
+
+interface Cached {
+  key: string;
+  index: Promise<ExampleIndex>;
+}
+
+/** Examples embedded per call: a batch the built-in encoder and OpenAI-compatible servers both take. */
+const EMBED_BATCH = 64;
+/** Campaigns whose embedded examples are kept (least recently used dropped first). */
+const MAX_CAMPAIGNS = 256;
+
+/**
+ * Campaign intent examples (Campaign.intentExamples): the campaign's own phrasings of what its
+ * customers ask, which the shared intent model has never seen. Applied only where the model
+ * answered out_of_scope: the utterance takes the intent of its nearest example when the encoder's
+ * similarity reaches the campaign's `threshold` and the model gives that intent at least
+ * `minConfidence`. The floor matters: the encoder also scores question templates (头疼怎么办 is
+ * 0.77 from 测速达不到怎么办), and the model rules those intents out.
+ *
+ * The examples of a campaign version are embedded once, in batches, and kept per campaign until
+ * its version or the encoder changes. The scan is exact (a dot product per example, at most
+ * 1,000 of them): an HNSW index would save nothing at this size.
+ */
+export class IntentExampleMatcher {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(private readonly embedder: Embedder) {}
+
+  /**
+   * The example match for an out_of_scope prediction, or undefined (prediction in scope, no
+   * examples, or none near enough). `utterance` is the utterance's vector, already being computed.
+   */
+  async match(
+    campaign: Campaign,
+    prediction: IntentPrediction,
+    utterance: Promise<Float32Array>,
+  ): Promise<IntentExampleMatch | undefined> {
+    if (prediction.name !== 'out_of_scope') return undefined;
+    const nearest = await this.nearest(campaign, await utterance);
+    return nearest && acceptExample(nearest, prediction, campaign.intentExamples);
+  }
+
+  /** The campaign example nearest to an utterance vector (undefined: no examples). */
+  async nearest(campaign: Campaign, vector: Float32Array): Promise<NearestExample | undefined> {
+    const index = await this.index(campaign);
+    if (!index || vector.length !== index.dim) return undefined;
+    let best = -1;
+    let bestSimilarity = -Infinity;
+    for (let i = 0, off = 0; i < index.texts.length; i++, off += index.dim) {
+      let dot = 0;
+      for (let j = 0; j < index.dim; j++) dot += index.vectors[off + j] * vector[j];
+      if (dot > bestSimilarity) {
+        bestSimilarity = dot;
+        best = i;
+      }
+    }
+    return best < 0
+      ? undefined
+      : { intent: index.intents[best], similarity: bestSimilarity, example: index.texts[best] };
+  }
+
+  /** The campaign version's embedded examples (null when it has none). */
+  private index(campaign: Campaign): Promise<ExampleIndex | null> {
+    const entries = Object.entries(campaign.intentExamples.byIntent) as [IntentName, string[] | undefined][];
+    if (!entries.some(([, list]) => list?.length)) return Promise.resolve(null);
+    const key = `${campaign.version}:${campaign.updatedAt}:${this.embedder.modelId}`;
+    const cached = this.cache.get(campaign.id);
+    if (cached?.key === key) {
+      // Refresh the entry's place in the LRU order.
+      this.cache.delete(campaign.id);
+      this.cache.set(campaign.id, cached);
+      return cached.index;
+    }
+    const index = this.build(entries);
+    const entry = { key, index };
+    this.cache.delete(campaign.id);
+    this.cache.set(campaign.id, entry);
+    if (this.cache.size > MAX_CAMPAIGNS) this.cache.delete(this.cache.keys().next().value as string);
+    // A failed build (encoder down) is not kept: the next turn tries again.
+    index.catch(() => {
+      if (this.cache.get(campaign.id) === entry) this.cache.delete(campaign.id);
+    });
+    return index;
+  }
+
+  private async build(entries: [IntentName, string[] | undefined][]): Promise<ExampleIndex> {
+    const intents: IntentName[] = [];
+    const texts: string[] = [];
+    for (const [intent, list] of entries) {
+      for (const text of list ?? []) {
+        intents.push(intent);
+        texts.push(text);
+      }
+    }
+    const embedded: Float32Array[] = [];
+    for (let start = 0; start < texts.length; start += EMBED_BATCH) {
+      embedded.push(...(await this.embedder.embed(texts.slice(start, start + EMBED_BATCH))));
+    }
+    // The width of what the encoder returned (a lazily loaded encoder knows its own only then).
+    const dim = embedded[0].length;
+    if (embedded.length !== texts.length || embedded.some((v) => v.length !== dim)) {
+      throw new Error(`the encoder returned ${embedded.length} vectors of mixed widths for ${texts.length} examples`);
+    }
+    const vectors = new Float32Array(texts.length * dim);
+    embedded.forEach((v, i) => vectors.set(v, i * dim));
+    return { dim, vectors, intents, texts };
+  }
+}
