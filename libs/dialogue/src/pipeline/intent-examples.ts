@@ -82,11 +82,12 @@ export class IntentExampleMatcher {
   async nearest(campaign: Campaign, vector: Float32Array): Promise<NearestExample | undefined> {
     const index = await this.index(campaign);
     if (!index || vector.length !== index.dim) return undefined;
+    const { dim, vectors } = index;
     let best = -1;
     let bestSimilarity = -Infinity;
-    for (let i = 0, off = 0; i < index.texts.length; i++, off += index.dim) {
+    for (let i = 0, off = 0; i < index.texts.length; i++, off += dim) {
       let dot = 0;
-      for (let j = 0; j < index.dim; j++) dot += index.vectors[off + j] * vector[j];
+      for (let j = 0; j < dim; j++) dot += vectors[off + j] * vector[j];
       if (dot > bestSimilarity) {
         bestSimilarity = dot;
         best = i;
