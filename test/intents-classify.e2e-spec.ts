@@ -43,6 +43,38 @@ describe('POST /v1/admin/intents/classify (shipped model)', () => {
     expect(ranking.reduce((s, r) => s + r.confidence, 0)).toBeCloseTo(1, 4);
   });
 
+  it('with ?campaign=, classifies as that campaign’s turns do: its intent examples where the model says out_of_scope', async () => {
+    // The seeded sample campaign has intent examples; the model alone puts this question out of scope.
+    const alone = await classify(gw, { text: '宽带装好要等几天' }).expect(200);
+    expect(alone.body.intent.name).toBe('out_of_scope');
+    expect(alone.body).not.toHaveProperty('source');
+    const req = (campaign: string, text: string) =>
+      request(gw.url)
+        .post(`/v1/admin/intents/classify?campaign=${campaign}`)
+        .set('authorization', `Bearer ${VIEWER_KEY}`)
+        .send({ text });
+    const res = await req('default', '宽带装好要等几天').expect(200);
+    const productDetail = (alone.body.ranking as { name: string; confidence: number }[]).find(
+      (r) => r.name === 'ask_product_detail',
+    );
+    expect(res.body).toEqual({
+      intent: { name: 'ask_product_detail', confidence: productDetail!.confidence },
+      ranking: alone.body.ranking,
+      source: 'campaign-example',
+      example: { text: '什么时候能来安装', similarity: expect.any(Number) },
+    });
+    const elsewhere = await req('default', '今天天气怎么样').expect(200);
+    expect(elsewhere.body).toMatchObject({ intent: { name: 'out_of_scope' }, source: 'model' });
+    expect(elsewhere.body).not.toHaveProperty('example');
+    expect((await req('default', '多少钱').expect(200)).body).toMatchObject({
+      intent: { name: 'ask_price' },
+      source: 'model',
+    });
+    expectErrorBody((await req('no-such-campaign', 'hello').expect(404)).body, 'NOT_FOUND');
+    expectErrorBody((await req('bad%20id', 'hello').expect(400)).body, 'VALIDATION_FAILED');
+    expectErrorBody((await req('x'.repeat(65), 'hello').expect(400)).body, 'VALIDATION_FAILED');
+  });
+
   it('accepts every role (viewer is the weakest)', async () => {
     for (const key of [VIEWER_KEY, EDITOR_KEY, ADMIN_KEY]) await classify(gw, { text: 'hello' }, key).expect(200);
   });

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { INTENT_NAMES, type IntentName } from '@huashu/intent';
+import { CAMPAIGN_ID } from '../compliance/dto/compliance-query.dto.js';
 
 /** Longest utterance the admin classify route accepts (a phone turn is far shorter). */
 export const CLASSIFY_MAX_CHARS = 1000;
@@ -30,4 +31,38 @@ export class ClassifyIntentResponseDto {
 
   @ApiProperty({ description: 'Every intent of the model by confidence, highest first.', type: [IntentScoreDto] })
   ranking!: IntentScoreDto[];
+}
+
+export class ClassifyIntentQueryDto {
+  @ApiPropertyOptional({
+    description:
+      'Classify as a turn of this campaign does: its intent threshold, then its intent examples where the model ' +
+      'answers out_of_scope. Without it, the model alone with its fitted threshold.',
+    example: 'default',
+  })
+  @IsOptional()
+  @Matches(CAMPAIGN_ID, { message: 'campaign must be 1-64 letters, digits, _ or -' })
+  campaign?: string;
+}
+
+export class IntentExampleDto {
+  @ApiProperty({ description: 'The campaign intent example nearest to the utterance.' })
+  text!: string;
+
+  @ApiProperty({ description: 'Encoder similarity between the utterance and the example.' })
+  similarity!: number;
+}
+
+export class CampaignClassifyIntentResponseDto extends ClassifyIntentResponseDto {
+  @ApiProperty({
+    description: 'What decided the intent: the model, or a campaign intent example (the model said out_of_scope).',
+    enum: ['model', 'campaign-example'],
+  })
+  source!: 'model' | 'campaign-example';
+
+  @ApiPropertyOptional({
+    description: 'The example that decided the intent (source campaign-example).',
+    type: IntentExampleDto,
+  })
+  example?: IntentExampleDto;
 }

@@ -1,21 +1,48 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { DialogueService } from '@huashu/dialogue';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
 import { AdminRoles } from '../auth/index.js';
-import { ClassifyIntentDto, ClassifyIntentResponseDto } from './classify-intent.dto.js';
+import {
+  CampaignClassifyIntentResponseDto,
+  ClassifyIntentDto,
+  ClassifyIntentQueryDto,
+  ClassifyIntentResponseDto,
+} from './classify-intent.dto.js';
 
 @ApiTags('admin')
 @Controller('v1/admin/intents')
 @AdminRoles('viewer')
 export class IntentsController {
-  constructor(@Inject(INTENT_CLASSIFIER) private readonly classifier: IntentClassifier) {}
+  constructor(
+    @Inject(INTENT_CLASSIFIER) private readonly classifier: IntentClassifier,
+    private readonly dialogue: DialogueService,
+  ) {}
 
   @Post('classify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Classify one utterance with the loaded intent model.' })
-  @ApiOkResponse({ type: ClassifyIntentResponseDto })
-  async classify(@Body() body: ClassifyIntentDto): Promise<ClassifyIntentResponseDto> {
-    const { name, confidence, ranking } = await this.classifier.classify(body.text);
-    return { intent: { name, confidence }, ranking };
+  @ApiOperation({
+    summary:
+      "Classify one utterance with the loaded intent model; with ?campaign=, as that campaign's turns do " +
+      '(its threshold, then its intent examples).',
+  })
+  @ApiOkResponse({ type: CampaignClassifyIntentResponseDto })
+  async classify(
+    @Body() body: ClassifyIntentDto,
+    @Query() query: ClassifyIntentQueryDto,
+  ): Promise<ClassifyIntentResponseDto | CampaignClassifyIntentResponseDto> {
+    if (query.campaign === undefined) {
+      const { name, confidence, ranking } = await this.classifier.classify(body.text);
+      return { intent: { name, confidence }, ranking };
+    }
+    const { prediction, example } = await this.dialogue.classify(body.text, query.campaign);
+    return {
+      intent: example
+        ? { name: example.intent, confidence: example.confidence }
+        : { name: prediction.name, confidence: prediction.confidence },
+      ranking: prediction.ranking,
+      source: example ? 'campaign-example' : 'model',
+      ...(example ? { example: { text: example.example, similarity: example.similarity } } : {}),
+    };
   }
 }

@@ -225,6 +225,27 @@ export class DialogueService implements DialoguePort {
     };
   }
 
+  /**
+   * A turn's classify step alone, for the admin classify route: the model with the campaign's intent
+   * threshold, then, where it says out_of_scope, the campaign's intent examples. The text is taken
+   * as given (a turn classifies its redacted form). 404 for a campaign that does not exist.
+   */
+  async classify(
+    text: string,
+    campaignId: string,
+  ): Promise<{ prediction: IntentPrediction; example?: IntentExampleMatch }> {
+    if (!(await this.campaigns.exists(campaignId))) {
+      throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
+    }
+    const campaign = await this.campaigns.getCached(campaignId);
+    const prediction = await this.classifier.classify(text, { threshold: campaign.intentThreshold });
+    const example =
+      prediction.name === 'out_of_scope'
+        ? await this.examples.match(campaign, prediction, this.embed(text))
+        : undefined;
+    return { prediction, ...(example ? { example } : {}) };
+  }
+
   /** The per-turn audit records (DESIGN §1 step 8); 404 when the conversation left no record. */
   async audit(conversationId: string): Promise<{ conversationId: string; records: Record<string, unknown>[] }> {
     const records = await this.sessions.audit(conversationId);

@@ -2,7 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
-const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+/** A campaign id in a query parameter (the campaign schema's id rule). */
+export const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export class CampaignQueryDto {
   @ApiPropertyOptional({ description: 'Campaign id (default `default`)', example: 'default' })
