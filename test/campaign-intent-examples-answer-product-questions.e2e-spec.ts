@@ -50,6 +50,14 @@ describe('campaign intent examples answer product questions the intent model put
     });
     expect(record.intent.example!.similarity).toBeGreaterThanOrEqual(DEFAULT_INTENT_EXAMPLE_THRESHOLD);
 
+    // A phone conversation (the shorter turn deadline) takes the same intent.
+    const phone = (await chat.start({ campaignId: withExamples, channel: 'phone' })).conversationId;
+    expect(await chat.say(phone, text)).toMatchObject({
+      intent: { name: 'ask_product_detail' },
+      route: 'generator',
+      degraded: false,
+    });
+
     // Something else entirely stays out of scope on the same campaign.
     const b = (await chat.start({ campaignId: withExamples })).conversationId;
     const elsewhere = await chat.say(b, ELSEWHERE[lang]);
@@ -79,6 +87,6 @@ describe('campaign intent examples answer product questions the intent model put
 
   it('counts the turns an example gave an intent', async () => {
     const metrics = await request(gw.url).get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/^dialogue_intent_examples_total\{intent="ask_product_detail",app="gateway"\} 2$/m);
+    expect(metrics.text).toMatch(/^dialogue_intent_examples_total\{intent="ask_product_detail",app="gateway"\} 4$/m);
   });
 });
