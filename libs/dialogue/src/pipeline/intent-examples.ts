@@ -40,12 +40,18 @@ interface ExampleIndex {
 interface Cached {
   key: string;
   index: Promise<ExampleIndex>;
+  /** Examples in the entry (what it holds in memory: one vector each). */
+  examples: number;
 }
 
 /** Examples embedded per call: a batch the built-in encoder and OpenAI-compatible servers both take. */
 const EMBED_BATCH = 64;
-/** Campaigns whose embedded examples are kept (least recently used dropped first). */
-const MAX_CAMPAIGNS = 256;
+/**
+ * Embedded examples kept over all campaigns, least recently used campaign dropped first: 50,000
+ * vectors of the built-in encoder's 256 floats are ~51 MB per process or turn thread, for 50
+ * campaigns at the 1,000-example limit.
+ */
+const MAX_CACHED_EXAMPLES = 50_000;
 
 /**
  * Campaign intent examples (Campaign.intentExamples): the campaign's own phrasings of what its
@@ -62,7 +68,10 @@ const MAX_CAMPAIGNS = 256;
 export class IntentExampleMatcher {
   private readonly cache = new Map<string, Cached>();
 
-  constructor(private readonly embedder: Embedder) {}
+  constructor(
+    private readonly embedder: Embedder,
+    private readonly maxCachedExamples = MAX_CACHED_EXAMPLES,
+  ) {}
 
   /**
    * The example match for an out_of_scope prediction, or undefined (prediction in scope, no
@@ -111,10 +120,16 @@ export class IntentExampleMatcher {
       return cached.index;
     }
     const index = this.build(entries);
-    const entry = { key, index };
+    const entry = { key, index, examples: entries.reduce((n, [, list]) => n + (list?.length ?? 0), 0) };
     this.cache.delete(campaign.id);
     this.cache.set(campaign.id, entry);
-    if (this.cache.size > MAX_CAMPAIGNS) this.cache.delete(this.cache.keys().next().value as string);
+    let held = 0;
+    for (const e of this.cache.values()) held += e.examples;
+    for (const [id, e] of this.cache) {
+      if (held <= this.maxCachedExamples || e === entry) break;
+      this.cache.delete(id);
+      held -= e.examples;
+    }
     // A failed build (encoder down) is not kept: the next turn tries again.
     index.catch(() => {
       if (this.cache.get(campaign.id) === entry) this.cache.delete(campaign.id);
