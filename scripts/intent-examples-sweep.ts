@@ -181,7 +181,7 @@ process.stdout.write(
 function renderHtml(): string {
   const W = 720;
   const H = 380;
-  const pad = { l: 50, r: 20, t: 20, b: 60 };
+  const pad = { l: 60, r: 20, t: 20, b: 70 };
   const maxX = Math.max(0.05, ...grid.map((p) => p.cost));
   const x = (v: number) => pad.l + (v / maxX) * (W - pad.l - pad.r);
   const y = (v: number) => H - pad.b - v * (H - pad.t - pad.b);
@@ -197,7 +197,7 @@ function renderHtml(): string {
       .join('');
     return (
       `<path d="${d}" fill="none" stroke="${colors[i]}" stroke-width="1.5"/>${dots}` +
-      `<text x="${pad.l + i * 110}" y="${H - 12}" font-size="12" fill="${colors[i]}">minConfidence ${f}</text>`
+      `<text x="${pad.l + i * 105}" y="${H - 10}" font-size="12" fill="${colors[i]}">minConf. ${f}</text>`
     );
   }).join('');
   const ticksY = [0, 0.2, 0.4, 0.6, 0.8, 1]
@@ -213,6 +213,9 @@ function renderHtml(): string {
         `<line x1="${x(t)}" y1="${y(0)}" x2="${x(t)}" y2="${y(1)}" stroke="#eee"/><text x="${x(t)}" y="${H - pad.b + 16}" font-size="11" text-anchor="middle">${round(t)}</text>`,
     )
     .join('');
+  const axes =
+    `<text x="${(pad.l + W - pad.r) / 2}" y="${H - pad.b + 34}" font-size="12" text-anchor="middle">held-out out_of_scope utterances taken into scope (share)</text>` +
+    `<text x="14" y="${(pad.t + H - pad.b) / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${(pad.t + H - pad.b) / 2})">sets a + b classified right</text>`;
   const mark = `<circle cx="${x(proposed.cost)}" cy="${y(proposed.gain)}" r="7" fill="none" stroke="#000" stroke-width="2"/>`;
   const header = ['threshold', 'minConfidence', 'objective', 'sets a+b', ...groups]
     .map((h) => `<th>${h}</th>`)
@@ -235,7 +238,7 @@ out_of_scope utterances the examples take into scope; y: share of the ${SELECT.m
 campaign questions classified into their intent (model alone: ${baseline.gain}). Proposed (circled), the best mean of the two
 kept shares: threshold <b>${proposed.threshold}</b>, minConfidence <b>${proposed.minConfidence}</b> (objective ${proposed.objective},
 model alone ${baseline.objective}).</p>
-<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="gain against cost per rule">${ticksY}${ticksX}${lines}${mark}</svg>
+<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" role="img" aria-label="gain against cost per rule">${ticksY}${ticksX}${axes}${lines}${mark}</svg>
 <p>Per group: share whose final intent is the expected one (for the out_of_scope groups: kept out of scope).</p>
 <table><tr>${header}</tr>${table}</table>
 </body></html>
