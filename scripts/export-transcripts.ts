@@ -1,6 +1,8 @@
 // Export conversation transcripts as JSONL (customer text is stored redacted, so the export is
 // too), and optionally the successful conversations as chat-format JSONL for fine-tuning the
-// generator. `npm run export:transcripts -- [--out file.jsonl] [--chat chat.jsonl] [--since 7d]`.
+// generator, and optionally the customer utterances the dialogue put out of scope, grouped, most
+// frequent first (what callers ask that the campaign's intent examples could cover).
+// `npm run export:transcripts -- [--out file.jsonl] [--chat chat.jsonl] [--out-of-scope oos.jsonl] [--since 7d]`.
 import 'reflect-metadata';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     options: {
       out: { type: 'string', default: `exports/transcripts-${new Date().toISOString().slice(0, 10)}.jsonl` },
       chat: { type: 'string' },
+      'out-of-scope': { type: 'string' },
       since: { type: 'string' },
     },
   });
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
       toMs: Date.now(),
       write: writer(out),
       writeChat: chat ? writer(chat) : undefined,
+      outOfScope: values['out-of-scope'] !== undefined,
       onProgress: (done, total) => {
         if (!started) bar.start(total, 0);
         started = true;
@@ -75,9 +79,16 @@ async function main(): Promise<void> {
       },
     });
     bar.stop();
+    const oosFile = values['out-of-scope'];
+    if (oosFile !== undefined && summary.outOfScope) {
+      const oos = open(oosFile);
+      for (const u of summary.outOfScope) await writer(oos)(JSON.stringify(u));
+      await close(oos);
+    }
     process.stdout.write(
       `exported ${summary.conversations} conversations → ${values.out}` +
         (chat ? `; ${summary.chatExamples} chat examples → ${values.chat}` : '') +
+        (oosFile !== undefined ? `; ${summary.outOfScope?.length ?? 0} out-of-scope utterances → ${oosFile}` : '') +
         '\n',
     );
   } finally {

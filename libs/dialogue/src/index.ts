@@ -34,7 +34,7 @@ export {
   type TurnDecision,
 } from './routing/dialogue-policy.js';
 export { ACTION_REASONS, CALLBACK_JOBS, DIALOGUE_KEYS, DIALOGUE_QUEUES } from './dialogue.constants.js';
-export { TranscriptExporter, type ExportSummary } from './audit/transcript-exporter.js';
+export { TranscriptExporter, type ExportSummary, type OutOfScopeUtterance } from './audit/transcript-exporter.js';
 export type { Session, TranscriptEntry } from './session/session.js';
 export { SessionRepository } from './session/session.repository.js';
 export { TurnThreadPool, threadOf } from './threads/turn-thread.pool.js';

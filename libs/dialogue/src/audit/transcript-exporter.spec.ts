@@ -78,4 +78,48 @@ describe('TranscriptExporter (real Redis)', () => {
       ],
     });
   });
+
+  it('groups the customer utterances put out of scope, most frequent first, with their campaigns', async () => {
+    const a = repo.newId();
+    const b = repo.newId();
+    await repo.create({ ...session(a), campaignId: 'oos-a' }, [line(0, 'bot', '您好')]);
+    await repo.create({ ...session(b), campaignId: 'oos-b' }, [line(0, 'bot', 'Hello')]);
+    const oos = { intent: 'out_of_scope' as const };
+    await repo.withLock(a, async (lock, s) => {
+      await repo.commit(lock, { ...s!, turn: 3 }, [
+        line(1, 'customer', '宽带装好要等几天？', oos),
+        line(1, 'bot', '不好意思', { intent: 'out_of_scope' }),
+        line(2, 'customer', '[withheld: input screening unavailable]', oos),
+        line(3, 'customer', '多少钱', { intent: 'ask_price' }),
+      ]);
+    });
+    await repo.withLock(b, async (lock, s) => {
+      await repo.commit(lock, { ...s!, turn: 3 }, [
+        line(1, 'customer', '宽带装好  要等几天', oos),
+        line(2, 'customer', 'Can I keep my NUMBER?', oos),
+        line(3, 'customer', '...', oos),
+      ]);
+    });
+    const summary = await new TranscriptExporter(repo).export({
+      fromMs: 0,
+      toMs: Date.now(),
+      write: () => undefined,
+      outOfScope: true,
+    });
+    const mine = summary.outOfScope!.filter((u) => u.campaigns.some((c) => c.startsWith('oos-')));
+    expect(mine).toEqual([
+      {
+        text: '宽带装好要等几天？',
+        count: 2,
+        conversations: 2,
+        campaigns: ['oos-a', 'oos-b'],
+        lastAt: expect.any(String),
+      },
+      { text: 'Can I keep my NUMBER?', count: 1, conversations: 1, campaigns: ['oos-b'], lastAt: expect.any(String) },
+    ]);
+    // Without the option nothing is grouped.
+    expect(
+      (await new TranscriptExporter(repo).export({ fromMs: 0, toMs: Date.now(), write: () => undefined })).outOfScope,
+    ).toBeUndefined();
+  });
 });

@@ -16,6 +16,28 @@ export interface ExportSummary {
   chatExamples: number;
 }
 
+/** Customer utterances the dialogue put out of scope, grouped (`--out-of-scope`). */
+export interface OutOfScopeUtterance {
+  /** The first wording seen (redacted, as stored). */
+  text: string;
+  /** Turns with this utterance (compared case-, space- and punctuation-blind). */
+  count: number;
+  conversations: number;
+  /** Campaigns of those conversations whose session was still there (sessions expire before transcripts). */
+  campaigns: string[];
+  lastAt: string;
+}
+
+/** Customer text the dialogue withheld (screening down or input blocked) carries no wording to learn from. */
+const WITHHELD_PREFIX = '[withheld:';
+
+/** The grouping key of an utterance: NFKC, lower case, without punctuation and spaces (ASR output spaces CJK at random). */
+const utteranceKey = (text: string): string =>
+  text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}\s]+/gu, '');
+
 const RANK: Record<LeadStage, number> = { new: 0, engaged: 1, interested: 2, hot: 3, closed: -1 };
 
 /**
@@ -40,10 +62,13 @@ export class TranscriptExporter {
     writeChat?: (line: string) => Promise<void> | void;
     systemPrompt?: (campaignId: string) => Promise<string | undefined>;
     onProgress?: (done: number, total: number) => void;
-  }): Promise<ExportSummary> {
+    /** Also group the customer utterances put out of scope, most frequent first (to write intent examples from). */
+    outOfScope?: boolean;
+  }): Promise<ExportSummary & { outOfScope?: OutOfScopeUtterance[] }> {
     const ids = await this.sessions.indexed(opts.fromMs, opts.toMs);
     let conversations = 0;
     let chatExamples = 0;
+    const groups = new Map<string, OutOfScopeUtterance & { seenIn: Set<string>; campaignSet: Set<string> }>();
     for (const [i, id] of ids.entries()) {
       const transcript = await this.sessions.transcript(id);
       opts.onProgress?.(i + 1, ids.length);
@@ -51,6 +76,30 @@ export class TranscriptExporter {
       const conv = toExport(id, transcript);
       await opts.write(JSON.stringify(conv));
       conversations++;
+      if (opts.outOfScope) {
+        const unanswered = transcript.filter(
+          (e) => e.role === 'customer' && e.intent === 'out_of_scope' && !e.text.startsWith(WITHHELD_PREFIX),
+        );
+        const campaignId = unanswered.length > 0 ? (await this.sessions.get(id))?.campaignId : undefined;
+        for (const e of unanswered) {
+          const key = utteranceKey(e.text);
+          if (key === '') continue;
+          const g = groups.get(key) ?? {
+            text: e.text,
+            count: 0,
+            conversations: 0,
+            campaigns: [],
+            lastAt: e.at,
+            seenIn: new Set<string>(),
+            campaignSet: new Set<string>(),
+          };
+          g.count++;
+          g.seenIn.add(id);
+          if (campaignId) g.campaignSet.add(campaignId);
+          if (e.at > g.lastAt) g.lastAt = e.at;
+          groups.set(key, g);
+        }
+      }
       if (opts.writeChat && successful(conv)) {
         const session = await this.sessions.get(id);
         const system = session && opts.systemPrompt ? await opts.systemPrompt(session.campaignId) : undefined;
@@ -68,7 +117,15 @@ export class TranscriptExporter {
         }
       }
     }
-    return { conversations, chatExamples };
+    if (!opts.outOfScope) return { conversations, chatExamples };
+    const outOfScope = [...groups.values()]
+      .map(({ seenIn, campaignSet, ...g }) => ({
+        ...g,
+        conversations: seenIn.size,
+        campaigns: [...campaignSet].sort(),
+      }))
+      .sort((a, b) => b.count - a.count || b.conversations - a.conversations || a.text.localeCompare(b.text));
+    return { conversations, chatExamples, outOfScope };
   }
 }
 
