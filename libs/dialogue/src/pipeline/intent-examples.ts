@@ -1,6 +1,8 @@
+import { LRUCache } from 'lru-cache';
 import type { Campaign } from '@huashu/campaigns';
 import type { Embedder } from '@huashu/embedding';
 import type { IntentName, IntentPrediction } from '@huashu/intent';
+import { ExactVectorIndex } from '@huashu/scripts';
 
 /** A campaign example that gave an out_of_scope utterance its intent. */
 export interface IntentExampleMatch {
@@ -29,10 +31,9 @@ export function acceptExample(
   return confidence < rule.minConfidence ? undefined : { ...nearest, confidence };
 }
 
-/** A campaign version's examples, embedded: row i of `vectors` (dim floats) is `texts[i]`. */
+/** A campaign version's examples, embedded: label i of `vectors` is `texts[i]`. */
 interface ExampleIndex {
-  dim: number;
-  vectors: Float32Array;
+  vectors: ExactVectorIndex;
   intents: IntentName[];
   texts: string[];
 }
@@ -49,7 +50,8 @@ const EMBED_BATCH = 64;
 /**
  * Embedded examples kept over all campaigns, least recently used campaign dropped first: 50,000
  * vectors of the built-in encoder's 256 floats are ~51 MB per process or turn thread, for 50
- * campaigns at the 1,000-example limit.
+ * campaigns at the 1,000-example limit (a campaign over the budget would not be kept at all, so the
+ * budget must stay above MAX_INTENT_EXAMPLES).
  */
 const MAX_CACHED_EXAMPLES = 50_000;
 
@@ -62,16 +64,18 @@ const MAX_CACHED_EXAMPLES = 50_000;
  * 0.77 from 测速达不到怎么办), and the model rules those intents out.
  *
  * The examples of a campaign version are embedded once, in batches, and kept per campaign until
- * its version or the encoder changes. The scan is exact (a dot product per example, at most
- * 1,000 of them): an HNSW index would save nothing at this size.
+ * its version or the encoder changes. The search is exact (ExactVectorIndex: a dot product per
+ * example, at most 1,000 of them): an HNSW index would save nothing at this size.
  */
 export class IntentExampleMatcher {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache: LRUCache<string, Cached>;
 
   constructor(
     private readonly embedder: Embedder,
-    private readonly maxCachedExamples = MAX_CACHED_EXAMPLES,
-  ) {}
+    maxCachedExamples = MAX_CACHED_EXAMPLES,
+  ) {
+    this.cache = new LRUCache<string, Cached>({ maxSize: maxCachedExamples, sizeCalculation: (e) => e.examples });
+  }
 
   /**
    * The example match for an out_of_scope prediction, or undefined (prediction in scope, no
@@ -90,51 +94,26 @@ export class IntentExampleMatcher {
   /** The campaign example nearest to an utterance vector (undefined: no examples). */
   async nearest(campaign: Campaign, vector: Float32Array): Promise<NearestExample | undefined> {
     const index = await this.index(campaign);
-    if (!index || vector.length !== index.dim) return undefined;
-    const { dim, vectors } = index;
-    let best = -1;
-    let bestSimilarity = -Infinity;
-    for (let i = 0, off = 0; i < index.texts.length; i++, off += dim) {
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += vectors[off + j] * vector[j];
-      if (dot > bestSimilarity) {
-        bestSimilarity = dot;
-        best = i;
-      }
-    }
-    return best < 0
-      ? undefined
-      : { intent: index.intents[best], similarity: bestSimilarity, example: index.texts[best] };
+    if (!index || vector.length !== index.vectors.dim) return undefined;
+    const [hit] = index.vectors.search(vector, 1);
+    return hit && { intent: index.intents[hit.label], similarity: hit.similarity, example: index.texts[hit.label] };
   }
 
   /** The campaign version's embedded examples (null when it has none). */
   private index(campaign: Campaign): Promise<ExampleIndex | null> {
     const entries = Object.entries(campaign.intentExamples.byIntent) as [IntentName, string[] | undefined][];
-    if (!entries.some(([, list]) => list?.length)) return Promise.resolve(null);
+    const examples = entries.reduce((n, [, list]) => n + (list?.length ?? 0), 0);
+    if (examples === 0) return Promise.resolve(null);
     const key = `${campaign.version}:${campaign.updatedAt}:${this.embedder.modelId}`;
     const cached = this.cache.get(campaign.id);
-    if (cached?.key === key) {
-      // Refresh the entry's place in the LRU order.
-      this.cache.delete(campaign.id);
-      this.cache.set(campaign.id, cached);
-      return cached.index;
-    }
-    const index = this.build(entries);
-    const entry = { key, index, examples: entries.reduce((n, [, list]) => n + (list?.length ?? 0), 0) };
-    this.cache.delete(campaign.id);
+    if (cached?.key === key) return cached.index;
+    const entry = { key, index: this.build(entries), examples };
     this.cache.set(campaign.id, entry);
-    let held = 0;
-    for (const e of this.cache.values()) held += e.examples;
-    for (const [id, e] of this.cache) {
-      if (held <= this.maxCachedExamples || e === entry) break;
-      this.cache.delete(id);
-      held -= e.examples;
-    }
     // A failed build (encoder down) is not kept: the next turn tries again.
-    index.catch(() => {
-      if (this.cache.get(campaign.id) === entry) this.cache.delete(campaign.id);
+    entry.index.catch(() => {
+      if (this.cache.peek(campaign.id) === entry) this.cache.delete(campaign.id);
     });
-    return index;
+    return entry.index;
   }
 
   private async build(entries: [IntentName, string[] | undefined][]): Promise<ExampleIndex> {
@@ -150,13 +129,13 @@ export class IntentExampleMatcher {
     for (let start = 0; start < texts.length; start += EMBED_BATCH) {
       embedded.push(...(await this.embedder.embed(texts.slice(start, start + EMBED_BATCH))));
     }
-    // The width of what the encoder returned (a lazily loaded encoder knows its own only then).
-    const dim = embedded[0].length;
-    if (embedded.length !== texts.length || embedded.some((v) => v.length !== dim)) {
-      throw new Error(`the encoder returned ${embedded.length} vectors of mixed widths for ${texts.length} examples`);
+    if (embedded.length !== texts.length) {
+      throw new Error(`the encoder returned ${embedded.length} vectors for ${texts.length} examples`);
     }
-    const vectors = new Float32Array(texts.length * dim);
-    embedded.forEach((v, i) => vectors.set(v, i * dim));
-    return { dim, vectors, intents, texts };
+    // The width of what the encoder returned (a lazily loaded encoder knows its own only then);
+    // upsert refuses a vector of another width.
+    const vectors = new ExactVectorIndex(embedded[0].length, texts.length);
+    embedded.forEach((v, i) => vectors.upsert(i, v));
+    return { vectors, intents, texts };
   }
 }
