@@ -21,12 +21,10 @@ import { acceptExample, IntentExampleMatcher, type NearestExample } from '@huash
 import { createEmbedder } from '@huashu/embedding';
 import {
   intentModelDir,
-  languageOf,
   loadCorpusDir,
   OnnxIntentClassifier,
-  parseCorpusFile,
   SHIPPED_TRAIN_PARAMS,
-  stratifiedSplit,
+  splitCorpus,
   type IntentPrediction,
 } from '@huashu/intent';
 import { OnnxRuntimeAdapter } from '@huashu/ml';
@@ -62,29 +60,23 @@ interface Item {
   text: string;
   expected: string;
 }
-// The corpus split the way the shipped model's recipe splits it (intent-model.builder.ts: 70/15/15
-// by label × language, same seed): its test split's out_of_scope utterances were never trained on,
-// so the cost there is not flattered by a model that memorised them.
-const corpus = loadCorpusDir(join(config.paths.data, 'intents')).examples.map((e) => ({
-  ...e,
-  lang: languageOf(e.text),
-}));
-const [train, validation, test] = stratifiedSplit(
-  corpus,
-  (e) => `${e.label}|${e.lang}`,
-  [0.7, 0.15, 0.15],
+// The corpus split as the shipped model's recipe splits it: its test split's out_of_scope utterances
+// were never trained on, so the cost there is not flattered by a model that memorised them.
+const [train, validation, test] = splitCorpus(
+  loadCorpusDir(join(config.paths.data, 'intents')).examples,
   SHIPPED_TRAIN_PARAMS.seed,
 );
-const outOfScope = (part: typeof corpus) => part.filter((e) => e.label === 'out_of_scope');
+const outOfScope = (part: typeof test) => part.filter((e) => e.label === 'out_of_scope');
 const items: Item[] = [
   ...rows('question-answers.jsonl').map((q) => ({
     group: `set ${q.set}`,
     text: q.text,
     expected: scriptIntent.get(q.expected) ?? '',
   })),
-  ...['zh', 'en']
-    .flatMap((lang) => parseCorpusFile(join(config.paths.data, 'intent-probe', `${lang}.yaml`)))
-    .map((e) => ({ group: e.label === 'out_of_scope' ? 'probe out_of_scope' : 'probe in scope', ...pick(e) })),
+  ...loadCorpusDir(join(config.paths.data, 'intent-probe')).examples.map((e) => ({
+    group: e.label === 'out_of_scope' ? 'probe out_of_scope' : 'probe in scope',
+    ...pick(e),
+  })),
   ...outOfScope([...train, ...validation]).map((e) => ({ group: 'corpus trained-on out_of_scope', ...pick(e) })),
   ...outOfScope(test).map((e) => ({ group: COST_GROUP, ...pick(e) })),
 ];

@@ -17,7 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
-import { loadCorpusDir, parseCorpusFile } from '@huashu/intent';
+import { loadCorpusDir } from '@huashu/intent';
 import { ADMIN_KEY } from '../test/support/boot.js';
 import { bootWithFakeLlm } from '../test/support/generator-gateway.js';
 import { SAMPLE, SAMPLE_SETTINGS, spokenSample } from '../test/support/sample-campaign.js';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
         intent: { name: string };
       };
     };
-    const probe = ['zh', 'en'].flatMap((lang) => parseCorpusFile(`data/intent-probe/${lang}.yaml`));
+    const probe = loadCorpusDir('data/intent-probe').examples;
     const corpusOutOfScope = loadCorpusDir('data/intents').examples.filter((e) => e.label === 'out_of_scope');
     const bar = new SingleBar({ format: 'turns {bar} {value}/{total}' }, Presets.shades_classic);
     bar.start(questions.length + probe.length + corpusOutOfScope.length, 0);

@@ -45,7 +45,7 @@ export {
   type ThresholdObjective,
   type ThresholdPoint,
 } from './training/threshold.js';
-export { holdOutLabels, stratifiedSplit } from './training/split.js';
+export { holdOutLabels, splitCorpus, stratifiedSplit } from './training/split.js';
 export {
   logitsOf,
   SHIPPED_TRAIN_PARAMS,

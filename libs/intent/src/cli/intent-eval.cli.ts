@@ -18,6 +18,7 @@ import {
   renderHtmlReport,
   roundDeep,
   SHIPPED_TRAIN_PARAMS,
+  splitCorpus,
   stratifiedSplit,
   trainAndEvaluate,
   type EvalExample,
@@ -79,7 +80,7 @@ function corpusSections(): ReportSection[] {
     lang: languageOf(e.text),
   }));
   const p = SHIPPED_TRAIN_PARAMS;
-  const [train, validation, test] = stratifiedSplit(examples, (e) => `${e.label}|${e.lang}`, [0.7, 0.15, 0.15], p.seed);
+  const [train, validation, test] = splitCorpus(examples, p.seed);
   const run = (dataset: string, on: EvalExample[]) =>
     trainAndEvaluate({ dataset, train, validation, test: on, params: p, labelOrder: INTENT_NAMES }).report;
   // The probe set is never trained on (intent:train and embed:train read data/intents only); the

@@ -18,7 +18,7 @@ import { trainAndEvaluate, type EvalExample, type EvaluationReport } from '../ev
 import { roundDeep } from '../evaluation/metrics.js';
 import { INTENT_NAMES, INTENTS } from '../intents.js';
 import type { IntentTrainParams } from './intent-trainer.js';
-import { stratifiedSplit } from './split.js';
+import { splitCorpus } from './split.js';
 import type { ThresholdObjective } from './threshold.js';
 
 /** File names inside a model directory. */
@@ -85,12 +85,7 @@ export async function buildIntentModel(opts: {
     label: e.label,
     lang: languageOf(e.text),
   }));
-  const [train, validation, test] = stratifiedSplit(
-    examples,
-    (e) => `${e.label}|${e.lang}`,
-    [0.7, 0.15, 0.15],
-    opts.params.seed,
-  );
+  const [train, validation, test] = splitCorpus(examples, opts.params.seed);
   const trained = trainAndEvaluate({
     dataset: 'huashu-corpus',
     train,

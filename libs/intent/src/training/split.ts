@@ -1,4 +1,5 @@
 import { SeededRng } from '@huashu/ml';
+import { languageOf } from '../corpus/corpus.loader.js';
 
 /**
  * Seeded stratified split: within each stratum (e.g. label × language) examples are shuffled and
@@ -24,6 +25,21 @@ export function stratifiedSplit<T>(items: T[], stratum: (t: T) => string, fracti
     });
   }
   return parts;
+}
+
+/**
+ * The shipped recipe's split of the project corpus: 70/15/15 train/validation/test, stratified by
+ * intent × language, seeded. Every tool that needs the held-out test split of the shipped model
+ * (intent:train, intent:eval, intent-examples:sweep) takes it from here.
+ */
+export function splitCorpus<T extends { text: string; label: string }>(examples: T[], seed: number): [T[], T[], T[]] {
+  const [train, validation, test] = stratifiedSplit(
+    examples,
+    (e) => `${e.label}|${languageOf(e.text)}`,
+    [0.7, 0.15, 0.15],
+    seed,
+  );
+  return [train, validation, test];
 }
 
 /** Seeded choice of a fixed share of labels (the held-out "unseen intents" of the OOS protocol). */
