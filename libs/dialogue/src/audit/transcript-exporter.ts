@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LeadStage } from '../turn-result.js';
-import type { TranscriptEntry } from '../session/session.js';
+import type { Session, TranscriptEntry } from '../session/session.js';
 import { SessionRepository } from '../session/session.repository.js';
 
 /** One exported conversation (a JSONL line). */
@@ -68,7 +68,7 @@ export class TranscriptExporter {
     const ids = await this.sessions.indexed(opts.fromMs, opts.toMs);
     let conversations = 0;
     let chatExamples = 0;
-    const groups = new Map<string, OutOfScopeUtterance & { seenIn: Set<string>; campaignSet: Set<string> }>();
+    const unanswered = opts.outOfScope ? new OutOfScopeGroups() : undefined;
     for (const [i, id] of ids.entries()) {
       const transcript = await this.sessions.transcript(id);
       opts.onProgress?.(i + 1, ids.length);
@@ -76,33 +76,18 @@ export class TranscriptExporter {
       const conv = toExport(id, transcript);
       await opts.write(JSON.stringify(conv));
       conversations++;
-      if (opts.outOfScope) {
-        const unanswered = transcript.filter(
+      // Read once, and only when needed: its campaign (it may have expired before the transcript).
+      let session: Promise<Session | undefined> | undefined;
+      const sessionOf = () => (session ??= this.sessions.get(id));
+      if (unanswered) {
+        const lines = transcript.filter(
           (e) => e.role === 'customer' && e.intent === 'out_of_scope' && !e.text.startsWith(WITHHELD_PREFIX),
         );
-        const campaignId = unanswered.length > 0 ? (await this.sessions.get(id))?.campaignId : undefined;
-        for (const e of unanswered) {
-          const key = utteranceKey(e.text);
-          if (key === '') continue;
-          const g = groups.get(key) ?? {
-            text: e.text,
-            count: 0,
-            conversations: 0,
-            campaigns: [],
-            lastAt: e.at,
-            seenIn: new Set<string>(),
-            campaignSet: new Set<string>(),
-          };
-          g.count++;
-          g.seenIn.add(id);
-          if (campaignId) g.campaignSet.add(campaignId);
-          if (e.at > g.lastAt) g.lastAt = e.at;
-          groups.set(key, g);
-        }
+        if (lines.length > 0) unanswered.add(id, (await sessionOf())?.campaignId, lines);
       }
       if (opts.writeChat && successful(conv)) {
-        const session = await this.sessions.get(id);
-        const system = session && opts.systemPrompt ? await opts.systemPrompt(session.campaignId) : undefined;
+        const campaignId = (await sessionOf())?.campaignId;
+        const system = campaignId && opts.systemPrompt ? await opts.systemPrompt(campaignId) : undefined;
         const messages = [
           ...(system ? [{ role: 'system', content: system }] : []),
           ...transcript
@@ -117,15 +102,46 @@ export class TranscriptExporter {
         }
       }
     }
-    if (!opts.outOfScope) return { conversations, chatExamples };
-    const outOfScope = [...groups.values()]
-      .map(({ seenIn, campaignSet, ...g }) => ({
-        ...g,
-        conversations: seenIn.size,
-        campaigns: [...campaignSet].sort(),
+    return unanswered
+      ? { conversations, chatExamples, outOfScope: unanswered.list() }
+      : { conversations, chatExamples };
+  }
+}
+
+/** Out-of-scope customer lines grouped by `utteranceKey`, for `export({ outOfScope: true })`. */
+class OutOfScopeGroups {
+  private readonly groups = new Map<
+    string,
+    { text: string; count: number; lastAt: string; conversations: Set<string>; campaigns: Set<string> }
+  >();
+
+  add(conversationId: string, campaignId: string | undefined, lines: TranscriptEntry[]): void {
+    for (const e of lines) {
+      const key = utteranceKey(e.text);
+      if (key === '') continue;
+      let g = this.groups.get(key);
+      if (!g) {
+        g = { text: e.text, count: 0, lastAt: e.at, conversations: new Set(), campaigns: new Set() };
+        this.groups.set(key, g);
+      }
+      g.count++;
+      g.conversations.add(conversationId);
+      if (campaignId) g.campaigns.add(campaignId);
+      if (e.at > g.lastAt) g.lastAt = e.at;
+    }
+  }
+
+  /** Most frequent first (then in more conversations, then by text). */
+  list(): OutOfScopeUtterance[] {
+    return [...this.groups.values()]
+      .map((g) => ({
+        text: g.text,
+        count: g.count,
+        conversations: g.conversations.size,
+        campaigns: [...g.campaigns].sort(),
+        lastAt: g.lastAt,
       }))
       .sort((a, b) => b.count - a.count || b.conversations - a.conversations || a.text.localeCompare(b.text));
-    return { conversations, chatExamples, outOfScope };
   }
 }
 
