@@ -5,7 +5,8 @@
 // (real Redis, intent model, script index) whose generator is the OpenAI-compatible provider pointed at
 // the local fake server, which records every prompt. Reported per set (`set` in the file: a was written
 // first; b before the corpus additions that followed reading a's results; c before those that followed
-// reading b's; d before the sample campaign's intent examples, with no model output read) and per language:
+// reading b's; d before the sample campaign's intent examples, with no model output read; e before the
+// experiments of 30 Nov that it then judged, likewise) and per language:
 // - intent: the turn was classified into the expected script's intent;
 // - of those, the expected script is among the approved replies the generator prompt quotes
 //   (`promptExemplars`), and whether it is quoted first (what the offline provider mostly answers with).
