@@ -87,7 +87,9 @@ describe('TranscriptExporter (real Redis)', () => {
     const oos = { intent: 'out_of_scope' as const };
     await repo.withLock(a, async (lock, s) => {
       await repo.commit(lock, { ...s!, turn: 3 }, [
-        line(1, 'customer', '宽带装好要等几天？', oos),
+        // Said first (explicit times: the two conversations may start in the same millisecond and
+        // be read in either order).
+        line(1, 'customer', '宽带装好要等几天？', { ...oos, at: '2026-11-30T04:00:00.000Z' }),
         line(1, 'bot', '不好意思', { intent: 'out_of_scope' }),
         line(2, 'customer', '[withheld: input screening unavailable]', oos),
         line(3, 'customer', '多少钱', { intent: 'ask_price' }),
@@ -95,7 +97,7 @@ describe('TranscriptExporter (real Redis)', () => {
     });
     await repo.withLock(b, async (lock, s) => {
       await repo.commit(lock, { ...s!, turn: 3 }, [
-        line(1, 'customer', '宽带装好  要等几天', oos),
+        line(1, 'customer', '宽带装好  要等几天', { ...oos, at: '2026-11-30T04:00:01.000Z' }),
         line(2, 'customer', 'Can I keep my NUMBER?', oos),
         line(3, 'customer', '...', oos),
       ]);

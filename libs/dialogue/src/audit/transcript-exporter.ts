@@ -18,7 +18,7 @@ export interface ExportSummary {
 
 /** Customer utterances the dialogue put out of scope, grouped (`--out-of-scope`). */
 export interface OutOfScopeUtterance {
-  /** The first wording seen (redacted, as stored). */
+  /** The earliest wording said (redacted, as stored): the same whatever order conversations are read in. */
   text: string;
   /** Turns with this utterance (compared case-, space- and punctuation-blind). */
   count: number;
@@ -112,7 +112,7 @@ export class TranscriptExporter {
 class OutOfScopeGroups {
   private readonly groups = new Map<
     string,
-    { text: string; count: number; lastAt: string; conversations: Set<string>; campaigns: Set<string> }
+    { text: string; firstAt: string; count: number; lastAt: string; conversations: Set<string>; campaigns: Set<string> }
   >();
 
   add(conversationId: string, campaignId: string | undefined, lines: TranscriptEntry[]): void {
@@ -121,8 +121,12 @@ class OutOfScopeGroups {
       if (key === '') continue;
       let g = this.groups.get(key);
       if (!g) {
-        g = { text: e.text, count: 0, lastAt: e.at, conversations: new Set(), campaigns: new Set() };
+        g = { text: e.text, firstAt: e.at, count: 0, lastAt: e.at, conversations: new Set(), campaigns: new Set() };
         this.groups.set(key, g);
+      } else if (e.at < g.firstAt || (e.at === g.firstAt && e.text < g.text)) {
+        // Conversations started in the same millisecond come in any order: the wording kept must not.
+        g.text = e.text;
+        g.firstAt = e.at;
       }
       g.count++;
       g.conversations.add(conversationId);
