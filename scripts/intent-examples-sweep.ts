@@ -25,6 +25,7 @@ import {
   OnnxIntentClassifier,
   SHIPPED_TRAIN_PARAMS,
   splitCorpus,
+  type IntentName,
   type IntentPrediction,
 } from '@huashu/intent';
 import { OnnxRuntimeAdapter } from '@huashu/ml';
@@ -92,7 +93,11 @@ const classifier = new OnnxIntentClassifier(new OnnxRuntimeAdapter(), {
 await classifier.start();
 const embedder = createEmbedder(config);
 await embedder.load();
-const matcher = new IntentExampleMatcher(embedder);
+// Script examples stand for their script's intent, read here from the campaign's library file.
+const matcher = new IntentExampleMatcher(embedder, {
+  scripts: (_campaign, id) =>
+    Promise.resolve(scriptIntent.has(id) ? { intent: scriptIntent.get(id) as IntentName } : undefined),
+});
 
 const scored: { item: Item; prediction: IntentPrediction; nearest?: NearestExample }[] = [];
 const bar = new SingleBar({ format: 'utterances {bar} {value}/{total}' }, Presets.shades_classic);
@@ -138,7 +143,10 @@ const proposed = [...grid].sort(
 
 mkdirSync(values.out, { recursive: true });
 const base = join(values.out, 'intent-examples-sweep');
-const examples = Object.values(campaign.intentExamples.byIntent).reduce((n, l) => n + (l?.length ?? 0), 0);
+const examples = [
+  ...Object.values(campaign.intentExamples.byIntent),
+  ...Object.values(campaign.intentExamples.byScript),
+].reduce((n, l) => n + (l?.length ?? 0), 0);
 const counts = Object.fromEntries(groups.map((g) => [g, items.filter((i) => i.group === g).length]));
 writeFileSync(
   `${base}.json`,

@@ -110,6 +110,22 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
           ),
         },
       },
+      // Per script: script ids as keys, the same bounds per list, and the 1,000 shared with byIntent.
+      { intentExamples: { byScript: { 'not a script id!': ['how much'] } } },
+      { intentExamples: { byScript: { 'zh-price-basic': 'how much' } } },
+      { intentExamples: { byScript: { 'zh-price-basic': ['  '] } } },
+      { intentExamples: { byScript: { 'zh-price-basic': [7] } } },
+      { intentExamples: { byScript: { 'zh-price-basic': Array.from({ length: 201 }, (_, i) => `price ${i}`) } } },
+      { intentExamples: { byScript: ['zh-price-basic'] } },
+      {
+        intentExamples: {
+          byIntent: { ask_price: Array.from({ length: 200 }, (_, i) => `price ${i}`) },
+          byScript: Object.fromEntries(
+            ['a', 'b', 'c', 'd', 'e'].map((id) => [id, Array.from({ length: 161 }, (_, i) => `${id} ${i}`)]),
+          ),
+        },
+      },
+      { intentExamples: { byScript: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`s${i}`, []])) } },
       { intentExamples: { threshold: 1.5 } },
       { intentExamples: { minConfidence: '0.1' } },
       { intentExamples: { surprise: true } },
@@ -137,17 +153,24 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     // 1,000 examples of 300 CJK characters: ~900 KB of UTF-8, over the 64 KiB default body limit.
     const long = (i: number) => `${i}`.padEnd(300, '宽');
     const byIntent = Object.fromEntries(
-      ['ask_price', 'ask_product_detail', 'objection_price', 'objection_trust', 'interested'].map((intent, k) => [
+      ['ask_price', 'ask_product_detail', 'objection_price'].map((intent, k) => [
         intent,
         Array.from({ length: 200 }, (_, i) => long(k * 200 + i)),
+      ]),
+    );
+    const byScript = Object.fromEntries(
+      ['zh-objection-trust-license', 'zh-interested-next'].map((id, k) => [
+        id,
+        Array.from({ length: 200 }, (_, i) => long(600 + k * 200 + i)),
       ]),
     );
     const res = await request(gw.url)
       .put('/v1/admin/campaigns/big-examples')
       .set(auth(ADMIN_KEY))
-      .send({ intentExamples: { byIntent } })
+      .send({ intentExamples: { byIntent, byScript } })
       .expect(200);
-    expect(res.body.intentExamples.byIntent.objection_trust[199]).toBe(long(799));
+    expect(res.body.intentExamples.byIntent.objection_price[199]).toBe(long(599));
+    expect(res.body.intentExamples.byScript['zh-interested-next'][199]).toBe(long(999));
     const tooBig = await request(gw.url)
       .put('/v1/admin/campaigns/big-examples')
       .set(auth(ADMIN_KEY))

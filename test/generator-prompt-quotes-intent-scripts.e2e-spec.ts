@@ -26,7 +26,14 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
     await request(gw.url)
       .put(`/v1/admin/campaigns/${CAMPAIGN}`)
       .set(auth)
-      .send({ ...SETTINGS, openingScriptId: 'zh-opening', goodbyeScriptId: 'zh-goodbye' })
+      // Without the campaign's script examples, which would put their scripts first: this spec is
+      // about the ranking that takes over where no example is near (campaign-script-examples spec).
+      .send({
+        ...SETTINGS,
+        intentExamples: { ...(SETTINGS.intentExamples as object), byScript: {} },
+        openingScriptId: 'zh-opening',
+        goodbyeScriptId: 'zh-goodbye',
+      })
       .expect(200);
     await request(gw.url)
       .post(`/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`)

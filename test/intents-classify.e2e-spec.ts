@@ -61,7 +61,8 @@ describe('POST /v1/admin/intents/classify (shipped model)', () => {
       intent: { name: 'ask_product_detail', confidence: productDetail!.confidence },
       ranking: alone.body.ranking,
       source: 'campaign-example',
-      example: { text: '什么时候能来安装', similarity: expect.any(Number) },
+      // The sample campaign gives it for the installation script (intentExamples.byScript).
+      example: { text: '什么时候能来安装', similarity: expect.any(Number), scriptId: 'zh-detail-install' },
     });
     const elsewhere = await req('default', '今天天气怎么样').expect(200);
     expect(elsewhere.body).toMatchObject({ intent: { name: 'out_of_scope' }, source: 'model' });

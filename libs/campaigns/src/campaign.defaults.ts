@@ -66,6 +66,7 @@ export function defaultCampaign(id: string): Campaign {
       threshold: DEFAULT_INTENT_EXAMPLE_THRESHOLD,
       minConfidence: DEFAULT_INTENT_EXAMPLE_MIN_CONFIDENCE,
       byIntent: {},
+      byScript: {},
     },
     routes: structuredClone(DEFAULT_ROUTES),
     maxConsecutiveFallbacks: 3,

@@ -7,30 +7,39 @@ export const campaignSamplingParamsSchema = samplingParamsSchema;
 
 const intentName = z.enum(INTENT_NAMES as [string, ...string[]]);
 const inScopeIntentName = z.enum(INTENT_NAMES.filter((n) => n !== 'out_of_scope') as [string, ...string[]]);
-/** Bounds on intent examples: each is embedded once per campaign version and scanned on out_of_scope turns. */
+/**
+ * Bounds on intent examples (per intent or script, and in all): each is embedded once per campaign
+ * version and scanned on out_of_scope turns and generator-route turns.
+ */
 export const MAX_INTENT_EXAMPLES = 1000;
 export const MAX_INTENT_EXAMPLES_PER_INTENT = 200;
 export const MAX_INTENT_EXAMPLE_CHARS = 300;
+const scriptId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be a script id');
+const exampleList = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1, 'must not be blank')
+      .max(MAX_INTENT_EXAMPLE_CHARS, `must be at most ${MAX_INTENT_EXAMPLE_CHARS} characters`),
+  )
+  .max(MAX_INTENT_EXAMPLES_PER_INTENT);
+const countExamples = (lists: Record<string, string[] | undefined>): number =>
+  Object.values(lists).reduce((n, list) => n + (list?.length ?? 0), 0);
 const intentExamples = z
   .strictObject({
     threshold: z.number().min(0).max(1),
     minConfidence: z.number().min(0).max(1),
-    byIntent: z.partialRecord(
-      inScopeIntentName,
-      z
-        .array(
-          z
-            .string()
-            .trim()
-            .min(1, 'must not be blank')
-            .max(MAX_INTENT_EXAMPLE_CHARS, `must be at most ${MAX_INTENT_EXAMPLE_CHARS} characters`),
-        )
-        .max(MAX_INTENT_EXAMPLES_PER_INTENT),
-    ),
+    byIntent: z.partialRecord(inScopeIntentName, exampleList),
+    byScript: z.record(scriptId, exampleList),
   })
-  .refine((e) => Object.values(e.byIntent).reduce((n, list) => n + (list?.length ?? 0), 0) <= MAX_INTENT_EXAMPLES, {
-    message: `at most ${MAX_INTENT_EXAMPLES} examples in all`,
+  .refine((e) => countExamples(e.byIntent) + countExamples(e.byScript) <= MAX_INTENT_EXAMPLES, {
+    message: `at most ${MAX_INTENT_EXAMPLES} examples in all (byIntent and byScript)`,
     path: ['byIntent'],
+  })
+  .refine((e) => Object.keys(e.byScript).length <= MAX_INTENT_EXAMPLES, {
+    message: `at most ${MAX_INTENT_EXAMPLES} scripts`,
+    path: ['byScript'],
   });
 const routeKind = z.enum(['script', 'generator', 'fallback']);
 const routeAction = z.enum(['continue', 'transfer', 'hangup']);
@@ -47,7 +56,6 @@ const routeRule = z.strictObject({
     })
     .optional(),
 });
-const scriptId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be a script id');
 const policyAction = z.enum(['block', 'redact', 'flag']);
 const policyMap = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a compliance category'), policyAction);
 const ms = z.number().int().min(1).max(60_000);

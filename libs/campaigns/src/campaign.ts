@@ -14,12 +14,19 @@ export interface RouteRule {
 }
 
 export interface IntentExamples {
-  /** Encoder similarity (cosine) the nearest example needs. */
+  /** Encoder similarity (cosine) the nearest example needs (for an intent, and for an answer). */
   threshold: number;
   /** The intent model's probability for the example's intent must be at least this. */
   minConfidence: number;
   /** Examples per in-scope intent. */
   byIntent: Partial<Record<IntentName, string[]>>;
+  /**
+   * Examples per script of the library: what customers say that this approved reply answers. They
+   * count for the script's intent (read from the published library at turn time) as `byIntent`
+   * examples do, and a turn of that intent whose utterance is near one (`threshold`) is shown that
+   * script first among the generator prompt's approved replies.
+   */
+  byScript: Record<string, string[]>;
 }
 
 /**
@@ -39,7 +46,8 @@ export interface Campaign {
    * ("can I keep my number" → ask_product_detail). The shared intent model knows many products but
    * not this one; when it answers out_of_scope, the utterance takes the intent of its nearest example
    * if the encoder's similarity reaches `threshold` and the model gives that intent at least
-   * `minConfidence` (the model must not rule it out).
+   * `minConfidence` (the model must not rule it out). Examples given per script (`byScript`) also
+   * put their script first among the generator prompt's approved replies.
    */
   intentExamples: IntentExamples;
   openingScriptId?: string;

@@ -51,6 +51,11 @@ export class IntentExampleDto {
 
   @ApiProperty({ description: 'Encoder similarity between the utterance and the example.' })
   similarity!: number;
+
+  @ApiPropertyOptional({
+    description: 'The script the example was given for (intentExamples.byScript); its intent is the one taken.',
+  })
+  scriptId?: string;
 }
 
 export class CampaignClassifyIntentResponseDto extends ClassifyIntentResponseDto {

@@ -42,7 +42,15 @@ export class IntentsController {
         : { name: prediction.name, confidence: prediction.confidence },
       ranking: prediction.ranking,
       source: example ? 'campaign-example' : 'model',
-      ...(example ? { example: { text: example.example, similarity: example.similarity } } : {}),
+      ...(example
+        ? {
+            example: {
+              text: example.example,
+              similarity: example.similarity,
+              ...(example.scriptId ? { scriptId: example.scriptId } : {}),
+            },
+          }
+        : {}),
     };
   }
 }

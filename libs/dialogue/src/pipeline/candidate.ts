@@ -11,6 +11,8 @@ export interface Candidate {
     finishReason: GenerateResult['finishReason'] | 'failed';
     latencyMs: number;
     candidate?: string;
+    /** The campaign example (`intentExamples.byScript`) whose script the prompt showed first. */
+    answerExample?: { scriptId: string; text: string; similarity: number };
   };
   output: { verdict: ComplianceResult['verdict']; hits: ComplianceHit[] };
   match?: Pick<MatchOutcome, 'threshold' | 'libraryVersion'> & { best?: number };

@@ -39,7 +39,7 @@ import type {
 import type { Approval, Candidate } from './candidate.js';
 import { streamCandidate, type PartSink } from './dialogue-stream.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
-import { IntentExampleMatcher, type IntentExampleMatch } from './intent-examples.js';
+import { IntentExampleMatcher, type AnswerExample, type IntentExampleMatch } from './intent-examples.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
@@ -96,7 +96,13 @@ export class DialogueService implements DialoguePort {
     private readonly callbacks: CallbackScheduler,
     private readonly metrics: DialogueMetrics,
   ) {
-    this.examples = new IntentExampleMatcher(embedder);
+    this.examples = new IntentExampleMatcher(embedder, {
+      // A script example counts while its script is in the published library and enabled.
+      scripts: async (campaignId, scriptId) => {
+        const script = await scripts.getScript(campaignId, scriptId);
+        return script?.enabled ? script : undefined;
+      },
+    });
   }
 
   private readonly examples: IntentExampleMatcher;
@@ -483,7 +489,13 @@ export class DialogueService implements DialoguePort {
         ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
         source: screenedDnc ? 'compliance' : example ? 'campaign-example' : 'classifier',
         ...(example && !screenedDnc
-          ? { example: { text: example.example, similarity: round(example.similarity, 4) } }
+          ? {
+              example: {
+                text: example.example,
+                similarity: round(example.similarity, 4),
+                ...(example.scriptId ? { scriptId: example.scriptId } : {}),
+              },
+            }
           : {}),
       },
       route,
@@ -618,14 +630,19 @@ export class DialogueService implements DialoguePort {
     // it (Redis slow or failing) the model still gets the utterance: a degraded prompt, not a lost turn.
     const history = clock.run('history', budgets.match, () => this.sessions.history(session.id, HISTORY_TURNS));
     history.catch(() => undefined);
-    const exemplars =
+    const { texts: exemplars, answer } =
       campaign.generator.exemplars > 0
         ? await timed('match', () =>
             clock.run('match', budgets.match, async () =>
               this.exemplars(campaign, session, intent, text, await textVector),
             ),
           )
-        : [];
+        : { texts: [] };
+    const answerExample = answer && {
+      scriptId: answer.scriptId,
+      text: answer.example,
+      similarity: round(answer.similarity, 4),
+    };
     let past: HistoryMessage[] = [];
     try {
       past = await history;
@@ -648,7 +665,7 @@ export class DialogueService implements DialoguePort {
     const request = { messages: prompt.messages, params, deadlineMs, signal: signals };
     const approve = (candidate: string) => this.approve(campaign, session, candidate, clock, timed);
     if (sink) {
-      return streamCandidate({
+      const streamed = await streamCandidate({
         chunks: this.generator.stream(request),
         approve,
         pull: (work) => timed('generate', work),
@@ -656,6 +673,9 @@ export class DialogueService implements DialoguePort {
         model: this.config.generator.model ?? this.config.generator.provider,
         problems,
       });
+      return streamed.generator && answerExample
+        ? { ...streamed, generator: { ...streamed.generator, answerExample } }
+        : streamed;
     }
     let generated: GenerateResult;
     try {
@@ -667,10 +687,15 @@ export class DialogueService implements DialoguePort {
       problems.push(describe('generate', err));
       return {
         output: { verdict: 'allow', hits: [] },
-        generator: { model: 'unknown', finishReason: 'failed', latencyMs: 0 },
+        generator: { model: 'unknown', finishReason: 'failed', latencyMs: 0, answerExample },
       };
     }
-    const genInfo = { model: generated.model, finishReason: generated.finishReason, latencyMs: generated.latencyMs };
+    const genInfo = {
+      model: generated.model,
+      finishReason: generated.finishReason,
+      latencyMs: generated.latencyMs,
+      answerExample,
+    };
     if (generated.finishReason === 'error' || generated.finishReason === 'deadline' || !generated.text.trim()) {
       problems.push(`generate: finish ${generated.finishReason}`);
       return { output: { verdict: 'allow', hits: [] }, generator: genInfo };
@@ -684,8 +709,10 @@ export class DialogueService implements DialoguePort {
    * The approved replies the generator prompt quotes (`generator.exemplars` of them), as the customer
    * would hear them (slots filled: the model sees the real price, not `{price}`). A model stays close to
    * what it is shown and the match then maps its answer to the nearest script, so the prompt shows the
-   * scripts this answer should end on: the classified intent's, ones not heard yet before repeats, then
-   * the nearest others; within each group, those sharing the utterance's words first, then the nearest.
+   * scripts this answer should end on: first the one whose campaign example (`intentExamples.byScript`)
+   * is near what the customer said, then the classified intent's, ones not heard yet before repeats,
+   * then the nearest others; within each group, those sharing the utterance's words first, then the
+   * nearest.
    * All in the customer's language first: a caller who
    * speaks Chinese gets no English wording to copy unless the library has too few Chinese scripts.
    */
@@ -695,31 +722,42 @@ export class DialogueService implements DialoguePort {
     intent: IntentName,
     text: string,
     vector: Float32Array,
-  ): Promise<string[]> {
+  ): Promise<{ texts: string[]; answer?: AnswerExample }> {
     const k = campaign.generator.exemplars;
     // Room for the scripts of other languages and of the intent that the ranking below moves down.
     const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
-    const [own, near] = await Promise.all([
+    const [own, near, answer] = await Promise.all([
       this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide }),
       this.scripts.match({ campaignId: campaign.id, vector, k: wide }),
+      // Examples that cannot be embedded now (encoder down) leave the ranking below as it was.
+      this.examples.answer(campaign, intent, vector).catch(() => undefined),
     ]);
     const lang = languageOf(text) ?? campaign.language;
     const heard = new Set(session.heard);
     const ofIntent = new Set(own.matches.map((m) => m.scriptId));
     // One entry per script (both lookups give a script the same similarity).
-    const unique = [...new Map([...own.matches, ...near.matches].map((m) => [m.scriptId, m])).values()];
+    const byId = new Map([...own.matches, ...near.matches].map((m) => [m.scriptId, m]));
+    // The script whose campaign example is near what the customer said answers it, heard or not;
+    // it may lie beyond the nearest scripts the lookups return.
+    if (answer && !byId.has(answer.scriptId)) {
+      const script = await this.scripts.getScript(campaign.id, answer.scriptId);
+      if (script) byId.set(script.id, { scriptId: script.id, text: script.text, similarity: answer.similarity });
+    }
+    const unique = [...byId.values()];
     const rank = (m: ScriptMatch): number =>
-      (languageOf(m.text) === lang ? 0 : 4) + (ofIntent.has(m.scriptId) ? 0 : 2) + (heard.has(m.scriptId) ? 1 : 0);
+      (languageOf(m.text) === lang ? 0 : 8) +
+      (m.scriptId === answer?.scriptId ? 0 : 1 + (ofIntent.has(m.scriptId) ? 0 : 2) + (heard.has(m.scriptId) ? 1 : 0));
     const texts = unique.map((m) => this.spoken(m.text, campaign, session));
     // Within a group, the words the utterance shares with a reply come first (a question and its
     // answer share words more than meaning, which the encoder's similarity is trained on), then
     // the similarity (lexical-rank.ts).
     const lexical = lexicalScores(text, texts);
-    return unique
-      .map((m, i) => ({ text: texts[i], rank: rank(m), lexical: lexical[i], similarity: m.similarity }))
+    const ranked = unique
+      .map((m, i) => ({ id: m.scriptId, text: texts[i], rank: rank(m), lexical: lexical[i], similarity: m.similarity }))
       .sort((a, b) => a.rank - b.rank || b.lexical - a.lexical || b.similarity - a.similarity)
-      .slice(0, k)
-      .map((e) => e.text);
+      .slice(0, k);
+    // The answer counts as shown first only when it is (a reply in another language is ranked down).
+    return { texts: ranked.map((e) => e.text), answer: ranked[0]?.id === answer?.scriptId ? answer : undefined };
   }
 
   /**

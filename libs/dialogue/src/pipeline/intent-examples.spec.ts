@@ -39,8 +39,25 @@ const EXAMPLES: Campaign['intentExamples']['byIntent'] = {
 const campaign = (over: Partial<Campaign['intentExamples']> = {}, version = 1): Campaign => {
   const c = defaultCampaign('examples-spec');
   c.version = version;
-  c.intentExamples = { threshold: 0.6, minConfidence: 0.05, byIntent: EXAMPLES, ...over };
+  c.intentExamples = { threshold: 0.6, minConfidence: 0.05, byIntent: EXAMPLES, byScript: {}, ...over };
   return c;
+};
+
+/** The published library the script examples name: id → intent (absent: not published or disabled). */
+const LIBRARY: Record<string, IntentName> = {
+  'zh-detail-install': 'ask_product_detail',
+  'zh-detail-contract': 'ask_product_detail',
+  'zh-price-promo': 'ask_price',
+};
+const lookup = (_campaignId: string, scriptId: string) =>
+  Promise.resolve(LIBRARY[scriptId] ? { intent: LIBRARY[scriptId] } : undefined);
+
+/** Examples per script: install and contract answer product questions, promo a price question. */
+const BY_SCRIPT: Campaign['intentExamples']['byScript'] = {
+  'zh-detail-install': ['什么时候能来安装', '安装要多久'],
+  'zh-detail-contract': ['合约期是多久', '提前解约要付违约金吗'],
+  'zh-price-promo': ['现在有什么活动', '新用户有折扣吗'],
+  'zh-retired': ['宽带装好要等几天'],
 };
 
 /** An out_of_scope prediction whose ranking gives `intent` the probability `p`. */
@@ -61,7 +78,7 @@ describe('IntentExampleMatcher', () => {
 
   beforeEach(() => {
     embedder = new CountingEmbedder(encoder);
-    matcher = new IntentExampleMatcher(embedder);
+    matcher = new IntentExampleMatcher(embedder, { scripts: lookup });
   });
 
   it('gives an out_of_scope utterance the intent of its nearest example, keeping the model’s probability', async () => {
@@ -135,7 +152,7 @@ describe('IntentExampleMatcher', () => {
   });
 
   it('keeps at most maxCachedExamples embedded examples, dropping the least recently used campaign', async () => {
-    const small = new IntentExampleMatcher(embedder, 12);
+    const small = new IntentExampleMatcher(embedder, { scripts: lookup, maxCachedExamples: 12 });
     const p = outOfScope('ask_product_detail', 0.3);
     const of = (id: string) => ({ ...campaign(), id });
     const u = vector('安装要多久');
@@ -156,6 +173,55 @@ describe('IntentExampleMatcher', () => {
     embedder.failNext = true;
     await expect(matcher.match(campaign(), p, vector('安装要多久'))).rejects.toThrow('encoder down');
     expect(await matcher.match(campaign(), p, vector('安装要多久'))).toMatchObject({ example: '安装要多久' });
+  });
+
+  it('a script example stands for its script’s intent, read from the library; one the library lacks is passed over', async () => {
+    const scripted = campaign({ byIntent: {}, byScript: BY_SCRIPT });
+    // 宽带装好要等几天 equals the example of zh-retired, which is not in the library: the next nearest counts.
+    const match = await matcher.match(scripted, outOfScope('ask_product_detail', 0.34), vector('宽带装好要等几天'));
+    expect(match).toMatchObject({ intent: 'ask_product_detail', scriptId: 'zh-detail-install' });
+    expect(match!.similarity).toBeLessThan(0.99);
+    // With the script published, its own example wins (the same intent as its script).
+    const published = new IntentExampleMatcher(embedder, {
+      scripts: (c, id) => (id === 'zh-retired' ? Promise.resolve({ intent: 'ask_price' }) : lookup(c, id)),
+    });
+    expect(await published.match(scripted, outOfScope('ask_price', 0.2), vector('宽带装好要等几天'))).toMatchObject({
+      intent: 'ask_price',
+      scriptId: 'zh-retired',
+      example: '宽带装好要等几天',
+    });
+  });
+
+  it('answer: the script of the turn’s intent whose example is nearest, at the threshold or nearer', async () => {
+    const scripted = campaign({ byScript: BY_SCRIPT });
+    expect(await matcher.answer(scripted, 'ask_product_detail', await vector('合约期有多长'))).toMatchObject({
+      scriptId: 'zh-detail-contract',
+      example: '合约期是多久',
+    });
+    expect(await matcher.answer(scripted, 'ask_product_detail', await vector('安装要多久'))).toEqual({
+      scriptId: 'zh-detail-install',
+      example: '安装要多久',
+      similarity: expect.closeTo(1, 5),
+    });
+    // Only scripts of the turn's intent: a price question classified ask_product_detail gets none.
+    expect(await matcher.answer(scripted, 'ask_product_detail', await vector('新用户有折扣吗'))).toBeUndefined();
+    expect(await matcher.answer(scripted, 'ask_price', await vector('新用户有折扣吗'))).toMatchObject({
+      scriptId: 'zh-price-promo',
+    });
+    // Nothing near enough, or a byIntent example nearest: no answer.
+    expect(await matcher.answer(scripted, 'ask_product_detail', await vector('明天天气怎么样'))).toBeUndefined();
+    expect(
+      await matcher.answer(
+        campaign({ threshold: 0.999, byScript: BY_SCRIPT }),
+        'ask_product_detail',
+        await vector('合约期有多长'),
+      ),
+    ).toBeUndefined();
+  });
+
+  it('answer: nothing to embed or look up for a campaign without script examples', async () => {
+    expect(await matcher.answer(campaign(), 'ask_product_detail', await vector('安装要多久'))).toBeUndefined();
+    expect(embedder.texts).toBe(0);
   });
 
   it('takes hostile text as any other utterance', async () => {

@@ -12,7 +12,22 @@ export interface IntentExampleMatch {
   /** Encoder similarity between the utterance and the example. */
   similarity: number;
   example: string;
+  /** The script the example was given for (`byScript`); absent for a `byIntent` example. */
+  scriptId?: string;
 }
+
+/** A script example near an utterance of the script's intent: the answer to show the generator first. */
+export interface AnswerExample {
+  scriptId: string;
+  example: string;
+  similarity: number;
+}
+
+/**
+ * The published script a `byScript` example names, if it can be said (enabled): the matcher reads a
+ * script's intent at turn time, so a library publish that moves a script needs no re-embedding.
+ */
+export type ScriptLookup = (campaignId: string, scriptId: string) => Promise<{ intent?: IntentName } | undefined>;
 
 /** The example nearest to an utterance. */
 export type NearestExample = Omit<IntentExampleMatch, 'confidence'>;
@@ -34,7 +49,8 @@ export function acceptExample(
 /** A campaign version's examples, embedded: label i of `vectors` is `texts[i]`. */
 interface ExampleIndex {
   vectors: ExactVectorIndex;
-  intents: IntentName[];
+  /** The intent of a `byIntent` example, or the script of a `byScript` one. */
+  owners: ({ intent: IntentName } | { scriptId: string })[];
   texts: string[];
 }
 
@@ -54,14 +70,22 @@ const EMBED_BATCH = 64;
  * budget must stay above MAX_INTENT_EXAMPLES).
  */
 const MAX_CACHED_EXAMPLES = 50_000;
+/**
+ * Nearest examples looked at for one answer: past the first example whose script is missing,
+ * disabled or of another intent, the next ones are tried, up to this many.
+ */
+const CANDIDATES = 16;
 
 /**
  * Campaign intent examples (Campaign.intentExamples): the campaign's own phrasings of what its
- * customers ask, which the shared intent model has never seen. Applied only where the model
- * answered out_of_scope: the utterance takes the intent of its nearest example when the encoder's
- * similarity reaches the campaign's `threshold` and the model gives that intent at least
- * `minConfidence`. The floor matters: the encoder also scores question templates (头疼怎么办 is
- * 0.77 from 测速达不到怎么办), and the model rules those intents out.
+ * customers ask, which the shared intent model has never seen, given per intent (`byIntent`) or per
+ * approved script that answers them (`byScript`, for the script's intent). Two uses:
+ * - where the model answered out_of_scope, the utterance takes the intent of its nearest example when
+ *   the encoder's similarity reaches the campaign's `threshold` and the model gives that intent at
+ *   least `minConfidence`. The floor matters: the encoder also scores question templates (头疼怎么办
+ *   is 0.77 from 测速达不到怎么办), and the model rules those intents out;
+ * - on the generator route, the nearest `byScript` example of a script of the turn's intent, at
+ *   `threshold` or nearer, names the approved reply the prompt shows first (`answer`).
  *
  * The examples of a campaign version are embedded once, in batches, and kept per campaign until
  * its version or the encoder changes. The search is exact (ExactVectorIndex: a dot product per
@@ -70,11 +94,17 @@ const MAX_CACHED_EXAMPLES = 50_000;
 export class IntentExampleMatcher {
   private readonly cache: LRUCache<string, Cached>;
 
+  private readonly scripts: ScriptLookup;
+
   constructor(
     private readonly embedder: Embedder,
-    maxCachedExamples = MAX_CACHED_EXAMPLES,
+    opts: { scripts: ScriptLookup; maxCachedExamples?: number },
   ) {
-    this.cache = new LRUCache<string, Cached>({ maxSize: maxCachedExamples, sizeCalculation: (e) => e.examples });
+    this.scripts = opts.scripts;
+    this.cache = new LRUCache<string, Cached>({
+      maxSize: opts.maxCachedExamples ?? MAX_CACHED_EXAMPLES,
+      sizeCalculation: (e) => e.examples,
+    });
   }
 
   /**
@@ -91,23 +121,65 @@ export class IntentExampleMatcher {
     return nearest && acceptExample(nearest, prediction, campaign.intentExamples);
   }
 
-  /** The campaign example nearest to an utterance vector (undefined: no examples). */
+  /**
+   * The campaign example nearest to an utterance vector, with the intent it stands for (undefined: no
+   * examples, or none of the nearest whose script can be said).
+   */
   async nearest(campaign: Campaign, vector: Float32Array): Promise<NearestExample | undefined> {
+    for (const hit of await this.search(campaign, vector)) {
+      const owner = hit.owner;
+      if ('intent' in owner) return { intent: owner.intent, similarity: hit.similarity, example: hit.example };
+      const intent = (await this.scripts(campaign.id, owner.scriptId))?.intent;
+      if (intent && intent !== 'out_of_scope')
+        return { intent, similarity: hit.similarity, example: hit.example, scriptId: owner.scriptId };
+    }
+    return undefined;
+  }
+
+  /**
+   * The approved reply of `intent` whose `byScript` example is nearest to the utterance, if one is at
+   * the campaign's `threshold` or nearer: what the customer asked, in the campaign's own words.
+   */
+  async answer(campaign: Campaign, intent: IntentName, vector: Float32Array): Promise<AnswerExample | undefined> {
+    if (Object.keys(campaign.intentExamples.byScript).length === 0) return undefined;
+    for (const hit of await this.search(campaign, vector)) {
+      if (hit.similarity < campaign.intentExamples.threshold) return undefined;
+      if (!('scriptId' in hit.owner)) continue;
+      const { scriptId } = hit.owner;
+      if ((await this.scripts(campaign.id, scriptId))?.intent === intent) {
+        return { scriptId, example: hit.example, similarity: hit.similarity };
+      }
+    }
+    return undefined;
+  }
+
+  /** The examples nearest to a vector, nearest first. */
+  private async search(
+    campaign: Campaign,
+    vector: Float32Array,
+  ): Promise<{ owner: ExampleIndex['owners'][number]; example: string; similarity: number }[]> {
     const index = await this.index(campaign);
-    if (!index || vector.length !== index.vectors.dim) return undefined;
-    const [hit] = index.vectors.search(vector, 1);
-    return hit && { intent: index.intents[hit.label], similarity: hit.similarity, example: index.texts[hit.label] };
+    if (!index || vector.length !== index.vectors.dim) return [];
+    return index.vectors
+      .search(vector, CANDIDATES)
+      .map((hit) => ({ owner: index.owners[hit.label], example: index.texts[hit.label], similarity: hit.similarity }));
   }
 
   /** The campaign version's embedded examples (null when it has none). */
   private index(campaign: Campaign): Promise<ExampleIndex | null> {
-    const entries = Object.entries(campaign.intentExamples.byIntent) as [IntentName, string[] | undefined][];
-    const examples = entries.reduce((n, [, list]) => n + (list?.length ?? 0), 0);
+    const { byIntent, byScript } = campaign.intentExamples;
+    const owned = [
+      ...(Object.entries(byIntent) as [IntentName, string[] | undefined][]).map(
+        ([intent, list]) => [{ intent }, list ?? []] as const,
+      ),
+      ...Object.entries(byScript).map(([scriptId, list]) => [{ scriptId }, list] as const),
+    ];
+    const examples = owned.reduce((n, [, list]) => n + list.length, 0);
     if (examples === 0) return Promise.resolve(null);
     const key = `${campaign.version}:${campaign.updatedAt}:${this.embedder.modelId}`;
     const cached = this.cache.get(campaign.id);
     if (cached?.key === key) return cached.index;
-    const entry = { key, index: this.build(entries), examples };
+    const entry = { key, index: this.build(owned), examples };
     this.cache.set(campaign.id, entry);
     // A failed build (encoder down) is not kept: the next turn tries again.
     entry.index.catch(() => {
@@ -116,12 +188,12 @@ export class IntentExampleMatcher {
     return entry.index;
   }
 
-  private async build(entries: [IntentName, string[] | undefined][]): Promise<ExampleIndex> {
-    const intents: IntentName[] = [];
+  private async build(owned: (readonly [ExampleIndex['owners'][number], readonly string[]])[]): Promise<ExampleIndex> {
+    const owners: ExampleIndex['owners'] = [];
     const texts: string[] = [];
-    for (const [intent, list] of entries) {
-      for (const text of list ?? []) {
-        intents.push(intent);
+    for (const [owner, list] of owned) {
+      for (const text of list) {
+        owners.push(owner);
         texts.push(text);
       }
     }
@@ -136,6 +208,6 @@ export class IntentExampleMatcher {
     // upsert refuses a vector of another width.
     const vectors = new ExactVectorIndex(embedded[0].length, texts.length);
     embedded.forEach((v, i) => vectors.upsert(i, v));
-    return { vectors, intents, texts };
+    return { vectors, owners, texts };
   }
 }
