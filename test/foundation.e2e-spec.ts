@@ -57,6 +57,25 @@ describe('gateway foundation (booted app, real Redis)', () => {
     await request(gw.url).get('/docs').expect(200);
   });
 
+  it('documents the campaign settings from the schema the endpoint validates with', async () => {
+    const { body } = await request(gw.url).get('/docs-json').expect(200);
+    const route = body.paths['/v1/admin/campaigns/{id}'];
+    const patch = route.put.requestBody.content['application/json'].schema;
+    const campaign = route.get.responses['200'].content['application/json'].schema;
+    // A merge patch: nothing required, server-owned fields absent.
+    expect(JSON.stringify(patch)).not.toContain('"required"');
+    expect(patch.properties).not.toHaveProperty('version');
+    expect(patch.properties.intentExamples.properties.byScript.additionalProperties.items).toMatchObject({
+      type: 'string',
+      maxLength: 300,
+    });
+    expect(patch.properties.matchThreshold).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
+    expect(patch.additionalProperties).toBe(false);
+    // The document as GET and PUT return it.
+    expect(campaign.required).toEqual(expect.arrayContaining(['id', 'intentExamples', 'routes', 'version']));
+    expect(route.put.responses['200'].content['application/json'].schema).toEqual(campaign);
+  });
+
   describe('admin authentication', () => {
     it('401 without a key, with a malformed header, with an unknown key', async () => {
       for (const auth of [undefined, 'Basic abc', 'Bearer', `Bearer ${ADMIN_KEY}x`]) {

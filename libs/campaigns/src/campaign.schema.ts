@@ -28,10 +28,25 @@ const countExamples = (lists: Record<string, string[] | undefined>): number =>
   Object.values(lists).reduce((n, list) => n + (list?.length ?? 0), 0);
 const intentExamples = z
   .strictObject({
-    threshold: z.number().min(0).max(1),
-    minConfidence: z.number().min(0).max(1),
-    byIntent: z.partialRecord(inScopeIntentName, exampleList),
-    byScript: z.record(scriptId, exampleList),
+    threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('Encoder similarity an example needs, for an intent and for an answer (default 0.65).'),
+    minConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('The intent model must give the example’s intent at least this probability (default 0.01).'),
+    byIntent: z
+      .partialRecord(inScopeIntentName, exampleList)
+      .describe('Examples per in-scope intent: what customers say for it, in the campaign’s own words.'),
+    byScript: z
+      .record(scriptId, exampleList)
+      .describe(
+        'Examples per script id: what customers say that this approved reply answers. They count for the ' +
+          'script’s intent, and put the script first among the generator prompt’s approved replies.',
+      ),
   })
   .refine((e) => countExamples(e.byIntent) + countExamples(e.byScript) <= MAX_INTENT_EXAMPLES, {
     message: `at most ${MAX_INTENT_EXAMPLES} examples in all (byIntent and byScript)`,
@@ -66,14 +81,28 @@ export const campaignSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a campaign id'),
   name: z.string().min(1).max(200),
   language: z.enum(['zh', 'en']),
-  matchThreshold: z.number().min(0).max(1),
-  intentThreshold: z.number().min(0).max(1).optional(),
-  intentExamples,
+  matchThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('Similarity a candidate answer needs to an approved script (a script’s own threshold wins).'),
+  intentThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe('Overrides the intent model’s fitted out-of-scope threshold.'),
+  intentExamples: intentExamples.describe(
+    'The campaign’s own phrasings: where the model says out_of_scope, the nearest example’s intent is taken ' +
+      'if similar enough and not ruled out by the model. At most 200 examples per intent or script, 1,000 in all.',
+  ),
   openingScriptId: scriptId.optional(),
   goodbyeScriptId: scriptId.optional(),
   defaultFallbackScriptId: scriptId.optional(),
-  routes: z.partialRecord(intentName, routeRule),
-  maxConsecutiveFallbacks: z.number().int().min(1).max(20),
+  routes: z
+    .partialRecord(intentName, routeRule)
+    .describe('Route table by intent (DESIGN §3 defaults for intents left out); byStage overrides per lead stage.'),
+  maxConsecutiveFallbacks: z.number().int().min(1).max(20).describe('Fallbacks in a row before escalation.'),
   fallbackEscalation: z.enum(['transfer', 'hangup']),
   transferTarget: z.string().min(1).max(200).optional(),
   slots: z.record(slotName, z.string().max(200)),
@@ -83,7 +112,7 @@ export const campaignSchema = z.strictObject({
     productFacts: z.array(z.string().min(1).max(1000)).max(100),
     params: campaignSamplingParamsSchema,
     paramsByIntent: z.partialRecord(intentName, campaignSamplingParamsSchema),
-    exemplars: z.number().int().min(0).max(20),
+    exemplars: z.number().int().min(0).max(20).describe('Approved replies the generator prompt quotes.'),
   }),
   deadlines: z
     .strictObject({
@@ -103,3 +132,28 @@ export const campaignSchema = z.strictObject({
 
 /** Fields a client may not set: the server owns them. */
 export const SERVER_OWNED_FIELDS = ['version', 'updatedAt', 'updatedBy'] as const;
+
+/**
+ * The campaign document as OpenAPI 3.0 schemas, from the zod schema the endpoint validates with
+ * (zod's own converter; refinements such as the example totals are stated in the descriptions, and
+ * record keys are not constrained in OpenAPI 3.0): `campaign` is what GET and PUT return, `patch`
+ * what PUT takes, a JSON Merge Patch, so nothing in it is required and server-owned fields are absent.
+ */
+export function campaignOpenApiSchemas(): { campaign: Record<string, unknown>; patch: Record<string, unknown> } {
+  const campaign = z.toJSONSchema(campaignSchema, { target: 'openapi-3.0', io: 'output' }) as Record<string, unknown>;
+  const patch = withoutRequired(z.toJSONSchema(campaignSchema, { target: 'openapi-3.0', io: 'input' })) as {
+    properties: Record<string, unknown>;
+  };
+  for (const field of SERVER_OWNED_FIELDS) delete patch.properties[field];
+  return { campaign, patch };
+}
+
+function withoutRequired(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutRequired);
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => key !== 'required')
+      .map(([key, value]) => [key, withoutRequired(value)]),
+  );
+}

@@ -15,6 +15,7 @@ export {
   defaultCampaign,
 } from './campaign.defaults.js';
 export {
+  campaignOpenApiSchemas,
   campaignSamplingParamsSchema,
   campaignSchema,
   MAX_INTENT_EXAMPLE_CHARS,

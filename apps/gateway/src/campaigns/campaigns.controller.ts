@@ -1,8 +1,16 @@
 import { Body, Controller, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  type ApiResponseSchemaHost,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CampaignService, type Campaign } from '@huashu/campaigns';
+import { campaignOpenApiSchemas, CampaignService, type Campaign } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 
@@ -17,6 +25,10 @@ const checkId = (id: string): string => {
   return id;
 };
 
+/** The documented shapes: from the zod schema the service validates with. */
+type Schema = ApiResponseSchemaHost['schema'];
+const SCHEMAS = campaignOpenApiSchemas() as { campaign: Schema; patch: Schema };
+
 /** Body limit of PUT /v1/admin/campaigns/{id}. */
 export const CAMPAIGN_BODY_LIMIT = 1024 * 1024;
 
@@ -29,6 +41,7 @@ export class CampaignsController {
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'Campaign settings with defaults filled; ETag header for If-Match.' })
   @ApiParam({ name: 'id', description: 'Campaign id' })
+  @ApiOkResponse({ description: 'The campaign, defaults filled', schema: SCHEMAS.campaign })
   async get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Campaign> {
     checkId(id);
     if (!(await this.campaigns.exists(id))) throw new HuashuException('NOT_FOUND', `campaign ${id} does not exist`);
@@ -49,7 +62,8 @@ export class CampaignsController {
   })
   @ApiParam({ name: 'id', description: 'Campaign id' })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
-  @ApiBody({ description: 'Partial or whole campaign settings', schema: { type: 'object' } })
+  @ApiBody({ description: 'Partial or whole campaign settings (JSON Merge Patch)', schema: SCHEMAS.patch })
+  @ApiOkResponse({ description: 'The campaign after the change', schema: SCHEMAS.campaign })
   async put(
     @Param('id') id: string,
     @Body() body: unknown,
