@@ -69,6 +69,9 @@ async function main(): Promise<void> {
     });
     await call('POST', `/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`, SAMPLE);
     await call('POST', `/v1/admin/scripts/publish?campaign=${CAMPAIGN}`);
+    // Embed the campaign's examples first, as its first out-of-scope turn would (the answer lookup of
+    // the generator route does not wait for them).
+    await call('POST', `/v1/admin/intents/classify?campaign=${CAMPAIGN}`, { text: '今天天气怎么样' });
 
     const rows: {
       set: string;

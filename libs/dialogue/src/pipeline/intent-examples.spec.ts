@@ -194,6 +194,8 @@ describe('IntentExampleMatcher', () => {
 
   it('answer: the script of the turn’s intent whose example is nearest, at the threshold or nearer', async () => {
     const scripted = campaign({ byScript: BY_SCRIPT });
+    // Embedded beforehand (an answer does not wait for the build; next test).
+    await matcher.nearest(scripted, await vector('warm up'));
     expect(await matcher.answer(scripted, 'ask_product_detail', await vector('合约期有多长'))).toMatchObject({
       scriptId: 'zh-detail-contract',
       example: '合约期是多久',
@@ -217,6 +219,27 @@ describe('IntentExampleMatcher', () => {
         await vector('合约期有多长'),
       ),
     ).toBeUndefined();
+  });
+
+  it('answer: does not wait for the examples to be embedded; the build it starts serves later turns', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Embedder = {
+      dim: encoder.dim,
+      modelId: encoder.modelId,
+      embed: async (texts) => {
+        await gate;
+        return encoder.embed(texts);
+      },
+    };
+    const gated = new IntentExampleMatcher(slow, { scripts: lookup });
+    const scripted = campaign({ byScript: BY_SCRIPT });
+    const u = await vector('合约期有多长');
+    // The encoder has not answered: no answer, at once.
+    expect(await gated.answer(scripted, 'ask_product_detail', u)).toBeUndefined();
+    release();
+    await gated.nearest(scripted, u);
+    expect(await gated.answer(scripted, 'ask_product_detail', u)).toMatchObject({ scriptId: 'zh-detail-contract' });
   });
 
   it('answer: nothing to embed or look up for a campaign without script examples', async () => {

@@ -57,6 +57,8 @@ interface ExampleIndex {
 interface Cached {
   key: string;
   index: Promise<ExampleIndex>;
+  /** The index once built (answers do not wait for a build). */
+  built?: ExampleIndex;
   /** Examples in the entry (what it holds in memory: one vector each). */
   examples: number;
 }
@@ -142,7 +144,10 @@ export class IntentExampleMatcher {
    */
   async answer(campaign: Campaign, intent: IntentName, vector: Float32Array): Promise<AnswerExample | undefined> {
     if (Object.keys(campaign.intentExamples.byScript).length === 0) return undefined;
-    for (const hit of await this.search(campaign, vector)) {
+    // Never waits for the examples to be embedded: the turn that starts the build (after an edit, or
+    // on a cold process) ranks its exemplars without them, within the match budget, however slow the
+    // encoder; later turns find the build done.
+    for (const hit of this.searchIn(this.built(campaign), vector)) {
       if (hit.similarity < campaign.intentExamples.threshold) return undefined;
       if (!('scriptId' in hit.owner)) continue;
       const { scriptId } = hit.owner;
@@ -153,16 +158,30 @@ export class IntentExampleMatcher {
     return undefined;
   }
 
-  /** The examples nearest to a vector, nearest first. */
-  private async search(
-    campaign: Campaign,
+  /** The examples nearest to a vector, nearest first (waits for the campaign's examples to be embedded). */
+  private async search(campaign: Campaign, vector: Float32Array) {
+    return this.searchIn(await this.index(campaign), vector);
+  }
+
+  private searchIn(
+    index: ExampleIndex | null | undefined,
     vector: Float32Array,
-  ): Promise<{ owner: ExampleIndex['owners'][number]; example: string; similarity: number }[]> {
-    const index = await this.index(campaign);
+  ): { owner: ExampleIndex['owners'][number]; example: string; similarity: number }[] {
     if (!index || vector.length !== index.vectors.dim) return [];
     return index.vectors
       .search(vector, CANDIDATES)
       .map((hit) => ({ owner: index.owners[hit.label], example: index.texts[hit.label], similarity: hit.similarity }));
+  }
+
+  /** The campaign version's embedded examples if already built; otherwise starts the build. */
+  private built(campaign: Campaign): ExampleIndex | undefined {
+    this.index(campaign).catch(() => undefined);
+    const entry = this.cache.peek(campaign.id);
+    return entry?.key === this.keyOf(campaign) ? entry.built : undefined;
+  }
+
+  private keyOf(campaign: Campaign): string {
+    return `${campaign.version}:${campaign.updatedAt}:${this.embedder.modelId}`;
   }
 
   /** The campaign version's embedded examples (null when it has none). */
@@ -176,11 +195,12 @@ export class IntentExampleMatcher {
     ];
     const examples = owned.reduce((n, [, list]) => n + list.length, 0);
     if (examples === 0) return Promise.resolve(null);
-    const key = `${campaign.version}:${campaign.updatedAt}:${this.embedder.modelId}`;
+    const key = this.keyOf(campaign);
     const cached = this.cache.get(campaign.id);
     if (cached?.key === key) return cached.index;
-    const entry = { key, index: this.build(owned), examples };
+    const entry: Cached = { key, index: this.build(owned), examples };
     this.cache.set(campaign.id, entry);
+    entry.index.then((built) => (entry.built = built)).catch(() => undefined);
     // A failed build (encoder down) is not kept: the next turn tries again.
     entry.index.catch(() => {
       if (this.cache.peek(campaign.id) === entry) this.cache.delete(campaign.id);
