@@ -287,6 +287,9 @@ export class DialogueService implements DialoguePort {
     const started = nowMs();
     // A cached read: campaign edits reach running conversations within a second.
     const campaign = await this.campaigns.getCached(session.campaignId);
+    // The campaign's script examples start embedding now if no turn has started them (an edit, a new
+    // process): by the generator route's answer lookup, which does not wait, they may be ready.
+    this.examples.prepare(campaign);
     const turnMs = Math.min(
       session.channel === 'phone' ? campaign.deadlines.phoneMs : campaign.deadlines.restMs,
       this.sessions.lockTtlMs - 2000,

@@ -143,7 +143,7 @@ export class IntentExampleMatcher {
    * the campaign's `threshold` or nearer: what the customer asked, in the campaign's own words.
    */
   async answer(campaign: Campaign, intent: IntentName, vector: Float32Array): Promise<AnswerExample | undefined> {
-    if (Object.keys(campaign.intentExamples.byScript).length === 0) return undefined;
+    if (!hasEntries(campaign.intentExamples.byScript)) return undefined;
     // Never waits for the examples to be embedded: the turn that starts the build (after an edit, or
     // on a cold process) ranks its exemplars without them, within the match budget, however slow the
     // encoder; later turns find the build done.
@@ -173,9 +173,18 @@ export class IntentExampleMatcher {
       .map((hit) => ({ owner: index.owners[hit.label], example: index.texts[hit.label], similarity: hit.similarity }));
   }
 
+  /**
+   * Start embedding the campaign version's examples if nothing has (a cache lookup otherwise): a turn
+   * calls it first thing, so that its generator-route answer lookup, which does not wait, finds them.
+   */
+  prepare(campaign: Campaign): void {
+    if (hasEntries(campaign.intentExamples.byScript)) this.built(campaign);
+  }
+
   /** The campaign version's embedded examples if already built; otherwise starts the build. */
   private built(campaign: Campaign): ExampleIndex | undefined {
-    this.index(campaign).catch(() => undefined);
+    // Not awaited: a failed build is already handled (and dropped) where it starts.
+    void this.index(campaign);
     const entry = this.cache.peek(campaign.id);
     return entry?.key === this.keyOf(campaign) ? entry.built : undefined;
   }
@@ -186,6 +195,10 @@ export class IntentExampleMatcher {
 
   /** The campaign version's embedded examples (null when it has none). */
   private index(campaign: Campaign): Promise<ExampleIndex | null> {
+    // The cache first: turns call this every time, and the lists are only walked on a miss.
+    const key = this.keyOf(campaign);
+    const cached = this.cache.get(campaign.id);
+    if (cached?.key === key) return cached.index;
     const { byIntent, byScript } = campaign.intentExamples;
     const owned = [
       ...(Object.entries(byIntent) as [IntentName, string[] | undefined][]).map(
@@ -195,16 +208,15 @@ export class IntentExampleMatcher {
     ];
     const examples = owned.reduce((n, [, list]) => n + list.length, 0);
     if (examples === 0) return Promise.resolve(null);
-    const key = this.keyOf(campaign);
-    const cached = this.cache.get(campaign.id);
-    if (cached?.key === key) return cached.index;
     const entry: Cached = { key, index: this.build(owned), examples };
     this.cache.set(campaign.id, entry);
-    entry.index.then((built) => (entry.built = built)).catch(() => undefined);
     // A failed build (encoder down) is not kept: the next turn tries again.
-    entry.index.catch(() => {
-      if (this.cache.peek(campaign.id) === entry) this.cache.delete(campaign.id);
-    });
+    entry.index.then(
+      (built) => (entry.built = built),
+      () => {
+        if (this.cache.peek(campaign.id) === entry) this.cache.delete(campaign.id);
+      },
+    );
     return entry.index;
   }
 
@@ -230,4 +242,10 @@ export class IntentExampleMatcher {
     embedded.forEach((v, i) => vectors.upsert(i, v));
     return { vectors, owners, texts };
   }
+}
+
+/** Whether an object has an own key, without listing them (turns ask this every time). */
+function hasEntries(o: object): boolean {
+  for (const key in o) if (Object.hasOwn(o, key)) return true;
+  return false;
 }
