@@ -1,7 +1,9 @@
 // `npm run eval:questions` → bench/results/question-eval.json
 // Customer questions about the sample campaign's product, each labelled with the approved script that
 // answers it (data/campaigns/default/question-answers.jsonl, written without looking at model outputs;
-// nothing trains on it). Each question is the first turn of a new conversation on the booted gateway
+// nothing trains on it). `-- --offline` runs the quick start's built-in generator instead and counts the
+// script the customer hears; `-- --per-intent` gives the campaign's script examples for their scripts'
+// intents instead (no answer preference). Each question is the first turn of a new conversation on the booted gateway
 // (real Redis, intent model, script index) whose generator is the OpenAI-compatible provider pointed at
 // the local fake server, which records every prompt. Reported per set (`set` in the file: a was written
 // first; b before the corpus additions that followed reading a's results; c before those that followed
@@ -19,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { SingleBar, Presets } from 'cli-progress';
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
 import { loadCorpusDir } from '@huashu/intent';
-import { ADMIN_KEY } from '../test/support/boot.js';
+import { ADMIN_KEY, bootGateway } from '../test/support/boot.js';
 import { bootWithFakeLlm } from '../test/support/generator-gateway.js';
 import { SAMPLE, SAMPLE_SETTINGS, spokenSample } from '../test/support/sample-campaign.js';
 import { writeResult } from '../bench/lib/results.js';
@@ -48,7 +50,11 @@ async function main(): Promise<void> {
       (e): e is [string, string] => /^(INTENT_MODEL_|EMBEDDER_)/.test(e[0]) && e[1] !== undefined,
     ),
   );
-  const { gw, llm } = await bootWithFakeLlm('question-eval', passed);
+  // --offline: the quick start's built-in generator answers, and what the customer hears is counted.
+  const offline = process.argv.includes('--offline');
+  const { gw, llm } = offline
+    ? { gw: await bootGateway('question-eval', { GENERATOR_MODE: 'inprocess', ...passed }), llm: undefined }
+    : await bootWithFakeLlm('question-eval', passed);
   try {
     const call = async (method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
       const res = await fetch(gw.url + path, {
@@ -63,9 +69,25 @@ async function main(): Promise<void> {
       return (await res.json()) as Record<string, unknown>;
     };
     const noExamples = process.argv.includes('--no-examples');
+    // --per-intent: the same examples, each given for its script's intent instead of the script (the
+    // intents come out the same; the answer preference is off).
+    const perIntent = process.argv.includes('--per-intent');
+    const examples = SAMPLE_SETTINGS.intentExamples as {
+      byIntent: Record<string, string[]>;
+      byScript: Record<string, string[]>;
+    };
+    const intentOf = new Map(SAMPLE.map((s) => [s.id, s.intent ?? '']));
+    const asIntents = () => {
+      const byIntent = structuredClone(examples.byIntent);
+      for (const [id, list] of Object.entries(examples.byScript)) {
+        const intent = intentOf.get(id)!;
+        byIntent[intent] = [...(byIntent[intent] ?? []), ...list];
+      }
+      return { byIntent, byScript: {} };
+    };
     await call('PUT', `/v1/admin/campaigns/${CAMPAIGN}`, {
       ...SAMPLE_SETTINGS,
-      ...(noExamples ? { intentExamples: { byIntent: {} } } : {}),
+      ...(noExamples ? { intentExamples: { byIntent: {} } } : perIntent ? { intentExamples: asIntents() } : {}),
     });
     await call('POST', `/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`, SAMPLE);
     await call('POST', `/v1/admin/scripts/publish?campaign=${CAMPAIGN}`);
@@ -81,12 +103,15 @@ async function main(): Promise<void> {
       intent: string;
       expectedIntent: string;
       quotedAt: number | null;
+      /** The script the customer heard. */
+      heard: string | null;
     }[] = [];
     /** The intent a first turn of a new conversation gets. */
-    const firstTurn = async (text: string): Promise<{ intent: { name: string } }> => {
+    const firstTurn = async (text: string): Promise<{ intent: { name: string }; reply: { scriptId?: string } }> => {
       const { conversationId } = await call('POST', '/v1/conversations', { campaignId: CAMPAIGN });
       return (await call('POST', `/v1/conversations/${String(conversationId)}/turns`, { text })) as {
         intent: { name: string };
+        reply: { scriptId?: string };
       };
     };
     const probe = loadCorpusDir('data/intent-probe').examples;
@@ -94,9 +119,9 @@ async function main(): Promise<void> {
     const bar = new SingleBar({ format: 'turns {bar} {value}/{total}' }, Presets.shades_classic);
     bar.start(questions.length + probe.length + corpusOutOfScope.length, 0);
     for (const q of questions) {
-      const sent = llm.requests.length;
+      const sent = llm?.requests.length ?? 0;
       const turn = await firstTurn(q.text);
-      const prompt = llm.requests.slice(sent).find((r) => r.path.endsWith('/chat/completions'));
+      const prompt = llm?.requests.slice(sent).find((r) => r.path.endsWith('/chat/completions'));
       const quoted = prompt ? promptExemplars((prompt.body as { messages: ChatMessage[] }).messages) : [];
       const at = quoted.indexOf(spokenSample(q.expected));
       rows.push({
@@ -107,6 +132,7 @@ async function main(): Promise<void> {
         intent: turn.intent.name,
         expectedIntent: byId.get(q.expected)!.intent ?? '',
         quotedAt: at >= 0 ? at : null,
+        heard: turn.reply.scriptId ?? null,
       });
       bar.increment();
     }
@@ -134,6 +160,9 @@ async function main(): Promise<void> {
           expectedQuoted: share(right.filter((r) => r.quotedAt !== null).length, right.length),
           expectedQuotedFirst: share(right.filter((r) => r.quotedAt === 0).length, right.length),
         },
+        // Over all questions: with the fake server, the prompt; offline, what the customer heard.
+        expectedQuotedFirst: share(of.filter((r) => r.quotedAt === 0).length, of.length),
+        ...(offline ? { expectedHeard: share(of.filter((r) => r.heard === r.expected).length, of.length) } : {}),
       };
     };
     const sets = [...new Set(rows.map((r) => r.set)), ''];
@@ -158,19 +187,24 @@ async function main(): Promise<void> {
         keptOutOfScope: share(corpusKept, corpusOutOfScope.length),
       },
     };
-    writeResult(noExamples ? 'question-eval-no-examples' : 'question-eval', {
-      file: FILE,
-      campaignIntentExamples: !noExamples,
-      sets: bySet,
-      ...guard,
-      rows,
-      probeRows: probeRows.filter((r) => r.intent !== r.label),
-    });
+    writeResult(
+      `question-eval${offline ? '-offline' : ''}${noExamples ? '-no-examples' : perIntent ? '-per-intent' : ''}`,
+      {
+        file: FILE,
+        campaignIntentExamples: noExamples ? 'none' : perIntent ? 'per intent' : 'as in campaign.json',
+        sets: bySet,
+        ...guard,
+        rows,
+        probeRows: probeRows.filter((r) => r.intent !== r.label),
+      },
+    );
     for (const set of sets) {
       const s = summary(set, '');
       process.stdout.write(
         `set ${set || 'all'}: ${s.questions} questions, intent right ${s.intentRight} (out_of_scope ${s.classifiedOutOfScope}); ` +
-          `of those, expected script quoted ${s.ofIntentRight.expectedQuoted}, quoted first ${s.ofIntentRight.expectedQuotedFirst}\n`,
+          (offline
+            ? `expected script heard ${s.expectedHeard}\n`
+            : `of those, expected script quoted ${s.ofIntentRight.expectedQuoted}, quoted first ${s.ofIntentRight.expectedQuotedFirst}\n`),
       );
     }
     process.stdout.write(
@@ -180,7 +214,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await gw.close();
-    await llm.close();
+    await llm?.close();
   }
 }
 
