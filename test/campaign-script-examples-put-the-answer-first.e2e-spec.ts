@@ -113,6 +113,18 @@ describe('campaign script examples put the script that answers the question firs
     expect(control.record.generator?.answerExample).toBeUndefined();
   });
 
+  it('counts the turns whose prompt quoted an example’s script first', async () => {
+    const metrics = await request(gw.url).get('/metrics').expect(200);
+    // Four cases, each asked once of the by-script campaign.
+    const counted = [
+      ...metrics.text.matchAll(/^dialogue_answer_examples_total\{intent="(\w+)",app="gateway"\} (\d+)$/gm),
+    ];
+    expect(Object.fromEntries(counted.map(([, intent, n]) => [intent, Number(n)]))).toEqual({
+      ask_product_detail: 3,
+      objection_price: 1,
+    });
+  });
+
   it('the admin classify route names the script of an example that gave the intent', async () => {
     // Out of scope for the model alone; the nearest example is zh-detail-install's.
     const res = await request(gw.url)

@@ -12,6 +12,7 @@ export class DialogueMetrics {
   readonly stage: Histogram<'stage'>;
   readonly turns: Counter<'intent' | 'route' | 'action' | 'degraded'>;
   readonly exampleIntents: Counter<'intent'>;
+  readonly answerExamples: Counter<'intent'>;
 
   constructor(metrics: MetricsRegistry) {
     this.stage = new Histogram({
@@ -30,6 +31,12 @@ export class DialogueMetrics {
     this.exampleIntents = new Counter({
       name: 'dialogue_intent_examples_total',
       help: 'Turns the intent model put out of scope that a campaign intent example gave an intent',
+      labelNames: ['intent'],
+      registers: [metrics.registry],
+    });
+    this.answerExamples = new Counter({
+      name: 'dialogue_answer_examples_total',
+      help: 'Generator-route turns whose prompt quoted first the script of a campaign example (intentExamples.byScript)',
       labelNames: ['intent'],
       registers: [metrics.registry],
     });

@@ -646,6 +646,7 @@ export class DialogueService implements DialoguePort {
       text: answer.example,
       similarity: round(answer.similarity, 4),
     };
+    if (answer) this.metrics.answerExamples.inc({ intent });
     let past: HistoryMessage[] = [];
     try {
       past = await history;
