@@ -1,11 +1,8 @@
 import request from 'supertest';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { expectErrorBody } from './support/errors.js';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-const expectError = (body: unknown, code: string) =>
-  expect(body).toEqual({
-    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
-  });
 
 describe('campaign settings admin API (booted app, real Redis)', () => {
   let gw: Booted;
@@ -53,7 +50,7 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
       .set({ ...auth(ADMIN_KEY), 'if-match': etag })
       .send({ matchThreshold: 0.9 })
       .expect(412);
-    expectError(stale.body, 'PRECONDITION_FAILED');
+    expectErrorBody(stale.body, 'PRECONDITION_FAILED');
     const after = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
     expect(after.body.matchThreshold).toBe(0.7);
   });
@@ -137,7 +134,7 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
         .set(auth(ADMIN_KEY))
         .send(body as object);
       expect(res.status).toBe(400);
-      expectError(res.body, 'VALIDATION_FAILED');
+      expectErrorBody(res.body, 'VALIDATION_FAILED');
     }
     const malformed = await request(gw.url)
       .put('/v1/admin/campaigns/acme')

@@ -6,12 +6,11 @@ import { bootGateway, VIEWER_KEY, type Booted } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
+import { expectErrorBody } from './support/errors.js';
 
 const expectError = (res: request.Response, status: number, code: string) => {
   expect(res.status).toBe(status);
-  expect(res.body).toEqual({
-    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
-  });
+  expectErrorBody(res.body, code);
 };
 
 describe('chat API input validation', () => {

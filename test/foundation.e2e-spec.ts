@@ -5,12 +5,7 @@ import { loadConfig } from '@huashu/config';
 import { createHttpApp, OpsModule } from '@huashu/ops';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, testEnv, VIEWER_KEY, type Booted } from './support/boot.js';
 import { deletePrefix } from './support/redis-prefix.js';
-
-const expectErrorBody = (body: unknown, code: string) => {
-  expect(body).toEqual({
-    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
-  });
-};
+import { expectErrorBody } from './support/errors.js';
 
 describe('gateway foundation (booted app, real Redis)', () => {
   let gw: Booted;

@@ -1,13 +1,9 @@
 import request from 'supertest';
 import { INTENT_NAMES } from '@huashu/intent';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { expectErrorBody } from './support/errors.js';
 
 // POST /v1/admin/intents/classify against the booted gateway with the shipped int8 model.
-const expectErrorBody = (body: unknown, code: string) => {
-  expect(body).toEqual({
-    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
-  });
-};
 
 const classify = (gw: Booted, body: unknown, key: string | null = VIEWER_KEY) => {
   const req = request(gw.url).post('/v1/admin/intents/classify');

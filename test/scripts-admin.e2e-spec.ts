@@ -11,12 +11,9 @@ import {
   type ScriptMatcherPort,
 } from '@huashu/scripts';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { expectErrorBody } from './support/errors.js';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
-const expectError = (body: unknown, code: string) =>
-  expect(body).toEqual({
-    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
-  });
 
 const script = (id: string, text: string, extra: Record<string, unknown> = {}) => ({ id, text, ...extra });
 const ACME = [
@@ -119,7 +116,7 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
         .set(auth(EDITOR_KEY))
         .send(script('hello', 'again'))
         .expect(409);
-      expectError(dup.body, 'CONFLICT');
+      expectErrorBody(dup.body, 'CONFLICT');
       const got = await request(gw2.url).get('/v1/admin/scripts/hello?campaign=crud').set(auth(VIEWER_KEY)).expect(200);
       expect(got.headers.etag).toBe(etag1);
 
@@ -135,7 +132,7 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
         .set({ ...auth(EDITOR_KEY), 'if-match': etag1 })
         .send({ text: 'lost update' })
         .expect(412);
-      expectError(stale.body, 'PRECONDITION_FAILED');
+      expectErrorBody(stale.body, 'PRECONDITION_FAILED');
       await request(gw1.url)
         .delete('/v1/admin/scripts/hello?campaign=crud')
         .set({ ...auth(EDITOR_KEY), 'if-match': etag1 })
@@ -200,7 +197,7 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
           .set(auth(ADMIN_KEY))
           .send(body);
         expect([path, res.status]).toEqual([path, 400]);
-        expectError(res.body, 'VALIDATION_FAILED');
+        expectErrorBody(res.body, 'VALIDATION_FAILED');
       }
       await request(gw1.url).get('/v1/admin/scripts?version=abc').set(auth(VIEWER_KEY)).expect(400);
       await request(gw1.url).get('/v1/admin/scripts?campaign=default&bogus=1').set(auth(VIEWER_KEY)).expect(400);
@@ -210,13 +207,13 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
         .set(auth(VIEWER_KEY))
         .send({ text: 'x'.repeat(70_000) });
       expect(big.status).toBe(413);
-      expectError(big.body, 'PAYLOAD_TOO_LARGE');
+      expectErrorBody(big.body, 'PAYLOAD_TOO_LARGE');
       const unpublished = await request(gw1.url)
         .post('/v1/admin/scripts/match?campaign=never')
         .set(auth(VIEWER_KEY))
         .send({ text: 'hi' })
         .expect(404);
-      expectError(unpublished.body, 'NOT_FOUND');
+      expectErrorBody(unpublished.body, 'NOT_FOUND');
     });
 
     it('enforces roles: viewer reads and matches, editor edits, admin publishes and rolls back', async () => {
@@ -259,7 +256,7 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
         .set(auth(EDITOR_KEY))
         .send(rows)
         .expect(400);
-      expectError(res.body, 'VALIDATION_FAILED');
+      expectErrorBody(res.body, 'VALIDATION_FAILED');
       expect(res.body.error.message).toMatch(/row 3/);
       expect(res.body.error.details[0]).toMatchObject({ row: 3, issues: [{ field: 'text' }] });
       const dup = await request(gw1.url)

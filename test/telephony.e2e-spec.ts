@@ -8,6 +8,7 @@ import type WebSocket from 'ws';
 import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
 import { AUDIOCODES_AUTH, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
+import { expectErrorBody } from './support/errors.js';
 
 const PUBLIC = PUBLIC_BASE;
 const ENV = TELEPHONY_ENV;
@@ -16,11 +17,6 @@ const GEN = GENESYS_AUTH;
 /** Caller lines the shipped intent model classifies as interested, ask_price, ready_to_buy, do_not_call. */
 const SAY = { interest: '听起来不错，你说说看', price: '一个月多少钱', buy: '那就办吧', dnc: '以后别打给我' };
 const TRANSFER_TARGET = 'sales-closers'; // data/campaigns/default/campaign.json
-
-const expectErrorBody = (body: unknown, code: string) =>
-  expect(body).toEqual({
-    error: { code, message: expect.any(String), details: expect.any(Array), requestId: expect.any(String) },
-  });
 
 let gw: Booted;
 beforeAll(async () => {

@@ -71,3 +71,43 @@ export class CampaignClassifyIntentResponseDto extends ClassifyIntentResponseDto
   })
   example?: IntentExampleDto;
 }
+
+/** GET /v1/admin/intents/examples/report (the shape is IntentExamplesReport in libs/dialogue). */
+export class IntentExamplesReportDto {
+  @ApiProperty() campaignId!: string;
+  @ApiProperty({ description: 'Encoder model id the similarities come from.' }) encoder!: string;
+  @ApiProperty({ description: 'The campaign’s intentExamples.threshold.' }) threshold!: number;
+  @ApiProperty({ description: 'Examples in all (byIntent and byScript).' }) examples!: number;
+  @ApiProperty({
+    description:
+      'Every script byScript names: {scriptId, examples, status: ok | no-intent | disabled | unpublished | missing, intent?}. ' +
+      'Examples of a script that is not ok are passed over by turns.',
+    type: 'array',
+    items: { type: 'object' },
+  })
+  scripts!: unknown[];
+  @ApiProperty({
+    description:
+      'The same wording (case-, space- and punctuation-blind) given for different intents or scripts: {text, owners}.',
+    type: 'array',
+    items: { type: 'object' },
+  })
+  duplicates!: unknown[];
+  @ApiProperty({
+    description:
+      'Pairs of examples at the threshold or nearer that lead to another intent or script, nearest first, at most 100: ' +
+      '{similarity, a: {text, owner}, b: {text, owner}}; owner is {intent} or {scriptId, intent?}.',
+    type: 'array',
+    items: { type: 'object' },
+  })
+  confusable!: unknown[];
+  @ApiProperty({ description: 'Confusable pairs in all.' }) confusableTotal!: number;
+  @ApiProperty({
+    description:
+      'Examples the intent model puts in another in-scope intent (examples only decide out_of_scope turns, so these ' +
+      'never apply to their own wording): {text, owner, predicted: {name, confidence}}.',
+    type: 'array',
+    items: { type: 'object' },
+  })
+  modelDisagrees!: unknown[];
+}

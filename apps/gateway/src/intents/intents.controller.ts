@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DialogueService } from '@huashu/dialogue';
+import { DialogueService, type IntentExamplesReport } from '@huashu/dialogue';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
 import { AdminRoles } from '../auth/index.js';
 import {
@@ -8,6 +8,7 @@ import {
   ClassifyIntentDto,
   ClassifyIntentQueryDto,
   ClassifyIntentResponseDto,
+  IntentExamplesReportDto,
 } from './classify-intent.dto.js';
 
 @ApiTags('admin')
@@ -52,5 +53,17 @@ export class IntentsController {
           }
         : {}),
     };
+  }
+
+  @Get('examples/report')
+  @ApiOperation({
+    summary:
+      "Check a campaign's intent examples (?campaign=, default `default`): scripts of byScript missing, disabled or " +
+      'without an intent; the same wording given twice; pairs of examples near enough to be confused; examples the ' +
+      'intent model puts in another intent.',
+  })
+  @ApiOkResponse({ type: IntentExamplesReportDto })
+  async examplesReport(@Query() query: ClassifyIntentQueryDto): Promise<IntentExamplesReport> {
+    return this.dialogue.exampleReport(query.campaign ?? 'default');
   }
 }

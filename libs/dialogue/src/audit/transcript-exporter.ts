@@ -32,7 +32,7 @@ export interface OutOfScopeUtterance {
 const WITHHELD_PREFIX = '[withheld:';
 
 /** The grouping key of an utterance: NFKC, lower case, without punctuation and spaces (ASR output spaces CJK at random). */
-const utteranceKey = (text: string): string =>
+export const utteranceKey = (text: string): string =>
   text
     .normalize('NFKC')
     .toLowerCase()

@@ -40,6 +40,7 @@ import type { Approval, Candidate } from './candidate.js';
 import { streamCandidate, type PartSink } from './dialogue-stream.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
 import { IntentExampleMatcher, type AnswerExample, type IntentExampleMatch } from './intent-examples.js';
+import { reportIntentExamples, type IntentExamplesReport } from './intent-examples-report.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
@@ -250,6 +251,19 @@ export class DialogueService implements DialoguePort {
         ? await this.examples.match(campaign, prediction, this.embed(text))
         : undefined;
     return { prediction, ...(example ? { example } : {}) };
+  }
+
+  /** The campaign's intent examples checked against its library, each other and the model; 404 for no campaign. */
+  async exampleReport(campaignId: string): Promise<IntentExamplesReport> {
+    if (!(await this.campaigns.exists(campaignId))) {
+      throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
+    }
+    const campaign = await this.campaigns.getCached(campaignId);
+    return reportIntentExamples(campaign, {
+      embedder: this.embedder,
+      classifier: this.classifier,
+      script: (scriptId, draft) => this.scripts.getScript(campaign.id, scriptId, draft),
+    });
   }
 
   /** The per-turn audit records (DESIGN §1 step 8); 404 when the conversation left no record. */

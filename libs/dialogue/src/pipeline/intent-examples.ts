@@ -50,7 +50,7 @@ export function acceptExample(
 interface ExampleIndex {
   vectors: ExactVectorIndex;
   /** The intent of a `byIntent` example, or the script of a `byScript` one. */
-  owners: ({ intent: IntentName } | { scriptId: string })[];
+  owners: ExampleOwner[];
   texts: string[];
 }
 
@@ -199,16 +199,9 @@ export class IntentExampleMatcher {
     const key = this.keyOf(campaign);
     const cached = this.cache.get(campaign.id);
     if (cached?.key === key) return cached.index;
-    const { byIntent, byScript } = campaign.intentExamples;
-    const owned = [
-      ...(Object.entries(byIntent) as [IntentName, string[] | undefined][]).map(
-        ([intent, list]) => [{ intent }, list ?? []] as const,
-      ),
-      ...Object.entries(byScript).map(([scriptId, list]) => [{ scriptId }, list] as const),
-    ];
-    const examples = owned.reduce((n, [, list]) => n + list.length, 0);
-    if (examples === 0) return Promise.resolve(null);
-    const entry: Cached = { key, index: this.build(owned), examples };
+    const examples = campaignExamples(campaign);
+    if (examples.length === 0) return Promise.resolve(null);
+    const entry: Cached = { key, index: this.build(examples), examples: examples.length };
     this.cache.set(campaign.id, entry);
     // A failed build (encoder down) is not kept: the next turn tries again.
     entry.index.then(
@@ -220,28 +213,52 @@ export class IntentExampleMatcher {
     return entry.index;
   }
 
-  private async build(owned: (readonly [ExampleIndex['owners'][number], readonly string[]])[]): Promise<ExampleIndex> {
-    const owners: ExampleIndex['owners'] = [];
-    const texts: string[] = [];
-    for (const [owner, list] of owned) {
-      for (const text of list) {
-        owners.push(owner);
-        texts.push(text);
-      }
-    }
-    const embedded: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += EMBED_BATCH) {
-      embedded.push(...(await this.embedder.embed(texts.slice(start, start + EMBED_BATCH))));
-    }
-    if (embedded.length !== texts.length) {
-      throw new Error(`the encoder returned ${embedded.length} vectors for ${texts.length} examples`);
-    }
-    // The width of what the encoder returned (a lazily loaded encoder knows its own only then);
-    // upsert refuses a vector of another width.
-    const vectors = new ExactVectorIndex(embedded[0].length, texts.length);
-    embedded.forEach((v, i) => vectors.upsert(i, v));
-    return { vectors, owners, texts };
+  private async build(examples: CampaignExample[]): Promise<ExampleIndex> {
+    const { index } = await embedExamples(this.embedder, examples);
+    return { vectors: index, owners: examples.map((e) => e.owner), texts: examples.map((e) => e.text) };
   }
+}
+
+/** One example of a campaign and whom it speaks for. */
+export interface CampaignExample {
+  text: string;
+  owner: ExampleOwner;
+}
+
+/** A `byIntent` example's intent, or a `byScript` example's script. */
+export type ExampleOwner = { intent: IntentName } | { scriptId: string };
+
+/** A campaign's examples in document order: `byIntent`, then `byScript`. */
+export function campaignExamples(campaign: Campaign): CampaignExample[] {
+  const out: CampaignExample[] = [];
+  const { byIntent, byScript } = campaign.intentExamples;
+  for (const [intent, list] of Object.entries(byIntent) as [IntentName, string[] | undefined][]) {
+    for (const text of list ?? []) out.push({ text, owner: { intent } });
+  }
+  for (const [scriptId, list] of Object.entries(byScript)) {
+    for (const text of list) out.push({ text, owner: { scriptId } });
+  }
+  return out;
+}
+
+/** Embed examples in batches; `index` labels are positions in `examples`. */
+export async function embedExamples(
+  embedder: Embedder,
+  examples: CampaignExample[],
+): Promise<{ vectors: Float32Array[]; index: ExactVectorIndex }> {
+  const texts = examples.map((e) => e.text);
+  const embedded: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += EMBED_BATCH) {
+    embedded.push(...(await embedder.embed(texts.slice(start, start + EMBED_BATCH))));
+  }
+  if (embedded.length !== texts.length) {
+    throw new Error(`the encoder returned ${embedded.length} vectors for ${texts.length} examples`);
+  }
+  // The width of what the encoder returned (a lazily loaded encoder knows its own only then);
+  // upsert refuses a vector of another width.
+  const index = new ExactVectorIndex(embedded[0].length, texts.length);
+  embedded.forEach((v, i) => index.upsert(i, v));
+  return { vectors: embedded, index };
 }
 
 /** Whether an object has an own key, without listing them (turns ask this every time). */

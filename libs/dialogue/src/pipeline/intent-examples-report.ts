@@ -1,0 +1,156 @@
+import { setImmediate as nextLoopTurn } from 'node:timers/promises';
+import type { Campaign } from '@huashu/campaigns';
+import type { Embedder } from '@huashu/embedding';
+import type { IntentClassifier, IntentName } from '@huashu/intent';
+import { utteranceKey } from '../audit/transcript-exporter.js';
+import { campaignExamples, embedExamples, type ExampleOwner } from './intent-examples.js';
+
+/** Who an example speaks for, as the report shows it: a `byScript` example also names its script's intent. */
+export type ReportedOwner = { intent: IntentName } | { scriptId: string; intent?: IntentName };
+
+/** What an editor should look at in a campaign's intent examples (GET /v1/admin/intents/examples/report). */
+export interface IntentExamplesReport {
+  campaignId: string;
+  encoder: string;
+  threshold: number;
+  examples: number;
+  /** Every script `byScript` names, and whether its examples count (`ok`) or are passed over. */
+  scripts: {
+    scriptId: string;
+    examples: number;
+    /** ok; no-intent (its examples stand for nothing); disabled or unpublished (in the draft only); missing. */
+    status: 'ok' | 'no-intent' | 'disabled' | 'unpublished' | 'missing';
+    intent?: IntentName;
+  }[];
+  /** The same wording (case-, space- and punctuation-blind) given for different intents or scripts. */
+  duplicates: { text: string; owners: ReportedOwner[] }[];
+  /**
+   * Pairs of examples at the campaign's threshold or nearer that lead to different outcomes (another
+   * intent, or another script): a caller between them gets whichever is nearer. Nearest first.
+   */
+  confusable: {
+    similarity: number;
+    a: { text: string; owner: ReportedOwner };
+    b: { text: string; owner: ReportedOwner };
+  }[];
+  /** Confusable pairs in all (the list stops at MAX_PAIRS). */
+  confusableTotal: number;
+  /**
+   * Examples the intent model itself (campaign threshold) puts in another in-scope intent. Examples
+   * only decide turns the model puts out of scope, so a caller who says one of these gets the
+   * model's intent: the example is dead for its own wording.
+   */
+  modelDisagrees: { text: string; owner: ReportedOwner; predicted: { name: IntentName; confidence: number } }[];
+}
+
+/** Pairs listed at most. */
+export const MAX_PAIRS = 100;
+/** Neighbours looked at per example for pairs. */
+const NEIGHBOURS = 16;
+/** Examples searched per event-loop turn (1,000 examples scan in ~0.35 ms each): the gateway keeps serving turns. */
+const SEARCHES_PER_TURN = 32;
+
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/**
+ * Check a campaign's intent examples against the published library, each other and the intent
+ * model: the list an editor works through before callers meet the examples. Embeds the examples
+ * afresh (the report is rare; the turns' cache is left alone) and classifies each one.
+ */
+export async function reportIntentExamples(
+  campaign: Campaign,
+  deps: {
+    embedder: Embedder;
+    classifier: IntentClassifier;
+    /** A script of the campaign's published library, or of its draft. */
+    script: (scriptId: string, draft?: 'draft') => Promise<{ intent?: IntentName; enabled: boolean } | undefined>;
+  },
+): Promise<IntentExamplesReport> {
+  const examples = campaignExamples(campaign);
+  const { threshold } = campaign.intentExamples;
+  const base = { campaignId: campaign.id, encoder: deps.embedder.modelId, threshold, examples: examples.length };
+
+  // The scripts named, resolved as turns resolve them.
+  const scripts: IntentExamplesReport['scripts'] = [];
+  const scriptIntent = new Map<string, IntentName | undefined>();
+  for (const [scriptId, list] of Object.entries(campaign.intentExamples.byScript)) {
+    // Turns read the published library, which holds enabled scripts only; the draft tells why one is not there.
+    const published = await deps.script(scriptId);
+    const script = published ?? (await deps.script(scriptId, 'draft'));
+    const status = published
+      ? published.intent
+        ? 'ok'
+        : 'no-intent'
+      : !script
+        ? 'missing'
+        : script.enabled
+          ? 'unpublished'
+          : 'disabled';
+    scriptIntent.set(scriptId, status === 'ok' ? published?.intent : undefined);
+    scripts.push({ scriptId, examples: list.length, status, ...(script?.intent ? { intent: script.intent } : {}) });
+  }
+  const owner = (o: ExampleOwner): ReportedOwner => {
+    if ('intent' in o) return o;
+    const intent = scriptIntent.get(o.scriptId);
+    return intent ? { scriptId: o.scriptId, intent } : { scriptId: o.scriptId };
+  };
+  /** Two owners lead to the same outcome: the same script, or the same intent without two scripts. */
+  const agree = (a: ExampleOwner, b: ExampleOwner): boolean => {
+    if ('scriptId' in a && 'scriptId' in b) return a.scriptId === b.scriptId;
+    const ia = 'intent' in a ? a.intent : scriptIntent.get(a.scriptId);
+    const ib = 'intent' in b ? b.intent : scriptIntent.get(b.scriptId);
+    return ia !== undefined && ia === ib;
+  };
+
+  const duplicates: IntentExamplesReport['duplicates'] = [];
+  const byKey = new Map<string, number[]>();
+  examples.forEach((e, i) => {
+    const key = utteranceKey(e.text);
+    byKey.set(key, [...(byKey.get(key) ?? []), i]);
+  });
+  for (const ids of byKey.values()) {
+    if (ids.some((i) => !agree(examples[i].owner, examples[ids[0]].owner))) {
+      duplicates.push({ text: examples[ids[0]].text, owners: ids.map((i) => owner(examples[i].owner)) });
+    }
+  }
+
+  const modelDisagrees: IntentExamplesReport['modelDisagrees'] = [];
+  for (const e of examples) {
+    const expected = 'intent' in e.owner ? e.owner.intent : scriptIntent.get(e.owner.scriptId);
+    if (!expected) continue;
+    const p = await deps.classifier.classify(e.text, { threshold: campaign.intentThreshold });
+    if (p.name !== 'out_of_scope' && p.name !== expected) {
+      modelDisagrees.push({
+        text: e.text,
+        owner: owner(e.owner),
+        predicted: { name: p.name, confidence: round4(p.confidence) },
+      });
+    }
+  }
+
+  const pairs: IntentExamplesReport['confusable'] = [];
+  if (examples.length > 1) {
+    const { vectors, index } = await embedExamples(deps.embedder, examples);
+    for (let i = 0; i < vectors.length; i++) {
+      if (i > 0 && i % SEARCHES_PER_TURN === 0) await nextLoopTurn();
+      for (const hit of index.search(vectors[i], NEIGHBOURS)) {
+        if (hit.label <= i || hit.similarity < threshold) continue;
+        if (agree(examples[i].owner, examples[hit.label].owner)) continue;
+        pairs.push({
+          similarity: round4(hit.similarity),
+          a: { text: examples[i].text, owner: owner(examples[i].owner) },
+          b: { text: examples[hit.label].text, owner: owner(examples[hit.label].owner) },
+        });
+      }
+    }
+    pairs.sort((x, y) => y.similarity - x.similarity);
+  }
+  return {
+    ...base,
+    scripts,
+    duplicates,
+    confusable: pairs.slice(0, MAX_PAIRS),
+    confusableTotal: pairs.length,
+    modelDisagrees,
+  };
+}
