@@ -93,7 +93,8 @@ export const campaignSchema = z.strictObject({
     .optional()
     .describe('Overrides the intent model’s fitted out-of-scope threshold.'),
   intentExamples: intentExamples.describe(
-    'The campaign’s own phrasings: where the model says out_of_scope, the nearest example’s intent is taken ' +
+    'The campaign’s own phrasings: an example said word for word decides the intent; where the model says ' +
+      'out_of_scope, the nearest example’s intent is taken ' +
       'if similar enough and not ruled out by the model. At most 200 examples per intent or script, 1,000 in all.',
   ),
   openingScriptId: scriptId.optional(),

@@ -46,8 +46,9 @@ export interface Campaign {
    * ("can I keep my number" → ask_product_detail). The shared intent model knows many products but
    * not this one; when it answers out_of_scope, the utterance takes the intent of its nearest example
    * if the encoder's similarity reaches `threshold` and the model gives that intent at least
-   * `minConfidence` (the model must not rule it out). Examples given per script (`byScript`) also
-   * put their script first among the generator prompt's approved replies.
+   * `minConfidence` (the model must not rule it out). An example said word for word (case, spaces
+   * and punctuation aside) decides whatever the model says. Examples given per script (`byScript`)
+   * also put their script first among the generator prompt's approved replies.
    */
   intentExamples: IntentExamples;
   openingScriptId?: string;

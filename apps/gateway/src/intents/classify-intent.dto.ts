@@ -56,11 +56,17 @@ export class IntentExampleDto {
     description: 'The script the example was given for (intentExamples.byScript); its intent is the one taken.',
   })
   scriptId?: string;
+
+  @ApiPropertyOptional({
+    description: 'The utterance is the example word for word: it decides even over an in-scope prediction.',
+  })
+  exact?: boolean;
 }
 
 export class CampaignClassifyIntentResponseDto extends ClassifyIntentResponseDto {
   @ApiProperty({
-    description: 'What decided the intent: the model, or a campaign intent example (the model said out_of_scope).',
+    description:
+      'What decided the intent: the model, or a campaign intent example (the model said out_of_scope, or the example was said word for word).',
     enum: ['model', 'campaign-example'],
   })
   source!: 'model' | 'campaign-example';
@@ -104,8 +110,8 @@ export class IntentExamplesReportDto {
   @ApiProperty({ description: 'Confusable pairs in all.' }) confusableTotal!: number;
   @ApiProperty({
     description:
-      'Examples the intent model puts in another in-scope intent (examples only decide out_of_scope turns, so these ' +
-      'never apply to their own wording): {text, owner, predicted: {name, confidence}}.',
+      'Examples the intent model puts in another in-scope intent (said word for word they decide; near wordings ' +
+      'get the model’s intent): {text, owner, predicted: {name, confidence}}.',
     type: 'array',
     items: { type: 'object' },
   })

@@ -49,6 +49,7 @@ export class IntentsController {
               text: example.example,
               similarity: example.similarity,
               ...(example.scriptId ? { scriptId: example.scriptId } : {}),
+              ...(example.exact ? { exact: true } : {}),
             },
           }
         : {}),

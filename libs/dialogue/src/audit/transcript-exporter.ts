@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { LeadStage } from '../turn-result.js';
 import type { Session, TranscriptEntry } from '../session/session.js';
 import { SessionRepository } from '../session/session.repository.js';
+import { utteranceKey } from '../pipeline/utterance-key.js';
 
 /** One exported conversation (a JSONL line). */
 export interface ExportedConversation {
@@ -30,13 +31,6 @@ export interface OutOfScopeUtterance {
 
 /** Customer text the dialogue withheld (screening down or input blocked) carries no wording to learn from. */
 const WITHHELD_PREFIX = '[withheld:';
-
-/** The grouping key of an utterance: NFKC, lower case, without punctuation and spaces (ASR output spaces CJK at random). */
-export const utteranceKey = (text: string): string =>
-  text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}\s]+/gu, '');
 
 const RANK: Record<LeadStage, number> = { new: 0, engaged: 1, interested: 2, hot: 3, closed: -1 };
 

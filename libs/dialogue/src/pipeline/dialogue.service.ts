@@ -247,9 +247,10 @@ export class DialogueService implements DialoguePort {
     const campaign = await this.campaigns.getCached(campaignId);
     const prediction = await this.classifier.classify(text, { threshold: campaign.intentThreshold });
     const example =
-      prediction.name === 'out_of_scope'
+      (await this.examples.exact(campaign, text, prediction)) ??
+      (prediction.name === 'out_of_scope'
         ? await this.examples.match(campaign, prediction, this.embed(text))
-        : undefined;
+        : undefined);
     return { prediction, ...(example ? { example } : {}) };
   }
 
@@ -355,10 +356,16 @@ export class DialogueService implements DialoguePort {
     } catch (err) {
       problems.push(describe('classify', err));
     }
-    // The campaign's own examples, where the shared model found nothing in scope (inside the
-    // classify budget: the utterance's vector is already on its way).
+    // The campaign's own examples: one said word for word decides; else, where the shared model found
+    // nothing in scope, the nearest (inside the classify budget: the utterance's vector is already on
+    // its way).
     let example: IntentExampleMatch | undefined;
-    if (prediction?.name === 'out_of_scope') {
+    try {
+      example = await this.examples.exact(campaign, screened?.text ?? text, prediction);
+    } catch (err) {
+      problems.push(describe('intent examples', err));
+    }
+    if (!example && prediction?.name === 'out_of_scope') {
       const model = prediction;
       try {
         example = await timed('classify', () =>
@@ -511,6 +518,7 @@ export class DialogueService implements DialoguePort {
                 text: example.example,
                 similarity: round(example.similarity, 4),
                 ...(example.scriptId ? { scriptId: example.scriptId } : {}),
+                ...(example.exact ? { exact: true } : {}),
               },
             }
           : {}),

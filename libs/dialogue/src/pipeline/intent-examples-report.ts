@@ -2,7 +2,7 @@ import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { Campaign } from '@huashu/campaigns';
 import type { Embedder } from '@huashu/embedding';
 import type { IntentClassifier, IntentName } from '@huashu/intent';
-import { utteranceKey } from '../audit/transcript-exporter.js';
+import { utteranceKey } from './utterance-key.js';
 import { campaignExamples, embedExamples, type ExampleOwner } from './intent-examples.js';
 
 /** Who an example speaks for, as the report shows it: a `byScript` example also names its script's intent. */
@@ -36,9 +36,9 @@ export interface IntentExamplesReport {
   /** Confusable pairs in all (the list stops at MAX_PAIRS). */
   confusableTotal: number;
   /**
-   * Examples the intent model itself (campaign threshold) puts in another in-scope intent. Examples
-   * only decide turns the model puts out of scope, so a caller who says one of these gets the
-   * model's intent: the example is dead for its own wording.
+   * Examples the intent model itself (campaign threshold) puts in another in-scope intent. Said word
+   * for word they still decide, but near examples only decide turns the model puts out of scope, so
+   * a caller who puts it a little differently gets the model's intent.
    */
   modelDisagrees: { text: string; owner: ReportedOwner; predicted: { name: IntentName; confidence: number } }[];
 }

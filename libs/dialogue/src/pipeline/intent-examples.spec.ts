@@ -247,11 +247,66 @@ describe('IntentExampleMatcher', () => {
     expect(embedder.texts).toBe(0);
   });
 
+  it('exact: an example said word for word decides over an in-scope prediction, case, spaces and punctuation aside', async () => {
+    const scripted = campaign({ byScript: BY_SCRIPT });
+    const readyToBuy: IntentPrediction = {
+      name: 'ready_to_buy',
+      confidence: 0.96,
+      ranking: [
+        { name: 'ready_to_buy', confidence: 0.96 },
+        { name: 'ask_product_detail', confidence: 0.03 },
+      ],
+    };
+    // Decided at once, without waiting for the examples to be embedded.
+    expect(await matcher.exact(scripted, ' 安装 要多久？ ', readyToBuy)).toEqual({
+      intent: 'ask_product_detail',
+      confidence: 0.03,
+      similarity: 1,
+      example: '安装要多久',
+      scriptId: 'zh-detail-install',
+      exact: true,
+    });
+    expect(await matcher.exact(scripted, 'IS THIS A SCAM!', readyToBuy)).toMatchObject({
+      intent: 'objection_trust',
+      confidence: 0,
+      exact: true,
+    });
+    // Without the model (classifier down) it still decides.
+    expect(await matcher.exact(scripted, '安装要多久', undefined)).toMatchObject({ intent: 'ask_product_detail' });
+    // Nothing to decide: near but not the same words, the model already agrees, a script not in the library.
+    expect(await matcher.exact(scripted, '安装要多长时间', readyToBuy)).toBeUndefined();
+    const agrees: IntentPrediction = { name: 'ask_product_detail', confidence: 0.9, ranking: [] };
+    expect(await matcher.exact(scripted, '安装要多久', agrees)).toBeUndefined();
+    expect(await matcher.exact(scripted, '宽带装好要等几天', readyToBuy)).toBeUndefined();
+    expect(await matcher.exact(campaign({ byIntent: {} }), 'is this a scam', readyToBuy)).toBeUndefined();
+  });
+
+  it('exact: a wording given for two different intents decides nothing; a wording of punctuation alone never matches', async () => {
+    const twice = campaign({
+      byIntent: { ask_price: ['安装要多久'], objection_trust: ['？？'] },
+      byScript: { 'zh-detail-install': ['安装要多久'] },
+    });
+    const p = outOfScope('ask_price', 0.3);
+    expect(await matcher.exact(twice, '安装要多久', p)).toBeUndefined();
+    // Given for an intent and for a script of that intent: it decides, naming the script.
+    const agreeing = campaign(
+      { byIntent: { ask_product_detail: ['安装要多久'] }, byScript: { 'zh-detail-install': ['安装要多久'] } },
+      2,
+    );
+    expect(await matcher.exact(agreeing, '安装要多久', p)).toMatchObject({
+      intent: 'ask_product_detail',
+      scriptId: 'zh-detail-install',
+    });
+    expect(await matcher.exact(twice, '...', p)).toBeUndefined();
+    expect(await matcher.exact(twice, '', p)).toBeUndefined();
+  });
+
   it('takes hostile text as any other utterance', async () => {
     const p = outOfScope('ask_product_detail', 0.3);
     for (const text of ['', ' ', '\u0000\u202e<script>alert(1)</script>', 'ﷺ'.repeat(2000)]) {
       const match = await matcher.match(campaign(), p, vector(text));
       expect(match === undefined || match.intent === 'ask_product_detail').toBe(true);
+      expect(await matcher.exact(campaign(), text, p)).toBeUndefined();
     }
   });
 });

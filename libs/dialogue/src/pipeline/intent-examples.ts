@@ -3,6 +3,7 @@ import type { Campaign } from '@huashu/campaigns';
 import type { Embedder } from '@huashu/embedding';
 import type { IntentName, IntentPrediction } from '@huashu/intent';
 import { ExactVectorIndex } from '@huashu/scripts';
+import { utteranceKey } from './utterance-key.js';
 
 /** A campaign example that gave an out_of_scope utterance its intent. */
 export interface IntentExampleMatch {
@@ -14,6 +15,8 @@ export interface IntentExampleMatch {
   example: string;
   /** The script the example was given for (`byScript`); absent for a `byIntent` example. */
   scriptId?: string;
+  /** The utterance is the example, word for word (case, spaces and punctuation aside). */
+  exact?: true;
 }
 
 /** A script example near an utterance of the script's intent: the answer to show the generator first. */
@@ -59,8 +62,9 @@ interface Cached {
   index: Promise<ExampleIndex>;
   /** The index once built (answers do not wait for a build). */
   built?: ExampleIndex;
-  /** Examples in the entry (what it holds in memory: one vector each). */
-  examples: number;
+  /** The campaign version's examples, and each wording's (`utteranceKey`) position among them. */
+  examples: CampaignExample[];
+  exact: Map<string, number[]>;
 }
 
 /** Examples embedded per call: a batch the built-in encoder and OpenAI-compatible servers both take. */
@@ -105,7 +109,7 @@ export class IntentExampleMatcher {
     this.scripts = opts.scripts;
     this.cache = new LRUCache<string, Cached>({
       maxSize: opts.maxCachedExamples ?? MAX_CACHED_EXAMPLES,
-      sizeCalculation: (e) => e.examples,
+      sizeCalculation: (e) => e.examples.length,
     });
   }
 
@@ -121,6 +125,49 @@ export class IntentExampleMatcher {
     if (prediction.name !== 'out_of_scope') return undefined;
     const nearest = await this.nearest(campaign, await utterance);
     return nearest && acceptExample(nearest, prediction, campaign.intentExamples);
+  }
+
+  /**
+   * The campaign example the utterance says word for word (case, spaces and punctuation aside), if it
+   * stands for another intent than the model's: an editor's explicit decision, which wins over any
+   * prediction, in scope or not, and needs no embedding. A wording given for two different intents
+   * decides nothing. The confidence stays the model's probability for the example's intent.
+   */
+  async exact(
+    campaign: Campaign,
+    text: string,
+    prediction: IntentPrediction | undefined,
+  ): Promise<IntentExampleMatch | undefined> {
+    const { byIntent, byScript } = campaign.intentExamples;
+    if (!hasEntries(byIntent) && !hasEntries(byScript)) return undefined;
+    void this.index(campaign);
+    const entry = this.cache.peek(campaign.id);
+    const at = entry?.key === this.keyOf(campaign) ? entry.exact.get(utteranceKey(text)) : undefined;
+    if (!at) return undefined;
+    // The wording may be given more than once: it decides only if every owner that can be said agrees.
+    const owners: { intent: IntentName; scriptId?: string; example: string }[] = [];
+    for (const i of at) {
+      const { owner, text: example } = entry!.examples[i];
+      if ('intent' in owner) owners.push({ intent: owner.intent, example });
+      else {
+        const intent = (await this.scripts(campaign.id, owner.scriptId))?.intent;
+        if (intent) owners.push({ intent, scriptId: owner.scriptId, example });
+      }
+    }
+    const intent = owners[0]?.intent;
+    if (!intent || owners.some((o) => o.intent !== intent)) return undefined;
+    if (intent === 'out_of_scope' || intent === prediction?.name) return undefined;
+    const scripts = new Set(owners.flatMap((o) => (o.scriptId ? [o.scriptId] : [])));
+    const example = owners.find((o) => o.scriptId)?.example ?? owners[0].example;
+    const confidence = prediction?.ranking.find((r) => r.name === intent)?.confidence ?? 0;
+    return {
+      intent,
+      confidence,
+      similarity: 1,
+      example,
+      ...(scripts.size === 1 ? { scriptId: [...scripts][0] } : {}),
+      exact: true,
+    };
   }
 
   /**
@@ -201,7 +248,7 @@ export class IntentExampleMatcher {
     if (cached?.key === key) return cached.index;
     const examples = campaignExamples(campaign);
     if (examples.length === 0) return Promise.resolve(null);
-    const entry: Cached = { key, index: this.build(examples), examples: examples.length };
+    const entry: Cached = { key, index: this.build(examples), examples, exact: exactWordings(examples) };
     this.cache.set(campaign.id, entry);
     // A failed build (encoder down) is not kept: the next turn tries again.
     entry.index.then(
@@ -239,6 +286,16 @@ export function campaignExamples(campaign: Campaign): CampaignExample[] {
     for (const text of list) out.push({ text, owner: { scriptId } });
   }
   return out;
+}
+
+/** Each wording's positions among the examples (a wording of punctuation alone is left out). */
+function exactWordings(examples: CampaignExample[]): Map<string, number[]> {
+  const at = new Map<string, number[]>();
+  examples.forEach((e, i) => {
+    const key = utteranceKey(e.text);
+    if (key !== '') at.set(key, [...(at.get(key) ?? []), i]);
+  });
+  return at;
 }
 
 /** Embed examples in batches; `index` labels are positions in `examples`. */
