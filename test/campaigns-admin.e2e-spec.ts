@@ -177,6 +177,25 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     expect(after.body.version).toBe(res.body.version);
   });
 
+  it('edits one script’s intent examples with a merge patch: a list replaces that script’s, null removes it', async () => {
+    const put = (intentExamples: object) =>
+      request(gw.url)
+        .put('/v1/admin/campaigns/examples-patch')
+        .set(auth(ADMIN_KEY))
+        .send({ intentExamples })
+        .expect(200);
+    await put({ byScript: { a: ['one', 'two'], b: ['three'] }, byIntent: { ask_price: ['how much'] } });
+    await put({ byScript: { a: ['uno'] } });
+    let res = await request(gw.url).get('/v1/admin/campaigns/examples-patch').set(auth(VIEWER_KEY)).expect(200);
+    expect(res.body.intentExamples).toMatchObject({
+      byScript: { a: ['uno'], b: ['three'] },
+      byIntent: { ask_price: ['how much'] },
+    });
+    await put({ byScript: { b: null } });
+    res = await request(gw.url).get('/v1/admin/campaigns/examples-patch').set(auth(VIEWER_KEY)).expect(200);
+    expect(res.body.intentExamples.byScript).toEqual({ a: ['uno'] });
+  });
+
   it('enforces roles: viewer reads, only admin writes', async () => {
     await request(gw.url).put('/v1/admin/campaigns/acme').set(auth(EDITOR_KEY)).send({ name: 'x' }).expect(403);
     await request(gw.url).put('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).send({ name: 'x' }).expect(403);
