@@ -20,6 +20,7 @@ interface ExampleAudit {
     source: string;
     example?: { text: string; similarity: number; scriptId?: string; exact?: boolean };
   };
+  generator?: { answerExample?: { scriptId: string; text: string; similarity: number } };
 }
 
 describe('a campaign example said word for word decides the intent', () => {
@@ -59,6 +60,9 @@ describe('a campaign example said word for word decides the intent', () => {
       source: 'campaign-example',
       example: { similarity: 1, scriptId, exact: true },
     });
+    // The example's script is the answer the prompt shows first, on this first turn of a campaign whose
+    // examples nothing has embedded yet (the nearest-example lookup does not wait for that).
+    expect(record.generator?.answerExample).toEqual({ scriptId, text: record.intent.example!.text, similarity: 1 });
 
     // The admin classify route says the same.
     const classified = await request(gw.url)

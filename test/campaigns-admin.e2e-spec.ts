@@ -123,6 +123,9 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
         },
       },
       { intentExamples: { byScript: Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`s${i}`, []])) } },
+      // Keys a merge patch would skip are refused, not dropped.
+      { intentExamples: { byScript: { constructor: ['how much'] } } },
+      { slots: { prototype: 'x' } },
       { intentExamples: { threshold: 1.5 } },
       { intentExamples: { minConfidence: '0.1' } },
       { intentExamples: { surprise: true } },

@@ -64,7 +64,9 @@ describe('gateway foundation (booted app, real Redis)', () => {
       type: 'string',
       maxLength: 300,
     });
-    expect(patch.properties.matchThreshold).toMatchObject({ type: 'number', minimum: 0, maximum: 1 });
+    expect(patch.properties.matchThreshold).toMatchObject({ type: 'number', minimum: 0, maximum: 1, nullable: true });
+    // null removes a member (RFC 7396), e.g. one script's examples.
+    expect(patch.properties.intentExamples.properties.byScript.additionalProperties.nullable).toBe(true);
     expect(patch.additionalProperties).toBe(false);
     // The document as GET and PUT return it.
     expect(campaign.required).toEqual(expect.arrayContaining(['id', 'intentExamples', 'routes', 'version']));

@@ -2,7 +2,7 @@
 // intent examples, checked against the published library, each other and the intent model (booted
 // gateway, real Redis, real encoder and intent model).
 import request from 'supertest';
-import { ADMIN_KEY, bootGateway, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { expectErrorBody } from './support/errors.js';
 import { SAMPLE, SAMPLE_SETTINGS } from './support/sample-campaign.js';
 
@@ -18,7 +18,7 @@ describe('GET /v1/admin/intents/examples/report', () => {
   const report = (campaign: string) =>
     request(gw.url)
       .get(`/v1/admin/intents/examples/report?campaign=${campaign}`)
-      .set('authorization', `Bearer ${VIEWER_KEY}`);
+      .set('authorization', `Bearer ${EDITOR_KEY}`);
 
   beforeAll(async () => {
     gw = await bootGateway('examples-report');
@@ -124,5 +124,27 @@ describe('GET /v1/admin/intents/examples/report', () => {
     expectErrorBody((await report('bad%20id').expect(400)).body, 'VALIDATION_FAILED');
     expectErrorBody((await report('x'.repeat(65)).expect(400)).body, 'VALIDATION_FAILED');
     await request(gw.url).get('/v1/admin/intents/examples/report').expect(401);
+    // It embeds and classifies every example: editors and admins only.
+    await request(gw.url)
+      .get('/v1/admin/intents/examples/report?campaign=bare')
+      .set('authorization', `Bearer ${VIEWER_KEY}`)
+      .expect(403);
+  });
+
+  it('reports on a campaign that has never published a library: its scripts are missing, not a 404', async () => {
+    await request(gw.url)
+      .put('/v1/admin/campaigns/unpublished')
+      .set(admin)
+      .send({ intentExamples: { byScript: { 'zh-detail-install': ['安装要多久'] } } })
+      .expect(200);
+    const { body } = await report('unpublished').expect(200);
+    expect(body.scripts).toEqual([{ scriptId: 'zh-detail-install', examples: 1, status: 'missing' }]);
+    // Turns and the classify route pass its examples over the same way.
+    const classified = await request(gw.url)
+      .post('/v1/admin/intents/classify?campaign=unpublished')
+      .set(admin)
+      .send({ text: '安装要多久' })
+      .expect(200);
+    expect(classified.body.source).toBe('model');
   });
 });

@@ -50,7 +50,7 @@ const intentExamples = z
   })
   .refine((e) => countExamples(e.byIntent) + countExamples(e.byScript) <= MAX_INTENT_EXAMPLES, {
     message: `at most ${MAX_INTENT_EXAMPLES} examples in all (byIntent and byScript)`,
-    path: ['byIntent'],
+    path: [],
   })
   .refine((e) => Object.keys(e.byScript).length <= MAX_INTENT_EXAMPLES, {
     message: `at most ${MAX_INTENT_EXAMPLES} scripts`,
@@ -138,23 +138,32 @@ export const SERVER_OWNED_FIELDS = ['version', 'updatedAt', 'updatedBy'] as cons
  * The campaign document as OpenAPI 3.0 schemas, from the zod schema the endpoint validates with
  * (zod's own converter; refinements such as the example totals are stated in the descriptions, and
  * record keys are not constrained in OpenAPI 3.0): `campaign` is what GET and PUT return, `patch`
- * what PUT takes, a JSON Merge Patch, so nothing in it is required and server-owned fields are absent.
+ * what PUT takes, a JSON Merge Patch, so nothing in it is required, any member may be null, and
+ * server-owned fields are absent.
  */
 export function campaignOpenApiSchemas(): { campaign: Record<string, unknown>; patch: Record<string, unknown> } {
   const campaign = z.toJSONSchema(campaignSchema, { target: 'openapi-3.0', io: 'output' }) as Record<string, unknown>;
-  const patch = withoutRequired(z.toJSONSchema(campaignSchema, { target: 'openapi-3.0', io: 'input' })) as {
+  const patch = asMergePatch(z.toJSONSchema(campaignSchema, { target: 'openapi-3.0', io: 'input' })) as {
     properties: Record<string, unknown>;
   };
   for (const field of SERVER_OWNED_FIELDS) delete patch.properties[field];
   return { campaign, patch };
 }
 
-function withoutRequired(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutRequired);
+/** A schema as a JSON Merge Patch of it: nothing required, and any member may be null (null removes it). */
+function asMergePatch(node: unknown, member = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => asMergePatch(n));
   if (typeof node !== 'object' || node === null) return node;
-  return Object.fromEntries(
-    Object.entries(node)
-      .filter(([key]) => key !== 'required')
-      .map(([key, value]) => [key, withoutRequired(value)]),
-  );
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === 'required') continue;
+    if (key === 'properties' && typeof value === 'object' && value !== null) {
+      const members = Object.entries(value as Record<string, unknown>);
+      out[key] = Object.fromEntries(members.map(([name, v]) => [name, asMergePatch(v, true)]));
+    } else if (key === 'additionalProperties' && typeof value === 'object' && value !== null) {
+      out[key] = asMergePatch(value, true);
+    } else out[key] = asMergePatch(value);
+  }
+  if (member) out.nullable = true;
+  return out;
 }

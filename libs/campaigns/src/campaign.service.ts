@@ -33,6 +33,19 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first key mergePatch would skip, if any. */
+function reservedKeyPath(value: unknown, path: string[] = []): string[] | undefined {
+  if (!isPlainObject(value)) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    if (RESERVED_KEYS.has(key)) return [...path, key];
+    const found = reservedKeyPath(child, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Attempts of the optimistic write loop before giving up with 409 (heavy contention only). */
 const MAX_CAS_ATTEMPTS = 5;
 
@@ -99,6 +112,14 @@ export class CampaignService {
     const owned = SERVER_OWNED_FIELDS.filter((f) => f in patch);
     if (owned.length) {
       throw new HuashuException('VALIDATION_FAILED', 'fields owned by the server cannot be set', [{ fields: owned }]);
+    }
+    const reserved = reservedKeyPath(patch);
+    if (reserved) {
+      // mergePatch skips these (prototype pollution): refuse them rather than drop them silently
+      // (a script may well be called "constructor").
+      throw new HuashuException('VALIDATION_FAILED', `key ${reserved.at(-1)} cannot be set`, [
+        { path: reserved.join('.') },
+      ]);
     }
     if ('id' in patch && patch.id !== id) {
       throw new HuashuException('VALIDATION_FAILED', 'id in the body differs from the path', [{ field: 'id' }]);

@@ -36,8 +36,9 @@ export class ClassifyIntentResponseDto {
 export class ClassifyIntentQueryDto {
   @ApiPropertyOptional({
     description:
-      'Classify as a turn of this campaign does: its intent threshold, then its intent examples where the model ' +
-      'answers out_of_scope. Without it, the model alone with its fitted threshold.',
+      'Classify as a turn of this campaign does: its intent threshold, then its intent examples (one said word for ' +
+      'word decides; the nearest where the model answers out_of_scope). Without it, the model alone with its ' +
+      'fitted threshold.',
     example: 'default',
   })
   @IsOptional()
@@ -76,6 +77,18 @@ export class CampaignClassifyIntentResponseDto extends ClassifyIntentResponseDto
     type: IntentExampleDto,
   })
   example?: IntentExampleDto;
+}
+
+/** GET /v1/admin/intents/examples/report?campaign= */
+export class ExamplesReportQueryDto {
+  @ApiPropertyOptional({
+    description: 'Campaign whose intent examples to check (default `default`).',
+    example: 'default',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CAMPAIGN_ID, { message: 'campaign must be 1-64 letters, digits, _ or -' })
+  campaign?: string;
 }
 
 /** GET /v1/admin/intents/examples/report (the shape is IntentExamplesReport in libs/dialogue). */

@@ -8,6 +8,7 @@ import {
   ClassifyIntentDto,
   ClassifyIntentQueryDto,
   ClassifyIntentResponseDto,
+  ExamplesReportQueryDto,
   IntentExamplesReportDto,
 } from './classify-intent.dto.js';
 
@@ -57,6 +58,8 @@ export class IntentsController {
   }
 
   @Get('examples/report')
+  // Editors write examples; the report embeds and classifies all of a campaign's, so not every viewer key may start one.
+  @AdminRoles('editor')
   @ApiOperation({
     summary:
       "Check a campaign's intent examples (?campaign=, default `default`): scripts of byScript missing, disabled or " +
@@ -64,7 +67,7 @@ export class IntentsController {
       'intent model puts in another intent.',
   })
   @ApiOkResponse({ type: IntentExamplesReportDto })
-  async examplesReport(@Query() query: ClassifyIntentQueryDto): Promise<IntentExamplesReport> {
+  async examplesReport(@Query() query: ExamplesReportQueryDto): Promise<IntentExamplesReport> {
     return this.dialogue.exampleReport(query.campaign ?? 'default');
   }
 }

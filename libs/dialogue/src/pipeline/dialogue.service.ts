@@ -98,11 +98,9 @@ export class DialogueService implements DialoguePort {
     private readonly metrics: DialogueMetrics,
   ) {
     this.examples = new IntentExampleMatcher(embedder, {
-      // A script example counts while its script is in the published library and enabled.
-      scripts: async (campaignId, scriptId) => {
-        const script = await scripts.getScript(campaignId, scriptId);
-        return script?.enabled ? script : undefined;
-      },
+      // A script example counts while its script is in the published library (which holds enabled
+      // scripts only); a campaign that has never published has none.
+      scripts: (campaignId, scriptId) => publishedScript(scripts, campaignId, scriptId),
     });
   }
 
@@ -114,6 +112,8 @@ export class DialogueService implements DialoguePort {
       throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
     }
     const campaign = await this.campaigns.getCached(campaignId);
+    // The campaign's examples start embedding with the greeting, before the first answer needs them.
+    this.examples.prepare(campaign);
     const metadata = req.metadata ?? {};
     if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
       throw new HuashuException('VALIDATION_FAILED', `metadata is larger than ${MAX_METADATA_BYTES} bytes`, [
@@ -234,7 +234,8 @@ export class DialogueService implements DialoguePort {
 
   /**
    * A turn's classify step alone, for the admin classify route: the model with the campaign's intent
-   * threshold, then, where it says out_of_scope, the campaign's intent examples. The text is taken
+   * threshold, then the campaign's intent examples (one said word for word decides; where the model
+   * says out_of_scope, the nearest). The text is taken
    * as given (a turn classifies its redacted form). 404 for a campaign that does not exist.
    */
   async classify(
@@ -259,13 +260,27 @@ export class DialogueService implements DialoguePort {
     if (!(await this.campaigns.exists(campaignId))) {
       throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
     }
-    const campaign = await this.campaigns.getCached(campaignId);
-    return reportIntentExamples(campaign, {
-      embedder: this.embedder,
-      classifier: this.classifier,
-      script: (scriptId, draft) => this.scripts.getScript(campaign.id, scriptId, draft),
-    });
+    // One report at a time per campaign: requests that arrive while it runs share it (it embeds and
+    // classifies every example, ~1.5 s for 1,000 long ones).
+    let running = this.reports.get(campaignId);
+    if (!running) {
+      running = (async () => {
+        const campaign = await this.campaigns.getCached(campaignId);
+        return reportIntentExamples(campaign, {
+          embedder: this.embedder,
+          classifier: this.classifier,
+          script: (scriptId, draft) =>
+            draft
+              ? this.scripts.getScript(campaign.id, scriptId, draft)
+              : publishedScript(this.scripts, campaign.id, scriptId),
+        });
+      })().finally(() => this.reports.delete(campaignId));
+      this.reports.set(campaignId, running);
+    }
+    return running;
   }
+
+  private readonly reports = new Map<string, Promise<IntentExamplesReport>>();
 
   /** The per-turn audit records (DESIGN §1 step 8); 404 when the conversation left no record. */
   async audit(conversationId: string): Promise<{ conversationId: string; records: Record<string, unknown>[] }> {
@@ -414,6 +429,10 @@ export class DialogueService implements DialoguePort {
           signal,
           problems,
           sink,
+          // An example said word for word names its script: the answer, with nothing to look up.
+          example?.exact && example.scriptId
+            ? { scriptId: example.scriptId, example: example.example, similarity: 1 }
+            : undefined,
         );
       }
     } catch (err) {
@@ -649,6 +668,7 @@ export class DialogueService implements DialoguePort {
     signal: AbortSignal | undefined,
     problems: string[],
     sink?: PartSink,
+    said?: AnswerExample,
   ): Promise<Candidate> {
     const budgets = campaign.deadlines.stages;
     // The prompt's history comes from the transcript, read while the exemplars are looked up. Without
@@ -659,7 +679,7 @@ export class DialogueService implements DialoguePort {
       campaign.generator.exemplars > 0
         ? await timed('match', () =>
             clock.run('match', budgets.match, async () =>
-              this.exemplars(campaign, session, intent, text, await textVector),
+              this.exemplars(campaign, session, intent, text, await textVector, said),
             ),
           )
         : { texts: [] };
@@ -748,16 +768,18 @@ export class DialogueService implements DialoguePort {
     intent: IntentName,
     text: string,
     vector: Float32Array,
+    said?: AnswerExample,
   ): Promise<{ texts: string[]; answer?: AnswerExample }> {
     const k = campaign.generator.exemplars;
     // Room for the scripts of other languages and of the intent that the ranking below moves down.
     const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
-    const [own, near, answer] = await Promise.all([
+    const [own, near, found] = await Promise.all([
       this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide }),
       this.scripts.match({ campaignId: campaign.id, vector, k: wide }),
       // Examples that cannot be embedded now (encoder down) leave the ranking below as it was.
-      this.examples.answer(campaign, intent, vector).catch(() => undefined),
+      said ?? this.examples.answer(campaign, intent, vector).catch(() => undefined),
     ]);
+    let answer = found;
     const lang = languageOf(text) ?? campaign.language;
     const heard = new Set(session.heard);
     const ofIntent = new Set(own.matches.map((m) => m.scriptId));
@@ -766,8 +788,11 @@ export class DialogueService implements DialoguePort {
     // The script whose campaign example is near what the customer said answers it, heard or not;
     // it may lie beyond the nearest scripts the lookups return.
     if (answer && !byId.has(answer.scriptId)) {
-      const script = await this.scripts.getScript(campaign.id, answer.scriptId);
-      if (script) byId.set(script.id, { scriptId: script.id, text: script.text, similarity: answer.similarity });
+      const script = await publishedScript(this.scripts, campaign.id, answer.scriptId);
+      // Fallback scripts are never quoted as exemplars.
+      if (script && !script.fallback) {
+        byId.set(script.id, { scriptId: script.id, text: script.text, similarity: answer.similarity });
+      } else answer = undefined;
     }
     const unique = [...byId.values()];
     const rank = (m: ScriptMatch): number =>
@@ -953,3 +978,17 @@ const lockLost = (id: string) =>
   new HuashuException('CONVERSATION_BUSY', 'the turn overran its lock and was not recorded; retry', [
     { conversationId: id },
   ]);
+
+/** A script of the campaign's published library; undefined also when the campaign has never published. */
+async function publishedScript(
+  scripts: ScriptMatcherPort,
+  campaignId: string,
+  scriptId: string,
+): Promise<Script | undefined> {
+  try {
+    return await scripts.getScript(campaignId, scriptId);
+  } catch (err) {
+    if (err instanceof HuashuException && err.code === 'NOT_FOUND') return undefined;
+    throw err;
+  }
+}

@@ -18,7 +18,10 @@ export interface IntentExamplesReport {
   scripts: {
     scriptId: string;
     examples: number;
-    /** ok; no-intent (its examples stand for nothing); disabled or unpublished (in the draft only); missing. */
+    /**
+     * ok; no-intent (no intent, or out_of_scope: its examples stand for nothing); disabled or
+     * unpublished (in the draft only); missing.
+     */
     status: 'ok' | 'no-intent' | 'disabled' | 'unpublished' | 'missing';
     intent?: IntentName;
   }[];
@@ -48,7 +51,7 @@ export const MAX_PAIRS = 100;
 /** Neighbours looked at per example for pairs. */
 const NEIGHBOURS = 16;
 /** Examples searched per event-loop turn (1,000 examples scan in ~0.35 ms each): the gateway keeps serving turns. */
-const SEARCHES_PER_TURN = 32;
+const SEARCHES_PER_TURN = 8;
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
@@ -78,7 +81,7 @@ export async function reportIntentExamples(
     const published = await deps.script(scriptId);
     const script = published ?? (await deps.script(scriptId, 'draft'));
     const status = published
-      ? published.intent
+      ? published.intent && published.intent !== 'out_of_scope'
         ? 'ok'
         : 'no-intent'
       : !script
@@ -106,7 +109,8 @@ export async function reportIntentExamples(
   const byKey = new Map<string, number[]>();
   examples.forEach((e, i) => {
     const key = utteranceKey(e.text);
-    byKey.set(key, [...(byKey.get(key) ?? []), i]);
+    // Punctuation alone never matches anything: no wording to compare.
+    if (key !== '') byKey.set(key, [...(byKey.get(key) ?? []), i]);
   });
   for (const ids of byKey.values()) {
     if (ids.some((i) => !agree(examples[i].owner, examples[ids[0]].owner))) {

@@ -149,6 +149,9 @@ describe('IntentExampleMatcher', () => {
     const edited = campaign({ byIntent: { ask_product_detail: ['安装要多久'] } }, 2);
     expect(await matcher.match(edited, p, vector('is this a scam'))).toBeUndefined();
     expect(embedder.texts).toBe(7);
+    // Another version with the same examples (an edit of other settings): nothing is embedded again.
+    await matcher.match(campaign({ byIntent: { ask_product_detail: ['安装要多久'] } }, 3), p, vector('安装要多久'));
+    expect(embedder.texts).toBe(7);
   });
 
   it('keeps at most maxCachedExamples embedded examples, dropping the least recently used campaign', async () => {
@@ -168,11 +171,19 @@ describe('IntentExampleMatcher', () => {
     expect(embedder.texts).toBe(24);
   });
 
-  it('does not keep a failed embedding: the next turn tries again', async () => {
+  it('retries a failed embedding after retryMs, not on every turn', async () => {
     const p = outOfScope('ask_product_detail', 0.3);
     embedder.failNext = true;
     await expect(matcher.match(campaign(), p, vector('安装要多久'))).rejects.toThrow('encoder down');
-    expect(await matcher.match(campaign(), p, vector('安装要多久'))).toMatchObject({ example: '安装要多久' });
+    // Within retryMs (default 5 s) the failure stands: no embedding is tried again.
+    const tried = embedder.texts;
+    await expect(matcher.match(campaign(), p, vector('安装要多久'))).rejects.toThrow('encoder down');
+    expect(embedder.texts).toBe(tried);
+    // With no wait, the next turn tries again.
+    const eager = new IntentExampleMatcher(embedder, { scripts: lookup, retryMs: 0 });
+    embedder.failNext = true;
+    await expect(eager.match(campaign(), p, vector('安装要多久'))).rejects.toThrow('encoder down');
+    expect(await eager.match(campaign(), p, vector('安装要多久'))).toMatchObject({ example: '安装要多久' });
   });
 
   it('a script example stands for its script’s intent, read from the library; one the library lacks is passed over', async () => {
@@ -242,6 +253,36 @@ describe('IntentExampleMatcher', () => {
     expect(await gated.answer(scripted, 'ask_product_detail', u)).toMatchObject({ scriptId: 'zh-detail-contract' });
   });
 
+  it('answer: past a nearer example of another intent, the next ones are tried; a fallback script is never the answer', async () => {
+    const scripted = campaign(
+      { byScript: { 'zh-price-promo': ['新用户有折扣吗'], 'zh-detail-install': ['新用户安装有折扣吗'] } },
+      5,
+    );
+    const u = await vector('新用户有折扣吗');
+    await matcher.nearest(scripted, u);
+    // The promo example is the utterance itself (ask_price); the installation one comes next.
+    expect(await matcher.answer(scripted, 'ask_product_detail', u)).toMatchObject({ scriptId: 'zh-detail-install' });
+    const fallbackInstall = new IntentExampleMatcher(embedder, {
+      scripts: (c, id) =>
+        id === 'zh-detail-install' ? Promise.resolve({ intent: 'ask_product_detail', fallback: true }) : lookup(c, id),
+    });
+    await fallbackInstall.nearest(scripted, u);
+    expect(await fallbackInstall.answer(scripted, 'ask_product_detail', u)).toBeUndefined();
+  });
+
+  it('prepare: starts embedding the examples, which later answers find', async () => {
+    const scripted = campaign({ byScript: BY_SCRIPT }, 6);
+    matcher.prepare(scripted);
+    expect(embedder.texts).toBeGreaterThan(0);
+    const before = embedder.texts;
+    matcher.prepare(scripted);
+    expect(embedder.texts).toBe(before);
+    await matcher.nearest(scripted, await vector('x'));
+    expect(await matcher.answer(scripted, 'ask_product_detail', await vector('安装要多久'))).toMatchObject({
+      scriptId: 'zh-detail-install',
+    });
+  });
+
   it('answer: nothing to embed or look up for a campaign without script examples', async () => {
     expect(await matcher.answer(campaign(), 'ask_product_detail', await vector('安装要多久'))).toBeUndefined();
     expect(embedder.texts).toBe(0);
@@ -279,6 +320,28 @@ describe('IntentExampleMatcher', () => {
     expect(await matcher.exact(scripted, '安装要多久', agrees)).toBeUndefined();
     expect(await matcher.exact(scripted, '宽带装好要等几天', readyToBuy)).toBeUndefined();
     expect(await matcher.exact(campaign({ byIntent: {} }), 'is this a scam', readyToBuy)).toBeUndefined();
+  });
+
+  it('exact: never talks past a caller the model hears asking to be left alone, complaining or asking for a person', async () => {
+    const scripted = campaign({ byScript: BY_SCRIPT }, 4);
+    for (const name of ['do_not_call', 'complaint', 'ask_human'] as const) {
+      const p: IntentPrediction = { name, confidence: 0.9, ranking: [{ name, confidence: 0.9 }] };
+      expect(await matcher.exact(scripted, '安装要多久', p)).toBeUndefined();
+    }
+  });
+
+  it('exact: decides at once while the examples are still being embedded', async () => {
+    const slow: Embedder = {
+      dim: encoder.dim,
+      modelId: encoder.modelId,
+      embed: () => new Promise<Float32Array[]>(() => undefined),
+    };
+    const gated = new IntentExampleMatcher(slow, { scripts: lookup });
+    const p: IntentPrediction = { name: 'ready_to_buy', confidence: 0.9, ranking: [] };
+    expect(await gated.exact(campaign({ byScript: BY_SCRIPT }), '安装要多久', p)).toMatchObject({
+      intent: 'ask_product_detail',
+      scriptId: 'zh-detail-install',
+    });
   });
 
   it('exact: a wording given for two different intents decides nothing; a wording of punctuation alone never matches', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Campaign } from '@huashu/campaigns';
 import type { Embedder } from '@huashu/embedding';
@@ -5,10 +6,10 @@ import type { IntentName, IntentPrediction } from '@huashu/intent';
 import { ExactVectorIndex } from '@huashu/scripts';
 import { utteranceKey } from './utterance-key.js';
 
-/** A campaign example that gave an out_of_scope utterance its intent. */
+/** A campaign example that gave an utterance its intent (said word for word, or near an out_of_scope one). */
 export interface IntentExampleMatch {
   intent: IntentName;
-  /** The intent model's probability for that intent (below the campaign's intent threshold). */
+  /** The intent model's probability for that intent (0 when the model could not run). */
   confidence: number;
   /** Encoder similarity between the utterance and the example. */
   similarity: number;
@@ -30,7 +31,16 @@ export interface AnswerExample {
  * The published script a `byScript` example names, if it can be said (enabled): the matcher reads a
  * script's intent at turn time, so a library publish that moves a script needs no re-embedding.
  */
-export type ScriptLookup = (campaignId: string, scriptId: string) => Promise<{ intent?: IntentName } | undefined>;
+export type ScriptLookup = (
+  campaignId: string,
+  scriptId: string,
+) => Promise<{ intent?: IntentName; fallback?: boolean } | undefined>;
+
+/**
+ * Intents the model's own detection of wins even over an example said word for word: a caller who
+ * asks to be left alone, complains or asks for a person is not talked past by an editor's wording.
+ */
+const MODEL_DECIDES: ReadonlySet<IntentName> = new Set<IntentName>(['do_not_call', 'complaint', 'ask_human']);
 
 /** The example nearest to an utterance. */
 export type NearestExample = Omit<IntentExampleMatch, 'confidence'>;
@@ -59,7 +69,10 @@ interface ExampleIndex {
 
 interface Cached {
   key: string;
-  index: Promise<ExampleIndex>;
+  /** null: the campaign has no examples (kept too, so turns do not walk its empty lists again). */
+  index: Promise<ExampleIndex | null>;
+  /** When the build failed: it is retried retryMs later, not on every turn. */
+  failedAt?: number;
   /** The index once built (answers do not wait for a build). */
   built?: ExampleIndex;
   /** The campaign version's examples, and each wording's (`utteranceKey`) position among them. */
@@ -81,11 +94,15 @@ const MAX_CACHED_EXAMPLES = 50_000;
  * disabled or of another intent, the next ones are tried, up to this many.
  */
 const CANDIDATES = 16;
+/** A failed build (encoder down) is retried after this long. */
+const RETRY_MS = 5000;
 
 /**
  * Campaign intent examples (Campaign.intentExamples): the campaign's own phrasings of what its
  * customers ask, which the shared intent model has never seen, given per intent (`byIntent`) or per
- * approved script that answers them (`byScript`, for the script's intent). Two uses:
+ * approved script that answers them (`byScript`, for the script's intent). Three uses:
+ * - an utterance that is an example word for word takes its intent (`exact`), unless the model hears
+ *   do_not_call, complaint or ask_human;
  * - where the model answered out_of_scope, the utterance takes the intent of its nearest example when
  *   the encoder's similarity reaches the campaign's `threshold` and the model gives that intent at
  *   least `minConfidence`. The floor matters: the encoder also scores question templates (头疼怎么办
@@ -93,25 +110,29 @@ const CANDIDATES = 16;
  * - on the generator route, the nearest `byScript` example of a script of the turn's intent, at
  *   `threshold` or nearer, names the approved reply the prompt shows first (`answer`).
  *
- * The examples of a campaign version are embedded once, in batches, and kept per campaign until
- * its version or the encoder changes. The search is exact (ExactVectorIndex: a dot product per
+ * A campaign's examples are embedded once, in batches, and kept until they or the encoder change. The search is exact (ExactVectorIndex: a dot product per
  * example, at most 1,000 of them): an HNSW index would save nothing at this size.
  */
 export class IntentExampleMatcher {
   private readonly cache: LRUCache<string, Cached>;
 
   private readonly scripts: ScriptLookup;
+  private readonly retryMs: number;
 
   constructor(
     private readonly embedder: Embedder,
-    opts: { scripts: ScriptLookup; maxCachedExamples?: number },
+    opts: { scripts: ScriptLookup; maxCachedExamples?: number; retryMs?: number },
   ) {
     this.scripts = opts.scripts;
+    this.retryMs = opts.retryMs ?? RETRY_MS;
     this.cache = new LRUCache<string, Cached>({
       maxSize: opts.maxCachedExamples ?? MAX_CACHED_EXAMPLES,
-      sizeCalculation: (e) => e.examples.length,
+      sizeCalculation: (e) => Math.max(1, e.examples.length),
     });
   }
+
+  /** Content keys per campaign version: see keyOf. */
+  private readonly versionKeys = new LRUCache<string, string>({ max: 4096 });
 
   /**
    * The example match for an out_of_scope prediction, or undefined (prediction in scope, no
@@ -151,12 +172,12 @@ export class IntentExampleMatcher {
       if ('intent' in owner) owners.push({ intent: owner.intent, example });
       else {
         const intent = (await this.scripts(campaign.id, owner.scriptId))?.intent;
-        if (intent) owners.push({ intent, scriptId: owner.scriptId, example });
+        if (intent && intent !== 'out_of_scope') owners.push({ intent, scriptId: owner.scriptId, example });
       }
     }
     const intent = owners[0]?.intent;
     if (!intent || owners.some((o) => o.intent !== intent)) return undefined;
-    if (intent === 'out_of_scope' || intent === prediction?.name) return undefined;
+    if (intent === prediction?.name || (prediction && MODEL_DECIDES.has(prediction.name))) return undefined;
     const scripts = new Set(owners.flatMap((o) => (o.scriptId ? [o.scriptId] : [])));
     const example = owners.find((o) => o.scriptId)?.example ?? owners[0].example;
     const confidence = prediction?.ranking.find((r) => r.name === intent)?.confidence ?? 0;
@@ -198,7 +219,9 @@ export class IntentExampleMatcher {
       if (hit.similarity < campaign.intentExamples.threshold) return undefined;
       if (!('scriptId' in hit.owner)) continue;
       const { scriptId } = hit.owner;
-      if ((await this.scripts(campaign.id, scriptId))?.intent === intent) {
+      const script = await this.scripts(campaign.id, scriptId);
+      // A fallback script is never quoted as an exemplar: its examples count for the intent only.
+      if (script?.intent === intent && !script.fallback) {
         return { scriptId, example: hit.example, similarity: hit.similarity };
       }
     }
@@ -236,26 +259,46 @@ export class IntentExampleMatcher {
     return entry?.key === this.keyOf(campaign) ? entry.built : undefined;
   }
 
+  /**
+   * What the index depends on: the examples and the encoder, not the campaign's other settings (an
+   * edit of its slots must not re-embed anything). Hashed once per campaign version: turns ask for
+   * it every time, on campaign objects that are re-read every second.
+   */
   private keyOf(campaign: Campaign): string {
-    return `${campaign.version}:${campaign.updatedAt}:${this.embedder.modelId}`;
+    const version = `${campaign.id}:${campaign.version}:${campaign.updatedAt}:${this.embedder.modelId}`;
+    let key = this.versionKeys.get(version);
+    if (key === undefined) {
+      const { byIntent, byScript } = campaign.intentExamples;
+      key = `${this.embedder.modelId}:${createHash('sha256')
+        .update(JSON.stringify([byIntent, byScript]))
+        .digest('base64url')}`;
+      this.versionKeys.set(version, key);
+    }
+    return key;
   }
 
-  /** The campaign version's embedded examples (null when it has none). */
+  /** The campaign's embedded examples (null when it has none); a build runs once per key. */
   private index(campaign: Campaign): Promise<ExampleIndex | null> {
     // The cache first: turns call this every time, and the lists are only walked on a miss.
     const key = this.keyOf(campaign);
     const cached = this.cache.get(campaign.id);
-    if (cached?.key === key) return cached.index;
+    if (cached?.key === key && (cached.failedAt === undefined || performance.now() - cached.failedAt < this.retryMs)) {
+      return cached.index;
+    }
     const examples = campaignExamples(campaign);
-    if (examples.length === 0) return Promise.resolve(null);
-    const entry: Cached = { key, index: this.build(examples), examples, exact: exactWordings(examples) };
+    const entry: Cached = {
+      key,
+      index: examples.length === 0 ? Promise.resolve(null) : this.build(examples),
+      examples,
+      exact: exactWordings(examples),
+    };
     this.cache.set(campaign.id, entry);
-    // A failed build (encoder down) is not kept: the next turn tries again.
     entry.index.then(
-      (built) => (entry.built = built),
-      () => {
-        if (this.cache.peek(campaign.id) === entry) this.cache.delete(campaign.id);
+      (built) => {
+        if (built) entry.built = built;
       },
+      // A failed build (encoder down) is kept as failed for retryMs, then tried again.
+      () => (entry.failedAt = performance.now()),
     );
     return entry.index;
   }
