@@ -21,10 +21,7 @@ export {
 } from './pipeline/intent-examples.js';
 export { DialogueModule } from './dialogue.module.js';
 export { DialogueService, type ConversationView } from './pipeline/dialogue.service.js';
-export {
-  MAX_PAIRS as MAX_REPORTED_EXAMPLE_PAIRS,
-  type IntentExamplesReport,
-} from './pipeline/intent-examples-report.js';
+export type { IntentExamplesReport } from './pipeline/intent-examples-report.js';
 export { DialogueCallbacksModule } from './callbacks/dialogue-callbacks.module.js';
 export { type CallbackJob } from './callbacks/callback-job.js';
 export { DIALER_HEADERS, signDialerPayload } from './callbacks/dialer-webhook.client.js';

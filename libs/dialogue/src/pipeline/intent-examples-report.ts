@@ -1,9 +1,8 @@
 import { setImmediate as nextLoopTurn } from 'node:timers/promises';
 import type { Campaign } from '@huashu/campaigns';
 import type { Embedder } from '@huashu/embedding';
-import type { IntentClassifier, IntentName } from '@huashu/intent';
-import { utteranceKey } from './utterance-key.js';
-import { campaignExamples, embedExamples, type ExampleOwner } from './intent-examples.js';
+import { roundDeep, type IntentClassifier, type IntentName } from '@huashu/intent';
+import { campaignExamples, embedExamples, wordings, type ExampleOwner } from './intent-examples.js';
 
 /** Who an example speaks for, as the report shows it: a `byScript` example also names its script's intent. */
 export type ReportedOwner = { intent: IntentName } | { scriptId: string; intent?: IntentName };
@@ -47,13 +46,11 @@ export interface IntentExamplesReport {
 }
 
 /** Pairs listed at most. */
-export const MAX_PAIRS = 100;
+const MAX_PAIRS = 100;
 /** Neighbours looked at per example for pairs. */
 const NEIGHBOURS = 16;
 /** Examples searched per event-loop turn (1,000 examples scan in ~0.35 ms each): the gateway keeps serving turns. */
 const SEARCHES_PER_TURN = 8;
-
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /**
  * Check a campaign's intent examples against the published library, each other and the intent
@@ -80,15 +77,7 @@ export async function reportIntentExamples(
     // Turns read the published library, which holds enabled scripts only; the draft tells why one is not there.
     const published = await deps.script(scriptId);
     const script = published ?? (await deps.script(scriptId, 'draft'));
-    const status = published
-      ? published.intent && published.intent !== 'out_of_scope'
-        ? 'ok'
-        : 'no-intent'
-      : !script
-        ? 'missing'
-        : script.enabled
-          ? 'unpublished'
-          : 'disabled';
+    const status = scriptStatus(published, script);
     scriptIntent.set(scriptId, status === 'ok' ? published?.intent : undefined);
     scripts.push({ scriptId, examples: list.length, status, ...(script?.intent ? { intent: script.intent } : {}) });
   }
@@ -106,13 +95,7 @@ export async function reportIntentExamples(
   };
 
   const duplicates: IntentExamplesReport['duplicates'] = [];
-  const byKey = new Map<string, number[]>();
-  examples.forEach((e, i) => {
-    const key = utteranceKey(e.text);
-    // Punctuation alone never matches anything: no wording to compare.
-    if (key !== '') byKey.set(key, [...(byKey.get(key) ?? []), i]);
-  });
-  for (const ids of byKey.values()) {
+  for (const ids of wordings(examples).values()) {
     if (ids.some((i) => !agree(examples[i].owner, examples[ids[0]].owner))) {
       duplicates.push({ text: examples[ids[0]].text, owners: ids.map((i) => owner(examples[i].owner)) });
     }
@@ -127,7 +110,7 @@ export async function reportIntentExamples(
       modelDisagrees.push({
         text: e.text,
         owner: owner(e.owner),
-        predicted: { name: p.name, confidence: round4(p.confidence) },
+        predicted: { name: p.name, confidence: p.confidence },
       });
     }
   }
@@ -141,7 +124,7 @@ export async function reportIntentExamples(
         if (hit.label <= i || hit.similarity < threshold) continue;
         if (agree(examples[i].owner, examples[hit.label].owner)) continue;
         pairs.push({
-          similarity: round4(hit.similarity),
+          similarity: hit.similarity,
           a: { text: examples[i].text, owner: owner(examples[i].owner) },
           b: { text: examples[hit.label].text, owner: owner(examples[hit.label].owner) },
         });
@@ -149,12 +132,23 @@ export async function reportIntentExamples(
     }
     pairs.sort((x, y) => y.similarity - x.similarity);
   }
-  return {
+  // Similarities and confidences to four decimals, as turns report them.
+  return roundDeep({
     ...base,
     scripts,
     duplicates,
     confusable: pairs.slice(0, MAX_PAIRS),
     confusableTotal: pairs.length,
     modelDisagrees,
-  };
+  });
+}
+
+/** Why turns do or do not count a script's examples: from the published library, else the draft. */
+function scriptStatus(
+  published: { intent?: IntentName } | undefined,
+  draft: { enabled: boolean } | undefined,
+): IntentExamplesReport['scripts'][number]['status'] {
+  if (published) return published.intent && published.intent !== 'out_of_scope' ? 'ok' : 'no-intent';
+  if (!draft) return 'missing';
+  return draft.enabled ? 'unpublished' : 'disabled';
 }

@@ -59,25 +59,25 @@ export function acceptExample(
   return confidence < rule.minConfidence ? undefined : { ...nearest, confidence };
 }
 
-/** A campaign version's examples, embedded: label i of `vectors` is `texts[i]`. */
-interface ExampleIndex {
-  vectors: ExactVectorIndex;
-  /** The intent of a `byIntent` example, or the script of a `byScript` one. */
-  owners: ExampleOwner[];
-  texts: string[];
-}
-
+/** A campaign's examples, and their embedding once built: label i of the index is `examples[i]`. */
 interface Cached {
   key: string;
+  examples: CampaignExample[];
+  /** Each wording's (`utteranceKey`) positions among `examples`. */
+  wordings: Map<string, number[]>;
   /** null: the campaign has no examples (kept too, so turns do not walk its empty lists again). */
-  index: Promise<ExampleIndex | null>;
+  index: Promise<ExactVectorIndex | null>;
+  /** The index once built (answers do not wait for a build). */
+  built?: ExactVectorIndex;
   /** When the build failed: it is retried retryMs later, not on every turn. */
   failedAt?: number;
-  /** The index once built (answers do not wait for a build). */
-  built?: ExampleIndex;
-  /** The campaign version's examples, and each wording's (`utteranceKey`) position among them. */
-  examples: CampaignExample[];
-  exact: Map<string, number[]>;
+}
+
+/** One of the nearest examples. */
+interface Hit {
+  owner: ExampleOwner;
+  example: string;
+  similarity: number;
 }
 
 /** Examples embedded per call: a batch the built-in encoder and OpenAI-compatible servers both take. */
@@ -161,19 +161,15 @@ export class IntentExampleMatcher {
   ): Promise<IntentExampleMatch | undefined> {
     const { byIntent, byScript } = campaign.intentExamples;
     if (!hasEntries(byIntent) && !hasEntries(byScript)) return undefined;
-    void this.index(campaign);
-    const entry = this.cache.peek(campaign.id);
-    const at = entry?.key === this.keyOf(campaign) ? entry.exact.get(utteranceKey(text)) : undefined;
+    const entry = this.entry(campaign);
+    const at = entry.wordings.get(utteranceKey(text));
     if (!at) return undefined;
     // The wording may be given more than once: it decides only if every owner that can be said agrees.
     const owners: { intent: IntentName; scriptId?: string; example: string }[] = [];
     for (const i of at) {
-      const { owner, text: example } = entry!.examples[i];
-      if ('intent' in owner) owners.push({ intent: owner.intent, example });
-      else {
-        const intent = (await this.scripts(campaign.id, owner.scriptId))?.intent;
-        if (intent && intent !== 'out_of_scope') owners.push({ intent, scriptId: owner.scriptId, example });
-      }
+      const { owner, text: example } = entry.examples[i];
+      const intent = await this.intentOf(campaign, owner);
+      if (intent) owners.push({ intent, example, ...('scriptId' in owner ? { scriptId: owner.scriptId } : {}) });
     }
     const intent = owners[0]?.intent;
     if (!intent || owners.some((o) => o.intent !== intent)) return undefined;
@@ -196,12 +192,10 @@ export class IntentExampleMatcher {
    * examples, or none of the nearest whose script can be said).
    */
   async nearest(campaign: Campaign, vector: Float32Array): Promise<NearestExample | undefined> {
-    for (const hit of await this.search(campaign, vector)) {
-      const owner = hit.owner;
-      if ('intent' in owner) return { intent: owner.intent, similarity: hit.similarity, example: hit.example };
-      const intent = (await this.scripts(campaign.id, owner.scriptId))?.intent;
-      if (intent && intent !== 'out_of_scope')
-        return { intent, similarity: hit.similarity, example: hit.example, scriptId: owner.scriptId };
+    const entry = this.entry(campaign);
+    for (const { owner, example, similarity } of nearestIn(entry, await entry.index, vector)) {
+      const intent = await this.intentOf(campaign, owner);
+      if (intent) return { intent, similarity, example, ...('scriptId' in owner ? { scriptId: owner.scriptId } : {}) };
     }
     return undefined;
   }
@@ -215,48 +209,30 @@ export class IntentExampleMatcher {
     // Never waits for the examples to be embedded: the turn that starts the build (after an edit, or
     // on a cold process) ranks its exemplars without them, within the match budget, however slow the
     // encoder; later turns find the build done.
-    for (const hit of this.searchIn(this.built(campaign), vector)) {
-      if (hit.similarity < campaign.intentExamples.threshold) return undefined;
-      if (!('scriptId' in hit.owner)) continue;
-      const { scriptId } = hit.owner;
-      const script = await this.scripts(campaign.id, scriptId);
+    const entry = this.entry(campaign);
+    for (const { owner, example, similarity } of nearestIn(entry, entry.built, vector)) {
+      if (similarity < campaign.intentExamples.threshold) return undefined;
+      if (!('scriptId' in owner)) continue;
+      const script = await this.scripts(campaign.id, owner.scriptId);
       // A fallback script is never quoted as an exemplar: its examples count for the intent only.
-      if (script?.intent === intent && !script.fallback) {
-        return { scriptId, example: hit.example, similarity: hit.similarity };
-      }
+      if (script?.intent === intent && !script.fallback) return { scriptId: owner.scriptId, example, similarity };
     }
     return undefined;
   }
 
-  /** The examples nearest to a vector, nearest first (waits for the campaign's examples to be embedded). */
-  private async search(campaign: Campaign, vector: Float32Array) {
-    return this.searchIn(await this.index(campaign), vector);
-  }
-
-  private searchIn(
-    index: ExampleIndex | null | undefined,
-    vector: Float32Array,
-  ): { owner: ExampleIndex['owners'][number]; example: string; similarity: number }[] {
-    if (!index || vector.length !== index.vectors.dim) return [];
-    return index.vectors
-      .search(vector, CANDIDATES)
-      .map((hit) => ({ owner: index.owners[hit.label], example: index.texts[hit.label], similarity: hit.similarity }));
-  }
-
   /**
-   * Start embedding the campaign version's examples if nothing has (a cache lookup otherwise): a turn
-   * calls it first thing, so that its generator-route answer lookup, which does not wait, finds them.
+   * Start embedding the campaign's examples if nothing has (a cache lookup otherwise): a turn calls
+   * it first thing, so that its generator-route answer lookup, which does not wait, finds them.
    */
   prepare(campaign: Campaign): void {
-    if (hasEntries(campaign.intentExamples.byScript)) this.built(campaign);
+    if (hasEntries(campaign.intentExamples.byScript)) this.entry(campaign);
   }
 
-  /** The campaign version's embedded examples if already built; otherwise starts the build. */
-  private built(campaign: Campaign): ExampleIndex | undefined {
-    // Not awaited: a failed build is already handled (and dropped) where it starts.
-    void this.index(campaign);
-    const entry = this.cache.peek(campaign.id);
-    return entry?.key === this.keyOf(campaign) ? entry.built : undefined;
+  /** The intent an example stands for: its own, or its script's while the script can be said. */
+  private async intentOf(campaign: Campaign, owner: ExampleOwner): Promise<IntentName | undefined> {
+    if ('intent' in owner) return owner.intent;
+    const intent = (await this.scripts(campaign.id, owner.scriptId))?.intent;
+    return intent === 'out_of_scope' ? undefined : intent;
   }
 
   /**
@@ -277,20 +253,23 @@ export class IntentExampleMatcher {
     return key;
   }
 
-  /** The campaign's embedded examples (null when it has none); a build runs once per key. */
-  private index(campaign: Campaign): Promise<ExampleIndex | null> {
-    // The cache first: turns call this every time, and the lists are only walked on a miss.
+  /**
+   * The campaign's examples as cached, starting their embedding if nothing has (or a failed one
+   * retryMs later). Turns call this every time: the cache first, and the lists are walked on a miss only.
+   */
+  private entry(campaign: Campaign): Cached {
     const key = this.keyOf(campaign);
     const cached = this.cache.get(campaign.id);
     if (cached?.key === key && (cached.failedAt === undefined || performance.now() - cached.failedAt < this.retryMs)) {
-      return cached.index;
+      return cached;
     }
     const examples = campaignExamples(campaign);
     const entry: Cached = {
       key,
-      index: examples.length === 0 ? Promise.resolve(null) : this.build(examples),
       examples,
-      exact: exactWordings(examples),
+      wordings: wordings(examples),
+      index:
+        examples.length === 0 ? Promise.resolve(null) : embedExamples(this.embedder, examples).then((e) => e.index),
     };
     this.cache.set(campaign.id, entry);
     entry.index.then(
@@ -300,13 +279,17 @@ export class IntentExampleMatcher {
       // A failed build (encoder down) is kept as failed for retryMs, then tried again.
       () => (entry.failedAt = performance.now()),
     );
-    return entry.index;
+    return entry;
   }
+}
 
-  private async build(examples: CampaignExample[]): Promise<ExampleIndex> {
-    const { index } = await embedExamples(this.embedder, examples);
-    return { vectors: index, owners: examples.map((e) => e.owner), texts: examples.map((e) => e.text) };
-  }
+/** The examples nearest to a vector in a built index, nearest first. */
+function nearestIn(entry: Cached, index: ExactVectorIndex | null | undefined, vector: Float32Array): Hit[] {
+  if (!index || vector.length !== index.dim) return [];
+  return index.search(vector, CANDIDATES).map((hit) => {
+    const { owner, text } = entry.examples[hit.label];
+    return { owner, example: text, similarity: hit.similarity };
+  });
 }
 
 /** One example of a campaign and whom it speaks for. */
@@ -331,8 +314,8 @@ export function campaignExamples(campaign: Campaign): CampaignExample[] {
   return out;
 }
 
-/** Each wording's positions among the examples (a wording of punctuation alone is left out). */
-function exactWordings(examples: CampaignExample[]): Map<string, number[]> {
+/** Each wording's (`utteranceKey`) positions among the examples; a wording of punctuation alone is left out. */
+export function wordings(examples: CampaignExample[]): Map<string, number[]> {
   const at = new Map<string, number[]>();
   examples.forEach((e, i) => {
     const key = utteranceKey(e.text);
