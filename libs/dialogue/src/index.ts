@@ -15,6 +15,7 @@ export {
 export { joinParts } from './pipeline/dialogue-stream.js';
 export {
   acceptExample,
+  exampleView,
   IntentExampleMatcher,
   type IntentExampleMatch,
   type NearestExample,

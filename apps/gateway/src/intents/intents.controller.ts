@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DialogueService, type IntentExamplesReport } from '@huashu/dialogue';
+import { DialogueService, exampleView, type IntentExamplesReport } from '@huashu/dialogue';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
 import { AdminRoles } from '../auth/index.js';
 import {
@@ -44,16 +44,7 @@ export class IntentsController {
         : { name: prediction.name, confidence: prediction.confidence },
       ranking: prediction.ranking,
       source: example ? 'campaign-example' : 'model',
-      ...(example
-        ? {
-            example: {
-              text: example.example,
-              similarity: example.similarity,
-              ...(example.scriptId ? { scriptId: example.scriptId } : {}),
-              ...(example.exact ? { exact: true } : {}),
-            },
-          }
-        : {}),
+      ...(example ? { example: exampleView(example) } : {}),
     };
   }
 

@@ -39,7 +39,7 @@ import type {
 import type { Approval, Candidate } from './candidate.js';
 import { streamCandidate, type PartSink } from './dialogue-stream.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
-import { IntentExampleMatcher, type AnswerExample, type IntentExampleMatch } from './intent-examples.js';
+import { exampleView, IntentExampleMatcher, type AnswerExample, type IntentExampleMatch } from './intent-examples.js';
 import { reportIntentExamples, type IntentExamplesReport } from './intent-examples-report.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
@@ -108,10 +108,7 @@ export class DialogueService implements DialoguePort {
 
   async start(req: StartConversation): Promise<StartedConversation> {
     const campaignId = req.campaignId ?? 'default';
-    if (!(await this.campaigns.exists(campaignId))) {
-      throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
-    }
-    const campaign = await this.campaigns.getCached(campaignId);
+    const campaign = await this.existingCampaign(campaignId);
     // The campaign's examples start embedding with the greeting, before the first answer needs them.
     this.examples.prepare(campaign);
     const metadata = req.metadata ?? {};
@@ -242,10 +239,7 @@ export class DialogueService implements DialoguePort {
     text: string,
     campaignId: string,
   ): Promise<{ prediction: IntentPrediction; example?: IntentExampleMatch }> {
-    if (!(await this.campaigns.exists(campaignId))) {
-      throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
-    }
-    const campaign = await this.campaigns.getCached(campaignId);
+    const campaign = await this.existingCampaign(campaignId);
     const prediction = await this.classifier.classify(text, { threshold: campaign.intentThreshold });
     const example =
       (await this.examples.exact(campaign, text, prediction)) ??
@@ -257,24 +251,19 @@ export class DialogueService implements DialoguePort {
 
   /** The campaign's intent examples checked against its library, each other and the model; 404 for no campaign. */
   async exampleReport(campaignId: string): Promise<IntentExamplesReport> {
-    if (!(await this.campaigns.exists(campaignId))) {
-      throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
-    }
+    const campaign = await this.existingCampaign(campaignId);
     // One report at a time per campaign: requests that arrive while it runs share it (it embeds and
     // classifies every example, ~1.5 s for 1,000 long ones).
     let running = this.reports.get(campaignId);
     if (!running) {
-      running = (async () => {
-        const campaign = await this.campaigns.getCached(campaignId);
-        return reportIntentExamples(campaign, {
-          embedder: this.embedder,
-          classifier: this.classifier,
-          script: (scriptId, draft) =>
-            draft
-              ? this.scripts.getScript(campaign.id, scriptId, draft)
-              : publishedScript(this.scripts, campaign.id, scriptId),
-        });
-      })().finally(() => this.reports.delete(campaignId));
+      running = reportIntentExamples(campaign, {
+        embedder: this.embedder,
+        classifier: this.classifier,
+        script: (scriptId, draft) =>
+          draft
+            ? this.scripts.getScript(campaign.id, scriptId, draft)
+            : publishedScript(this.scripts, campaign.id, scriptId),
+      }).finally(() => this.reports.delete(campaignId));
       this.reports.set(campaignId, running);
     }
     return running;
@@ -289,6 +278,14 @@ export class DialogueService implements DialoguePort {
       throw new HuashuException('NOT_FOUND', 'no such conversation', [{ conversationId }]);
     }
     return { conversationId, records };
+  }
+
+  /** The campaign (a cached read); 404 when it was never created. */
+  private async existingCampaign(campaignId: string): Promise<Campaign> {
+    if (!(await this.campaigns.exists(campaignId))) {
+      throw new HuashuException('NOT_FOUND', `campaign ${campaignId} does not exist`, [{ campaignId }]);
+    }
+    return this.campaigns.getCached(campaignId);
   }
 
   private async load(conversationId: string): Promise<Session> {
@@ -532,14 +529,7 @@ export class DialogueService implements DialoguePort {
         ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
         source: screenedDnc ? 'compliance' : example ? 'campaign-example' : 'classifier',
         ...(example && !screenedDnc
-          ? {
-              example: {
-                text: example.example,
-                similarity: round(example.similarity, 4),
-                ...(example.scriptId ? { scriptId: example.scriptId } : {}),
-                ...(example.exact ? { exact: true } : {}),
-              },
-            }
+          ? { example: { ...exampleView(example), similarity: round(example.similarity, 4) } }
           : {}),
       },
       route,

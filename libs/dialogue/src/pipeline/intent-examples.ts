@@ -20,6 +20,21 @@ export interface IntentExampleMatch {
   exact?: true;
 }
 
+/** How the audit record and the admin classify route show the example that decided an intent. */
+export function exampleView(m: IntentExampleMatch): {
+  text: string;
+  similarity: number;
+  scriptId?: string;
+  exact?: true;
+} {
+  return {
+    text: m.example,
+    similarity: m.similarity,
+    ...(m.scriptId ? { scriptId: m.scriptId } : {}),
+    ...(m.exact ? { exact: true as const } : {}),
+  };
+}
+
 /** A script example near an utterance of the script's intent: the answer to show the generator first. */
 export interface AnswerExample {
   scriptId: string;
