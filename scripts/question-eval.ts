@@ -23,7 +23,7 @@ import { promptExemplars, type ChatMessage } from '@huashu/generator';
 import { loadCorpusDir } from '@huashu/intent';
 import { ADMIN_KEY, bootGateway } from '../test/support/boot.js';
 import { bootWithFakeLlm } from '../test/support/generator-gateway.js';
-import { SAMPLE, SAMPLE_SETTINGS, spokenSample } from '../test/support/sample-campaign.js';
+import { SAMPLE, SAMPLE_SETTINGS, sampleExamplesPerIntent, spokenSample } from '../test/support/sample-campaign.js';
 import { writeResult } from '../bench/lib/results.js';
 
 const FILE = 'data/campaigns/default/question-answers.jsonl';
@@ -72,22 +72,13 @@ async function main(): Promise<void> {
     // --per-intent: the same examples, each given for its script's intent instead of the script (the
     // intents come out the same; the answer preference is off).
     const perIntent = process.argv.includes('--per-intent');
-    const examples = SAMPLE_SETTINGS.intentExamples as {
-      byIntent: Record<string, string[]>;
-      byScript: Record<string, string[]>;
-    };
-    const intentOf = new Map(SAMPLE.map((s) => [s.id, s.intent ?? '']));
-    const asIntents = () => {
-      const byIntent = structuredClone(examples.byIntent);
-      for (const [id, list] of Object.entries(examples.byScript)) {
-        const intent = intentOf.get(id)!;
-        byIntent[intent] = [...(byIntent[intent] ?? []), ...list];
-      }
-      return { byIntent, byScript: {} };
-    };
     await call('PUT', `/v1/admin/campaigns/${CAMPAIGN}`, {
       ...SAMPLE_SETTINGS,
-      ...(noExamples ? { intentExamples: { byIntent: {} } } : perIntent ? { intentExamples: asIntents() } : {}),
+      ...(noExamples
+        ? { intentExamples: { byIntent: {} } }
+        : perIntent
+          ? { intentExamples: sampleExamplesPerIntent() }
+          : {}),
     });
     await call('POST', `/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`, SAMPLE);
     await call('POST', `/v1/admin/scripts/publish?campaign=${CAMPAIGN}`);

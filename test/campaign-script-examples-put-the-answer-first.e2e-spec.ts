@@ -7,27 +7,12 @@ import request from 'supertest';
 import { DEFAULT_INTENT_EXAMPLE_THRESHOLD } from '@huashu/campaigns';
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
 import { ADMIN_KEY, type Booted } from './support/boot.js';
-import { Chat } from './support/dialogue.js';
-import { SAMPLE, SAMPLE_SETTINGS, spokenSample as spoken } from './support/sample-campaign.js';
+import { Chat, createSampleCampaign } from './support/dialogue.js';
+import { SAMPLE, SAMPLE_SETTINGS, sampleExamplesPerIntent, spokenSample as spoken } from './support/sample-campaign.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
 
-/** The sample campaign's examples (its threshold and floor are the defaults). */
-interface Examples {
-  byIntent: Record<string, string[]>;
-  byScript: Record<string, string[]>;
-}
-const EXAMPLES = SAMPLE_SETTINGS.intentExamples as Examples;
-
-/** The sample campaign's script examples moved to their scripts' intents. */
-function perIntent(examples: Examples): Examples {
-  const byIntent = structuredClone(examples.byIntent);
-  for (const [id, list] of Object.entries(examples.byScript)) {
-    const intent = SAMPLE.find((s) => s.id === id)!.intent!;
-    byIntent[intent] = [...(byIntent[intent] ?? []), ...list];
-  }
-  return { ...examples, byIntent, byScript: {} };
-}
+const EXAMPLES = SAMPLE_SETTINGS.intentExamples;
 
 // Written for this spec (not in the examples, the corpus or the question sets). Second element: the
 // script that answers; third: what the control puts first instead.
@@ -51,19 +36,9 @@ describe('campaign script examples put the script that answers the question firs
     ({ gw, llm } = await bootWithFakeLlm('dlg-script-examples'));
     for (const [id, intentExamples] of [
       ['by-script', EXAMPLES],
-      ['by-intent', perIntent(EXAMPLES)],
+      ['by-intent', sampleExamplesPerIntent()],
     ] as const) {
-      await request(gw.url)
-        .put(`/v1/admin/campaigns/${id}`)
-        .set(auth)
-        .send({ ...SAMPLE_SETTINGS, intentExamples })
-        .expect(200);
-      await request(gw.url)
-        .post(`/v1/admin/scripts/import?campaign=${id}&mode=replace`)
-        .set(auth)
-        .send(SAMPLE)
-        .expect(200);
-      await request(gw.url).post(`/v1/admin/scripts/publish?campaign=${id}`).set(auth).expect(201);
+      await createSampleCampaign(gw.url, id, { intentExamples });
       // An out-of-scope utterance waits for the campaign's examples to be embedded, as the first such
       // turn after an edit does; the answer lookup itself never waits for them.
       await request(gw.url)

@@ -2,10 +2,9 @@
 // classified intent's scripts, in the customer's language, slots filled as the customer would hear
 // them, ones the customer has not heard yet first. The library is bilingual (the whole sample
 // library, zh and en), so a prompt that took the nearest scripts of any language or intent shows.
-import request from 'supertest';
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
-import { ADMIN_KEY, type Booted } from './support/boot.js';
-import { Chat, type Lang } from './support/dialogue.js';
+import type { Booted } from './support/boot.js';
+import { Chat, createSampleCampaign, type Lang } from './support/dialogue.js';
 import { SAMPLE, SAMPLE_SETTINGS as SETTINGS, sampleSlots, spokenSample as spoken } from './support/sample-campaign.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
@@ -22,25 +21,13 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
   let llm: FakeOpenAiServer;
   beforeAll(async () => {
     ({ gw, llm } = await bootWithFakeLlm('dlg-exemplars'));
-    const auth = { authorization: `Bearer ${ADMIN_KEY}` };
-    await request(gw.url)
-      .put(`/v1/admin/campaigns/${CAMPAIGN}`)
-      .set(auth)
-      // Without the campaign's script examples, which would put their scripts first: this spec is
-      // about the ranking that takes over where no example is near (campaign-script-examples spec).
-      .send({
-        ...SETTINGS,
-        intentExamples: { ...(SETTINGS.intentExamples as object), byScript: {} },
-        openingScriptId: 'zh-opening',
-        goodbyeScriptId: 'zh-goodbye',
-      })
-      .expect(200);
-    await request(gw.url)
-      .post(`/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`)
-      .set(auth)
-      .send(SAMPLE)
-      .expect(200);
-    await request(gw.url).post(`/v1/admin/scripts/publish?campaign=${CAMPAIGN}`).set(auth).expect(201);
+    // Without the campaign's script examples, which would put their scripts first: this spec is
+    // about the ranking that takes over where no example is near (campaign-script-examples spec).
+    await createSampleCampaign(gw.url, CAMPAIGN, {
+      intentExamples: { ...SETTINGS.intentExamples, byScript: {} },
+      openingScriptId: 'zh-opening',
+      goodbyeScriptId: 'zh-goodbye',
+    });
   });
   afterAll(async () => {
     await gw.close();

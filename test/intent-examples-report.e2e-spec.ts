@@ -3,14 +3,11 @@
 // gateway, real Redis, real encoder and intent model).
 import request from 'supertest';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { createSampleCampaign } from './support/dialogue.js';
 import { expectErrorBody } from './support/errors.js';
 import { SAMPLE, SAMPLE_SETTINGS } from './support/sample-campaign.js';
 
-interface Examples {
-  byIntent: Record<string, string[]>;
-  byScript: Record<string, string[]>;
-}
-const EXAMPLES = SAMPLE_SETTINGS.intentExamples as Examples;
+const EXAMPLES = SAMPLE_SETTINGS.intentExamples;
 
 describe('GET /v1/admin/intents/examples/report', () => {
   let gw: Booted;
@@ -39,18 +36,8 @@ describe('GET /v1/admin/intents/examples/report', () => {
         'zh-detail-wifi': ['wifi能覆盖几个房间'],
       },
     };
-    await request(gw.url)
-      .put('/v1/admin/campaigns/report')
-      .set(admin)
-      .send({ ...SAMPLE_SETTINGS, intentExamples })
-      .expect(200);
     const rows = SAMPLE.map((s) => (s.id === 'en-detail-number' ? { ...s, enabled: false } : s));
-    await request(gw.url)
-      .post('/v1/admin/scripts/import?campaign=report&mode=replace')
-      .set(admin)
-      .send(rows)
-      .expect(200);
-    await request(gw.url).post('/v1/admin/scripts/publish?campaign=report').set(admin).expect(201);
+    await createSampleCampaign(gw.url, 'report', { intentExamples }, rows);
     // Written into the draft after the publish: not yet said to callers.
     await request(gw.url)
       .post('/v1/admin/scripts?campaign=report')

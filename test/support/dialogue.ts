@@ -14,33 +14,42 @@ export type { Lang } from './sample-campaign.js';
 const EN_SLOTS = SAMPLE_SETTINGS.slotsByLanguage.en;
 
 /**
- * Create a one-language campaign the way an operator would: settings (PUT), the language's scripts
- * of the sample library (import), publish. Returns the campaign id.
+ * Create a campaign the way an operator would: the sample settings with `settings` over them (PUT),
+ * `rows` of the sample library (import), publish. Returns the campaign id.
  */
+export async function createSampleCampaign(
+  url: string,
+  id: string,
+  settings: Record<string, unknown> = {},
+  rows: readonly object[] = SAMPLE,
+): Promise<string> {
+  const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  await request(url)
+    .put(`/v1/admin/campaigns/${id}`)
+    .set(auth)
+    .send({ ...SAMPLE_SETTINGS, ...settings })
+    .expect(200);
+  await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=replace`).set(auth).send(rows).expect(200);
+  await request(url).post(`/v1/admin/scripts/publish?campaign=${id}`).set(auth).expect(201);
+  return id;
+}
+
+/** A one-language campaign of the sample: that language's scripts, greeting, goodbye and slots. */
 export async function createLanguageCampaign(
   url: string,
   lang: Lang,
   id = `sample-${lang}`,
   settings: Record<string, unknown> = {},
 ): Promise<string> {
-  const auth = { authorization: `Bearer ${ADMIN_KEY}` };
   const base = {
-    ...SAMPLE_SETTINGS,
     language: lang,
     openingScriptId: `${lang}-opening`,
     goodbyeScriptId: `${lang}-goodbye`,
     defaultFallbackScriptId: `${lang}-fallback-default`,
     ...(lang === 'en' ? { slots: EN_SLOTS, name: 'Xinghe Telecom gigabit bundle (en)' } : {}),
   };
-  await request(url)
-    .put(`/v1/admin/campaigns/${id}`)
-    .set(auth)
-    .send({ ...base, ...settings })
-    .expect(200);
   const rows = SAMPLE.filter((s) => s.id.startsWith(`${lang}-`));
-  await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=replace`).set(auth).send(rows).expect(200);
-  await request(url).post(`/v1/admin/scripts/publish?campaign=${id}`).set(auth).expect(201);
-  return id;
+  return createSampleCampaign(url, id, { ...base, ...settings }, rows);
 }
 
 /** The binding TurnResult shape (DESIGN §4). */
