@@ -18,6 +18,9 @@ export interface CampaignWithEtag {
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Keys a merge never copies (prototype pollution); update() refuses patches that hold them. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Deep merge of a JSON patch onto a document: objects merge key by key, arrays and scalars
  * replace, `null` removes an optional key (RFC 7396 JSON Merge Patch semantics).
@@ -26,14 +29,12 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return patch;
   const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    if (RESERVED_KEYS.has(key)) continue;
     if (value === null) delete out[key];
     else out[key] = mergePatch(out[key], value);
   }
   return out;
 }
-
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The path of the first key mergePatch would skip, if any. */
 function reservedKeyPath(value: unknown, path: string[] = []): string[] | undefined {
