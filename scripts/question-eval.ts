@@ -32,7 +32,7 @@ const CAMPAIGN = 'question-eval';
 interface Question {
   text: string;
   expected: string;
-  /** a, b, c, d: written in that order, each before the changes that followed reading the previous sets' results. */
+  /** a … f: written in that order, each before the changes that followed reading the previous sets' results (e and f blind). */
   set: string;
 }
 
