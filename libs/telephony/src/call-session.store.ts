@@ -21,6 +21,8 @@ export interface CallState {
   /** The dialogue conversation was ended (DialoguePort.end called). */
   dialogueEnded?: boolean;
   endReason?: string;
+  /** Epoch ms at which the platform's session limit ends the call's state (Genesys botSessionTimeout). */
+  expiresAt?: number;
 }
 
 const PENDING = 'pending';
@@ -60,7 +62,7 @@ export class CallSessionStore {
     await this.redis.set(this.key(platform, callId), JSON.stringify(state), 'EX', this.ttl);
   }
 
-  /** Let the call's state lapse `seconds` after now (a platform's own inactivity timeout). */
+  /** Let the call's state lapse `seconds` after now (at most the session TTL; a platform's own limit). */
   async expireAfter(platform: TelephonyPlatform, callId: string, seconds: number): Promise<void> {
     const ttl = Math.max(1, Math.min(seconds, this.ttl));
     // The start's de-duplication record lapses with it, so the call id can start again afterwards.

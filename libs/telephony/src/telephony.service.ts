@@ -122,11 +122,20 @@ export class TelephonyService {
   }
 
   /**
-   * The platform's inactivity timeout for this call: its state lapses that long after the last
-   * activity (at most SESSION_TTL_SECONDS), and a later event for the same call id starts anew.
+   * The platform's limit on the whole session (Genesys `botSessionTimeout`): the call's state lapses
+   * that long after the session started, however active it is; a later message then starts a new
+   * conversation. The first call fixes the deadline in the state; later calls re-apply what is left
+   * of it, since every save of the state resets its key to the session TTL.
    */
-  async idleTimeout(platform: TelephonyPlatform, callId: string, seconds: number): Promise<void> {
-    await this.store.expireAfter(platform, callId, seconds);
+  async sessionLimit(platform: TelephonyPlatform, callId: string, seconds: number): Promise<void> {
+    const state = await this.store.get(platform, callId);
+    if (!state) return;
+    const now = Date.now();
+    if (state.expiresAt === undefined) {
+      state.expiresAt = now + seconds * 1000;
+      await this.store.save(platform, callId, state);
+    }
+    await this.store.expireAfter(platform, callId, Math.ceil((state.expiresAt - now) / 1000));
   }
 
   /** Keep a call's state alive (platform keep-alive). */

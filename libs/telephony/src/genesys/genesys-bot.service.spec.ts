@@ -68,7 +68,7 @@ describe('Genesys Digital Bot Connector adapter (golden, scripted dialogue)', ()
     await expect(bot.message({ ...base, parameters: { n: 5 } })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
-  it('botSessionTimeout: the bot session lapses after that many idle minutes, then a new conversation starts', async () => {
+  it('botSessionTimeout: the bot session lapses that many minutes after it started, then a new conversation starts', async () => {
     const msg = (messageId: string, text: string) => ({
       botId: 'default',
       botSessionId: 's-timeout',
@@ -84,6 +84,17 @@ describe('Genesys Digital Bot Connector adapter (golden, scripted dialogue)', ()
       expect(ttl).toBeLessThanOrEqual(120);
     }
     const first = (await h.service.call('genesys', 's-timeout'))!.conversationId;
+    // It limits the whole session, not the idle time: a later message keeps the deadline the first
+    // one fixed (here moved to 30 s from now) instead of granting another two minutes.
+    const state = (await h.service.call('genesys', 's-timeout'))!;
+    await h.redis.set(keys[0], JSON.stringify({ ...state, expiresAt: Date.now() + 30_000 }), 'EX', 3600);
+    await bot.message(msg('m1b', 'how much is it'));
+    for (const key of keys) {
+      const ttl = await h.redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(30);
+    }
+    expect((await h.service.call('genesys', 's-timeout'))!.conversationId).toBe(first);
     // The timeout passes (the key lapses): the next message greets and answers in a new conversation.
     await h.redis.del(...keys);
     const starts = h.dialogue.starts.length;

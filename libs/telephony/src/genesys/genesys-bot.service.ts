@@ -162,10 +162,11 @@ export class GenesysBotService {
       );
       if (!outcome) return this.failed('SessionNotFound', 'bot session not found');
       outcomes.push(outcome);
-      // botSessionTimeout (minutes): the bot session lapses after that much inactivity; a later
-      // message with the same botSessionId then starts a new conversation (greeting + answer).
+      // botSessionTimeout: "a timeout value for an entire conversation in minutes" (Bot Connector
+      // v2 spec): the bot session lapses that long after its first message; a later message with the
+      // same botSessionId then starts a new conversation (greeting + answer).
       if (req.botSessionTimeout)
-        await this.telephony.idleTimeout(PLATFORM, req.botSessionId, req.botSessionTimeout * 60);
+        await this.telephony.sessionLimit(PLATFORM, req.botSessionId, req.botSessionTimeout * 60);
       return outcomeToGenesys(outcomes);
     } catch (err) {
       if (err instanceof HuashuException && err.status < 500 && err.code !== 'CONVERSATION_BUSY') throw err;
@@ -182,8 +183,10 @@ export class GenesysBotService {
     const campaign = await this.telephony.campaign(id);
     return {
       id,
-      name: campaign.name || id,
+      // Bot: name up to 100 characters; provider required ("for analytics and reporting").
+      name: [...(campaign.name || id)].slice(0, 100).join(''),
       description: `huashu sales bot, campaign ${id}`,
+      provider: 'huashu',
       versions: [
         {
           version: BOT_VERSION,

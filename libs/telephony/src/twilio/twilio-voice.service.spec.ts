@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { TwilioVoiceService } from './twilio-voice.service.js';
 import { signedUrl, validTwilioSignature } from './twilio-signature.js';
-import { telephonyHarness, type TelephonyHarness } from '../../../../test/support/telephony-fakes.js';
+import { FakeCampaigns, telephonyHarness, type TelephonyHarness } from '../../../../test/support/telephony-fakes.js';
 
 interface Step {
   note: string;
@@ -92,7 +92,7 @@ describe('Twilio <Gather> adapter (golden TwiML, scripted dialogue)', () => {
     );
     expect(connect).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Connect action="/v1/telephony/twilio/voice?campaign=default&amp;mode=relay">' +
-        '<ConversationRelay url="ws://localhost/v1/telephony/twilio/relay" interruptible="any" dtmfDetection="true">' +
+        '<ConversationRelay url="ws://localhost/v1/telephony/twilio/relay" language="zh-CN" interruptible="any" dtmfDetection="true">' +
         '<Parameter name="campaign" value="default"/></ConversationRelay></Connect></Response>',
     );
     const handoff = JSON.stringify({ reasonCode: 'live-agent-handoff', reason: 'hot_lead', target: 'tel:+8610086' });
@@ -103,6 +103,22 @@ describe('Twilio <Gather> adapter (golden TwiML, scripted dialogue)', () => {
       '<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>',
     );
     expect(await voice.webhook({ CallSid: sid, HandoffData: 'not json' }, { mode: 'relay' })).toContain('<Hangup/>');
+  });
+
+  it("speaks and transcribes the campaign's language in relay mode (Twilio's default is en-US)", async () => {
+    const campaigns = new FakeCampaigns({ default: { language: 'zh' }, 'us-sales': { language: 'en' } });
+    const local = await telephonyHarness('tel-tw-lang', {}, campaigns);
+    try {
+      const relay = new TwilioVoiceService(local.service, local.config);
+      const first = (campaign?: string) =>
+        relay.webhook({ CallSid: 'CA' + '2'.repeat(32), From: '+15550100' }, { campaign, mode: 'relay' });
+      expect(await first('us-sales')).toContain(
+        '<ConversationRelay url="ws://localhost/v1/telephony/twilio/relay" language="en-US"',
+      );
+      expect(await first()).toContain('language="zh-CN"');
+    } finally {
+      await local.close();
+    }
   });
 });
 

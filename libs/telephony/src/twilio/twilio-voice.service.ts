@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import twilio from 'twilio';
 import type VoiceResponse from 'twilio/lib/twiml/VoiceResponse.js';
 import { z } from 'zod';
+import { DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import { speechLanguage } from '../language.js';
 import { TelephonyService } from '../telephony.service.js';
 import {
   TELEPHONY_EVENTS,
@@ -91,7 +93,7 @@ export class TwilioVoiceService {
     const known = await this.telephony.call(PLATFORM, callId);
     if (!known) {
       const phone = p.Direction?.startsWith('outbound') ? p.To : p.From;
-      if (query.mode === 'relay') return this.connectRelay(query.campaign);
+      if (query.mode === 'relay') return await this.connectRelay(query.campaign);
       const outcome = await this.telephony.startCall(PLATFORM, callId, {
         campaignId: query.campaign,
         phone,
@@ -189,8 +191,12 @@ export class TwilioVoiceService {
     return vr.toString();
   }
 
-  /** First webhook in relay mode: hand the call to ConversationRelay on our WebSocket. */
-  private connectRelay(campaign: string | undefined): string {
+  /**
+   * First webhook in relay mode: hand the call to ConversationRelay on our WebSocket, speaking and
+   * transcribing the campaign's language (`language` sets both; Twilio's default is en-US).
+   */
+  private async connectRelay(campaign: string | undefined): Promise<string> {
+    const { language } = await this.telephony.campaign(campaign ?? DEFAULT_CAMPAIGN_ID);
     const vr = new twilio.twiml.VoiceResponse();
     const connect = vr.connect({ action: this.voiceUrl({ campaign, mode: 'relay' }) });
     const wsBase = (this.config.telephony.publicBaseUrl ?? 'http://localhost')
@@ -198,6 +204,7 @@ export class TwilioVoiceService {
       .replace(/\/$/, '');
     const relay = connect.conversationRelay({
       url: `${wsBase}${TWILIO_RELAY_PATH}`,
+      language: speechLanguage(language),
       interruptible: 'any',
       dtmfDetection: true,
     });
