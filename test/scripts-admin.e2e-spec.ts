@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import request from 'supertest';
 import { EMBEDDER, type Embedder } from '@huashu/embedding';
 import {
@@ -392,6 +393,72 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
       expect(versions.body.current).toBe(1);
       expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2]);
       await request(gw1.url).post('/v1/admin/scripts/publish?campaign=empty').set(auth(ADMIN_KEY)).expect(422);
+    });
+
+    it('concurrent publishes on two gateways all succeed, and each listed version is one that became current', async () => {
+      await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=race')
+        .set(auth(EDITOR_KEY))
+        .send(ACME)
+        .expect(200);
+      // The same draft published at once: before, two publishes in one gateway wrote the same
+      // temporary bundle file and one failed with a 500, leaving a version that never became current.
+      const publishes = [gw1, gw1, gw1, gw2, gw2, gw1].map((gw) =>
+        request(gw.url).post('/v1/admin/scripts/publish?campaign=race').set(auth(ADMIN_KEY)),
+      );
+      const answers = await Promise.all(publishes);
+      expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      const published = answers.map((r) => r.body.version as number).sort((a, b) => a - b);
+      expect(published).toEqual([1, 2, 3, 4, 5, 6]);
+      const versions = await request(gw1.url)
+        .get('/v1/admin/scripts/versions?campaign=race')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual(published);
+      const audit = await request(gw1.url)
+        .get('/v1/admin/scripts/audit?campaign=race')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      const switched = (audit.body.entries as { action: string; after: string }[])
+        .filter((e) => e.action === 'publish')
+        .map((e) => Number(e.after))
+        .sort((a, b) => a - b);
+      expect(switched).toEqual(published);
+    });
+
+    it('a publish that fails while preparing its index leaves no version behind', async () => {
+      await request(gw1.url)
+        .post('/v1/admin/scripts/import?campaign=halfway')
+        .set(auth(EDITOR_KEY))
+        .send(ACME)
+        .expect(200);
+      await request(gw1.url).post('/v1/admin/scripts/publish?campaign=halfway').set(auth(ADMIN_KEY)).expect(201);
+      const index = gw1.app.get(LibraryIndexService);
+      const prepare = jest.spyOn(index, 'prepare').mockRejectedValueOnce(new Error('index store unavailable'));
+      try {
+        const failed = await request(gw1.url).post('/v1/admin/scripts/publish?campaign=halfway').set(auth(ADMIN_KEY));
+        expect(failed.status).toBe(500);
+        expectErrorBody(failed.body, 'INTERNAL');
+      } finally {
+        prepare.mockRestore();
+      }
+      const versions = await request(gw1.url)
+        .get('/v1/admin/scripts/versions?campaign=halfway')
+        .set(auth(VIEWER_KEY))
+        .expect(200);
+      expect(versions.body).toMatchObject({ current: 1, versions: [expect.objectContaining({ version: 1 })] });
+      expect(versions.body.versions).toHaveLength(1);
+      await request(gw1.url)
+        .post('/v1/admin/scripts/rollback?campaign=halfway')
+        .set(auth(ADMIN_KEY))
+        .send({ version: 2 })
+        .expect(404);
+      // The next publish works; the failed one's number stays unused.
+      const next = await request(gw1.url)
+        .post('/v1/admin/scripts/publish?campaign=halfway')
+        .set(auth(ADMIN_KEY))
+        .expect(201);
+      expect(next.body.version).toBe(3);
     });
   });
 

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HuashuException, MetricsRegistry, ReadinessRegistry } from '@huashu/common';
@@ -806,10 +807,16 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     return join(this.config.paths.indexes, safeName(campaignId), `${key}.bundle`);
   }
 
-  /** Write a bundle to INDEX_DIR and Redis (in parallel). */
+  /**
+   * Write a bundle to Redis, which the other gateways load it from, and to INDEX_DIR (in parallel).
+   * The file is only this gateway's cache for its next start, so failing to write it (a full or
+   * read-only disk) is logged and does not fail the publish.
+   */
   private async persist(campaignId: string, key: string, bundle: Buffer, ttlSeconds?: number): Promise<void> {
     await Promise.all([
-      writeAtomic(this.bundleFile(campaignId, key), bundle),
+      writeAtomic(this.bundleFile(campaignId, key), bundle).catch((err: unknown) =>
+        this.logger.warn(`campaign ${campaignId}: index file cache not written: ${(err as Error).message}`),
+      ),
       this.repo.writeArtifact(key, bundle, ttlSeconds),
     ]);
   }
@@ -879,9 +886,19 @@ function tryDecode(buf: Buffer): LibraryBundle | undefined {
   }
 }
 
+/**
+ * Write through a temporary file and rename, so a reader never sees half a bundle. The temporary
+ * name is unique per write: two publishes of the same library in one process write the same
+ * bundle file at once, and with a per-process name one rename found the other's file gone.
+ */
 async function writeAtomic(file: string, data: Buffer): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }

@@ -8,7 +8,7 @@ import { LibraryIndexService } from './library-index.service.js';
  * exact index, or for a large library not indexed yet its vectors with a brute-force index whose
  * HNSW graph follows in the background; shared with the other gateways through Redis), then make
  * it current and announce it. Announcing only after the preparation means every gateway swaps by
- * loading, not by re-embedding.
+ * loading, not by re-embedding. A publish that fails before its version is current removes it.
  */
 @Injectable()
 export class LibraryPublisher {
@@ -19,8 +19,16 @@ export class LibraryPublisher {
 
   async publish(campaignId: string, actor: Actor): Promise<VersionMeta & { previous: number }> {
     const meta = await this.library.stage(campaignId, actor);
-    await this.index.prepare(campaignId, meta.version, meta.draftRev);
-    const previous = await this.library.activate(campaignId, meta.version, actor);
+    let previous: number;
+    try {
+      await this.index.prepare(campaignId, meta.version, meta.draftRev);
+      previous = await this.library.activate(campaignId, meta.version, actor);
+    } catch (err) {
+      // Nothing half-written: a version that never became current is removed (its number stays
+      // unused), so it is neither listed nor a rollback target.
+      await this.library.discard(campaignId, meta.version).catch(() => undefined);
+      throw err;
+    }
     await this.index.activate(campaignId, meta.version);
     return { ...meta, previous };
   }

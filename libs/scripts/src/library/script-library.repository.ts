@@ -95,6 +95,17 @@ return n
 `;
 
 /**
+ * Remove a staged version that never became current (its publish failed). KEYS: versions, current,
+ * version hash, version's bundle key. ARGV: version. Returns 1 when removed, 0 when it is current.
+ */
+const DISCARD_LUA = `
+if redis.call('GET', KEYS[2]) == ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('DEL', KEYS[3], KEYS[4])
+return 1
+`;
+
+/**
  * Make a version current (publish or rollback), audit and announce it in one step.
  * KEYS: versions, current, audit. ARGV: version, who, when, channel, campaignId, maxlen, action.
  */
@@ -262,6 +273,20 @@ export class ScriptLibraryRepository implements OnModuleInit {
       new Date().toISOString(),
     );
     return Number(r);
+  }
+
+  /** Remove staged `version` unless it is current: true when removed. */
+  async discard(c: string, version: number): Promise<boolean> {
+    const r = await this.redis.eval(
+      DISCARD_LUA,
+      4,
+      SCRIPT_KEYS.versions(c),
+      SCRIPT_KEYS.current(c),
+      SCRIPT_KEYS.version(c, version),
+      SCRIPT_KEYS.versionKey(c, version),
+      String(version),
+    );
+    return Number(r) === 1;
   }
 
   /** Make `version` current and announce it; the previously current version, or -1 when it does not exist. */

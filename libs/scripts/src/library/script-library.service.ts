@@ -201,6 +201,11 @@ export class ScriptLibraryService {
     return meta;
   }
 
+  /** Remove a staged version whose publish failed, so it can be neither listed nor rolled back to. */
+  async discard(c: string, version: number): Promise<void> {
+    await this.repo.discard(c, version);
+  }
+
   /** Make a staged version current and announce it to every gateway. */
   async activate(c: string, version: number, actor: Actor): Promise<number> {
     const prev = await this.repo.switchTo(c, version, actor.keyId, 'publish');
