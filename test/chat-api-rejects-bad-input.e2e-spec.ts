@@ -2,7 +2,7 @@
 // never a half-written conversation. Also: optional chat API keys, 404s, busy lock → 409, and
 // the audit viewer's auth.
 import request from 'supertest';
-import { bootGateway, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, bootGateway, VIEWER_KEY, type Booted } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
@@ -37,6 +37,51 @@ describe('chat API input validation', () => {
     ['campaign that does not exist', { campaignId: 'nope' }, 404, 'NOT_FOUND'],
   ])('POST /v1/conversations: %s → %d', async (_l, body, status, code) => {
     expectError(await request(gw.url).post('/v1/conversations').send(body), status, code);
+  });
+
+  it('a campaign that could not answer every turn is never published nor called: 422, then 409 CAMPAIGN_NOT_READY', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+    const campaign = 'no-catch-all';
+    // Scripts, but no catch-all fallback: a turn that matches nothing would have nothing approved to say.
+    await request(gw.url)
+      .post(`/v1/admin/scripts/import?campaign=${campaign}`)
+      .set(admin)
+      .send([
+        { id: 'price', text: 'It is 30 dollars a month.', intent: 'ask_price' },
+        { id: 'fb-price', text: 'Prices depend on the plan.', intent: 'ask_price', fallback: true },
+      ])
+      .expect(200);
+    // Never published: refused before any conversation exists (it used to be created, then every turn was a 503).
+    const early = await request(gw.url).post('/v1/conversations').send({ campaignId: campaign });
+    expectError(early, 409, 'CAMPAIGN_NOT_READY');
+    expect(early.body.error.details).toEqual([{ campaignId: campaign }]);
+    const refused = await request(gw.url).post(`/v1/admin/scripts/publish?campaign=${campaign}`).set(admin);
+    expectError(refused, 422, 'UNPROCESSABLE');
+    expect(refused.body.error.message).toMatch(/catch-all fallback/);
+    const versions = await request(gw.url)
+      .get(`/v1/admin/scripts/versions?campaign=${campaign}`)
+      .set(admin)
+      .expect(200);
+    expect(versions.body).toEqual({ versions: [] });
+    // The generic telephony adapter hangs up instead of starting a call it cannot serve.
+    const call = await request(gw.url)
+      .post('/v1/telephony/events')
+      .send({ callId: 'no-catch-all-1', event: { type: 'start', campaignId: campaign, phone: '+15550100199' } })
+      .expect(200);
+    expect(call.body).toMatchObject({ action: 'hangup', hangup: { reason: 'campaign_not_ready' } });
+    // With a catch-all fallback it publishes, and conversations start.
+    await request(gw.url)
+      .post(`/v1/admin/scripts?campaign=${campaign}`)
+      .set(admin)
+      .send({ id: 'fb-any', text: 'Sorry, could you say that again?', fallback: true })
+      .expect(201);
+    await request(gw.url).post(`/v1/admin/scripts/publish?campaign=${campaign}`).set(admin).expect(201);
+    const started = await request(gw.url).post('/v1/conversations').send({ campaignId: campaign }).expect(201);
+    const turn = await request(gw.url)
+      .post(`/v1/conversations/${started.body.conversationId}/turns`)
+      .send({ text: 'what is the weather like on mars' })
+      .expect(200);
+    expect(turn.body.reply).toMatchObject({ scriptId: 'fb-any', fallback: true });
   });
 
   it('POST /v1/conversations: malformed, oversized and non-JSON bodies', async () => {

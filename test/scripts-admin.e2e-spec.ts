@@ -500,6 +500,21 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
         embedCalls: Number(/^huashu_embedding_duration_seconds_count\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? 0),
       };
     };
+    // Publish requires a catch-all fallback: these campaigns name one of their scripts as the default
+    // fallback, so the libraries stay all non-fallback scripts, as the sizes and exact-search checks expect.
+    beforeAll(async () => {
+      for (const [campaign, fallback] of [
+        ['big', 'p-0'],
+        ['fresh', 'f-0'],
+        ['instant', 'p-0'],
+      ]) {
+        await request(gw1.url)
+          .put(`/v1/admin/campaigns/${campaign}`)
+          .set(auth(ADMIN_KEY))
+          .send({ defaultFallbackScriptId: fallback })
+          .expect(200);
+      }
+    });
     const servedKind = async (gw: Booted, campaign: string) => {
       const ready = await request(gw.url).get('/health/ready');
       return (ready.body.info ?? ready.body.error).scriptIndex.campaigns[campaign] as { version: number; kind: string };

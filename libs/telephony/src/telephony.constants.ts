@@ -25,6 +25,8 @@ export const DTMF_ACTIONS = { '0': 'transfer' } as const;
 
 export const TELEPHONY_REASONS = {
   DO_NOT_CALL: 'do_not_call',
+  /** The campaign has no published library with a catch-all fallback: nothing approved to say. */
+  CAMPAIGN_NOT_READY: 'campaign_not_ready',
   NO_INPUT: 'no_input',
   DTMF_AGENT: 'dtmf_agent_request',
   CALLER_HANGUP: 'caller_hangup',

@@ -183,8 +183,14 @@ export class TelephonyService {
         metadata: { ...start.metadata, platform, callId },
       });
     } catch (err) {
-      if (err instanceof HuashuException && err.code === 'DO_NOT_CALL') {
-        // A listed number is not spoken to at all: hang up without a greeting.
+      const refused =
+        err instanceof HuashuException && (err.code === 'DO_NOT_CALL' || err.code === 'CAMPAIGN_NOT_READY');
+      if (refused) {
+        // A listed number is not spoken to at all, nor is anyone on a campaign with nothing approved
+        // to say: hang up without a greeting.
+        const reason =
+          err.code === 'DO_NOT_CALL' ? TELEPHONY_REASONS.DO_NOT_CALL : TELEPHONY_REASONS.CAMPAIGN_NOT_READY;
+        if (err.code === 'CAMPAIGN_NOT_READY') this.logger.warn({ campaignId, platform, callId }, err.message);
         await this.store.save(platform, callId, {
           conversationId: '',
           campaignId,
@@ -192,12 +198,12 @@ export class TelephonyService {
           noInputCount: 0,
           ended: true,
           dialogueEnded: true,
-          endReason: TELEPHONY_REASONS.DO_NOT_CALL,
+          endReason: reason,
         });
         return {
           conversationId: '',
           action: 'hangup',
-          hangup: { reason: TELEPHONY_REASONS.DO_NOT_CALL },
+          hangup: { reason },
           degraded: false,
           reprompt: false,
         };

@@ -36,7 +36,10 @@ export class ChatController {
   @Post()
   @ApiOperation({ summary: 'Start a conversation; the reply is the campaign’s opening script.' })
   @ApiCreatedResponse({ description: '{conversationId, reply?}' })
-  @ApiConflictResponse({ description: 'DO_NOT_CALL: the number is on the campaign’s do-not-call list' })
+  @ApiConflictResponse({
+    description:
+      'DO_NOT_CALL: the number is on the campaign’s do-not-call list; CAMPAIGN_NOT_READY: no published library with a catch-all fallback',
+  })
   @ApiNotFoundResponse({ description: 'the campaign does not exist' })
   start(@Body() body: StartConversationDto): Promise<StartedConversation> {
     return this.dialogue.start(body);

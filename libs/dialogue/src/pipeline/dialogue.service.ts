@@ -109,6 +109,7 @@ export class DialogueService implements DialoguePort {
   async start(req: StartConversation): Promise<StartedConversation> {
     const campaignId = req.campaignId ?? 'default';
     const campaign = await this.existingCampaign(campaignId);
+    await this.requireServable(campaignId);
     // The campaign's examples start embedding with the greeting, before the first answer needs them.
     this.examples.prepare(campaign);
     const metadata = req.metadata ?? {};
@@ -290,6 +291,24 @@ export class DialogueService implements DialoguePort {
 
   private async load(conversationId: string): Promise<Session> {
     return found(conversationId, await this.sessions.get(conversationId));
+  }
+
+  /**
+   * A conversation starts only on a campaign that can answer every turn: a published library with a
+   * catch-all fallback (publish requires one; a campaign that never published has none). Refused
+   * with 409 CAMPAIGN_NOT_READY instead of a conversation whose every unmatched turn would fail.
+   */
+  private async requireServable(campaignId: string): Promise<void> {
+    try {
+      await this.scripts.resolveFallback(campaignId, {});
+    } catch (err) {
+      if (!(err instanceof HuashuException && err.code === 'NOT_FOUND')) throw err;
+      throw new HuashuException(
+        'CAMPAIGN_NOT_READY',
+        `campaign ${campaignId} has no published script library with a catch-all fallback; publish one first`,
+        [{ campaignId }],
+      );
+    }
   }
 
   private async opening(campaign: Campaign, session: Session): Promise<Reply | undefined> {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { HuashuException } from '@huashu/common';
 import { ScriptLibraryService, type Actor } from '../library/script-library.service.js';
 import type { VersionMeta } from '../library/script-library.repository.js';
+import { ScriptMatcherService } from '../matcher/script-matcher.service.js';
 import { LibraryIndexService } from './library-index.service.js';
 
 /**
@@ -15,6 +17,7 @@ export class LibraryPublisher {
   constructor(
     private readonly library: ScriptLibraryService,
     private readonly index: LibraryIndexService,
+    private readonly matcher: ScriptMatcherService,
   ) {}
 
   async publish(campaignId: string, actor: Actor): Promise<VersionMeta & { previous: number }> {
@@ -22,6 +25,7 @@ export class LibraryPublisher {
     let previous: number;
     try {
       await this.index.prepare(campaignId, meta.version, meta.draftRev);
+      await this.requireCatchAll(campaignId, meta.version);
       previous = await this.library.activate(campaignId, meta.version, actor);
     } catch (err) {
       // Nothing half-written: a version that never became current is removed (its number stays
@@ -31,5 +35,23 @@ export class LibraryPublisher {
     }
     await this.index.activate(campaignId, meta.version);
     return { ...meta, previous };
+  }
+
+  /**
+   * A library goes live only with a catch-all fallback (an enabled `fallback` script with neither
+   * intent nor stage, or the campaign's `defaultFallbackScriptId`): without one, a turn that matches
+   * nothing would have no approved text to say.
+   */
+  private async requireCatchAll(campaignId: string, version: number): Promise<void> {
+    try {
+      await this.matcher.resolveFallback(campaignId, { version });
+    } catch (err) {
+      if (!(err instanceof HuashuException && err.code === 'NOT_FOUND')) throw err;
+      throw new HuashuException(
+        'UNPROCESSABLE',
+        `the draft of ${campaignId} has no catch-all fallback script (fallback: true with neither intent nor stage, ` +
+          'or the campaign’s defaultFallbackScriptId); a turn that matches nothing would have nothing approved to say',
+      );
+    }
   }
 }
