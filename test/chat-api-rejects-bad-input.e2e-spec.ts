@@ -84,6 +84,61 @@ describe('chat API input validation', () => {
     expect(turn.body.reply).toMatchObject({ scriptId: 'fb-any', fallback: true });
   });
 
+  it('rollback refuses a version that no longer has a catch-all fallback (the campaign default moved on)', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+    const campaign = 'rollback-catch-all';
+    const scripts = `/v1/admin/scripts?campaign=${campaign}`;
+    await request(gw.url)
+      .post(`/v1/admin/scripts/import?campaign=${campaign}`)
+      .set(admin)
+      .send([
+        { id: 'price', text: 'It is 30 dollars a month.', intent: 'ask_price' },
+        { id: 'sorry', text: 'Sorry, I did not catch that.' },
+      ])
+      .expect(200);
+    // v1's catch-all is the campaign's default fallback, a plain script.
+    await request(gw.url)
+      .put(`/v1/admin/campaigns/${campaign}`)
+      .set(admin)
+      .send({ defaultFallbackScriptId: 'sorry' })
+      .expect(200);
+    await request(gw.url).post(`/v1/admin/scripts/publish?campaign=${campaign}`).set(admin).expect(201);
+    await request(gw.url)
+      .post(scripts)
+      .set(admin)
+      .send({ id: 'fb-any', text: 'Could you say that again?', fallback: true })
+      .expect(201);
+    await request(gw.url).delete(`/v1/admin/scripts/sorry?campaign=${campaign}`).set(admin).expect(204);
+    await request(gw.url)
+      .put(`/v1/admin/campaigns/${campaign}`)
+      .set(admin)
+      .send({ defaultFallbackScriptId: 'fb-any' })
+      .expect(200);
+    await request(gw.url).post(`/v1/admin/scripts/publish?campaign=${campaign}`).set(admin).expect(201);
+    // v1 holds neither a generic fallback script nor fb-any: going back to it would leave unmatched turns mute.
+    const back = await request(gw.url)
+      .post(`/v1/admin/scripts/rollback?campaign=${campaign}`)
+      .set(admin)
+      .send({ version: 1 });
+    expectError(back, 422, 'UNPROCESSABLE');
+    expect(back.body.error.message).toMatch(/version 1 of rollback-catch-all has no catch-all fallback/);
+    expectError(
+      await request(gw.url).post(`/v1/admin/scripts/rollback?campaign=${campaign}`).set(admin).send({ version: 7 }),
+      404,
+      'NOT_FOUND',
+    );
+    const versions = await request(gw.url)
+      .get(`/v1/admin/scripts/versions?campaign=${campaign}`)
+      .set(admin)
+      .expect(200);
+    expect(versions.body.current).toBe(2);
+    await request(gw.url)
+      .post(`/v1/admin/scripts/rollback?campaign=${campaign}`)
+      .set(admin)
+      .send({ version: 2 })
+      .expect(200);
+  });
+
   it('POST /v1/conversations: malformed, oversized and non-JSON bodies', async () => {
     const post = () => request(gw.url).post('/v1/conversations');
     expectError(await post().set('content-type', 'application/json').send('{"campaignId":'), 400, 'MALFORMED_BODY');

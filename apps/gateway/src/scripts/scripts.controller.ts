@@ -137,13 +137,15 @@ export class ScriptsController {
   @Post('rollback')
   @AdminRoles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Make an earlier published version current again.' })
+  @ApiOperation({
+    summary: 'Make an earlier published version current again (422 if it no longer has a catch-all fallback).',
+  })
   rollback(
     @Query() q: CampaignQueryDto,
     @Body() body: RollbackDto,
     @Principal() who: AdminPrincipal,
   ): Promise<{ version: number; previous: number }> {
-    return this.library.rollback(campaignOf(q), body.version, who);
+    return this.publisher.rollback(campaignOf(q), body.version, who);
   }
 
   @Get('versions')

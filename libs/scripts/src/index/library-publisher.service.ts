@@ -38,18 +38,35 @@ export class LibraryPublisher {
   }
 
   /**
+   * Make an earlier version current again, if it still has a catch-all fallback: the campaign's
+   * `defaultFallbackScriptId` may have changed since it was published.
+   */
+  async rollback(campaignId: string, version: number, actor: Actor): Promise<{ version: number; previous: number }> {
+    const { versions } = await this.library.versions(campaignId);
+    if (!versions.some((v) => v.version === version)) {
+      throw new HuashuException('NOT_FOUND', `version ${version} of ${campaignId} does not exist`);
+    }
+    await this.requireCatchAll(campaignId, version, `version ${version} of ${campaignId}`);
+    return this.library.rollback(campaignId, version, actor);
+  }
+
+  /**
    * A library goes live only with a catch-all fallback (an enabled `fallback` script with neither
    * intent nor stage, or the campaign's `defaultFallbackScriptId`): without one, a turn that matches
    * nothing would have no approved text to say.
    */
-  private async requireCatchAll(campaignId: string, version: number): Promise<void> {
+  private async requireCatchAll(
+    campaignId: string,
+    version: number,
+    what = `the draft of ${campaignId}`,
+  ): Promise<void> {
     try {
       await this.matcher.resolveFallback(campaignId, { version });
     } catch (err) {
       if (!(err instanceof HuashuException && err.code === 'NOT_FOUND')) throw err;
       throw new HuashuException(
         'UNPROCESSABLE',
-        `the draft of ${campaignId} has no catch-all fallback script (fallback: true with neither intent nor stage, ` +
+        `${what} has no catch-all fallback script (fallback: true with neither intent nor stage, ` +
           'or the campaign’s defaultFallbackScriptId); a turn that matches nothing would have nothing approved to say',
       );
     }
