@@ -44,10 +44,10 @@ async function main(): Promise<void> {
   const byId = new Map(SAMPLE.map((s) => [s.id, s]));
   for (const q of questions) if (!byId.has(q.expected)) throw new Error(`${FILE}: unknown script ${q.expected}`);
 
-  // INTENT_MODEL_PATH / EMBEDDER_* from the environment evaluate another model on the same questions.
+  // INTENT_MODEL_PATH / EMBEDDER_* / MODELS_DIR from the environment evaluate other models on the same questions.
   const passed = Object.fromEntries(
     Object.entries(process.env).filter(
-      (e): e is [string, string] => /^(INTENT_MODEL_|EMBEDDER_)/.test(e[0]) && e[1] !== undefined,
+      (e): e is [string, string] => /^(INTENT_MODEL_|EMBEDDER_|MODELS_DIR$)/.test(e[0]) && e[1] !== undefined,
     ),
   );
   // --offline: the quick start's built-in generator answers, and what the customer hears is counted.
