@@ -174,6 +174,11 @@ async function main(): Promise<void> {
       'skip-reference': { type: 'boolean', default: false },
     },
   });
+  if (!existsSync(resolve(values.afqmc))) {
+    // The public set is not in the repository: it is read in place (--afqmc <file>).
+    process.stderr.write(`embed:eval: ${values.afqmc} not found (AFQMC dev is read in place; --afqmc <file>)\n`);
+    process.exit(1);
+  }
   const embedder = new BuiltinEmbedderAdapter({ modelDir: resolve(values.model) });
   await embedder.load();
   const meta = embedder.metadata!;
