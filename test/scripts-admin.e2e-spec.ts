@@ -189,6 +189,9 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
         ['post', '/v1/admin/scripts/match', { text: 'hi', k: 51 }],
         ['post', '/v1/admin/scripts/match', { text: 'hi', k: 0 }],
         ['post', '/v1/admin/scripts/match', { text: 'hi', version: 'latest' }],
+        // null is not a version (absent is the current one): 400, not "version null does not exist".
+        ['post', '/v1/admin/scripts/match', { text: '月费多少钱', version: null }],
+        ['post', '/v1/admin/scripts/threshold-sweep', { pairs: [{ text: 'hi', expected: null }], version: null }],
         ['post', '/v1/admin/scripts/match', { text: 'x'.repeat(2001) }],
         ['post', '/v1/admin/scripts/match', { text: ['hi'] }],
         ['post', '/v1/admin/scripts/rollback', { version: 'one' }],

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -32,6 +33,16 @@ const IsLibraryVersion = (options?: ValidationOptions) =>
     options,
   );
 
+/**
+ * An optional `version`: absent means the current published version. Only an absent one skips the
+ * check (`@IsOptional` would let null through too, and null is not a version).
+ */
+const IsOptionalLibraryVersion = () =>
+  applyDecorators(
+    ValidateIf((_, v) => v !== undefined),
+    IsLibraryVersion(),
+  );
+
 export class MatchDto {
   @ApiProperty({ description: 'Candidate answer to match', maxLength: SCRIPT_LIMITS.matchTextMaxChars })
   @IsString()
@@ -47,8 +58,7 @@ export class MatchDto {
   k?: number;
 
   @ApiPropertyOptional({ description: 'Published version number or "draft" (default: the current version)' })
-  @IsOptional()
-  @IsLibraryVersion()
+  @IsOptionalLibraryVersion()
   version?: number | 'draft';
 }
 
@@ -98,7 +108,6 @@ export class ThresholdSweepDto {
   targetPrecision?: number;
 
   @ApiPropertyOptional({ description: 'Published version number or "draft" (default: the current version)' })
-  @IsOptional()
-  @IsLibraryVersion()
+  @IsOptionalLibraryVersion()
   version?: number | 'draft';
 }
