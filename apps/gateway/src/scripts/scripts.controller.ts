@@ -44,8 +44,8 @@ export interface MatchResponse {
   threshold: number;
   fallback: boolean;
   fallbackScriptId?: string;
-  /** Library version searched (0 = the draft). */
-  version: number;
+  /** Library version searched, or "draft" as the list and export routes name it. */
+  version: number | 'draft';
 }
 
 @ApiTags('admin: scripts')
@@ -178,7 +178,8 @@ export class ScriptsController {
       threshold: out.threshold,
       fallback: out.fallback,
       ...(out.fallbackScriptId !== undefined ? { fallbackScriptId: out.fallbackScriptId } : {}),
-      version: out.libraryVersion,
+      // The matcher numbers the draft 0 (never a published version); the API names it "draft".
+      version: out.libraryVersion === 0 ? 'draft' : out.libraryVersion,
     };
   }
 
