@@ -73,6 +73,46 @@ describe('gateway foundation (booted app, real Redis)', () => {
     expect(route.put.responses['200'].content['application/json'].schema).toEqual(campaign);
   });
 
+  it('documents a success response for every operation, not only 401 and 403', async () => {
+    const { body } = await request(gw.url).get('/docs-json').expect(200);
+    const undocumented: string[] = [];
+    for (const [path, operations] of Object.entries(body.paths as Record<string, Record<string, unknown>>)) {
+      for (const [method, op] of Object.entries(operations as Record<string, { responses?: object }>)) {
+        if (!Object.keys(op.responses ?? {}).some((status) => /^2\d\d$/.test(status))) {
+          undocumented.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+    }
+    expect(undocumented).toEqual([]);
+    const scripts = body.paths['/v1/admin/scripts/{id}'];
+    expect(scripts.get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ScriptDto',
+    });
+    expect(scripts.delete.responses).toHaveProperty('204');
+    expect(body.paths['/v1/admin/scripts/publish'].post.responses).toHaveProperty('201');
+    expect(body.paths['/v1/admin/scripts/export'].get.responses['200'].content).toHaveProperty('application/x-ndjson');
+  });
+
+  it('documents a library version as a positive integer or "draft"', async () => {
+    const { body } = await request(gw.url).get('/docs-json').expect(200);
+    const version = {
+      oneOf: [
+        { type: 'integer', minimum: 1 },
+        { type: 'string', enum: ['draft'] },
+      ],
+    };
+    const { schemas } = body.components;
+    for (const schema of [
+      schemas.MatchDto,
+      schemas.ThresholdSweepDto,
+      schemas.MatchResponseDto,
+      schemas.ScriptListDto,
+    ]) {
+      expect(schema.properties.version).toMatchObject(version);
+      expect(schema.properties.version).not.toHaveProperty('type');
+    }
+  });
+
   describe('admin authentication', () => {
     it('401 without a key, with a malformed header, with an unknown key', async () => {
       for (const auth of [undefined, 'Basic abc', 'Bearer', `Bearer ${ADMIN_KEY}x`]) {

@@ -10,6 +10,13 @@ import {
 } from '@huashu/compliance';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { ComplianceCheckDto, ComplianceResultDto } from './dto/compliance-check.dto.js';
+import {
+  COMPLIANCE_ETAG_HEADER,
+  ComplianceAuditRecordDto,
+  ComplianceDocumentViewDto,
+  CompliancePolicyViewDto,
+  ComplianceResetDto,
+} from './dto/compliance-documents.dto.js';
 import { AuditQueryDto, CampaignQueryDto } from './dto/compliance-query.dto.js';
 
 const campaignOf = (q: CampaignQueryDto): string => q.campaign ?? DEFAULT_COMPLIANCE_CAMPAIGN;
@@ -32,6 +39,7 @@ export class ComplianceController {
   @Get('lexicons')
   @AdminRoles('admin')
   @ApiOperation({ summary: "The campaign's lexicon (its edited copy, else the shipped default); ETag for If-Match." })
+  @ApiOkResponse({ type: ComplianceDocumentViewDto, headers: COMPLIANCE_ETAG_HEADER })
   async getLexicon(
     @Query() q: CampaignQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -49,6 +57,11 @@ export class ComplianceController {
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
   @ApiBody({ description: 'Lexicon document (version is server-owned)', schema: { type: 'object' } })
+  @ApiOkResponse({
+    description: 'The lexicon stored',
+    type: ComplianceDocumentViewDto,
+    headers: COMPLIANCE_ETAG_HEADER,
+  })
   async putLexicon(
     @Query() q: CampaignQueryDto,
     @Body() body: unknown,
@@ -65,6 +78,7 @@ export class ComplianceController {
   @AdminRoles('admin')
   @ApiOperation({ summary: "Drop the campaign's lexicon copy (back to the default). Audited." })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiOkResponse({ type: ComplianceResetDto })
   resetLexicon(
     @Query() q: CampaignQueryDto,
     @Headers('if-match') ifMatch: string | undefined,
@@ -78,6 +92,7 @@ export class ComplianceController {
   @ApiOperation({
     summary: "The campaign's stored policy and the effective one (default + campaign); ETag for If-Match.",
   })
+  @ApiOkResponse({ type: CompliancePolicyViewDto, headers: COMPLIANCE_ETAG_HEADER })
   async getPolicy(
     @Query() q: CampaignQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -94,6 +109,11 @@ export class ComplianceController {
   })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
   @ApiBody({ description: 'Policy overrides per direction', schema: { type: 'object' } })
+  @ApiOkResponse({
+    description: 'The policy stored and the effective one',
+    type: CompliancePolicyViewDto,
+    headers: COMPLIANCE_ETAG_HEADER,
+  })
   async putPolicy(
     @Query() q: CampaignQueryDto,
     @Body() body: unknown,
@@ -110,6 +130,7 @@ export class ComplianceController {
   @AdminRoles('admin')
   @ApiOperation({ summary: "Drop the campaign's policy (back to the default). Audited." })
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiOkResponse({ type: ComplianceResetDto })
   resetPolicy(
     @Query() q: CampaignQueryDto,
     @Headers('if-match') ifMatch: string | undefined,
@@ -121,6 +142,7 @@ export class ComplianceController {
   @Get('audit')
   @AdminRoles('admin')
   @ApiOperation({ summary: 'Audit records of lexicon and policy changes, newest first.' })
+  @ApiOkResponse({ type: [ComplianceAuditRecordDto] })
   audit(@Query() q: AuditQueryDto): Promise<AuditRecord[]> {
     return this.compliance.audit(campaignOf(q), q.limit ?? 50);
   }

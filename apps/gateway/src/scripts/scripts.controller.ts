@@ -1,6 +1,17 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
@@ -22,6 +33,18 @@ import {
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { CreateScriptDto, ReplaceScriptDto } from './dto/script.dto.js';
 import { MatchDto, RollbackDto, ThresholdSweepDto } from './dto/match.dto.js';
+import {
+  ImportResultDto,
+  MatchResponseDto,
+  PublishResultDto,
+  RollbackResultDto,
+  SCRIPT_ETAG_HEADER,
+  ScriptAuditDto,
+  ScriptDto,
+  ScriptListDto,
+  SweepResultDto,
+  VersionsDto,
+} from './dto/script-responses.dto.js';
 import {
   CampaignQueryDto,
   ExportQueryDto,
@@ -49,6 +72,8 @@ export interface MatchResponse {
 }
 
 @ApiTags('admin: scripts')
+// Referenced by the export and sweep responses, which name a schema per content type.
+@ApiExtraModels(ScriptDto, SweepResultDto)
 @Controller('v1/admin/scripts')
 export class ScriptsController {
   constructor(
@@ -61,6 +86,7 @@ export class ScriptsController {
   @Get()
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'List the scripts of the draft (default) or of a published version.' })
+  @ApiOkResponse({ type: ScriptListDto })
   async list(@Query() q: VersionQueryDto): Promise<{ version: number | 'draft'; scripts: Script[] }> {
     return this.library.list(campaignOf(q), parseVersion(q.version));
   }
@@ -68,6 +94,7 @@ export class ScriptsController {
   @Post()
   @AdminRoles('editor')
   @ApiOperation({ summary: 'Create a script in the draft (409 when the id exists). ETag header.' })
+  @ApiCreatedResponse({ description: 'The script created', type: ScriptDto, headers: SCRIPT_ETAG_HEADER })
   async create(
     @Query() q: CampaignQueryDto,
     @Body() body: CreateScriptDto,
@@ -82,6 +109,13 @@ export class ScriptsController {
   @Get('export')
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'Export the draft or a version as a JSON array or JSON Lines.' })
+  @ApiOkResponse({
+    description: 'The scripts: a JSON array, or with format=jsonl one script (JSON) per line',
+    content: {
+      'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(ScriptDto) } } },
+      'application/x-ndjson': { schema: { type: 'string' } },
+    },
+  })
   async export(
     @Query() q: ExportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -108,6 +142,7 @@ export class ScriptsController {
     summary:
       'Import scripts into the draft (mode upsert|replace). One bad row rejects the whole import with its row number; nothing is written.',
   })
+  @ApiOkResponse({ description: 'What the import changed', type: ImportResultDto })
   async import(
     @Query() q: ImportQueryDto,
     @Body() body: unknown,
@@ -130,6 +165,7 @@ export class ScriptsController {
   @Post('publish')
   @AdminRoles('admin')
   @ApiOperation({ summary: 'Publish the draft as a new immutable version; every gateway swaps to it.' })
+  @ApiCreatedResponse({ description: 'The version published, now current', type: PublishResultDto })
   publish(@Query() q: CampaignQueryDto, @Principal() who: AdminPrincipal): Promise<VersionMeta & { previous: number }> {
     return this.publisher.publish(campaignOf(q), who);
   }
@@ -140,6 +176,7 @@ export class ScriptsController {
   @ApiOperation({
     summary: 'Make an earlier published version current again (422 if it no longer has a catch-all fallback).',
   })
+  @ApiOkResponse({ type: RollbackResultDto })
   rollback(
     @Query() q: CampaignQueryDto,
     @Body() body: RollbackDto,
@@ -151,6 +188,7 @@ export class ScriptsController {
   @Get('versions')
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'Published versions and the current one.' })
+  @ApiOkResponse({ type: VersionsDto })
   versions(@Query() q: CampaignQueryDto): Promise<{ current?: number; versions: VersionMeta[] }> {
     return this.library.versions(campaignOf(q));
   }
@@ -158,6 +196,7 @@ export class ScriptsController {
   @Get('audit')
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'Latest changes to the library (who, when, before/after), newest first.' })
+  @ApiOkResponse({ type: ScriptAuditDto })
   async audit(@Query() q: CampaignQueryDto): Promise<{ entries: ScriptAuditEntry[] }> {
     return { entries: await this.library.audit(campaignOf(q), 100) };
   }
@@ -166,6 +205,7 @@ export class ScriptsController {
   @AdminRoles('viewer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Match a text against the library: top-k, threshold, fallback.' })
+  @ApiOkResponse({ type: MatchResponseDto })
   async match(@Query() q: CampaignQueryDto, @Body() body: MatchDto): Promise<MatchResponse> {
     const out = await this.matcher.match({
       campaignId: campaignOf(q),
@@ -191,6 +231,13 @@ export class ScriptsController {
     summary:
       'Sweep the match threshold over labelled pairs and propose one for a target precision (JSON or HTML report).',
   })
+  @ApiOkResponse({
+    description: 'The curve and the proposed threshold, or with format=html a report with plots',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(SweepResultDto) } },
+      'text/html': { schema: { type: 'string' } },
+    },
+  })
   async sweep(
     @Query() q: SweepQueryDto,
     @Body() body: ThresholdSweepDto,
@@ -208,6 +255,7 @@ export class ScriptsController {
   @Get(':id')
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'One script of the draft (default) or a version; ETag header for If-Match.' })
+  @ApiOkResponse({ type: ScriptDto, headers: SCRIPT_ETAG_HEADER })
   async get(
     @Param('id') id: string,
     @Query() q: VersionQueryDto,
@@ -222,6 +270,7 @@ export class ScriptsController {
   @AdminRoles('editor')
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
   @ApiOperation({ summary: 'Replace a script of the draft.' })
+  @ApiOkResponse({ description: 'The script after the change', type: ScriptDto, headers: SCRIPT_ETAG_HEADER })
   async replace(
     @Param('id') id: string,
     @Query() q: CampaignQueryDto,
@@ -240,6 +289,7 @@ export class ScriptsController {
   @HttpCode(204)
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
   @ApiOperation({ summary: 'Delete a script from the draft.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
   async remove(
     @Param('id') id: string,
     @Query() q: CampaignQueryDto,

@@ -19,6 +19,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { SCRIPT_LIMITS } from '@huashu/scripts';
+import { LIBRARY_VERSION_SCHEMA } from './script-responses.dto.js';
 
 /** `version`: a positive integer or "draft". */
 const IsLibraryVersion = (options?: ValidationOptions) =>
@@ -50,20 +51,28 @@ export class MatchDto {
   @MaxLength(SCRIPT_LIMITS.matchTextMaxChars)
   text!: string;
 
-  @ApiPropertyOptional({ description: 'How many matches to return', minimum: 1, maximum: SCRIPT_LIMITS.maxK })
+  @ApiPropertyOptional({
+    description: 'How many matches to return',
+    type: 'integer',
+    minimum: 1,
+    maximum: SCRIPT_LIMITS.maxK,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(SCRIPT_LIMITS.maxK)
   k?: number;
 
-  @ApiPropertyOptional({ description: 'Published version number or "draft" (default: the current version)' })
+  @ApiPropertyOptional({
+    description: 'Published version number or "draft" (default: the current version)',
+    ...LIBRARY_VERSION_SCHEMA,
+  })
   @IsOptionalLibraryVersion()
   version?: number | 'draft';
 }
 
 export class RollbackDto {
-  @ApiProperty({ description: 'Published version to make current again', minimum: 1 })
+  @ApiProperty({ description: 'Published version to make current again', type: 'integer', minimum: 1 })
   @IsInt()
   @Min(1)
   version!: number;
@@ -107,7 +116,10 @@ export class ThresholdSweepDto {
   @Max(1)
   targetPrecision?: number;
 
-  @ApiPropertyOptional({ description: 'Published version number or "draft" (default: the current version)' })
+  @ApiPropertyOptional({
+    description: 'Published version number or "draft" (default: the current version)',
+    ...LIBRARY_VERSION_SCHEMA,
+  })
   @IsOptionalLibraryVersion()
   version?: number | 'draft';
 }
