@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DEFAULT_MATCH_THRESHOLD } from '@huashu/campaigns';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { expectErrorBody } from './support/errors.js';
 
@@ -197,6 +198,58 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     await put({ byScript: { b: null } });
     res = await request(gw.url).get('/v1/admin/campaigns/examples-patch').set(auth(VIEWER_KEY)).expect(200);
     expect(res.body.intentExamples.byScript).toEqual({ a: ['uno'] });
+  });
+
+  it('takes null as "back to the default" for a member that has one, and refuses it with a clear 400 where none', async () => {
+    const put = (body: object) => request(gw.url).put('/v1/admin/campaigns/nulls').set(auth(ADMIN_KEY)).send(body);
+    const defaults = (await put({}).expect(200)).body;
+    const changed = await put({
+      name: 'Null campaign',
+      matchThreshold: 0.7,
+      intentThreshold: 0.4,
+      routes: { greeting: { route: 'generator', action: 'continue' }, deny: { route: 'fallback', action: 'hangup' } },
+      deadlines: { phoneMs: 2000, stages: { generate: 1500 } },
+      generator: { params: { temperature: 0.2 } },
+    }).expect(200);
+    expect(changed.body).toMatchObject({ name: 'Null campaign', matchThreshold: 0.7, intentThreshold: 0.4 });
+
+    const reset = await put({
+      name: null,
+      matchThreshold: null,
+      intentThreshold: null,
+      routes: { greeting: { route: null }, deny: null },
+      deadlines: { stages: { generate: null } },
+      generator: { params: { temperature: null } },
+    }).expect(200);
+    expect(reset.body.name).toBe('nulls');
+    expect(reset.body.matchThreshold).toBe(DEFAULT_MATCH_THRESHOLD);
+    expect(reset.body).not.toHaveProperty('intentThreshold');
+    expect(reset.body.routes.greeting).toEqual({ route: 'script', action: 'continue' });
+    expect(reset.body.routes.deny).toEqual(defaults.routes.deny);
+    expect(reset.body.deadlines).toEqual({ ...defaults.deadlines, phoneMs: 2000 });
+    expect(reset.body.generator.params).toEqual(defaults.generator.params);
+    const get = await request(gw.url).get('/v1/admin/campaigns/nulls').set(auth(VIEWER_KEY)).expect(200);
+    expect(get.body).toEqual(reset.body);
+    // A whole section, and the id (its default is the path's).
+    const whole = await put({ deadlines: null, id: null }).expect(200);
+    expect(whole.body).toMatchObject({ id: 'nulls', deadlines: defaults.deadlines });
+
+    // A byStage target's route is required and greeting has no default one: null cannot remove it.
+    const refused = await put({ routes: { greeting: { byStage: { new: { route: null, action: 'hangup' } } } } });
+    expect(refused.status).toBe(400);
+    expectErrorBody(refused.body, 'VALIDATION_FAILED');
+    expect(refused.body.error.details).toEqual([
+      { field: 'routes.greeting.byStage.new.route', rule: 'required and without a default: null cannot remove it' },
+    ]);
+    // A default put back can still conflict with the rest: the rule says so.
+    const greedy = await put({ generator: { params: { do_sample: false, temperature: null, top_p: 1 } } });
+    expect(greedy.status).toBe(400);
+    expect(greedy.body.error.details).toEqual([
+      {
+        field: 'generator.params.temperature',
+        rule: 'must be 0 or unset when do_sample=false (greedy) (null put the default back)',
+      },
+    ]);
   });
 
   it('enforces roles: viewer reads, only admin writes', async () => {

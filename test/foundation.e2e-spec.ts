@@ -65,8 +65,17 @@ describe('gateway foundation (booted app, real Redis)', () => {
       maxLength: 300,
     });
     expect(patch.properties.matchThreshold).toMatchObject({ type: 'number', minimum: 0, maximum: 1, nullable: true });
-    // null removes a member (RFC 7396), e.g. one script's examples.
+    // null removes a member (RFC 7396), e.g. one script's examples, or puts it back to its default.
     expect(patch.properties.intentExamples.properties.byScript.additionalProperties.nullable).toBe(true);
+    expect(patch.properties.name.nullable).toBe(true);
+    expect(patch.properties.deadlines.properties.stages.properties.generate.nullable).toBe(true);
+    const rule = patch.properties.routes.additionalProperties;
+    expect(rule.nullable).toBe(true);
+    expect(rule.properties.route.nullable).toBe(true);
+    // Required without a default: null there is a 400, so not nullable.
+    expect(rule.properties.byStage.properties.new.nullable).toBe(true);
+    expect(rule.properties.byStage.properties.new.properties.route).not.toHaveProperty('nullable');
+    expect(rule.properties.byStage.properties.new.properties.action).not.toHaveProperty('nullable');
     expect(patch.additionalProperties).toBe(false);
     // The document as GET and PUT return it.
     expect(campaign.required).toEqual(expect.arrayContaining(['id', 'intentExamples', 'routes', 'version']));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { samplingParamsSchema } from '@huashu/generator';
 import { INTENT_NAMES } from '@huashu/intent';
+import { defaultCampaign } from './campaign.defaults.js';
 
 /** Sampling parameters: the generator lib's schema, so the campaign endpoint and the generator agree. */
 export const campaignSamplingParamsSchema = samplingParamsSchema;
@@ -138,32 +139,57 @@ export const SERVER_OWNED_FIELDS = ['version', 'updatedAt', 'updatedBy'] as cons
  * The campaign document as OpenAPI 3.0 schemas, from the zod schema the endpoint validates with
  * (zod's own converter; refinements such as the example totals are stated in the descriptions, and
  * record keys are not constrained in OpenAPI 3.0): `campaign` is what GET and PUT return, `patch`
- * what PUT takes, a JSON Merge Patch, so nothing in it is required, any member may be null, and
- * server-owned fields are absent.
+ * what PUT takes, a JSON Merge Patch, so nothing in it is required, server-owned fields are absent,
+ * and a member is nullable where null can remove it (see `asMergePatch`).
  */
 export function campaignOpenApiSchemas(): { campaign: Record<string, unknown>; patch: Record<string, unknown> } {
   const campaign = z.toJSONSchema(campaignSchema, { target: 'openapi-3.0', io: 'output' }) as Record<string, unknown>;
-  const patch = asMergePatch(z.toJSONSchema(campaignSchema, { target: 'openapi-3.0', io: 'input' })) as {
-    properties: Record<string, unknown>;
-  };
+  const input = z.toJSONSchema(campaignSchema, { target: 'openapi-3.0', io: 'input' });
+  const patch = asMergePatch(input, defaultCampaign('campaign')) as { properties: Record<string, unknown> };
   for (const field of SERVER_OWNED_FIELDS) delete patch.properties[field];
   return { campaign, patch };
 }
 
-/** A schema as a JSON Merge Patch of it: nothing required, and any member may be null (null removes it). */
-function asMergePatch(node: unknown, member = false): unknown {
-  if (Array.isArray(node)) return node.map((n) => asMergePatch(n));
-  if (typeof node !== 'object' || node === null) return node;
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A schema as a JSON Merge Patch of it: nothing required, and a member nullable where null can remove
+ * it (RFC 7396), which is where the document can do without it: an optional member, a record entry,
+ * or a member with a default to go back to (`defaults`: the default campaign at this node; the PUT
+ * fills removed members from it). A required member without a default (the route of a `byStage`
+ * target) is not nullable: null there is a 400.
+ */
+function asMergePatch(node: unknown, defaults: unknown, nullable = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => asMergePatch(n, undefined));
+  if (!isPlainObject(node)) return node;
+  const required = new Set(Array.isArray(node.required) ? node.required : []);
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(node)) {
     if (key === 'required') continue;
-    if (key === 'properties' && typeof value === 'object' && value !== null) {
-      const members = Object.entries(value as Record<string, unknown>);
-      out[key] = Object.fromEntries(members.map(([name, v]) => [name, asMergePatch(v, true)]));
-    } else if (key === 'additionalProperties' && typeof value === 'object' && value !== null) {
-      out[key] = asMergePatch(value, true);
-    } else out[key] = asMergePatch(value);
+    if (key === 'properties' && isPlainObject(value)) {
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([name, member]) => {
+          const d = isPlainObject(defaults) ? defaults[name] : undefined;
+          return [name, asMergePatch(member, d, !required.has(name) || d !== undefined)];
+        }),
+      );
+    } else if (key === 'additionalProperties' && isPlainObject(value)) {
+      const entryDefault = isPlainObject(defaults) ? commonDefault(Object.values(defaults)) : undefined;
+      out[key] = asMergePatch(value, entryDefault, true);
+    } else out[key] = asMergePatch(value, undefined);
   }
-  if (member) out.nullable = true;
+  if (nullable) out.nullable = true;
   return out;
+}
+
+/**
+ * The default of any entry of a record: what every entry of the default record has. Sound because a
+ * default record either lists every key its schema allows (routes: every intent) or is empty.
+ */
+function commonDefault(entries: unknown[]): unknown {
+  if (entries.length === 0 || entries.some((e) => e === undefined)) return undefined;
+  if (!entries.every(isPlainObject)) return entries[0];
+  const keys = Object.keys(entries[0]).filter((k) => entries.every((e) => k in e));
+  return Object.fromEntries(keys.map((k) => [k, commonDefault(entries.map((e) => e[k]))]));
 }

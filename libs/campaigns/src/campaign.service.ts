@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { z } from 'zod';
 import { HuashuException } from '@huashu/common';
 import type { Campaign } from './campaign.js';
 import { defaultCampaign } from './campaign.defaults.js';
@@ -23,7 +24,7 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Deep merge of a JSON patch onto a document: objects merge key by key, arrays and scalars
- * replace, `null` removes an optional key (RFC 7396 JSON Merge Patch semantics).
+ * replace, `null` removes a key (RFC 7396 JSON Merge Patch semantics).
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return patch;
@@ -34,6 +35,24 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     else out[key] = mergePatch(out[key], value);
   }
   return out;
+}
+
+/** The value at an issue's path, through objects only (in a patch, a null inside an array is a value). */
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let node = doc;
+  for (const key of path) {
+    if (!isPlainObject(node) || typeof key !== 'string' || !Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+/** A zod issue's rule, saying what a null in the patch did there. */
+function ruleOf(issue: z.core.$ZodIssue, patch: unknown, merged: unknown): string {
+  if (valueAt(patch, issue.path) !== null) return issue.message;
+  // Gone after the merge: the member is required and the defaults have nothing to put back.
+  if (valueAt(merged, issue.path) === undefined) return 'required and without a default: null cannot remove it';
+  return `${issue.message} (null put the default back)`;
 }
 
 /** The path of the first key mergePatch would skip, if any. */
@@ -122,7 +141,8 @@ export class CampaignService {
         { path: reserved.join('.') },
       ]);
     }
-    if ('id' in patch && patch.id !== id) {
+    // null removes the id like any member, and it goes back to its default: the path's.
+    if ('id' in patch && patch.id !== null && patch.id !== id) {
       throw new HuashuException('VALIDATION_FAILED', 'id in the body differs from the path', [{ field: 'id' }]);
     }
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
@@ -134,13 +154,15 @@ export class CampaignService {
         ]);
       }
       const current = stored ? this.withDefaults(id, stored) : defaultCampaign(id);
-      const merged = mergePatch(current, patch);
+      // null removes a member (RFC 7396); one the campaign has a default for goes back to it, as a
+      // stored document missing it would read.
+      const merged = mergePatch(defaultCampaign(id), mergePatch(current, patch));
       const parsed = campaignSchema.safeParse(merged);
       if (!parsed.success) {
         throw new HuashuException(
           'VALIDATION_FAILED',
           'invalid campaign settings',
-          parsed.error.issues.map((i) => ({ field: i.path.join('.'), rule: i.message })),
+          parsed.error.issues.map((i) => ({ field: i.path.join('.'), rule: ruleOf(i, patch, merged) })),
         );
       }
       const doc = this.stamp(parsed.data, current.version, principal);
