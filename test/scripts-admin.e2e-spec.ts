@@ -205,6 +205,22 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
       }
       await request(gw1.url).get('/v1/admin/scripts?version=abc').set(auth(VIEWER_KEY)).expect(400);
       await request(gw1.url).get('/v1/admin/scripts?campaign=default&bogus=1').set(auth(VIEWER_KEY)).expect(400);
+      // Unknown by own-property checks: names of Object.prototype members are unknown parameters too.
+      for (const name of ['__proto__', 'toString', 'constructor', 'hasOwnProperty', 'valueOf']) {
+        const res = await request(gw1.url).get(`/v1/admin/scripts/versions?${name}=x`).set(auth(VIEWER_KEY));
+        expect([name, res.status]).toEqual([name, 400]);
+        expectErrorBody(res.body, 'VALIDATION_FAILED');
+        expect(res.body.error.details).toEqual([{ field: name, rules: [`property ${name} should not exist`] }]);
+      }
+      const both = await request(gw1.url).get('/v1/admin/scripts?toString=x&version=abc').set(auth(VIEWER_KEY));
+      expect(both.status).toBe(400);
+      expect(both.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['toString', 'version']);
+      const body = await request(gw1.url)
+        .post('/v1/admin/scripts/match')
+        .set(auth(VIEWER_KEY))
+        .send({ text: 'hi', toString: 'x' });
+      expect(body.status).toBe(400);
+      expectErrorBody(body.body, 'VALIDATION_FAILED');
       await request(gw1.url).get('/v1/admin/scripts/nope?version=99').set(auth(VIEWER_KEY)).expect(404);
       const big = await request(gw1.url)
         .post('/v1/admin/scripts/match')

@@ -32,6 +32,8 @@ export class HuashuValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as Type<unknown> | undefined;
     if (metatype && this.toValidate(metadata) && isPlainObject(value)) {
+      const unknown = unknownProperties(metatype, value);
+      if (unknown.length > 0) return this.rejectUnknown(value, metadata, unknown);
       let plan = this.plans.get(metatype);
       if (plan === undefined) this.plans.set(metatype, (plan = compilePlan(metatype)));
       if (plan && accepts(plan, value)) {
@@ -40,7 +42,85 @@ export class HuashuValidationPipe extends ValidationPipe {
     }
     return super.transform(value, metadata);
   }
+
+  /**
+   * Unknown properties, found by own-property checks, with whatever else the full pipe finds. Its
+   * own whitelist misses names of Object.prototype members: class-transformer skips a key its target
+   * inherits a function for (`toString`, `constructor`, `__proto__`) and class-validator looks the
+   * rest up in a plain object, so `?toString=x` or `?__proto__=x` reached a DTO declaring neither.
+   */
+  private async rejectUnknown(
+    value: unknown,
+    metadata: ArgumentMetadata,
+    unknown: { field: string; key: string }[],
+  ): Promise<never> {
+    let details: unknown[] = [];
+    try {
+      await super.transform(value, metadata);
+    } catch (err) {
+      if (!(err instanceof HuashuException) || err.code !== 'VALIDATION_FAILED') throw err;
+      details = err.details;
+    }
+    const reported = new Set(details.map((d) => (d as { field?: unknown }).field));
+    const missed = unknown
+      .filter((u) => !reported.has(u.field))
+      .map((u) => ({ field: u.field, rules: [`property ${u.key} should not exist`] }));
+    throw new HuashuException('VALIDATION_FAILED', 'request validation failed', [...details, ...missed]);
+  }
 }
+
+/** What a DTO may hold: its validated properties, and the DTO of each nested one. */
+interface Whitelist {
+  names: Set<string>;
+  nested: Map<string, Type<unknown>>;
+}
+
+const whitelists = new Map<Type<unknown>, Whitelist>();
+
+/** class-validator's whitelist of a DTO (every property with a rule, inherited ones included). */
+function whitelistOf(metatype: Type<unknown>): Whitelist {
+  let list = whitelists.get(metatype);
+  if (list) return list;
+  const metas = getMetadataStorage().getTargetValidationMetadatas(metatype, '', false, false, undefined);
+  list = { names: new Set(metas.map((m) => m.propertyName)), nested: new Map() };
+  for (const m of metas) {
+    if (m.type !== 'nestedValidation') continue;
+    const type = defaultMetadataStorage.findTypeMetadata(metatype, m.propertyName)?.typeFunction();
+    if (typeof type === 'function') list.nested.set(m.propertyName, type as Type<unknown>);
+  }
+  whitelists.set(metatype, list);
+  return list;
+}
+
+/** Own properties of `value` (and of its nested DTOs) that the DTO does not declare. */
+function unknownProperties(
+  metatype: Type<unknown>,
+  value: Record<string, unknown>,
+  parent = '',
+): { field: string; key: string }[] {
+  const { names, nested } = whitelistOf(metatype);
+  // A class without rules is rejected whole by the full pipe (forbidUnknownValues).
+  if (names.size === 0) return [];
+  const out: { field: string; key: string }[] = [];
+  for (const key of Object.keys(value)) {
+    const field = parent ? `${parent}.${key}` : key;
+    if (!names.has(key)) {
+      out.push({ field, key });
+      continue;
+    }
+    const type = nested.get(key);
+    const child = value[key];
+    if (!type) continue;
+    if (Array.isArray(child)) {
+      child.forEach((item, i) => {
+        if (isObject(item)) out.push(...unknownProperties(type, item, `${field}.${i}`));
+      });
+    } else if (isObject(child)) out.push(...unknownProperties(type, child, field));
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const createValidationPipe = (): ValidationPipe =>
   new HuashuValidationPipe({
