@@ -25,7 +25,7 @@ export {
   type ScriptInput,
 } from './library/script.schema.js';
 export { ScriptMatcherService } from './matcher/script-matcher.service.js';
-export { fillSlots } from './matcher/slots.js';
+export { fillSlots, slotValue } from './matcher/slots.js';
 export { EXACT_SEARCH_MAX, LibraryIndexService, type LoadedLibrary } from './index/library-index.service.js';
 export { LibraryPublisher } from './index/library-publisher.service.js';
 export { ExactVectorIndex } from './index/exact-vector-index.js';

@@ -14,6 +14,7 @@ import { INTENT_CLASSIFIER, type IntentClassifier, type IntentName, type IntentP
 import {
   SCRIPT_LIMITS,
   SCRIPT_MATCHER,
+  slotValue,
   type MatchOutcome,
   type Script,
   type ScriptMatch,
@@ -917,8 +918,8 @@ export class DialogueService implements DialoguePort {
 
   /**
    * A script's text as the customer hears it: the campaign's slots (those of the script's language over
-   * the others) and the customer's name filled in; without a name, the campaign's own `customer_name`
-   * slot (e.g. 机主) when it sets one.
+   * the others) and the customer's name filled in; without a name (or one with nothing speakable left
+   * once cleaned, as a blank one), the campaign's own `customer_name` slot (e.g. 机主) when it sets one.
    */
   private spoken(text: string, campaign: Campaign, session: Session): string {
     // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
@@ -926,7 +927,7 @@ export class DialogueService implements DialoguePort {
     const slots = { ...campaign.slots, ...campaign.slotsByLanguage[languageOf(text) ?? campaign.language] };
     return this.scripts.fillSlots(text, {
       ...slots,
-      customer_name: session.customer.name?.trim() ? session.customer.name : slots.customer_name,
+      customer_name: slotValue(session.customer.name) || slots.customer_name,
     }).text;
   }
 

@@ -1,4 +1,4 @@
-import { fillSlots } from './slots.js';
+import { fillSlots, slotValue } from './slots.js';
 
 describe('fillSlots', () => {
   it('fills every placeholder in one pass', () => {
@@ -45,6 +45,26 @@ describe('fillSlots', () => {
     const out = fillSlots('Dear {customer_name}, {price}', { customer_name: '{price}\nEve', price: 'x'.repeat(200) });
     expect(out.text).toBe(`Dear price Eve, ${'x'.repeat(80)}`);
     expect(out.missing).toEqual([]);
+  });
+
+  it('never lets a value bring control or format characters into what the customer hears', () => {
+    const said = (name: string) => fillSlots('您好，请问是{customer_name}吗？', { customer_name: name });
+    // C0 (NUL, ESC, DEL) and C1 (CSI) controls.
+    expect(said('a\u0000b\u001b[31m\u007f\u009bc').text).toBe('您好，请问是ab[31mc吗？');
+    // Bidi embeddings, overrides and isolates; marks.
+    expect(said('\u202Aa\u202Bb\u202Cc\u202Dd\u202Ee\u2066f\u2067g\u2068h\u2069i\u200Ej\u200Fk\u061Cl').text).toBe(
+      '您好，请问是abcdefghijkl吗？',
+    );
+    // Zero-width space and non-joiner, word joiner, soft hyphen, BOM, tag characters, a lone surrogate.
+    expect(said('王\u200B\u200C\u2060\u00AD\uFEFF先\u{E0041}生\uD800').text).toBe('您好，请问是王先生吗？');
+    // Line breaks and tabs, NEL and the Unicode separators included, are spaces.
+    expect(said('Eve\tM.\u0085\u2028Smith').text).toBe('您好，请问是Eve M. Smith吗？');
+    // A joiner inside an emoji sequence stays; anywhere else it goes.
+    expect(slotValue('👩\u200D💻 a\u200Db ❤️\u200D🔥 👋🏽\u200D')).toBe('👩\u200D💻 ab ❤️\u200D🔥 👋🏽');
+    // Nothing speakable left: missing, like a blank value.
+    expect(said('\u202E\u0000 \u200B')).toEqual({ text: '您好，请问是吗？', missing: ['customer_name'] });
+    // A cut through an astral character leaves no half of it.
+    expect(slotValue('x' + '😀'.repeat(50))).toBe('x' + '😀'.repeat(39));
   });
 
   it('leaves text without placeholders, unknown brace forms and inherited keys alone', () => {

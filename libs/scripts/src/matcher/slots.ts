@@ -2,6 +2,15 @@
 const SLOT = /\{([a-z][a-z0-9_]{0,39})\}/g;
 /** Longest slot value inserted; longer values are cut (a name field is never a paragraph). */
 const SLOT_VALUE_MAX = 80;
+/**
+ * What has no business in spoken text: C0 and C1 controls other than line breaks and tabs (those
+ * become spaces), format characters (bidi embeddings, overrides and isolates U+202A–U+202E and
+ * U+2066–U+2069, marks, zero-width spaces, soft hyphens, BOMs, tag characters) and lone surrogates.
+ * The first alternative keeps a zero-width joiner that joins two emoji (👩‍💻 is one emoji); the
+ * replacement is its group, empty for the second.
+ */
+const SILENT =
+  /(\p{Extended_Pictographic}[\p{Emoji_Modifier}\uFE0F]*\u200D)(?=\p{Extended_Pictographic})|(?![\t\n\v\f\r\u0085])[\p{Cc}\p{Cf}\p{Cs}]/gu;
 
 /**
  * Fill `{slot}` placeholders in one pass.
@@ -12,8 +21,7 @@ const SLOT_VALUE_MAX = 80;
  * goes with it ("Thanks for taking my call, {customer_name}." → "… my call."; "您好，{customer_name}，我是"
  * → "您好，我是"), and so does one after a gap that opens the text ("{customer_name}, welcome" →
  * "Welcome"). Its name is returned in `missing`, so a caller that prefers a script without gaps can
- * pick another one. Values are single-line, stripped of braces (so a value
- * can never inject a placeholder) and cut to 80 characters.
+ * pick another one. Values are cleaned by `slotValue`.
  */
 export function fillSlots(
   text: string,
@@ -22,7 +30,7 @@ export function fillSlots(
   const missing: string[] = [];
   const filled = text.replace(SLOT, (_m, name: string) => {
     const raw = Object.prototype.hasOwnProperty.call(slots, name) ? slots[name] : undefined;
-    const value = sanitise(raw);
+    const value = slotValue(raw);
     if (value === '') {
       if (!missing.includes(name)) missing.push(name);
       // A private-use marker, removed below with the spaces before it.
@@ -46,11 +54,22 @@ export function fillSlots(
   return { text: opensWithGap ? tidy.charAt(0).toUpperCase() + tidy.slice(1) : tidy, missing };
 }
 
-function sanitise(value: string | undefined): string {
+/**
+ * A slot value as it is inserted: single-line, brace-free (so a value can never inject a
+ * placeholder), without control or format characters (a NUL or a right-to-left override in a
+ * customer's name must not reach text-to-speech or a transcript), trimmed and cut to 80 characters.
+ * Empty when nothing speakable is left: the slot is then missing.
+ */
+export function slotValue(value: string | undefined): string {
   if (typeof value !== 'string') return '';
-  return value
-    .replace(/[{}\uE000]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, SLOT_VALUE_MAX);
+  return (
+    value
+      .replace(/[{}\uE000]/g, '')
+      .replace(SILENT, '$1')
+      .replace(/[\s\u0085]+/g, ' ')
+      .trim()
+      .slice(0, SLOT_VALUE_MAX)
+      // A cut through an astral character leaves half of it.
+      .replace(/[\uD800-\uDBFF]$/, '')
+  );
 }
