@@ -203,7 +203,9 @@ describe('request validation on the shared HTTP stack', () => {
 
   it.each<[string, number, string, string, string]>([
     ['malformed JSON', 400, 'MALFORMED_BODY', '{"name": "a",', 'application/json'],
-    ['empty JSON body', 400, 'MALFORMED_BODY', '', 'application/json'],
+    ['whitespace JSON body', 400, 'MALFORMED_BODY', ' ', 'application/json'],
+    // An empty JSON body is no body: the DTO's own validation refuses it.
+    ['empty JSON body', 400, 'VALIDATION_FAILED', '', 'application/json'],
     ['wrong content type', 415, 'UNSUPPORTED_MEDIA_TYPE', '<xml/>', 'application/xml'],
     [
       'oversized body',

@@ -10,6 +10,7 @@ import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { toErrorBody } from './http/error-body.js';
 import { installJsonDepthLimit } from './http/json-depth.js';
+import { installBodyParsing } from './http/request-body.js';
 import { genRequestId, REQUEST_ID_HEADER } from './http/request-id.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { installHttpMetrics } from './http-metrics.js';
@@ -17,9 +18,9 @@ import { createRequestLogger } from './logging.js';
 import { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
 
 /**
- * A Nest app on Fastify with what every huashu HTTP surface has: body limit, request ids on every
- * response, the binding error body, validation, pino logs, HTTP metrics. Signals are handled by
- * `onShutdownSignals` (drain HTTP first, then close modules).
+ * A Nest app on Fastify with what every huashu HTTP surface has: body limit, body parsers, request
+ * ids on every response, the binding error body, validation, pino
+ * logs, HTTP metrics. Signals are handled by `onShutdownSignals` (drain HTTP first, then close modules).
  * Fastify was measured against Express on a trivial route (see README "Benchmarks").
  */
 export async function createHttpApp(root: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
@@ -48,14 +49,6 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  // application/x-www-form-urlencoded (Twilio webhooks) is parsed by Nest's Fastify adapter.
-  // JSON Lines bodies (script import) arrive as text.
-  fastify.addContentTypeParser(
-    ['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain'],
-    { parseAs: 'string' },
-    (_req, body, done) => done(null, body),
-  );
-
   installJsonDepthLimit(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, {
@@ -63,6 +56,7 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
     abortOnError: false,
   });
   app.useLogger(app.get(PinoNestLogger));
+  installBodyParsing(app);
   const requestLogger = createRequestLogger(app.get<Logger>(ROOT_LOGGER));
   fastify.addHook('onRequest', (request, reply, done) => {
     request.raw.id = request.id;
