@@ -5,7 +5,9 @@
 import request from 'supertest';
 import WebSocket from 'ws';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import type { AdminRole } from '@huashu/config';
+import type { BodyTypesRouteConfig } from '@huashu/ops';
 import { REQUIRED_ROLE } from '../apps/gateway/src/auth/auth.constants.js';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { fastifyRoutes, nestRoutes, webSocketPaths, type HttpRoute, type NestRoute } from './support/route-table.js';
@@ -57,16 +59,27 @@ describe('auth over every enumerated route', () => {
   let gw: Booted;
   let routes: HttpRoute[];
   let nest: NestRoute[];
+  /** Each Nest route with its `@RouteConfig` (FASTIFY_ROUTE_CONFIG_METADATA) as `meta`. */
+  let configs: NestRoute[];
 
   beforeAll(async () => {
     gw = await bootGateway('authenum', { ...SECRETS, GENERATOR_MODE: 'inprocess' });
     const app = gw.app as NestFastifyApplication;
     routes = fastifyRoutes(app.getHttpAdapter().getInstance());
     nest = nestRoutes(app, REQUIRED_ROLE);
+    configs = nestRoutes(app, FASTIFY_ROUTE_CONFIG_METADATA);
   });
   afterAll(async () => gw.close());
 
-  /** One request to a route with placeholder path parameters and an empty JSON body. */
+  /** The media types a route takes a body in (README "Errors"): JSON unless its RouteConfig names others. */
+  const bodyTypesOf = (route: HttpRoute): readonly string[] =>
+    (configs.find((n) => n.method === route.method && n.path === route.path)?.meta as BodyTypesRouteConfig | undefined)
+      ?.bodyTypes ?? ['application/json'];
+
+  /**
+   * One request to a route with placeholder path parameters and an empty body in a media type the
+   * route takes (`{}` as JSON, else nothing), since any other would be 415 before the guards.
+   */
   const call = (route: HttpRoute, headers: Headers): Promise<request.Response> => {
     const path = route.path.replace(/:[A-Za-z0-9_]+/g, 'probe1').replace(/\*/g, 'probe1');
     let req: request.Test;
@@ -96,7 +109,9 @@ describe('auth over every enumerated route', () => {
         throw new Error(`no probe for method ${route.method} (${route.path}): extend the test`);
     }
     req = req.set(headers);
-    return ['POST', 'PUT', 'PATCH'].includes(route.method) ? req.send({}) : req;
+    if (!['POST', 'PUT', 'PATCH'].includes(route.method)) return req;
+    const types = bodyTypesOf(route);
+    return types.includes('application/json') ? req.send({}) : req.set('content-type', types[0]).send('');
   };
 
   /** A refusal: the expected status and (except HEAD) the binding error body. */

@@ -207,6 +207,8 @@ describe('request validation on the shared HTTP stack', () => {
     // An empty JSON body is no body: the DTO's own validation refuses it.
     ['empty JSON body', 400, 'VALIDATION_FAILED', '', 'application/json'],
     ['wrong content type', 415, 'UNSUPPORTED_MEDIA_TYPE', '<xml/>', 'application/xml'],
+    ['form body on a JSON route', 415, 'UNSUPPORTED_MEDIA_TYPE', 'name=a&count=2', 'application/x-www-form-urlencoded'],
+    ['text body on a JSON route', 415, 'UNSUPPORTED_MEDIA_TYPE', '{"name":"a","count":2}', 'text/plain'],
     [
       'oversized body',
       413,

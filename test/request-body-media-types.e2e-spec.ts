@@ -1,13 +1,18 @@
-// An empty body sent as application/json is no body (README "Errors"): a route without a body works
-// and the guards answer as they would without the header; a route that needs one fails its
-// validation (400 VALIDATION_FAILED), after the guards. Everything else the JSON parser refuses is
-// still refused.
+// Which bodies each route takes (README "Errors"). Routes take JSON, except Twilio's voice webhook
+// (form-encoded) and the script import (a JSON array, or JSON Lines as text): any other Content-Type
+// is 415 UNSUPPORTED_MEDIA_TYPE with the binding body, decided from the header before the body is
+// read and before credentials are checked. An empty body sent as application/json is no body: a
+// route without a body works and the guards answer as they would without the header; a route that
+// needs one fails its validation (400 VALIDATION_FAILED), after the guards.
 import request from 'supertest';
+import twilio from 'twilio';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
 import { expectErrorBody } from './support/errors.js';
+import { PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
 
 const as = (key: string) => ({ authorization: `Bearer ${key}` });
+const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 const CAMPAIGN = 'bodies';
 
@@ -16,18 +21,139 @@ const expectError = (res: request.Response, status: number, code: string): void 
   expectErrorBody(res.body, code);
 };
 
-describe('request bodies: empty JSON is no body', () => {
+describe('request bodies: media types per route, empty JSON is no body', () => {
   let gw: Booted;
   let conversationId: string;
 
   beforeAll(async () => {
-    gw = await bootGateway('bodies', { GENERATOR_MODE: 'inprocess' });
+    gw = await bootGateway('bodies', TELEPHONY_ENV);
     await createLanguageCampaign(gw.url, 'zh', 'default');
     conversationId = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
   });
   afterAll(async () => gw.close());
 
   const turns = () => `/v1/conversations/${conversationId}/turns`;
+
+  describe('JSON routes answer 415 to other media types', () => {
+    /** [label, method, path, credentials, a body the route would take as JSON, written as a form]. */
+    const routes: [string, 'post' | 'put', () => string, Record<string, string>, string][] = [
+      ['chat turn', 'post', turns, {}, 'text=月费多少钱'],
+      [
+        'script create',
+        'post',
+        () => `/v1/admin/scripts?campaign=${CAMPAIGN}`,
+        as(EDITOR_KEY),
+        'id=form1&text=form+script',
+      ],
+      ['compliance check', 'post', () => '/v1/admin/compliance/check', as(VIEWER_KEY), 'text=保本保息&direction=input'],
+      ['rollback', 'post', () => `/v1/admin/scripts/rollback?campaign=${CAMPAIGN}`, as(ADMIN_KEY), 'version=1'],
+    ];
+
+    it.each(routes)('%s: form-encoded, text/plain and XML → 415', async (_label, method, path, auth, form) => {
+      for (const [type, body] of [
+        [FORM, form],
+        ['text/plain', '月费多少钱'],
+        ['text/plain; charset=utf-8', '{"text":"月费多少钱"}'],
+        ['application/xml', '<text>月费多少钱</text>'],
+      ]) {
+        const res = await request(gw.url)[method](path()).set(auth).set('content-type', type).send(body);
+        expectError(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+        expect(res.body.error.details).toEqual([{ field: 'content-type', accepted: [JSON_TYPE] }]);
+      }
+    });
+
+    it('writes nothing: the form-encoded script was not created', async () => {
+      await request(gw.url)
+        .post(`/v1/admin/scripts?campaign=${CAMPAIGN}`)
+        .set(as(EDITOR_KEY))
+        .type('form')
+        .send({ id: 'form1', text: 'form script' })
+        .expect(415);
+      expectError(
+        await request(gw.url).get(`/v1/admin/scripts/form1?campaign=${CAMPAIGN}`).set(as(VIEWER_KEY)),
+        404,
+        'NOT_FOUND',
+      );
+    });
+
+    it('JSON with parameters and in any letter case is JSON', async () => {
+      const res = await request(gw.url)
+        .post('/v1/admin/compliance/check')
+        .set(as(VIEWER_KEY))
+        .set('content-type', 'Application/JSON; Charset=UTF-8')
+        .send(JSON.stringify({ text: 'hi', direction: 'input' }))
+        .expect(200);
+      expect(res.body.verdict).toBe('allow');
+    });
+
+    it('the media type is checked before credentials: 415 without a key, as 413 and malformed JSON are', async () => {
+      expectError(
+        await request(gw.url).post('/v1/admin/compliance/check').type('form').send({ text: 'x' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+      expectError(
+        await request(gw.url).post('/v1/admin/compliance/check').send({ text: 'x', direction: 'input' }),
+        401,
+        'UNAUTHORIZED',
+      );
+    });
+  });
+
+  describe('routes that take other media types', () => {
+    const VOICE = '/v1/telephony/twilio/voice';
+    const twilioBody = {
+      AccountSid: 'AC' + '0'.repeat(32),
+      CallSid: 'CA' + 'e'.repeat(32),
+      From: '+8613800000309',
+      To: '+861058880000',
+      Direction: 'inbound',
+      CallStatus: 'ringing',
+    };
+    const signature = (query: string) =>
+      twilio.getExpectedTwilioSignature(TELEPHONY_ENV.TWILIO_AUTH_TOKEN, `${PUBLIC_BASE}${VOICE}${query}`, twilioBody);
+
+    it("Twilio's voice webhook takes its signed form, and refuses JSON with 415", async () => {
+      const q = '?campaign=default';
+      const greet = await request(gw.url)
+        .post(`${VOICE}${q}`)
+        .set('x-twilio-signature', signature(q))
+        .type('form')
+        .send(twilioBody)
+        .expect(200);
+      expect(greet.headers['content-type']).toMatch(/text\/xml/);
+      expect(greet.text).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Gather /);
+      const json = await request(gw.url).post(`${VOICE}${q}`).set('x-twilio-signature', signature(q)).send(twilioBody);
+      expectError(json, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(json.body.error.details).toEqual([{ field: 'content-type', accepted: [FORM] }]);
+    });
+
+    it('the script import takes a JSON array and JSON Lines under each of its names, not a form', async () => {
+      const importAs = (type: string, body: string) =>
+        request(gw.url)
+          .post(`/v1/admin/scripts/import?campaign=${CAMPAIGN}`)
+          .set(as(EDITOR_KEY))
+          .set('content-type', type)
+          .send(body);
+      const line = (id: string) => JSON.stringify({ id, text: `Script ${id} about the broadband bundle.` });
+      const types = [
+        'application/x-ndjson',
+        'application/jsonl',
+        'application/x-jsonlines',
+        'text/plain',
+        'text/plain; charset=utf-8',
+      ];
+      for (const [i, type] of types.entries()) {
+        const res = await importAs(type, `${line(`jl-${i}a`)}\n${line(`jl-${i}b`)}\n`).expect(200);
+        expect(res.body).toMatchObject({ created: 2 });
+      }
+      const array = await importAs(JSON_TYPE, `[${line('arr-1')}]`).expect(200);
+      expect(array.body).toMatchObject({ created: 1 });
+      const form = await importAs(FORM, 'id=f&text=form');
+      expectError(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(form.body.error.details[0].accepted).toEqual([JSON_TYPE, ...types.filter((t) => !t.includes(';'))]);
+    });
+  });
 
   describe('an empty body sent as application/json is no body', () => {
     /** A request with `Content-Type: application/json` and nothing after the headers. */

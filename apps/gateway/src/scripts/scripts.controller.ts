@@ -15,6 +15,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
+import { MEDIA_TYPES, type BodyTypesRouteConfig } from '@huashu/ops';
 import {
   parseRows,
   renderSweepHtml,
@@ -32,6 +33,7 @@ import {
 } from '@huashu/scripts';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { CreateScriptDto, ReplaceScriptDto } from './dto/script.dto.js';
+import type { BodyLimitRouteConfig } from './route-body-limit.js';
 import { MatchDto, RollbackDto, ThresholdSweepDto } from './dto/match.dto.js';
 import {
   ImportResultDto,
@@ -132,8 +134,12 @@ export class ScriptsController {
   @AdminRoles('editor')
   @HttpCode(200)
   // Route-level body limit: imports may be large, every other route keeps BODY_LIMIT_BYTES.
-  @RouteConfig({ bodyLimit: SCRIPT_LIMITS.importMaxBytes })
-  @ApiConsumes('application/json', 'application/x-ndjson')
+  // A JSON array, or JSON Lines under any of the names clients send it with; other routes take JSON only.
+  @RouteConfig({
+    bodyLimit: SCRIPT_LIMITS.importMaxBytes,
+    bodyTypes: [MEDIA_TYPES.json, ...MEDIA_TYPES.jsonLines],
+  } satisfies BodyLimitRouteConfig & BodyTypesRouteConfig)
+  @ApiConsumes(MEDIA_TYPES.json, ...MEDIA_TYPES.jsonLines)
   @ApiBody({
     description: 'A JSON array of scripts, or JSON Lines (one script per line)',
     schema: { type: 'array', items: { type: 'object' } },

@@ -1,5 +1,7 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { MEDIA_TYPES, type BodyTypesRouteConfig } from '@huashu/ops';
 import { TwilioVoiceService } from '@huashu/telephony';
 import { TwilioSignatureGuard } from './telephony.guards.js';
 
@@ -11,6 +13,9 @@ export class TwilioVoiceController {
   constructor(private readonly voice: TwilioVoiceService) {}
 
   @Post('voice')
+  // Twilio posts its webhooks form-encoded, and signs those form fields; nothing else is taken here.
+  @RouteConfig({ bodyTypes: [MEDIA_TYPES.form] } satisfies BodyTypesRouteConfig)
+  @ApiConsumes(MEDIA_TYPES.form)
   @HttpCode(200)
   @Header('content-type', 'text/xml; charset=utf-8')
   @ApiOperation({ summary: 'Twilio voice webhook (form-encoded) → TwiML.' })

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyBodyParser, FastifyInstance } from 'fastify';
+import type { FastifyBodyParser, FastifyInstance, preParsingHookHandler } from 'fastify';
+import { HuashuException } from '@huashu/common';
 
 /** Media types of the request bodies huashu parses. */
 export const MEDIA_TYPES = {
@@ -9,6 +10,19 @@ export const MEDIA_TYPES = {
   /** JSON Lines (script import) has no registered media type: the names clients send it under. */
   jsonLines: ['application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain'],
 } as const;
+
+/**
+ * A route's `@RouteConfig({ bodyTypes })` (Nest hands RouteConfig to Fastify as the route's
+ * `config`): the media types it takes a body in. A route without it takes JSON only.
+ */
+export interface BodyTypesRouteConfig {
+  bodyTypes?: readonly string[];
+}
+
+const JSON_ONLY: readonly string[] = [MEDIA_TYPES.json];
+
+/** Methods whose body Fastify never reads (`bodyless` in fastify.js). */
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'TRACE']);
 
 /**
  * Fastify's JSON parser (secure-json-parse: `__proto__` and `constructor.prototype` keys are
@@ -31,8 +45,51 @@ export function emptyAsUndefinedJsonParser(fastify: FastifyInstance): FastifyBod
 }
 
 /**
- * Body parsing of every huashu HTTP app: JSON (empty = no body), JSON Lines as text, and the form
- * parser Nest registers.
+ * Every route that may carry a body answers 415 UNSUPPORTED_MEDIA_TYPE to a Content-Type it does
+ * not declare (JSON unless its RouteConfig says otherwise), from the header alone: before the body
+ * is read or parsed, before guards (so before authentication, like 413 and malformed JSON), and
+ * without a per-request lookup (the accepted set is built once per route). Registered parsers such
+ * as the form one are global in Fastify, so without this any route would take any of them.
+ * A request without a Content-Type is left to Fastify (no body: none parsed; a body: 415).
+ * Must be installed before the app registers its routes (before init/listen).
+ */
+export function installBodyTypeCheck(fastify: FastifyInstance): void {
+  fastify.addHook('onRoute', (route) => {
+    if ([route.method].flat().every((m) => BODYLESS_METHODS.has(m))) return;
+    const config: BodyTypesRouteConfig | undefined = route.config;
+    const accepted = new Set((config?.bodyTypes ?? JSON_ONLY).map((t) => t.toLowerCase()));
+    for (const type of accepted) {
+      if (!fastify.hasContentTypeParser(type)) {
+        throw new Error(`${route.url}: body type ${type} has no content type parser`);
+      }
+    }
+    const list = [...accepted].join(', ');
+    const check: preParsingHookHandler = (request, _reply, payload, done) => {
+      if (request.headers['content-type'] === undefined) {
+        done(null, payload);
+        return;
+      }
+      // Fastify's own parse of the header, cached on the request for choosing the parser.
+      const type = request.mediaType;
+      if (type !== undefined && accepted.has(type)) {
+        done(null, payload);
+        return;
+      }
+      done(
+        new HuashuException(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `${type ?? 'an invalid Content-Type'} is not accepted here; send ${list}`,
+          [{ field: 'content-type', accepted: [...accepted] }],
+        ),
+      );
+    };
+    route.preParsing = route.preParsing === undefined ? [check] : [...[route.preParsing].flat(), check];
+  });
+}
+
+/**
+ * Body parsing of every huashu HTTP app: JSON (empty = no body), JSON Lines as text, the form
+ * parser Nest registers, and the per-route media type check.
  */
 export function installBodyParsing(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -46,4 +103,5 @@ export function installBodyParsing(app: NestFastifyApplication): void {
   fastify.addContentTypeParser([...MEDIA_TYPES.jsonLines], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
+  installBodyTypeCheck(fastify);
 }
