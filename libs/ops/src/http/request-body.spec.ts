@@ -1,11 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import request from 'supertest';
 import { toErrorBody, type ErrorBody } from './error-body.js';
 import { emptyAsUndefinedJsonParser, installBodyTypeCheck, MEDIA_TYPES } from './request-body.js';
 
 interface Served {
   close(): Promise<void>;
-  /** One request over HTTP (Fastify's inject loads an ESM-only module that Jest cannot require here). */
-  post(url: string, type: string, body?: string, method?: string): Promise<{ status: number; body: unknown }>;
+  /**
+   * One request over HTTP with supertest, as in the e2e specs: Fastify's inject loads an ESM-only
+   * module Jest cannot require here, and fetch's keep-alive pool kept a Jest worker from exiting.
+   */
+  post(url: string, type: string, body?: string, method?: 'GET' | 'POST'): Promise<{ status: number; body: unknown }>;
 }
 
 /** A bare Fastify with the JSON parser, a form parser, the check and the binding error body. */
@@ -24,8 +28,8 @@ async function serve(register: (f: FastifyInstance) => void): Promise<Served> {
   return {
     close: () => f.close(),
     post: async (url, type, body, method = 'POST') => {
-      const res = await fetch(base + url, { method, headers: { 'content-type': type }, body });
-      return { status: res.status, body: await res.json() };
+      const res = await request(base)[method === 'GET' ? 'get' : 'post'](url).set('content-type', type).send(body);
+      return { status: res.status, body: res.body as unknown };
     },
   };
 }
