@@ -8,10 +8,10 @@ import { EMBEDDER, type Embedder } from '@huashu/embedding';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
 import { REDIS } from '@huashu/redis';
 import { SCRIPT_MATCHER, type ScriptMatcherPort } from '@huashu/scripts';
-import { WsAdapter } from '@nestjs/platform-ws';
 import type { AppConfig } from '@huashu/config';
 import { createHttpApp } from '@huashu/ops';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module.js';
+import { GatewayWsAdapter } from '../../apps/gateway/src/ws-adapter.js';
 import { ADMIN_KEY } from '../../test/support/boot.js';
 
 @Controller('bench/echo')
@@ -71,7 +71,7 @@ export async function bootTurnsApp(config: AppConfig): Promise<{ app: INestAppli
     config,
   );
   // As in apps/gateway: the telephony WebSocket routes need the ws adapter.
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new GatewayWsAdapter(app));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
   // The sample campaign is seeded at start-up; wait for its published index.
