@@ -384,6 +384,63 @@ const PII_FALSE = [
 for (const text of PII_FALSE)
   add({ direction: 'input', category: '', variant: 'pii_false', family: 'pii', text, verdict: 'allow', spans: [] });
 
+// Audit fixes (appended, so earlier ids stay stable). Each text reproduced a confirmed bug.
+const card3 = '6217000013812345673'; // Luhn-valid, holds the mobile-shaped run 13812345678
+// PII after a label: checksum-validated numbers are PII whatever the label; a mobile is skipped
+// only right after an order/reference label, never after no./#/编号 or a PII word.
+const PII_TRUE_AUDIT = [
+  ['pii_mobile', 'my phone no. 13812345678', '13812345678'],
+  ['pii_mobile', 'casino 13812345678', '13812345678'],
+  ['pii_mobile', '手机号#13812345678', '13812345678'],
+  ['pii_mobile', '联系电话编号13812345678', '13812345678'],
+  ['pii_mobile', '订单联系手机 13812345678', '13812345678'],
+  ['pii_id_card', `身份证编号${id1}`, id1],
+  ['pii_id_card', `ID no. ${id2}`, id2],
+  ['pii_bank_card', 'card no. 4111 1111 1111 1111', '4111 1111 1111 1111'],
+  ['pii_bank_card', `银行卡编号${card1}`, card1],
+  // Grouped numbers masked whole, not as a mobile inside them.
+  ['pii_bank_card', `卡号${groups4(card3)}`, groups4(card3)],
+  ['pii_id_card', `身份证 110105 1949 1231 002X`, '110105 1949 1231 002X'],
+  ['pii_id_card', `身份证 1101 0519 4912 3100 2X`, '1101 0519 4912 3100 2X'],
+  // Mobile separator runs and numerals.
+  ['pii_mobile', 'call me at 1 3 8 1 2 3 4 5 6 7 8', '1 3 8 1 2 3 4 5 6 7 8'],
+  ['pii_mobile', '138  1234  5678', '138  1234  5678'],
+  ['pii_mobile', '138 - 1234 - 5678', '138 - 1234 - 5678'],
+  ['pii_mobile', '(138)1234-5678', '(138)1234-5678'],
+  ['pii_mobile', '138.1234.5678', '138.1234.5678'],
+  ['pii_mobile', '138，1234，5678', '138，1234，5678'],
+  ['pii_mobile', '138/1234/5678', '138/1234/5678'],
+  ['pii_mobile', '我的手机1三8一2三4五6七8', '1三8一2三4五6七8'],
+  ['pii_mobile', '号码幺三八一二三四五六七八', '幺三八一二三四五六七八'],
+];
+for (const [category, text, match] of PII_TRUE_AUDIT)
+  add({
+    direction: 'input',
+    category,
+    variant: 'pii_true',
+    family: 'pii',
+    text,
+    verdict: 'redact',
+    spans: [span(category, text, match)],
+  });
+const PII_FALSE_AUDIT = [
+  '订单号 13812345678',
+  '快递单号：13912345678',
+  'order no. 13812345678',
+  'ref: 13812345678',
+  'tracking # 13812345678',
+  '保单号13812345678',
+  '合同编号 13812345678',
+  '金额 13,812,345,678 元',
+  '利率 13.812345678%',
+  '服务器 139.123.456.78',
+  '网速 138.5 Mbps，延迟 12 ms',
+  '会议 2024.05.01 13:30，第1、3、8号房间',
+  '第一次见面，三个人一起',
+];
+for (const text of PII_FALSE_AUDIT)
+  add({ direction: 'input', category: '', variant: 'pii_false', family: 'pii', text, verdict: 'allow', spans: [] });
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

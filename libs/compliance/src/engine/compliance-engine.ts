@@ -5,8 +5,11 @@ import { normalize, type NormalizedText } from './normalizer.js';
 import { detectPii } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
 
-/** Maximum original characters a PII number can span, with separators (streaming carry). */
-export const PII_MAX_SPAN = 40;
+/**
+ * Original characters a PII number can span with its separators (a spaced-out +86 mobile with
+ * separator runs reaches ~50) plus the label before it that decides a reference (streaming carry).
+ */
+export const PII_MAX_SPAN = 64;
 
 /**
  * The whole compliance layer for one lexicon: normalise → Aho-Corasick lexicon match → PII

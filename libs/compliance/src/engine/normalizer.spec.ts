@@ -36,6 +36,8 @@ describe('normalize (match view)', () => {
   it('PII view keeps separators and reads financial numerals as digits', () => {
     expect(viewString(normalize('壹叁捌-１２３４ 5678', 'pii'))).toBe('138-1234 5678');
     expect(viewString(normalize('零风险', 'match'))).toBe('零风险');
+    expect(viewString(normalize('1三8幺二', 'pii'))).toBe('13812');
+    expect(viewString(normalize('第一次', 'match'))).toBe('第一次');
   });
 
   it('never throws on hostile input', () => {

@@ -46,9 +46,21 @@ const SEPARATOR = /^(?!\p{Extended_Pictographic})[\p{P}\p{S}\p{Z}\p{C}]$/u;
 const CLAUSE = /^[,.!?;:，。！？；：、\n\r…]$/u;
 const MARKS = /\p{M}/gu;
 
-// Financial (大写) numerals and the ideographic zero are digit styles, so 壹叁捌… reads as 138….
-// 一二三 stay as they are: they are ordinary words far more often than numbers (第一次, 一起).
-const FINANCIAL_DIGITS: Record<string, string> = {
+// Financial (大写) numerals, the ideographic zero and, in the PII view only, plain numerals and
+// 幺 (the spoken 1 in phone numbers) are digit styles, so 壹叁捌…, 1三8一… and 幺三八… read as
+// 138…. In the lexicon view 一二三 stay as they are: they are ordinary words (第一次, 一起); a
+// detector still needs a whole digit-shaped number, so 第一次 in the PII view costs nothing.
+const PII_DIGITS: Record<string, string> = {
+  一: '1',
+  幺: '1',
+  二: '2',
+  三: '3',
+  四: '4',
+  五: '5',
+  六: '6',
+  七: '7',
+  八: '8',
+  九: '9',
   零: '0',
   〇: '0',
   壹: '1',
@@ -64,6 +76,8 @@ const FINANCIAL_DIGITS: Record<string, string> = {
   捌: '8',
   玖: '9',
 };
+// 〇 is only ever a zero, so the lexicon view reads 〇风险 as 0风险 (零 stays a word: 零风险).
+const MATCH_DIGITS: Record<string, string> = { 〇: '0' };
 
 // opencc-js converts phrase by phrase; we convert code point by code point (cached) so that the
 // offset map stays one-to-one. Traditional → simplified is almost entirely character-level, and
@@ -94,8 +108,8 @@ function foldCodePoint(cp: number, mode: NormalizeMode): Folded {
     // NFKD folds full width, circled digits, ligatures and compatibility forms; dropping marks
     // turns "rísk" into "risk"; lower-casing after NFKD covers folded capitals (Ａ → A → a).
     let s = ch.normalize('NFKD').toLowerCase().normalize('NFKD').replace(MARKS, '');
-    // Financial numerals become digits only for PII: in the lexicon view 零风险 stays 零风险.
-    s = (mode === 'pii' ? FINANCIAL_DIGITS[s] : undefined) ?? t2s(s);
+    // Numerals become digits for PII; in the lexicon view 零风险 stays 零风险.
+    s = (mode === 'pii' ? PII_DIGITS[s] : MATCH_DIGITS[s]) ?? t2s(s);
     const out = [...s].map((c) => c.codePointAt(0) ?? 0);
     if (out.length === 0) folded = { out, kind: 3 };
     else if (s.length > 0 && [...s].every((c) => SEPARATOR.test(c)))

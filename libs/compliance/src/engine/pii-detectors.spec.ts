@@ -28,6 +28,53 @@ describe('detectPii', () => {
     expect(categories('1381234567')).toEqual([]);
     expect(categories('订单号 4111111111111111')).toEqual([]);
     expect(categories('order #4111111111111111')).toEqual([]);
+    expect(categories('订单号 13812345678')).toEqual([]);
+    expect(categories('tracking no. 13812345678')).toEqual([]);
+    expect(categories('ref: 13812345678')).toEqual([]);
+  });
+
+  it('a generic label (no. # 编号) or a PII word before the number does not make it a reference', () => {
+    expect(categories('my phone no. 13812345678')).toEqual(['pii_mobile']);
+    expect(categories('casino 13812345678')).toEqual(['pii_mobile']);
+    expect(categories('#13812345678')).toEqual(['pii_mobile']);
+    expect(categories('编号13812345678')).toEqual(['pii_mobile']);
+    expect(categories('order phone 13812345678')).toEqual(['pii_mobile']);
+    expect(categories('card no. 4111 1111 1111 1111')).toEqual(['pii_bank_card']);
+  });
+
+  it('a valid resident ID is PII after any label, order labels included', () => {
+    expect(categories('身份证编号11010519491231002X')).toEqual(['pii_id_card']);
+    expect(categories('订单号 11010519491231002X')).toEqual(['pii_id_card']);
+  });
+
+  it('grouped card and ID numbers are found whole, not as a mobile inside them', () => {
+    const spans = (text: string) => {
+      const view = normalize(text, 'pii');
+      return detectPii(view).map((h) => [h.category, text.slice(view.starts[h.start], view.ends[h.end - 1])]);
+    };
+    expect(spans('卡号6217 0000 1381 2345 673')).toEqual([['pii_bank_card', '6217 0000 1381 2345 673']]);
+    expect(spans('身份证 110105 1949 1231 002X')).toEqual([['pii_id_card', '110105 1949 1231 002X']]);
+    expect(spans('身份证 1101 0519 4912 3100 2X')).toEqual([['pii_id_card', '1101 0519 4912 3100 2X']]);
+  });
+
+  it('a mobile with separator runs or Chinese numerals', () => {
+    for (const t of [
+      '1 3 8 1 2 3 4 5 6 7 8',
+      '138  1234  5678',
+      '138 - 1234 - 5678',
+      '(138)1234-5678',
+      '138.1234.5678',
+      '138，1234，5678',
+      '138/1234/5678',
+      '1三8一2三4五6七8',
+      '幺三八一二三四五六七八',
+    ])
+      expect([t, categories(`call me at ${t} ok`)]).toEqual([t, ['pii_mobile']]);
+  });
+
+  it('amounts, decimals, addresses and dates are not mobiles', () => {
+    for (const t of ['13,812,345,678 元', '13.812345678%', '139.123.456.78', '138.5 Mbps', '2024.05.01 13:30'])
+      expect([t, categories(t)]).toEqual([t, []]);
   });
 
   it('an 18-digit ID-shaped number with a bad check digit is neither ID nor card', () => {

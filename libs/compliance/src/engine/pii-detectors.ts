@@ -9,31 +9,39 @@ export interface PiiHit {
   end: number;
 }
 
-// The PII view is NFKD-folded and lower-cased with financial numerals as digits, separators kept,
-// so full-width １３８, ①③⑧ and 壹叁捌 all arrive as ASCII digits. Each regex allows one space or
-// dash between digit groups, the ways people and ASR write numbers.
+// The PII view is NFKD-folded and lower-cased with financial and plain Chinese numerals as digits,
+// separators kept, so full-width １３８, ①③⑧, 壹叁捌 and 一三八 all arrive as ASCII digits.
+// ID and card regexes allow one space or dash between any two digits (grouped 4-4-4-4 or 6-8-4);
+// a mobile allows a run of up to three separators (spaces, dashes, dots, commas, slashes,
+// parentheses), the ways people and ASR write phone numbers: "1 3 8 …", "138 - 1234", "(138)1234".
 const SEP = '[ \\-]?';
 const D = (n: number) => `(?:${SEP}\\d){${n}}`;
-const DETECTORS: { category: string; re: RegExp; valid?: (digits: string, raw: string) => boolean }[] = [
+const RUN = '[\\s\\-.,/()]{0,3}';
+const DR = (n: number) => `(?:${RUN}\\d){${n}}`;
+
+interface Detector {
+  category: string;
+  re: RegExp;
+  valid?: (digits: string, raw: string) => boolean;
+  /** A checksum decides: the number is PII whatever words precede it (see referenceContext). */
+  checksum?: 'always' | 'unless-reference';
+}
+
+const DETECTORS: Detector[] = [
   {
     // Starts only where a local part can start and every part is bounded (RFC 5321 lengths), so a
     // long run of letters or digits costs linear time, not quadratic.
     category: COMPLIANCE_CATEGORIES.pii_email,
     re: /(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.[a-z]{2,24}(?![a-z0-9-])/gu,
+    checksum: 'always',
   },
   {
-    // GB 11643-1999: 6-digit region, birth date, 3-digit sequence, check digit (0-9 or X).
+    // GB 11643-1999: 6-digit region, birth date, 3-digit sequence, check digit (0-9 or X); the
+    // structure and the check digit are verified on the digits, so any grouping is accepted.
     category: COMPLIANCE_CATEGORIES.pii_id_card,
-    re: new RegExp(
-      `(?<![\\d])[1-9]\\d{5}${SEP}(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])${SEP}\\d{3}[\\dx](?![\\da-z])`,
-      'gu',
-    ),
-    valid: gb11643Valid,
-  },
-  {
-    // CN mobile: 1[3-9]x xxxx xxxx with optional +86 / 0086 / 86 and separators.
-    category: COMPLIANCE_CATEGORIES.pii_mobile,
-    re: new RegExp(`(?<![\\d+])(?:(?:\\+|00)?86${SEP})?1[3-9]${D(9)}(?![\\d])`, 'gu'),
+    re: new RegExp(`(?<![\\d])[1-9]${D(16)}${SEP}[\\dx](?![\\da-z])`, 'gu'),
+    valid: (digits) => ID_STRUCTURE.test(digits) && gb11643Valid(digits),
+    checksum: 'always',
   },
   {
     // Payment cards: 13-19 digits (groups of four allowed), Luhn-valid, issuer prefix 3/4/5/6
@@ -41,6 +49,15 @@ const DETECTORS: { category: string; re: RegExp; valid?: (digits: string, raw: s
     category: COMPLIANCE_CATEGORIES.pii_bank_card,
     re: new RegExp(`(?<![\\d])[3-6]${D(12)}(?:${SEP}\\d){0,6}(?![\\d])`, 'gu'),
     valid: (digits) => luhnValid(digits) && !(digits.length === 18 && ID_STRUCTURE.test(digits)),
+    // Luhn passes one number in ten, so an order or tracking number right after its label is
+    // not taken for a card (the suite's 订单号/快递单号/order # controls).
+    checksum: 'unless-reference',
+  },
+  {
+    // CN mobile: 1[3-9]x xxxx xxxx with optional +86 / 0086 / 86 and separator runs.
+    category: COMPLIANCE_CATEGORIES.pii_mobile,
+    re: new RegExp(`(?<![\\d+])(?:(?:\\+|00)?86${RUN})?\\(?1${RUN}[3-9]${DR(9)}(?![\\d])`, 'gu'),
+    valid: (_digits, raw) => !NOT_A_PHONE.some((re) => re.test(raw)),
   },
   {
     // International numbers need the + (E.164: 8-15 digits); CN landlines need the area-code dash.
@@ -61,10 +78,17 @@ const DETECTORS: { category: string; re: RegExp; valid?: (digits: string, raw: s
 
 // 18 digits shaped like a resident ID (region, birth date) are an ID with a bad check digit, not
 // a card that happens to pass Luhn.
-const ID_STRUCTURE = /^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{4}$/;
+const ID_STRUCTURE = /^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dx]$/;
 
-// An order, tracking or reference number is not PII even if its digits pass a checksum.
-const REFERENCE_CONTEXT = /(?:订单|单号|编号|流水|快递|运单|工单|order|ref|tracking|invoice|no\.?|#)\s*[:：]?\s*$/u;
+// 11 digits that read as an amount (13,812,345,678 or 13812.345678) or an IPv4 address.
+const NOT_A_PHONE = [/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/, /^\d+\.\d+$/, /^\d{1,3}(?:\.\d{1,3}){3}$/];
+
+// An order, tracking or reference label right before a number makes it that reference, not a
+// phone (or a card: see `checksum`). Only reference-type words count, whole words for Latin
+// ("casino" is no "no"); generic labels (no. # 编号) are not references on their own, and a
+// PII-type word (手机, phone, 身份证, card …) between the label and the number wins.
+const REFERENCE_LABEL =
+  /(?:订单|单号|流水|快递|运单|工单|保单|合同|(?<![a-z])(?:order|ref|reference|tracking|invoice|policy|contract|booking|ticket)(?![a-z]))(?:[\s:：#]|no\.?|number|num|号码|编号|号|码|是|为){0,4}$/u;
 
 /** Runs every detector on the PII view; spans are view indexes. */
 export function detectPii(view: NormalizedText): PiiHit[] {
@@ -74,7 +98,9 @@ export function detectPii(view: NormalizedText): PiiHit[] {
   const toCp = (u: number) => (unitToCp ? unitToCp[u] : u);
   const hits: PiiHit[] = [];
   const taken: [number, number][] = [];
-  for (const { category, re, valid } of DETECTORS) {
+  // Checksum-validated detectors run before the mobile one, so a card or ID number that holds an
+  // 11-digit 1[3-9] run is masked whole, not read as a mobile inside it.
+  for (const { category, re, valid, checksum } of DETECTORS) {
     re.lastIndex = 0;
     // exec, not matchAll: matchAll clones the regex (a RegExp construction) on every call, per
     // detector per screened text. None of these regexes matches the empty string.
@@ -84,11 +110,7 @@ export function detectPii(view: NormalizedText): PiiHit[] {
       if (taken.some(([s, e]) => start < e && end > s)) continue;
       const digits = m[0].replace(/[^\dx]/g, '');
       if (valid && !valid(digits, m[0])) continue;
-      if (
-        category !== COMPLIANCE_CATEGORIES.pii_email &&
-        REFERENCE_CONTEXT.test(text.slice(Math.max(0, start - 12), start))
-      )
-        continue;
+      if (checksum !== 'always' && REFERENCE_LABEL.test(text.slice(Math.max(0, start - 16), start))) continue;
       taken.push([start, end]);
       hits.push({ category, start: toCp(start), end: toCp(end) });
     }
