@@ -441,6 +441,43 @@ const PII_FALSE_AUDIT = [
 for (const text of PII_FALSE_AUDIT)
   add({ direction: 'input', category: '', variant: 'pii_false', family: 'pii', text, verdict: 'allow', spans: [] });
 
+// Do-not-call on the input side: 打 must be the call, and 退订 (unsubscribe) is a request unless
+// a product is what is cancelled (退订套餐: a product question).
+for (const [text, phrase] of [
+  ['我要退订', '退订'],
+  ['退订', '退订'],
+  ['回复TD退订', '回复TD退订'],
+  ['这种短信我要退订，谢谢', '退订'],
+  ['怎么退订你们的电话', '退订'],
+  ['你们不要再打电话了', '不要再打电话'],
+  ['别再打过来了行吗', '别再打过来'],
+  ['以后不要再打给我', '不要再打给我'],
+  ['别再打扰我了', '别再打扰我'],
+  ['Please opt me out', 'opt me out'],
+  ['我已经拒绝过了，不要再打', '不要再打'],
+])
+  add({
+    direction: 'input',
+    category: 'do_not_call',
+    variant: 'input_side',
+    family: 'deterministic',
+    text,
+    verdict: 'allow',
+    spans: [span('do_not_call', text, phrase)],
+  });
+for (const text of [
+  '你们的套餐不要再打折了吗？还有优惠吗',
+  '我不要再打游戏了',
+  '别再打扰你了吧',
+  '退订套餐怎么办理',
+  '我想退订这个套餐，换个便宜的',
+  '流量包退订以后还能用吗',
+  '我不想退订，只是问问',
+  '孩子别再打游戏了，快去写作业',
+  '你们下个月还打折吗？别打折了就涨价',
+])
+  add({ direction: 'input', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',
