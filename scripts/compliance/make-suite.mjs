@@ -478,6 +478,30 @@ for (const text of [
 ])
   add({ direction: 'input', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
 
+// Kinship words written doubled are words, not repeats to collapse (妈妈的 ⊅ 妈的, 宝宝本 ⊅ 宝本).
+for (const text of [
+  '这份保险可以作为送给妈妈的礼物',
+  '可以给你妈妈也买一份，家人都有保障',
+  '这款少儿险是给宝宝本人投保的',
+  '您和您爸爸妈妈的保单可以一起办理',
+  '给你哥哥姐姐也看看这个方案',
+])
+  add({ direction: 'output', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
+for (const [category, text, phrase] of [
+  ['abuse', '你妈妈妈的', '你妈妈妈的'],
+  ['abuse', '你们这帮人，妈 妈的', '妈 妈的'],
+]) {
+  add({
+    direction: 'output',
+    category,
+    variant: 'repeat',
+    family: 'deterministic',
+    text,
+    verdict: 'block',
+    spans: [span(category, text, phrase)],
+  });
+}
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

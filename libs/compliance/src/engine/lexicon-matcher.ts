@@ -1,6 +1,14 @@
 import AhoCorasick from 'modern-ahocorasick';
 import type { LexiconDocument } from './lexicon.js';
-import { FLAG_CLAUSE, FLAG_GAP, isDigit, isLatinOrDigit, normalize, type NormalizedText } from './normalizer.js';
+import {
+  FLAG_CLAUSE,
+  FLAG_GAP,
+  FLAG_REDUP,
+  isDigit,
+  isLatinOrDigit,
+  normalize,
+  type NormalizedText,
+} from './normalizer.js';
 
 export type EntryKind = 'term' | 'exception' | 'negation';
 
@@ -133,6 +141,7 @@ export class LexiconMatcher {
       if (entry.edgeEnd && !wordEdgeBefore(view, end)) continue;
       switch (entry.kind) {
         case 'term':
+          if (insidePair(view, start) || insidePair(view, end)) break; // 妈妈的 ⊅ 妈的, 你妈妈 ⊅ 你妈
           terms.push({ category: entry.category, start, end });
           break;
         case 'exception':
@@ -169,6 +178,10 @@ function wordEdgeBefore(view: NormalizedText, i: number): boolean {
   if ((view.flags[i] & FLAG_GAP) !== 0) return !(singleLetter(view, i - 1) && singleLetter(view, i));
   return isDigit(a) !== isDigit(b);
 }
+
+/** The boundary before view[i] splits a kept reduplicated pair (妈|妈). */
+const insidePair = (view: NormalizedText, i: number): boolean =>
+  i > 0 && i < view.cps.length && (view.flags[i] & FLAG_REDUP) !== 0;
 
 /** view[i] is a Latin letter/digit standing alone between gaps (or CJK, or the text's ends). */
 function singleLetter(view: NormalizedText, i: number): boolean {

@@ -15,6 +15,9 @@ describe('normalize (match view)', () => {
     ['①②③', '123'], // circled digits
     ['微❤', '微❤'], // pictographs are characters
     ['1000', '1000'], // digits are never collapsed
+    ['送给妈妈的', '送给妈妈的'], // a doubled kinship word is a word
+    ['妈妈妈的', '妈的'], // … but three in a row are a repeat
+    ['〇风险', '0风险'], // 〇 is only ever a zero
   ])('%s → %s', (input, expected) => {
     expect(view(input)).toBe(expected);
   });

@@ -16,6 +16,8 @@ export interface NormalizedText {
 export const FLAG_GAP = 1;
 /** Clause punctuation (，。！？; …) was dropped right before this code point. */
 export const FLAG_CLAUSE = 2;
+/** This code point is the second of a reduplicated word kept whole (妈妈, 宝宝): see REDUPLICATED. */
+export const FLAG_REDUP = 4;
 
 /**
  * `match`: the lexicon view — separators dropped, CJK repeats collapsed, Latin runs capped at 2.
@@ -126,6 +128,12 @@ export const isLatinOrDigit = (cp: number): boolean => (cp >= 0x61 && cp <= 0x7a
 export const isDigit = (cp: number): boolean => cp >= 0x30 && cp <= 0x39;
 const isLatin = (cp: number): boolean => cp >= 0x61 && cp <= 0x7a;
 
+// Kinship words are written doubled (妈妈, 宝宝, 哥哥): collapsing the pair turned 妈妈的 into 妈的
+// and 宝宝本人 into 宝本. An exact pair written without a gap stays a pair, flagged, and the
+// matcher drops a hit that starts or ends inside it; a run of three (妈妈妈的) or a spaced pair
+// (妈 妈的) is still collapsed as an evasion.
+const REDUPLICATED = new Set([...'妈爸宝哥姐弟妹爷奶叔婶姑舅姨婆伯'].map((c) => c.codePointAt(0) ?? 0));
+
 /**
  * Hand-written because no library folds text while keeping a per-character map back to the
  * original (modern-ahocorasick's TextMatcher folds case/NFKC only, not separators, repeats,
@@ -155,6 +163,24 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
       const last = cps.length - 1;
       if (mode === 'match' && last >= 0 && cps[last] === out && !isDigit(out)) {
         run++;
+        if (REDUPLICATED.has(out)) {
+          if (run === 1 && pending === 0) {
+            cps.push(out);
+            starts.push(i);
+            ends.push(i + width);
+            flags.push(FLAG_REDUP);
+            continue;
+          }
+          if ((flags[last] & FLAG_REDUP) !== 0) {
+            // A third in a row: the kept pair was an evasion after all, fold it into one.
+            ends[last - 1] = i + width;
+            cps.pop();
+            starts.pop();
+            ends.pop();
+            flags.pop();
+            continue;
+          }
+        }
         // Repeats: 稳稳稳赚 and 稳 稳 赚 → 稳赚 (patterns are folded the same way); Latin runs keep
         // two letters so "free"/"guaranteed" survive and "freeeee" still reads as "free", but
         // spaced Latin letters are left alone; digits are data, never collapsed.
