@@ -502,6 +502,19 @@ for (const [category, text, phrase] of [
   });
 }
 
+// 〇 is a zero (〇风险 = 0风险); 不过 before a refund remark means "however".
+add({
+  direction: 'output',
+  category: 'guaranteed_return',
+  variant: 'letter',
+  family: 'deterministic',
+  text: '这款产品〇风险，您放心',
+  verdict: 'block',
+  spans: [span('guaranteed_return', '这款产品〇风险，您放心', '〇风险')],
+});
+for (const text of ['不过退款到账需要3到5个工作日', '可以申请，不过退款流程要走一周'])
+  add({ direction: 'output', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',
