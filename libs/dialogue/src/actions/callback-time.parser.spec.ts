@@ -12,10 +12,22 @@ describe('parseCallbackTime', () => {
     ['十分钟之后', 10],
     ['两个半小时后', 150],
     ['3秒后', 0.05],
+    // 过 + a duration, with or without 后 (outside audit).
+    ['过半小时再打来', 30],
+    ['过半个小时再打', 30],
+    ['过十分钟再打', 10],
+    ['过一个小时再打吧', 60],
+    ['过两个小时再打', 120],
+    ['过二十分钟以后再打', 20],
   ])('zh relative "%s" → +%d min', (text, minutes) => {
     const r = parseCallbackTime(text, 'zh', now, DEFAULT);
     expect(r.source).toBe('relative');
     expect((r.at.getTime() - now.getTime()) / 60_000).toBeCloseTo(minutes, 5);
+  });
+
+  it('不过/超过 are not 过 + a duration', () => {
+    expect(parseCallbackTime('不过十分钟后我要开会', 'zh', now, DEFAULT)).toMatchObject({ text: '十分钟后' });
+    expect(parseCallbackTime('已经超过十分钟了，我在开会', 'zh', now, DEFAULT).source).toBe('default');
   });
 
   it('zh date/time: 明天下午 is tomorrow afternoon, 下周一上午十点 next Monday 10:00', () => {

@@ -45,12 +45,15 @@ const ZH_UNIT_MS: Record<string, number> = {
 };
 
 /**
- * Relative durations in Chinese ("一个小时后", "半小时以后", "十分钟之后", "3秒后"). chrono's zh
- * parser knows some of these but shifts them by the time-zone offset when one is given, and does
- * not know 半/钟头, so this small parser runs first.
+ * Relative durations in Chinese ("一个小时后", "半小时以后", "十分钟之后", "3秒后", and with 过 the
+ * 后 may be left out: "过半小时再打来", "过十分钟再打"). chrono's zh parser knows some of these but
+ * shifts them by the time-zone offset when one is given, and does not know 半/钟头/过, so this small
+ * parser runs first. 过 after 不/超/经/通/错/度/越 is another word ("不过" but, "超过" more than).
  */
-const ZH_RELATIVE =
-  /(\d+|[零一二两三四五六七八九十]+|半)\s*个?\s*(半)?\s*(秒钟|秒|分钟|分|小时|钟头|天)\s*(?:之|以)?后/;
+const ZH_DURATION = String.raw`(\d+|[零一二两三四五六七八九十]+|半)\s*个?\s*(半)?\s*(秒钟|秒|分钟|分|小时|钟头|天)`;
+const ZH_RELATIVE = new RegExp(
+  String.raw`(?<![不超经通错度越])过\s*${ZH_DURATION}(?:\s*(?:之|以)?后)?|${ZH_DURATION}\s*(?:之|以)?后`,
+);
 
 const VAGUE: Record<'zh' | 'en', { re: RegExp; ms: number }[]> = {
   zh: [
@@ -76,10 +79,12 @@ export function parseCallbackTime(
 ): CallbackTime {
   const rel = language === 'zh' ? ZH_RELATIVE.exec(text) : null;
   if (rel) {
-    const n = zhNumber(rel[1]);
-    const unit = ZH_UNIT_MS[rel[3]];
+    // Groups 1–3: the 过 form; 4–6: the …后 form.
+    const [num, half, unitName] = rel[1] !== undefined ? rel.slice(1, 4) : rel.slice(4, 7);
+    const n = zhNumber(num);
+    const unit = ZH_UNIT_MS[unitName];
     if (n !== undefined && unit !== undefined) {
-      const amount = n + (rel[2] ? 0.5 : 0);
+      const amount = n + (half ? 0.5 : 0);
       if (amount > 0) return { at: new Date(now.getTime() + amount * unit), source: 'relative', text: rel[0] };
     }
   }
