@@ -66,18 +66,105 @@ const VAGUE: Record<'zh' | 'en', { re: RegExp; ms: number }[]> = {
   ],
 };
 
+/** zh when the text has CJK characters, en when it has Latin letters, else undefined. */
+export const utteranceLanguage = (text: string): 'zh' | 'en' | undefined =>
+  /[\u3400-\u9fff]/.test(text) ? 'zh' : /[A-Za-z]/.test(text) ? 'en' : undefined;
+
+/** The process's own IANA time zone (from TZ, else the system's). */
+export const processTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** Whether `zone` is an IANA time zone name this runtime knows (Intl.DateTimeFormat throws otherwise). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface WallClock {
+  year: number;
+  /** 1–12. */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const wallFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** What a clock in `zone` shows at `at`. */
+function wallClock(at: Date, zone: string): WallClock {
+  let f = wallFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    wallFormats.set(zone, f);
+  }
+  const parts: Record<string, number> = {};
+  for (const p of f.formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
+}
+
+const wallAsUtc = (w: WallClock): number => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+
+/** The zone's offset from UTC at an instant, in ms (Asia/Shanghai: +8 h; New York: −5 h or −4 h in DST). */
+const offsetAt = (ms: number, zone: string): number =>
+  wallAsUtc(wallClock(new Date(ms), zone)) - Math.floor(ms / 1000) * 1000;
+
+/**
+ * The instant a clock in `zone` shows `w`, with the offset of that day, not today's (a callback
+ * "tomorrow at 3" across a DST change is still at 15:00). A wall time skipped by DST lands an hour on.
+ */
+function instantOf(w: WallClock, zone: string): number {
+  const utc = wallAsUtc(w);
+  const first = utc - offsetAt(utc, zone);
+  return utc - offsetAt(first, zone);
+}
+
+/**
+ * The hour a sales callback means when the customer says a clock hour without am/pm ("at 3",
+ * "四点"): 1–7 are afternoon and evening (13:00–19:00), 8–11 morning, 12 noon; nobody asks a sales
+ * call for 03:00 or 23:00. 0 and 13–23 are already unambiguous.
+ */
+export const callbackHour = (hour: number): number => (hour >= 1 && hour <= 7 ? hour + 12 : hour);
+
+const DATE_COMPONENTS = ['year', 'month', 'day', 'weekday'] as const;
+
 /**
  * When a busy customer wants to be called back (DESIGN §3 busy_call_later): "明天下午",
- * "一个小时后", "tomorrow at 3", "in an hour". Times without a zone are in the process's local
- * time zone (set TZ for the deployment). Times in the past or unparseable → the default delay.
+ * "一个小时后", "过半小时再打", "tomorrow at 3", "in an hour". Clock times and dates are read in
+ * `timeZone` (the campaign's; default the process's). A clock hour without am/pm follows
+ * `callbackHour` and, without a day, is its next occurrence (today if still ahead, else tomorrow).
+ * Vague words ("later", "等会儿") are looked up in the utterance's language (CJK → zh, Latin → en,
+ * else the campaign's `language`), then the other. Times in the past or unparseable → the default delay.
  */
 export function parseCallbackTime(
   text: string,
   language: 'zh' | 'en',
   now: Date,
   defaultDelayMs: number,
+  timeZone: string = processTimeZone(),
 ): CallbackTime {
-  const rel = language === 'zh' ? ZH_RELATIVE.exec(text) : null;
+  const lang = utteranceLanguage(text) ?? language;
+  const rel = ZH_RELATIVE.exec(text);
   if (rel) {
     // Groups 1–3: the 过 form; 4–6: the …后 form.
     const [num, half, unitName] = rel[1] !== undefined ? rel.slice(1, 4) : rel.slice(4, 7);
@@ -89,25 +176,61 @@ export function parseCallbackTime(
     }
   }
 
-  // Try the campaign language's parser, then the other: callers mix ("明天 3pm").
-  const parsers = language === 'zh' ? [chrono.zh.hans, chrono.en] : [chrono.en, chrono.zh.hans];
+  // chrono reads dates in the process's local time (its zh parser ignores a reference time zone
+  // for 明天/下午), so it is given a reference whose local clock shows the zone's wall clock, and
+  // its answer's components are read back as a wall clock in the zone.
+  const wall = wallClock(now, timeZone);
+  const ref = new Date(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  // Try the utterance language's parser, then the other: callers mix ("明天 3pm").
+  const parsers = lang === 'zh' ? [chrono.zh.hans, chrono.en] : [chrono.en, chrono.zh.hans];
   for (const parser of parsers) {
-    const results = parser.parse(text, now, { forwardDate: true });
+    const results = parser.parse(text, ref, { forwardDate: true });
     // The last expression in the future wins ("我现在忙，明天下午再打": 现在 is not a callback time).
     for (const r of results.reverse()) {
-      const at = r.start.date();
-      const hour = r.start.get('hour');
-      // "tomorrow at 3" means 15:00 on a sales call, not 03:00.
-      if (hour !== null && hour >= 1 && hour <= 7 && r.start.isCertain('hour') && !r.start.isCertain('meridiem')) {
-        at.setHours(at.getHours() + 12);
-      }
-      if (at.getTime() > now.getTime() + 500) return { at, source: 'datetime', text: r.text };
+      const at = resolve(parser, r, now, timeZone);
+      if (at > now.getTime() + 500) return { at: new Date(at), source: 'datetime', text: r.text };
     }
   }
 
-  for (const v of VAGUE[language]) {
-    const m = v.re.exec(text);
-    if (m) return { at: new Date(now.getTime() + v.ms), source: 'vague', text: m[0] };
+  for (const table of lang === 'zh' ? [VAGUE.zh, VAGUE.en] : [VAGUE.en, VAGUE.zh]) {
+    for (const v of table) {
+      const m = v.re.exec(text);
+      if (m) return { at: new Date(now.getTime() + v.ms), source: 'vague', text: m[0] };
+    }
   }
   return { at: new Date(now.getTime() + defaultDelayMs), source: 'default' };
+}
+
+/** Noon on 10 January 2001: no time zone changes its clocks anywhere near it. */
+const CALM = (): Date => new Date(2001, 0, 10, 12);
+
+/** The instant (ms) of one chrono result, read in `zone`. */
+function resolve(parser: Pick<chrono.Chrono, 'parse'>, r: chrono.ParsedResult, now: Date, zone: string): number {
+  const c = r.start;
+  // "in an hour", "in 30 minutes": a duration from now, whatever the clock says. chrono adds it on
+  // the process's local clock, which a DST change in between skews, so it is measured on a calm day.
+  if (r.tags().has('result/relativeDateAndTime')) {
+    const calm = CALM();
+    const [again] = parser.parse(r.text, calm);
+    if (again) return now.getTime() + (again.start.date().getTime() - calm.getTime());
+  }
+  const get = (k: chrono.Component): number => c.get(k) ?? 0;
+  const w: WallClock = {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
+  if (!c.isCertain('hour') || c.isCertain('meridiem')) return instantOf(w, zone);
+  // A clock hour without am/pm: chrono took it as am and, without a day, may have moved it to
+  // tomorrow already (forwardDate); decide the hour first, then the day.
+  w.hour = callbackHour(w.hour);
+  if (DATE_COMPONENTS.some((k) => c.isCertain(k))) return instantOf(w, zone);
+  const today = wallClock(now, zone);
+  const at = instantOf({ ...w, year: today.year, month: today.month, day: today.day }, zone);
+  if (at > now.getTime()) return at;
+  const tomorrow = wallClock(new Date(Date.UTC(today.year, today.month - 1, today.day + 1, 12)), 'UTC');
+  return instantOf({ ...w, year: tomorrow.year, month: tomorrow.month, day: tomorrow.day }, zone);
 }
