@@ -77,11 +77,30 @@ const policyMap = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a
 const ms = z.number().int().min(1).max(60_000);
 const slotName = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a slot name');
 
+/** An IANA zone name the runtime knows: Intl.DateTimeFormat throws a RangeError on any other. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The whole campaign document as stored (server-owned fields included). */
 export const campaignSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a campaign id'),
   name: z.string().min(1).max(200),
   language: z.enum(['zh', 'en']),
+  timeZone: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, 'must be an IANA time zone name, e.g. Asia/Shanghai')
+    .optional()
+    .describe(
+      'IANA time zone of the campaign’s customers (Asia/Shanghai): a callback asked for “明天下午” or ' +
+        '“at 3” is at that time there. Unset: the process’s time zone (TZ).',
+    ),
   matchThreshold: z
     .number()
     .min(0)

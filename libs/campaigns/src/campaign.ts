@@ -37,6 +37,11 @@ export interface Campaign {
   id: string;
   name: string;
   language: 'zh' | 'en';
+  /**
+   * IANA time zone of the campaign's customers (`Asia/Shanghai`), in which callback times they ask
+   * for ("明天下午", "at 3") are read. Unset: the process's time zone (TZ).
+   */
+  timeZone?: string;
   /** Similarity a match needs to be accepted (a script's own threshold wins). */
   matchThreshold: number;
   /** Overrides the intent model's fitted out-of-scope threshold. */
