@@ -1,6 +1,7 @@
 export {
   DIALOGUE,
   type Action,
+  type CallbackDue,
   type Channel,
   type DialoguePort,
   type LeadStage,

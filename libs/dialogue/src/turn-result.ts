@@ -34,6 +34,14 @@ export interface ReplyPart {
  */
 export type TurnStreamEvent = { type: 'part'; part: ReplyPart } | { type: 'result'; result: TurnResult };
 
+/** A callback scheduled by a busy_call_later hangup (also the audit record's `effects.callback`). */
+export interface CallbackDue {
+  /** ISO time the dialer is called back. */
+  dueAt: string;
+  /** The words the time was read from ("明天下午", "in an hour"); absent when the default delay applied. */
+  requested?: string;
+}
+
 /** The binding result of one turn (DESIGN §4). */
 export interface TurnResult {
   conversationId: string;
@@ -42,8 +50,11 @@ export interface TurnResult {
   intent: { name: IntentName; confidence: number };
   route: Route;
   action: Action;
-  /** For `transfer`: reason and target; for `hangup`: reason. Additive to the binding shape. */
-  actionDetail?: { reason: string; target?: string; summary?: string };
+  /**
+   * For `transfer`: reason and target; for `hangup`: reason, and for busy_call_later the callback
+   * scheduled. Additive to the binding shape.
+   */
+  actionDetail?: { reason: string; target?: string; summary?: string; callback?: CallbackDue };
   leadStage: LeadStage;
   degraded: boolean;
   compliance: {

@@ -73,16 +73,6 @@ export const utteranceLanguage = (text: string): 'zh' | 'en' | undefined =>
 /** The process's own IANA time zone (from TZ, else the system's). */
 export const processTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-/** Whether `zone` is an IANA time zone name this runtime knows (Intl.DateTimeFormat throws otherwise). */
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface WallClock {
   year: number;
   /** 1–12. */

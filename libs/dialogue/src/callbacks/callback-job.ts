@@ -2,7 +2,10 @@
 export interface CallbackJob {
   conversationId: string;
   campaignId: string;
-  /** E.164; the dialer needs it to call back. */
+  /**
+   * E.164; the dialer needs it to call back. Absent when the conversation was started without one
+   * (a chat, a dialer event without a caller): the callback is still delivered, by conversation id.
+   */
   phone?: string;
   customerName?: string;
   /** ISO time the customer asked to be called. */

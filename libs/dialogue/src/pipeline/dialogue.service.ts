@@ -29,6 +29,7 @@ import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routi
 import { newSession, noteIntent, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
 import type {
+  CallbackDue,
   DialoguePort,
   Reply,
   Route,
@@ -468,6 +469,9 @@ export class DialogueService implements DialoguePort {
     const at = new Date().toISOString();
     const intents = noteIntent(session.intents, intent);
     const degraded = problems.length > 0;
+    // Decided before the record, so the turn and its audit say when the callback is due.
+    const busyHangup = decision.scheduleCallback && escalation.action === 'hangup';
+    const callback = busyHangup ? this.callbackDue(campaign, storedText) : undefined;
     const actionDetail =
       escalation.action === 'continue'
         ? undefined
@@ -485,6 +489,7 @@ export class DialogueService implements DialoguePort {
                   }),
                 }
               : {}),
+            ...(callback ? { callback } : {}),
           };
     // A streamed reply may have sent several scripts: all of them were heard.
     const said = reply.parts?.map((p) => p.scriptId) ?? [reply.scriptId];
@@ -509,6 +514,7 @@ export class DialogueService implements DialoguePort {
         effects.doNotCall = 'listed';
       } else effects.doNotCall = 'no phone number on this conversation';
     }
+    if (busyHangup) effects.callback = callback ?? 'not scheduled: DIALER_WEBHOOK_URL is not set';
 
     timings.total = nowMs() - started;
     const result: TurnResult = {
@@ -582,9 +588,7 @@ export class DialogueService implements DialoguePort {
     const recordStart = nowMs();
     if (!(await this.sessions.commit(lock, next, transcript, audit))) throw lockLost(session.id);
 
-    if (decision.scheduleCallback && escalation.action === 'hangup') {
-      await this.scheduleCallback(campaign, session, turn, storedText);
-    }
+    if (busyHangup) await this.scheduleCallback(campaign, session, turn, callback);
 
     const m = this.metrics;
     m.stage.observe({ stage: 'record' }, (nowMs() - recordStart) / 1000);
@@ -931,10 +935,27 @@ export class DialogueService implements DialoguePort {
     }).text;
   }
 
-  private async scheduleCallback(campaign: Campaign, session: Session, turn: number, text: string): Promise<void> {
+  /** When the callback is due, in the campaign's time zone; undefined when no dialer is configured. */
+  private callbackDue(campaign: Campaign, text: string): CallbackDue | undefined {
     const cfg = this.config.dialogue;
-    const when = parseCallbackTime(text, campaign.language, new Date(), cfg.callbackDefaultDelaySeconds * 1000);
-    if (!cfg.dialerWebhookUrl) {
+    if (!cfg.dialerWebhookUrl) return undefined;
+    const defaultMs = cfg.callbackDefaultDelaySeconds * 1000;
+    const when = parseCallbackTime(text, campaign.language, new Date(), defaultMs, campaign.timeZone);
+    return { dueAt: when.at.toISOString(), ...(when.source === 'default' ? {} : { requested: when.text }) };
+  }
+
+  /**
+   * Schedules the callback decided for the turn, at exactly its `dueAt`. A conversation without a
+   * phone number still gets it (the dialer may know the call by its conversation id): the POST then
+   * has no `phone`.
+   */
+  private async scheduleCallback(
+    campaign: Campaign,
+    session: Session,
+    turn: number,
+    due: CallbackDue | undefined,
+  ): Promise<void> {
+    if (!due) {
       this.logger.warn({ conversationId: session.id }, 'callback requested but DIALER_WEBHOOK_URL is not set');
       return;
     }
@@ -944,8 +965,8 @@ export class DialogueService implements DialoguePort {
         campaignId: campaign.id,
         phone: session.customer.phone,
         customerName: session.customer.name,
-        dueAt: when.at.toISOString(),
-        requested: when.text,
+        dueAt: due.dueAt,
+        requested: due.requested,
         reason: 'busy_call_later',
         turn,
       });

@@ -1,0 +1,121 @@
+// Scenario: a busy customer names a time → the TurnResult's actionDetail.callback and the audit
+// record's effects.callback say when the callback is due and which words set it, and the dialer
+// webhook receives exactly that dueAt. Times of day are read in the campaign's timeZone, not the
+// process's. Real gateway + real worker + real Redis + a local webhook receiver.
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { DIALOGUE_QUEUES } from '@huashu/dialogue';
+import { jobId } from '@huashu/redis';
+import { bootGateway, bootWorker, type Booted } from './support/boot.js';
+import { Chat, createLanguageCampaign, WebhookReceiver } from './support/dialogue.js';
+
+/** "YYYY-MM-DD HH" of an instant on a clock in `zone`. */
+function wallHour(at: Date | string, zone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+    })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}`;
+}
+
+/** Tomorrow's date ("YYYY-MM-DD") on a clock in `zone`. */
+function tomorrowIn(zone: string): string {
+  const [y, m, d] = wallHour(new Date(), zone).slice(0, 10).split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+describe('busy: the callback time is in the turn result, the audit and the webhook', () => {
+  let gw: Booted;
+  let worker: Booted;
+  let dialer: WebhookReceiver;
+
+  beforeAll(async () => {
+    dialer = await WebhookReceiver.start();
+    gw = await bootGateway('dlg-callback-time', { GENERATOR_MODE: 'inprocess', DIALER_WEBHOOK_URL: dialer.url });
+    worker = await bootWorker(gw.config);
+  });
+  afterAll(async () => {
+    await worker.close();
+    await gw.close();
+    await dialer.close();
+  });
+
+  it('过两秒再打: actionDetail.callback = effects.callback, delivered with that dueAt', async () => {
+    const campaignId = await createLanguageCampaign(gw.url, 'zh', 'cb-zh', { timeZone: 'Asia/Shanghai' });
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId, customer: { name: 'Lin', phone: '13912345678' } });
+
+    const before = Date.now();
+    const turn = await chat.say(conversationId, '我在开会，过两秒再打');
+    const after = Date.now();
+    expect(turn.intent.name).toBe('busy_call_later');
+    expect(turn).toMatchObject({
+      action: 'hangup',
+      actionDetail: { reason: 'busy_call_later', callback: { requested: '过两秒', dueAt: expect.any(String) } },
+    });
+    const callback = turn.actionDetail!.callback!;
+    expect(Date.parse(callback.dueAt)).toBeGreaterThanOrEqual(before + 2000);
+    expect(Date.parse(callback.dueAt)).toBeLessThanOrEqual(after + 2000);
+
+    const [record] = await chat.audit(conversationId);
+    expect(record.effects).toEqual({ callback });
+
+    const [delivered] = await dialer.waitFor(1);
+    const body = JSON.parse(delivered.body);
+    expect(body).toMatchObject({ event: 'callback.due', conversationId, phone: '+8613912345678' });
+    expect(body.dueAt).toBe(callback.dueAt);
+    expect(body.requested).toBe('过两秒');
+    expect(delivered.at).toBeGreaterThanOrEqual(Date.parse(callback.dueAt) - 50);
+  });
+
+  it.each([
+    ['zh', 'Asia/Shanghai', '我现在很忙，明天下午再打吧', '明天下午', '15'],
+    ['en', 'America/New_York', "I'm busy, call me tomorrow at 3", 'tomorrow at 3', '15'],
+  ] as const)(
+    '%s campaign in %s: "%s" ("%s") is tomorrow %s:00 there, scheduled for that dueAt',
+    async (lang, timeZone, text, requested, hour) => {
+      const campaignId = await createLanguageCampaign(gw.url, lang, `cb-${lang}-tz`, { timeZone });
+      const chat = new Chat(gw.url);
+      const { conversationId } = await chat.start({
+        campaignId,
+        customer: { phone: lang === 'zh' ? '13912345678' : '+1 415 555 0100' },
+      });
+      const turn = await chat.say(conversationId, text);
+      expect(turn.intent.name).toBe('busy_call_later');
+      const callback = turn.actionDetail?.callback;
+      expect(callback).toEqual({ dueAt: expect.any(String), requested });
+      expect(wallHour(callback!.dueAt, timeZone)).toBe(`${tomorrowIn(timeZone)} ${hour}`);
+      const [record] = await chat.audit(conversationId);
+      expect(record.effects.callback).toEqual(callback);
+
+      // The delayed job waits for exactly that time.
+      const queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
+      const job = await queue.getJob(jobId('callback', conversationId, 1));
+      expect(job?.data).toMatchObject({ conversationId, dueAt: callback!.dueAt, requested });
+      expect(job!.timestamp + (job!.delay ?? 0)).toBeGreaterThanOrEqual(Date.parse(callback!.dueAt) - 1000);
+      expect(job!.timestamp + (job!.delay ?? 0)).toBeLessThanOrEqual(Date.parse(callback!.dueAt) + 1000);
+      await job!.remove();
+    },
+  );
+
+  it('a conversation without a phone still gets its callback, without a phone field', async () => {
+    const campaignId = await createLanguageCampaign(gw.url, 'en', 'cb-en-nophone');
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId });
+    dialer.calls.length = 0;
+    const turn = await chat.say(conversationId, "I'm busy right now, call back in 2 seconds");
+    expect(turn.actionDetail?.callback).toEqual({ dueAt: expect.any(String), requested: 'in 2 seconds' });
+    const [delivered] = await dialer.waitFor(1);
+    const body = JSON.parse(delivered.body);
+    expect(body).toMatchObject({ conversationId, dueAt: turn.actionDetail!.callback!.dueAt });
+    expect(body).not.toHaveProperty('phone');
+  });
+});
