@@ -34,6 +34,21 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     expect(get.body).toEqual(put.body);
   });
 
+  it('takes an IANA timeZone, and null unsets it (the process zone again)', async () => {
+    const set = await request(gw.url)
+      .put('/v1/admin/campaigns/acme')
+      .set(auth(ADMIN_KEY))
+      .send({ timeZone: 'America/New_York' })
+      .expect(200);
+    expect(set.body.timeZone).toBe('America/New_York');
+    const unset = await request(gw.url)
+      .put('/v1/admin/campaigns/acme')
+      .set(auth(ADMIN_KEY))
+      .send({ timeZone: null })
+      .expect(200);
+    expect(unset.body).not.toHaveProperty('timeZone');
+  });
+
   it('honours If-Match: 412 on a stale ETag, success on the current one', async () => {
     const first = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
     const etag = first.headers.etag;
@@ -87,6 +102,11 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
       { id: 'other' },
       { surprise: true },
       { compliance: { output: { profanity: 'explode' } } },
+      // timeZone: an IANA name Intl knows, nothing else.
+      { timeZone: 'Mars/Olympus_Mons' },
+      { timeZone: 'Beijing time' },
+      { timeZone: '' },
+      { timeZone: 8 },
       { slotsByLanguage: { fr: { price: '199 €' } } },
       { slotsByLanguage: { en: { 'Bad Name': 'x' } } },
       { slotsByLanguage: { en: { price: 199 } } },
