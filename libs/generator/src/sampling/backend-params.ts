@@ -12,7 +12,8 @@ export type Support = 'standard' | 'extra' | 'no';
  * object). `standard` = an OpenAI field, `extra` = sent as an extra body field the server documents,
  * `no` = not sent (the server would ignore or reject it). Sources: vLLM "Extra Parameters for Chat API",
  * llama.cpp server README (`top_k`, `repeat_penalty`), Ollama "OpenAI compatibility" supported fields,
- * TGI Messages API.
+ * TGI Messages API (its ChatRequest has `temperature`, `top_p`, `max_tokens`, `stop`, `seed`,
+ * `frequency_penalty` and no `top_k` or `repetition_penalty`: sent, they would be dropped silently).
  */
 type NonStandardParam = 'top_k' | 'repetition_penalty' | 'no_repeat_ngram_size' | 'num_beams';
 
@@ -36,15 +37,22 @@ const supportTable = (
 export const BACKEND_PARAM_SUPPORT: Record<LlmBackend, Record<keyof SamplingParams, Support>> = {
   openai: supportTable(),
   vllm: supportTable({ top_k: 'extra', repetition_penalty: 'extra', num_beams: 'extra' }),
-  tgi: supportTable({ top_k: 'extra', repetition_penalty: 'extra' }),
+  tgi: supportTable(),
   llamacpp: supportTable({ top_k: 'extra', repetition_penalty: 'extra' }),
   ollama: supportTable(),
 };
 
 /** The request body fields for one backend: OpenAI fields plus that backend's extra fields. */
 export interface MappedParams {
-  standard: { temperature?: number; top_p?: number; max_tokens?: number; stop?: string[]; seed?: number };
-  extra: Record<string, number | boolean>;
+  standard: {
+    temperature?: number;
+    top_p?: number;
+    max_tokens?: number;
+    max_completion_tokens?: number;
+    stop?: string[];
+    seed?: number;
+  };
+  extra: Record<string, number | boolean | Record<string, unknown>>;
   /** Parameters the caller set that this backend cannot honour (recorded in the audit, never silently). */
   ignored: (keyof SamplingParams)[];
 }
@@ -53,7 +61,12 @@ export interface MappedParams {
  * Map validated params to what a backend accepts. `do_sample=false` becomes `temperature: 0`, the one
  * greedy switch every OpenAI-compatible server understands.
  */
-export function mapParams(params: SamplingParams, backend: LlmBackend): MappedParams {
+export interface MapOptions {
+  /** vLLM: ask the chat template not to think (`chat_template_kwargs: {enable_thinking: false}`). */
+  disableThinking?: boolean;
+}
+
+export function mapParams(params: SamplingParams, backend: LlmBackend, options: MapOptions = {}): MappedParams {
   const support = BACKEND_PARAM_SUPPORT[backend];
   const standard: MappedParams['standard'] = {};
   const extra: MappedParams['extra'] = {};
@@ -61,8 +74,15 @@ export function mapParams(params: SamplingParams, backend: LlmBackend): MappedPa
 
   if (isGreedy(params)) standard.temperature = 0;
   else if (params.temperature !== undefined) standard.temperature = params.temperature;
-  if (params.top_p !== undefined) standard.top_p = params.top_p;
-  if (params.max_tokens !== undefined) standard.max_tokens = params.max_tokens;
+  // TGI rejects top_p = 1 ("`top_p` must be > 0.0 and < 1.0", text-generation-inference#2222); 1 means
+  // no nucleus filtering, which is what leaving it out asks for.
+  if (params.top_p !== undefined && !(backend === 'tgi' && params.top_p >= 1)) standard.top_p = params.top_p;
+  // OpenAI's o-series and gpt-5 models reject max_tokens ("Use 'max_completion_tokens' instead"); every
+  // current OpenAI chat model takes max_completion_tokens. Other servers keep the field they all read.
+  if (params.max_tokens !== undefined) {
+    if (backend === 'openai') standard.max_completion_tokens = params.max_tokens;
+    else standard.max_tokens = params.max_tokens;
+  }
   if (params.stop !== undefined && params.stop.length > 0) standard.stop = params.stop;
   if (params.seed !== undefined) standard.seed = params.seed;
 
@@ -80,10 +100,14 @@ export function mapParams(params: SamplingParams, backend: LlmBackend): MappedPa
     ignored.push('no_repeat_ngram_size');
   if (params.num_beams !== undefined && params.num_beams > 1) {
     if (support.num_beams === 'extra') {
-      // vLLM's beam search: use_beam_search with best_of = beam width (vLLM "Extra Parameters").
+      // vLLM's chat endpoint takes the beam width from `n` (ChatCompletionRequest.to_beam_search_params:
+      // beam_width = n) and answers with the beams best first; the provider reads choice 0.
       extra.use_beam_search = true;
-      extra.best_of = params.num_beams;
+      extra.n = params.num_beams;
     } else ignored.push('num_beams');
   }
+  // vLLM "Reasoning Outputs": Qwen3 thinks by default; enable_thinking=False in chat_template_kwargs
+  // turns it off.
+  if (options.disableThinking && backend === 'vllm') extra.chat_template_kwargs = { enable_thinking: false };
   return { standard, extra, ignored };
 }

@@ -75,7 +75,7 @@ describe('sampling parameters', () => {
     const p = { temperature: 0.5, top_k: 20, repetition_penalty: 1.3, no_repeat_ngram_size: 2, num_beams: 4 };
     expect(mapParams(p, 'vllm')).toEqual({
       standard: { temperature: 0.5 },
-      extra: { top_k: 20, repetition_penalty: 1.3, use_beam_search: true, best_of: 4 },
+      extra: { top_k: 20, repetition_penalty: 1.3, use_beam_search: true, n: 4 },
       ignored: ['no_repeat_ngram_size'],
     });
     expect(mapParams(p, 'llamacpp').extra).toEqual({ top_k: 20, repeat_penalty: 1.3 });
@@ -87,5 +87,30 @@ describe('sampling parameters', () => {
     expect(mapParams({ do_sample: false }, 'ollama').standard).toEqual({ temperature: 0 });
     // top_k 0 means off (HF): nothing is sent.
     expect(mapParams({ top_k: 0 }, 'vllm')).toEqual({ standard: {}, extra: {}, ignored: [] });
+  });
+
+  it('sends TGI only what its chat endpoint reads, and no top_p of 1 (TGI rejects it)', () => {
+    const p = { temperature: 0.5, top_p: 1, top_k: 20, repetition_penalty: 1.3, max_tokens: 64 };
+    expect(mapParams(p, 'tgi')).toEqual({
+      standard: { temperature: 0.5, max_tokens: 64 },
+      extra: {},
+      ignored: ['top_k', 'repetition_penalty'],
+    });
+    expect(mapParams({ top_p: 0.9 }, 'tgi').standard).toEqual({ top_p: 0.9 });
+    expect(mapParams({ top_p: 1 }, 'vllm').standard).toEqual({ top_p: 1 });
+  });
+
+  it('sends max_completion_tokens to OpenAI and max_tokens to the other servers', () => {
+    expect(mapParams({ max_tokens: 64 }, 'openai').standard).toEqual({ max_completion_tokens: 64 });
+    for (const backend of ['vllm', 'tgi', 'llamacpp', 'ollama'] as const)
+      expect(mapParams({ max_tokens: 64 }, backend).standard).toEqual({ max_tokens: 64 });
+  });
+
+  it('asks vLLM not to think only when told to', () => {
+    expect(mapParams({}, 'vllm', { disableThinking: true }).extra).toEqual({
+      chat_template_kwargs: { enable_thinking: false },
+    });
+    expect(mapParams({}, 'vllm').extra).toEqual({});
+    expect(mapParams({}, 'openai', { disableThinking: true }).extra).toEqual({});
   });
 });
