@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import {
   GeneratorBadResponseError,
   GeneratorCancelledError,
+  GeneratorClientError,
   GeneratorMetrics,
   GeneratorRateLimitError,
   GeneratorRefusalError,
@@ -63,14 +64,32 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
   });
 
   it.each<[LlmBackend, Record<string, unknown>, string[]]>([
-    ['vllm', { top_k: 40, repetition_penalty: 1.2, use_beam_search: true, best_of: 3 }, ['repeat_penalty']],
-    ['tgi', { top_k: 40, repetition_penalty: 1.2 }, ['use_beam_search', 'repeat_penalty']],
-    ['llamacpp', { top_k: 40, repeat_penalty: 1.2 }, ['repetition_penalty', 'use_beam_search']],
-    ['ollama', {}, ['top_k', 'repetition_penalty', 'repeat_penalty', 'use_beam_search']],
+    [
+      'vllm',
+      { max_tokens: 50, top_k: 40, repetition_penalty: 1.2, use_beam_search: true, n: 3 },
+      ['repeat_penalty', 'best_of', 'max_completion_tokens'],
+    ],
+    // TGI's chat endpoint has no top_k or repetition_penalty field: not sent, listed as ignored.
+    [
+      'tgi',
+      { max_tokens: 50 },
+      ['top_k', 'repetition_penalty', 'use_beam_search', 'repeat_penalty', 'max_completion_tokens'],
+    ],
+    ['llamacpp', { max_tokens: 50, top_k: 40, repeat_penalty: 1.2 }, ['repetition_penalty', 'use_beam_search']],
+    ['ollama', { max_tokens: 50 }, ['top_k', 'repetition_penalty', 'repeat_penalty', 'use_beam_search']],
+    // OpenAI's o-series and gpt-5 reject max_tokens; max_completion_tokens works for every chat model.
     [
       'openai',
-      {},
-      ['top_k', 'repetition_penalty', 'repeat_penalty', 'use_beam_search', 'no_repeat_ngram_size', 'num_beams'],
+      { max_completion_tokens: 50 },
+      [
+        'max_tokens',
+        'top_k',
+        'repetition_penalty',
+        'repeat_penalty',
+        'use_beam_search',
+        'no_repeat_ngram_size',
+        'num_beams',
+      ],
     ],
   ])('maps sampling parameters on the wire for %s', async (backend, extra, absent) => {
     await provider({ backend }).generate({
@@ -89,7 +108,7 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
       deadlineMs: 2000,
     });
     const body = server.requests[0].body;
-    expect(body).toMatchObject({ temperature: 0.8, top_p: 0.9, stop: ['\n\n'], seed: 7, max_tokens: 50, ...extra });
+    expect(body).toMatchObject({ temperature: 0.8, top_p: 0.9, stop: ['\n\n'], seed: 7, ...extra });
     for (const key of absent) expect(body).not.toHaveProperty(key);
     expect(body).not.toHaveProperty('do_sample');
   });
@@ -230,7 +249,7 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
     const err = await provider()
       .generate({ messages, params: {}, deadlineMs: 3000 })
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(GeneratorBadResponseError);
+    expect(err).toBeInstanceOf(GeneratorClientError);
     expect(server.requests).toHaveLength(1);
   });
 

@@ -91,6 +91,11 @@ describe('generation through the BullMQ queue (real worker, real Redis, OpenAI-c
     expect(server.requests[0].body).toMatchObject({ temperature: 0.5, top_k: 20 });
   });
 
+  it('carries the parameters the backend ignored across the queue in the job result', async () => {
+    const r = await generator.generate({ messages, params: { no_repeat_ngram_size: 3 }, deadlineMs: 3000 });
+    expect(r.ignoredParams).toEqual(['no_repeat_ngram_size']);
+  });
+
   it('runs concurrent jobs and reports queue depth and wait time as metrics', async () => {
     server.behave({ delayMs: 50, text: 'ok' });
     const results = await Promise.all(

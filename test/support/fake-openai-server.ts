@@ -1,7 +1,9 @@
 // A local stand-in for an OpenAI-compatible chat-completions server (vLLM, llama.cpp, Ollama …): the one
 // service the tests cannot run here. It speaks the real wire protocol — JSON responses and SSE
 // streaming (`data: {chunk}\n\n` … `data: [DONE]`) per the OpenAI API reference — and can be told to be
-// slow, fail, rate-limit, refuse, send garbage or cut the stream. It records every request body and
+// slow, fail, rate-limit, refuse, send garbage or cut the stream, and to show real servers' quirks: vLLM's
+// top-level error body, a reasoning model's `<think>` block or `reasoning_content` with no content, and
+// several choices when asked for `n` (vLLM beam search). It records every request body and
 // whether the client closed the socket before the response ended (to prove cancellation reaches it).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,12 +25,22 @@ export interface FakeBehaviour {
   /** `retry-after` seconds for `ratelimit`. */
   retryAfterS?: number;
   finishReason?: 'stop' | 'length' | 'content_filter';
+  /** `fail`: this JSON body instead of `{error: {message, type}}` (e.g. vLLM's top-level error). */
+  errorBody?: unknown;
+  /** `fail`: extra response headers (e.g. `retry-after` on a 503). */
+  headers?: Record<string, string>;
+  /** Reasoning sent as `reasoning_content` before the content (vLLM with a reasoning parser). */
+  reasoning?: string;
+  /** `message.content: null` (JSON) / no content deltas (SSE), as when the budget went on reasoning. */
+  contentNull?: boolean;
 }
 
 export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
+  /** performance.now() when the request arrived (to measure a client's backoff). */
+  receivedAt: number;
   /** True when the client closed the connection before the server finished the response. */
   clientClosedEarly: boolean;
   /** Resolves once the request is over (finished or closed by the client). */
@@ -61,6 +73,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
   const requests: RecordedRequest[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = performance.now();
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     let body: Record<string, unknown> = {};
@@ -75,6 +88,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
     let settle!: () => void;
     const record: RecordedRequest = {
       path: req.url ?? '',
+      receivedAt,
       headers: req.headers,
       body,
       clientClosedEarly: false,
@@ -105,8 +119,8 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
         break;
       case 'fail':
         res
-          .writeHead(b.status ?? 500, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ error: { message: 'upstream exploded', type: 'server_error' } }));
+          .writeHead(b.status ?? 500, { 'content-type': 'application/json', ...b.headers })
+          .end(JSON.stringify(b.errorBody ?? { error: { message: 'upstream exploded', type: 'server_error' } }));
         return;
       case 'ratelimit':
         res
@@ -123,18 +137,31 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
     const id = `chatcmpl-${served}`;
     const created = Math.floor(Date.now() / 1000);
     const finish = b.finishReason ?? 'stop';
+    // Several choices when asked for n (vLLM answers beam search with n beams, best first).
+    const n = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
     if (!body.stream) {
       const message =
         mode === 'refusal'
           ? { role: 'assistant', content: null, refusal: 'I cannot help with that.' }
-          : { role: 'assistant', content: mode === 'empty' ? null : text, refusal: null };
+          : {
+              role: 'assistant',
+              content: mode === 'empty' || b.contentNull ? null : text,
+              refusal: null,
+              ...(b.reasoning !== undefined ? { reasoning_content: b.reasoning } : {}),
+            };
+      const others = Array.from({ length: n - 1 }, (_, i) => ({
+        index: i + 1,
+        message: { role: 'assistant', content: `Another beam ${i + 1}.`, refusal: null },
+        finish_reason: finish,
+        logprobs: null,
+      }));
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           id,
           object: 'chat.completion',
           created,
           model,
-          choices: mode === 'empty' ? [] : [{ index: 0, message, finish_reason: finish, logprobs: null }],
+          choices: mode === 'empty' ? [] : [{ index: 0, message, finish_reason: finish, logprobs: null }, ...others],
           usage: { prompt_tokens: 12, completion_tokens: text.length, total_tokens: 12 + text.length },
         }),
       );
@@ -142,9 +169,9 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
     }
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const send = (delta: Record<string, unknown>, finishReason: string | null) =>
+    const send = (delta: Record<string, unknown>, finishReason: string | null, index = 0) =>
       res.write(
-        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`,
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`,
       );
     send({ role: 'assistant', content: '' }, null);
     if (mode === 'refusal') {
@@ -154,8 +181,11 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
       return;
     }
     const size = b.chunkChars ?? 4;
+    if (b.reasoning !== undefined)
+      for (let i = 0; i < b.reasoning.length; i += size)
+        send({ reasoning_content: b.reasoning.slice(i, i + size) }, null);
     const pieces: string[] = [];
-    for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+    if (!b.contentNull) for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
     for (const [i, piece] of pieces.entries()) {
       if (res.destroyed) return;
       if (mode === 'cut' && i === Math.floor(pieces.length / 2)) {
@@ -163,6 +193,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
         return;
       }
       send({ content: piece }, null);
+      for (let k = 1; k < n; k++) send({ content: i === 0 ? `Another beam ${k}. ` : '' }, null, k);
       await sleep(b.chunkDelayMs ?? 0, res);
     }
     if (res.destroyed) return;

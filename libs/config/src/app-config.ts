@@ -28,6 +28,8 @@ export interface AppConfig {
     apiKey?: string;
     model?: string;
     backend: Env['LLM_BACKEND'];
+    /** vLLM: send chat_template_kwargs.enable_thinking=false (LLM_DISABLE_THINKING). */
+    disableThinking: boolean;
     concurrency: number;
     rateMax: number;
     rateDurationMs: number;
@@ -107,6 +109,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       apiKey: e.LLM_API_KEY,
       model: e.LLM_MODEL,
       backend: e.LLM_BACKEND,
+      disableThinking: e.LLM_DISABLE_THINKING,
       concurrency: e.GENERATION_CONCURRENCY,
       rateMax: e.GENERATION_RATE_MAX,
       rateDurationMs: e.GENERATION_RATE_DURATION_MS,

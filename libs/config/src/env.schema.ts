@@ -128,6 +128,11 @@ export const envSchema = z
       .enum(['openai', 'vllm', 'tgi', 'llamacpp', 'ollama'])
       .default('openai')
       .describe('Which server family LLM_BASE_URL is, to map sampling parameters it honours.'),
+    LLM_DISABLE_THINKING: bool
+      .default(false)
+      .describe(
+        'vLLM: ask reasoning models (Qwen3) not to think (chat_template_kwargs.enable_thinking=false); a <think> block is dropped either way.',
+      ),
     GENERATION_CONCURRENCY: positiveInt
       .max(256)
       .default(8)

@@ -43,7 +43,13 @@ export class GeneratorBackendLoader {
     if (g.provider === GENERATOR_PROVIDERS.openai) {
       // env.schema guarantees both when the provider is openai.
       return new OpenAiCompatibleProvider(
-        { baseUrl: g.baseUrl!, apiKey: g.apiKey, model: g.model!, backend: g.backend },
+        {
+          baseUrl: g.baseUrl!,
+          apiKey: g.apiKey,
+          model: g.model!,
+          backend: g.backend,
+          disableThinking: g.disableThinking,
+        },
         this.metrics,
       );
     }

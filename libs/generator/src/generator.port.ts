@@ -30,7 +30,14 @@ export interface GenerateResult {
   model: string;
   usage?: { promptTokens: number; completionTokens: number };
   latencyMs: number;
+  /** Sampling parameters set for this call that the backend cannot honour (not sent). */
+  ignoredParams?: (keyof SamplingParams)[];
+  /** A reasoning model's thinking, dropped from `text` (never the answer): its length only. */
+  thinking?: { strippedChars: number };
 }
+
+/** How a stream ended: what `stream()` returns after its last chunk (providers that know it). */
+export type GenerateStreamEnd = Pick<GenerateResult, 'finishReason' | 'model' | 'usage' | 'ignoredParams' | 'thinking'>;
 
 /** A streamed piece: raw text as it arrives, or a complete sentence as soon as one is known. */
 export type GenerateChunk = { type: 'text'; text: string } | { type: 'sentence'; text: string };
@@ -38,7 +45,8 @@ export type GenerateChunk = { type: 'text'; text: string } | { type: 'sentence';
 /** Port of a large-model generator (OpenAI-compatible server, or the offline retrieval provider). */
 export interface Generator {
   generate(req: GenerateRequest): Promise<GenerateResult>;
-  stream(req: GenerateRequest): AsyncIterable<GenerateChunk>;
+  /** Chunks; the iterator's return value, when there is one, says how the stream ended. */
+  stream(req: GenerateRequest): AsyncIterable<GenerateChunk, GenerateStreamEnd | void>;
 }
 
 export const GENERATOR = Symbol('Generator');

@@ -4,6 +4,7 @@ export {
   type GenerateChunk,
   type GenerateRequest,
   type GenerateResult,
+  type GenerateStreamEnd,
   type Generator,
   type SamplingParams,
 } from './generator.port.js';
@@ -12,7 +13,9 @@ export {
   GENERATOR_ERROR_KINDS,
   GeneratorBadResponseError,
   GeneratorCancelledError,
+  GeneratorClientError,
   GeneratorError,
+  GeneratorNoAnswerError,
   GeneratorRateLimitError,
   GeneratorRefusalError,
   GeneratorTimeoutError,
@@ -30,6 +33,7 @@ export {
   BACKEND_PARAM_SUPPORT,
   mapParams,
   type LlmBackend,
+  type MapOptions,
   type MappedParams,
   type Support,
 } from './sampling/backend-params.js';
@@ -43,6 +47,7 @@ export {
   type ScoredCandidate,
 } from './sampling/candidate-sampler.js';
 export { SentenceSplitter, splitSentences } from './text/sentence-splitter.js';
+export { stripThinking, ThinkingFilter, type ThinkingStripped } from './text/reasoning.js';
 export { estimateTokens, isMostlyCjk, ngrams, textUnits, truncateToTokens } from './text/token-estimate.js';
 export {
   buildPrompt,

@@ -9,6 +9,8 @@ export const GENERATOR_ERROR_KINDS = {
   badResponse: 'bad_response',
   unavailable: 'unavailable',
   invalidParams: 'invalid_params',
+  clientError: 'client_error',
+  noAnswer: 'no_answer',
 } as const;
 export type GeneratorErrorKind = (typeof GENERATOR_ERROR_KINDS)[keyof typeof GENERATOR_ERROR_KINDS];
 
@@ -79,9 +81,13 @@ export class GeneratorRateLimitError extends GeneratorError {
   }
 }
 
-/** The backend answered something unusable: 5xx, garbage, a cut stream, an empty choice. */
+/**
+ * The backend answered something unusable: 5xx, garbage, a cut stream, an empty choice. `retryAfterMs`
+ * when a 503 said when to come back (a model still loading).
+ */
 export class GeneratorBadResponseError extends GeneratorError {
-  constructor(message: string, retryable: boolean, options?: { cause?: unknown }) {
+  readonly retryAfterMs?: number;
+  constructor(message: string, retryable: boolean, options?: { cause?: unknown; retryAfterMs?: number }) {
     super(
       'SERVICE_UNAVAILABLE',
       GENERATOR_ERROR_KINDS.badResponse,
@@ -91,6 +97,49 @@ export class GeneratorBadResponseError extends GeneratorError {
       options,
     );
     this.name = 'GeneratorBadResponseError';
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * The backend refused this request (HTTP 4xx other than 408/429: prompt over the context length, an
+ * unsupported parameter, a bad key). Not retried, and not a sign of the server's health: the breaker
+ * does not count it. The message keeps the server's own text.
+ */
+export class GeneratorClientError extends GeneratorError {
+  constructor(
+    readonly httpStatus: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'SERVICE_UNAVAILABLE',
+      GENERATOR_ERROR_KINDS.clientError,
+      `generation backend rejected the request: HTTP ${httpStatus}: ${message}`,
+      false,
+      [],
+      options,
+    );
+    this.name = 'GeneratorClientError';
+  }
+}
+
+/**
+ * The model stopped without an answer for a reason of its own (its token budget spent on reasoning,
+ * `finish_reason: "length"` with no content). Retrying the same request would spend the same budget the
+ * same way, and the server is healthy: not retried, not a breaker failure.
+ */
+export class GeneratorNoAnswerError extends GeneratorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(
+      'SERVICE_UNAVAILABLE',
+      GENERATOR_ERROR_KINDS.noAnswer,
+      `no answer from the model: ${message}`,
+      false,
+      [],
+      options,
+    );
+    this.name = 'GeneratorNoAnswerError';
   }
 }
 
@@ -134,6 +183,10 @@ export function generatorErrorFromKind(kind: string, message: string): Generator
       return Object.assign(new InvalidSamplingParamsError([]), { message });
     case GENERATOR_ERROR_KINDS.unavailable:
       return new GeneratorUnavailableError(message);
+    case GENERATOR_ERROR_KINDS.clientError:
+      return Object.assign(new GeneratorClientError(0, ''), { message });
+    case GENERATOR_ERROR_KINDS.noAnswer:
+      return Object.assign(new GeneratorNoAnswerError(''), { message });
     default:
       return Object.assign(new GeneratorBadResponseError('', false), { message });
   }

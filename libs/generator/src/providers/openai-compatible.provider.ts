@@ -17,18 +17,28 @@ import { nowMs } from '@huashu/common';
 import {
   GeneratorBadResponseError,
   GeneratorCancelledError,
+  GeneratorClientError,
   GeneratorError,
+  GeneratorNoAnswerError,
   GeneratorRateLimitError,
   GeneratorRefusalError,
   GeneratorTimeoutError,
   GeneratorUnavailableError,
 } from '../errors/generator.errors.js';
 import { BREAKER_STATE_VALUE, type BreakerStateName, type GeneratorMetrics } from '../generator.metrics.js';
-import type { GenerateChunk, GenerateRequest, GenerateResult, Generator } from '../generator.port.js';
+import type {
+  GenerateChunk,
+  GenerateRequest,
+  GenerateResult,
+  GenerateStreamEnd,
+  Generator,
+  SamplingParams,
+} from '../generator.port.js';
 import { mapParams, type LlmBackend } from '../sampling/backend-params.js';
 import { JsonKeyedCache } from '../sampling/json-keyed-cache.js';
 import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
-import { SentenceSplitter } from '../text/sentence-splitter.js';
+import { stripThinking, ThinkingFilter } from '../text/reasoning.js';
+import { mayCompleteSentence, SentenceSplitter } from '../text/sentence-splitter.js';
 
 export interface OpenAiProviderOptions {
   baseUrl: string;
@@ -44,7 +54,68 @@ export interface OpenAiProviderOptions {
   maxAttempts?: number;
   /** Don't start an attempt with less time than this left: it could not finish anyway. */
   minAttemptMs?: number;
+  /**
+   * First wait before retrying a 503 without Retry-After (a model still loading: retrying within
+   * milliseconds only repeats the answer); doubles per attempt, never past the deadline.
+   */
+  unavailableBackoffMs?: number;
+  /** vLLM: send `chat_template_kwargs: {enable_thinking: false}` (LLM_DISABLE_THINKING). */
+  disableThinking?: boolean;
 }
+
+/** Request fields for one parameter set, and the parameters this backend cannot honour. */
+interface RequestFields {
+  fields: Record<string, unknown>;
+  ignored: (keyof SamplingParams)[];
+}
+
+/** Assistant message fields some servers add: the reasoning their parser split off the content. */
+interface ReasoningFields {
+  reasoning_content?: string | null;
+  reasoning?: string | null;
+}
+
+const reasoningLength = (m: ReasoningFields | undefined): number =>
+  (typeof m?.reasoning_content === 'string' ? m.reasoning_content.length : 0) +
+  (typeof m?.reasoning === 'string' ? m.reasoning.length : 0);
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const header = headers?.get('retry-after');
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
+}
+
+/**
+ * The official client reads an error's text from `{error: {message}}` only. vLLM answers
+ * `{object: "error", message, type, code}` and TGI `{error: "text", error_type}`: without this the text
+ * is lost ("400 status code (no body)") and nobody can tell why a request was refused.
+ */
+class CompatibleClient extends OpenAI {
+  protected override makeStatusError(
+    status: number,
+    error: object,
+    message: string | undefined,
+    headers: Headers,
+  ): APIError {
+    const body = error as { error?: unknown; message?: unknown; type?: unknown; code?: unknown; error_type?: unknown };
+    let normalised: object = error;
+    if (body && typeof body === 'object') {
+      if (body.error === undefined && typeof body.message === 'string')
+        normalised = { error: { message: body.message, type: body.type, code: body.code } };
+      else if (typeof body.error === 'string') normalised = { error: { message: body.error, type: body.error_type } };
+    }
+    return super.makeStatusError(status, normalised, message, headers);
+  }
+}
+
+/** Why a reply cut by its token budget has no answer, for the error and the audit. */
+const noAnswerReason = (thinking: boolean, maxTokens: unknown): string =>
+  (thinking ? 'the model used its token budget on reasoning' : 'the model used its token budget before answering') +
+  (typeof maxTokens === 'number' ? ` (max ${maxTokens} tokens)` : '');
 
 const BREAKER_NAME: Record<CircuitState, BreakerStateName> = {
   [CircuitState.Closed]: 'closed',
@@ -79,7 +150,7 @@ export class OpenAiCompatibleProvider implements Generator {
   private readonly client: OpenAI;
   readonly breaker: CircuitBreakerPolicy;
   private readonly o: Required<Omit<OpenAiProviderOptions, 'apiKey'>> & { apiKey?: string };
-  private readonly mapped = new JsonKeyedCache<Record<string, unknown>>(MAPPED_CACHE_SIZE);
+  private readonly mapped = new JsonKeyedCache<RequestFields>(MAPPED_CACHE_SIZE);
 
   constructor(
     options: OpenAiProviderOptions,
@@ -91,16 +162,19 @@ export class OpenAiCompatibleProvider implements Generator {
       retryBaseMs: 50,
       maxAttempts: 3,
       minAttemptMs: 20,
+      unavailableBackoffMs: 250,
+      disableThinking: false,
       ...options,
     };
-    this.client = new OpenAI({
+    this.client = new CompatibleClient({
       baseURL: options.baseUrl,
       // Local servers (vLLM, llama.cpp, Ollama) accept any key; the SDK insists on one.
       apiKey: options.apiKey ?? 'not-needed',
       maxRetries: 0,
     });
-    // Only backend faults count: a refusal, a bad request or the caller hanging up says nothing about
-    // the server's health.
+    // Only backend faults count: a refusal, a request the server rejected (4xx: client_error), an answer
+    // cut by its token budget (no_answer) or the caller hanging up says nothing about the server's health.
+    // A request counts once however many attempts it took: its retries run inside one execution.
     this.breaker = circuitBreaker(
       handleWhen(
         (err) =>
@@ -131,7 +205,7 @@ export class OpenAiCompatibleProvider implements Generator {
     const start = nowMs();
     // The deadline timer is armed before any other work, so the deadline counts from the call.
     const call = this.callScope(req, start);
-    const fields = this.validated(req, call);
+    const { fields, ignored } = this.validated(req, call);
     try {
       const body = {
         model: this.o.model,
@@ -140,7 +214,7 @@ export class OpenAiCompatibleProvider implements Generator {
         stream: false,
       } as ChatCompletionCreateParamsNonStreaming;
       // Validation of the body sits inside the attempt so a malformed answer is retried like a 5xx.
-      const { completion, choice } = await this.withRetries(
+      const { completion, choice, thinking } = await this.withRetries(
         call,
         (attempt) => this.breaker.execute(attempt),
         async () => {
@@ -155,9 +229,26 @@ export class OpenAiCompatibleProvider implements Generator {
           }
           const choice = completion?.choices?.[0];
           if (choice?.message?.refusal) throw new GeneratorRefusalError(choice.message.refusal);
-          if (!choice || typeof choice.message?.content !== 'string')
+          const message = choice?.message as (ChatCompletion.Choice['message'] & ReasoningFields) | undefined;
+          const raw = typeof message?.content === 'string' ? message.content : undefined;
+          const stripped = raw === undefined ? { text: '' } : stripThinking(raw);
+          // Cut by its token budget before any answer (all of it reasoning, or a <think> block never
+          // closed): the same request would end the same way, and the server is fine.
+          if (choice?.finish_reason === 'length' && stripped.text.trim() === '')
+            throw new GeneratorNoAnswerError(
+              noAnswerReason(
+                stripped.thinking !== undefined || reasoningLength(message) > 0,
+                body.max_tokens ?? body.max_completion_tokens,
+              ),
+            );
+          if (!choice || raw === undefined)
             throw new GeneratorBadResponseError('no message content in the first choice', true);
-          return { completion, choice: { ...choice, content: choice.message.content } };
+          const thinkingChars = (stripped.thinking?.chars ?? 0) + reasoningLength(message);
+          return {
+            completion,
+            choice: { ...choice, content: stripped.text },
+            thinking: thinkingChars > 0 ? thinkingChars : undefined,
+          };
         },
       );
       const finishReason =
@@ -181,6 +272,8 @@ export class OpenAiCompatibleProvider implements Generator {
               },
             }
           : {}),
+        ...(ignored.length > 0 ? { ignoredParams: ignored } : {}),
+        ...(thinking !== undefined ? { thinking: { strippedChars: thinking } } : {}),
       };
       this.observe(start, 'ok');
       return result;
@@ -194,11 +287,18 @@ export class OpenAiCompatibleProvider implements Generator {
     }
   }
 
-  async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk> {
+  /**
+   * Streams the answer: text pieces and each sentence as soon as it is complete. A leading thinking block
+   * is dropped (never a sentence); the return value says how the stream ended (real finish reason and
+   * model, parameters the backend ignored, thinking dropped).
+   */
+  async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk, GenerateStreamEnd> {
     const start = nowMs();
     const call = this.callScope(req, start);
-    const fields = this.validated(req, call);
+    const { fields, ignored } = this.validated(req, call);
     const splitter = new SentenceSplitter();
+    const thinking = new ThinkingFilter();
+    let reasoningChars = 0;
     let outcome = 'ok';
     let held: HeldAttempt<unknown> | undefined;
     /** The response was read to its end (the iteration completed). */
@@ -231,18 +331,28 @@ export class OpenAiCompatibleProvider implements Generator {
       );
       held = attempt;
       const sse = attempt.value;
-      let finished = false;
+      let finish: string | undefined;
+      let model: string | undefined;
+      let usage: GenerateResult['usage'];
+      let answered = false;
       try {
         for await (const chunk of sse) {
-          const choice = chunk.choices?.[0];
+          model ||= chunk.model;
+          if (chunk.usage)
+            usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+          // With several choices (vLLM beam search: n beams) only the first is the answer.
+          const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
           if (!choice) continue;
           if (choice.delta?.refusal) throw new GeneratorRefusalError(choice.delta.refusal);
-          const text = choice.delta?.content;
+          reasoningChars += reasoningLength(choice.delta as ReasoningFields | undefined);
+          const piece = choice.delta?.content;
+          const text = piece ? thinking.push(piece) : '';
           if (text) {
+            answered ||= text.trim() !== '';
             yield { type: 'text', text };
             for (const sentence of splitter.push(text)) yield { type: 'sentence', text: sentence };
           }
-          if (choice.finish_reason) finished = true;
+          if (choice.finish_reason) finish = choice.finish_reason;
         }
         drained = true;
       } catch (err) {
@@ -252,8 +362,30 @@ export class OpenAiCompatibleProvider implements Generator {
       }
       // The SDK ends the iteration quietly when its request is aborted: say why.
       if (call.signal.aborted) throw this.toGeneratorError(new APIUserAbortError(), call);
-      if (!finished) throw new GeneratorBadResponseError('stream ended without a finish reason (cut)', false);
-      for (const sentence of splitter.flush()) yield { type: 'sentence', text: sentence };
+      if (finish === undefined)
+        throw new GeneratorBadResponseError('stream ended without a finish reason (cut)', false);
+      const rest = thinking.flush();
+      if (rest) {
+        answered ||= rest.trim() !== '';
+        yield { type: 'text', text: rest };
+        for (const sentence of splitter.push(rest)) yield { type: 'sentence', text: sentence };
+      }
+      const stripped = thinking.stripped;
+      if (finish === 'length' && !answered)
+        throw new GeneratorNoAnswerError(
+          noAnswerReason(stripped !== undefined || reasoningChars > 0, body.max_tokens ?? body.max_completion_tokens),
+        );
+      // Cut by the token budget: the last fragment is not a sentence unless it ends like one.
+      for (const sentence of splitter.flush())
+        if (finish !== 'length' || mayCompleteSentence(sentence.slice(-1))) yield { type: 'sentence', text: sentence };
+      const thinkingChars = (stripped?.chars ?? 0) + reasoningChars;
+      return {
+        finishReason: finish === 'length' ? 'length' : finish === 'content_filter' ? 'content_filter' : 'stop',
+        model: model || this.o.model,
+        ...(usage ? { usage } : {}),
+        ...(ignored.length > 0 ? { ignoredParams: ignored } : {}),
+        ...(thinkingChars > 0 ? { thinking: { strippedChars: thinkingChars } } : {}),
+      };
     } catch (err) {
       failure = this.toGeneratorError(err, call);
       outcome = failure.kind;
@@ -268,7 +400,7 @@ export class OpenAiCompatibleProvider implements Generator {
   }
 
   /** `requestFields`, releasing the call's timer and listener when the parameters are invalid. */
-  private validated(req: GenerateRequest, call: CallScope): Record<string, unknown> {
+  private validated(req: GenerateRequest, call: CallScope): RequestFields {
     try {
       return this.requestFields(req.params);
     } catch (err) {
@@ -278,10 +410,12 @@ export class OpenAiCompatibleProvider implements Generator {
   }
 
   /** Validated sampling parameters mapped to this backend's request fields, cached per distinct set. */
-  private requestFields(params: unknown): Record<string, unknown> {
+  private requestFields(params: unknown): RequestFields {
     return this.mapped.get(params, (input) => {
-      const mapped = mapParams(parseSamplingParams(input), this.o.backend);
-      return { ...mapped.standard, ...mapped.extra };
+      const mapped = mapParams(parseSamplingParams(input), this.o.backend, {
+        disableThinking: this.o.disableThinking,
+      });
+      return { fields: { ...mapped.standard, ...mapped.extra }, ignored: mapped.ignored };
     });
   }
 
@@ -352,23 +486,40 @@ export class OpenAiCompatibleProvider implements Generator {
   ): Promise<R> {
     // The breaker holds calls while a half-open probe runs (for a stream, until the probe's stream ends).
     // A call whose deadline or caller gave up meanwhile is abandoned: when the breaker gets to it, it must
-    // neither reach the backend nor count as the backend's failure.
-    const run = () => (call.signal.aborted ? Promise.reject(new GeneratorCancelledError()) : attempt());
+    // neither reach the backend nor count as the backend's failure. The attempts run inside the one
+    // breaker execution, so a request that fails after its retries counts once, not once per attempt.
+    const run = () =>
+      call.signal.aborted ? Promise.reject(new GeneratorCancelledError()) : this.retrying(call, attempt);
+    try {
+      return await this.untilAborted(guard(run), call.signal, discard);
+    } catch (raw) {
+      throw raw instanceof BrokenCircuitError
+        ? new GeneratorUnavailableError(`circuit open for ${this.backendLabel}`, { cause: raw })
+        : this.toGeneratorError(raw, call);
+    }
+  }
+
+  /** `attempt`, retried while the error allows and the deadline leaves room for another one. */
+  private async retrying<T>(call: CallScope, attempt: () => Promise<T>): Promise<T> {
     for (let n = 1; ; n++) {
       try {
-        return await this.untilAborted(guard(run), call.signal, discard);
+        return await attempt();
       } catch (raw) {
-        const err =
-          raw instanceof BrokenCircuitError
-            ? new GeneratorUnavailableError(`circuit open for ${this.backendLabel}`, { cause: raw })
-            : this.toGeneratorError(raw, call);
+        const err = this.toGeneratorError(raw, call);
         if (!err.retryable || n >= this.o.maxAttempts || call.signal.aborted) throw err;
         // Full jitter (AWS architecture blog "Exponential Backoff And Jitter"); a server's Retry-After wins.
+        // A 503 (model loading, overloaded) waits at least unavailableBackoffMs, doubling: retrying it
+        // within milliseconds only gets the same answer.
         const backoff = Math.random() * this.o.retryBaseMs * 2 ** (n - 1);
-        const delay =
-          err instanceof GeneratorRateLimitError && err.retryAfterMs !== undefined
-            ? Math.max(backoff, err.retryAfterMs)
-            : backoff;
+        const unavailable =
+          err instanceof GeneratorBadResponseError && (err.cause as { status?: unknown } | undefined)?.status === 503
+            ? this.o.unavailableBackoffMs * 2 ** (n - 1)
+            : 0;
+        const told =
+          err instanceof GeneratorRateLimitError || err instanceof GeneratorBadResponseError
+            ? err.retryAfterMs
+            : undefined;
+        const delay = told !== undefined ? Math.max(backoff, told) : Math.max(backoff, unavailable);
         if (delay + this.o.minAttemptMs >= call.remainingMs()) throw err;
         this.metrics?.retries.inc({ provider: 'openai' });
         try {
@@ -412,17 +563,21 @@ export class OpenAiCompatibleProvider implements Generator {
     if (cause === 'caller') return new GeneratorCancelledError({ cause: err });
     if (err instanceof BrokenCircuitError)
       return new GeneratorUnavailableError(`circuit open for ${this.backendLabel}`, { cause: err });
-    if (err instanceof RateLimitError) {
-      const header: string | null | undefined = (err.headers as Headers | undefined)?.get('retry-after');
-      const seconds = header ? Number(header) : NaN;
-      return new GeneratorRateLimitError(Number.isFinite(seconds) ? seconds * 1000 : undefined, { cause: err });
-    }
+    if (err instanceof RateLimitError) return new GeneratorRateLimitError(retryAfterMs(err.headers), { cause: err });
     if (err instanceof APIConnectionError)
       return new GeneratorBadResponseError(`connection failed: ${err.message}`, true, { cause: err });
     if (err instanceof APIError) {
       const status: number = typeof err.status === 'number' ? err.status : 0;
-      return new GeneratorBadResponseError(`HTTP ${status}: ${err.message}`, status >= 500 || status === 408, {
+      // The SDK's message starts with the status: keep the server's text once.
+      const text = err.message.replace(new RegExp(`^${status} `), '');
+      // A request the server refuses (too long for the context, a parameter it rejects, a bad key) fails
+      // the same way every time and says nothing about the server's health: this turn degrades, no retry,
+      // no breaker count. 408 and 429 are about load, not the request.
+      if (status >= 400 && status < 500 && status !== 408)
+        return new GeneratorClientError(status, text, { cause: err });
+      return new GeneratorBadResponseError(`HTTP ${status}: ${text}`, status >= 500 || status === 408, {
         cause: err,
+        ...(status === 503 ? { retryAfterMs: retryAfterMs(err.headers as Headers | undefined) } : {}),
       });
     }
     // JSON that does not parse, a body of the wrong shape: the server is misbehaving, retry once more.

@@ -7,7 +7,7 @@ import { GeneratorError } from '../errors/generator.errors.js';
 import { GENERATION_QUEUE } from '../generator.constants.js';
 import { GeneratorMetrics } from '../generator.metrics.js';
 import { GeneratorBackendLoader } from '../generator-backend.loader.js';
-import type { GenerateChunk, Generator } from '../generator.port.js';
+import type { GenerateChunk, GenerateStreamEnd, Generator } from '../generator.port.js';
 import { ActivationGate } from './activation-gate.js';
 import type { GenerationJobData, GenerationJobResult, GenerationReply } from './generation-job.js';
 
@@ -141,11 +141,27 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
       if (!job.data.stream) return { ok: true, result: await this.backend.generate(req) };
       let text = '';
       const started = Date.now();
-      for await (const chunk of this.backend.stream(req)) {
-        if (chunk.type === 'text') text += chunk.text;
-        await chunks.push(chunk);
+      // Iterated by hand to keep the generator's return value: how the stream really ended.
+      const it = this.backend.stream(req)[Symbol.asyncIterator]();
+      let end: GenerateStreamEnd | void;
+      try {
+        for (;;) {
+          const next = await it.next();
+          if (next.done) {
+            end = next.value;
+            break;
+          }
+          if (next.value.type === 'text') text += next.value.text;
+          await chunks.push(next.value);
+        }
+      } catch (err) {
+        await it.return?.();
+        throw err;
       }
-      return { ok: true, result: { text, finishReason: 'stop', model: 'stream', latencyMs: Date.now() - started } };
+      return {
+        ok: true,
+        result: { finishReason: 'stop', model: 'stream', ...end, text, latencyMs: Date.now() - started },
+      };
     } catch (err) {
       if (err instanceof GeneratorError) return { ok: false, error: { kind: err.kind, message: err.message } };
       this.logger.error(`generation job ${job.id} failed: ${(err as Error).message}`);

@@ -1,0 +1,235 @@
+// Real servers' quirks, reproduced by the local OpenAI-protocol server over real HTTP and SSE: vLLM's
+// top-level error body and context-length 400s, reasoning models' <think> blocks and reasoning_content,
+// beam search's several choices, a 503 while a model loads, answers cut by their token budget.
+import {
+  GeneratorBadResponseError,
+  GeneratorClientError,
+  GeneratorNoAnswerError,
+  OpenAiCompatibleProvider,
+  type GenerateChunk,
+  type GenerateRequest,
+  type GenerateStreamEnd,
+  type OpenAiProviderOptions,
+} from '@huashu/generator';
+import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
+
+const messages = [
+  { role: 'system' as const, content: 'You are a polite sales agent.' },
+  { role: 'user' as const, content: 'How much is it?' },
+];
+
+const VLLM_CONTEXT_400 = {
+  object: 'error',
+  message:
+    "This model's maximum context length is 2048 tokens. However, you requested 2300 tokens (2044 in the messages, 256 in the completion). Please reduce the length of the messages or completion.",
+  type: 'BadRequestError',
+  param: null,
+  code: 400,
+};
+
+/** Every chunk of a stream and its return value (or the error it ended with). */
+async function readStream(
+  it: AsyncIterable<GenerateChunk, GenerateStreamEnd | void>,
+): Promise<{ chunks: GenerateChunk[]; end?: GenerateStreamEnd | void; error?: unknown }> {
+  const iterator = it[Symbol.asyncIterator]();
+  const chunks: GenerateChunk[] = [];
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return { chunks, end: next.value };
+      chunks.push(next.value);
+    }
+  } catch (error) {
+    return { chunks, error };
+  }
+}
+
+const sentencesOf = (chunks: GenerateChunk[]) => chunks.filter((c) => c.type === 'sentence').map((c) => c.text);
+const textOf = (chunks: GenerateChunk[]) =>
+  chunks
+    .filter((c) => c.type === 'text')
+    .map((c) => c.text)
+    .join('');
+
+describe('OpenAI-compatible provider and real servers’ quirks', () => {
+  let server: FakeOpenAiServer;
+  beforeAll(async () => {
+    server = await startFakeOpenAiServer();
+  });
+  afterAll(async () => server.close());
+  beforeEach(() => {
+    server.behave({});
+    server.requests.length = 0;
+  });
+
+  const provider = (over: Partial<OpenAiProviderOptions> = {}) =>
+    new OpenAiCompatibleProvider({
+      baseUrl: server.baseUrl,
+      model: 'qwen3-test',
+      backend: 'vllm',
+      retryBaseMs: 5,
+      ...over,
+    });
+  const req = (over: Partial<GenerateRequest> = {}): GenerateRequest => ({
+    messages,
+    params: {},
+    deadlineMs: 3000,
+    ...over,
+  });
+
+  describe('client errors (4xx) degrade the turn only', () => {
+    it("keeps vLLM's error text, does not retry, and does not open the breaker", async () => {
+      const p = provider({ breakerThreshold: 2 });
+      server.behave({ mode: 'fail', status: 400, errorBody: VLLM_CONTEXT_400 });
+      for (let i = 0; i < 5; i++) {
+        const err = await p.generate(req()).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(GeneratorClientError);
+        expect((err as GeneratorClientError).kind).toBe('client_error');
+        expect((err as Error).message).toContain("This model's maximum context length is 2048 tokens");
+        expect((err as Error).message).not.toContain('no body');
+      }
+      expect(server.requests).toHaveLength(5);
+      expect(p.breakerState).toBe('closed');
+      server.behave({ text: 'Still serving.' });
+      expect((await p.generate(req())).text).toBe('Still serving.');
+    });
+
+    it.each([401, 403, 404, 413, 422])(
+      'does not count an HTTP %i against the breaker (JSON and stream)',
+      async (status) => {
+        const p = provider({ breakerThreshold: 1 });
+        server.behave({ mode: 'fail', status });
+        await expect(p.generate(req())).rejects.toBeInstanceOf(GeneratorClientError);
+        expect((await readStream(p.stream(req()))).error).toBeInstanceOf(GeneratorClientError);
+        expect(server.requests).toHaveLength(2);
+        expect(p.breakerState).toBe('closed');
+      },
+    );
+
+    it("keeps TGI's error text ({error: string})", async () => {
+      server.behave({
+        mode: 'fail',
+        status: 422,
+        errorBody: { error: 'Input validation error: `top_p` must be > 0.0 and < 1.0', error_type: 'validation' },
+      });
+      const err = await provider({ backend: 'tgi' })
+        .generate(req())
+        .catch((e: unknown) => e);
+      expect((err as Error).message).toContain('`top_p` must be > 0.0 and < 1.0');
+    });
+
+    it('still counts server faults, once per request however many attempts it took', async () => {
+      const p = provider({ breakerThreshold: 2, maxAttempts: 3 });
+      server.behave({ mode: 'fail', status: 500 });
+      await expect(p.generate(req())).rejects.toBeInstanceOf(GeneratorBadResponseError);
+      expect(server.requests).toHaveLength(3);
+      expect(p.breakerState).toBe('closed');
+      await expect(p.generate(req())).rejects.toBeInstanceOf(GeneratorBadResponseError);
+      expect(p.breakerState).toBe('open');
+    });
+  });
+
+  describe('a 503 while the model loads', () => {
+    it('backs off before retrying (not within milliseconds)', async () => {
+      server.behave([
+        { mode: 'fail', status: 503, errorBody: { error: { message: 'model is loading' } } },
+        { text: 'Loaded.' },
+      ]);
+      const r = await provider({ unavailableBackoffMs: 150 }).generate(req());
+      expect(r.text).toBe('Loaded.');
+      expect(server.requests).toHaveLength(2);
+      const [first, second] = server.requests.map((q) => q.receivedAt);
+      expect(second - first).toBeGreaterThanOrEqual(140);
+    });
+
+    it("honours a 503's Retry-After, and does not retry when the deadline cannot wait for it", async () => {
+      server.behave({ mode: 'fail', status: 503, headers: { 'retry-after': '5' } });
+      const err = await provider()
+        .generate(req({ deadlineMs: 1000 }))
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GeneratorBadResponseError);
+      expect((err as GeneratorBadResponseError).retryAfterMs).toBe(5000);
+      expect(server.requests).toHaveLength(1);
+    });
+  });
+
+  describe('reasoning models', () => {
+    const THOUGHT = '<think>\nThe customer asks the price. I should quote 99. Be brief!\n</think>\n\n';
+
+    it('drops a leading <think> block from a JSON answer and records only its length', async () => {
+      server.behave({ text: `${THOUGHT}It is 99 a month.` });
+      const r = await provider().generate(req());
+      expect(r.text).toBe('It is 99 a month.');
+      expect(r.thinking?.strippedChars).toBeGreaterThan(40);
+      expect(JSON.stringify(r)).not.toContain('quote 99');
+    });
+
+    it('fails a reply cut inside its thinking as no answer: not retried, not a breaker failure', async () => {
+      const p = provider({ breakerThreshold: 1 });
+      server.behave({ text: '<think>\nThe customer asks the price. Let me consider', finishReason: 'length' });
+      const err = await p.generate(req({ params: { max_tokens: 16 } })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GeneratorNoAnswerError);
+      expect((err as Error).message).toContain('the model used its token budget on reasoning (max 16 tokens)');
+      expect(server.requests).toHaveLength(1);
+      expect(p.breakerState).toBe('closed');
+    });
+
+    it('fails content null + reasoning_content + finish length as no answer, once (JSON and stream)', async () => {
+      const p = provider({ breakerThreshold: 1 });
+      server.behave({ contentNull: true, reasoning: 'Okay, the user wants a price…', finishReason: 'length' });
+      const err = await p.generate(req()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GeneratorNoAnswerError);
+      expect((err as Error).message).toContain('on reasoning');
+      const streamed = await readStream(p.stream(req()));
+      expect(streamed.error).toBeInstanceOf(GeneratorNoAnswerError);
+      expect(streamed.chunks).toEqual([]);
+      expect(server.requests).toHaveLength(2);
+      expect(p.breakerState).toBe('closed');
+    });
+
+    it('never streams thinking as text or sentences, and says how the stream ended', async () => {
+      server.behave({ text: `${THOUGHT}It is 99 a month. Shall I sign you up?`, chunkChars: 3 });
+      const { chunks, end, error } = await readStream(provider().stream(req()));
+      expect(error).toBeUndefined();
+      expect(sentencesOf(chunks)).toEqual(['It is 99 a month.', 'Shall I sign you up?']);
+      expect(textOf(chunks)).toBe('It is 99 a month. Shall I sign you up?');
+      expect(end).toMatchObject({ finishReason: 'stop', model: 'qwen3-test' });
+      expect((end as GenerateStreamEnd).thinking?.strippedChars).toBeGreaterThan(40);
+    });
+
+    it('sends chat_template_kwargs.enable_thinking=false to vLLM when told to', async () => {
+      await provider({ disableThinking: true }).generate(req());
+      expect(server.requests[0].body.chat_template_kwargs).toEqual({ enable_thinking: false });
+      server.requests.length = 0;
+      await provider().generate(req());
+      expect(server.requests[0].body).not.toHaveProperty('chat_template_kwargs');
+    });
+  });
+
+  describe('what a stream and a result report', () => {
+    it('drops the fragment a token budget cut off, and reports finish length', async () => {
+      server.behave({ text: 'It is 99 a month. It includes two lines and', finishReason: 'length', chunkChars: 5 });
+      const { chunks, end } = await readStream(provider().stream(req()));
+      expect(sentencesOf(chunks)).toEqual(['It is 99 a month.']);
+      expect(end).toMatchObject({ finishReason: 'length' });
+    });
+
+    it('lists the parameters the backend cannot honour (JSON result and stream end)', async () => {
+      const params = { top_k: 40, repetition_penalty: 1.1, top_p: 1 };
+      const r = await provider({ backend: 'tgi' }).generate(req({ params }));
+      expect(r.ignoredParams).toEqual(['top_k', 'repetition_penalty']);
+      expect(server.requests[0].body).not.toHaveProperty('top_p');
+      const { end } = await readStream(provider({ backend: 'tgi' }).stream(req({ params })));
+      expect((end as GenerateStreamEnd).ignoredParams).toEqual(['top_k', 'repetition_penalty']);
+    });
+
+    it('answers vLLM beam search with the first beam only (JSON and stream)', async () => {
+      server.behave({ text: 'Best beam. Really.' });
+      const params = { num_beams: 3, do_sample: false };
+      expect((await provider().generate(req({ params }))).text).toBe('Best beam. Really.');
+      expect(server.requests[0].body).toMatchObject({ use_beam_search: true, n: 3 });
+      const { chunks } = await readStream(provider().stream(req({ params })));
+      expect(textOf(chunks)).toBe('Best beam. Really.');
+    });
+  });
+});
