@@ -40,6 +40,11 @@ export interface MatchQuery {
   excludeIds?: string[];
   /** Include fallback scripts among candidates (default false). */
   includeFallbacks?: boolean;
+  /**
+   * Only scripts this accepts are candidates (the dialogue passes "fits the turn's action"): the
+   * threshold then judges the best accepted one, never a better one that was refused.
+   */
+  allow?: (script: Script) => boolean;
 }
 
 export interface MatchOutcome {
@@ -68,6 +73,12 @@ export interface ScriptMatcherPort {
     campaignId: string,
     opts: { intent?: IntentName; stage?: ScriptStage; version?: number; language?: string },
   ): Promise<Script>;
+  /**
+   * The enabled scripts of the published library that `where` accepts, in library order: the
+   * dialogue looks up a campaign-named script's counterpart in another language, or a generic
+   * transfer announcement, this way.
+   */
+  findScripts(campaignId: string, where: (script: Script) => boolean): Promise<Script[]>;
   /** A script of the published library (or the draft). */
   getScript(campaignId: string, scriptId: string, version?: number | 'draft'): Promise<Script | undefined>;
   /** Fill `{slot}` placeholders; see the lib's README section for the missing-slot rule. */

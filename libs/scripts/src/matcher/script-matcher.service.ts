@@ -78,6 +78,11 @@ export class ScriptMatcherService implements ScriptMatcherPort {
     return fb;
   }
 
+  async findScripts(campaignId: string, where: (script: Script) => boolean): Promise<Script[]> {
+    const lib = await this.index.published(campaignId);
+    return lib.scripts.filter((s): s is Script => s !== undefined && s.enabled && where(s));
+  }
+
   async getScript(campaignId: string, scriptId: string, version?: number | 'draft'): Promise<Script | undefined> {
     if (version === 'draft') {
       try {
@@ -135,6 +140,7 @@ export class ScriptMatcherService implements ScriptMatcherPort {
       s.enabled &&
       !exclude.has(s.id) &&
       (q.includeFallbacks === true || !s.fallback) &&
+      (q.allow === undefined || q.allow(s)) &&
       (q.intent === undefined || s.intent === q.intent) &&
       (q.stage === undefined || s.stage === undefined || s.stage === q.stage);
     const toMatch = (s: Script, similarity: number): ScriptMatch => ({ scriptId: s.id, text: s.text, similarity });
@@ -148,7 +154,8 @@ export class ScriptMatcherService implements ScriptMatcherPort {
         if (accept(s)) out.push(toMatch(s, h.similarity));
         if (out.length === k) return out;
       }
-      if (hits.length < Math.min(k + extra, lib.index.size()))
+      // A caller's `allow` may refuse more than the extra hits cover: scan exactly then.
+      if (hits.length < Math.min(k + extra, lib.index.size()) || (q.allow !== undefined && out.length < k))
         return this.exact(lib, vector, k, q.intent, accept, toMatch);
       return out;
     }
