@@ -1,0 +1,51 @@
+import type { Campaign } from '@huashu/campaigns';
+import type { Script } from '@huashu/scripts';
+import { ruleFor } from '../routing/dialogue-policy.js';
+import type { Action } from '../turn-result.js';
+
+/** zh when the text has CJK characters, en when it has Latin letters, else unknown. */
+export const languageOf = (text: string): 'zh' | 'en' | undefined =>
+  /[\u3400-\u9fff]/.test(text) ? 'zh' : /[A-Za-z]/.test(text) ? 'en' : undefined;
+
+/** Script tags that name a language ("zh", "en", "zh-hk"): the library's convention (README "Script library"). */
+const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
+
+/**
+ * The action a script announces: a `transfer` tag announces a transfer; a `goodbye` tag or the
+ * `closed` stage closes the call (hangup); else its intent's action in the campaign's route table
+ * (DESIGN §3: transfer for ready_to_buy, ask_human, complaint; hangup for busy_call_later,
+ * do_not_call, wrong_person); a script without an intent announces nothing (continue).
+ */
+export function scriptAction(script: Script, routes: Campaign['routes']): Action {
+  if (script.tags.includes('transfer')) return 'transfer';
+  if (script.tags.includes('goodbye') || script.stage === 'closed') return 'hangup';
+  if (script.intent === undefined) return 'continue';
+  return ruleFor(routes, script.intent, script.stage ?? 'new').action;
+}
+
+/** A question mark anywhere (full-width or not): the script asks the customer something. */
+export const asksQuestion = (text: string): boolean => /[?？]/.test(text);
+
+/**
+ * Whether a script may be the reply of a turn that takes `action`: it announces that action and no
+ * other, and a line that ends the call asks nothing (the customer could not answer it).
+ */
+export function fitsAction(script: Script, action: Action, routes: Campaign['routes']): boolean {
+  return scriptAction(script, routes) === action && (action !== 'hangup' || !asksQuestion(script.text));
+}
+
+/** A script's language tag, if it has one. */
+export const languageTag = (script: Script): string | undefined => script.tags.find((t) => LANGUAGE_TAG.test(t));
+
+/**
+ * Two scripts play the same role in a library (one's translation of the other): same intent, stage
+ * and fallback flag, and the same tags once language tags are left out (zh-goodbye ↔ en-goodbye).
+ */
+export function sameRole(a: Script, b: Script): boolean {
+  const roles = (s: Script) =>
+    s.tags
+      .filter((t) => !LANGUAGE_TAG.test(t))
+      .sort()
+      .join('\u0000');
+  return a.intent === b.intent && a.stage === b.stage && a.fallback === b.fallback && roles(a) === roles(b);
+}
