@@ -1,5 +1,6 @@
-// Scenario: three utterances in a row that the bot cannot place → fallback (clarify) twice, then
-// the campaign's escalation (transfer by default) on the third.
+// Scenario: three utterances in a row that the bot cannot place → fallback (clarify: the intent's
+// approved clarifying script, then its fallback script) twice, then the campaign's escalation
+// (transfer by default, announced by the generic transfer script) on the third.
 import { SessionRepository } from '@huashu/dialogue';
 import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
@@ -26,8 +27,15 @@ describe('out of scope three times → escalation', () => {
     for (const t of turns) {
       expect(t.intent.name).toBe('out_of_scope');
       expect(t.route).toBe('fallback');
-      expect(t.reply).toMatchObject({ fallback: true, scriptId: `${lang}-fallback-out-of-scope` });
     }
+    // The intent's approved clarifying script, then its fallback; the escalated third turn
+    // announces the transfer it makes.
+    expect(turns.map((t) => t.reply.scriptId)).toEqual([
+      `${lang}-clarify`,
+      `${lang}-fallback-out-of-scope`,
+      `${lang}-transfer-generic`,
+    ]);
+    expect(turns.slice(0, 2).map((t) => t.reply.fallback)).toEqual([true, true]);
     expect(turns.map((t) => t.action)).toEqual(['continue', 'continue', 'transfer']);
     expect(turns[2].actionDetail).toMatchObject({ reason: 'consecutive_fallbacks', target: 'sales-closers' });
     expect(turns[2].actionDetail?.summary).toContain('intents: none');
@@ -51,12 +59,12 @@ describe('out of scope three times → escalation', () => {
   });
 
   it.each(['zh', 'en'] as const)(
-    'the bilingual sample campaign (language zh) answers a customer speaking %s with the fallback in their language',
+    'the bilingual sample campaign (language zh) answers a customer speaking %s with the clarifying fallback in their language',
     async (spoken) => {
       const chat = new Chat(gw.url);
       const { conversationId } = await chat.start({ campaignId: 'default' });
       const t = await chat.say(conversationId, LINES[spoken][0]);
-      expect(t.reply).toMatchObject({ fallback: true, scriptId: `${spoken}-fallback-out-of-scope` });
+      expect(t.reply).toMatchObject({ fallback: true, scriptId: `${spoken}-clarify` });
     },
   );
 });

@@ -19,6 +19,7 @@ import {
   type Script,
   type ScriptMatch,
   type ScriptMatcherPort,
+  type ScriptStage,
 } from '@huashu/scripts';
 import { parseCallbackTime } from '../actions/callback-time.parser.js';
 import { DoNotCallRepository } from '../actions/do-not-call.repository.js';
@@ -29,6 +30,7 @@ import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routi
 import { newSession, noteIntent, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
 import type {
+  Action,
   CallbackDue,
   DialoguePort,
   Reply,
@@ -45,6 +47,7 @@ import { exampleView, IntentExampleMatcher, type AnswerExample, type IntentExamp
 import { reportIntentExamples, type IntentExamplesReport } from './intent-examples-report.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
+import { fitsAction, languageOf, sameRole } from './reply-fit.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 
 /** Stored instead of customer text that could not be screened: nothing unredacted is kept. */
@@ -435,11 +438,26 @@ export class DialogueService implements DialoguePort {
           clock,
           timed,
         );
+      } else if (decision.route === 'fallback') {
+        // DESIGN §3 "fallback (clarify)": the intent's own approved scripts (zh-clarify) before its
+        // fallback script, by the scripted rules; each counts as a fallback towards escalation.
+        const clarify = await this.scriptCandidate(
+          campaign,
+          session,
+          decision,
+          intent,
+          storedText,
+          utteranceVector,
+          clock,
+          timed,
+        );
+        candidate = clarify.reply ? { ...clarify, reply: { ...clarify.reply, fallback: true } } : clarify;
       } else if (decision.route === 'generator') {
         candidate = await this.generatorCandidate(
           campaign,
           session,
           intent,
+          decision.action,
           storedText,
           utteranceVector,
           clock,
@@ -463,6 +481,9 @@ export class DialogueService implements DialoguePort {
       route = 'fallback';
     }
     const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
+    // What the customer hears never announces an action the turn does not take (an escalated
+    // fallback, a closing line that asks a question): reply-fit.ts, `fitReply`.
+    reply = await this.fitReply(campaign, session, reply, escalation.action, storedText);
 
     // 8. Record.
     const turn = session.turn + 1;
@@ -597,7 +618,13 @@ export class DialogueService implements DialoguePort {
     return result;
   }
 
-  /** Scripted route: the intent's scripts ranked by similarity to the utterance, not repeating. */
+  /**
+   * Scripted route: the intent's scripts ranked by similarity to the utterance, not repeating, among
+   * those fit for the turn's action (reply-fit.ts). The customer's language outranks not repeating:
+   * unheard scripts in their language (this stage, then any stage); else the intent's fallback in
+   * their language, not heard yet; else a heard script in their language, the one heard longest ago;
+   * else the intent's fallback in their language, heard or not; only then a script in another language.
+   */
   private async scriptCandidate(
     campaign: Campaign,
     session: Session,
@@ -609,53 +636,83 @@ export class DialogueService implements DialoguePort {
     timed: <T>(key: 'match', work: () => Promise<T>) => Promise<T>,
   ): Promise<Candidate> {
     const output = { verdict: 'allow' as const, hits: [] };
+    // A library may hold several languages (the sample campaign has zh and en scripts): answer in
+    // the customer's language when it has a script for this.
+    const lang = languageOf(text) ?? campaign.language;
     if (decision.scriptSource === 'goodbye') {
-      const script = campaign.goodbyeScriptId
-        ? await timed('match', () => this.scripts.getScript(campaign.id, campaign.goodbyeScriptId!))
-        : undefined;
-      return {
-        output,
-        reply: script && this.toReply(script, campaign, session, { similarity: null, fallback: false }),
-      };
+      return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang)) };
     }
     const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : intent;
+    const fits = (s: Script) => fitsAction(s, decision.action, campaign.routes);
+    const ownFallback = async (): Promise<Script | undefined> => {
+      const fb = await timed('match', () =>
+        this.scripts.resolveFallback(campaign.id, { intent: wanted, language: lang }).catch(() => undefined),
+      );
+      return fb && fb.intent === wanted && fb.tags.includes(lang) && fits(fb) ? fb : undefined;
+    };
+    const asFallback = (script: Script): Candidate => ({
+      output,
+      reply: this.toReply(script, campaign, session, { similarity: null, fallback: true }),
+    });
+    // A callback asked for without a time: no time to confirm, and a call that ends asks nothing,
+    // so the intent's fallback (a closing line that promises a later call) is the reply.
+    if (decision.scheduleCallback && parseCallbackTime(text, lang, new Date(), 0).source === 'default') {
+      const closing = await ownFallback();
+      if (closing) return asFallback(closing);
+    }
     const budget = campaign.deadlines.stages.match;
     const vector = await timed('match', () => clock.run('match', budget, () => textVector));
-    const stage = decision.reached === 'closed' ? undefined : decision.reached;
-    // Most specific first: this intent at this stage not heard yet; then any stage; then repeats
-    // (repeating an approved script beats a fallback).
-    const attempts = [{ stage, excludeIds: session.heard }, { excludeIds: session.heard }, {}];
-    let outcome: MatchOutcome | undefined;
-    for (const extra of attempts) {
-      outcome = await timed('match', () =>
+    // The stage the lead was at when they spoke: a new lead's first "yes" answers the pitch, not
+    // the engaged stage's question the turn raises it to.
+    const stage = session.stage === 'closed' ? undefined : session.stage;
+    const search = (extra: { stage?: ScriptStage; excludeIds?: string[] }) =>
+      timed('match', () =>
         clock.run('match', budget, () =>
-          this.scripts.match({ campaignId: campaign.id, vector, intent: wanted, k: 5, ...extra }),
+          this.scripts.match({ campaignId: campaign.id, vector, intent: wanted, k: 5, allow: fits, ...extra }),
         ),
       );
-      if (outcome.matches.length > 0) break;
+    const inLang = (o: MatchOutcome) => o.matches.filter((m) => languageOf(m.text) === lang);
+    const heard = session.heard;
+    let chosen: ScriptMatch | undefined;
+    // Unheard, this stage then any stage; the first non-empty lookup is kept for the last resort.
+    let unheard: MatchOutcome | undefined;
+    for (const extra of [{ stage, excludeIds: heard }, { excludeIds: heard }]) {
+      const outcome = await search(extra);
+      unheard ??= outcome.matches.length > 0 ? outcome : undefined;
+      chosen = inLang(outcome)[0];
+      if (chosen) return this.scriptReply(campaign, session, outcome, chosen, output);
     }
-    if (!outcome) throw new Error('unreachable: no match attempt ran');
-    // A library may hold several languages (the sample campaign has zh and en scripts): answer in
-    // the customer's language when a script of this intent exists in it.
-    const lang = languageOf(text) ?? campaign.language;
-    const best = outcome.matches.find((m) => languageOf(m.text) === lang) ?? outcome.matches[0];
-    const match = { threshold: outcome.threshold, libraryVersion: outcome.libraryVersion, best: best?.similarity };
-    if (!best) {
-      // A call that ends on this turn says goodbye rather than asking to clarify.
-      if (decision.action === 'hangup' && campaign.goodbyeScriptId) {
-        return this.scriptCandidate(
-          campaign,
-          session,
-          { ...decision, scriptSource: 'goodbye' },
-          intent,
-          text,
-          textVector,
-          clock,
-          timed,
-        );
-      }
-      return { output, match };
+    const fallbackScript = await ownFallback();
+    if (fallbackScript && !heard.includes(fallbackScript.id)) return asFallback(fallbackScript);
+    const all = await search({});
+    // A repeat in the customer's language: the one heard longest ago (`heard` is oldest first).
+    const age = (id: string) => {
+      const at = heard.indexOf(id);
+      return at < 0 ? heard.length : at;
+    };
+    chosen = inLang(all).sort((a, b) => age(a.scriptId) - age(b.scriptId))[0];
+    if (chosen) return this.scriptReply(campaign, session, all, chosen, output);
+    if (fallbackScript) return asFallback(fallbackScript);
+    const last = unheard ?? all;
+    chosen = last.matches[0];
+    if (chosen) return this.scriptReply(campaign, session, last, chosen, output);
+    const match = { threshold: all.threshold, libraryVersion: all.libraryVersion };
+    // A call that ends on this turn says goodbye rather than asking to clarify.
+    if (decision.action === 'hangup') {
+      const reply = await timed('match', () => this.goodbye(campaign, session, lang));
+      if (reply) return { output, match, reply };
     }
+    return { output, match };
+  }
+
+  private async scriptReply(
+    campaign: Campaign,
+    session: Session,
+    outcome: MatchOutcome,
+    best: ScriptMatch,
+    output: Candidate['output'],
+  ): Promise<Candidate> {
+    const match = { threshold: outcome.threshold, libraryVersion: outcome.libraryVersion, best: best.similarity };
     const script = await this.scripts.getScript(campaign.id, best.scriptId);
     return {
       output,
@@ -670,11 +727,34 @@ export class DialogueService implements DialoguePort {
     };
   }
 
+  /**
+   * A script the campaign names (`goodbyeScriptId` …) as the customer should hear it: in their
+   * language when the library has a script of the same role in it (reply-fit.ts `sameRole`:
+   * zh-goodbye ↔ en-goodbye), the one named otherwise.
+   */
+  private async namedScript(campaign: Campaign, scriptId: string, lang: string): Promise<Script | undefined> {
+    const named = await this.scripts.getScript(campaign.id, scriptId);
+    if (!named || named.tags.includes(lang)) return named;
+    const [translated] = await this.scripts.findScripts(
+      campaign.id,
+      (s) => s.tags.includes(lang) && s.id !== named.id && sameRole(s, named),
+    );
+    return translated ?? named;
+  }
+
+  /** The campaign's goodbye in the customer's language (namedScript); undefined when it names none. */
+  private async goodbye(campaign: Campaign, session: Session, lang: string): Promise<Reply | undefined> {
+    if (!campaign.goodbyeScriptId) return undefined;
+    const script = await this.namedScript(campaign, campaign.goodbyeScriptId, lang);
+    return script && this.toReply(script, campaign, session, { similarity: null, fallback: false });
+  }
+
   /** Generator route: the LLM writes, compliance screens, the match maps it to an approved script. */
   private async generatorCandidate(
     campaign: Campaign,
     session: Session,
     intent: IntentName,
+    action: Action,
     text: string,
     textVector: Promise<Float32Array>,
     clock: TurnClock,
@@ -693,7 +773,7 @@ export class DialogueService implements DialoguePort {
       campaign.generator.exemplars > 0
         ? await timed('match', () =>
             clock.run('match', budgets.match, async () =>
-              this.exemplars(campaign, session, intent, text, await textVector, said),
+              this.exemplars(campaign, session, intent, action, text, await textVector, said),
             ),
           )
         : { texts: [] };
@@ -723,7 +803,7 @@ export class DialogueService implements DialoguePort {
     const abort = new AbortController();
     const signals = signal ? AbortSignal.any([signal, abort.signal]) : abort.signal;
     const request = { messages: prompt.messages, params, deadlineMs, signal: signals };
-    const approve = (candidate: string) => this.approve(campaign, session, candidate, clock, timed);
+    const approve = (candidate: string) => this.approve(campaign, session, action, candidate, clock, timed);
     if (sink) {
       const streamed = await streamCandidate({
         chunks: this.generator.stream(request),
@@ -775,11 +855,16 @@ export class DialogueService implements DialoguePort {
    * nearest.
    * All in the customer's language first: a caller who
    * speaks Chinese gets no English wording to copy unless the library has too few Chinese scripts.
+   * Only scripts fit for the turn's action are shown (a continue turn is never shown a transfer or
+   * closing line to copy), and scripts of other intents only when the classified intent has none in
+   * the customer's language: once its scripts were heard, a model shown the nearest others answers
+   * "yes" with a deny script (en-deny-engaged) rather than repeat an affirm one.
    */
   private async exemplars(
     campaign: Campaign,
     session: Session,
     intent: IntentName,
+    action: Action,
     text: string,
     vector: Float32Array,
     said?: AnswerExample,
@@ -787,9 +872,10 @@ export class DialogueService implements DialoguePort {
     const k = campaign.generator.exemplars;
     // Room for the scripts of other languages and of the intent that the ranking below moves down.
     const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
+    const allow = (s: Script) => fitsAction(s, action, campaign.routes);
     const [own, near, found] = await Promise.all([
-      this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide }),
-      this.scripts.match({ campaignId: campaign.id, vector, k: wide }),
+      this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide, allow }),
+      this.scripts.match({ campaignId: campaign.id, vector, k: wide, allow }),
       // Examples that cannot be embedded now (encoder down) leave the ranking below as it was.
       said ?? this.examples.answer(campaign, intent, vector).catch(() => undefined),
     ]);
@@ -804,11 +890,15 @@ export class DialogueService implements DialoguePort {
     if (answer && !byId.has(answer.scriptId)) {
       const script = await publishedScript(this.scripts, campaign.id, answer.scriptId);
       // Fallback scripts are never quoted as exemplars.
-      if (script && !script.fallback) {
+      if (script && !script.fallback && allow(script)) {
         byId.set(script.id, { scriptId: script.id, text: script.text, similarity: answer.similarity });
       } else answer = undefined;
     }
     const unique = [...byId.values()];
+    // Other intents' scripts only when the intent has none in the customer's language (they still
+    // weigh in the word overlap below, as the nearest replies).
+    const ownSpoken = own.matches.some((m) => languageOf(m.text) === lang);
+    const shown = (id: string) => !ownSpoken || ofIntent.has(id) || id === answer?.scriptId;
     const rank = (m: ScriptMatch): number =>
       (languageOf(m.text) === lang ? 0 : 8) +
       (m.scriptId === answer?.scriptId ? 0 : 1 + (ofIntent.has(m.scriptId) ? 0 : 2) + (heard.has(m.scriptId) ? 1 : 0));
@@ -820,6 +910,7 @@ export class DialogueService implements DialoguePort {
     const ranked = unique
       .map((m, i) => ({ id: m.scriptId, text: texts[i], rank: rank(m), lexical: lexical[i], similarity: m.similarity }))
       .sort((a, b) => a.rank - b.rank || b.lexical - a.lexical || b.similarity - a.similarity)
+      .filter((e) => shown(e.id))
       .slice(0, k);
     // The answer counts as shown first only when it is (a reply in another language is ranked down).
     return { texts: ranked.map((e) => e.text), answer: ranked[0]?.id === answer?.scriptId ? answer : undefined };
@@ -832,6 +923,7 @@ export class DialogueService implements DialoguePort {
   private async approve(
     campaign: Campaign,
     session: Session,
+    action: Action,
     text: string,
     clock: TurnClock,
     timed: <T>(key: 'comply' | 'match', work: () => Promise<T>) => Promise<T>,
@@ -847,7 +939,14 @@ export class DialogueService implements DialoguePort {
 
     const outcome = await timed('match', () =>
       clock.run('match', budgets.match, () =>
-        this.scripts.match({ campaignId: campaign.id, text: checked.text, k: 3 }),
+        // Only scripts fit for the turn's action: a continue turn never lands on a transfer or
+        // closing line, however near (reply-fit.ts); nothing fit enough → the fallback chain.
+        this.scripts.match({
+          campaignId: campaign.id,
+          text: checked.text,
+          k: 3,
+          allow: (s) => fitsAction(s, action, campaign.routes),
+        }),
       ),
     );
     const match = {
@@ -903,6 +1002,35 @@ export class DialogueService implements DialoguePort {
       });
     }
     return this.toReply(script, campaign, session, { similarity, fallback: true });
+  }
+
+  /**
+   * The reply unless its script announces another action than the turn takes (reply-fit.ts): a
+   * transfer turn then announces the transfer with the library's generic transfer script (tagged
+   * `transfer`, no intent), a hangup turn says the campaign's goodbye, both in the customer's
+   * language. A streamed reply was already spoken and stays.
+   */
+  private async fitReply(
+    campaign: Campaign,
+    session: Session,
+    reply: Reply,
+    action: Action,
+    customerText: string,
+  ): Promise<Reply> {
+    if (reply.parts || action === 'continue') return reply;
+    const script = await this.scripts.getScript(campaign.id, reply.scriptId);
+    if (!script || fitsAction(script, action, campaign.routes)) return reply;
+    const lang = languageOf(customerText) ?? campaign.language;
+    if (action === 'hangup') return (await this.goodbye(campaign, session, lang)) ?? reply;
+    const announce = await this.scripts.findScripts(
+      campaign.id,
+      (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, action, campaign.routes),
+    );
+    const generic =
+      announce.find((s) => s.tags.includes(lang)) ??
+      announce.find((s) => s.tags.includes(campaign.language)) ??
+      announce[0];
+    return generic ? this.toReply(generic, campaign, session, { similarity: null, fallback: false }) : reply;
   }
 
   private toReply(
@@ -995,10 +1123,6 @@ const maskHit = (h: ComplianceHit): ComplianceHit => ({ ...h, match: '*'.repeat(
 
 const describe = (stage: string, err: unknown): string =>
   err instanceof StageTimeoutError ? `${stage}: ${err.message}` : `${stage}: ${(err as Error)?.message ?? String(err)}`;
-
-/** zh when the text has CJK characters, en when it has Latin letters, else unknown. */
-const languageOf = (text: string): 'zh' | 'en' | undefined =>
-  /[\u3400-\u9fff]/.test(text) ? 'zh' : /[A-Za-z]/.test(text) ? 'en' : undefined;
 
 const found = (conversationId: string, session: Session | undefined): Session => {
   if (!session) throw new HuashuException('NOT_FOUND', 'no such conversation (or it expired)', [{ conversationId }]);

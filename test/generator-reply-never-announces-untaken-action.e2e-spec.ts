@@ -1,0 +1,38 @@
+// Scenario: a customer keeps saying yes. From the second turn the generator route answers; once the
+// affirm scripts were heard it used to land on another intent's script, one promising a transfer
+// (zh-ask-human) or answering a deny (en-deny-engaged). The exemplars are the intent's scripts and the
+// match accepts only scripts fit for the turn's action (continue), so the customer hears an affirm
+// reply and nothing it announces is left undone.
+import { bootGateway, type Booted } from './support/boot.js';
+import { Chat, createSampleCampaign, type Lang } from './support/dialogue.js';
+import { SAMPLE } from './support/sample-campaign.js';
+
+const LINES: Record<Lang, string[]> = {
+  zh: ['好的', '好的', '好的', '好的'],
+  en: ['yes', 'yes, go on', 'sure', 'ok'],
+};
+
+describe('a generator reply never announces an action the turn does not take', () => {
+  let gw: Booted;
+  let campaignId: string;
+  beforeAll(async () => {
+    gw = await bootGateway('dlg-gen-action', { GENERATOR_MODE: 'inprocess' });
+    campaignId = await createSampleCampaign(gw.url, 'bilingual-gen-action');
+  });
+  afterAll(async () => gw.close());
+
+  it.each(['zh', 'en'] as const)('%s', async (lang) => {
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId });
+    const turns = [];
+    for (const line of LINES[lang]) turns.push(await chat.say(conversationId, line));
+    expect(turns.slice(1).map((t) => t.route)).toEqual(['generator', 'generator', 'generator']);
+    for (const t of turns) {
+      expect(t.intent.name).toBe('affirm');
+      expect(t.action).toBe('continue');
+      const script = SAMPLE.find((s) => s.id === t.reply.scriptId)!;
+      expect(script.intent).toBe('affirm');
+      expect(script.id.startsWith(`${lang}-`)).toBe(true);
+    }
+  });
+});
