@@ -101,7 +101,13 @@ export interface AuditRecord {
   problems: string[];
   effects: Record<string, unknown>;
   threshold: number | null;
-  generator?: { model: string; finishReason: string; candidate?: string };
+  generator?: {
+    model: string;
+    finishReason: string;
+    candidate?: string;
+    ignoredParams?: string[];
+    thinking?: { strippedChars: number };
+  };
   compliance: { input: { verdict: string; categories: string[] }; output: { verdict: string; categories: string[] } };
 }
 

@@ -11,6 +11,10 @@ export interface Candidate {
     finishReason: GenerateResult['finishReason'] | 'failed';
     latencyMs: number;
     candidate?: string;
+    /** Sampling parameters the backend cannot honour: not sent (recorded, never silently dropped). */
+    ignoredParams?: string[];
+    /** A reasoning model's thinking, dropped before compliance and the match: its length only. */
+    thinking?: { strippedChars: number };
     /** The campaign example (`intentExamples.byScript`) whose script the prompt showed first. */
     answerExample?: { scriptId: string; text: string; similarity: number };
   };

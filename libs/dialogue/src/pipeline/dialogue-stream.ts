@@ -1,6 +1,6 @@
 import { nowMs } from '@huashu/common';
 import type { ComplianceHit, Verdict } from '@huashu/compliance';
-import { GeneratorError, type GenerateChunk } from '@huashu/generator';
+import { GeneratorError, type GenerateChunk, type GenerateStreamEnd } from '@huashu/generator';
 import type { Reply, ReplyPart } from '../turn-result.js';
 import type { Approval, Candidate } from './candidate.js';
 
@@ -25,7 +25,7 @@ export function joinParts(texts: string[]): string {
 
 export interface StreamCandidateInput {
   /** The generator's streaming form (raw text pieces and complete zh/en sentences). */
-  chunks: AsyncIterable<GenerateChunk>;
+  chunks: AsyncIterable<GenerateChunk, GenerateStreamEnd | void>;
   /** Output compliance + script match of one text (the same step the non-streaming turn runs). */
   approve: (text: string) => Promise<Approval>;
   /** Times one pull from the generator (counted as generation time). */
@@ -53,6 +53,8 @@ export async function streamCandidate(input: StreamCandidateInput): Promise<Cand
   let generated = '';
   let sentences = 0;
   let finishReason: NonNullable<Candidate['generator']>['finishReason'] = 'stop';
+  // How the stream ended, when the provider says (the iterator's return value).
+  let end: GenerateStreamEnd | undefined;
   const checked: string[] = [];
   const review = async (text: string): Promise<Approval> => {
     const a = await input.approve(text);
@@ -66,7 +68,10 @@ export async function streamCandidate(input: StreamCandidateInput): Promise<Cand
   try {
     for (;;) {
       const next = await input.pull(() => it.next());
-      if (next.done) break;
+      if (next.done) {
+        if (next.value) end = next.value;
+        break;
+      }
       if (next.value.type === 'text') {
         generated += next.value.text;
         continue;
@@ -94,10 +99,13 @@ export async function streamCandidate(input: StreamCandidateInput): Promise<Cand
   if (parts.length === 0 && verdict !== 'block' && finishReason === 'stop' && sentences > 1) {
     whole = await review(generated);
   }
+  if (end && finishReason === 'stop') finishReason = end.finishReason;
   const generator = {
-    model: input.model,
+    model: end?.model ?? input.model,
     finishReason,
     latencyMs: nowMs() - started,
+    ...(end?.ignoredParams?.length ? { ignoredParams: end.ignoredParams } : {}),
+    ...(end?.thinking ? { thinking: end.thinking } : {}),
     ...(checked.length ? { candidate: checked.join(' ') } : {}),
   };
   const output = { verdict, hits };

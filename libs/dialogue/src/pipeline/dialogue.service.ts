@@ -834,6 +834,8 @@ export class DialogueService implements DialoguePort {
       model: generated.model,
       finishReason: generated.finishReason,
       latencyMs: generated.latencyMs,
+      ...(generated.ignoredParams?.length ? { ignoredParams: generated.ignoredParams } : {}),
+      ...(generated.thinking ? { thinking: generated.thinking } : {}),
       answerExample,
     };
     if (generated.finishReason === 'error' || generated.finishReason === 'deadline' || !generated.text.trim()) {
