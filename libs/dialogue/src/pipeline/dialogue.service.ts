@@ -427,8 +427,8 @@ export class DialogueService implements DialoguePort {
     // 5-7. Candidate, output compliance, match.
     let candidate: Candidate = { output: { verdict: 'allow', hits: [] } };
     try {
-      if (decision.route === 'script') {
-        candidate = await this.scriptCandidate(
+      if (decision.route === 'script' || decision.route === 'fallback') {
+        const scripted = await this.scriptCandidate(
           campaign,
           session,
           decision,
@@ -438,20 +438,10 @@ export class DialogueService implements DialoguePort {
           clock,
           timed,
         );
-      } else if (decision.route === 'fallback') {
         // DESIGN §3 "fallback (clarify)": the intent's own approved scripts (zh-clarify) before its
         // fallback script, by the scripted rules; each counts as a fallback towards escalation.
-        const clarify = await this.scriptCandidate(
-          campaign,
-          session,
-          decision,
-          intent,
-          storedText,
-          utteranceVector,
-          clock,
-          timed,
-        );
-        candidate = clarify.reply ? { ...clarify, reply: { ...clarify.reply, fallback: true } } : clarify;
+        const clarifying = decision.route === 'fallback' && scripted.reply !== undefined;
+        candidate = clarifying ? { ...scripted, reply: { ...scripted.reply!, fallback: true } } : scripted;
       } else if (decision.route === 'generator') {
         candidate = await this.generatorCandidate(
           campaign,
