@@ -106,6 +106,33 @@ describe('busy: the callback time is in the turn result, the audit and the webho
     },
   );
 
+  it('a phone call through the generic events route hangs up with the callback in its answer', async () => {
+    const campaignId = await createLanguageCampaign(gw.url, 'zh', 'cb-zh-phone', { timeZone: 'Asia/Shanghai' });
+    const post = (body: object) =>
+      fetch(`${gw.url}/v1/telephony/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    const start = await post({ callId: 'cb-call-1', event: { type: 'start', campaignId, phone: '13912345679' } });
+    expect(start.status).toBe(200);
+    const busy = await post({
+      callId: 'cb-call-1',
+      eventId: 'e1',
+      event: { type: 'user_text', text: '我现在很忙，明天下午再打吧' },
+    });
+    expect(busy.body).toMatchObject({
+      action: 'hangup',
+      hangup: { reason: 'busy_call_later', callback: { dueAt: expect.any(String), requested: '明天下午' } },
+    });
+    const { dueAt } = (busy.body.hangup as { callback: { dueAt: string } }).callback;
+    expect(wallHour(dueAt, 'Asia/Shanghai')).toBe(`${tomorrowIn('Asia/Shanghai')} 15`);
+    const queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
+    const job = await queue.getJob(jobId('callback', busy.body.conversationId as string, 1));
+    expect(job?.data).toMatchObject({ dueAt });
+    await job!.remove();
+  });
+
   it('a conversation without a phone still gets its callback, without a phone field', async () => {
     const campaignId = await createLanguageCampaign(gw.url, 'en', 'cb-en-nophone');
     const chat = new Chat(gw.url);

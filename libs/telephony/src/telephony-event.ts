@@ -77,8 +77,11 @@ export interface TelephonyOutcome {
   action: TelephonyAction;
   /** For `transfer`: where to (absent when neither the turn nor the campaign names one). */
   transfer?: { target?: string; reason: string; summary?: string };
-  /** For `hangup`: why. */
-  hangup?: { reason: string };
+  /**
+   * For `hangup`: why, and for a busy caller the callback the dialogue scheduled (when it is due and
+   * the words it was read from), so a dialer on the generic events route knows it without the webhook.
+   */
+  hangup?: { reason: string; callback?: { dueAt: string; requested?: string } };
   /** DTMF digits to play towards the far end (e.g. an IVR extension before a transfer). */
   sendDigits?: string;
   intent?: { name: string; confidence: number };

@@ -471,7 +471,8 @@ export class TelephonyService {
       state.ended = true;
       state.endReason = 'transfer';
     } else if (result.action === 'hangup') {
-      outcome.hangup = { reason: result.actionDetail?.reason ?? result.intent.name };
+      const callback = result.actionDetail?.callback;
+      outcome.hangup = { reason: result.actionDetail?.reason ?? result.intent.name, ...(callback ? { callback } : {}) };
       state.ended = true;
       state.endReason = outcome.hangup.reason;
     }
