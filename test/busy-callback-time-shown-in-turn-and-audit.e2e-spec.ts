@@ -133,6 +133,29 @@ describe('busy: the callback time is in the turn result, the audit and the webho
     await job!.remove();
   });
 
+  it.each([
+    ['zh', '三点再打给我吧', '三点'],
+    ['zh', '明早九点半打给我吧', '明早九点半'],
+    ['en', 'can you call me next monday morning', 'next monday morning'],
+  ] as const)(
+    '%s: a callback asked for by its time alone ("%s") is busy_call_later, not out_of_scope',
+    async (lang, text, requested) => {
+      const campaignId = await createLanguageCampaign(gw.url, lang, `cb-${lang}-ask`, { timeZone: 'Asia/Shanghai' });
+      const chat = new Chat(gw.url);
+      const { conversationId } = await chat.start({ campaignId });
+      const turn = await chat.say(conversationId, text);
+      expect(turn).toMatchObject({
+        intent: { name: 'busy_call_later' },
+        action: 'hangup',
+        actionDetail: { reason: 'busy_call_later', callback: { requested } },
+      });
+      const [record] = await chat.audit(conversationId);
+      expect(record.intent).toMatchObject({ name: 'busy_call_later', source: 'callback-request' });
+      const queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
+      await (await queue.getJob(jobId('callback', conversationId, 1)))?.remove();
+    },
+  );
+
   it('a conversation without a phone still gets its callback, without a phone field', async () => {
     const campaignId = await createLanguageCampaign(gw.url, 'en', 'cb-en-nophone');
     const chat = new Chat(gw.url);

@@ -414,7 +414,16 @@ export class DialogueService implements DialoguePort {
     // An explicit do-not-call request found by input screening wins over the classifier (DESIGN §1
     // step 2): the customer's wish is honoured even when the model reads it as a mere objection.
     const screenedDnc = screened?.hits.some((h) => h.category === DNC_CATEGORY) ?? false;
-    const intent: IntentName = screenedDnc ? 'do_not_call' : (example?.intent ?? prediction?.name ?? 'out_of_scope');
+    // A callback asked for by its time alone (三点再打给我吧, "call me back at 3"), with no busy word
+    // for the model to go on: where it found nothing in scope, words asking to be called again that
+    // name a time are busy_call_later.
+    const callbackAsk =
+      !screenedDnc && !example && prediction?.name === 'out_of_scope' && asksForCallbackAt(storedText, campaign);
+    const intent: IntentName = screenedDnc
+      ? 'do_not_call'
+      : callbackAsk
+        ? 'busy_call_later'
+        : (example?.intent ?? prediction?.name ?? 'out_of_scope');
     // Four decimals, as the reply's similarity: the full double says nothing more to a client or an
     // auditor, and it is written twice per turn (result and audit record). An intent taken from an
     // example keeps the model's own probability for it.
@@ -564,7 +573,13 @@ export class DialogueService implements DialoguePort {
         name: intent,
         confidence,
         ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
-        source: screenedDnc ? 'compliance' : example ? 'campaign-example' : 'classifier',
+        source: screenedDnc
+          ? 'compliance'
+          : example
+            ? 'campaign-example'
+            : callbackAsk
+              ? 'callback-request'
+              : 'classifier',
         ...(example && !screenedDnc
           ? { example: { ...exampleView(example), similarity: round(example.similarity, 4) } }
           : {}),
@@ -1138,4 +1153,18 @@ async function publishedScript(
     if (err instanceof HuashuException && err.code === 'NOT_FOUND') return undefined;
     throw err;
   }
+}
+
+/** Words asking to be called again (zh: 再打/回电/打给我…; en: call/ring me back/again…). */
+const CALL_AGAIN =
+  /(再|回)(打|拨|来电|电话)|打(给|回)我|回个?电话|再联系|\b(call|ring|phone)\s+(me\s+)?(back|again)\b|\b(call|ring|phone)\s+me\s+(at|on|tomorrow|tonight|next|in)\b/i;
+
+/**
+ * Whether an utterance asks to be called again at a stated time: a call-again phrase and a time the
+ * callback parser reads as a duration or a date/time (a vague "later" is not enough on its own).
+ */
+function asksForCallbackAt(text: string, campaign: Campaign): boolean {
+  if (!CALL_AGAIN.test(text)) return false;
+  const when = parseCallbackTime(text, campaign.language, new Date(), 0, campaign.timeZone);
+  return when.source === 'relative' || when.source === 'datetime';
 }
