@@ -94,6 +94,7 @@ export function expectTurnResult(body: unknown): void {
 /** The fields of a per-turn audit record the specs look at. */
 export interface AuditRecord {
   turn: number;
+  intent: { name: string; confidence: number; source: string };
   plannedRoute: string;
   action: string;
   reachedStage: string;
