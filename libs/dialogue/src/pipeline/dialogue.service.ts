@@ -21,7 +21,7 @@ import {
   type ScriptMatcherPort,
   type ScriptStage,
 } from '@huashu/scripts';
-import { parseCallbackTime } from '../actions/callback-time.parser.js';
+import { parseCallbackTime, type CallbackTime } from '../actions/callback-time.parser.js';
 import { DoNotCallRepository } from '../actions/do-not-call.repository.js';
 import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
@@ -417,8 +417,18 @@ export class DialogueService implements DialoguePort {
     // A callback asked for by its time alone (三点再打给我吧, "call me back at 3"), with no busy word
     // for the model to go on: where it found nothing in scope, words asking to be called again that
     // name a time are busy_call_later.
+    // When a callback is asked for: read once per turn, by whichever step needs it first.
+    let asked: CallbackTime | undefined;
+    const callbackTime = (): CallbackTime =>
+      (asked ??= parseCallbackTime(
+        storedText,
+        campaign.language,
+        new Date(),
+        this.config.dialogue.callbackDefaultDelaySeconds * 1000,
+        campaign.timeZone,
+      ));
     const callbackAsk =
-      !screenedDnc && !example && prediction?.name === 'out_of_scope' && asksForCallbackAt(storedText, campaign);
+      !screenedDnc && !example && prediction?.name === 'out_of_scope' && asksForCallbackAt(storedText, callbackTime);
     const intent: IntentName = screenedDnc
       ? 'do_not_call'
       : callbackAsk
@@ -446,6 +456,7 @@ export class DialogueService implements DialoguePort {
           utteranceVector,
           clock,
           timed,
+          decision.scheduleCallback && callbackTime().source !== 'default',
         );
         // DESIGN §3 "fallback (clarify)": the intent's own approved scripts (zh-clarify) before its
         // fallback script, by the scripted rules; each counts as a fallback towards escalation.
@@ -491,7 +502,7 @@ export class DialogueService implements DialoguePort {
     const degraded = problems.length > 0;
     // Decided before the record, so the turn and its audit say when the callback is due.
     const busyHangup = decision.scheduleCallback && escalation.action === 'hangup';
-    const callback = busyHangup ? this.callbackDue(campaign, storedText) : undefined;
+    const callback = busyHangup ? this.callbackDue(callbackTime()) : undefined;
     const actionDetail =
       escalation.action === 'continue'
         ? undefined
@@ -639,6 +650,8 @@ export class DialogueService implements DialoguePort {
     textVector: Promise<Float32Array>,
     clock: TurnClock,
     timed: <T>(key: 'match', work: () => Promise<T>) => Promise<T>,
+    /** A callback was asked for at a stated time (so the reply may confirm it). */
+    callbackTimeNamed: boolean,
   ): Promise<Candidate> {
     const output = { verdict: 'allow' as const, hits: [] };
     // A library may hold several languages (the sample campaign has zh and en scripts): answer in
@@ -661,7 +674,7 @@ export class DialogueService implements DialoguePort {
     });
     // A callback asked for without a time: no time to confirm, and a call that ends asks nothing,
     // so the intent's fallback (a closing line that promises a later call) is the reply.
-    if (decision.scheduleCallback && parseCallbackTime(text, lang, new Date(), 0).source === 'default') {
+    if (decision.scheduleCallback && !callbackTimeNamed) {
       const closing = await ownFallback();
       if (closing) return asFallback(closing);
     }
@@ -1070,12 +1083,9 @@ export class DialogueService implements DialoguePort {
     }).text;
   }
 
-  /** When the callback is due, in the campaign's time zone; undefined when no dialer is configured. */
-  private callbackDue(campaign: Campaign, text: string): CallbackDue | undefined {
-    const cfg = this.config.dialogue;
-    if (!cfg.dialerWebhookUrl) return undefined;
-    const defaultMs = cfg.callbackDefaultDelaySeconds * 1000;
-    const when = parseCallbackTime(text, campaign.language, new Date(), defaultMs, campaign.timeZone);
+  /** When the callback is due (read in the campaign's time zone); undefined when no dialer is configured. */
+  private callbackDue(when: CallbackTime): CallbackDue | undefined {
+    if (!this.config.dialogue.dialerWebhookUrl) return undefined;
     return { dueAt: when.at.toISOString(), ...(when.source === 'default' ? {} : { requested: when.text }) };
   }
 
@@ -1163,8 +1173,8 @@ const CALL_AGAIN =
  * Whether an utterance asks to be called again at a stated time: a call-again phrase and a time the
  * callback parser reads as a duration or a date/time (a vague "later" is not enough on its own).
  */
-function asksForCallbackAt(text: string, campaign: Campaign): boolean {
+function asksForCallbackAt(text: string, time: () => CallbackTime): boolean {
   if (!CALL_AGAIN.test(text)) return false;
-  const when = parseCallbackTime(text, campaign.language, new Date(), 0, campaign.timeZone);
-  return when.source === 'relative' || when.source === 'datetime';
+  const { source } = time();
+  return source === 'relative' || source === 'datetime';
 }
