@@ -32,13 +32,15 @@ export class HuashuValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as Type<unknown> | undefined;
     if (metatype && this.toValidate(metadata) && isPlainObject(value)) {
-      const unknown = unknownProperties(metatype, value);
-      if (unknown.length > 0) return this.rejectUnknown(value, metadata, unknown);
       let plan = this.plans.get(metatype);
       if (plan === undefined) this.plans.set(metatype, (plan = compilePlan(metatype)));
+      // The plan accepts only keys it holds as its own (Map.has), so a value it accepts has no
+      // unknown property, prototype-named ones included: the check below is for the full pipe's path.
       if (plan && accepts(plan, value)) {
         return this.isTransformEnabled ? Object.assign(new metatype() as object, value) : value;
       }
+      const unknown = unknownProperties(metatype, value);
+      if (unknown.length > 0) return this.rejectUnknown(value, metadata, unknown);
     }
     return super.transform(value, metadata);
   }
