@@ -3,6 +3,7 @@
 // webhook receives exactly that dueAt. Times of day are read in the campaign's timeZone, not the
 // process's. Real gateway + real worker + real Redis + a local webhook receiver.
 import { getQueueToken } from '@nestjs/bullmq';
+import request from 'supertest';
 import type { Queue } from 'bullmq';
 import { DIALOGUE_QUEUES } from '@huashu/dialogue';
 import { jobId } from '@huashu/redis';
@@ -36,11 +37,13 @@ describe('busy: the callback time is in the turn result, the audit and the webho
   let gw: Booted;
   let worker: Booted;
   let dialer: WebhookReceiver;
+  let queue: Queue;
 
   beforeAll(async () => {
     dialer = await WebhookReceiver.start();
     gw = await bootGateway('dlg-callback-time', { GENERATOR_MODE: 'inprocess', DIALER_WEBHOOK_URL: dialer.url });
     worker = await bootWorker(gw.config);
+    queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
   });
   afterAll(async () => {
     await worker.close();
@@ -97,7 +100,6 @@ describe('busy: the callback time is in the turn result, the audit and the webho
       expect(record.effects.callback).toEqual(callback);
 
       // The delayed job waits for exactly that time.
-      const queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
       const job = await queue.getJob(jobId('callback', conversationId, 1));
       expect(job?.data).toMatchObject({ conversationId, dueAt: callback!.dueAt, requested });
       expect(job!.timestamp + (job!.delay ?? 0)).toBeGreaterThanOrEqual(Date.parse(callback!.dueAt) - 1000);
@@ -108,12 +110,7 @@ describe('busy: the callback time is in the turn result, the audit and the webho
 
   it('a phone call through the generic events route hangs up with the callback in its answer', async () => {
     const campaignId = await createLanguageCampaign(gw.url, 'zh', 'cb-zh-phone', { timeZone: 'Asia/Shanghai' });
-    const post = (body: object) =>
-      fetch(`${gw.url}/v1/telephony/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
+    const post = (body: object) => request(gw.url).post('/v1/telephony/events').send(body);
     const start = await post({ callId: 'cb-call-1', event: { type: 'start', campaignId, phone: '13912345679' } });
     expect(start.status).toBe(200);
     const busy = await post({
@@ -127,7 +124,6 @@ describe('busy: the callback time is in the turn result, the audit and the webho
     });
     const { dueAt } = (busy.body.hangup as { callback: { dueAt: string } }).callback;
     expect(wallHour(dueAt, 'Asia/Shanghai')).toBe(`${tomorrowIn('Asia/Shanghai')} 15`);
-    const queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
     const job = await queue.getJob(jobId('callback', busy.body.conversationId as string, 1));
     expect(job?.data).toMatchObject({ dueAt });
     await job!.remove();
@@ -151,7 +147,6 @@ describe('busy: the callback time is in the turn result, the audit and the webho
       });
       const [record] = await chat.audit(conversationId);
       expect(record.intent).toMatchObject({ name: 'busy_call_later', source: 'callback-request' });
-      const queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
       await (await queue.getJob(jobId('callback', conversationId, 1)))?.remove();
     },
   );

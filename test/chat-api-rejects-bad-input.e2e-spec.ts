@@ -6,12 +6,7 @@ import { ADMIN_KEY, bootGateway, VIEWER_KEY, type Booted } from './support/boot.
 import { createLanguageCampaign } from './support/dialogue.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
-import { expectErrorBody } from './support/errors.js';
-
-const expectError = (res: request.Response, status: number, code: string) => {
-  expect(res.status).toBe(status);
-  expectErrorBody(res.body, code);
-};
+import { expectError } from './support/errors.js';
 
 describe('chat API input validation', () => {
   let gw: Booted;

@@ -2,15 +2,10 @@ import request from 'supertest';
 import { Redis } from 'ioredis';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { TEST_REDIS_URL } from './support/redis-prefix.js';
-import { expectErrorBody } from './support/errors.js';
+import { expectError } from './support/errors.js';
 
 // POST /v1/admin/compliance/check and the lexicon/policy/audit admin routes, on the booted
 // gateway with real Redis under its own key prefix.
-const expectError = (res: request.Response, status: number, code: string) => {
-  expect(res.status).toBe(status);
-  expectErrorBody(res.body, code);
-};
-
 describe('compliance admin API (booted gateway, real Redis)', () => {
   let gw: Booted;
   const as = (key: string) => `Bearer ${key}`;

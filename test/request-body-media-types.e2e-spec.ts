@@ -8,18 +8,13 @@ import request from 'supertest';
 import twilio from 'twilio';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
-import { expectErrorBody } from './support/errors.js';
+import { expectError } from './support/errors.js';
 import { PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
 
 const as = (key: string) => ({ authorization: `Bearer ${key}` });
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
 const CAMPAIGN = 'bodies';
-
-const expectError = (res: request.Response, status: number, code: string): void => {
-  expect(res.status).toBe(status);
-  expectErrorBody(res.body, code);
-};
 
 describe('request bodies: media types per route, empty JSON is no body', () => {
   let gw: Booted;
