@@ -72,6 +72,8 @@ async function main(): Promise<void> {
     // --per-intent: the same examples, each given for its script's intent instead of the script (the
     // intents come out the same; the answer preference is off).
     const perIntent = process.argv.includes('--per-intent');
+    // As createSampleCampaign (test/support/dialogue.ts) does, which this build cannot import: that
+    // module uses Jest's globals, whose types the build leaves out.
     await call('PUT', `/v1/admin/campaigns/${CAMPAIGN}`, {
       ...SAMPLE_SETTINGS,
       ...(noExamples
