@@ -42,8 +42,7 @@ export class LibraryPublisher {
    * `defaultFallbackScriptId` may have changed since it was published.
    */
   async rollback(campaignId: string, version: number, actor: Actor): Promise<{ version: number; previous: number }> {
-    const { versions } = await this.library.versions(campaignId);
-    if (!versions.some((v) => v.version === version)) {
+    if (!(await this.library.hasVersion(campaignId, version))) {
       throw new HuashuException('NOT_FOUND', `version ${version} of ${campaignId} does not exist`);
     }
     await this.requireCatchAll(campaignId, version, `version ${version} of ${campaignId}`);

@@ -196,6 +196,10 @@ export class ScriptLibraryRepository implements OnModuleInit {
     return v === null ? undefined : Number(v);
   }
 
+  async hasVersion(c: string, version: number): Promise<boolean> {
+    return (await this.redis.hexists(SCRIPT_KEYS.versions(c), String(version))) === 1;
+  }
+
   async versions(c: string): Promise<VersionMeta[]> {
     const all = await this.redis.hgetall(SCRIPT_KEYS.versions(c));
     return Object.values(all)

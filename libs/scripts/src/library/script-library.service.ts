@@ -219,6 +219,11 @@ export class ScriptLibraryService {
     return { version, previous: prev };
   }
 
+  /** Whether `version` of `c` was published (one field read, not every version's metadata). */
+  hasVersion(c: string, version: number): Promise<boolean> {
+    return this.repo.hasVersion(c, version);
+  }
+
   async versions(c: string): Promise<{ current?: number; versions: VersionMeta[] }> {
     const [current, versions] = await Promise.all([this.repo.current(c), this.repo.versions(c)]);
     return { current, versions };
