@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { languageOf } from '../language.js';
 
 export interface CallbackTime {
   at: Date;
@@ -66,12 +67,8 @@ const VAGUE: Record<'zh' | 'en', { re: RegExp; ms: number }[]> = {
   ],
 };
 
-/** zh when the text has CJK characters, en when it has Latin letters, else undefined. */
-export const utteranceLanguage = (text: string): 'zh' | 'en' | undefined =>
-  /[\u3400-\u9fff]/.test(text) ? 'zh' : /[A-Za-z]/.test(text) ? 'en' : undefined;
-
 /** The process's own IANA time zone (from TZ, else the system's). */
-export const processTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+const processTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 interface WallClock {
   year: number;
@@ -134,7 +131,7 @@ function instantOf(w: WallClock, zone: string): number {
  * "四点"): 1–7 are afternoon and evening (13:00–19:00), 8–11 morning, 12 noon; nobody asks a sales
  * call for 03:00 or 23:00. 0 and 13–23 are already unambiguous.
  */
-export const callbackHour = (hour: number): number => (hour >= 1 && hour <= 7 ? hour + 12 : hour);
+const callbackHour = (hour: number): number => (hour >= 1 && hour <= 7 ? hour + 12 : hour);
 
 const DATE_COMPONENTS = ['year', 'month', 'day', 'weekday'] as const;
 
@@ -153,7 +150,7 @@ export function parseCallbackTime(
   defaultDelayMs: number,
   timeZone: string = processTimeZone(),
 ): CallbackTime {
-  const lang = utteranceLanguage(text) ?? language;
+  const lang = languageOf(text) ?? language;
   const rel = ZH_RELATIVE.exec(text);
   if (rel) {
     // Groups 1–3: the 过 form; 4–6: the …后 form.

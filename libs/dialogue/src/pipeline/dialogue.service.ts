@@ -47,7 +47,8 @@ import { exampleView, IntentExampleMatcher, type AnswerExample, type IntentExamp
 import { reportIntentExamples, type IntentExamplesReport } from './intent-examples-report.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
-import { fitsAction, languageOf, sameRole } from './reply-fit.js';
+import { languageOf } from '../language.js';
+import { fitsAction, sameRole } from './reply-fit.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 
 /** Stored instead of customer text that could not be screened: nothing unredacted is kept. */

@@ -1,6 +1,7 @@
 import { DEFAULT_ROUTES } from '@huashu/campaigns';
 import type { Script } from '@huashu/scripts';
-import { asksQuestion, fitsAction, languageOf, sameRole, scriptAction } from './reply-fit.js';
+import { languageOf } from '../language.js';
+import { asksQuestion, fitsAction, sameRole, scriptAction } from './reply-fit.js';
 
 const script = (over: Partial<Script>): Script => ({
   id: 's',

@@ -3,10 +3,6 @@ import type { Script } from '@huashu/scripts';
 import { ruleFor } from '../routing/dialogue-policy.js';
 import type { Action } from '../turn-result.js';
 
-/** zh when the text has CJK characters, en when it has Latin letters, else unknown. */
-export const languageOf = (text: string): 'zh' | 'en' | undefined =>
-  /[\u3400-\u9fff]/.test(text) ? 'zh' : /[A-Za-z]/.test(text) ? 'en' : undefined;
-
 /** Script tags that name a language ("zh", "en", "zh-hk"): the library's convention (README "Script library"). */
 const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
 
@@ -33,9 +29,6 @@ export const asksQuestion = (text: string): boolean => /[?？]/.test(text);
 export function fitsAction(script: Script, action: Action, routes: Campaign['routes']): boolean {
   return scriptAction(script, routes) === action && (action !== 'hangup' || !asksQuestion(script.text));
 }
-
-/** A script's language tag, if it has one. */
-export const languageTag = (script: Script): string | undefined => script.tags.find((t) => LANGUAGE_TAG.test(t));
 
 /**
  * Two scripts play the same role in a library (one's translation of the other): same intent, stage
