@@ -2,14 +2,14 @@ import type { ComplianceHit, ComplianceResult, Direction } from '../compliance.p
 import type { LexiconDocument } from './lexicon.js';
 import { LexiconMatcher } from './lexicon-matcher.js';
 import { normalize, type NormalizedText } from './normalizer.js';
-import { detectPii } from './pii-detectors.js';
+import { detectPii, PII_NUMBER_MAX_CHARS, REFERENCE_LOOKBACK } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
 
 /**
  * Original characters a PII number can span with its separators (a spaced-out +86 mobile with
  * separator runs reaches ~50) plus the label before it that decides a reference (streaming carry).
  */
-export const PII_MAX_SPAN = 64;
+export const PII_MAX_SPAN = PII_NUMBER_MAX_CHARS + REFERENCE_LOOKBACK;
 
 /**
  * The whole compliance layer for one lexicon: normalise → Aho-Corasick lexicon match → PII

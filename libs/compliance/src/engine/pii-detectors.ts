@@ -16,16 +16,29 @@ export interface PiiHit {
 // parentheses), the ways people and ASR write phone numbers: "1 3 8 …", "138 - 1234", "(138)1234".
 const SEP = '[ \\-]?';
 const D = (n: number) => `(?:${SEP}\\d){${n}}`;
-const RUN = '[\\s\\-.,/()]{0,3}';
+const RUN_MAX = 3;
+const RUN = `[\\s\\-.,/()]{0,${RUN_MAX}}`;
 const DR = (n: number) => `(?:${RUN}\\d){${n}}`;
 
 interface Detector {
   category: string;
   re: RegExp;
   valid?: (digits: string, raw: string) => boolean;
-  /** A checksum decides: the number is PII whatever words precede it (see referenceContext). */
-  checksum?: 'always' | 'unless-reference';
+  /**
+   * PII whatever words precede it (an email; an ID number, whose structure and check digit decide);
+   * otherwise a match right after an order/reference label (REFERENCE_LABEL) is not PII.
+   */
+  ignoresReferenceLabel?: true;
 }
+
+/** Characters before a match searched for an order/reference label. */
+export const REFERENCE_LOOKBACK = 16;
+
+/**
+ * The longest number match in characters, the mobile's: `+86` or `0086`, a separator run, `(`,
+ * `1`, a run, `[3-9]`, then nine digits each after a run (ID numbers reach 35, cards 37).
+ */
+export const PII_NUMBER_MAX_CHARS = 4 + RUN_MAX + 1 + 1 + RUN_MAX + 1 + 9 * (RUN_MAX + 1);
 
 const DETECTORS: Detector[] = [
   {
@@ -33,7 +46,7 @@ const DETECTORS: Detector[] = [
     // long run of letters or digits costs linear time, not quadratic.
     category: COMPLIANCE_CATEGORIES.pii_email,
     re: /(?<![a-z0-9._%+-])[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,8}\.[a-z]{2,24}(?![a-z0-9-])/gu,
-    checksum: 'always',
+    ignoresReferenceLabel: true,
   },
   {
     // GB 11643-1999: 6-digit region, birth date, 3-digit sequence, check digit (0-9 or X); the
@@ -41,7 +54,7 @@ const DETECTORS: Detector[] = [
     category: COMPLIANCE_CATEGORIES.pii_id_card,
     re: new RegExp(`(?<![\\d])[1-9]${D(16)}${SEP}[\\dx](?![\\da-z])`, 'gu'),
     valid: (digits) => ID_STRUCTURE.test(digits) && gb11643Valid(digits),
-    checksum: 'always',
+    ignoresReferenceLabel: true,
   },
   {
     // Payment cards: 13-19 digits (groups of four allowed), Luhn-valid, issuer prefix 3/4/5/6
@@ -51,7 +64,6 @@ const DETECTORS: Detector[] = [
     valid: (digits) => luhnValid(digits) && !(digits.length === 18 && ID_STRUCTURE.test(digits)),
     // Luhn passes one number in ten, so an order or tracking number right after its label is
     // not taken for a card (the suite's 订单号/快递单号/order # controls).
-    checksum: 'unless-reference',
   },
   {
     // CN mobile: 1[3-9]x xxxx xxxx with optional +86 / 0086 / 86 and separator runs.
@@ -84,7 +96,7 @@ const ID_STRUCTURE = /^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12
 const NOT_A_PHONE = [/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/, /^\d+\.\d+$/, /^\d{1,3}(?:\.\d{1,3}){3}$/];
 
 // An order, tracking or reference label right before a number makes it that reference, not a
-// phone (or a card: see `checksum`). Only reference-type words count, whole words for Latin
+// phone (or a card: see `ignoresReferenceLabel`). Only reference-type words count, whole words for Latin
 // ("casino" is no "no"); generic labels (no. # 编号) are not references on their own, and a
 // PII-type word (手机, phone, 身份证, card …) between the label and the number wins.
 const REFERENCE_LABEL =
@@ -100,7 +112,7 @@ export function detectPii(view: NormalizedText): PiiHit[] {
   const taken: [number, number][] = [];
   // Checksum-validated detectors run before the mobile one, so a card or ID number that holds an
   // 11-digit 1[3-9] run is masked whole, not read as a mobile inside it.
-  for (const { category, re, valid, checksum } of DETECTORS) {
+  for (const { category, re, valid, ignoresReferenceLabel } of DETECTORS) {
     re.lastIndex = 0;
     // exec, not matchAll: matchAll clones the regex (a RegExp construction) on every call, per
     // detector per screened text. None of these regexes matches the empty string.
@@ -110,7 +122,8 @@ export function detectPii(view: NormalizedText): PiiHit[] {
       if (taken.some(([s, e]) => start < e && end > s)) continue;
       const digits = m[0].replace(/[^\dx]/g, '');
       if (valid && !valid(digits, m[0])) continue;
-      if (checksum !== 'always' && REFERENCE_LABEL.test(text.slice(Math.max(0, start - 16), start))) continue;
+      const before = text.slice(Math.max(0, start - REFERENCE_LOOKBACK), start);
+      if (!ignoresReferenceLabel && REFERENCE_LABEL.test(before)) continue;
       taken.push([start, end]);
       hits.push({ category, start: toCp(start), end: toCp(end) });
     }
