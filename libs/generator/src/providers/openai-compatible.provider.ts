@@ -5,6 +5,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
+import type { CompletionUsage } from 'openai/resources/completions';
 import {
   BrokenCircuitError,
   CircuitState,
@@ -251,12 +252,7 @@ export class OpenAiCompatibleProvider implements Generator {
           };
         },
       );
-      const finishReason =
-        choice.finish_reason === 'length'
-          ? 'length'
-          : choice.finish_reason === 'content_filter'
-            ? 'content_filter'
-            : 'stop';
+      const finishReason = finishReasonOf(choice.finish_reason);
       if (finishReason === 'content_filter' && choice.content.trim() === '')
         throw new GeneratorRefusalError('content filter');
       const result: GenerateResult = {
@@ -264,16 +260,7 @@ export class OpenAiCompatibleProvider implements Generator {
         finishReason,
         model: completion.model || this.o.model,
         latencyMs: nowMs() - start,
-        ...(completion.usage
-          ? {
-              usage: {
-                promptTokens: completion.usage.prompt_tokens,
-                completionTokens: completion.usage.completion_tokens,
-              },
-            }
-          : {}),
-        ...(ignored.length > 0 ? { ignoredParams: ignored } : {}),
-        ...(thinking !== undefined ? { thinking: { strippedChars: thinking } } : {}),
+        ...endDetails(usageOf(completion.usage), ignored, thinking ?? 0),
       };
       this.observe(start, 'ok');
       return result;
@@ -338,8 +325,7 @@ export class OpenAiCompatibleProvider implements Generator {
       try {
         for await (const chunk of sse) {
           model ||= chunk.model;
-          if (chunk.usage)
-            usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+          usage = usageOf(chunk.usage) ?? usage;
           // With several choices (vLLM beam search: n beams) only the first is the answer.
           const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
           if (!choice) continue;
@@ -378,13 +364,10 @@ export class OpenAiCompatibleProvider implements Generator {
       // Cut by the token budget: the last fragment is not a sentence unless it ends like one.
       for (const sentence of splitter.flush())
         if (finish !== 'length' || mayCompleteSentence(sentence.slice(-1))) yield { type: 'sentence', text: sentence };
-      const thinkingChars = (stripped?.chars ?? 0) + reasoningChars;
       return {
-        finishReason: finish === 'length' ? 'length' : finish === 'content_filter' ? 'content_filter' : 'stop',
+        finishReason: finishReasonOf(finish),
         model: model || this.o.model,
-        ...(usage ? { usage } : {}),
-        ...(ignored.length > 0 ? { ignoredParams: ignored } : {}),
-        ...(thinkingChars > 0 ? { thinking: { strippedChars: thinkingChars } } : {}),
+        ...endDetails(usage, ignored, (stripped?.chars ?? 0) + reasoningChars),
       };
     } catch (err) {
       failure = this.toGeneratorError(err, call);
@@ -569,7 +552,8 @@ export class OpenAiCompatibleProvider implements Generator {
     if (err instanceof APIError) {
       const status: number = typeof err.status === 'number' ? err.status : 0;
       // The SDK's message starts with the status: keep the server's text once.
-      const text = err.message.replace(new RegExp(`^${status} `), '');
+      const prefix = `${status} `;
+      const text = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
       // A request the server refuses (too long for the context, a parameter it rejects, a bad key) fails
       // the same way every time and says nothing about the server's health: this turn degrades, no retry,
       // no breaker count. 408 and 429 are about load, not the request.
@@ -583,4 +567,26 @@ export class OpenAiCompatibleProvider implements Generator {
     // JSON that does not parse, a body of the wrong shape: the server is misbehaving, retry once more.
     return new GeneratorBadResponseError((err as Error)?.message ?? String(err), true, { cause: err });
   }
+}
+
+/** The OpenAI finish reason as a GenerateResult's: length and content_filter kept, the rest stop. */
+function finishReasonOf(reason: string | null | undefined): 'stop' | 'length' | 'content_filter' {
+  return reason === 'length' || reason === 'content_filter' ? reason : 'stop';
+}
+
+function usageOf(usage: CompletionUsage | null | undefined): GenerateResult['usage'] {
+  return usage ? { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } : undefined;
+}
+
+/** The optional fields a generated answer and a stream's end share, present only when they say something. */
+function endDetails(
+  usage: GenerateResult['usage'],
+  ignored: NonNullable<GenerateResult['ignoredParams']>,
+  thinkingChars: number,
+): Pick<GenerateResult, 'usage' | 'ignoredParams' | 'thinking'> {
+  return {
+    ...(usage ? { usage } : {}),
+    ...(ignored.length > 0 ? { ignoredParams: ignored } : {}),
+    ...(thinkingChars > 0 ? { thinking: { strippedChars: thinkingChars } } : {}),
+  };
 }
