@@ -11,21 +11,12 @@ import {
   type GenerateStreamEnd,
   type OpenAiProviderOptions,
 } from '@huashu/generator';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
+import { startFakeOpenAiServer, VLLM_CONTEXT_400, type FakeOpenAiServer } from './support/fake-openai-server.js';
 
 const messages = [
   { role: 'system' as const, content: 'You are a polite sales agent.' },
   { role: 'user' as const, content: 'How much is it?' },
 ];
-
-const VLLM_CONTEXT_400 = {
-  object: 'error',
-  message:
-    "This model's maximum context length is 2048 tokens. However, you requested 2300 tokens (2044 in the messages, 256 in the completion). Please reduce the length of the messages or completion.",
-  type: 'BadRequestError',
-  param: null,
-  code: 400,
-};
 
 /** Every chunk of a stream and its return value (or the error it ended with). */
 async function readStream(

@@ -3,35 +3,25 @@
 // next turn of another conversation still reaches the model, and the worker stays ready. Gateway and a
 // real BullMQ worker on real Redis; the LLM is the local OpenAI-protocol server.
 import request from 'supertest';
-import { bootGateway, bootWorker, type Booted } from './support/boot.js';
+import { bootWorker, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign } from './support/dialogue.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
+import { VLLM_CONTEXT_400, type FakeOpenAiServer } from './support/fake-openai-server.js';
+import { bootWithFakeLlm } from './support/generator-gateway.js';
 
 const ASK = 'how much does it cost per month?';
 const PARAPHRASE =
   'The gigabit home bundle is $29 per month, covering broadband plus two SIM cards; the price does not change during the contract and the installation and router are included.';
-const CONTEXT_400 = {
-  object: 'error',
-  message:
-    "This model's maximum context length is 2048 tokens. However, you requested 2300 tokens (2044 in the messages, 256 in the completion). Please reduce the length of the messages or completion.",
-  type: 'BadRequestError',
-  param: null,
-  code: 400,
-};
 
 describe('LLM 400 (prompt over the context length) → that turn degrades, the breaker stays closed', () => {
   let llm: FakeOpenAiServer;
   let gw: Booted;
   let worker: Booted;
   beforeAll(async () => {
-    llm = await startFakeOpenAiServer();
-    gw = await bootGateway('dlg-context-400', {
-      GENERATOR_PROVIDER: 'openai',
+    ({ gw, llm } = await bootWithFakeLlm('dlg-context-400', {
       GENERATOR_MODE: 'queue',
-      LLM_BASE_URL: llm.baseUrl,
       LLM_MODEL: 'qwen-2k',
       LLM_BACKEND: 'vllm',
-    });
+    }));
     worker = await bootWorker(gw.config, { listen: true });
   });
   afterAll(async () => {
@@ -44,7 +34,7 @@ describe('LLM 400 (prompt over the context length) → that turn degrades, the b
     const campaignId = await createLanguageCampaign(gw.url, 'en');
     const chat = new Chat(gw.url);
 
-    llm.behave({ mode: 'fail', status: 400, errorBody: CONTEXT_400 });
+    llm.behave({ mode: 'fail', status: 400, errorBody: VLLM_CONTEXT_400 });
     // Five refused turns (more than the breaker's threshold of 5 consecutive failures would allow).
     // One turn per conversation: a conversation that keeps falling back is escalated by the dialogue.
     for (let i = 0; i < 5; i++) {

@@ -10,6 +10,16 @@ import type { AddressInfo } from 'node:net';
 
 export type FakeMode = 'ok' | 'fail' | 'ratelimit' | 'garbage' | 'cut' | 'refusal' | 'empty' | 'nofinish';
 
+/** vLLM's 400 for a prompt over the model's context length, its top-level error body verbatim. */
+export const VLLM_CONTEXT_400 = {
+  object: 'error',
+  message:
+    "This model's maximum context length is 2048 tokens. However, you requested 2300 tokens (2044 in the messages, 256 in the completion). Please reduce the length of the messages or completion.",
+  type: 'BadRequestError',
+  param: null,
+  code: 400,
+};
+
 export interface FakeBehaviour {
   mode?: FakeMode;
   /** Wait before the response starts (headers). */
