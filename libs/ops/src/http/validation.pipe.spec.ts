@@ -163,6 +163,21 @@ describe('HuashuValidationPipe', () => {
     },
   );
 
+  it('rejects properties named like Object.prototype members, as written out here (not derived)', async () => {
+    const rejected = (field: string, key = field) => ({ field, rules: [`property ${key} should not exist`] });
+    const cases: [unknown, Type<unknown>, unknown[]][] = [
+      [{ text: 'hi', toString: 'x' }, Utterance, [rejected('toString')]],
+      [{ text: 'hi', constructor: 'x' }, Utterance, [rejected('constructor')]],
+      [JSON.parse('{"text":"hi","__proto__":"x"}'), Utterance, [rejected('__proto__')]],
+      [{ reason: 'done', valueOf: 'x' }, Ending, [rejected('valueOf')]],
+      [{ inner: { text: 'hi', valueOf: 'x' } }, Nested, [rejected('inner.valueOf', 'valueOf')]],
+    ];
+    for (const [input, metatype, details] of cases) {
+      const got = await outcome(fast, input, metatype);
+      expect({ input, got }).toEqual({ input, got: { ok: false, error: { code: 'VALIDATION_FAILED', details } } });
+    }
+  });
+
   it('answers the valid inputs of the known rule sets without the full pipe', async () => {
     const spy = jest.spyOn(ValidationPipe.prototype, 'transform');
     try {
