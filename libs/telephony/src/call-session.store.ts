@@ -58,8 +58,16 @@ export class CallSessionStore {
     return ok === 'OK';
   }
 
+  /**
+   * Store the call's state for the session TTL, or for what is left of the platform's session
+   * limit (`expiresAt`) when it has one: no save (a turn, a keep-alive) extends a limited session.
+   */
   async save(platform: TelephonyPlatform, callId: string, state: CallState): Promise<void> {
-    await this.redis.set(this.key(platform, callId), JSON.stringify(state), 'EX', this.ttl);
+    const ttl =
+      state.expiresAt === undefined
+        ? this.ttl
+        : Math.max(1, Math.min(this.ttl, Math.ceil((state.expiresAt - Date.now()) / 1000)));
+    await this.redis.set(this.key(platform, callId), JSON.stringify(state), 'EX', ttl);
   }
 
   /** Let the call's state lapse `seconds` after now (at most the session TTL; a platform's own limit). */

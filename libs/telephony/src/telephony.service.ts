@@ -124,8 +124,8 @@ export class TelephonyService {
   /**
    * The platform's limit on the whole session (Genesys `botSessionTimeout`): the call's state lapses
    * that long after the session started, however active it is; a later message then starts a new
-   * conversation. The first call fixes the deadline in the state; later calls re-apply what is left
-   * of it, since every save of the state resets its key to the session TTL.
+   * conversation. The first call fixes the deadline in the state (every later save keeps to it);
+   * each call also lets the start's de-duplication record lapse with it.
    */
   async sessionLimit(platform: TelephonyPlatform, callId: string, seconds: number): Promise<void> {
     const state = await this.store.get(platform, callId);

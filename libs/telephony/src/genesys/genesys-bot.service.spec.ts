@@ -95,6 +95,9 @@ describe('Genesys Digital Bot Connector adapter (golden, scripted dialogue)', ()
       expect(ttl).toBeLessThanOrEqual(30);
     }
     expect((await h.service.call('genesys', 's-timeout'))!.conversationId).toBe(first);
+    // Nor does any other save of the call's state, a keep-alive included.
+    await h.service.touch('genesys', 's-timeout');
+    expect(await h.redis.ttl(keys[0])).toBeLessThanOrEqual(30);
     // The timeout passes (the key lapses): the next message greets and answers in a new conversation.
     await h.redis.del(...keys);
     const starts = h.dialogue.starts.length;
