@@ -14,15 +14,6 @@ const CASES = [
   ['zh', '安装 收费吗？', 'ask_price', 'zh-detail-install'],
 ] as const;
 
-interface ExampleAudit {
-  intent: {
-    name: string;
-    source: string;
-    example?: { text: string; similarity: number; scriptId?: string; exact?: boolean };
-  };
-  generator?: { answerExample?: { scriptId: string; text: string; similarity: number } };
-}
-
 describe('a campaign example said word for word decides the intent', () => {
   let gw: Booted;
   beforeAll(async () => {
@@ -54,7 +45,7 @@ describe('a campaign example said word for word decides the intent', () => {
     });
     // The confidence stays the model's own probability for the example's intent.
     expect(decided.intent.confidence).toBeLessThan(0.1);
-    const [record] = (await chat.audit(a)) as unknown as ExampleAudit[];
+    const [record] = await chat.audit(a);
     expect(record.intent).toMatchObject({
       name: 'ask_product_detail',
       source: 'campaign-example',
@@ -82,7 +73,7 @@ describe('a campaign example said word for word decides the intent', () => {
     const id = await createLanguageCampaign(gw.url, 'en', 'exact-near-en');
     const a = (await chat.start({ campaignId: id })).conversationId;
     const turn = await chat.say(a, 'so when can you install it for me');
-    const [record] = (await chat.audit(a)) as unknown as ExampleAudit[];
+    const [record] = await chat.audit(a);
     // The model is sure of an intent here, so no example applies at all.
     expect(record.intent.source).toBe('classifier');
     expect(record.intent).not.toHaveProperty('example');

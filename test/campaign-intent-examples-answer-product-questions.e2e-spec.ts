@@ -15,10 +15,6 @@ const PRODUCT_QUESTION: Record<Lang, { text: string; example: string }> = {
 };
 const ELSEWHERE: Record<Lang, string> = { zh: '明天天气怎么样', en: "what's the weather like tomorrow" };
 
-interface ExampleAudit {
-  intent: { name: string; source: string; example?: { text: string; similarity: number } };
-}
-
 describe('campaign intent examples answer product questions the intent model puts out of scope', () => {
   let gw: Booted;
   beforeAll(async () => {
@@ -42,7 +38,7 @@ describe('campaign intent examples answer product questions the intent model put
     expect(answered).toMatchObject({ route: 'generator', action: 'continue', degraded: false });
     expect(answered.reply.fallback).toBe(false);
     expect(answered.reply.scriptId).toMatch(new RegExp(`^${lang}-detail-`));
-    const [record] = (await chat.audit(a)) as unknown as ExampleAudit[];
+    const [record] = await chat.audit(a);
     expect(record.intent).toMatchObject({
       name: 'ask_product_detail',
       source: 'campaign-example',
@@ -62,7 +58,7 @@ describe('campaign intent examples answer product questions the intent model put
     const b = (await chat.start({ campaignId: withExamples })).conversationId;
     const elsewhere = await chat.say(b, ELSEWHERE[lang]);
     expect(elsewhere).toMatchObject({ intent: { name: 'out_of_scope' }, route: 'fallback' });
-    expect(((await chat.audit(b)) as unknown as ExampleAudit[])[0].intent.source).toBe('classifier');
+    expect((await chat.audit(b))[0].intent.source).toBe('classifier');
 
     // The same question on a campaign without examples: the out-of-scope fallback.
     const without = await createLanguageCampaign(gw.url, lang, `no-examples-${lang}`, {

@@ -23,11 +23,6 @@ const CASES = [
   ['en', 'how long is the minimum term', 'en-detail-contract', 'en-detail-number'],
 ] as const;
 
-interface GeneratorAudit {
-  intent: { name: string };
-  generator?: { answerExample?: { scriptId: string; text: string; similarity: number } };
-}
-
 describe('campaign script examples put the script that answers the question first', () => {
   let gw: Booted;
   let llm: FakeOpenAiServer;
@@ -61,7 +56,7 @@ describe('campaign script examples put the script that answers the question firs
     const turn = await chat.say(conversationId, text);
     const prompt = llm.requests.slice(sent).find((r) => r.path.endsWith('/chat/completions'))!;
     const quoted = promptExemplars((prompt.body as { messages: ChatMessage[] }).messages);
-    const [record] = (await chat.audit(conversationId)) as unknown as GeneratorAudit[];
+    const [record] = await chat.audit(conversationId);
     return { turn, quoted, record };
   };
 

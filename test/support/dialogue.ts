@@ -94,7 +94,13 @@ export function expectTurnResult(body: unknown): void {
 /** The fields of a per-turn audit record the specs look at. */
 export interface AuditRecord {
   turn: number;
-  intent: { name: string; confidence: number; source: string };
+  intent: {
+    name: string;
+    confidence: number;
+    source: string;
+    /** The campaign example that decided the intent. */
+    example?: { text: string; similarity: number; scriptId?: string; exact?: boolean };
+  };
   plannedRoute: string;
   action: string;
   reachedStage: string;
@@ -108,6 +114,8 @@ export interface AuditRecord {
     candidate?: string;
     ignoredParams?: string[];
     thinking?: { strippedChars: number };
+    /** The campaign example whose script the prompt showed first. */
+    answerExample?: { scriptId: string; text: string; similarity: number };
   };
   compliance: { input: { verdict: string; categories: string[] }; output: { verdict: string; categories: string[] } };
 }
