@@ -8,30 +8,7 @@ import type { Queue } from 'bullmq';
 import { DIALOGUE_QUEUES } from '@huashu/dialogue';
 import { jobId } from '@huashu/redis';
 import { bootGateway, bootWorker, type Booted } from './support/boot.js';
-import { Chat, createLanguageCampaign, WebhookReceiver } from './support/dialogue.js';
-
-/** "YYYY-MM-DD HH" of an instant on a clock in `zone`. */
-function wallHour(at: Date | string, zone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-    })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}`;
-}
-
-/** Tomorrow's date ("YYYY-MM-DD") on a clock in `zone`. */
-function tomorrowIn(zone: string): string {
-  const [y, m, d] = wallHour(new Date(), zone).slice(0, 10).split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
+import { Chat, createLanguageCampaign, tomorrowIn, wallHour, WebhookReceiver } from './support/dialogue.js';
 
 describe('busy: the callback time is in the turn result, the audit and the webhook', () => {
   let gw: Booted;
@@ -94,7 +71,7 @@ describe('busy: the callback time is in the turn result, the audit and the webho
       const turn = await chat.say(conversationId, text);
       expect(turn.intent.name).toBe('busy_call_later');
       const callback = turn.actionDetail?.callback;
-      expect(callback).toEqual({ dueAt: expect.any(String), requested });
+      expect(callback).toEqual({ dueAt: expect.any(String), timeZone, requested });
       expect(wallHour(callback!.dueAt, timeZone)).toBe(`${tomorrowIn(timeZone)} ${hour}`);
       const [record] = await chat.audit(conversationId);
       expect(record.effects.callback).toEqual(callback);
@@ -120,7 +97,10 @@ describe('busy: the callback time is in the turn result, the audit and the webho
     });
     expect(busy.body).toMatchObject({
       action: 'hangup',
-      hangup: { reason: 'busy_call_later', callback: { dueAt: expect.any(String), requested: '明天下午' } },
+      hangup: {
+        reason: 'busy_call_later',
+        callback: { dueAt: expect.any(String), timeZone: 'Asia/Shanghai', requested: '明天下午' },
+      },
     });
     const { dueAt } = (busy.body.hangup as { callback: { dueAt: string } }).callback;
     expect(wallHour(dueAt, 'Asia/Shanghai')).toBe(`${tomorrowIn('Asia/Shanghai')} 15`);
@@ -157,7 +137,13 @@ describe('busy: the callback time is in the turn result, the audit and the webho
     const { conversationId } = await chat.start({ campaignId });
     dialer.calls.length = 0;
     const turn = await chat.say(conversationId, "I'm busy right now, call back in 2 seconds");
-    expect(turn.actionDetail?.callback).toEqual({ dueAt: expect.any(String), requested: 'in 2 seconds' });
+    // The time zone the words were read in: the one this campaign took from the defaults
+    // (data/campaigns/default/campaign.json), whatever the process's clock says.
+    expect(turn.actionDetail?.callback).toEqual({
+      dueAt: expect.any(String),
+      timeZone: 'Asia/Shanghai',
+      requested: 'in 2 seconds',
+    });
     const [delivered] = await dialer.waitFor(1);
     const body = JSON.parse(delivered.body);
     expect(body).toMatchObject({ conversationId, dueAt: turn.actionDetail!.callback!.dueAt });

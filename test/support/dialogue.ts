@@ -203,3 +203,26 @@ export class WebhookReceiver {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/** "YYYY-MM-DD HH" of an instant on a clock in `zone`. */
+export function wallHour(at: Date | string, zone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+    })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}`;
+}
+
+/** Tomorrow's date ("YYYY-MM-DD") on a clock in `zone`. */
+export function tomorrowIn(zone: string): string {
+  const [y, m, d] = wallHour(new Date(), zone).slice(0, 10).split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}

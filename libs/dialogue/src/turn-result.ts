@@ -36,8 +36,13 @@ export type TurnStreamEvent = { type: 'part'; part: ReplyPart } | { type: 'resul
 
 /** A callback scheduled by a busy_call_later hangup (also the audit record's `effects.callback`). */
 export interface CallbackDue {
-  /** ISO time the dialer is called back. */
+  /** When the customer is called back: ISO 8601 in UTC (`…Z`). */
   dueAt: string;
+  /**
+   * The IANA time zone the customer's words were read in (the campaign's `timeZone`, else the
+   * process's), so "明天下午" can be shown on the customer's clock. Additive to the binding shape.
+   */
+  timeZone: string;
   /** The words the time was read from ("明天下午", "in an hour"); absent when the default delay applied. */
   requested?: string;
 }

@@ -67,8 +67,8 @@ const VAGUE: Record<'zh' | 'en', { re: RegExp; ms: number }[]> = {
   ],
 };
 
-/** The process's own IANA time zone (from TZ, else the system's). */
-const processTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** The process's own IANA time zone (from TZ, else the system's): where a campaign without one reads times. */
+export const processTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 interface WallClock {
   year: number;

@@ -21,7 +21,7 @@ import {
   type ScriptMatcherPort,
   type ScriptStage,
 } from '@huashu/scripts';
-import { parseCallbackTime, type CallbackTime } from '../actions/callback-time.parser.js';
+import { parseCallbackTime, processTimeZone, type CallbackTime } from '../actions/callback-time.parser.js';
 import { DoNotCallRepository } from '../actions/do-not-call.repository.js';
 import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
@@ -503,7 +503,7 @@ export class DialogueService implements DialoguePort {
     const degraded = problems.length > 0;
     // Decided before the record, so the turn and its audit say when the callback is due.
     const busyHangup = decision.scheduleCallback && escalation.action === 'hangup';
-    const callback = busyHangup ? this.callbackDue(callbackTime()) : undefined;
+    const callback = busyHangup ? this.callbackDue(callbackTime(), campaign) : undefined;
     const actionDetail =
       escalation.action === 'continue'
         ? undefined
@@ -1085,9 +1085,13 @@ export class DialogueService implements DialoguePort {
   }
 
   /** When the callback is due (read in the campaign's time zone); undefined when no dialer is configured. */
-  private callbackDue(when: CallbackTime): CallbackDue | undefined {
+  private callbackDue(when: CallbackTime, campaign: Campaign): CallbackDue | undefined {
     if (!this.config.dialogue.dialerWebhookUrl) return undefined;
-    return { dueAt: when.at.toISOString(), ...(when.source === 'default' ? {} : { requested: when.text }) };
+    return {
+      dueAt: when.at.toISOString(),
+      timeZone: campaign.timeZone ?? processTimeZone(),
+      ...(when.source === 'default' ? {} : { requested: when.text }),
+    };
   }
 
   /**
