@@ -4,9 +4,8 @@
 // same number is refused). Plus auth failures, duplicates and bad input per adapter.
 import request from 'supertest';
 import twilio from 'twilio';
-import type WebSocket from 'ws';
 import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
-import { AUDIOCODES_AUTH, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
+import { AUDIOCODES_AUTH, frames, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
 import { expectErrorBody } from './support/errors.js';
 
@@ -183,7 +182,10 @@ describe('AudioCodes Bot API, HTTP mode', () => {
       'message',
       'hangup',
     ]);
-    expect(dnc.body.activities[1].activityParams).toEqual({ hangupReason: expect.any(String) });
+    expect(dnc.body.activities[1].activityParams).toEqual({
+      hangupReason: expect.any(String),
+      hangupSipHeaders: [{ name: 'X-Huashu-Conversation', value: expect.stringMatching(/^c_/) }],
+    });
     expectErrorBody((await act('ac-unknown', 'z', { type: 'message', text: 'hi' }).expect(404)).body, 'NOT_FOUND');
     expectErrorBody((await ac('/conversations/ac-unknown/refresh', {}).expect(404)).body, 'NOT_FOUND');
     expectErrorBody(
@@ -192,31 +194,6 @@ describe('AudioCodes Bot API, HTTP mode', () => {
     );
   });
 });
-
-/** Collect frames until `done(frames)` says so (bounded). */
-function frames(
-  ws: WebSocket,
-  send: unknown,
-  done: (f: Record<string, unknown>[]) => boolean,
-): Promise<Record<string, unknown>[]> {
-  return new Promise((resolve, reject) => {
-    const got: Record<string, unknown>[] = [];
-    const timer = setTimeout(() => {
-      ws.off('message', onMessage);
-      reject(new Error(`timeout; got ${JSON.stringify(got)}`));
-    }, 10_000);
-    const onMessage = (data: Buffer) => {
-      got.push(JSON.parse(data.toString()) as Record<string, unknown>);
-      if (done(got)) {
-        clearTimeout(timer);
-        ws.off('message', onMessage);
-        resolve(got);
-      }
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify(send));
-  });
-}
 
 describe('AudioCodes Bot API, streaming (WebSocket) mode', () => {
   const wsUrl = () => `${gw.url.replace('http', 'ws')}/v1/telephony/audiocodes/ws`;

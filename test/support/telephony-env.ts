@@ -25,3 +25,28 @@ export function openWs(url: string, headers: Record<string, string>): Promise<We
     ws.once('error', reject);
   });
 }
+
+/** Collect frames until `done(frames)` says so (bounded). */
+export function frames(
+  ws: WebSocket,
+  send: unknown,
+  done: (f: Record<string, unknown>[]) => boolean,
+): Promise<Record<string, unknown>[]> {
+  return new Promise((resolve, reject) => {
+    const got: Record<string, unknown>[] = [];
+    const timer = setTimeout(() => {
+      ws.off('message', onMessage);
+      reject(new Error(`timeout; got ${JSON.stringify(got)}`));
+    }, 10_000);
+    const onMessage = (data: Buffer) => {
+      got.push(JSON.parse(data.toString()) as Record<string, unknown>);
+      if (done(got)) {
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        resolve(got);
+      }
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify(send));
+  });
+}

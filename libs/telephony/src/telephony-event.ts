@@ -1,3 +1,5 @@
+import type { CallbackDue } from '@huashu/dialogue';
+
 /**
  * The one internal event language every telephony adapter maps its platform protocol to, and the
  * outcome it maps back. Adapters stay thin translators; call handling lives in TelephonyService.
@@ -78,10 +80,11 @@ export interface TelephonyOutcome {
   /** For `transfer`: where to (absent when neither the turn nor the campaign names one). */
   transfer?: { target?: string; reason: string; summary?: string };
   /**
-   * For `hangup`: why, and for a busy caller the callback the dialogue scheduled (when it is due and
-   * the words it was read from), so a dialer on the generic events route knows it without the webhook.
+   * For `hangup`: why, and for a busy caller the callback the dialogue scheduled (when it is due, the
+   * time zone and the words it was read from), which each adapter hands to its platform's call flow
+   * so a dialer behind it can schedule the callback itself.
    */
-  hangup?: { reason: string; callback?: { dueAt: string; requested?: string } };
+  hangup?: { reason: string; callback?: CallbackDue };
   /** DTMF digits to play towards the far end (e.g. an IVR extension before a transfer). */
   sendDigits?: string;
   intent?: { name: string; confidence: number };

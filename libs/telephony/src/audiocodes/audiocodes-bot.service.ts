@@ -89,6 +89,40 @@ const activity = (a: Omit<AcBotActivity, 'id' | 'timestamp'>, now = new Date()):
 const message = (say: { text: string; language: string }, now?: Date): AcBotActivity =>
   activity({ type: 'message', text: say.text, activityParams: { language: say.language } }, now);
 
+/** SIP headers huashu adds to a transfer (REFER) or hangup (BYE); names are ours (`X-` extension headers). */
+const AUDIOCODES_SIP_HEADERS = {
+  CONVERSATION: 'X-Huashu-Conversation',
+  CALLBACK_DUE: 'X-Huashu-Callback-Due',
+  CALLBACK_TIME_ZONE: 'X-Huashu-Callback-Time-Zone',
+  CALLBACK_REQUESTED: 'X-Huashu-Callback-Requested',
+} as const;
+
+/**
+ * The SIP headers of a bot hangup: the conversation id and, for a busy caller, the callback. VoiceAI
+ * Connect hangup.htm: the bot "can also add SIP headers and their values, which are included in the
+ * SIP BYE message" — the way this protocol hands data to the call flow (SBC, dialer) when the bot ends
+ * the call. The parameter is `hangupSipHeaders`, an array of {name, value} like the transfer's
+ * `transferSipHeaders` (call-transfer.htm); the stored copy of hangup.htm names the feature but its
+ * parameter table was not in it, so the name follows the transfer's. Values are strings; the
+ * customer's words are percent-encoded UTF-8, since a header value may not carry CR/LF and not
+ * every SIP element passes non-ASCII text (RFC 3261 §25.1 allows UTF-8 in extension headers).
+ */
+function hangupSipHeaders(o: TelephonyOutcome): { name: string; value: string }[] {
+  const headers: { name: string; value: string }[] = [];
+  if (o.conversationId) headers.push({ name: AUDIOCODES_SIP_HEADERS.CONVERSATION, value: o.conversationId });
+  const callback = o.hangup?.callback;
+  if (callback) {
+    headers.push(
+      { name: AUDIOCODES_SIP_HEADERS.CALLBACK_DUE, value: callback.dueAt },
+      { name: AUDIOCODES_SIP_HEADERS.CALLBACK_TIME_ZONE, value: callback.timeZone },
+    );
+    if (callback.requested) {
+      headers.push({ name: AUDIOCODES_SIP_HEADERS.CALLBACK_REQUESTED, value: encodeURIComponent(callback.requested) });
+    }
+  }
+  return headers;
+}
+
 /**
  * Outcome → bot activities: message (with its language), then sendDtmf, transfer or hangup. A
  * streamed outcome's message was already sent piece by piece (streaming mode), so it is left out.
@@ -102,12 +136,15 @@ export function outcomeToActivities(o: TelephonyOutcome, now = new Date()): AcBo
     const params: Record<string, unknown> = {
       handoverReason: o.transfer?.reason ?? 'transfer',
       // Lets the agent desktop find the conversation (transcript, lead summary).
-      transferSipHeaders: [{ name: 'X-Huashu-Conversation', value: o.conversationId }],
+      transferSipHeaders: [{ name: AUDIOCODES_SIP_HEADERS.CONVERSATION, value: o.conversationId }],
     };
     if (o.transfer?.target) params.transferTarget = o.transfer.target;
     out.push(make({ type: 'event', name: 'transfer', activityParams: params }));
   } else if (o.action === 'hangup') {
-    out.push(make({ type: 'event', name: 'hangup', activityParams: { hangupReason: o.hangup?.reason ?? 'bot' } }));
+    const params: Record<string, unknown> = { hangupReason: o.hangup?.reason ?? 'bot' };
+    const headers = hangupSipHeaders(o);
+    if (headers.length > 0) params.hangupSipHeaders = headers;
+    out.push(make({ type: 'event', name: 'hangup', activityParams: params }));
   }
   return out;
 }

@@ -103,6 +103,16 @@ export function outcomeToGenesys(outcomes: TelephonyOutcome[]): GenesysReply {
   }
   if (last.action === 'hangup') {
     parameters.reason = last.hangup?.reason ?? 'hangup';
+    // A busy caller's callback, for the flow (and the dialer behind it) to schedule. The answer's
+    // `parameters` become the action's output session variables, a map of strings only (spec above;
+    // AudioConnector's `disconnect` `parameters.outputVariables` is the same idea for the audio
+    // integration, not implemented here), so each field is its own variable.
+    const callback = last.hangup?.callback;
+    if (callback) {
+      parameters.callbackDueAt = callback.dueAt;
+      parameters.callbackTimeZone = callback.timeZone;
+      if (callback.requested) parameters.callbackRequested = callback.requested;
+    }
     return {
       botState: 'Complete',
       replyMessages,

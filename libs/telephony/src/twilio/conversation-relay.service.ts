@@ -88,6 +88,13 @@ export function outcomeToFrames(o: TelephonyOutcome): RelayOutbound[] {
     });
   }
   if (o.sendDigits) frames.push({ type: 'sendDigits', digits: o.sendDigits });
+  // `end` {handoffData}: one string, which Twilio posts to the <Connect action> URL as `HandoffData`
+  // when the session ends (twiml/connect/conversationrelay#end-session-message). Its content is the
+  // application's own ("set the contents of this to whatever works best for your use case", Twilio's
+  // ConversationRelay + Conversation Intelligence guide); Twilio's examples, and this adapter, put a
+  // JSON object with `reasonCode` in it. No size limit for it is given in the stored docs. Whoever
+  // handles the action URL (our voice webhook, or a Studio flow) gets the transfer's target, reason
+  // and lead summary, or a busy caller's callback: `{dueAt (ISO 8601 UTC), timeZone, requested?}`.
   if (o.action === 'transfer') {
     frames.push({
       type: 'end',
@@ -106,6 +113,7 @@ export function outcomeToFrames(o: TelephonyOutcome): RelayOutbound[] {
         reasonCode: 'hangup',
         reason: o.hangup?.reason ?? 'bot',
         conversationId: o.conversationId,
+        callback: o.hangup?.callback,
       }),
     });
   }
