@@ -57,6 +57,8 @@ describe('busy: callback fires to the dialer webhook', () => {
       customerName: 'Lin',
       reason: 'busy_call_later',
       turn: 1,
+      // The sample campaign's zone, which the words were read in.
+      timeZone: 'Asia/Shanghai',
     });
     expect(Date.parse(body.dueAt) - before).toBeGreaterThanOrEqual(1500);
     const ts = String(delivered.headers['x-huashu-timestamp']);

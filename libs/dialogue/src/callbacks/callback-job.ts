@@ -10,6 +10,8 @@ export interface CallbackJob {
   customerName?: string;
   /** ISO time the customer asked to be called. */
   dueAt: string;
+  /** IANA zone the customer's words were read in (the campaign's `timeZone`, else the process's). */
+  timeZone: string;
   /** The words that set the time ("明天下午"), or undefined when the default delay was used. */
   requested?: string;
   reason: 'busy_call_later';

@@ -1116,6 +1116,7 @@ export class DialogueService implements DialoguePort {
         phone: session.customer.phone,
         customerName: session.customer.name,
         dueAt: due.dueAt,
+        timeZone: due.timeZone,
         requested: due.requested,
         reason: 'busy_call_later',
         turn,
