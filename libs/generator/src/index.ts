@@ -47,7 +47,13 @@ export {
   type ScoredCandidate,
 } from './sampling/candidate-sampler.js';
 export { SentenceSplitter, splitSentences } from './text/sentence-splitter.js';
-export { stripThinking, ThinkingFilter, type ThinkingStripped } from './text/reasoning.js';
+export {
+  stripThinking,
+  ThinkingFilter,
+  thinkingStartFor,
+  type ThinkingStart,
+  type ThinkingStripped,
+} from './text/reasoning.js';
 export { estimateTokens, isMostlyCjk, ngrams, textUnits, truncateToTokens } from './text/token-estimate.js';
 export {
   buildPrompt,

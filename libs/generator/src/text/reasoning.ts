@@ -1,50 +1,95 @@
-// Reasoning models (Qwen3, DeepSeek-R1) write their chain of thought between <think> and </think> at
-// the start of the content when the server runs without a reasoning parser (vLLM "Reasoning Outputs":
-// with `--reasoning-parser` it goes to `reasoning_content` instead). It is not the answer: never screened,
-// matched, spoken or stored as the candidate.
+// Reasoning models (Qwen3, DeepSeek-R1, QwQ) write their chain of thought before the answer, ended by
+// </think>, when the server runs without a reasoning parser (vLLM "Reasoning Outputs": with
+// `--reasoning-parser` it goes to `reasoning` / `reasoning_content` instead). It is not the answer: never
+// screened, matched, spoken or stored as the candidate.
+//
+// Where thinking starts depends on the chat template, which the client never sees: Qwen3 (hybrid) writes
+// `<think>` itself; DeepSeek-R1, QwQ and Qwen3 *-Thinking-2507 templates end the prompt with `<think>`, so
+// the reply starts inside thinking and only its `</think>` shows where the answer begins. A finished reply
+// shows both cases whole. A stream does not: text that does not open with `<think>` may still be thinking
+// ended by a `</think>` that has not arrived yet. The stream is read sentence by sentence, and each
+// sentence is screened, matched and may be spoken at once (dialogue-stream, the telephony relays), so a
+// sentence let through cannot be taken back. Hence `ThinkingStart` (LLM_THINKING), one rule both forms
+// apply, so a finished reply and the same reply streamed in any pieces give the same answer:
+// - `auto` (default): a leading `<think>` block, or everything before a `</think>` that no `<think>`
+//   precedes, is thinking. Streamed, a reply that does not open with `<think>` is held back until its
+//   `</think>` (what came before is dropped) or its end (it was all answer): safe for any model, but such a
+//   reply is only as early as a non-streamed one.
+// - `prompt`: the template opens thinking in the prompt: everything until the first `</think>` is
+//   thinking (a leading `<think>` is skipped); a reply that never closes it has no answer. The answer
+//   streams as soon as `</think>` has passed.
+// - `tags`: the model thinks only inside a `<think>` block at the start of its reply, or not at all:
+//   that block is dropped and a `</think>` without one is text. Everything else streams at once.
+// When the server sent the reasoning separately (its parser took it out), the content is read with
+// `tags` whatever the setting: see `thinkingStartFor`.
 const OPEN = '<think>';
 const CLOSE = '</think>';
+
+/** Where a reasoning model's thinking starts (LLM_THINKING); see the comment at the top of this file. */
+export type ThinkingStart = 'auto' | 'prompt' | 'tags';
+
+/**
+ * The rule for a reply's content. A server that sends `reasoning` / `reasoning_content` has split the
+ * thinking off with its own parser (vLLM `--reasoning-parser` also handles DeepSeek-R1's missing opening
+ * tag; llama.cpp's `deepseek-legacy` format puts the tags back around the copy it leaves in the content):
+ * the content is the answer, at most after a leading `<think>` block. Servers send the reasoning before
+ * the content, so a stream knows this by its first content piece.
+ */
+export const thinkingStartFor = (setting: ThinkingStart, reasoningSent: boolean): ThinkingStart =>
+  reasoningSent ? 'tags' : setting;
 
 /** What was removed from a reply as the model's thinking (recorded instead of the text itself). */
 export interface ThinkingStripped {
   chars: number;
-  /** The thinking block had no `</think>`: the model never got to an answer. */
+  /** The thinking never ended (no `</think>`): the model never got to an answer. */
   unterminated: boolean;
 }
 
-/**
- * The answer of a finished reply without a leading `<think>…</think>` block (an unterminated one runs to
- * the end). DeepSeek-R1's chat template opens the block in the prompt, so its content may start inside
- * it: a `</think>` with no opening tag ends thinking that began the reply.
- */
-export function stripThinking(content: string): { text: string; thinking?: ThinkingStripped } {
+/** The answer of a finished reply without its thinking, under `start`'s rule (see the top of this file). */
+export function stripThinking(
+  content: string,
+  start: ThinkingStart = 'auto',
+): { text: string; thinking?: ThinkingStripped } {
   const lead = content.trimStart();
-  if (lead.startsWith(OPEN)) {
-    const end = lead.indexOf(CLOSE, OPEN.length);
-    if (end < 0) return { text: '', thinking: { chars: lead.length - OPEN.length, unterminated: true } };
-    return {
-      text: lead.slice(end + CLOSE.length).trimStart(),
-      thinking: { chars: end - OPEN.length, unterminated: false },
-    };
+  const opened = lead.startsWith(OPEN);
+  if (opened || start === 'prompt') {
+    const body = opened ? lead.slice(OPEN.length) : content;
+    const end = body.indexOf(CLOSE);
+    if (end < 0) return { text: '', thinking: { chars: body.length, unterminated: true } };
+    return { text: body.slice(end + CLOSE.length).trimStart(), thinking: { chars: end, unterminated: false } };
   }
-  const orphan = content.indexOf(CLOSE);
-  if (orphan >= 0 && !content.slice(0, orphan).includes(OPEN))
-    return { text: content.slice(orphan + CLOSE.length).trimStart(), thinking: { chars: orphan, unterminated: false } };
+  if (start === 'auto') {
+    const orphan = content.indexOf(CLOSE);
+    if (orphan >= 0 && !content.slice(0, orphan).includes(OPEN))
+      return {
+        text: content.slice(orphan + CLOSE.length).trimStart(),
+        thinking: { chars: orphan, unterminated: false },
+      };
+  }
   return { text: content };
 }
 
 /**
- * Streaming form of `stripThinking` for a reply that starts with `<think>`: `push()` returns the part of
- * each piece that is answer. Until the first characters show whether the reply opens a thinking block they
- * are held back; inside one, everything is dropped until `</think>` (which may arrive split over pieces).
+ * Streaming form of `stripThinking` under the same rule: `push()` returns the part of each piece that is
+ * answer, `flush()` what was still held at the end. The pieces' answers joined equal `stripThinking` of
+ * the whole content, however it was split.
  */
 export class ThinkingFilter {
-  private state: 'start' | 'thinking' | 'answer' = 'start';
+  /**
+   * `start`: not yet known whether the reply opens with `<think>`; `thinking`: inside thinking, dropped
+   * until `</think>`; `pending` (auto): no opening tag, so a `</think>` may still end thinking: held;
+   * `answer`: passed through.
+   */
+  private state: 'start' | 'thinking' | 'pending' | 'answer' = 'start';
   private held = '';
+  /** How far `held` was searched for tags while pending. */
+  private scanned = 0;
   private thinkingChars = 0;
   private opened = false;
   /** Just past `</think>`: whitespace before the answer is still layout, not answer. */
   private trimLead = false;
+
+  constructor(private readonly start: ThinkingStart = 'auto') {}
 
   push(piece: string): string {
     if (this.state === 'answer') {
@@ -57,16 +102,20 @@ export class ThinkingFilter {
     if (this.state === 'start') {
       const lead = this.held.trimStart();
       if (lead.length < OPEN.length && OPEN.startsWith(lead)) return '';
-      if (!lead.startsWith(OPEN)) {
-        this.state = 'answer';
-        const out = this.held;
-        this.held = '';
-        return out;
+      if (lead.startsWith(OPEN)) {
+        this.state = 'thinking';
+        this.opened = true;
+        this.held = lead.slice(OPEN.length);
+      } else if (this.start === 'prompt') {
+        this.state = 'thinking';
+        this.opened = true;
+      } else if (this.start === 'auto') {
+        this.state = 'pending';
+      } else {
+        return this.release();
       }
-      this.state = 'thinking';
-      this.opened = true;
-      this.held = lead.slice(OPEN.length);
     }
+    if (this.state === 'pending') return this.pending();
     const end = this.held.indexOf(CLOSE);
     if (end < 0) {
       // Keep what could be the start of a split `</think>`; the rest is thinking, counted and dropped.
@@ -75,6 +124,48 @@ export class ThinkingFilter {
       this.held = this.held.slice(this.held.length - keep);
       return '';
     }
+    return this.endThinking(end);
+  }
+
+  /** True while the reply is inside a thinking block. */
+  get inThinking(): boolean {
+    return this.state === 'thinking';
+  }
+
+  /** Text still held at the end of the stream that turned out to be answer. */
+  flush(): string {
+    if (this.state === 'start' && this.start === 'prompt') {
+      // Never got past the opening: all of it was thinking, never ended.
+      this.state = 'thinking';
+      this.opened = true;
+      return '';
+    }
+    return this.state === 'start' || this.state === 'pending' ? this.release() : '';
+  }
+
+  /** What was dropped as thinking, if anything. */
+  get stripped(): ThinkingStripped | undefined {
+    if (!this.opened) return undefined;
+    const unterminated = this.state === 'thinking';
+    return { chars: this.thinkingChars + (unterminated ? this.held.length : 0), unterminated };
+  }
+
+  /** Auto, no opening tag: the first `</think>` with no `<think>` before it ends thinking; a `<think>` first means none will. */
+  private pending(): string {
+    // A tag split over pieces starts at most its length - 1 before what was searched last time.
+    const from = Math.max(0, this.scanned - (CLOSE.length - 1));
+    const close = this.held.indexOf(CLOSE, from);
+    const open = this.held.indexOf(OPEN, from);
+    if (close >= 0 && (open < 0 || close < open)) {
+      this.opened = true;
+      return this.endThinking(close);
+    }
+    if (open >= 0) return this.release();
+    this.scanned = this.held.length;
+    return '';
+  }
+
+  private endThinking(end: number): string {
     this.thinkingChars += end;
     const answer = this.held.slice(end + CLOSE.length).trimStart();
     this.held = '';
@@ -83,24 +174,10 @@ export class ThinkingFilter {
     return answer;
   }
 
-  /** True while the reply is (or may still turn out to be) inside a thinking block. */
-  get inThinking(): boolean {
-    return this.state === 'thinking';
-  }
-
-  /** Text still held at the end of the stream that turned out to be answer (a reply shorter than `<think>`). */
-  flush(): string {
-    if (this.state !== 'start') return '';
+  private release(): string {
     const out = this.held;
     this.held = '';
     this.state = 'answer';
     return out;
-  }
-
-  /** What was dropped as thinking, if anything. */
-  get stripped(): ThinkingStripped | undefined {
-    if (!this.opened) return undefined;
-    const unterminated = this.state === 'thinking';
-    return { chars: this.thinkingChars + (unterminated ? this.held.length : 0), unterminated };
   }
 }
