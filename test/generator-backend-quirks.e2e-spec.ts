@@ -195,6 +195,77 @@ describe('OpenAI-compatible provider and real servers’ quirks', () => {
       await provider().generate(req());
       expect(server.requests[0].body).not.toHaveProperty('chat_template_kwargs');
     });
+
+    it('asks llama.cpp (chat_template_kwargs) and Ollama (reasoning_effort: none) not to think, each in its own field', async () => {
+      await provider({ backend: 'llamacpp', disableThinking: true }).generate(req());
+      await provider({ backend: 'ollama', disableThinking: true }).generate(req());
+      expect(server.requests[0].body.chat_template_kwargs).toEqual({ enable_thinking: false });
+      expect(server.requests[1].body).toMatchObject({ reasoning_effort: 'none' });
+      expect(server.requests[1].body).not.toHaveProperty('chat_template_kwargs');
+    });
+
+    // DeepSeek-R1 / QwQ on a server without a reasoning parser: the template opened <think> in the prompt.
+    const R1 =
+      'The customer asks the price. I should quote 99. Be brief!\n</think>\n\nIt is 99 a month. Shall I sign you up?';
+
+    it.each([1, 3, 8, 1000])(
+      'streams thinking opened in the prompt as generate() answers it, never as a sentence (pieces of %i)',
+      async (chunkChars) => {
+        server.behave({ text: R1, chunkChars });
+        const whole = await provider().generate(req());
+        const { chunks, end, error } = await readStream(provider().stream(req()));
+        expect(error).toBeUndefined();
+        expect(whole.text).toBe('It is 99 a month. Shall I sign you up?');
+        expect(textOf(chunks)).toBe(whole.text);
+        expect(sentencesOf(chunks)).toEqual(['It is 99 a month.', 'Shall I sign you up?']);
+        expect((end as GenerateStreamEnd).thinking).toEqual(whole.thinking);
+      },
+    );
+
+    it('LLM_THINKING=prompt: a reply that never closes its thinking has no answer, streamed or not', async () => {
+      const p = provider({ thinking: 'prompt' });
+      server.behave({ text: 'The customer asks the price. Let me consider', finishReason: 'length' });
+      await expect(p.generate(req())).rejects.toBeInstanceOf(GeneratorNoAnswerError);
+      const streamed = await readStream(p.stream(req()));
+      expect(streamed.error).toBeInstanceOf(GeneratorNoAnswerError);
+      expect(streamed.chunks).toEqual([]);
+    });
+
+    it('LLM_THINKING=tags: a plain reply streams before the model has finished', async () => {
+      server.behave({ text: 'It is 99 a month. Shall I sign you up?', chunkChars: 4, chunkDelayMs: 20 });
+      const it = provider({ thinking: 'tags' }).stream(req())[Symbol.asyncIterator]();
+      const first = await it.next();
+      expect(first).toMatchObject({ done: false, value: { type: 'text', text: 'It i' } });
+      await it.return?.({ finishReason: 'stop', model: 'unused' });
+    });
+
+    it.each(['reasoning_content', 'reasoning', 'both'] as const)(
+      'counts reasoning sent as %s once, and reads the content beside it as the answer (JSON and stream)',
+      async (reasoningField) => {
+        const reasoning = 'The customer asks the price. Quote 99.';
+        // The server's parser took the thinking out: a </think> left in the answer is not a thinking end,
+        // even for a model set up as opening thinking in the prompt.
+        const text = 'It is 99 a month. Type </think> to stop.';
+        server.behave({ text, reasoning, reasoningField, chunkChars: 5 });
+        const p = provider({ thinking: 'prompt' });
+        const r = await p.generate(req());
+        expect(r.text).toBe(text);
+        expect(r.thinking).toEqual({ strippedChars: reasoning.length });
+        const { chunks, end } = await readStream(p.stream(req()));
+        expect(textOf(chunks)).toBe(text);
+        expect((end as GenerateStreamEnd).thinking).toEqual({ strippedChars: reasoning.length });
+      },
+    );
+
+    it("counts llama.cpp's deepseek-legacy thinking (tags in the content and reasoning_content) once", async () => {
+      const reasoning = 'The customer asks the price. Quote 99.';
+      server.behave({ text: `<think>${reasoning}</think>It is 99 a month.`, reasoning, chunkChars: 6 });
+      const r = await provider({ backend: 'llamacpp' }).generate(req());
+      expect(r).toMatchObject({ text: 'It is 99 a month.', thinking: { strippedChars: reasoning.length } });
+      const { chunks, end } = await readStream(provider({ backend: 'llamacpp' }).stream(req()));
+      expect(textOf(chunks)).toBe('It is 99 a month.');
+      expect((end as GenerateStreamEnd).thinking).toEqual({ strippedChars: reasoning.length });
+    });
   });
 
   describe('what a stream and a result report', () => {

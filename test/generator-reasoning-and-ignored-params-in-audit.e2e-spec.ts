@@ -44,4 +44,31 @@ describe('generator: reasoning kept out, ignored parameters recorded', () => {
     const body = llm.requests.at(-1)!.body;
     expect(body).not.toHaveProperty('repetition_penalty');
   });
+
+  it("reasoning a server sends in both of vLLM's fields is recorded once; its content is the candidate", async () => {
+    const campaignId = await createLanguageCampaign(gw.url, 'zh');
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId });
+    const reasoning = '用户问月费。回答每月199元。';
+    llm.behave({ text: ANSWER, reasoning, reasoningField: 'both' });
+
+    const turn = await chat.say(conversationId, '月费多少钱？');
+    expect(turn.reply).toMatchObject({ scriptId: 'zh-price-basic', fallback: false });
+    const [record] = await chat.audit(conversationId);
+    expect(record.generator?.candidate).toBe(ANSWER);
+    expect(record.generator?.thinking).toEqual({ strippedChars: reasoning.length });
+  });
+
+  it('thinking a DeepSeek-R1 template opened in the prompt (no <think>, only </think>) is not the candidate', async () => {
+    const campaignId = await createLanguageCampaign(gw.url, 'zh');
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId });
+    llm.behave({ text: `用户问月费。我应该说最便宜的，保证收益。\n</think>\n\n${ANSWER}` });
+
+    const turn = await chat.say(conversationId, '月费多少钱？');
+    expect(turn).toMatchObject({ degraded: false, compliance: { output: { verdict: 'allow', hits: [] } } });
+    const [record] = await chat.audit(conversationId);
+    expect(record.generator?.candidate).toBe(ANSWER);
+    expect(JSON.stringify(record)).not.toContain('保证收益');
+  });
 });

@@ -39,8 +39,14 @@ export interface FakeBehaviour {
   errorBody?: unknown;
   /** `fail`: extra response headers (e.g. `retry-after` on a 503). */
   headers?: Record<string, string>;
-  /** Reasoning sent as `reasoning_content` before the content (vLLM with a reasoning parser). */
+  /** Reasoning sent before the content, as a reasoning parser's server does (vLLM, llama.cpp, Ollama). */
   reasoning?: string;
+  /**
+   * Which field carries `reasoning`: `reasoning_content` (default: llama.cpp, DeepSeek, vLLM before the
+   * rename), `reasoning` (vLLM after it, Ollama) or `both` with the same text (vLLM between the rename,
+   * vllm#27752, and the old field's removal, vllm#33402).
+   */
+  reasoningField?: 'reasoning_content' | 'reasoning' | 'both';
   /** `message.content: null` (JSON) / no content deltas (SSE), as when the budget went on reasoning. */
   contentNull?: boolean;
 }
@@ -149,6 +155,11 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
     const finish = b.finishReason ?? 'stop';
     // Several choices when asked for n (vLLM answers beam search with n beams, best first).
     const n = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
+    const field = b.reasoningField ?? 'reasoning_content';
+    const reasoningOf = (text: string) => ({
+      ...(field !== 'reasoning' ? { reasoning_content: text } : {}),
+      ...(field !== 'reasoning_content' ? { reasoning: text } : {}),
+    });
     if (!body.stream) {
       const message =
         mode === 'refusal'
@@ -157,7 +168,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
               role: 'assistant',
               content: mode === 'empty' || b.contentNull ? null : text,
               refusal: null,
-              ...(b.reasoning !== undefined ? { reasoning_content: b.reasoning } : {}),
+              ...(b.reasoning !== undefined ? reasoningOf(b.reasoning) : {}),
             };
       const others = Array.from({ length: n - 1 }, (_, i) => ({
         index: i + 1,
@@ -192,8 +203,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
     }
     const size = b.chunkChars ?? 4;
     if (b.reasoning !== undefined)
-      for (let i = 0; i < b.reasoning.length; i += size)
-        send({ reasoning_content: b.reasoning.slice(i, i + size) }, null);
+      for (let i = 0; i < b.reasoning.length; i += size) send(reasoningOf(b.reasoning.slice(i, i + size)), null);
     const pieces: string[] = [];
     if (!b.contentNull) for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
     for (const [i, piece] of pieces.entries()) {

@@ -20,6 +20,9 @@ export const slowLlmEnv = (baseUrl: string): Record<string, string> => ({
   GENERATOR_PROVIDER: 'openai',
   LLM_BASE_URL: baseUrl,
   LLM_MODEL: 'fake-model',
+  // The model does not think: its sentences stream at once (under the default `auto` a reply without
+  // <think> is held until its end, in case a </think> ends thinking opened in the prompt).
+  LLM_THINKING: 'tags',
   TURN_DEADLINE_PHONE_MS: '10000',
 });
 

@@ -28,8 +28,10 @@ export interface AppConfig {
     apiKey?: string;
     model?: string;
     backend: Env['LLM_BACKEND'];
-    /** vLLM: send chat_template_kwargs.enable_thinking=false (LLM_DISABLE_THINKING). */
+    /** Ask the model not to think, where the backend has a switch (LLM_DISABLE_THINKING). */
     disableThinking: boolean;
+    /** Where a reasoning model's thinking starts in its reply (LLM_THINKING). */
+    thinking: Env['LLM_THINKING'];
     concurrency: number;
     rateMax: number;
     rateDurationMs: number;
@@ -110,6 +112,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       model: e.LLM_MODEL,
       backend: e.LLM_BACKEND,
       disableThinking: e.LLM_DISABLE_THINKING,
+      thinking: e.LLM_THINKING,
       concurrency: e.GENERATION_CONCURRENCY,
       rateMax: e.GENERATION_RATE_MAX,
       rateDurationMs: e.GENERATION_RATE_DURATION_MS,

@@ -131,7 +131,13 @@ export const envSchema = z
     LLM_DISABLE_THINKING: bool
       .default(false)
       .describe(
-        'vLLM: ask reasoning models (Qwen3) not to think (chat_template_kwargs.enable_thinking=false); a <think> block is dropped either way.',
+        'Ask reasoning models not to think: vLLM and llama.cpp chat_template_kwargs.enable_thinking=false (Qwen3), Ollama reasoning_effort=none; thinking in the reply is dropped either way.',
+      ),
+    LLM_THINKING: z
+      .enum(['auto', 'prompt', 'tags'])
+      .default('auto')
+      .describe(
+        'Where a reasoning model starts thinking: auto (a leading <think> block, or text before a </think> without an opening tag; streamed replies without <think> are held until </think> or their end), prompt (the template opens it, e.g. DeepSeek-R1, QwQ: all until </think>), tags (only a leading <think> block, or no thinking: streams at once).',
       ),
     GENERATION_CONCURRENCY: positiveInt
       .max(256)

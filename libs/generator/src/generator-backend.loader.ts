@@ -49,6 +49,7 @@ export class GeneratorBackendLoader {
           model: g.model!,
           backend: g.backend,
           disableThinking: g.disableThinking,
+          thinking: g.thinking,
         },
         this.metrics,
       );

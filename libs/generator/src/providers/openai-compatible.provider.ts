@@ -38,7 +38,7 @@ import type {
 import { mapParams, type LlmBackend } from '../sampling/backend-params.js';
 import { JsonKeyedCache } from '../sampling/json-keyed-cache.js';
 import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
-import { stripThinking, ThinkingFilter } from '../text/reasoning.js';
+import { stripThinking, ThinkingFilter, thinkingStartFor, type ThinkingStart } from '../text/reasoning.js';
 import { mayCompleteSentence, SentenceSplitter } from '../text/sentence-splitter.js';
 
 export interface OpenAiProviderOptions {
@@ -60,8 +60,10 @@ export interface OpenAiProviderOptions {
    * milliseconds only repeats the answer); doubles per attempt, never past the deadline.
    */
   unavailableBackoffMs?: number;
-  /** vLLM: send `chat_template_kwargs: {enable_thinking: false}` (LLM_DISABLE_THINKING). */
+  /** Ask the model not to think, where the backend has a switch (LLM_DISABLE_THINKING). */
   disableThinking?: boolean;
+  /** Where a reasoning model's thinking starts in its reply (LLM_THINKING; `text/reasoning.ts`). */
+  thinking?: ThinkingStart;
 }
 
 /** Request fields for one parameter set, and the parameters this backend cannot honour. */
@@ -76,9 +78,23 @@ interface ReasoningFields {
   reasoning?: string | null;
 }
 
+/**
+ * Length of the reasoning a server's parser split off, counted once: vLLM sends it as `reasoning` and,
+ * from that rename (vllm#27752) until the old field's removal (vllm#33402), copies the same text into
+ * `reasoning_content` too; llama.cpp and DeepSeek send `reasoning_content`, Ollama `reasoning`.
+ */
 const reasoningLength = (m: ReasoningFields | undefined): number =>
-  (typeof m?.reasoning_content === 'string' ? m.reasoning_content.length : 0) +
-  (typeof m?.reasoning === 'string' ? m.reasoning.length : 0);
+  Math.max(
+    typeof m?.reasoning_content === 'string' ? m.reasoning_content.length : 0,
+    typeof m?.reasoning === 'string' ? m.reasoning.length : 0,
+  );
+
+/**
+ * The thinking of one reply, counted once: llama.cpp's `deepseek-legacy` format leaves the thinking in
+ * the content between tags and sends the same text as `reasoning_content`.
+ */
+const thinkingLength = (strippedChars: number, reasoningChars: number): number =>
+  Math.max(strippedChars, reasoningChars);
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
 function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -165,6 +181,7 @@ export class OpenAiCompatibleProvider implements Generator {
       minAttemptMs: 20,
       unavailableBackoffMs: 250,
       disableThinking: false,
+      thinking: 'auto',
       ...options,
     };
     this.client = new CompatibleClient({
@@ -232,19 +249,23 @@ export class OpenAiCompatibleProvider implements Generator {
           if (choice?.message?.refusal) throw new GeneratorRefusalError(choice.message.refusal);
           const message = choice?.message as (ChatCompletion.Choice['message'] & ReasoningFields) | undefined;
           const raw = typeof message?.content === 'string' ? message.content : undefined;
-          const stripped = raw === undefined ? { text: '' } : stripThinking(raw);
+          const reasoningChars = reasoningLength(message);
+          const stripped =
+            raw === undefined
+              ? { text: '' }
+              : stripThinking(raw, thinkingStartFor(this.o.thinking, reasoningChars > 0));
           // Cut by its token budget before any answer (all of it reasoning, or a <think> block never
           // closed): the same request would end the same way, and the server is fine.
           if (choice?.finish_reason === 'length' && stripped.text.trim() === '')
             throw new GeneratorNoAnswerError(
               noAnswerReason(
-                stripped.thinking !== undefined || reasoningLength(message) > 0,
+                stripped.thinking !== undefined || reasoningChars > 0,
                 body.max_tokens ?? body.max_completion_tokens,
               ),
             );
           if (!choice || raw === undefined)
             throw new GeneratorBadResponseError('no message content in the first choice', true);
-          const thinkingChars = (stripped.thinking?.chars ?? 0) + reasoningLength(message);
+          const thinkingChars = thinkingLength(stripped.thinking?.chars ?? 0, reasoningChars);
           return {
             completion,
             choice: { ...choice, content: stripped.text },
@@ -275,8 +296,9 @@ export class OpenAiCompatibleProvider implements Generator {
   }
 
   /**
-   * Streams the answer: text pieces and each sentence as soon as it is complete. A leading thinking block
-   * is dropped (never a sentence); the return value says how the stream ended (real finish reason and
+   * Streams the answer: text pieces and each sentence as soon as it is complete. Thinking is dropped
+   * (never a sentence) by the same rule as `generate()` (LLM_THINKING; under `auto` a reply without an
+   * opening `<think>` is held until its `</think>` or its end); the return value says how the stream ended (real finish reason and
    * model, parameters the backend ignored, thinking dropped).
    */
   async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk, GenerateStreamEnd> {
@@ -284,7 +306,8 @@ export class OpenAiCompatibleProvider implements Generator {
     const call = this.callScope(req, start);
     const { fields, ignored } = this.validated(req, call);
     const splitter = new SentenceSplitter();
-    const thinking = new ThinkingFilter();
+    // Made at the first content piece: by then the server has sent any reasoning it split off.
+    let thinking: ThinkingFilter | undefined;
     let reasoningChars = 0;
     let outcome = 'ok';
     let held: HeldAttempt<unknown> | undefined;
@@ -332,7 +355,8 @@ export class OpenAiCompatibleProvider implements Generator {
           if (choice.delta?.refusal) throw new GeneratorRefusalError(choice.delta.refusal);
           reasoningChars += reasoningLength(choice.delta as ReasoningFields | undefined);
           const piece = choice.delta?.content;
-          const text = piece ? thinking.push(piece) : '';
+          if (piece) thinking ??= new ThinkingFilter(thinkingStartFor(this.o.thinking, reasoningChars > 0));
+          const text = piece && thinking ? thinking.push(piece) : '';
           if (text) {
             answered ||= text.trim() !== '';
             yield { type: 'text', text };
@@ -350,13 +374,13 @@ export class OpenAiCompatibleProvider implements Generator {
       if (call.signal.aborted) throw this.toGeneratorError(new APIUserAbortError(), call);
       if (finish === undefined)
         throw new GeneratorBadResponseError('stream ended without a finish reason (cut)', false);
-      const rest = thinking.flush();
+      const rest = thinking?.flush();
       if (rest) {
         answered ||= rest.trim() !== '';
         yield { type: 'text', text: rest };
         for (const sentence of splitter.push(rest)) yield { type: 'sentence', text: sentence };
       }
-      const stripped = thinking.stripped;
+      const stripped = thinking?.stripped;
       if (finish === 'length' && !answered)
         throw new GeneratorNoAnswerError(
           noAnswerReason(stripped !== undefined || reasoningChars > 0, body.max_tokens ?? body.max_completion_tokens),
@@ -367,7 +391,7 @@ export class OpenAiCompatibleProvider implements Generator {
       return {
         finishReason: finishReasonOf(finish),
         model: model || this.o.model,
-        ...endDetails(usage, ignored, (stripped?.chars ?? 0) + reasoningChars),
+        ...endDetails(usage, ignored, thinkingLength(stripped?.chars ?? 0, reasoningChars)),
       };
     } catch (err) {
       failure = this.toGeneratorError(err, call);

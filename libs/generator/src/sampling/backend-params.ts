@@ -52,7 +52,7 @@ export interface MappedParams {
     stop?: string[];
     seed?: number;
   };
-  extra: Record<string, number | boolean | Record<string, unknown>>;
+  extra: Record<string, number | boolean | string | Record<string, unknown>>;
   /** Parameters the caller set that this backend cannot honour (recorded in the audit, never silently). */
   ignored: (keyof SamplingParams)[];
 }
@@ -62,7 +62,7 @@ export interface MappedParams {
  * greedy switch every OpenAI-compatible server understands.
  */
 export interface MapOptions {
-  /** vLLM: ask the chat template not to think (`chat_template_kwargs: {enable_thinking: false}`). */
+  /** Ask the model not to think, in the field this backend documents (none on OpenAI and TGI). */
   disableThinking?: boolean;
 }
 
@@ -107,7 +107,13 @@ export function mapParams(params: SamplingParams, backend: LlmBackend, options: 
     } else ignored.push('num_beams');
   }
   // vLLM "Reasoning Outputs": Qwen3 thinks by default; enable_thinking=False in chat_template_kwargs
-  // turns it off.
-  if (options.disableThinking && backend === 'vllm') extra.chat_template_kwargs = { enable_thinking: false };
+  // turns it off. llama.cpp's server takes the same per-request `chat_template_kwargs` (tools/server
+  // README: 'For example: {"enable_thinking": false}'). Ollama's OpenAI-compatible endpoint has no
+  // chat_template_kwargs and turns thinking off with `reasoning_effort: "none"` (docs/api/openai-compatibility).
+  // TGI documents no switch; OpenAI's models reject "none" unless recent: neither gets one.
+  if (options.disableThinking) {
+    if (backend === 'vllm' || backend === 'llamacpp') extra.chat_template_kwargs = { enable_thinking: false };
+    else if (backend === 'ollama') extra.reasoning_effort = 'none';
+  }
   return { standard, extra, ignored };
 }

@@ -106,11 +106,14 @@ describe('sampling parameters', () => {
       expect(mapParams({ max_tokens: 64 }, backend).standard).toEqual({ max_tokens: 64 });
   });
 
-  it('asks vLLM not to think only when told to', () => {
-    expect(mapParams({}, 'vllm', { disableThinking: true }).extra).toEqual({
-      chat_template_kwargs: { enable_thinking: false },
-    });
+  it('asks the model not to think only when told to, in the field each backend documents', () => {
+    for (const backend of ['vllm', 'llamacpp'] as const)
+      expect(mapParams({}, backend, { disableThinking: true }).extra).toEqual({
+        chat_template_kwargs: { enable_thinking: false },
+      });
+    expect(mapParams({}, 'ollama', { disableThinking: true }).extra).toEqual({ reasoning_effort: 'none' });
     expect(mapParams({}, 'vllm').extra).toEqual({});
     expect(mapParams({}, 'openai', { disableThinking: true }).extra).toEqual({});
+    expect(mapParams({}, 'tgi', { disableThinking: true }).extra).toEqual({});
   });
 });
