@@ -42,9 +42,19 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
     server.requests.length = 0;
   });
 
+  // The fake model does not think (LLM_THINKING=tags): its text streams as it comes, which the streaming
+  // checks below rely on (under `auto` a reply without <think> is held until its end).
   const provider = (over: Partial<OpenAiProviderOptions> = {}, metrics?: GeneratorMetrics) =>
     new OpenAiCompatibleProvider(
-      { baseUrl: server.baseUrl, apiKey: 'sk-test', model: 'qwen-test', backend: 'vllm', retryBaseMs: 5, ...over },
+      {
+        baseUrl: server.baseUrl,
+        apiKey: 'sk-test',
+        model: 'qwen-test',
+        backend: 'vllm',
+        thinking: 'tags',
+        retryBaseMs: 5,
+        ...over,
+      },
       metrics,
     );
 

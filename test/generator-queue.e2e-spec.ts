@@ -67,6 +67,8 @@ describe('generation through the BullMQ queue (real worker, real Redis, OpenAI-c
       LLM_BASE_URL: server.baseUrl,
       LLM_MODEL: 'queue-model',
       LLM_BACKEND: 'vllm',
+      // A model that does not think: chunks stream as they come (the cut and early-stop checks need them).
+      LLM_THINKING: 'tags',
       GENERATION_CONCURRENCY: '4',
     });
     worker = await bootWorker(gw.config);
