@@ -239,6 +239,47 @@ describe('OpenAI-compatible provider and real servers’ quirks', () => {
       await it.return?.({ finishReason: 'stop', model: 'unused' });
     });
 
+    const PLAIN = 'It is 99 a month. Shall I sign you up?';
+    const firstText = async (p: OpenAiCompatibleProvider): Promise<unknown> => {
+      const it = p.stream(req())[Symbol.asyncIterator]();
+      const first = await it.next();
+      await it.return?.({ finishReason: 'stop', model: 'unused' });
+      return first.value;
+    };
+
+    it('LLM_THINKING=auto holds a plain stream until its end only until the model has finished a reply', async () => {
+      const p = provider();
+      server.behave({ text: PLAIN, chunkChars: 4, chunkDelayMs: 5 });
+      // Not yet known whether a `</think>` is coming: the whole reply arrives as one piece at its end.
+      expect(await firstText(p)).toEqual({ type: 'text', text: PLAIN });
+      await readStream(p.stream(req()));
+      // Its first finished reply had no `</think>`: later replies stream at once.
+      expect(await firstText(p)).toEqual({ type: 'text', text: 'It i' });
+    });
+
+    it('LLM_THINKING=auto does not learn from a reply cut by its budget or by a stop string', async () => {
+      const p = provider();
+      server.behave({ text: PLAIN, chunkChars: 4, finishReason: 'length' });
+      await p.generate(req());
+      await p.generate(req({ params: { stop: ['Shall'] } }));
+      expect(await firstText(p)).toEqual({ type: 'text', text: PLAIN });
+    });
+
+    it('LLM_THINKING=auto learns from an R1 reply that its template opens thinking: unclosed thinking is then no answer', async () => {
+      const p = provider();
+      const unclosed = 'The customer asks the price. Let me consider the plans';
+      // Unlearned, a reply with no `</think>` at all cannot be told from an answer.
+      server.behave({ text: unclosed, finishReason: 'length' });
+      expect((await p.generate(req())).text).toBe(unclosed);
+      server.behave({ text: R1, chunkChars: 8 });
+      expect((await p.generate(req())).text).toBe(PLAIN);
+      server.behave({ text: unclosed, finishReason: 'length', chunkChars: 8 });
+      await expect(p.generate(req())).rejects.toBeInstanceOf(GeneratorNoAnswerError);
+      const streamed = await readStream(p.stream(req()));
+      expect(streamed.error).toBeInstanceOf(GeneratorNoAnswerError);
+      expect(streamed.chunks).toEqual([]);
+    });
+
     it.each(['reasoning_content', 'reasoning', 'both'] as const)(
       'counts reasoning sent as %s once, and reads the content beside it as the answer (JSON and stream)',
       async (reasoningField) => {

@@ -63,7 +63,8 @@ describe('generator: reasoning kept out, ignored parameters recorded', () => {
     const campaignId = await createLanguageCampaign(gw.url, 'zh');
     const chat = new Chat(gw.url);
     const { conversationId } = await chat.start({ campaignId });
-    llm.behave({ text: `用户问月费。我应该说最便宜的，保证收益。\n</think>\n\n${ANSWER}` });
+    // Another model than the other tests' (LLM_THINKING=auto learns per model where its thinking starts).
+    llm.behave({ text: `用户问月费。我应该说最便宜的，保证收益。\n</think>\n\n${ANSWER}`, model: 'deepseek-r1-test' });
 
     const turn = await chat.say(conversationId, '月费多少钱？');
     expect(turn).toMatchObject({ degraded: false, compliance: { output: { verdict: 'allow', hits: [] } } });

@@ -49,6 +49,8 @@ export interface FakeBehaviour {
   reasoningField?: 'reasoning_content' | 'reasoning' | 'both';
   /** `message.content: null` (JSON) / no content deltas (SSE), as when the budget went on reasoning. */
   contentNull?: boolean;
+  /** The model the response names (default: the request's), as when one server serves several. */
+  model?: string;
 }
 
 export interface RecordedRequest {
@@ -122,7 +124,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
     const b = script[Math.min(served++, script.length - 1)];
     const mode = b.mode ?? 'ok';
     const text = b.text ?? 'Hello there. How can I help you today?';
-    const model = typeof body.model === 'string' ? body.model : 'fake-model';
+    const model = b.model ?? (typeof body.model === 'string' ? body.model : 'fake-model');
     await sleep(b.delayMs ?? 0, res);
     if (res.destroyed) return;
 

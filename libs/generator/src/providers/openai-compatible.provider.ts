@@ -38,7 +38,13 @@ import type {
 import { mapParams, type LlmBackend } from '../sampling/backend-params.js';
 import { JsonKeyedCache } from '../sampling/json-keyed-cache.js';
 import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
-import { stripThinking, ThinkingFilter, thinkingStartFor, type ThinkingStart } from '../text/reasoning.js';
+import {
+  stripThinking,
+  ThinkingFilter,
+  thinkingStartFor,
+  thinkingStartShownBy,
+  type ThinkingStart,
+} from '../text/reasoning.js';
 import { mayCompleteSentence, SentenceSplitter } from '../text/sentence-splitter.js';
 
 export interface OpenAiProviderOptions {
@@ -147,6 +153,8 @@ type AbortCause = 'deadline' | 'caller';
 type CallScope = ReturnType<OpenAiCompatibleProvider['callScope']>;
 
 /** Request fields of validated, mapped sampling parameters kept per distinct parameter set. */
+/** Models whose thinking `auto` remembers (one URL rarely serves more than a few). */
+const MAX_LEARNED_MODELS = 16;
 const MAPPED_CACHE_SIZE = 256;
 
 /** A breaker execution held open until the stream it started has ended. */
@@ -168,6 +176,8 @@ export class OpenAiCompatibleProvider implements Generator {
   readonly breaker: CircuitBreakerPolicy;
   private readonly o: Required<Omit<OpenAiProviderOptions, 'apiKey'>> & { apiKey?: string };
   private readonly mapped = new JsonKeyedCache<RequestFields>(MAPPED_CACHE_SIZE);
+  /** Under LLM_THINKING=auto: where each model's thinking starts, as its first finished reply showed. */
+  private readonly learnedThinking = new Map<string, 'prompt' | 'tags'>();
 
   constructor(
     options: OpenAiProviderOptions,
@@ -215,6 +225,32 @@ export class OpenAiCompatibleProvider implements Generator {
     return `${this.o.backend}:${new URL(this.o.baseUrl).host}`;
   }
 
+  /**
+   * The rule for a reply of `model`: LLM_THINKING, or under `auto` what this model's first finished reply
+   * showed (`thinkingStartShownBy`), and `tags` when the server split the reasoning off itself.
+   */
+  private thinkingStart(model: string, reasoningSent: boolean): ThinkingStart {
+    const setting = this.o.thinking === 'auto' ? (this.learnedThinking.get(model) ?? 'auto') : this.o.thinking;
+    return thinkingStartFor(setting, reasoningSent);
+  }
+
+  /**
+   * Under `auto`, learns from a reply the model ended itself (finish `stop`, no stop strings asked for,
+   * no reasoning field: a server parser says nothing about the content) where its thinking starts.
+   * Keyed by the model the server reports, since one URL may serve several.
+   */
+  private learnThinking(
+    model: string,
+    content: string,
+    finish: string | null | undefined,
+    reasoningSent: boolean,
+    body: { stop?: unknown },
+  ): void {
+    if (this.o.thinking !== 'auto' || finish !== 'stop' || reasoningSent || body.stop !== undefined) return;
+    if (this.learnedThinking.has(model) || this.learnedThinking.size >= MAX_LEARNED_MODELS) return;
+    this.learnedThinking.set(model, thinkingStartShownBy(content));
+  }
+
   get breakerState(): BreakerStateName {
     return BREAKER_NAME[this.breaker.state];
   }
@@ -250,10 +286,10 @@ export class OpenAiCompatibleProvider implements Generator {
           const message = choice?.message as (ChatCompletion.Choice['message'] & ReasoningFields) | undefined;
           const raw = typeof message?.content === 'string' ? message.content : undefined;
           const reasoningChars = reasoningLength(message);
+          const model = completion?.model || this.o.model;
           const stripped =
-            raw === undefined
-              ? { text: '' }
-              : stripThinking(raw, thinkingStartFor(this.o.thinking, reasoningChars > 0));
+            raw === undefined ? { text: '' } : stripThinking(raw, this.thinkingStart(model, reasoningChars > 0));
+          if (raw !== undefined) this.learnThinking(model, raw, choice?.finish_reason, reasoningChars > 0, body);
           // Cut by its token budget before any answer (all of it reasoning, or a <think> block never
           // closed): the same request would end the same way, and the server is fine.
           if (choice?.finish_reason === 'length' && stripped.text.trim() === '')
@@ -308,6 +344,9 @@ export class OpenAiCompatibleProvider implements Generator {
     const splitter = new SentenceSplitter();
     // Made at the first content piece: by then the server has sent any reasoning it split off.
     let thinking: ThinkingFilter | undefined;
+    /** The content as sent, kept only while `auto` has not yet learned this model's thinking. */
+    let raw = '';
+    const learning = this.o.thinking === 'auto' && this.learnedThinking.size < MAX_LEARNED_MODELS;
     let reasoningChars = 0;
     let outcome = 'ok';
     let held: HeldAttempt<unknown> | undefined;
@@ -355,7 +394,10 @@ export class OpenAiCompatibleProvider implements Generator {
           if (choice.delta?.refusal) throw new GeneratorRefusalError(choice.delta.refusal);
           reasoningChars += reasoningLength(choice.delta as ReasoningFields | undefined);
           const piece = choice.delta?.content;
-          if (piece) thinking ??= new ThinkingFilter(thinkingStartFor(this.o.thinking, reasoningChars > 0));
+          if (piece) {
+            thinking ??= new ThinkingFilter(this.thinkingStart(model || this.o.model, reasoningChars > 0));
+            if (learning) raw += piece;
+          }
           const text = piece && thinking ? thinking.push(piece) : '';
           if (text) {
             answered ||= text.trim() !== '';
@@ -381,6 +423,7 @@ export class OpenAiCompatibleProvider implements Generator {
         for (const sentence of splitter.push(rest)) yield { type: 'sentence', text: sentence };
       }
       const stripped = thinking?.stripped;
+      if (learning) this.learnThinking(model || this.o.model, raw, finish, reasoningChars > 0, body);
       if (finish === 'length' && !answered)
         throw new GeneratorNoAnswerError(
           noAnswerReason(stripped !== undefined || reasoningChars > 0, body.max_tokens ?? body.max_completion_tokens),

@@ -14,7 +14,9 @@
 // - `auto` (default): a leading `<think>` block, or everything before a `</think>` that no `<think>`
 //   precedes, is thinking. Streamed, a reply that does not open with `<think>` is held back until its
 //   `</think>` (what came before is dropped) or its end (it was all answer): safe for any model, but such a
-//   reply is only as early as a non-streamed one.
+//   reply is only as early as a non-streamed one. The provider learns from the first reply a model
+//   finishes itself which of the two rules below fits it (`thinkingStartShownBy`) and reads that model's
+//   later replies with it, so only the first streams of a process wait.
 // - `prompt`: the template opens thinking in the prompt: everything until the first `</think>` is
 //   thinking (a leading `<think>` is skipped); a reply that never closes it has no answer. The answer
 //   streams as soon as `</think>` has passed.
@@ -37,6 +39,20 @@ export type ThinkingStart = 'auto' | 'prompt' | 'tags';
  */
 export const thinkingStartFor = (setting: ThinkingStart, reasoningSent: boolean): ThinkingStart =>
   reasoningSent ? 'tags' : setting;
+
+/**
+ * What a finished reply shows about where its model's thinking starts, for `auto` to learn from (the
+ * provider reads later replies of the same model with it): a reply that opens with `<think>`, or has no
+ * `</think>` at all, is a model that thinks only inside its own tags, or not at all (`tags`); a `</think>`
+ * with no `<think>` before it is a template that opened thinking in the prompt (`prompt`). Only a reply the
+ * model ended itself shows this: one cut by its token budget or by a stop string may have been cut inside
+ * thinking, before its `</think>`.
+ */
+export function thinkingStartShownBy(content: string): 'prompt' | 'tags' {
+  if (content.trimStart().startsWith(OPEN)) return 'tags';
+  const close = content.indexOf(CLOSE);
+  return close >= 0 && !content.slice(0, close).includes(OPEN) ? 'prompt' : 'tags';
+}
 
 /** What was removed from a reply as the model's thinking (recorded instead of the text itself). */
 export interface ThinkingStripped {
