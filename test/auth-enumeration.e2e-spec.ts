@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants.js';
 import type { AdminRole } from '@huashu/config';
-import type { BodyTypesRouteConfig } from '@huashu/ops';
+import type { BodyRouteConfig } from '@huashu/ops';
 import { REQUIRED_ROLE } from '../apps/gateway/src/auth/auth.constants.js';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { fastifyRoutes, nestRoutes, webSocketPaths, type HttpRoute, type NestRoute } from './support/route-table.js';
@@ -73,7 +73,7 @@ describe('auth over every enumerated route', () => {
 
   /** The media types a route takes a body in (README "Errors"): JSON unless its RouteConfig names others. */
   const bodyTypesOf = (route: HttpRoute): readonly string[] =>
-    (configs.find((n) => n.method === route.method && n.path === route.path)?.meta as BodyTypesRouteConfig | undefined)
+    (configs.find((n) => n.method === route.method && n.path === route.path)?.meta as BodyRouteConfig | undefined)
       ?.bodyTypes ?? ['application/json'];
 
   /**

@@ -3,14 +3,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@huashu/config';
 import { createHttpApp, type OpsOptions } from '@huashu/ops';
 import { GatewayModule } from './gateway.module.js';
-import { installRouteBodyLimits } from './scripts/route-body-limit.js';
 import { GatewayWsAdapter } from './ws-adapter.js';
 
 /** Build the gateway application (not listening yet); used by main.ts and by e2e tests. */
 export async function createGateway(config: AppConfig, ops: OpsOptions = {}): Promise<NestFastifyApplication> {
   const app = await createHttpApp(GatewayModule.forRoot(config, ops), config);
   app.useWebSocketAdapter(new GatewayWsAdapter(app));
-  installRouteBodyLimits(app);
   const doc = new DocumentBuilder()
     .setTitle('huashu')
     .setDescription('Sales-bot dialogue orchestration: every reply is an approved script.')

@@ -7,4 +7,4 @@ export { toErrorBody, type ErrorBody } from './http/error-body.js';
 export { REQUEST_ID_HEADER } from './http/request-id.js';
 export { onShutdownSignals, shutdownGracefully } from './shutdown.js';
 export { runProcess } from './process-main.js';
-export { MEDIA_TYPES, type BodyTypesRouteConfig } from './http/request-body.js';
+export { MEDIA_TYPES, type BodyRouteConfig } from './http/request-body.js';

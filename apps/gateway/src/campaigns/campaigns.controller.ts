@@ -12,6 +12,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { campaignOpenApiSchemas, CampaignService, type Campaign } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
+import type { BodyRouteConfig } from '@huashu/ops';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -53,7 +54,7 @@ export class CampaignsController {
   @Put(':id')
   // Room for the largest valid document: 1,000 intent examples of up to 300 characters (3 bytes
   // each in UTF-8 for CJK) besides the rest of the settings; other admin routes keep 64 KiB.
-  @RouteConfig({ bodyLimit: CAMPAIGN_BODY_LIMIT })
+  @RouteConfig({ bodyLimit: CAMPAIGN_BODY_LIMIT } satisfies BodyRouteConfig)
   @AdminRoles('admin')
   @ApiOperation({
     summary:

@@ -15,7 +15,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
-import { MEDIA_TYPES, type BodyTypesRouteConfig } from '@huashu/ops';
+import { MEDIA_TYPES, type BodyRouteConfig } from '@huashu/ops';
 import {
   parseRows,
   renderSweepHtml,
@@ -33,7 +33,6 @@ import {
 } from '@huashu/scripts';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { CreateScriptDto, ReplaceScriptDto } from './dto/script.dto.js';
-import type { BodyLimitRouteConfig } from './route-body-limit.js';
 import { MatchDto, RollbackDto, ThresholdSweepDto } from './dto/match.dto.js';
 import {
   ImportResultDto,
@@ -138,7 +137,7 @@ export class ScriptsController {
   @RouteConfig({
     bodyLimit: SCRIPT_LIMITS.importMaxBytes,
     bodyTypes: [MEDIA_TYPES.json, ...MEDIA_TYPES.jsonLines],
-  } satisfies BodyLimitRouteConfig & BodyTypesRouteConfig)
+  } satisfies BodyRouteConfig)
   @ApiConsumes(MEDIA_TYPES.json, ...MEDIA_TYPES.jsonLines)
   @ApiBody({
     description: 'A JSON array of scripts, or JSON Lines (one script per line)',
@@ -232,7 +231,7 @@ export class ScriptsController {
   @Post('threshold-sweep')
   @AdminRoles('editor')
   @HttpCode(200)
-  @RouteConfig({ bodyLimit: 2 * 1024 * 1024 })
+  @RouteConfig({ bodyLimit: 2 * 1024 * 1024 } satisfies BodyRouteConfig)
   @ApiOperation({
     summary:
       'Sweep the match threshold over labelled pairs and propose one for a target precision (JSON or HTML report).',

@@ -1,7 +1,7 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { MEDIA_TYPES, type BodyTypesRouteConfig } from '@huashu/ops';
+import { MEDIA_TYPES, type BodyRouteConfig } from '@huashu/ops';
 import { TwilioVoiceService } from '@huashu/telephony';
 import { TwilioSignatureGuard } from './telephony.guards.js';
 
@@ -14,7 +14,7 @@ export class TwilioVoiceController {
 
   @Post('voice')
   // Twilio posts its webhooks form-encoded, and signs those form fields; nothing else is taken here.
-  @RouteConfig({ bodyTypes: [MEDIA_TYPES.form] } satisfies BodyTypesRouteConfig)
+  @RouteConfig({ bodyTypes: [MEDIA_TYPES.form] } satisfies BodyRouteConfig)
   @ApiConsumes(MEDIA_TYPES.form)
   @HttpCode(200)
   @Header('content-type', 'text/xml; charset=utf-8')

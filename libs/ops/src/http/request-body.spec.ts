@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { toErrorBody, type ErrorBody } from './error-body.js';
-import { emptyAsUndefinedJsonParser, installBodyTypeCheck, MEDIA_TYPES } from './request-body.js';
+import { emptyAsUndefinedJsonParser, installRouteBodyConfig, MEDIA_TYPES } from './request-body.js';
 
 interface Served {
   close(): Promise<void>;
@@ -22,7 +22,7 @@ async function serve(register: (f: FastifyInstance) => void): Promise<Served> {
     const { status, body } = toErrorBody(err, String(request.id));
     void reply.status(status).send(body);
   });
-  installBodyTypeCheck(f);
+  installRouteBodyConfig(f);
   register(f);
   const base = await f.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -61,7 +61,7 @@ describe('emptyAsUndefinedJsonParser', () => {
   });
 });
 
-describe('installBodyTypeCheck', () => {
+describe('installRouteBodyConfig', () => {
   let app: Served;
   beforeAll(async () => {
     app = await serve((f) => {

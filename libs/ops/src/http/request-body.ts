@@ -12,10 +12,13 @@ export const MEDIA_TYPES = {
 } as const;
 
 /**
- * A route's `@RouteConfig({ bodyTypes })` (Nest hands RouteConfig to Fastify as the route's
- * `config`): the media types it takes a body in. A route without it takes JSON only.
+ * A route's body options, given with `@RouteConfig({ … })` (Nest hands RouteConfig to Fastify as
+ * the route's `config`).
  */
-export interface BodyTypesRouteConfig {
+export interface BodyRouteConfig {
+  /** Its body limit in bytes, instead of the server's BODY_LIMIT_BYTES (higher or lower). */
+  bodyLimit?: number;
+  /** The media types it takes a body in; JSON only without it. */
   bodyTypes?: readonly string[];
 }
 
@@ -45,18 +48,22 @@ export function emptyAsUndefinedJsonParser(fastify: FastifyInstance): FastifyBod
 }
 
 /**
- * Every route that may carry a body answers 415 UNSUPPORTED_MEDIA_TYPE to a Content-Type it does
- * not declare (JSON unless its RouteConfig says otherwise), from the header alone: before the body
- * is read or parsed, before guards (so before authentication, like 413 and malformed JSON), and
- * without a per-request lookup (the accepted set is built once per route). Registered parsers such
- * as the form one are global in Fastify, so without this any route would take any of them.
- * A request without a Content-Type is left to Fastify (no body: none parsed; a body: 415).
- * Must be installed before the app registers its routes (before init/listen).
+ * Applies each route's `BodyRouteConfig` when the route is registered, so nothing is looked up per
+ * request. Must be installed before the app registers its routes (before init/listen).
+ *
+ * - `bodyLimit`: Fastify honours a route-level limit over the server's
+ *   (https://fastify.dev/docs/latest/Reference/Routes/#routes-options).
+ * - `bodyTypes`: every route that may carry a body answers 415 UNSUPPORTED_MEDIA_TYPE to a
+ *   Content-Type it does not declare, from the header alone: before the body is read or parsed,
+ *   before guards (so before authentication, like 413 and malformed JSON). Registered parsers such
+ *   as the form one are global in Fastify, so without this any route would take any of them. A
+ *   request without a Content-Type is left to Fastify (no body: none parsed; a body: 415).
  */
-export function installBodyTypeCheck(fastify: FastifyInstance): void {
+export function installRouteBodyConfig(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route) => {
+    const config: BodyRouteConfig | undefined = route.config;
+    if (typeof config?.bodyLimit === 'number' && config.bodyLimit > 0) route.bodyLimit = config.bodyLimit;
     if ([route.method].flat().every((m) => BODYLESS_METHODS.has(m))) return;
-    const config: BodyTypesRouteConfig | undefined = route.config;
     const accepted = new Set((config?.bodyTypes ?? JSON_ONLY).map((t) => t.toLowerCase()));
     for (const type of accepted) {
       if (!fastify.hasContentTypeParser(type)) {
@@ -89,7 +96,7 @@ export function installBodyTypeCheck(fastify: FastifyInstance): void {
 
 /**
  * Body parsing of every huashu HTTP app: JSON (empty = no body), JSON Lines as text, the form
- * parser Nest registers, and the per-route media type check.
+ * parser Nest registers, and the per-route body limits and media types.
  */
 export function installBodyParsing(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -103,5 +110,5 @@ export function installBodyParsing(app: NestFastifyApplication): void {
   fastify.addContentTypeParser([...MEDIA_TYPES.jsonLines], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
-  installBodyTypeCheck(fastify);
+  installRouteBodyConfig(fastify);
 }
