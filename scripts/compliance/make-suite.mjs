@@ -20,6 +20,13 @@ const span = (category, text, phrase) => {
   return { category, match: phrase, start, end: start + phrase.length };
 };
 
+/** A case whose one expected hit is `phrase` (of `category`) inside `text`. */
+const hit = ({ direction, variant, family, verdict }, category, text, phrase) =>
+  add({ direction, category, variant, family, text, verdict, spans: [span(category, text, phrase)] });
+/** A case that must be allowed with no hits. */
+const clean = ({ direction, variant, family }, text) =>
+  add({ direction, category: '', variant, family, text, verdict: 'allow', spans: [] });
+
 const ZH_CARRIERS = ['王经理说，{X}，您考虑一下。', '您好我们这款产品{X}欢迎了解'];
 const EN_CARRIERS = ['Our advisor said: {X}, please consider it.', 'our plan has {X} for you'];
 
@@ -135,6 +142,7 @@ const CLAIMS = {
 const verdictFor = (direction, category) => (direction === 'output' && category !== 'do_not_call' ? 'block' : 'allow');
 
 for (const [category, def] of Object.entries(CLAIMS)) {
+  const expected = { direction: def.direction, verdict: verdictFor(def.direction, category) };
   for (const phrase of [...def.zh, ...def.en]) {
     const carriers = isCjk(phrase) ? ZH_CARRIERS : EN_CARRIERS;
     for (const [variant, evaded] of evasions(phrase)) {
@@ -142,30 +150,13 @@ for (const [category, def] of Object.entries(CLAIMS)) {
         // The spaced-out Latin variants only in the punctuated carrier: "has g u a r …" is fine,
         // but the second carrier adds nothing new for them.
         if (ci === 1 && variant !== 'plain' && !isCjk(phrase)) return;
-        const text = carrier.replace('{X}', evaded);
-        add({
-          direction: def.direction,
-          category,
-          variant,
-          family: 'deterministic',
-          text,
-          verdict: verdictFor(def.direction, category),
-          spans: [span(category, text, evaded)],
-        });
+        hit({ ...expected, variant, family: 'deterministic' }, category, carrier.replace('{X}', evaded), evaded);
       });
     }
   }
   for (const [variant, phrase] of def.variants) {
     const text = (isCjk(phrase) ? ZH_CARRIERS[0] : EN_CARRIERS[0]).replace('{X}', phrase);
-    add({
-      direction: def.direction,
-      category,
-      variant,
-      family: 'variant',
-      text,
-      verdict: verdictFor(def.direction, category),
-      spans: [span(category, text, phrase)],
-    });
+    hit({ ...expected, variant, family: 'variant' }, category, text, phrase);
   }
 }
 
@@ -179,34 +170,19 @@ for (const [category, phrase] of [
   ['education_guarantee', '饱过'],
   ['abuse', '傻13'],
 ]) {
-  const text = ZH_CARRIERS[0].replace('{X}', phrase);
-  add({
-    direction: 'output',
-    category,
-    variant: 'unlisted',
-    family: 'variant',
-    text,
-    verdict: 'block',
-    spans: [span(category, text, phrase)],
-  });
+  const unlisted = { direction: 'output', variant: 'unlisted', family: 'variant', verdict: 'block' };
+  hit(unlisted, category, ZH_CARRIERS[0].replace('{X}', phrase), phrase);
 }
 
 // The input side sees customers' abuse and do-not-call requests: reported (flag), never blocked.
+const INPUT_SIDE = { direction: 'input', variant: 'input_side', family: 'deterministic', verdict: 'allow' };
 for (const [category, text, phrase] of [
   ['abuse', '你们这帮骗人的王八蛋', '王八蛋'],
   ['abuse', 'This is bullshit, stop it', 'bullshit'],
   ['do_not_call', '我说了别再打了，听到没有', '别再打了'],
   ['do_not_call', "Please don't call me again", "don't call me"],
 ]) {
-  add({
-    direction: 'input',
-    category,
-    variant: 'input_side',
-    family: 'deterministic',
-    text,
-    verdict: 'allow',
-    spans: [span(category, text, phrase)],
-  });
+  hit(INPUT_SIDE, category, text, phrase);
 }
 
 // Negation and disclosures: required risk statements must pass (output, allow, no hits).
@@ -280,18 +256,9 @@ const CONTROLS = [
   '好的，我明白了，谢谢谢谢。',
   '哈哈哈，好的好的。',
 ];
-for (const text of DISCLOSURES)
-  add({
-    direction: 'output',
-    category: '',
-    variant: 'disclosure',
-    family: 'control',
-    text,
-    verdict: 'allow',
-    spans: [],
-  });
-for (const text of CONTROLS)
-  add({ direction: 'output', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
+const OUTPUT_CONTROL = { direction: 'output', variant: 'control', family: 'control' };
+for (const text of DISCLOSURES) clean({ ...OUTPUT_CONTROL, variant: 'disclosure' }, text);
+for (const text of CONTROLS) clean(OUTPUT_CONTROL, text);
 
 // PII: true cases (redacted on input) and checksum-false / look-alike cases (allowed).
 function idCard(first17) {
@@ -319,6 +286,9 @@ const badCheck = (n) => n.slice(0, -1) + String((Number(n.at(-1) === 'X' ? 0 : n
 const groups4 = (n) => n.replace(/(.{4})(?=.)/g, '$1 ');
 const circled = (s) => s.replace(/[1-9]/g, (d) => String.fromCodePoint(0x2460 + Number(d) - 1)).replace(/0/g, '⓪');
 const financial = (s) => s.replace(/\d/g, (d) => '零壹贰叁肆伍陆柒捌玖'[Number(d)]);
+
+const PII_TRUE_CASE = { direction: 'input', variant: 'pii_true', family: 'pii', verdict: 'redact' };
+const PII_FALSE_CASE = { direction: 'input', variant: 'pii_false', family: 'pii' };
 
 const id1 = idCard('11010519491231002');
 const id2 = idCard('44030619900101123');
@@ -353,16 +323,7 @@ const PII_TRUE = [
   ['pii_phone', '座机010-12345678', '010-12345678'],
   ['pii_phone', '打0755-87654321找我', '0755-87654321'],
 ];
-for (const [category, text, match] of PII_TRUE)
-  add({
-    direction: 'input',
-    category,
-    variant: 'pii_true',
-    family: 'pii',
-    text,
-    verdict: 'redact',
-    spans: [span(category, text, match)],
-  });
+for (const [category, text, match] of PII_TRUE) hit(PII_TRUE_CASE, category, text, match);
 
 const PII_FALSE = [
   `身份证号${badCheck(id1)}`,
@@ -381,8 +342,7 @@ const PII_FALSE = [
   'reference no. 4111111111111111',
   'call +1 123-456-7890 now',
 ];
-for (const text of PII_FALSE)
-  add({ direction: 'input', category: '', variant: 'pii_false', family: 'pii', text, verdict: 'allow', spans: [] });
+for (const text of PII_FALSE) clean(PII_FALSE_CASE, text);
 
 // Audit fixes (appended, so earlier ids stay stable). Each text reproduced a confirmed bug.
 const card3 = '6217000013812345673'; // Luhn-valid, holds the mobile-shaped run 13812345678
@@ -413,16 +373,7 @@ const PII_TRUE_AUDIT = [
   ['pii_mobile', '我的手机1三8一2三4五6七8', '1三8一2三4五6七8'],
   ['pii_mobile', '号码幺三八一二三四五六七八', '幺三八一二三四五六七八'],
 ];
-for (const [category, text, match] of PII_TRUE_AUDIT)
-  add({
-    direction: 'input',
-    category,
-    variant: 'pii_true',
-    family: 'pii',
-    text,
-    verdict: 'redact',
-    spans: [span(category, text, match)],
-  });
+for (const [category, text, match] of PII_TRUE_AUDIT) hit(PII_TRUE_CASE, category, text, match);
 const PII_FALSE_AUDIT = [
   '订单号 13812345678',
   '快递单号：13912345678',
@@ -438,8 +389,7 @@ const PII_FALSE_AUDIT = [
   '会议 2024.05.01 13:30，第1、3、8号房间',
   '第一次见面，三个人一起',
 ];
-for (const text of PII_FALSE_AUDIT)
-  add({ direction: 'input', category: '', variant: 'pii_false', family: 'pii', text, verdict: 'allow', spans: [] });
+for (const text of PII_FALSE_AUDIT) clean(PII_FALSE_CASE, text);
 
 // Do-not-call on the input side: 打 must be the call, and 退订 (unsubscribe) is a request unless
 // a product is what is cancelled (退订套餐: a product question).
@@ -456,15 +406,7 @@ for (const [text, phrase] of [
   ['Please opt me out', 'opt me out'],
   ['我已经拒绝过了，不要再打', '不要再打'],
 ])
-  add({
-    direction: 'input',
-    category: 'do_not_call',
-    variant: 'input_side',
-    family: 'deterministic',
-    text,
-    verdict: 'allow',
-    spans: [span('do_not_call', text, phrase)],
-  });
+  hit(INPUT_SIDE, 'do_not_call', text, phrase);
 for (const text of [
   '你们的套餐不要再打折了吗？还有优惠吗',
   '我不要再打游戏了',
@@ -476,7 +418,7 @@ for (const text of [
   '孩子别再打游戏了，快去写作业',
   '你们下个月还打折吗？别打折了就涨价',
 ])
-  add({ direction: 'input', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
+  clean({ direction: 'input', variant: 'control', family: 'control' }, text);
 
 // Kinship words written doubled are words, not repeats to collapse (妈妈的 ⊅ 妈的, 宝宝本 ⊅ 宝本).
 for (const text of [
@@ -486,34 +428,22 @@ for (const text of [
   '您和您爸爸妈妈的保单可以一起办理',
   '给你哥哥姐姐也看看这个方案',
 ])
-  add({ direction: 'output', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
+  clean(OUTPUT_CONTROL, text);
 for (const [category, text, phrase] of [
   ['abuse', '你妈妈妈的', '你妈妈妈的'],
   ['abuse', '你们这帮人，妈 妈的', '妈 妈的'],
 ]) {
-  add({
-    direction: 'output',
-    category,
-    variant: 'repeat',
-    family: 'deterministic',
-    text,
-    verdict: 'block',
-    spans: [span(category, text, phrase)],
-  });
+  hit({ direction: 'output', variant: 'repeat', family: 'deterministic', verdict: 'block' }, category, text, phrase);
 }
 
 // 〇 is a zero (〇风险 = 0风险); 不过 before a refund remark means "however".
-add({
-  direction: 'output',
-  category: 'guaranteed_return',
-  variant: 'letter',
-  family: 'deterministic',
-  text: '这款产品〇风险，您放心',
-  verdict: 'block',
-  spans: [span('guaranteed_return', '这款产品〇风险，您放心', '〇风险')],
-});
-for (const text of ['不过退款到账需要3到5个工作日', '可以申请，不过退款流程要走一周'])
-  add({ direction: 'output', category: '', variant: 'control', family: 'control', text, verdict: 'allow', spans: [] });
+hit(
+  { direction: 'output', variant: 'letter', family: 'deterministic', verdict: 'block' },
+  'guaranteed_return',
+  '这款产品〇风险，您放心',
+  '〇风险',
+);
+for (const text of ['不过退款到账需要3到5个工作日', '可以申请，不过退款流程要走一周']) clean(OUTPUT_CONTROL, text);
 
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
