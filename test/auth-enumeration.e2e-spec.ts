@@ -9,8 +9,9 @@ import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constant
 import type { AdminRole } from '@huashu/config';
 import type { BodyRouteConfig } from '@huashu/ops';
 import { REQUIRED_ROLE } from '../apps/gateway/src/auth/auth.constants.js';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
 import { fastifyRoutes, nestRoutes, webSocketPaths, type HttpRoute, type NestRoute } from './support/route-table.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const CHAT_KEY = 'test-chat-key-0123456789';
 const SECRETS = {
@@ -56,20 +57,18 @@ const KEY_OF: Record<AdminRole, string> = { viewer: VIEWER_KEY, editor: EDITOR_K
 type Headers = Record<string, string>;
 
 describe('auth over every enumerated route', () => {
-  let gw: Booted;
+  const gw = gatewayForSuite('authenum', { ...SECRETS, GENERATOR_MODE: 'inprocess' });
   let routes: HttpRoute[];
   let nest: NestRoute[];
   /** Each Nest route with its `@RouteConfig` (FASTIFY_ROUTE_CONFIG_METADATA) as `meta`. */
   let configs: NestRoute[];
 
-  beforeAll(async () => {
-    gw = await bootGateway('authenum', { ...SECRETS, GENERATOR_MODE: 'inprocess' });
+  beforeAll(() => {
     const app = gw.app as NestFastifyApplication;
     routes = fastifyRoutes(app.getHttpAdapter().getInstance());
     nest = nestRoutes(app, REQUIRED_ROLE);
     configs = nestRoutes(app, FASTIFY_ROUTE_CONFIG_METADATA);
   });
-  afterAll(async () => gw.close());
 
   /** The media types a route takes a body in (README "Errors"): JSON unless its RouteConfig names others. */
   const bodyTypesOf = (route: HttpRoute): readonly string[] =>

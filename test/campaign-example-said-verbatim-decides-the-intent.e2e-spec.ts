@@ -4,8 +4,9 @@
 // closer, and the sample campaign gives it for the installation script. A near wording stays with
 // the model, and a campaign without the example keeps the model's intent.
 import request from 'supertest';
-import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
+import { ADMIN_KEY } from './support/boot.js';
 import { Chat, createLanguageCampaign } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 // The sample campaign's examples, said as a caller would (capitals, a question mark, extra spaces);
 // second: what the model alone makes of them; third: the script the example is given for.
@@ -15,11 +16,7 @@ const CASES = [
 ] as const;
 
 describe('a campaign example said word for word decides the intent', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('dlg-exact-examples', { GENERATOR_MODE: 'inprocess' });
-  });
-  afterAll(async () => gw.close());
+  const gw = gatewayForSuite('dlg-exact-examples', { GENERATOR_MODE: 'inprocess' });
 
   it.each(CASES)('%s: "%s"', async (lang, text, modelIntent, scriptId) => {
     const chat = new Chat(gw.url);

@@ -3,9 +3,10 @@
 // out-of-scope fallback, and a question about something else stays out of scope.
 import request from 'supertest';
 import { DEFAULT_INTENT_EXAMPLE_MIN_CONFIDENCE, DEFAULT_INTENT_EXAMPLE_THRESHOLD } from '@huashu/campaigns';
-import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
+import { ADMIN_KEY } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
 import { SAMPLE_SETTINGS } from './support/sample-campaign.js';
+import { gatewayForSuite } from './support/suite.js';
 
 // Written for this spec (not in the examples, the corpus or the question sets). With the shipped
 // intent model each is out_of_scope, with the product-detail intent second or third.
@@ -16,11 +17,7 @@ const PRODUCT_QUESTION: Record<Lang, { text: string; example: string }> = {
 const ELSEWHERE: Record<Lang, string> = { zh: '明天天气怎么样', en: "what's the weather like tomorrow" };
 
 describe('campaign intent examples answer product questions the intent model puts out of scope', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('dlg-examples', { GENERATOR_MODE: 'inprocess' });
-  });
-  afterAll(async () => gw.close());
+  const gw = gatewayForSuite('dlg-examples', { GENERATOR_MODE: 'inprocess' });
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const chat = new Chat(gw.url);

@@ -6,11 +6,10 @@
 import request from 'supertest';
 import { DEFAULT_INTENT_EXAMPLE_THRESHOLD } from '@huashu/campaigns';
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
-import { ADMIN_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY } from './support/boot.js';
 import { Chat, createSampleCampaign } from './support/dialogue.js';
 import { SAMPLE, SAMPLE_SETTINGS, sampleExamplesPerIntent, spokenSample as spoken } from './support/sample-campaign.js';
-import type { FakeOpenAiServer } from './support/fake-openai-server.js';
-import { bootWithFakeLlm } from './support/generator-gateway.js';
+import { fakeLlmGatewayForSuite } from './support/suite.js';
 
 const EXAMPLES = SAMPLE_SETTINGS.intentExamples;
 
@@ -24,11 +23,9 @@ const CASES = [
 ] as const;
 
 describe('campaign script examples put the script that answers the question first', () => {
-  let gw: Booted;
-  let llm: FakeOpenAiServer;
   const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  const { gw, llm } = fakeLlmGatewayForSuite('dlg-script-examples');
   beforeAll(async () => {
-    ({ gw, llm } = await bootWithFakeLlm('dlg-script-examples'));
     for (const [id, intentExamples] of [
       ['by-script', EXAMPLES],
       ['by-intent', sampleExamplesPerIntent()],
@@ -42,10 +39,6 @@ describe('campaign script examples put the script that answers the question firs
         .send({ text: '今天天气怎么样' })
         .expect(200);
     }
-  });
-  afterAll(async () => {
-    await gw.close();
-    await llm.close();
   });
 
   /** The turn, the approved replies its generator prompt quoted, and its audit record. */

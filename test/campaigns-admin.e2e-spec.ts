@@ -1,18 +1,13 @@
 import request from 'supertest';
 import { DEFAULT_MATCH_THRESHOLD } from '@huashu/campaigns';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
 import { expectErrorBody } from './support/errors.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe('campaign settings admin API (booted app, real Redis)', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('campaigns', { SEED_SAMPLE_CAMPAIGN: 'false' });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = gatewayForSuite('campaigns', { SEED_SAMPLE_CAMPAIGN: 'false' });
 
   it('404 for a campaign never created; PUT creates it with defaults filled', async () => {
     await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(404);

@@ -7,16 +7,15 @@ import { createLanguageCampaign } from './support/dialogue.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
 import { expectError } from './support/errors.js';
+import { gatewayForSuite } from './support/suite.js';
 
 describe('chat API input validation', () => {
-  let gw: Booted;
   let id: string;
+  const gw = gatewayForSuite('dlg-badinput', { GENERATOR_MODE: 'inprocess' });
   beforeAll(async () => {
-    gw = await bootGateway('dlg-badinput', { GENERATOR_MODE: 'inprocess' });
     await createLanguageCampaign(gw.url, 'zh', 'default');
     id = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
   });
-  afterAll(async () => gw.close());
 
   it.each([
     ['unknown field', { campaignId: 'default', admin: true }, 400, 'VALIDATION_FAILED'],

@@ -2,8 +2,8 @@
 // that action, in the customer's language. A busy customer who names a time hears the callback
 // confirmation; one who names none hears a closing line, not a question they can no longer answer.
 // The third out-of-scope turn in a row escalates: a transfer is announced, a hangup says goodbye.
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, createSampleCampaign, type Lang } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const BUSY: Record<Lang, { time: string; none: string }> = {
   zh: { time: '在开会，两秒后再打', none: '我现在很忙' },
@@ -15,13 +15,11 @@ const OUT_OF_SCOPE: Record<Lang, string[]> = {
 };
 
 describe('a closing turn speaks a line fit for its action', () => {
-  let gw: Booted;
   let campaignId: string;
+  const gw = gatewayForSuite('dlg-closing-line', { GENERATOR_MODE: 'inprocess' });
   beforeAll(async () => {
-    gw = await bootGateway('dlg-closing-line', { GENERATOR_MODE: 'inprocess' });
     campaignId = await createSampleCampaign(gw.url, 'bilingual-closing');
   });
-  afterAll(async () => gw.close());
 
   it.each(['zh', 'en'] as const)('busy, %s: a time given → confirm; none → closing line', async (lang) => {
     const chat = new Chat(gw.url);

@@ -1,26 +1,20 @@
 import request from 'supertest';
 import { Redis } from 'ioredis';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
 import { TEST_REDIS_URL } from './support/redis-prefix.js';
 import { expectError } from './support/errors.js';
+import { gatewayForSuite } from './support/suite.js';
 
 // POST /v1/admin/compliance/check and the lexicon/policy/audit admin routes, on the booted
 // gateway with real Redis under its own key prefix.
 describe('compliance admin API (booted gateway, real Redis)', () => {
-  let gw: Booted;
+  const gw = gatewayForSuite('compliance');
   const as = (key: string) => `Bearer ${key}`;
   const check = (body: unknown, campaign?: string, key = VIEWER_KEY) =>
     request(gw.url)
       .post(`/v1/admin/compliance/check${campaign ? `?campaign=${campaign}` : ''}`)
       .set('authorization', as(key))
       .send(body as object);
-
-  beforeAll(async () => {
-    gw = await bootGateway('compliance');
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
 
   describe('POST /v1/admin/compliance/check', () => {
     it('blocks a guaranteed-return claim in an answer, with spans on the original text', async () => {

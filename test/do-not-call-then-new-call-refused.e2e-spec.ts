@@ -1,8 +1,8 @@
 // Scenario: the customer asks never to be called again → goodbye + hangup, the number joins the
 // campaign's do-not-call list, and a new conversation for that number (any spelling) gets 409.
 import request from 'supertest';
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const CASES: Record<Lang, { text: string; phone: string; respelled: string }> = {
   zh: { text: '以后别再给我打电话了', phone: '13800138000', respelled: '+86 138-0013-8000' },
@@ -10,11 +10,7 @@ const CASES: Record<Lang, { text: string; phone: string; respelled: string }> = 
 };
 
 describe('do-not-call, then a new call is refused', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('dlg-dnc', { GENERATOR_MODE: 'inprocess' });
-  });
-  afterAll(async () => gw.close());
+  const gw = gatewayForSuite('dlg-dnc', { GENERATOR_MODE: 'inprocess' });
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);

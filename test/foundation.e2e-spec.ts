@@ -3,18 +3,13 @@ import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
 import { loadConfig } from '@huashu/config';
 import { createHttpApp, OpsModule } from '@huashu/ops';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, testEnv, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, bootGateway, EDITOR_KEY, testEnv, VIEWER_KEY } from './support/boot.js';
 import { deletePrefix } from './support/redis-prefix.js';
 import { expectErrorBody } from './support/errors.js';
+import { gatewayForSuite } from './support/suite.js';
 
 describe('gateway foundation (booted app, real Redis)', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('foundation');
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = gatewayForSuite('foundation');
 
   it('answers liveness and readiness with Redis up', async () => {
     await request(gw.url).get('/health/live').expect(200, { status: 'ok' });

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { fillSlots } from '@huashu/scripts';
-import { ADMIN_KEY, bootGateway, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, VIEWER_KEY } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
 import {
   assertProperty,
@@ -19,6 +19,7 @@ import {
   wrongTypes,
   type RawBody,
 } from './support/fuzz.js';
+import { gatewayForSuite } from './support/suite.js';
 
 interface Case {
   name: string;
@@ -30,21 +31,19 @@ interface Case {
 }
 
 describe('fuzzing the public endpoints', () => {
-  let gw: Booted;
+  const gw = gatewayForSuite('fuzz', { GENERATOR_MODE: 'inprocess' });
   let conversationId = '';
   const admin = { authorization: `Bearer ${ADMIN_KEY}` };
   const viewer = { authorization: `Bearer ${VIEWER_KEY}` };
   const tried: Record<string, number> = {};
 
   beforeAll(async () => {
-    gw = await bootGateway('fuzz', { GENERATOR_MODE: 'inprocess' });
     await createLanguageCampaign(gw.url, 'zh', 'default');
     conversationId = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
   });
-  afterAll(async () => {
+  afterAll(() => {
     // The closing figure: fuzz cases tried per endpoint (shown when the suite runs verbose).
     process.stdout.write(`fuzz cases tried: ${JSON.stringify(tried)}\n`);
-    await gw.close();
   });
 
   const send = (c: Pick<Case, 'method' | 'headers'>, path: string, raw: RawBody): request.Test =>

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import twilio from 'twilio';
 import WebSocket from 'ws';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, EDITOR_KEY } from './support/boot.js';
 import {
   asJson,
   assertProperty,
@@ -21,6 +21,7 @@ import {
   type RawBody,
 } from './support/fuzz.js';
 import { AUDIOCODES_AUTH, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const PUBLIC = PUBLIC_BASE;
 const ENV = TELEPHONY_ENV;
@@ -64,20 +65,18 @@ const wsFrame = (shape: fc.Arbitrary<unknown>): fc.Arbitrary<string | Buffer> =>
   );
 
 describe('fuzzing vendor telephony bodies, WebSocket frames and admin bodies', () => {
-  let gw: Booted;
+  const gw = gatewayForSuite('fuzz-vendor', ENV);
   const tried: Record<string, number> = {};
 
   beforeAll(async () => {
-    gw = await bootGateway('fuzz-vendor', ENV);
     await request(gw.url)
       .post('/v1/telephony/audiocodes')
       .set(AC)
       .send({ conversation: 'ac-fuzz', id: 'c1' })
       .expect(200);
   });
-  afterAll(async () => {
+  afterAll(() => {
     process.stdout.write(`fuzz cases tried: ${JSON.stringify(tried)}\n`);
-    await gw.close();
   });
 
   const checkResponse = (label: string, res: request.Response): void => {

@@ -1,9 +1,7 @@
 // Scenario: the LLM writes an answer that breaks the compliance policy (absolute claims,
 // guaranteed returns) → output check blocks it → the customer hears the fallback script.
-import type { Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
-import type { FakeOpenAiServer } from './support/fake-openai-server.js';
-import { bootWithFakeLlm } from './support/generator-gateway.js';
+import { fakeLlmGatewayForSuite } from './support/suite.js';
 
 const CASES: Record<Lang, { ask: string; bad: string }> = {
   zh: { ask: '月费多少钱？', bad: '我们是全网最低价，办了稳赚不赔，绝对划算！' },
@@ -14,15 +12,7 @@ const CASES: Record<Lang, { ask: string; bad: string }> = {
 };
 
 describe('generator writes a non-compliant answer → blocked → fallback', () => {
-  let gw: Booted;
-  let llm: FakeOpenAiServer;
-  beforeAll(async () => {
-    ({ gw, llm } = await bootWithFakeLlm('dlg-block'));
-  });
-  afterAll(async () => {
-    await gw.close();
-    await llm.close();
-  });
+  const { gw, llm } = fakeLlmGatewayForSuite('dlg-block');
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);

@@ -1,9 +1,7 @@
 // Scenario: the LLM paraphrases an approved script → the embedding match maps it back to that
 // script, and the customer hears the approved wording (slots filled), not the model's.
-import type { Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
-import type { FakeOpenAiServer } from './support/fake-openai-server.js';
-import { bootWithFakeLlm } from './support/generator-gateway.js';
+import { fakeLlmGatewayForSuite } from './support/suite.js';
 
 const CASES: Record<Lang, { ask: string; paraphrase: string }> = {
   zh: {
@@ -19,15 +17,7 @@ const CASES: Record<Lang, { ask: string; paraphrase: string }> = {
 };
 
 describe('generator paraphrases an approved script → that script', () => {
-  let gw: Booted;
-  let llm: FakeOpenAiServer;
-  beforeAll(async () => {
-    ({ gw, llm } = await bootWithFakeLlm('dlg-paraphrase'));
-  });
-  afterAll(async () => {
-    await gw.close();
-    await llm.close();
-  });
+  const { gw, llm } = fakeLlmGatewayForSuite('dlg-paraphrase');
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);

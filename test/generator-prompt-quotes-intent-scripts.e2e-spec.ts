@@ -3,11 +3,9 @@
 // them, ones the customer has not heard yet first. The library is bilingual (the whole sample
 // library, zh and en), so a prompt that took the nearest scripts of any language or intent shows.
 import { promptExemplars, type ChatMessage } from '@huashu/generator';
-import type { Booted } from './support/boot.js';
 import { Chat, createSampleCampaign, type Lang } from './support/dialogue.js';
 import { SAMPLE, SAMPLE_SETTINGS as SETTINGS, sampleSlots, spokenSample as spoken } from './support/sample-campaign.js';
-import type { FakeOpenAiServer } from './support/fake-openai-server.js';
-import { bootWithFakeLlm } from './support/generator-gateway.js';
+import { fakeLlmGatewayForSuite } from './support/suite.js';
 
 const CAMPAIGN = 'bilingual';
 
@@ -17,10 +15,8 @@ const CASES: Record<Lang, { ask: string }> = {
 };
 
 describe('the generator prompt quotes the intent’s approved scripts in the customer’s language', () => {
-  let gw: Booted;
-  let llm: FakeOpenAiServer;
+  const { gw, llm } = fakeLlmGatewayForSuite('dlg-exemplars');
   beforeAll(async () => {
-    ({ gw, llm } = await bootWithFakeLlm('dlg-exemplars'));
     // Without the campaign's script examples, which would put their scripts first: this spec is
     // about the ranking that takes over where no example is near (campaign-script-examples spec).
     await createSampleCampaign(gw.url, CAMPAIGN, {
@@ -28,10 +24,6 @@ describe('the generator prompt quotes the intent’s approved scripts in the cus
       openingScriptId: 'zh-opening',
       goodbyeScriptId: 'zh-goodbye',
     });
-  });
-  afterAll(async () => {
-    await gw.close();
-    await llm.close();
   });
 
   /** The approved replies quoted by the first chat request sent since `from`. */

@@ -1,25 +1,15 @@
 // A reasoning model's <think> block never reaches compliance, the match or the audit's candidate,
 // and the sampling parameters the backend cannot honour are recorded as ignored: through the booted
 // gateway, with the OpenAI-compatible provider on the local fake server set up as TGI.
-import type { Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign } from './support/dialogue.js';
-import type { FakeOpenAiServer } from './support/fake-openai-server.js';
-import { bootWithFakeLlm } from './support/generator-gateway.js';
+import { fakeLlmGatewayForSuite } from './support/suite.js';
 
 const THINKING = '<think>\n用户问月费。我应该说最便宜的，第一名的套餐，保证收益。\n</think>\n\n';
 const ANSWER =
   '千兆宽带家庭套餐的月费是每月199元，包括宽带和两张手机卡，合约期内价格不会变，安装费和光猫也不另外收费。';
 
 describe('generator: reasoning kept out, ignored parameters recorded', () => {
-  let gw: Booted;
-  let llm: FakeOpenAiServer;
-  beforeAll(async () => {
-    ({ gw, llm } = await bootWithFakeLlm('dlg-reasoning', { LLM_BACKEND: 'tgi' }));
-  });
-  afterAll(async () => {
-    await gw.close();
-    await llm.close();
-  });
+  const { gw, llm } = fakeLlmGatewayForSuite('dlg-reasoning', { LLM_BACKEND: 'tgi' });
 
   it('a <think> block is stripped before compliance and the match; the audit keeps only its length', async () => {
     const campaignId = await createLanguageCampaign(gw.url, 'zh');

@@ -3,9 +3,9 @@
 // (zh-ask-human) or answering a deny (en-deny-engaged). The exemplars are the intent's scripts and the
 // match accepts only scripts fit for the turn's action (continue), so the customer hears an affirm
 // reply and nothing it announces is left undone.
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createSampleCampaign, type Lang } from './support/dialogue.js';
 import { SAMPLE } from './support/sample-campaign.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const LINES: Record<Lang, string[]> = {
   zh: ['好的', '好的', '好的', '好的'],
@@ -13,13 +13,11 @@ const LINES: Record<Lang, string[]> = {
 };
 
 describe('a generator reply never announces an action the turn does not take', () => {
-  let gw: Booted;
   let campaignId: string;
+  const gw = gatewayForSuite('dlg-gen-action', { GENERATOR_MODE: 'inprocess' });
   beforeAll(async () => {
-    gw = await bootGateway('dlg-gen-action', { GENERATOR_MODE: 'inprocess' });
     campaignId = await createSampleCampaign(gw.url, 'bilingual-gen-action');
   });
-  afterAll(async () => gw.close());
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const chat = new Chat(gw.url);

@@ -1,23 +1,13 @@
 // Scenario: the LLM server is slower than the turn's deadline → the turn degrades to the
 // fallback script for the intent, within the deadline, instead of leaving the caller in silence.
-import type { Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
-import type { FakeOpenAiServer } from './support/fake-openai-server.js';
-import { bootWithFakeLlm } from './support/generator-gateway.js';
+import { fakeLlmGatewayForSuite } from './support/suite.js';
 
 const PRICE: Record<Lang, string> = { zh: '月费多少钱？', en: 'how much does it cost per month?' };
 const PHONE_DEADLINE_MS = 1500;
 
 describe('generator slow → fallback within the deadline', () => {
-  let gw: Booted;
-  let llm: FakeOpenAiServer;
-  beforeAll(async () => {
-    ({ gw, llm } = await bootWithFakeLlm('dlg-slow'));
-  });
-  afterAll(async () => {
-    await gw.close();
-    await llm.close();
-  });
+  const { gw, llm } = fakeLlmGatewayForSuite('dlg-slow');
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);

@@ -1,8 +1,8 @@
 // Scenario: on the bilingual sample campaign (language zh, goodbyeScriptId zh-goodbye) a customer
 // who speaks English and declines twice hears the English goodbye: a campaign-named script is said
 // in the customer's language when the library has one of the same role (README "Script library").
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createSampleCampaign, type Lang } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const LINES: Record<Lang, [string, string]> = {
   zh: ['我不感兴趣', '真的不需要，谢谢'],
@@ -10,13 +10,11 @@ const LINES: Record<Lang, [string, string]> = {
 };
 
 describe('goodbye in the customer’s language', () => {
-  let gw: Booted;
   let campaignId: string;
+  const gw = gatewayForSuite('dlg-goodbye-lang', { GENERATOR_MODE: 'inprocess' });
   beforeAll(async () => {
-    gw = await bootGateway('dlg-goodbye-lang', { GENERATOR_MODE: 'inprocess' });
     campaignId = await createSampleCampaign(gw.url, 'bilingual-goodbye');
   });
-  afterAll(async () => gw.close());
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const chat = new Chat(gw.url);

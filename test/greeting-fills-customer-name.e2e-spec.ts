@@ -1,20 +1,19 @@
 // Scenario: the opening script names the customer; without a name it uses the campaign's own
 // `customer_name` slot when the campaign sets one, else the missing-slot rule removes the gap.
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign } from './support/dialogue.js';
 import { SAMPLE_SETTINGS } from './support/sample-campaign.js';
+import { gatewayForSuite } from './support/suite.js';
 
 // The sample campaign's slots: no customer_name among them.
 const ZH_SLOTS = SAMPLE_SETTINGS.slots;
 
 describe('the greeting fills the customer name', () => {
-  let gw: Booted;
   let sample: string;
   let slotsOnly: string;
   let none: string;
   let dirty: string;
+  const gw = gatewayForSuite('dlg-greeting-name', { GENERATOR_MODE: 'inprocess' });
   beforeAll(async () => {
-    gw = await bootGateway('dlg-greeting-name', { GENERATOR_MODE: 'inprocess' });
     // The sample settings: slotsByLanguage.zh.customer_name is 机主.
     sample = await createLanguageCampaign(gw.url, 'zh', 'greet-sample');
     slotsOnly = await createLanguageCampaign(gw.url, 'zh', 'greet-slots', {
@@ -27,7 +26,6 @@ describe('the greeting fills the customer name', () => {
       slots: { ...ZH_SLOTS, company_name: '星河\u202E通\u0000信', agent_name: '小\u2066李\u2069' },
     });
   });
-  afterAll(async () => gw.close());
 
   it.each([
     ['the customer’s name', () => sample, { name: '王先生' }, '您好，请问是王先生吗？'],

@@ -2,23 +2,23 @@
 // intent examples, checked against the published library, each other and the intent model (booted
 // gateway, real Redis, real encoder and intent model).
 import request from 'supertest';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
 import { createSampleCampaign } from './support/dialogue.js';
 import { expectErrorBody } from './support/errors.js';
 import { SAMPLE, SAMPLE_SETTINGS } from './support/sample-campaign.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const EXAMPLES = SAMPLE_SETTINGS.intentExamples;
 
 describe('GET /v1/admin/intents/examples/report', () => {
-  let gw: Booted;
   const admin = { authorization: `Bearer ${ADMIN_KEY}` };
   const report = (campaign: string) =>
     request(gw.url)
       .get(`/v1/admin/intents/examples/report?campaign=${campaign}`)
       .set('authorization', `Bearer ${EDITOR_KEY}`);
 
+  const gw = gatewayForSuite('examples-report');
   beforeAll(async () => {
-    gw = await bootGateway('examples-report');
     // The sample campaign's examples, with an editor's slips added.
     const intentExamples = {
       byIntent: {
@@ -45,7 +45,6 @@ describe('GET /v1/admin/intents/examples/report', () => {
       .send({ id: 'zh-detail-wifi', text: '我们的光猫自带Wi-Fi 6，一般三居室都能覆盖。', intent: 'ask_product_detail' })
       .expect(201);
   });
-  afterAll(async () => gw.close());
 
   it('lists missing and disabled scripts, repeated wordings, confusable pairs and examples the model reads otherwise', async () => {
     const { body } = await report('report').expect(200);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { INTENT_NAMES } from '@huashu/intent';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { expectErrorBody } from './support/errors.js';
+import { gatewayForSuite } from './support/suite.js';
 
 // POST /v1/admin/intents/classify against the booted gateway with the shipped int8 model.
 
@@ -12,13 +13,7 @@ const classify = (gw: Booted, body: unknown, key: string | null = VIEWER_KEY) =>
 };
 
 describe('POST /v1/admin/intents/classify (shipped model)', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('intents');
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = gatewayForSuite('intents');
 
   it.each([
     ['多少钱', 'ask_price'],

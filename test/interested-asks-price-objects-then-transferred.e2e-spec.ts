@@ -1,8 +1,8 @@
 // Scenario: an interested lead asks the price, objects to it, then is ready to buy and is
 // transferred to a human closer with a lead summary. Real app, Redis, intent model, script index,
 // offline retrieval generator.
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const LINES: Record<Lang, { price: string; objection: string; buy: string; name: string }> = {
   zh: { price: '月费多少钱？', objection: '太贵了，便宜点吧', buy: '好的，我要办理', name: '王先生' },
@@ -15,11 +15,7 @@ const LINES: Record<Lang, { price: string; objection: string; buy: string; name:
 };
 
 describe('interested lead asks the price, objects, is transferred', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('dlg-transfer', { GENERATOR_MODE: 'inprocess' });
-  });
-  afterAll(async () => gw.close());
+  const gw = gatewayForSuite('dlg-transfer', { GENERATOR_MODE: 'inprocess' });
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);

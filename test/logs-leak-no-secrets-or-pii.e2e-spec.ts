@@ -4,9 +4,10 @@
 // logs, in /metrics or (unredacted) in the conversations' audit streams.
 import request from 'supertest';
 import twilio from 'twilio';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
 import { LogCapture } from './support/log-capture.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const CHAT_KEY = 'chat-key-leak-0123456789';
 const PUBLIC = 'https://bot.example.test';
@@ -50,17 +51,15 @@ const leaks = (where: string, haystack: string, needles: readonly string[]): str
   needles.filter((n) => haystack.includes(n)).map((n) => `${where} contains ${n}`);
 
 describe('no secrets or PII in logs, metrics or audit', () => {
-  let gw: Booted;
   const logs = new LogCapture();
   const conversations: string[] = [];
   const twilioSignatures: string[] = [];
 
   // The capturing gateway is the only app of this file, so every line captured is its own.
+  const gw = gatewayForSuite('leaks', ENV, { logStream: logs });
   beforeAll(async () => {
-    gw = await bootGateway('leaks', ENV, { logStream: logs });
     await createLanguageCampaign(gw.url, 'zh', 'default');
   });
-  afterAll(async () => gw.close());
 
   it('drives admin, telephony and chat traffic carrying keys, tokens and PII', async () => {
     // Admin: every role, plus a wrong key and a compliance check of PII text.

@@ -1,8 +1,8 @@
 // Scenario: a customer who is not interested hears one retention attempt; saying no again ends
 // the call with the goodbye script and hangup. A turn after that is refused.
 import request from 'supertest';
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const LINES: Record<Lang, [string, string]> = {
   zh: ['我不感兴趣', '真的不需要，谢谢'],
@@ -10,11 +10,7 @@ const LINES: Record<Lang, [string, string]> = {
 };
 
 describe('not interested: one retention attempt, then goodbye', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('dlg-retention', { GENERATOR_MODE: 'inprocess' });
-  });
-  afterAll(async () => gw.close());
+  const gw = gatewayForSuite('dlg-retention', { GENERATOR_MODE: 'inprocess' });
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);

@@ -2,8 +2,8 @@
 // approved clarifying script, then its fallback script) twice, then the campaign's escalation
 // (transfer by default, announced by the generic transfer script) on the third.
 import { SessionRepository } from '@huashu/dialogue';
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const LINES: Record<Lang, string[]> = {
   zh: ['今天天气怎么样', '你喜欢吃火锅吗', '帮我查一下火车票'],
@@ -11,11 +11,7 @@ const LINES: Record<Lang, string[]> = {
 };
 
 describe('out of scope three times → escalation', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('dlg-oos', { GENERATOR_MODE: 'inprocess' });
-  });
-  afterAll(async () => gw.close());
+  const gw = gatewayForSuite('dlg-oos', { GENERATOR_MODE: 'inprocess' });
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);

@@ -2,8 +2,8 @@
 // Once their language's scripts for the intent were heard, the language outranks not repeating:
 // the intent's fallback in their language, then a repeat in it (the one heard longest ago), never
 // the other language's unheard scripts.
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createSampleCampaign, type Lang } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const LINES: Record<Lang, string[]> = {
   zh: ['你们是哪家公司', '你们公司叫什么', '你们是什么公司', '你们到底是哪家公司'],
@@ -16,13 +16,11 @@ const LINES: Record<Lang, string[]> = {
 };
 
 describe('a repeated question stays in the caller’s language', () => {
-  let gw: Booted;
   let campaignId: string;
+  const gw = gatewayForSuite('dlg-repeat-lang', { GENERATOR_MODE: 'inprocess' });
   beforeAll(async () => {
-    gw = await bootGateway('dlg-repeat-lang', { GENERATOR_MODE: 'inprocess' });
     campaignId = await createSampleCampaign(gw.url, 'bilingual-repeat');
   });
-  afterAll(async () => gw.close());
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const chat = new Chat(gw.url);

@@ -6,10 +6,11 @@
 // needs one fails its validation (400 VALIDATION_FAILED), after the guards.
 import request from 'supertest';
 import twilio from 'twilio';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
+import { ADMIN_KEY, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
 import { createLanguageCampaign } from './support/dialogue.js';
 import { expectError } from './support/errors.js';
 import { PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const as = (key: string) => ({ authorization: `Bearer ${key}` });
 const FORM = 'application/x-www-form-urlencoded';
@@ -17,15 +18,13 @@ const JSON_TYPE = 'application/json';
 const CAMPAIGN = 'bodies';
 
 describe('request bodies: media types per route, empty JSON is no body', () => {
-  let gw: Booted;
   let conversationId: string;
 
+  const gw = gatewayForSuite('bodies', TELEPHONY_ENV);
   beforeAll(async () => {
-    gw = await bootGateway('bodies', TELEPHONY_ENV);
     await createLanguageCampaign(gw.url, 'zh', 'default');
     conversationId = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
   });
-  afterAll(async () => gw.close());
 
   const turns = () => `/v1/conversations/${conversationId}/turns`;
 

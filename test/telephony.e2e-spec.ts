@@ -8,6 +8,7 @@ import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
 import { AUDIOCODES_AUTH, frames, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
 import { expectErrorBody } from './support/errors.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const PUBLIC = PUBLIC_BASE;
 const ENV = TELEPHONY_ENV;
@@ -17,11 +18,7 @@ const GEN = GENESYS_AUTH;
 const SAY = { interest: '听起来不错，你说说看', price: '一个月多少钱', buy: '那就办吧', dnc: '以后别打给我' };
 const TRANSFER_TARGET = 'sales-closers'; // data/campaigns/default/campaign.json
 
-let gw: Booted;
-beforeAll(async () => {
-  gw = await bootGateway('telephony', ENV);
-});
-afterAll(async () => gw.close());
+const gw = gatewayForSuite('telephony', ENV);
 
 describe('generic events POST /v1/telephony/events', () => {
   const post = (body: unknown) =>

@@ -2,17 +2,13 @@
 // maxPayload) gets its socket closed with 1009 by ws; the gateway logs that as one warning line, not
 // as an error with a stack, keeps serving, and a well-behaved socket on the same route still works.
 import type WebSocket from 'ws';
-import { bootGateway, type Booted } from './support/boot.js';
 import { LogCapture } from './support/log-capture.js';
 import { AUDIOCODES_AUTH, openWs, TELEPHONY_ENV } from './support/telephony-env.js';
+import { gatewayForSuite } from './support/suite.js';
 
 describe('WebSocket client protocol errors', () => {
-  let gw: Booted;
   const logs = new LogCapture();
-  beforeAll(async () => {
-    gw = await bootGateway('ws-client-errors', { ...TELEPHONY_ENV, LOG_LEVEL: 'info' }, { logStream: logs });
-  });
-  afterAll(async () => gw.close());
+  const gw = gatewayForSuite('ws-client-errors', { ...TELEPHONY_ENV, LOG_LEVEL: 'info' }, { logStream: logs });
 
   const url = () => `${gw.url.replace('http', 'ws')}/v1/telephony/audiocodes/ws`;
   const closed = (ws: WebSocket) => new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));

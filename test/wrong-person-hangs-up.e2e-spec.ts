@@ -1,6 +1,6 @@
 // Scenario: the callee is not the intended person → apology and hangup.
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 const LINES: Record<Lang, string> = {
   zh: '你打错了，我不是他',
@@ -8,11 +8,7 @@ const LINES: Record<Lang, string> = {
 };
 
 describe('wrong person: apologise and hang up', () => {
-  let gw: Booted;
-  beforeAll(async () => {
-    gw = await bootGateway('dlg-wrong', { GENERATOR_MODE: 'inprocess' });
-  });
-  afterAll(async () => gw.close());
+  const gw = gatewayForSuite('dlg-wrong', { GENERATOR_MODE: 'inprocess' });
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     const campaignId = await createLanguageCampaign(gw.url, lang);

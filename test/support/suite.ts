@@ -1,0 +1,40 @@
+// The boot helpers (boot.ts, generator-gateway.ts) wrapped in the Jest hooks of the block that calls
+// them: booted in beforeAll, closed in afterAll. Kept apart from boot.ts, which the benchmarks build
+// without Jest's globals.
+//
+// Each returns its objects at once, empty, and beforeAll copies the booted ones' fields into them
+// (their state lives in closures and shared arrays, so the copy is the real thing): a spec can name
+// them at describe time and read them in its hooks and tests.
+import type { OpsOptions } from '@huashu/ops';
+import { bootGateway, type Booted } from './boot.js';
+import type { FakeOpenAiServer } from './fake-openai-server.js';
+import { bootWithFakeLlm } from './generator-gateway.js';
+
+/** `bootGateway` for the enclosing block; closing it deletes its Redis prefix. */
+export function gatewayForSuite(label: string, overrides: Record<string, string> = {}, ops: OpsOptions = {}): Booted {
+  const gw = {} as Booted;
+  beforeAll(async () => {
+    Object.assign(gw, await bootGateway(label, overrides, ops));
+  });
+  afterAll(async () => gw.close());
+  return gw;
+}
+
+/** `bootWithFakeLlm` for the enclosing block: the gateway is closed first, then the fake server. */
+export function fakeLlmGatewayForSuite(
+  label: string,
+  env: Record<string, string> = {},
+): { gw: Booted; llm: FakeOpenAiServer } {
+  const gw = {} as Booted;
+  const llm = {} as FakeOpenAiServer;
+  beforeAll(async () => {
+    const booted = await bootWithFakeLlm(label, env);
+    Object.assign(gw, booted.gw);
+    Object.assign(llm, booted.llm);
+  });
+  afterAll(async () => {
+    await gw.close();
+    await llm.close();
+  });
+  return { gw, llm };
+}
