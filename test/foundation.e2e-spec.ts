@@ -1,12 +1,9 @@
 import { Body, Controller, Module, Post } from '@nestjs/common';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
-import { loadConfig } from '@huashu/config';
-import { createHttpApp, OpsModule } from '@huashu/ops';
-import { ADMIN_KEY, bootGateway, EDITOR_KEY, testEnv, VIEWER_KEY } from './support/boot.js';
-import { deletePrefix } from './support/redis-prefix.js';
+import { ADMIN_KEY, bootGateway, bootHttpStack, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
 import { expectErrorBody } from './support/errors.js';
-import { gatewayForSuite } from './support/suite.js';
+import { bootedForSuite, gatewayForSuite } from './support/suite.js';
 
 describe('gateway foundation (booted app, real Redis)', () => {
   const gw = gatewayForSuite('foundation');
@@ -174,26 +171,10 @@ class ProbeController {
 class ProbeModule {}
 
 describe('request validation on the shared HTTP stack', () => {
-  const config = loadConfig(testEnv('probe', { BODY_LIMIT_BYTES: '1024' }));
-  let url: string;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    const app = await createHttpApp(
-      { module: class ProbeRoot {}, imports: [OpsModule.forRoot(config, 'gateway'), ProbeModule] },
-      config,
-    );
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-    close = async () => {
-      await app.close();
-      await deletePrefix(config.redis.keyPrefix);
-    };
-  });
-  afterAll(async () => close());
+  const probe = bootedForSuite(() => bootHttpStack('probe', [ProbeModule], { BODY_LIMIT_BYTES: '1024' }));
 
   it('accepts a valid body', async () => {
-    await request(url).post('/probe').send({ name: 'a', count: 2 }).expect(201, { name: 'a', count: 2 });
+    await request(probe.url).post('/probe').send({ name: 'a', count: 2 }).expect(201, { name: 'a', count: 2 });
   });
 
   it.each<[string, number, string, string, string]>([
@@ -222,13 +203,13 @@ describe('request validation on the shared HTTP stack', () => {
     ['array instead of object', 400, 'VALIDATION_FAILED', '[1,2,3]', 'application/json'],
     ['deep JSON', 400, 'VALIDATION_FAILED', '['.repeat(400) + ']'.repeat(400), 'application/json'],
   ])('%s → %i %s', async (_label, status, code, body, type) => {
-    const res = await request(url).post('/probe').set('content-type', type).send(body);
+    const res = await request(probe.url).post('/probe').set('content-type', type).send(body);
     expect(res.status).toBe(status);
     expectErrorBody(res.body, code);
   });
 
   it('lists each failing field and rule in details', async () => {
-    const res = await request(url)
+    const res = await request(probe.url)
       .post('/probe')
       .send({ name: 'x'.repeat(20), count: 0 })
       .expect(400);

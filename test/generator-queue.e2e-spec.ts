@@ -16,11 +16,8 @@ import {
   type GenerationJobResult,
   type Generator,
 } from '@huashu/generator';
-import { loadConfig } from '@huashu/config';
-import { createHttpApp, OpsModule } from '@huashu/ops';
 import { GeneratorHttpModule } from '../apps/gateway/src/generator/generator-http.module.js';
-import { bootWorker, testEnv, VIEWER_KEY, type Booted } from './support/boot.js';
-import { deletePrefix } from './support/redis-prefix.js';
+import { bootHttpStack, bootWorker, VIEWER_KEY, type Booted } from './support/boot.js';
 import { settleAgainstDeadline, startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
 
 const messages = [
@@ -32,24 +29,8 @@ const messages = [
  * The gateway side of the generator as the gateway hosts it (Ops stack + GeneratorHttpModule), without
  * the other feature modules, so this suite depends only on the generator's wiring.
  */
-async function bootGeneratorHost(label: string, overrides: Record<string, string>): Promise<Booted> {
-  const config = loadConfig(testEnv(label, overrides));
-  const app = await createHttpApp(
-    { module: class GeneratorHost {}, imports: [OpsModule.forRoot(config, 'gateway'), GeneratorHttpModule] },
-    config,
-  );
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.getHttpServer().address() as { port: number };
-  return {
-    app,
-    config,
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      await app.close();
-      await deletePrefix(config.redis.keyPrefix);
-    },
-  };
-}
+const bootGeneratorHost = (label: string, overrides: Record<string, string>): Promise<Booted> =>
+  bootHttpStack(label, [GeneratorHttpModule], overrides);
 
 const metricText = async (app: Booted) => app.app.get(MetricsRegistry).registry.metrics();
 

@@ -1,6 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '@huashu/config';
-import type { OpsOptions } from '@huashu/ops';
+import { createHttpApp, OpsModule, type OpsOptions } from '@huashu/ops';
 import { createGateway } from '../../apps/gateway/src/gateway.factory.js';
 import { createWorker } from '../../apps/worker/src/worker.factory.js';
 import { deletePrefix, TEST_REDIS_URL, uniquePrefix } from './redis-prefix.js';
@@ -40,7 +41,25 @@ export async function bootGateway(
   ops: OpsOptions = {},
 ): Promise<Booted> {
   const config = loadConfig(testEnv(label, overrides));
-  const app = await createGateway(config, ops);
+  return listen(await createGateway(config, ops), config);
+}
+
+/**
+ * Boot the shared HTTP stack (OpsModule: health, metrics, logs, body parsing, validation, errors)
+ * with only `modules` besides, on an ephemeral port under a fresh key prefix: a spec that needs one
+ * feature's wiring, or a probe controller, without the gateway's other modules.
+ */
+export async function bootHttpStack(
+  label: string,
+  modules: (Type | DynamicModule)[],
+  overrides: Record<string, string> = {},
+): Promise<Booted> {
+  const config = loadConfig(testEnv(label, overrides));
+  const root = { module: class HttpStackRoot {}, imports: [OpsModule.forRoot(config, 'gateway'), ...modules] };
+  return listen(await createHttpApp(root, config), config);
+}
+
+async function listen(app: NestFastifyApplication, config: AppConfig): Promise<Booted> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   return wrap(app, config, true);
 }

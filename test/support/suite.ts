@@ -10,15 +10,19 @@ import { bootGateway, type Booted } from './boot.js';
 import type { FakeOpenAiServer } from './fake-openai-server.js';
 import { bootWithFakeLlm } from './generator-gateway.js';
 
-/** `bootGateway` for the enclosing block; closing it deletes its Redis prefix. */
-export function gatewayForSuite(label: string, overrides: Record<string, string> = {}, ops: OpsOptions = {}): Booted {
-  const gw = {} as Booted;
+/** What `boot` boots (bootGateway, bootHttpStack …), for the enclosing block. */
+export function bootedForSuite(boot: () => Promise<Booted>): Booted {
+  const booted = {} as Booted;
   beforeAll(async () => {
-    Object.assign(gw, await bootGateway(label, overrides, ops));
+    Object.assign(booted, await boot());
   });
-  afterAll(async () => gw.close());
-  return gw;
+  afterAll(async () => booted.close());
+  return booted;
 }
+
+/** `bootGateway` for the enclosing block; closing it deletes its Redis prefix. */
+export const gatewayForSuite = (label: string, overrides: Record<string, string> = {}, ops: OpsOptions = {}): Booted =>
+  bootedForSuite(() => bootGateway(label, overrides, ops));
 
 /** `bootWithFakeLlm` for the enclosing block: the gateway is closed first, then the fake server. */
 export function fakeLlmGatewayForSuite(
