@@ -1,19 +1,12 @@
 import { Body, Controller, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import {
-  ApiBody,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  type ApiResponseSchemaHost,
-} from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags, type ApiResponseSchemaHost } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { campaignOpenApiSchemas, CampaignService, type Campaign } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
 import type { BodyRouteConfig } from '@huashu/ops';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
+import { ApiIfMatch } from '../admin/if-match.decorator.js';
 
 const CAMPAIGN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -62,7 +55,7 @@ export class CampaignsController {
       'Unknown intents, routes or out-of-range sampling parameters are rejected.',
   })
   @ApiParam({ name: 'id', description: 'Campaign id' })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiIfMatch()
   @ApiBody({ description: 'Partial or whole campaign settings (JSON Merge Patch)', schema: SCHEMAS.patch })
   @ApiOkResponse({ description: 'The campaign after the change', schema: SCHEMAS.campaign })
   async put(

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   ComplianceService,
@@ -9,6 +9,7 @@ import {
   type VersionedView,
 } from '@huashu/compliance';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
+import { ApiIfMatch } from '../admin/if-match.decorator.js';
 import { ComplianceCheckDto, ComplianceResultDto } from './dto/compliance-check.dto.js';
 import {
   COMPLIANCE_ETAG_HEADER,
@@ -55,7 +56,7 @@ export class ComplianceController {
     summary:
       "Replace the campaign's lexicon: {categories:{name:{patterns[], exceptions?[], negatable?}}, negations[]}. Audited.",
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiIfMatch()
   @ApiBody({ description: 'Lexicon document (version is server-owned)', schema: { type: 'object' } })
   @ApiOkResponse({
     description: 'The lexicon stored',
@@ -77,7 +78,7 @@ export class ComplianceController {
   @Delete('lexicons')
   @AdminRoles('admin')
   @ApiOperation({ summary: "Drop the campaign's lexicon copy (back to the default). Audited." })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ComplianceResetDto })
   resetLexicon(
     @Query() q: CampaignQueryDto,
@@ -107,7 +108,7 @@ export class ComplianceController {
   @ApiOperation({
     summary: "Replace the campaign's policy: {input:{category:block|redact|flag}, output:{…}}. Audited.",
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiIfMatch()
   @ApiBody({ description: 'Policy overrides per direction', schema: { type: 'object' } })
   @ApiOkResponse({
     description: 'The policy stored and the effective one',
@@ -129,7 +130,7 @@ export class ComplianceController {
   @Delete('policy')
   @AdminRoles('admin')
   @ApiOperation({ summary: "Drop the campaign's policy (back to the default). Audited." })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiIfMatch()
   @ApiOkResponse({ type: ComplianceResetDto })
   resetPolicy(
     @Query() q: CampaignQueryDto,

@@ -5,7 +5,6 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
-  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -32,6 +31,7 @@ import {
   type VersionMeta,
 } from '@huashu/scripts';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
+import { ApiIfMatch } from '../admin/if-match.decorator.js';
 import { CreateScriptDto, ReplaceScriptDto } from './dto/script.dto.js';
 import { MatchDto, RollbackDto, ThresholdSweepDto } from './dto/match.dto.js';
 import {
@@ -273,7 +273,7 @@ export class ScriptsController {
 
   @Put(':id')
   @AdminRoles('editor')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Replace a script of the draft.' })
   @ApiOkResponse({ description: 'The script after the change', type: ScriptDto, headers: SCRIPT_ETAG_HEADER })
   async replace(
@@ -292,7 +292,7 @@ export class ScriptsController {
   @Delete(':id')
   @AdminRoles('editor')
   @HttpCode(204)
-  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET; 412 when stale' })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Delete a script from the draft.' })
   @ApiNoContentResponse({ description: 'Deleted' })
   async remove(
