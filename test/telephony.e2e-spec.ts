@@ -4,11 +4,10 @@
 // same number is refused). Plus auth failures, duplicates and bad input per adapter.
 import request from 'supertest';
 import twilio from 'twilio';
-import { ADMIN_KEY, bootGateway, type Booted } from './support/boot.js';
+import { ADMIN_KEY } from './support/boot.js';
 import { AUDIOCODES_AUTH, frames, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
-import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server.js';
 import { expectErrorBody } from './support/errors.js';
-import { gatewayForSuite } from './support/suite.js';
+import { fakeLlmGatewayForSuite, gatewayForSuite } from './support/suite.js';
 
 const PUBLIC = PUBLIC_BASE;
 const ENV = TELEPHONY_ENV;
@@ -446,27 +445,17 @@ describe('Genesys Cloud Digital Bot Connector', () => {
 });
 
 describe('barge-in end to end (slow LLM behind the generator route)', () => {
-  let slow: Booted;
-  let llm: FakeOpenAiServer;
+  const { gw: slow, llm } = fakeLlmGatewayForSuite('telephony-bargein', {
+    LLM_MODEL: 'fake-model',
+    TURN_DEADLINE_PHONE_MS: '8000',
+  });
   beforeAll(async () => {
-    llm = await startFakeOpenAiServer();
-    slow = await bootGateway('telephony-bargein', {
-      GENERATOR_MODE: 'inprocess',
-      GENERATOR_PROVIDER: 'openai',
-      LLM_BASE_URL: llm.baseUrl,
-      LLM_MODEL: 'fake-model',
-      TURN_DEADLINE_PHONE_MS: '8000',
-    });
     // A wide generation budget keeps the turn in flight long enough to talk over it on a busy machine.
     await request(slow.url)
       .put('/v1/admin/campaigns/default')
       .set('authorization', `Bearer ${ADMIN_KEY}`)
       .send({ deadlines: { phoneMs: 8000, stages: { generate: 6000 } } })
       .expect(200);
-  });
-  afterAll(async () => {
-    await slow.close();
-    await llm.close();
   });
 
   it('cancels the generation in flight, sends no reply, and records what the caller heard', async () => {
