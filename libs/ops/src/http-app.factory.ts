@@ -18,9 +18,9 @@ import { createRequestLogger } from './logging.js';
 import { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
 
 /**
- * A Nest app on Fastify with what every huashu HTTP surface has: body limit, body parsers and
- * per-route media types, request ids on every response, the binding error body, validation, pino
- * logs, HTTP metrics. Signals are handled by `onShutdownSignals` (drain HTTP first, then close modules).
+ * A Nest app on Fastify with what every huashu HTTP surface has: body parsers, a body limit and
+ * media types per route (`BodyRouteConfig`), request ids on every response, the binding error body,
+ * validation, pino logs, HTTP metrics. Signals are handled by `onShutdownSignals` (drain HTTP first, then close modules).
  * Fastify was measured against Express on a trivial route (see README "Benchmarks").
  */
 export async function createHttpApp(root: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
