@@ -135,7 +135,10 @@ function syntheticLexicon(n: number): LexiconDocument {
   }
   return {
     ...lexicon,
-    categories: { ...lexicon.categories, synthetic: { negatable: false, patterns: [...patterns], exceptions: [] } },
+    categories: {
+      ...lexicon.categories,
+      synthetic: { negatable: false, patterns: [...patterns], clauseEnd: [], exceptions: [] },
+    },
   };
 }
 

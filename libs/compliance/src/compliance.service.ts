@@ -347,15 +347,19 @@ function lexiconChange(from: LexiconDocument, to: LexiconDocument) {
   const categories: Record<string, { added: string[]; removed: string[] }> = {};
   const names = new Set([...Object.keys(from.categories), ...Object.keys(to.categories)]);
   for (const name of names) {
-    const a = new Set([...(from.categories[name]?.patterns ?? []), ...(from.categories[name]?.exceptions ?? [])]);
-    const b = new Set([...(to.categories[name]?.patterns ?? []), ...(to.categories[name]?.exceptions ?? [])]);
+    const terms = (doc: LexiconDocument) => {
+      const c = doc.categories[name];
+      return new Set(c ? [...c.patterns, ...c.clauseEnd, ...c.exceptions] : []);
+    };
+    const a = terms(from);
+    const b = terms(to);
     const added = [...b].filter((p) => !a.has(p));
     const removed = [...a].filter((p) => !b.has(p));
     if (added.length || removed.length)
       categories[name] = { added: added.slice(0, 200), removed: removed.slice(0, 200) };
   }
-  const negA = new Set(from.negations);
-  const negB = new Set(to.negations);
+  const negA = new Set([...from.negations, ...from.doubleNegations]);
+  const negB = new Set([...to.negations, ...to.doubleNegations]);
   return {
     categories,
     negations: { added: [...negB].filter((n) => !negA.has(n)), removed: [...negA].filter((n) => !negB.has(n)) },

@@ -1,7 +1,7 @@
 import type { ComplianceHit, ComplianceResult, Direction } from '../compliance.port.js';
 import type { LexiconDocument } from './lexicon.js';
-import { LexiconMatcher } from './lexicon-matcher.js';
-import { normalize, type NormalizedText } from './normalizer.js';
+import { LexiconMatcher, type ViewHit } from './lexicon-matcher.js';
+import { FLAG_LEET, isLatinOrDigit, normalize, type NormalizedText } from './normalizer.js';
 import { detectPii, PII_NUMBER_MAX_CHARS, REFERENCE_LOOKBACK } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
 
@@ -10,6 +10,12 @@ import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
  * separator runs reaches ~50) plus the label before it that decides a reference (streaming carry).
  */
 export const PII_MAX_SPAN = PII_NUMBER_MAX_CHARS + REFERENCE_LOOKBACK;
+
+/**
+ * A hit found only by reading leetspeak must keep this many real letters: "5B" (a pencil) read
+ * as "sb" or "a55" as "ass" are numbers, "b1tch" and "r1sk-free" are words.
+ */
+const LEET_MIN_LETTERS = 3;
 
 /**
  * The whole compliance layer for one lexicon: normalise → Aho-Corasick lexicon match → PII
@@ -32,6 +38,12 @@ export class ComplianceEngine {
     const hits: ComplianceHit[] = [];
     const view = normalize(text, 'match');
     for (const h of this.matcher.scan(view)) hits.push(toHit(text, view, h.category, h.start, h.end));
+    // The evasion view (leetspeak, a letter slipped between characters) adds what only it finds;
+    // a hit both views see is merged into one.
+    const evasion = normalize(text, 'evasion');
+    if (!sameView(view, evasion))
+      for (const h of this.matcher.scan(evasion))
+        if (plausible(evasion, h)) mergeHit(text, hits, toHit(text, evasion, h.category, h.start, h.end));
     const piiView = normalize(text, 'pii');
     for (const h of detectPii(piiView)) hits.push(toHit(text, piiView, h.category, h.start, h.end));
     return hits.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -62,6 +74,33 @@ export function decide(
     masked = chars.join('');
   }
   return { verdict, text: masked, hits };
+}
+
+const sameView = (a: NormalizedText, b: NormalizedText): boolean =>
+  a.cps.length === b.cps.length && a.cps.every((cp, i) => cp === b.cps[i]);
+
+/** A leetspeak reading counts only with enough real letters beside the digits and symbols. */
+function plausible(view: NormalizedText, h: ViewHit): boolean {
+  let leet = false;
+  let letters = 0;
+  for (let i = h.start; i < h.end; i++) {
+    if ((view.flags[i] & FLAG_LEET) !== 0) leet = true;
+    else if (isLatinOrDigit(view.cps[i])) letters++;
+  }
+  return !leet || letters >= LEET_MIN_LETTERS;
+}
+
+/** Adds a hit, or widens one of its category it overlaps (the same phrase seen by two views). */
+function mergeHit(text: string, hits: ComplianceHit[], hit: ComplianceHit): void {
+  const same = hits.find((h) => h.category === hit.category && h.start < hit.end && hit.start < h.end);
+  if (!same) {
+    hits.push(hit);
+    return;
+  }
+  if (hit.start >= same.start && hit.end <= same.end) return;
+  same.start = Math.min(same.start, hit.start);
+  same.end = Math.max(same.end, hit.end);
+  same.match = text.slice(same.start, same.end);
 }
 
 function toHit(text: string, view: NormalizedText, category: string, start: number, end: number): ComplianceHit {

@@ -21,7 +21,8 @@ const key = (h: ComplianceHit) => `${h.category}@${h.start}-${h.end}:${h.match}`
 describe('ComplianceStream (ASR chunks)', () => {
   const text =
     '您好，我们这款产品保 本 保 息，稳赚不赔，收益是全网最低的价格，欢迎加我V信详聊，我的手机是 138 1234 5678，' +
-    '另外本产品不保本，面包过期了也没关系。We offer guaranteed returns, totally risk-free.';
+    '另外本产品不保本，面包过期了也没关系。We offer guaranteed returns, totally risk-free.' +
+    '这款保x本，没有不保本的，别家都是骗人的。It is r1sk-fr\u0435\u0435, a g u a r a n t e e d return.';
 
   it.each([1, 2, 3, 5, 8, 13])('finds the same hits at chunk size %i as on the whole text', (size) => {
     const whole = engine.scan(text).map(key).sort();
@@ -33,6 +34,12 @@ describe('ComplianceStream (ASR chunks)', () => {
   it('a negation or an exception in the previous chunk still applies', () => {
     expect(streamed('本产品不保本', 1).hits).toEqual([]);
     expect(streamed('面包过期了', 1).hits).toEqual([]);
+  });
+
+  it('a clause-end pattern waits for what follows it', () => {
+    expect(streamed('能不能别再打八折了', 1).hits).toEqual([]);
+    expect(streamed('我很忙，别再打', 1).hits.map((h) => h.match)).toEqual(['别再打']);
+    expect(streamed('别再打，折腾死我了', 2).hits.map((h) => h.match)).toEqual(['别再打']);
   });
 
   it('a long stream keeps a bounded buffer and absolute offsets', () => {

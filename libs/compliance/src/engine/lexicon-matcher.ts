@@ -10,7 +10,7 @@ import {
   type NormalizedText,
 } from './normalizer.js';
 
-export type EntryKind = 'term' | 'exception' | 'negation';
+export type EntryKind = 'term' | 'clause_end' | 'exception' | 'negation' | 'double_negation';
 
 interface Entry {
   category: string;
@@ -20,6 +20,20 @@ interface Entry {
   edgeEnd: boolean;
   length: number;
 }
+
+/**
+ * Sentence-final particles that may follow a `clauseEnd` pattern before its clause ends
+ * (别再打了吧, 别再打啦). Hand-written: a closed class of Chinese grammar, not campaign data.
+ */
+const FINAL_PARTICLES = new Set([...'了啦吧啊呀哦喔嘛呗哈噢'].map((c) => c.codePointAt(0) ?? 0));
+
+/**
+ * Inside a spelled-out run of single letters ("a r i s k f r e e") a pattern at least this long
+ * needs no word edge: the run has no visible word boundaries, and a one-letter word (a, I, u) or a
+ * decoy letter next to it hid the claim. Shorter patterns still need the run's own edges, so
+ * "p a s s" holds no "ass".
+ */
+const SPELLED_MIN_LENGTH = 4;
 
 /** A lexicon hit on the normalised view: [start, end) are code point indexes of the view. */
 export interface ViewHit {
@@ -111,9 +125,11 @@ export class LexiconMatcher {
     for (const [category, def] of Object.entries(document.categories)) {
       if (def.negatable) this.negatable.add(category);
       for (const p of def.patterns) add(p, category, 'term');
+      for (const p of def.clauseEnd) add(p, category, 'clause_end');
       for (const p of def.exceptions) add(p, category, 'exception');
     }
     for (const p of document.negations) add(p, '', 'negation');
+    for (const p of document.doubleNegations) add(p, '', 'double_negation');
     for (const f of folded) this.codec.add(f.cps);
     this.codec.seal();
     const inputs = folded.map((f, index) => {
@@ -133,14 +149,18 @@ export class LexiconMatcher {
     const terms: ViewHit[] = [];
     const exceptions: ViewHit[] = [];
     const negationEnds = new Set<number>();
+    const doubleNegationEnds = new Set<number>();
     for (const m of this.automaton.iterate(this.codec.encode(view.cps, false))) {
       const entry = this.entries[m.data ?? 0];
       const start = m.start / w;
       const end = m.end / w;
-      if (entry.edgeStart && !wordEdgeBefore(view, start)) continue;
-      if (entry.edgeEnd && !wordEdgeBefore(view, end)) continue;
+      const spelled = entry.length >= SPELLED_MIN_LENGTH;
+      if (entry.edgeStart && !wordEdgeBefore(view, start, spelled)) continue;
+      if (entry.edgeEnd && !wordEdgeBefore(view, end, spelled)) continue;
       switch (entry.kind) {
         case 'term':
+        case 'clause_end':
+          if (entry.kind === 'clause_end' && !clauseEndsAt(view, end)) break;
           if (insidePair(view, start) || insidePair(view, end)) break; // 妈妈的 ⊅ 妈的, 你妈妈 ⊅ 你妈
           terms.push({ category: entry.category, start, end });
           break;
@@ -150,16 +170,35 @@ export class LexiconMatcher {
         case 'negation':
           negationEnds.add(end);
           break;
+        case 'double_negation':
+          // 没有，不保本的 is "no — not capital-protected": two clauses, no double negation.
+          if (!clauseBreakWithin(view, start + 1, end)) doubleNegationEnds.add(end);
+          break;
       }
     }
+    // An exception excuses a term only within one clause: 别再打，折腾死我了 holds 别再打折 only
+    // across the comma, so it is still do-not-call.
     const excused = terms.filter(
-      (t) => !exceptions.some((e) => e.category === t.category && e.start <= t.start && e.end >= t.end),
+      (t) =>
+        !exceptions.some(
+          (e) =>
+            e.category === t.category &&
+            e.start <= t.start &&
+            e.end >= t.end &&
+            !clauseBreakWithin(view, e.start + 1, t.start + 1) &&
+            !clauseBreakWithin(view, t.end, e.end),
+        ),
     );
     // Negation applies to the merged phrase, so in 不要私下加微信 the cue before 私下加 covers the
-    // overlapping 加微 too.
+    // overlapping 加微 too; a double negation right before it (没有不保本) leaves the claim standing.
     return mergeOverlaps(view, excused).filter(
       (t) =>
-        !(this.negatable.has(t.category) && negationEnds.has(t.start) && (view.flags[t.start] & FLAG_CLAUSE) === 0),
+        !(
+          this.negatable.has(t.category) &&
+          negationEnds.has(t.start) &&
+          !doubleNegationEnds.has(t.start) &&
+          (view.flags[t.start] & FLAG_CLAUSE) === 0
+        ),
     );
   }
 }
@@ -168,15 +207,30 @@ export class LexiconMatcher {
  * Word edge between view[i-1] and view[i]: two letters or two digits touching with nothing
  * dropped between them are inside one word ("assessment" holds no "ass"; "面包过期" is CJK and
  * handled by exceptions). A letter next to a digit is an edge, so "vx123" still reads as "vx".
- * Spaced-out single letters ("p a s s") are one word too, so "a s s" inside it is no edge.
+ * Spaced-out single letters ("p a s s") are one word too, so "a s s" inside it is no edge —
+ * unless `spelled` (a long pattern, see SPELLED_MIN_LENGTH).
  */
-function wordEdgeBefore(view: NormalizedText, i: number): boolean {
+function wordEdgeBefore(view: NormalizedText, i: number, spelled: boolean): boolean {
   if (i <= 0 || i >= view.cps.length) return true;
   const a = view.cps[i - 1];
   const b = view.cps[i];
   if (!isLatinOrDigit(a) || !isLatinOrDigit(b)) return true;
-  if ((view.flags[i] & FLAG_GAP) !== 0) return !(singleLetter(view, i - 1) && singleLetter(view, i));
+  if ((view.flags[i] & FLAG_GAP) !== 0) return spelled || !(singleLetter(view, i - 1) && singleLetter(view, i));
   return isDigit(a) !== isDigit(b);
+}
+
+/** Clause punctuation was dropped before some view[k], from <= k < to. */
+function clauseBreakWithin(view: NormalizedText, from: number, to: number): boolean {
+  for (let k = Math.max(from, 0); k < Math.min(to, view.cps.length); k++)
+    if ((view.flags[k] & FLAG_CLAUSE) !== 0) return true;
+  return false;
+}
+
+/** A clause ends at view[end]: the text ends, or a separator follows, after sentence-final particles only. */
+function clauseEndsAt(view: NormalizedText, end: number): boolean {
+  let k = end;
+  while (k < view.cps.length && (view.flags[k] & FLAG_GAP) === 0 && FINAL_PARTICLES.has(view.cps[k])) k++;
+  return k >= view.cps.length || (view.flags[k] & FLAG_GAP) !== 0;
 }
 
 /** The boundary before view[i] splits a kept reduplicated pair (妈|妈). */

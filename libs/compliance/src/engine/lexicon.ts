@@ -14,6 +14,7 @@ export const COMPLIANCE_CATEGORIES = {
   contact_diversion: 'contact_diversion',
   abuse: 'abuse',
   do_not_call: 'do_not_call',
+  competitor_disparagement: 'competitor_disparagement',
   pii_mobile: 'pii_mobile',
   pii_phone: 'pii_phone',
   pii_id_card: 'pii_id_card',
@@ -56,6 +57,12 @@ export const lexiconCategorySchema = z.strictObject({
   /** A negation cue right before a hit cancels it (不保本, "not risk-free"). */
   negatable: z.boolean().default(false),
   patterns: z.array(term).min(1),
+  /**
+   * Patterns that are a hit only where a clause ends after them (then punctuation, a space, the end
+   * of the text, or only sentence-final particles such as 了 啦 吧): 别再打 asks to stop calling,
+   * 别再打八折了 does not.
+   */
+  clauseEnd: z.array(term).default([]),
   /** Longer phrases that contain a pattern but are innocent (面包过期 ⊃ 包过). */
   exceptions: z.array(term).default([]),
 });
@@ -67,16 +74,25 @@ export const lexiconDocumentSchema = z
     categories: z.record(categoryName, lexiconCategorySchema),
     /** Negation and disclosure cues, matched like patterns (不, 非, 无法保证, not, cannot …). */
     negations: z.array(pattern).default([]),
+    /**
+     * Two negations in a row (没有不, 不是不, not not): right before a hit they turn the negation
+     * back into the claim (没有不保本的), so the hit stands.
+     */
+    doubleNegations: z.array(pattern).default([]),
   })
   .superRefine((doc, ctx) => {
     const names = Object.keys(doc.categories);
     if (names.length > LIMITS.categories)
       ctx.addIssue({ code: 'custom', path: ['categories'], message: `at most ${LIMITS.categories} categories` });
     const total = names.reduce(
-      (n, c) => n + doc.categories[c].patterns.length + doc.categories[c].exceptions.length,
+      (n, c) =>
+        n +
+        doc.categories[c].patterns.length +
+        doc.categories[c].clauseEnd.length +
+        doc.categories[c].exceptions.length,
       0,
     );
-    if (total + doc.negations.length > LIMITS.patternsPerDocument)
+    if (total + doc.negations.length + doc.doubleNegations.length > LIMITS.patternsPerDocument)
       ctx.addIssue({ code: 'custom', path: ['categories'], message: `at most ${LIMITS.patternsPerDocument} patterns` });
   });
 

@@ -1,4 +1,4 @@
-import { normalize, viewString } from './normalizer.js';
+import { FLAG_LEET, normalize, viewString } from './normalizer.js';
 
 const view = (s: string) => viewString(normalize(s, 'match'));
 
@@ -18,8 +18,28 @@ describe('normalize (match view)', () => {
     ['送给妈妈的', '送给妈妈的'], // a doubled kinship word is a word
     ['妈妈妈的', '妈的'], // … but three in a row are a repeat
     ['〇风险', '0风险'], // 〇 is only ever a zero
+    ['gu\u0430r\u0430nt\u0435\u0435', 'guarantee'], // Cyrillic look-alikes read as Latin
+    ['risk-fr\u0435\u0435', 'riskfree'], // … before Latin repeats are capped, so ее stays ee
+    ['gu\u03b1r\u03b1ntee', 'guarantee'], // Greek α
+    ['r1sk-free', 'r1skfree'], // leetspeak is left to the evasion view
   ])('%s → %s', (input, expected) => {
     expect(view(input)).toBe(expected);
+  });
+
+  it('evasion view: leetspeak read as letters and flagged, a letter between characters dropped', () => {
+    const evasion = (text: string) => viewString(normalize(text, 'evasion'));
+    expect(evasion('gu4r@ntee r1$k-fr33')).toBe('guaranteeriskfree');
+    expect(evasion('保x本保息')).toBe('保本保息');
+    expect(evasion('稳 K 赚不赔')).toBe('稳赚不赔');
+    // A digit between characters is read as a letter but never dropped (国家1级 is no 国家级), and
+    // letters of a Latin run stay.
+    expect(evasion('国家1级')).toBe('国家i级');
+    expect(evasion('国家AAAA级')).toBe('国家aa级');
+    expect(evasion('加v信')).toBe('加信');
+    const n = normalize('r1sk', 'evasion');
+    expect(n.flags.map((f) => (f & FLAG_LEET) !== 0)).toEqual([false, true, false, false]);
+    const dropped = normalize('保x本', 'evasion');
+    expect(dropped.cps.map((_, i) => '保x本'.slice(dropped.starts[i], dropped.ends[i]))).toEqual(['保', '本']);
   });
 
   it('maps every view character back to its original span', () => {

@@ -18,12 +18,17 @@ export const FLAG_GAP = 1;
 export const FLAG_CLAUSE = 2;
 /** This code point is the second of a reduplicated word kept whole (妈妈, 宝宝): see REDUPLICATED. */
 export const FLAG_REDUP = 4;
+/** `evasion` view only: this letter was a digit or symbol read as leetspeak (r1sk → risk). */
+export const FLAG_LEET = 8;
 
 /**
  * `match`: the lexicon view — separators dropped, CJK repeats collapsed, Latin runs capped at 2.
+ * `evasion`: the match view read the way an evader writes: leetspeak digits and @ $ as letters
+ *   (gu4rantee, ri$k, flagged FLAG_LEET) and a lone Latin letter between two Chinese characters
+ *   dropped (保x本). Guesses, so the engine scans it besides the match view, never instead of it.
  * `pii`: the PII view — same character folding, but separators kept so number formats stay visible.
  */
-export type NormalizeMode = 'match' | 'pii';
+export type NormalizeMode = 'match' | 'evasion' | 'pii';
 
 // Zero-width, soft hyphen, bidi controls and BOM: invisible, so an evasion can sit inside a word.
 const INVISIBLE_RANGES: readonly [number, number][] = [
@@ -80,6 +85,50 @@ const PII_DIGITS: Record<string, string> = {
 };
 // 〇 is only ever a zero, so the lexicon view reads 〇风险 as 0风险 (零 stays a word: 零风险).
 const MATCH_DIGITS: Record<string, string> = { 〇: '0' };
+// Leetspeak in the evasion view. 1 reads as i (r1sk, b1tch, pr0f1t), the commoner use in claims.
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+
+// Cyrillic and Greek letters drawn like Latin ones (the lower-case look-alikes of Unicode's
+// confusables.txt, https://www.unicode.org/reports/tr39/#Confusable_Detection), so "gu\u0430rantee"
+// with a Cyrillic а reads as guarantee. Hand-written: NFKD keeps scripts apart, and the full
+// confusables skeleton would also fold CJK and punctuation we match on (一 → ー, 〇 → O). Folded in
+// every lexicon view: Russian or Greek text turns into a mix of Latin and other letters, which
+// holds no English term.
+const CONFUSABLES: Record<string, string> = {
+  а: 'a',
+  в: 'b',
+  с: 'c',
+  ԁ: 'd',
+  е: 'e',
+  ё: 'e',
+  һ: 'h',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  ԛ: 'q',
+  ѕ: 's',
+  т: 't',
+  у: 'y',
+  ԝ: 'w',
+  х: 'x',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+};
 
 // opencc-js converts phrase by phrase; we convert code point by code point (cached) so that the
 // offset map stays one-to-one. Traditional → simplified is almost entirely character-level, and
@@ -95,9 +144,15 @@ type Kind = 0 | 1 | 2 | 3; // 0 keep, 1 separator, 2 clause separator, 3 invisib
 interface Folded {
   readonly out: number[];
   readonly kind: Kind;
+  /** A leetspeak digit or symbol read as a letter (evasion view). */
+  readonly leet?: true;
 }
 
-const foldCache = { match: new Map<number, Folded>(), pii: new Map<number, Folded>() };
+const foldCache = {
+  match: new Map<number, Folded>(),
+  evasion: new Map<number, Folded>(),
+  pii: new Map<number, Folded>(),
+};
 
 function foldCodePoint(cp: number, mode: NormalizeMode): Folded {
   const cache = foldCache[mode];
@@ -110,10 +165,12 @@ function foldCodePoint(cp: number, mode: NormalizeMode): Folded {
     // NFKD folds full width, circled digits, ligatures and compatibility forms; dropping marks
     // turns "rísk" into "risk"; lower-casing after NFKD covers folded capitals (Ａ → A → a).
     let s = ch.normalize('NFKD').toLowerCase().normalize('NFKD').replace(MARKS, '');
+    const leet = mode === 'evasion' ? LEET[s] : undefined;
     // Numerals become digits for PII; in the lexicon view 零风险 stays 零风险.
-    s = (mode === 'pii' ? PII_DIGITS[s] : MATCH_DIGITS[s]) ?? t2s(s);
+    s = leet ?? (mode === 'pii' ? PII_DIGITS[s] : (MATCH_DIGITS[s] ?? CONFUSABLES[s])) ?? t2s(s);
     const out = [...s].map((c) => c.codePointAt(0) ?? 0);
-    if (out.length === 0) folded = { out, kind: 3 };
+    if (leet) folded = { out, kind: 0, leet: true };
+    else if (out.length === 0) folded = { out, kind: 3 };
     else if (s.length > 0 && [...s].every((c) => SEPARATOR.test(c)))
       folded = { out, kind: CLAUSE.test(s[0]) || CLAUSE.test(ch) ? 2 : 1 };
     else folded = { out: out.filter((c) => !SEPARATOR.test(String.fromCodePoint(c))), kind: 0 };
@@ -154,14 +211,14 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
       i += width;
       continue;
     }
-    if (folded.kind !== 0 && mode === 'match') {
+    if (folded.kind !== 0 && mode !== 'pii') {
       pending |= folded.kind === 2 ? FLAG_GAP | FLAG_CLAUSE : FLAG_GAP;
       i += width;
       continue;
     }
     for (const out of folded.out) {
       const last = cps.length - 1;
-      if (mode === 'match' && last >= 0 && cps[last] === out && !isDigit(out)) {
+      if (mode !== 'pii' && last >= 0 && cps[last] === out && !isDigit(out)) {
         run++;
         if (REDUPLICATED.has(out)) {
           if (run === 1 && pending === 0) {
@@ -192,12 +249,56 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
       cps.push(out);
       starts.push(i);
       ends.push(i + width);
-      flags.push(pending);
+      flags.push(pending | (folded.leet ? FLAG_LEET : 0));
       pending = 0;
     }
     i += width;
   }
-  return { cps, starts, ends, flags };
+  const view = { cps, starts, ends, flags };
+  return mode === 'evasion' ? dropInsertedLetters(view) : view;
+}
+
+const isHan = (cp: number): boolean => HAN.test(String.fromCodePoint(cp));
+const HAN = /^\p{Script=Han}$/u;
+
+/**
+ * A single Latin letter slipped between two Chinese characters (保x本, 稳K赚) is dropped, its gap
+ * flags passed on to the next character. Only a letter that was a letter: a digit between
+ * characters is data (国家1级, 第3期).
+ */
+function dropInsertedLetters(view: NormalizedText): NormalizedText {
+  const { cps, starts, ends, flags } = view;
+  const keep = cps.map(
+    (cp, i) =>
+      !(
+        isLatin(cp) &&
+        (flags[i] & FLAG_LEET) === 0 &&
+        i > 0 &&
+        i + 1 < cps.length &&
+        isHan(cps[i - 1]) &&
+        isHan(cps[i + 1])
+      ),
+  );
+  if (keep.every(Boolean)) return view;
+  const out: { cps: number[]; starts: number[]; ends: number[]; flags: number[] } = {
+    cps: [],
+    starts: [],
+    ends: [],
+    flags: [],
+  };
+  let carried = 0;
+  keep.forEach((k, i) => {
+    if (!k) {
+      carried |= flags[i] & (FLAG_GAP | FLAG_CLAUSE);
+      return;
+    }
+    out.cps.push(cps[i]);
+    out.starts.push(starts[i]);
+    out.ends.push(ends[i]);
+    out.flags.push(flags[i] | carried);
+    carried = 0;
+  });
+  return out;
 }
 
 /** The normalised view as a plain string (tests, diagnostics, PII regexes). */
