@@ -41,6 +41,23 @@ describe('compliance admin API (booted gateway, real Redis)', () => {
       expect(ok.body).toEqual({ verdict: 'allow', text: '理财非存款，产品有风险，本产品不保本。', hits: [] });
     });
 
+    it('blocks disparaging a competitor in an answer, and reads do-not-call by clause', async () => {
+      const text = 'X公司的产品都是骗人的，还是选我们吧';
+      expect((await check({ text, direction: 'output' }).expect(200)).body).toEqual({
+        verdict: 'block',
+        text,
+        hits: [{ category: 'competitor_disparagement', match: '都是骗人的', start: 6, end: 11 }],
+      });
+      const categories = async (t: string) =>
+        (await check({ text: t, direction: 'input' }).expect(200)).body.hits.map(
+          (h: { category: string }) => h.category,
+        );
+      expect(await categories('别再打，折腾死我了')).toEqual(['do_not_call']);
+      expect(await categories('不要再打了，打折也不要')).toEqual(['do_not_call']);
+      expect(await categories('你们不要再打折了吗')).toEqual([]);
+      expect(await categories('能不能别再打八折了，直接打五折')).toEqual([]);
+    });
+
     it('401 without a key, 403 never for viewer (lowest role suffices)', async () => {
       expectError(
         await request(gw.url).post('/v1/admin/compliance/check').send({ text: 'x', direction: 'input' }),
