@@ -1,7 +1,7 @@
 import type { ComplianceHit, ComplianceResult, Direction } from '../compliance.port.js';
 import type { LexiconDocument } from './lexicon.js';
 import { LexiconMatcher, type ViewHit } from './lexicon-matcher.js';
-import { FLAG_LEET, isLatinOrDigit, normalize, type NormalizedText } from './normalizer.js';
+import { FLAG_LEET, isDigit, isHan, isLatin, isLatinOrDigit, normalize, type NormalizedText } from './normalizer.js';
 import { detectPii, PII_NUMBER_MAX_CHARS, REFERENCE_LOOKBACK } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
 
@@ -40,10 +40,11 @@ export class ComplianceEngine {
     for (const h of this.matcher.scan(view)) hits.push(toHit(text, view, h.category, h.start, h.end));
     // The evasion view (leetspeak, a letter slipped between characters) adds what only it finds;
     // a hit both views see is merged into one.
-    const evasion = normalize(text, 'evasion');
-    if (!sameView(view, evasion))
+    if (mayHideEvasion(text, view)) {
+      const evasion = normalize(text, 'evasion');
       for (const h of this.matcher.scan(evasion))
         if (plausible(evasion, h)) mergeHit(text, hits, toHit(text, evasion, h.category, h.start, h.end));
+    }
     const piiView = normalize(text, 'pii');
     for (const h of detectPii(piiView)) hits.push(toHit(text, piiView, h.category, h.start, h.end));
     return hits.sort((a, b) => a.start - b.start || a.end - b.end);
@@ -76,8 +77,23 @@ export function decide(
   return { verdict, text: masked, hits };
 }
 
-const sameView = (a: NormalizedText, b: NormalizedText): boolean =>
-  a.cps.length === b.cps.length && a.cps.every((cp, i) => cp === b.cps[i]);
+/**
+ * Whether the evasion view can differ where it matters: a digit touching a Latin letter (r1sk,
+ * fr33), @ or $ in the text, or a Latin letter between two Chinese characters (保x本). Most
+ * sentences have none, and skip the second normalisation and scan.
+ */
+function mayHideEvasion(text: string, view: NormalizedText): boolean {
+  if (LEET_SYMBOLS.test(text)) return true;
+  const { cps } = view;
+  for (let i = 0; i < cps.length; i++) {
+    const before = i > 0 ? cps[i - 1] : 0;
+    const after = i + 1 < cps.length ? cps[i + 1] : 0;
+    if (isDigit(cps[i]) ? isLatin(before) || isLatin(after) : isLatin(cps[i]) && isHan(before) && isHan(after))
+      return true;
+  }
+  return false;
+}
+const LEET_SYMBOLS = /[@$＠＄﹫﹩]/u;
 
 /** A leetspeak reading counts only with enough real letters beside the digits and symbols. */
 function plausible(view: NormalizedText, h: ViewHit): boolean {

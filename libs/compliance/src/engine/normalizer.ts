@@ -183,7 +183,7 @@ function foldCodePoint(cp: number, mode: NormalizeMode): Folded {
 /** Latin letter or ASCII digit after folding: these form "words" that need boundaries. */
 export const isLatinOrDigit = (cp: number): boolean => (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39);
 export const isDigit = (cp: number): boolean => cp >= 0x30 && cp <= 0x39;
-const isLatin = (cp: number): boolean => cp >= 0x61 && cp <= 0x7a;
+export const isLatin = (cp: number): boolean => cp >= 0x61 && cp <= 0x7a;
 
 // Kinship words are written doubled (妈妈, 宝宝, 哥哥): collapsing the pair turned 妈妈的 into 妈的
 // and 宝宝本人 into 宝本. An exact pair written without a gap stays a pair, flagged, and the
@@ -258,8 +258,9 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
   return mode === 'evasion' ? dropInsertedLetters(view) : view;
 }
 
-const isHan = (cp: number): boolean => HAN.test(String.fromCodePoint(cp));
 const HAN = /^\p{Script=Han}$/u;
+/** A Chinese character (Unicode script Han). */
+export const isHan = (cp: number): boolean => HAN.test(String.fromCodePoint(cp));
 
 /**
  * A single Latin letter slipped between two Chinese characters (保x本, 稳K赚) is dropped, its gap
