@@ -1,17 +1,15 @@
 // Scenario: a bare 别再打 / 不要再打 is a do-not-call request where its clause ends (别再打，折腾死我了)
 // and no request where another verb built on 打 goes on (别再打八折了): input screening decides,
 // so the audit names compliance as the source of the do_not_call intent, or does not.
-import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign } from './support/dialogue.js';
+import { gatewayForSuite } from './support/suite.js';
 
 describe('do-not-call read by clause', () => {
-  let gw: Booted;
+  const gw = gatewayForSuite('dlg-dnc-clause', { GENERATOR_MODE: 'inprocess' });
   let campaignId: string;
   beforeAll(async () => {
-    gw = await bootGateway('dlg-dnc-clause', { GENERATOR_MODE: 'inprocess' });
     campaignId = await createLanguageCampaign(gw.url, 'zh');
   });
-  afterAll(async () => gw.close());
 
   // A number per case: a case that lists its number would refuse the next one's call.
   it.each([
