@@ -446,28 +446,24 @@ hit(
 for (const text of ['不过退款到账需要3到5个工作日', '可以申请，不过退款流程要走一周']) clean(OUTPUT_CONTROL, text);
 
 // Second audit (appended, so earlier ids stay stable): evasions and claims the first left open.
-const hit = (category, text, phrase, direction = 'output') =>
-  add({
-    direction,
+const audit2Hit = (category, text, phrase, direction = 'output') =>
+  hit(
+    { direction, variant: 'audit2', family: 'deterministic', verdict: verdictFor(direction, category) },
     category,
-    variant: 'audit2',
-    family: 'deterministic',
     text,
-    verdict: verdictFor(direction, category),
-    spans: [span(category, text, phrase)],
-  });
-const allowed = (text, direction = 'output') =>
-  add({ direction, category: '', variant: 'audit2', family: 'control', text, verdict: 'allow', spans: [] });
+    phrase,
+  );
+const audit2Clean = (text, direction = 'output') => clean({ direction, variant: 'audit2', family: 'control' }, text);
 
 // 1. Spelled out next to a one-letter word (a, I, u) or with a letter slipped between characters.
-hit('guaranteed_return', 'it is a r i s k - f r e e plan', 'r i s k - f r e e');
-hit('guaranteed_return', 'I g u a r a n t e e d returns, trust me', 'g u a r a n t e e d returns');
-hit('guaranteed_return', 'our plan is r i s k f r e e a plan', 'r i s k f r e e');
-hit('abuse', 'u r a n i d i o t', 'i d i o t');
-hit('guaranteed_return', '这款产品保x本保息，您放心', '保x本保息');
-hit('guaranteed_return', '这款产品零a风险，您放心', '零a风险');
-hit('guaranteed_return', '买了就是稳K赚不赔', '稳K赚不赔');
-hit('contact_diversion', '有问题加x微信聊', '加x微');
+audit2Hit('guaranteed_return', 'it is a r i s k - f r e e plan', 'r i s k - f r e e');
+audit2Hit('guaranteed_return', 'I g u a r a n t e e d returns, trust me', 'g u a r a n t e e d returns');
+audit2Hit('guaranteed_return', 'our plan is r i s k f r e e a plan', 'r i s k f r e e');
+audit2Hit('abuse', 'u r a n i d i o t', 'i d i o t');
+audit2Hit('guaranteed_return', '这款产品保x本保息，您放心', '保x本保息');
+audit2Hit('guaranteed_return', '这款产品零a风险，您放心', '零a风险');
+audit2Hit('guaranteed_return', '买了就是稳K赚不赔', '稳K赚不赔');
+audit2Hit('contact_diversion', '有问题加x微信聊', '加x微');
 for (const text of [
   'Please spell it: c l a s s',
   'p a s s word is on the card',
@@ -475,15 +471,15 @@ for (const text of [
   '这款T恤和A股没有关系',
   'B超检查的费用可以报销',
 ])
-  allowed(text);
+  audit2Clean(text);
 
 // 2. Double negation: 不可能不赚钱 and 没有不保本的 are promises; a single negation stays a disclosure.
-hit('guaranteed_return', '这款产品没有不保本的', '保本');
-hit('guaranteed_return', '我们的理财不是不保本', '保本');
-hit('guaranteed_return', '这个项目不可能不赚钱', '不可能不赚');
-hit('guaranteed_return', '买了就没有不赚的', '没有不赚');
-hit('guaranteed_return', "You can't not make money with this plan", "can't not make money");
-hit('guaranteed_return', 'You cannot fail to make money here', 'cannot fail to make money');
+audit2Hit('guaranteed_return', '这款产品没有不保本的', '保本');
+audit2Hit('guaranteed_return', '我们的理财不是不保本', '保本');
+audit2Hit('guaranteed_return', '这个项目不可能不赚钱', '不可能不赚');
+audit2Hit('guaranteed_return', '买了就没有不赚的', '没有不赚');
+audit2Hit('guaranteed_return', "You can't not make money with this plan", "can't not make money");
+audit2Hit('guaranteed_return', 'You cannot fail to make money here', 'cannot fail to make money');
 for (const text of [
   'We do not guarantee returns.',
   '我们不保证收益，请理性投资。',
@@ -491,7 +487,7 @@ for (const text of [
   '不要相信所谓保本的说法。',
   '这款产品并不是零风险的。',
 ])
-  allowed(text);
+  audit2Clean(text);
 
 // 3. Disparaging competitors (false or disparaging statements about other firms).
 for (const [text, phrase] of [
@@ -502,7 +498,7 @@ for (const [text, phrase] of [
   ['Their products are junk, buy ours', 'products are junk'],
   ['That firm is a scam company', 'scam company'],
 ])
-  hit('competitor_disparagement', text, phrase);
+  audit2Hit('competitor_disparagement', text, phrase);
 for (const text of [
   '我们不是骗子公司，是持牌机构。',
   '请警惕皮包公司的虚假宣传。',
@@ -510,18 +506,18 @@ for (const text of [
   'This is not a scam company.',
   'Compared with other banks, our fee is 0.5% lower.',
 ])
-  allowed(text);
+  audit2Clean(text);
 
 // 4. Cyrillic/Greek look-alikes and leetspeak inside English claims.
-hit('guaranteed_return', 'Our fund offers gu\u0430ranteed returns', 'gu\u0430ranteed returns');
-hit('guaranteed_return', 'This plan is risk-fr\u0435\u0435', 'risk-fr\u0435\u0435');
-hit('guaranteed_return', 'It is r\u0456sk-free for you', 'r\u0456sk-free');
-hit('guaranteed_return', 'A gu\u03b1r\u03b1nteed return', 'gu\u03b1r\u03b1nteed return');
-hit('guaranteed_return', 'Our fund offers gu4ranteed returns', 'gu4ranteed returns');
-hit('guaranteed_return', 'This plan is r1sk-free', 'r1sk-free');
-hit('guaranteed_return', 'This plan is ri$k-fr33', 'ri$k-fr33');
-hit('guaranteed_return', 'Totally gu@r@nteed returns', 'gu@r@nteed returns');
-hit('abuse', 'you are a b1tch', 'b1tch');
+audit2Hit('guaranteed_return', 'Our fund offers gu\u0430ranteed returns', 'gu\u0430ranteed returns');
+audit2Hit('guaranteed_return', 'This plan is risk-fr\u0435\u0435', 'risk-fr\u0435\u0435');
+audit2Hit('guaranteed_return', 'It is r\u0456sk-free for you', 'r\u0456sk-free');
+audit2Hit('guaranteed_return', 'A gu\u03b1r\u03b1nteed return', 'gu\u03b1r\u03b1nteed return');
+audit2Hit('guaranteed_return', 'Our fund offers gu4ranteed returns', 'gu4ranteed returns');
+audit2Hit('guaranteed_return', 'This plan is r1sk-free', 'r1sk-free');
+audit2Hit('guaranteed_return', 'This plan is ri$k-fr33', 'ri$k-fr33');
+audit2Hit('guaranteed_return', 'Totally gu@r@nteed returns', 'gu@r@nteed returns');
+audit2Hit('abuse', 'you are a b1tch', 'b1tch');
 for (const text of [
   'A5纸和5B铅笔都准备好了',
   '请在4S店做保养',
@@ -529,7 +525,7 @@ for (const text of [
   'Спасибо, до свидания',
   'Tickets cost $5 each and 4 of us are going',
 ])
-  allowed(text);
+  audit2Clean(text);
 
 // 5. Do-not-call: 不要再打 / 别再打 end a clause when they ask to stop calling; an exception
 // (不要再打折) only counts inside one clause.
@@ -540,9 +536,9 @@ for (const [text, phrase] of [
   ['我很忙，别再打啦！', '别再打'],
   ['不要再打这个电话', '不要再打这个电话'],
 ])
-  hit('do_not_call', text, phrase, 'input');
+  audit2Hit('do_not_call', text, phrase, 'input');
 for (const text of ['你们不要再打折了吗', '能不能别再打八折了，直接打五折', '不要再打这么低的折扣了'])
-  allowed(text, 'input');
+  audit2Clean(text, 'input');
 
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
