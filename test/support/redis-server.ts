@@ -74,7 +74,8 @@ export class PrivateRedis {
 
   async stop(): Promise<void> {
     const p = this.proc;
-    if (!p || p.exitCode !== null) return;
+    // Killed by a signal, a process has signalCode set and exitCode null: stopped either way.
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       p.once('exit', () => resolve());
       p.kill('SIGKILL');

@@ -1,9 +1,10 @@
 import type { Writable } from 'node:stream';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { MetricsModule, ReadinessModule } from '@huashu/common';
 import { ConfigModule, type AppConfig } from '@huashu/config';
-import { BullRootModule, RedisModule } from '@huashu/redis';
+import { BullErrorLog, BullRootModule, RedisModule } from '@huashu/redis';
 import { HealthController } from './health.controller.js';
 import { createRootLogger } from './logging.js';
 import { MetricsController } from './metrics.controller.js';
@@ -33,8 +34,13 @@ export class OpsModule {
         RedisModule,
         BullRootModule,
         TerminusModule,
+        DiscoveryModule,
       ],
-      providers: [{ provide: ROOT_LOGGER, useValue: createRootLogger(config, app, opts.logStream) }, PinoNestLogger],
+      providers: [
+        { provide: ROOT_LOGGER, useValue: createRootLogger(config, app, opts.logStream) },
+        PinoNestLogger,
+        BullErrorLog,
+      ],
       controllers: [HealthController, MetricsController],
       exports: [ConfigModule, MetricsModule, ReadinessModule, RedisModule, BullRootModule, ROOT_LOGGER, PinoNestLogger],
     };

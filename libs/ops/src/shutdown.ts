@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 
 /**
  * Graceful stop: the HTTP server first stops accepting connections and drains in-flight requests
@@ -29,12 +29,32 @@ export async function shutdownGracefully(app: INestApplication, graceMs: number)
   await app.close();
 }
 
-/** Install SIGTERM/SIGINT handlers that shut `app` down gracefully once, then exit. */
+/**
+ * Install SIGTERM/SIGINT handlers that shut `app` down gracefully once, then exit 0.
+ *
+ * The handlers stay installed: a second signal (a supervisor that signals the process group and the
+ * process, Ctrl-C twice, `npm start` forwarding a signal the child also got) is logged and otherwise
+ * ignored, where Node's default action would kill the process mid-drain (exit 143). The whole
+ * shutdown is bounded by twice `graceMs` (drain, then closing modules): a BullMQ Worker's close waits
+ * for Redis without limit while Redis is down, and a deploy must not hang on it, so past the bound the
+ * process says so and exits 1 (active jobs are not lost: BullMQ's stalled-job check hands them to
+ * another worker).
+ */
 export function onShutdownSignals(app: INestApplication, graceMs: number): void {
+  const logger = new Logger('Shutdown');
+  const boundMs = 2 * graceMs;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn(`${signal} again: already shutting down (exit within ${boundMs} ms of the first signal)`);
+      return;
+    }
     stopping = true;
+    logger.log(`${signal}: shutting down (in-flight requests get up to ${graceMs} ms)`);
+    setTimeout(() => {
+      process.stderr.write(`shutdown after ${signal} did not finish within ${boundMs} ms; exiting\n`);
+      process.exit(1);
+    }, boundMs).unref();
     shutdownGracefully(app, graceMs).then(
       () => process.exit(0),
       (err: unknown) => {
@@ -43,6 +63,6 @@ export function onShutdownSignals(app: INestApplication, graceMs: number): void 
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
