@@ -43,6 +43,16 @@ describe('loadConfig', () => {
     ['openai without model', { GENERATOR_PROVIDER: 'openai', LLM_BASE_URL: 'http://127.0.0.1:1/v1' }, 'LLM_MODEL'],
     ['bad precision', { INTENT_MODEL_PRECISION: 'fp64' }, 'INTENT_MODEL_PRECISION'],
     ['bad log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['port in hex', { PORT: '0x10' }, 'PORT'],
+    ['port in exponent notation', { PORT: '1e3' }, 'PORT'],
+    ['negative retries', { EMBEDDINGS_MAX_RETRIES: '-1' }, 'EMBEDDINGS_MAX_RETRIES'],
+    // Longer than a Node timer can wait: it would fire after 1 ms.
+    ['redis connect timeout over 2^31-1 ms', { REDIS_CONNECT_TIMEOUT_MS: '3000000000' }, 'REDIS_CONNECT_TIMEOUT_MS'],
+    ['lock wait over 2^31-1 ms', { CONVERSATION_LOCK_WAIT_MS: '2147483648' }, 'CONVERSATION_LOCK_WAIT_MS'],
+    ['turn deadline over 2^31-1 ms', { TURN_DEADLINE_PHONE_MS: '9999999999' }, 'TURN_DEADLINE_PHONE_MS'],
+    ['shutdown grace over an hour', { SHUTDOWN_GRACE_MS: '3600001' }, 'SHUTDOWN_GRACE_MS'],
+    ['webhook URL that is not HTTP', { DIALER_WEBHOOK_URL: 'ftp://dialer.example.com/cb' }, 'DIALER_WEBHOOK_URL'],
+    ['LLM URL that is not HTTP', { LLM_BASE_URL: 'file:///etc/passwd' }, 'LLM_BASE_URL'],
     [
       'generation concurrency over 256 (two Redis connections each)',
       { GENERATION_CONCURRENCY: '257' },
@@ -62,5 +72,25 @@ describe('loadConfig', () => {
     expect(err.problems.map((p) => p.variable)).toContain(variable);
     const offending = env[variable];
     if (offending) expect(err.message).not.toContain(offending);
+  });
+
+  it.each([['PORT'], ['WORKER_PORT'], ['SHUTDOWN_GRACE_MS'], ['DIALOGUE_TURN_THREADS'], ['HOST']])(
+    'rejects a blank %s (spaces are not a value), naming it',
+    (variable) => {
+      // Empty means unset (the default); only spaces used to read as 0 (a random port, no worker health port).
+      expect(() => loadConfig({ [variable]: '' })).not.toThrow();
+      expect(() => loadConfig({ [variable]: '  ' })).toThrow(ConfigValidationError);
+      try {
+        loadConfig({ [variable]: '  ' });
+      } catch (e) {
+        expect((e as ConfigValidationError).problems.map((p) => p.variable)).toEqual([variable]);
+      }
+    },
+  );
+
+  it('takes the longest timer Node can wait and whole numbers with surrounding spaces', () => {
+    const c = loadConfig({ CONVERSATION_LOCK_WAIT_MS: '2147483647', PORT: ' 8080 ' });
+    expect(c.dialogue.lockWaitMs).toBe(2147483647);
+    expect(c.http.port).toBe(8080);
   });
 });

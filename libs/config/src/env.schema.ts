@@ -8,12 +8,27 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const INTENT_PRECISIONS = ['fp32', 'fp16', 'int8'] as const;
 
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
+/**
+ * A whole number written in decimal digits. `z.coerce.number()` alone reads a blank value as 0
+ * (`PORT=' '` listened on a random port, `WORKER_PORT=' '` silently turned the worker's health port
+ * off) and takes `0x10` or `1e3`.
+ */
+const int = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+/**
+ * Node's timers take at most 2^31-1 ms; a longer delay fires after 1 ms (TimeoutOverflowWarning), so
+ * REDIS_CONNECT_TIMEOUT_MS=3000000000 failed start-up at once with "cannot reach Redis".
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+const port = int(0, 65535);
+const positiveInt = int(1, Number.MAX_SAFE_INTEGER);
+/** A duration in milliseconds that a timer waits for. */
+const ms = int(1, MAX_TIMER_MS);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const url = z.url();
+// Every URL the services call or are called at is HTTP(S) (z.url() alone takes ftp: or javascript:).
+const url = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 const adminKeys = z.string().transform((raw, ctx) => {
   const keys: { key: string; role: AdminRole }[] = [];
@@ -41,20 +56,24 @@ const adminKeys = z.string().transform((raw, ctx) => {
 
 /**
  * The one environment schema. Every variable the services read is listed here with its default;
- * `docs/configuration.md` and the README table are generated from the `describe()` texts
+ * the README's configuration table is generated from the `describe()` texts
  * (`npm run docs:config`).
  */
 export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development').describe('Runtime mode.'),
     PORT: port.default(3000).describe('Gateway HTTP port.'),
-    HOST: z.string().min(1).default('0.0.0.0').describe('Gateway bind address.'),
+    HOST: z.string().trim().min(1, 'must not be blank').default('0.0.0.0').describe('Gateway bind address.'),
     WORKER_PORT: port.default(3001).describe('Worker health/metrics HTTP port (0 disables it).'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino log level.'),
     BODY_LIMIT_BYTES: positiveInt
       .default(65536)
       .describe('Largest accepted request body (bytes); larger ones get 413.'),
-    SHUTDOWN_GRACE_MS: positiveInt.default(10000).describe('How long shutdown waits for in-flight requests.'),
+    SHUTDOWN_GRACE_MS: int(1, 3_600_000)
+      .default(10000)
+      .describe(
+        'How long shutdown waits for in-flight requests, then again for queues and connections to close; past both the process exits 1.',
+      ),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
@@ -65,7 +84,7 @@ export const envSchema = z
       .regex(/^[A-Za-z0-9_.:-]+:$/, 'must be letters, digits, _ . - : and end with ":"')
       .default('huashu:')
       .describe('Prefix of every Redis key and queue.'),
-    REDIS_CONNECT_TIMEOUT_MS: positiveInt.default(5000).describe('Redis connect timeout.'),
+    REDIS_CONNECT_TIMEOUT_MS: ms.default(5000).describe('Redis connect timeout.'),
     ADMIN_API_KEYS: adminKeys
       .default([])
       .describe('Admin API keys as key:role pairs, comma-separated (roles admin, editor, viewer).'),
@@ -96,16 +115,11 @@ export const envSchema = z
     EMBEDDINGS_BASE_URL: url.optional().describe('OpenAI-compatible /v1 base URL for EMBEDDER_PROVIDER=openai.'),
     EMBEDDINGS_API_KEY: z.string().optional().describe('API key for the embeddings server.'),
     EMBEDDINGS_MODEL: z.string().optional().describe('Embedding model name for EMBEDDER_PROVIDER=openai.'),
-    EMBEDDINGS_TIMEOUT_MS: positiveInt.default(2000).describe('Embeddings request timeout.'),
-    EMBEDDINGS_MAX_RETRIES: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(10)
+    EMBEDDINGS_TIMEOUT_MS: ms.default(2000).describe('Embeddings request timeout.'),
+    EMBEDDINGS_MAX_RETRIES: int(0, 10)
       .default(2)
       .describe('Retries (with exponential backoff) of a failed or timed-out embeddings request.'),
-    EMBEDDINGS_BATCH_SIZE: positiveInt
-      .max(2048)
+    EMBEDDINGS_BATCH_SIZE: int(1, 2048)
       .default(64)
       .describe('Texts per /v1/embeddings request; larger inputs are split into batches.'),
     EMBEDDINGS_DIM: positiveInt
@@ -139,40 +153,36 @@ export const envSchema = z
       .describe(
         'Where a reasoning model starts thinking: auto (a leading <think> block, or text before a </think> without an opening tag; streamed replies without <think> are held until </think> or their end, until the first reply the model finishes shows which of the other two fits it), prompt (the template opens it, e.g. DeepSeek-R1, QwQ: all until </think>), tags (only a leading <think> block, or no thinking: streams at once).',
       ),
-    GENERATION_CONCURRENCY: positiveInt
-      .max(256)
+    GENERATION_CONCURRENCY: int(1, 256)
       .default(8)
       .describe('Generation jobs a worker runs at once (one BullMQ Worker and two Redis connections each).'),
     GENERATION_RATE_MAX: positiveInt
       .default(50)
       .describe('Generation jobs per GENERATION_RATE_DURATION_MS per worker.'),
-    GENERATION_RATE_DURATION_MS: positiveInt.default(1000).describe('Rate-limit window for generation jobs.'),
+    GENERATION_RATE_DURATION_MS: ms.default(1000).describe('Rate-limit window for generation jobs.'),
     SESSION_TTL_SECONDS: positiveInt.default(3600).describe('Conversation session time-to-live.'),
-    SESSION_CACHE_SIZE: z.coerce
-      .number()
-      .int()
-      .min(0)
+    SESSION_CACHE_SIZE: int(0, Number.MAX_SAFE_INTEGER)
       .default(10000)
       .describe(
         'Sessions a gateway keeps in memory after its own commits, so a turn costs one Redis round trip (0 turns it off).',
       ),
     DIALOGUE_TURN_THREADS: z
-      .union([z.literal('auto'), z.coerce.number().int().min(0).max(16)])
+      .union([z.literal('auto'), int(0, 16)], { error: 'must be auto or a whole number from 0 to 16' })
       .default('auto')
       .transform((v) => (v === 'auto' ? (availableParallelism() > 1 ? availableParallelism() : 0) : v))
       .describe(
         'Worker threads that run REST turns off the gateway event loop, each with its own models and session cache; auto: one per CPU on a host with 2 or more, else 0 (turns in the event loop).',
       ),
-    TURN_DEADLINE_PHONE_MS: positiveInt.default(1500).describe('Default turn deadline for phone channels.'),
-    TURN_DEADLINE_REST_MS: positiveInt.default(5000).describe('Default turn deadline for REST chat.'),
+    TURN_DEADLINE_PHONE_MS: ms.default(1500).describe('Default turn deadline for phone channels.'),
+    TURN_DEADLINE_REST_MS: ms.default(5000).describe('Default turn deadline for REST chat.'),
     SEED_SAMPLE_CAMPAIGN: bool.default(true).describe('Load the sample campaign on an empty Redis at start-up.'),
     DIALER_WEBHOOK_URL: url.optional().describe('Dialer webhook that receives scheduled callbacks.'),
     DIALER_WEBHOOK_SECRET: z.string().optional().describe('HMAC secret for dialer webhook signatures.'),
-    DIALER_WEBHOOK_TIMEOUT_MS: positiveInt.default(5000).describe('Timeout of one dialer webhook POST.'),
+    DIALER_WEBHOOK_TIMEOUT_MS: ms.default(5000).describe('Timeout of one dialer webhook POST.'),
     CALLBACK_DEFAULT_DELAY_SECONDS: positiveInt
       .default(7200)
       .describe('Callback delay when a busy customer names no time.'),
-    CONVERSATION_LOCK_WAIT_MS: positiveInt
+    CONVERSATION_LOCK_WAIT_MS: ms
       .default(5000)
       .describe('How long a turn waits for the conversation lock before 409 CONVERSATION_BUSY.'),
     TRANSCRIPT_RETENTION_SECONDS: positiveInt
