@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: build if the sources are newer than dist/, check Redis once, then run the gateway
-// and the worker together. Ctrl-C (or SIGTERM) stops both; if either exits, the other is stopped.
+// `npm start`: build if the sources are newer than dist/, check Redis once and the configuration, then
+// run the gateway and the worker together. Ctrl-C (or SIGTERM) stops both; if either exits, the other
+// is stopped. The exit code is the first failure's (0 when both stopped cleanly).
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,9 +53,28 @@ async function checkRedis() {
   }
 }
 
+/**
+ * Validate the environment once, here, so a bad value is one line (the children would each print it,
+ * and the first to exit would also be announced). Returns the validated config.
+ */
+async function checkConfig() {
+  const { loadConfig, ConfigValidationError } = await import(join(root, 'dist', 'libs', 'config', 'src', 'index.js'));
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigValidationError)) throw err;
+    process.stderr.write(`huashu: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
 // Redis first: a missing Redis is the common first-run problem and should fail in a second.
 await checkRedis();
 buildIfNeeded();
+const config = await checkConfig();
+// Each child exits within twice SHUTDOWN_GRACE_MS of a signal (libs/ops/src/shutdown.ts); past that and
+// a margin, the ones still running are killed rather than left behind without a parent.
+const STOP_BOUND_MS = 2 * config.http.shutdownGraceMs + 5000;
 
 // A 64 MiB young generation (V8's default tops out at 16): each turn allocates ~100 KB of short-lived
 // objects, so the default scavenged every ~150 turns and a scavenge (a few ms on a busy host) landed in
@@ -71,9 +91,14 @@ const children = ['gateway', 'worker'].map((app) => {
   child.on('exit', (code, signal) => {
     if (!stopping) {
       process.stderr.write(`huashu: ${app} exited (${signal ?? code}); stopping.\n`);
-      stop(code ?? 1);
-    } else if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) {
-      process.exit(exitCode);
+      stop(code || 1);
+    } else {
+      // A child that did not stop cleanly (forced past its bound, killed) makes the whole run fail.
+      if (code !== 0) {
+        process.stderr.write(`huashu: ${app} exited (${signal ?? code}) while stopping.\n`);
+        exitCode ||= code ?? 1;
+      }
+      if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
     }
   });
   return child;
@@ -85,8 +110,13 @@ function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   exitCode = code;
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  setTimeout(() => process.exit(exitCode), 15000).unref();
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+  setTimeout(() => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    process.stderr.write(`huashu: not stopped after ${STOP_BOUND_MS} ms; killed.\n`);
+    process.exit(exitCode || 1);
+  }, STOP_BOUND_MS).unref();
 }
+// A second signal changes nothing: the children already have theirs and are bounded.
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
