@@ -4,6 +4,13 @@ const later = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() =
 const timeout = (label: string) => () => new Error(`timeout ${label}`);
 /** Keeps the event loop alive while a test waits on unref'd deadlines alone. */
 const hold = (ms: number) => setTimeout(() => undefined, ms);
+/**
+ * Budgets in the order their deadlines fall: the order of the budgets, unless setting them up took long
+ * enough (a GC pause or a descheduled process on a loaded machine) that a longer budget set first falls
+ * due before a shorter one set after it — which a loaded CI run once showed ([0, 10, 50, 20, 30]).
+ */
+const byDeadline = (due: { ms: number; at: number }[]): number[] =>
+  [...due].sort((a, b) => a.at - b.at).map((d) => d.ms);
 
 describe('withDeadline (one shared timer)', () => {
   it('passes the value or the error of work that settles in time', async () => {
@@ -24,32 +31,36 @@ describe('withDeadline (one shared timer)', () => {
     const h = hold(2000);
     const start = nowMs();
     const budgets = [120, 20, 80, 40, 0, 60, 100];
+    const due: { ms: number; at: number }[] = [];
     const fired: { ms: number; at: number }[] = [];
     await Promise.all(
-      budgets.map((ms) =>
-        withDeadline(new Promise(() => undefined), ms, timeout(String(ms))).catch(() => {
+      budgets.map((ms) => {
+        due.push({ ms, at: nowMs() + ms });
+        return withDeadline(new Promise(() => undefined), ms, timeout(String(ms))).catch(() => {
           fired.push({ ms, at: nowMs() - start });
-        }),
-      ),
+        });
+      }),
     );
-    expect(fired.map((f) => f.ms)).toEqual([...budgets].sort((a, b) => a - b));
+    expect(fired.map((f) => f.ms)).toEqual(byDeadline(due));
     for (const f of fired) expect(f.at).toBeGreaterThanOrEqual(f.ms - 1);
     clearTimeout(h);
   });
 
   it('deadlines that are due together (the loop was busy) fire earliest first', async () => {
     const h = hold(1000);
+    const due: { ms: number; at: number }[] = [];
     const fired: number[] = [];
-    const races = [50, 10, 30, 0, 20].map((ms) =>
-      withDeadline(new Promise(() => undefined), ms, timeout(String(ms))).catch(() => {
+    const races = [50, 10, 30, 0, 20].map((ms) => {
+      due.push({ ms, at: nowMs() + ms });
+      return withDeadline(new Promise(() => undefined), ms, timeout(String(ms))).catch(() => {
         fired.push(ms);
-      }),
-    );
+      });
+    });
     // Block the loop past every deadline, so one sweep finds them all due.
     const until = nowMs() + 80;
     while (nowMs() < until);
     await Promise.all(races);
-    expect(fired).toEqual([0, 10, 20, 30, 50]);
+    expect(fired).toEqual(byDeadline(due));
     clearTimeout(h);
   });
 
