@@ -50,6 +50,7 @@ describe('loadConfig', () => {
     ['redis connect timeout over 2^31-1 ms', { REDIS_CONNECT_TIMEOUT_MS: '3000000000' }, 'REDIS_CONNECT_TIMEOUT_MS'],
     ['lock wait over 2^31-1 ms', { CONVERSATION_LOCK_WAIT_MS: '2147483648' }, 'CONVERSATION_LOCK_WAIT_MS'],
     ['turn deadline over 2^31-1 ms', { TURN_DEADLINE_PHONE_MS: '9999999999' }, 'TURN_DEADLINE_PHONE_MS'],
+    ['body limit over 16 MiB', { BODY_LIMIT_BYTES: '16777217' }, 'BODY_LIMIT_BYTES'],
     ['shutdown grace over an hour', { SHUTDOWN_GRACE_MS: '3600001' }, 'SHUTDOWN_GRACE_MS'],
     ['webhook URL that is not HTTP', { DIALER_WEBHOOK_URL: 'ftp://dialer.example.com/cb' }, 'DIALER_WEBHOOK_URL'],
     ['LLM URL that is not HTTP', { LLM_BASE_URL: 'file:///etc/passwd' }, 'LLM_BASE_URL'],

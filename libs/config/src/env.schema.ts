@@ -22,6 +22,14 @@ const int = (min: number, max: number) =>
 const MAX_TIMER_MS = 2_147_483_647;
 const port = int(0, 65535);
 const positiveInt = int(1, Number.MAX_SAFE_INTEGER);
+/**
+ * BODY_LIMIT_BYTES applies to every route without its own limit, the unauthenticated chat and
+ * telephony routes included, and Fastify buffers a body whole in memory, then parses it on the event
+ * loop. No route needs more than the script import's own route-level 16 MiB (SCRIPT_LIMITS in
+ * @huashu/scripts), so a larger global limit is a typo (a value in bits or an extra digit) that would
+ * let any client pin that much memory per request.
+ */
+const MAX_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
 /** A duration in milliseconds that a timer waits for. */
 const ms = int(1, MAX_TIMER_MS);
 const bool = z
@@ -66,9 +74,11 @@ export const envSchema = z
     HOST: z.string().trim().min(1, 'must not be blank').default('0.0.0.0').describe('Gateway bind address.'),
     WORKER_PORT: port.default(3001).describe('Worker health/metrics HTTP port (0 disables it).'),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino log level.'),
-    BODY_LIMIT_BYTES: positiveInt
+    BODY_LIMIT_BYTES: int(1, MAX_BODY_LIMIT_BYTES)
       .default(65536)
-      .describe('Largest accepted request body (bytes); larger ones get 413.'),
+      .describe(
+        `Largest accepted request body (bytes) on routes without their own limit; larger ones get 413. At most ${MAX_BODY_LIMIT_BYTES} (16 MiB).`,
+      ),
     SHUTDOWN_GRACE_MS: int(1, 3_600_000)
       .default(10000)
       .describe(
