@@ -13,7 +13,6 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers["x-twilio-signature"]',
   'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
 ];
 
 /**
@@ -31,6 +30,13 @@ const requestSerializer = (req: { id: string; method: string; url: string; heade
   url: String(req.url).split('?')[0],
   headers: req.headers,
 });
+
+/**
+ * Only the status of a response. pino-http's default serializer logs `res.getHeaders()`, which is
+ * always `{}` here: Fastify passes its headers to `writeHead` at once, which Node does not keep for
+ * `getHeaders()`. The one useful header, x-request-id, is already the line's `req.id`.
+ */
+const responseSerializer = (res: { statusCode: number }) => ({ statusCode: res.statusCode });
 
 /**
  * The process's root pino logger: level, `app` binding and redaction. `stream` lets tests capture the
@@ -60,6 +66,6 @@ export function createRequestLogger(root: Logger): HttpLogger {
     // Health probes and scrapes would drown the log.
     autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)/.test(req.url ?? '') },
     // Never log bodies or query strings: they may carry customer text.
-    serializers: { req: requestSerializer },
+    serializers: { req: requestSerializer, res: responseSerializer },
   });
 }
