@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { MetricsRegistry } from '@huashu/common';
 import type { AppConfig } from '@huashu/config';
 import { AllExceptionsFilter } from './http/all-exceptions.filter.js';
-import { clientErrorHandler } from './http/client-error.js';
+import { clientErrorHandler, type RejectedRequest } from './http/client-error.js';
 import { toErrorBody } from './http/error-body.js';
 import { installJsonDepthLimit } from './http/json-depth.js';
 import { installBodyParsing } from './http/request-body.js';
@@ -24,6 +24,9 @@ import { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
  * Fastify was measured against Express on a trivial route (see README "Benchmarks").
  */
 export async function createHttpApp(root: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
+  // Requests refused before routing run no Fastify hook, so neither the request log nor the HTTP
+  // metrics see them; they are reported here, once the logger and the registry exist (below).
+  let reportRejected: (rejected: RejectedRequest) => void = () => undefined;
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: genRequestId,
@@ -32,7 +35,7 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     logger: false,
-    clientErrorHandler,
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => clientErrorHandler(err, socket, reportRejected),
     // The router rejects a malformed URL (bad percent-encoding, 400) or an over-long parameter before
     // any hook or Nest filter runs; answer those with the binding error body too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -42,6 +45,8 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
         .header(REQUEST_ID_HEADER, String(request.id))
         .header('content-type', 'application/json; charset=utf-8')
         .send(body);
+      // Node's parser only accepts the methods it knows, so `method` is a bounded label.
+      reportRejected({ method: request.method, status, requestId: String(request.id), reason: error.code });
     },
   });
   const fastify = adapter.getInstance();
@@ -65,6 +70,16 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
   });
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
-  installHttpMetrics(fastify, app.get(MetricsRegistry));
+  const countRejected = installHttpMetrics(fastify, app.get(MetricsRegistry));
+  const rootLogger = app.get<Logger>(ROOT_LOGGER);
+  reportRejected = ({ method, status, requestId, reason }) => {
+    countRejected(method, status);
+    // The shape of a request line, without headers or URL: what was refused may be garbage or secrets.
+    // warn for the parser's refusals (a broken client or proxy), info for a bad URL (as any other 4xx).
+    rootLogger[method === 'UNKNOWN' ? 'warn' : 'info'](
+      { req: { id: requestId, method }, res: { statusCode: status }, reason },
+      'request rejected before routing',
+    );
+  };
   return app;
 }

@@ -4,9 +4,12 @@ import type { MetricsRegistry } from '@huashu/common';
 
 /**
  * Request counts and latency by method, route pattern (never the raw URL, to bound cardinality)
- * and status, measured from Fastify's hooks.
+ * and status, measured from Fastify's hooks. Returns the counter of requests refused before routing.
  */
-export function installHttpMetrics(fastify: FastifyInstance, metrics: MetricsRegistry): void {
+export function installHttpMetrics(
+  fastify: FastifyInstance,
+  metrics: MetricsRegistry,
+): (method: string, status: number) => void {
   const labelNames = ['method', 'route', 'status'] as const;
   const requests = new Counter({
     name: 'http_requests_total',
@@ -31,4 +34,8 @@ export function installHttpMetrics(fastify: FastifyInstance, metrics: MetricsReg
     latency.observe(labels, reply.elapsedTime / 1000);
     done();
   });
+  // Requests refused before routing (no hook runs for them) are counted by the caller under the
+  // `unmatched` route: never the raw URL, so a client cannot mint label values. Their latency is not
+  // measured (the parser refuses them before Fastify starts a clock).
+  return (method, status) => requests.inc({ method, route: 'unmatched', status: String(status) });
 }

@@ -4,7 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { MetricsModule, ReadinessModule } from '@huashu/common';
 import { ConfigModule, type AppConfig } from '@huashu/config';
-import { BullErrorLog, BullRootModule, RedisModule } from '@huashu/redis';
+import { BullErrorLog, BullRootModule, BullWorkerShutdown, RedisModule } from '@huashu/redis';
 import { HealthController } from './health.controller.js';
 import { createRootLogger } from './logging.js';
 import { MetricsController } from './metrics.controller.js';
@@ -40,6 +40,7 @@ export class OpsModule {
         { provide: ROOT_LOGGER, useValue: createRootLogger(config, app, opts.logStream) },
         PinoNestLogger,
         BullErrorLog,
+        BullWorkerShutdown,
       ],
       controllers: [HealthController, MetricsController],
       exports: [ConfigModule, MetricsModule, ReadinessModule, RedisModule, BullRootModule, ROOT_LOGGER, PinoNestLogger],

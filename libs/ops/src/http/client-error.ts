@@ -11,7 +11,21 @@ import { REQUEST_ID_HEADER } from './request-id.js';
  * body instead of Fastify's own JSON. Written to the socket by hand because no request or reply
  * object exists at this point (same approach as Fastify's default handler).
  */
-export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+/** A request refused before routing (no Fastify hook runs for it), for the log and /metrics. */
+export interface RejectedRequest {
+  /** The request method, or `UNKNOWN` when the HTTP parser refused it before reading one. */
+  method: string;
+  status: number;
+  requestId: string;
+  /** Why, as a fixed code (`HPE_HEADER_OVERFLOW`, `FST_ERR_BAD_URL` …), never request content. */
+  reason: string;
+}
+
+export function clientErrorHandler(
+  err: NodeJS.ErrnoException,
+  socket: Socket,
+  onRejected?: (rejected: RejectedRequest) => void,
+): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, message]: [number, ErrorCode, string] =
     err.code === 'HPE_HEADER_OVERFLOW'
@@ -28,6 +42,7 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
         `Content-Type: application/json; charset=utf-8\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n` +
         `Connection: close\r\n\r\n${json}`,
     );
+    onRejected?.({ method: 'UNKNOWN', status, requestId, reason: err.code ?? 'ERR_HTTP_PARSE' });
   }
   socket.destroy(err);
 }
