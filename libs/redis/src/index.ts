@@ -3,6 +3,8 @@ export { bullPrefix, createRedis, waitReady, type RedisClient } from './redis.fa
 export { RedisHealth, RedisModule } from './redis.module.js';
 export { DEFAULT_JOB_OPTIONS, jobId } from './queue.defaults.js';
 export { bullConnection, BullRootModule } from './bull.module.js';
-export { BullErrorLog } from './bull-error-log.js';
+export { BULL_ERROR_LOG_INTERVAL_MS, BullErrorLog, logBullErrors } from './bull-error-log.js';
+export { BullWorkerShutdown, closeBullWorker } from './bull-worker-shutdown.js';
+export { ErrorLogThrottle, type ThrottledLog } from './error-log-throttle.js';
 export { assertRedisReachable } from './preflight.js';
 export { isRedisUnavailableError } from './redis-errors.js';

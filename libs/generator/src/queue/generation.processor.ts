@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
-import { bullConnection, bullPrefix, createRedis } from '@huashu/redis';
+import { bullConnection, bullPrefix, closeBullWorker, createRedis, logBullErrors } from '@huashu/redis';
 import { GeneratorError } from '../errors/generator.errors.js';
 import { GENERATION_QUEUE } from '../generator.constants.js';
 import { GeneratorMetrics } from '../generator.metrics.js';
@@ -95,7 +95,7 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
           gate,
         ),
     );
-    for (const worker of this.workers) worker.on('error', (err) => this.logger.warn(`worker error: ${err.message}`));
+    for (const [slot, worker] of this.workers.entries()) logBullErrors(worker, this.slotLabel(slot), this.logger);
     // Cancel requests from gateways (deadline passed or caller hung up while a worker holds the job).
     this.subscriber = createRedis(redis, { name: 'generation-cancel', prefixed: false });
     this.subscriber.on('error', () => undefined);
@@ -109,9 +109,13 @@ export class GenerationProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(this.workers.map((w, slot) => closeBullWorker(w, this.slotLabel(slot), this.logger)));
     this.subscriber?.disconnect();
     this.publisher?.disconnect();
+  }
+
+  private slotLabel(slot: number): string {
+    return `worker ${GENERATION_QUEUE.name} slot ${slot}`;
   }
 
   async process(job: Job<GenerationJobData, GenerationJobResult>, signal?: AbortSignal): Promise<GenerationJobResult> {
