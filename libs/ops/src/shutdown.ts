@@ -35,10 +35,10 @@ export async function shutdownGracefully(app: INestApplication, graceMs: number)
  * The handlers stay installed: a second signal (a supervisor that signals the process group and the
  * process, Ctrl-C twice, `npm start` forwarding a signal the child also got) is logged and otherwise
  * ignored, where Node's default action would kill the process mid-drain (exit 143). The whole
- * shutdown is bounded by twice `graceMs` (drain, then closing modules): a BullMQ Worker's close waits
- * for Redis without limit while Redis is down, and a deploy must not hang on it, so past the bound the
- * process says so and exits 1 (active jobs are not lost: BullMQ's stalled-job check hands them to
- * another worker).
+ * shutdown is bounded by twice `graceMs` (drain, then closing modules): a close that waits on
+ * something stuck must not hang a deploy, so past the bound the process says so and exits 1. (BullMQ
+ * Workers whose Redis is down are force-closed, `BullWorkerShutdown`, so an outage alone does not
+ * reach the bound; their active jobs are not lost: the stalled-job check hands them to another worker.)
  */
 export function onShutdownSignals(app: INestApplication, graceMs: number): void {
   const logger = new Logger('Shutdown');
