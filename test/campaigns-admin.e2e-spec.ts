@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { DEFAULT_MATCH_THRESHOLD } from '@huashu/campaigns';
 import { ADMIN_KEY, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
-import { expectErrorBody } from './support/errors.js';
+import { expectError, expectErrorBody } from './support/errors.js';
 import { gatewayForSuite } from './support/suite.js';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -42,6 +42,14 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
       .send({ timeZone: null })
       .expect(200);
     expect(unset.body).not.toHaveProperty('timeZone');
+  });
+
+  it('takes doNotCallConfirmBelow in [0, 1] (default 0.92, null restores it) and refuses anything else', async () => {
+    const put = (body: object) => request(gw.url).put('/v1/admin/campaigns/acme').set(auth(ADMIN_KEY)).send(body);
+    expect((await put({ doNotCallConfirmBelow: 0 }).expect(200)).body.doNotCallConfirmBelow).toBe(0);
+    for (const bad of [1.5, -0.1, '0.5', true])
+      expectError(await put({ doNotCallConfirmBelow: bad }), 400, 'VALIDATION_FAILED');
+    expect((await put({ doNotCallConfirmBelow: null }).expect(200)).body.doNotCallConfirmBelow).toBe(0.92);
   });
 
   it('honours If-Match: 412 on a stale ETag, success on the current one', async () => {

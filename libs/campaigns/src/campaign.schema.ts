@@ -125,6 +125,14 @@ export const campaignSchema = z.strictObject({
     .describe('Route table by intent (DESIGN §3 defaults for intents left out); byStage overrides per lead stage.'),
   maxConsecutiveFallbacks: z.number().int().min(1).max(20).describe('Fallbacks in a row before escalation.'),
   fallbackEscalation: z.enum(['transfer', 'hangup']),
+  doNotCallConfirmBelow: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe(
+      'A do_not_call heard by the intent model alone (not input screening, not an example said verbatim) ' +
+        'with a confidence below this is confirmed with the customer before the number is listed (default 0.92; 0 never asks).',
+    ),
   transferTarget: z.string().min(1).max(200).optional(),
   slots: z.record(slotName, z.string().max(200)),
   slotsByLanguage: z.partialRecord(z.enum(['zh', 'en']), z.record(slotName, z.string().max(200))),

@@ -64,6 +64,13 @@ export interface Campaign {
   /** Consecutive fallbacks before escalation, and what escalation does. */
   maxConsecutiveFallbacks: number;
   fallbackEscalation: 'transfer' | 'hangup';
+  /**
+   * A do_not_call that only the intent model heard (not input screening, not a campaign example said
+   * word for word) with a confidence below this is asked about before the number is listed, since a
+   * listing is for good: the bot asks the library's confirmation question (a do_not_call script tagged
+   * `confirm`) and the call goes on. 0 never asks.
+   */
+  doNotCallConfirmBelow: number;
   transferTarget?: string;
   /** Default slot values (e.g. company_name, product_name); customer slots come from the session. */
   slots: Record<string, string>;

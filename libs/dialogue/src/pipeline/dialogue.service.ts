@@ -48,7 +48,7 @@ import { reportIntentExamples, type IntentExamplesReport } from './intent-exampl
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import { languageOf } from '../language.js';
-import { fitsAction, sameRole } from './reply-fit.js';
+import { asksToConfirm, fitsAction, sameRole } from './reply-fit.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 
 /** Stored instead of customer text that could not be screened: nothing unredacted is kept. */
@@ -317,6 +317,16 @@ export class DialogueService implements DialoguePort {
     }
   }
 
+  /**
+   * Whether the published library can ask to confirm a do_not_call (a do_not_call script tagged
+   * `confirm`). Without one the request is honoured at once: nothing unapproved is ever said.
+   */
+  private async canConfirmDoNotCall(campaign: Campaign): Promise<boolean> {
+    if (campaign.doNotCallConfirmBelow <= 0) return false;
+    const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
+    return asks.length > 0;
+  }
+
   private async opening(campaign: Campaign, session: Session): Promise<Reply | undefined> {
     if (!campaign.openingScriptId) return undefined;
     try {
@@ -440,9 +450,28 @@ export class DialogueService implements DialoguePort {
     // example keeps the model's own probability for it.
     const confidence = screenedDnc ? 1 : round(example?.confidence ?? prediction?.confidence ?? 0, 4);
     if (example && !screenedDnc) this.metrics.exampleIntents.inc({ intent });
+    const source = screenedDnc
+      ? 'compliance'
+      : example
+        ? 'campaign-example'
+        : callbackAsk
+          ? 'callback-request'
+          : 'classifier';
 
-    // 4. Route.
-    const decision = decideTurn(campaign.routes, intent, session);
+    // 4. Route. A do_not_call the intent model alone is unsure of is asked about before the number is
+    // listed for good (campaign `doNotCallConfirmBelow`); screening and a campaign example decide at once.
+    const confirmDoNotCall =
+      intent === 'do_not_call' &&
+      source === 'classifier' &&
+      confidence < campaign.doNotCallConfirmBelow &&
+      session.pendingDoNotCall === undefined &&
+      prediction !== undefined &&
+      (await this.canConfirmDoNotCall(campaign))
+        ? (prediction.ranking.find((r) => r.name !== 'do_not_call')?.name ?? 'out_of_scope')
+        : undefined;
+    const decision = decideTurn(campaign.routes, intent, session, { confirmDoNotCall });
+    // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
+    const answered = decision.answers ?? intent;
 
     // 5-7. Candidate, output compliance, match.
     let candidate: Candidate = { output: { verdict: 'allow', hits: [] } };
@@ -452,7 +481,7 @@ export class DialogueService implements DialoguePort {
           campaign,
           session,
           decision,
-          intent,
+          answered,
           storedText,
           utteranceVector,
           clock,
@@ -467,7 +496,7 @@ export class DialogueService implements DialoguePort {
         candidate = await this.generatorCandidate(
           campaign,
           session,
-          intent,
+          answered,
           decision.action,
           storedText,
           utteranceVector,
@@ -488,7 +517,7 @@ export class DialogueService implements DialoguePort {
     let route: Route = decision.route;
     let reply = candidate.reply;
     if (!reply) {
-      reply = await this.fallback(campaign, session, intent, decision, candidate.match?.best ?? null, storedText);
+      reply = await this.fallback(campaign, session, answered, decision, candidate.match?.best ?? null, storedText);
       route = 'fallback';
     }
     const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
@@ -534,12 +563,14 @@ export class DialogueService implements DialoguePort {
       consecutiveFallbacks: escalation.consecutiveFallbacks,
       retentionAttempted: decision.retentionAttempted,
       pendingRetention: decision.pendingRetention,
+      pendingDoNotCall: decision.pendingDoNotCall,
       intents,
       updatedAt: at,
       ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
     };
 
     const effects: Record<string, unknown> = {};
+    if (decision.doNotCallCheck) effects.doNotCall = decision.doNotCallCheck;
     if (decision.doNotCall) {
       if (session.customer.phone) {
         await this.doNotCall.add(campaign.id, session.customer.phone);
@@ -585,13 +616,8 @@ export class DialogueService implements DialoguePort {
         name: intent,
         confidence,
         ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
-        source: screenedDnc
-          ? 'compliance'
-          : example
-            ? 'campaign-example'
-            : callbackAsk
-              ? 'callback-request'
-              : 'classifier',
+        source,
+        ...(answered !== intent ? { answered } : {}),
         ...(example && !screenedDnc
           ? { example: { ...exampleView(example), similarity: round(example.similarity, 4) } }
           : {}),
@@ -606,7 +632,7 @@ export class DialogueService implements DialoguePort {
       generator: candidate.generator
         ? {
             ...candidate.generator,
-            params: mergeSamplingParams(campaign.generator.params, campaign.generator.paramsByIntent[intent]),
+            params: mergeSamplingParams(campaign.generator.params, campaign.generator.paramsByIntent[answered]),
           }
         : undefined,
       compliance: {
@@ -661,7 +687,12 @@ export class DialogueService implements DialoguePort {
     if (decision.scriptSource === 'goodbye') {
       return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang)) };
     }
-    const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : intent;
+    const wanted: IntentName =
+      decision.scriptSource === 'retention'
+        ? 'not_interested'
+        : decision.scriptSource === 'confirm'
+          ? 'do_not_call'
+          : intent;
     const fits = (s: Script) => fitsAction(s, decision.action, campaign.routes);
     const ownFallback = async (): Promise<Script | undefined> => {
       const fb = await timed('match', () =>
@@ -893,7 +924,8 @@ export class DialogueService implements DialoguePort {
     const k = campaign.generator.exemplars;
     // Room for the scripts of other languages and of the intent that the ranking below moves down.
     const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
-    const allow = (s: Script) => fitsAction(s, action, campaign.routes);
+    // The confirmation question is the dialogue's to ask (it leaves the call waiting on a yes or no).
+    const allow = (s: Script) => fitsAction(s, action, campaign.routes) && !asksToConfirm(s);
     const [own, near, found] = await Promise.all([
       this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide, allow }),
       this.scripts.match({ campaignId: campaign.id, vector, k: wide, allow }),
@@ -966,7 +998,7 @@ export class DialogueService implements DialoguePort {
           campaignId: campaign.id,
           text: checked.text,
           k: 3,
-          allow: (s) => fitsAction(s, action, campaign.routes),
+          allow: (s) => fitsAction(s, action, campaign.routes) && !asksToConfirm(s),
         }),
       ),
     );

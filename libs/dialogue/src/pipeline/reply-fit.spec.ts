@@ -27,6 +27,17 @@ describe('scriptAction', () => {
     expect(scriptAction(script({}), routes)).toBe('continue');
   });
 
+  it('a confirmation question (tagged confirm) announces nothing: the call waits for the answer', () => {
+    const ask = script({
+      intent: 'do_not_call',
+      tags: ['zh', 'confirm'],
+      text: '您是希望我们以后不再给您打电话了吗？',
+    });
+    expect(scriptAction(ask, routes)).toBe('continue');
+    expect(fitsAction(ask, 'continue', routes)).toBe(true);
+    expect(fitsAction(ask, 'hangup', routes)).toBe(false);
+  });
+
   it('follows a campaign’s route table', () => {
     const custom = { ...routes, ask_human: { route: 'script' as const, action: 'continue' as const } };
     expect(scriptAction(script({ intent: 'ask_human' }), custom)).toBe('continue');

@@ -7,14 +7,22 @@ import type { Action } from '../turn-result.js';
 const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
 
 /**
+ * A script that asks whether its intent's action should be taken (tagged `confirm`: the do_not_call
+ * confirmation question). Only the dialogue's confirmation step says it: the call goes on after it.
+ */
+export const asksToConfirm = (script: Script): boolean => script.tags.includes('confirm');
+
+/**
  * The action a script announces: a `transfer` tag announces a transfer; a `goodbye` tag or the
- * `closed` stage closes the call (hangup); else its intent's action in the campaign's route table
+ * `closed` stage closes the call (hangup); a `confirm` tag asks before its intent's action, so
+ * nothing; else its intent's action in the campaign's route table
  * (DESIGN §3: transfer for ready_to_buy, ask_human, complaint; hangup for busy_call_later,
  * do_not_call, wrong_person); a script without an intent announces nothing (continue).
  */
 export function scriptAction(script: Script, routes: Campaign['routes']): Action {
   if (script.tags.includes('transfer')) return 'transfer';
   if (script.tags.includes('goodbye') || script.stage === 'closed') return 'hangup';
+  if (asksToConfirm(script)) return 'continue';
   if (script.intent === undefined) return 'continue';
   return ruleFor(routes, script.intent, script.stage ?? 'new').action;
 }

@@ -89,6 +89,39 @@ describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
     expect(decideTurn({}, 'wrong_person', at('new'))).toMatchObject({ action: 'hangup', reason: 'wrong_person' });
   });
 
+  it('an unsure do_not_call asks first: the call goes on, nothing listed, the runner-up kept', () => {
+    const asking = decideTurn({}, 'do_not_call', at('engaged'), { confirmDoNotCall: 'objection_price' });
+    expect(asking).toMatchObject({
+      route: 'script',
+      action: 'continue',
+      scriptSource: 'confirm',
+      stage: 'engaged',
+      doNotCall: false,
+      pendingDoNotCall: 'objection_price',
+      doNotCallCheck: 'confirming',
+    });
+    // Only a do_not_call is asked about.
+    expect(decideTurn({}, 'ask_price', at('new'), { confirmDoNotCall: 'deny' }).pendingDoNotCall).toBeUndefined();
+  });
+
+  it('the answer to the do-not-call question: yes or do_not_call lists, no answers the runner-up, else drops it', () => {
+    const pending = at('engaged', { pendingDoNotCall: 'objection_price' });
+    for (const yes of ['affirm', 'do_not_call'] as const) {
+      const d = decideTurn({}, yes, pending, { confirmDoNotCall: 'deny' });
+      expect(d).toMatchObject({ action: 'hangup', doNotCall: true, reason: 'do_not_call', stage: 'closed' });
+      expect(d.answers).toBe('do_not_call');
+      expect(d.pendingDoNotCall).toBeUndefined();
+    }
+    const no = decideTurn({}, 'deny', pending);
+    expect(no).toMatchObject({ route: 'generator', action: 'continue', doNotCall: false, answers: 'objection_price' });
+    expect(no).toMatchObject({ stage: 'interested', doNotCallCheck: 'declined' });
+    expect(no.pendingDoNotCall).toBeUndefined();
+    const other = decideTurn({}, 'ask_company', pending);
+    expect(other).toMatchObject({ route: 'script', action: 'continue', doNotCall: false, doNotCallCheck: 'dropped' });
+    expect(other.answers).toBeUndefined();
+    expect(other.pendingDoNotCall).toBeUndefined();
+  });
+
   it('ask_human and complaint transfer', () => {
     expect(decideTurn({}, 'ask_human', at('new'))).toMatchObject({ action: 'transfer', reason: 'ask_human' });
     expect(decideTurn({}, 'complaint', at('new'))).toMatchObject({ action: 'transfer', reason: 'complaint' });

@@ -10,10 +10,19 @@ export interface PolicyState {
   /** The previous bot turn was the retention attempt: the next affirm/deny answers it. */
   pendingRetention: boolean;
   consecutiveFallbacks: number;
+  /**
+   * The previous bot turn asked whether the customer wants no more calls (an unsure do_not_call): the
+   * next affirm or do_not_call lists the number, deny answers the asking utterance as this intent (its
+   * runner-up), anything else drops the question.
+   */
+  pendingDoNotCall?: IntentName;
 }
 
-/** Which script the scripted route looks for. */
-export type ScriptSource = 'intent' | 'retention' | 'goodbye';
+/** Which script the scripted route looks for (`confirm`: the do_not_call confirmation question). */
+export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm';
+
+/** What became of an unsure do-not-call this turn (the audit record's `effects.doNotCall`). */
+export type DoNotCallCheck = 'confirming' | 'declined' | 'dropped';
 
 /** The decision for one classified turn, before a candidate is found. */
 export interface TurnDecision {
@@ -29,6 +38,11 @@ export interface TurnDecision {
   pendingRetention: boolean;
   doNotCall: boolean;
   scheduleCallback: boolean;
+  /** Set when this turn asks to confirm a do_not_call: the intent a "no" answers the utterance as. */
+  pendingDoNotCall?: IntentName;
+  doNotCallCheck?: DoNotCallCheck;
+  /** The intent the reply answers when not the classified one (a "yes" to the confirmation: do_not_call). */
+  answers?: IntentName;
 }
 
 const RANK: Record<LeadStage, number> = { new: 0, engaged: 1, interested: 2, hot: 3, closed: 4 };
@@ -72,9 +86,43 @@ export function ruleFor(
 
 /**
  * Routing, actions and lead stage for one turn (DESIGN §1 step 4, §3). Pure, so every rule is
- * unit-tested without Redis or models.
+ * unit-tested without Redis or models. `confirmDoNotCall`: this do_not_call is unsure (the intent model
+ * alone, below the campaign's `doNotCallConfirmBelow`) and the library can ask about it; the intent
+ * given is what a "no" then answers the utterance as.
  */
-export function decideTurn(routes: Campaign['routes'], intent: IntentName, state: PolicyState): TurnDecision {
+export function decideTurn(
+  routes: Campaign['routes'],
+  intent: IntentName,
+  state: PolicyState,
+  opts: { confirmDoNotCall?: IntentName } = {},
+): TurnDecision {
+  // The answer to the do-not-call question, like the one to the retention attempt, decides: yes (or
+  // another do-not-call) lists the number, no answers what was said as its runner-up intent.
+  const asked = state.pendingDoNotCall;
+  if (asked !== undefined) {
+    const cleared: PolicyState = { ...state, pendingDoNotCall: undefined };
+    if (intent === 'affirm' || intent === 'do_not_call') {
+      const listed = decideTurn(routes, 'do_not_call', cleared);
+      listed.answers = 'do_not_call';
+      return listed;
+    }
+    const declined = intent === 'deny';
+    const d = decideTurn(routes, declined ? asked : intent, cleared);
+    if (declined) d.answers = asked;
+    d.doNotCallCheck = declined ? 'declined' : 'dropped';
+    return d;
+  }
+  if (intent === 'do_not_call' && opts.confirmDoNotCall !== undefined) {
+    // Listing is for good: ask first, and the call goes on meanwhile.
+    return decision(state, {
+      route: 'script',
+      action: 'continue',
+      scriptSource: 'confirm',
+      pendingDoNotCall: opts.confirmDoNotCall,
+      doNotCallCheck: 'confirming',
+    });
+  }
+
   const rule = ruleFor(routes, intent, state.stage);
 
   // The answer to the retention attempt decides the call: yes re-engages, no says goodbye.
@@ -134,6 +182,8 @@ function decision(
     scheduleCallback: d.scheduleCallback ?? false,
   };
   if (d.reason !== undefined) out.reason = d.reason;
+  if (d.pendingDoNotCall !== undefined) out.pendingDoNotCall = d.pendingDoNotCall;
+  if (d.doNotCallCheck !== undefined) out.doNotCallCheck = d.doNotCallCheck;
   return out;
 }
 

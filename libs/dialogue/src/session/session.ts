@@ -41,6 +41,11 @@ export interface Session {
   retentionAttempted: boolean;
   pendingRetention: boolean;
   /**
+   * Set while the bot's last question asked to confirm an unsure do_not_call: the intent a "no" answers
+   * that utterance as (its runner-up). Absent otherwise (and in sessions written before it existed).
+   */
+  pendingDoNotCall?: IntentName;
+  /**
    * The distinct intents seen, in the order first seen (for the transfer summary). Sessions written
    * before this was distinct may repeat some; readers must not rely on either.
    */
