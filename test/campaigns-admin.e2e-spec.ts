@@ -160,8 +160,7 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
         .put('/v1/admin/campaigns/acme')
         .set(auth(ADMIN_KEY))
         .send(body as object);
-      expect(res.status).toBe(400);
-      expectErrorBody(res.body, 'VALIDATION_FAILED');
+      expectError(res, 400, 'VALIDATION_FAILED');
     }
     const malformed = await request(gw.url)
       .put('/v1/admin/campaigns/acme')
@@ -259,8 +258,7 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
 
     // A byStage target's route is required and greeting has no default one: null cannot remove it.
     const refused = await put({ routes: { greeting: { byStage: { new: { route: null, action: 'hangup' } } } } });
-    expect(refused.status).toBe(400);
-    expectErrorBody(refused.body, 'VALIDATION_FAILED');
+    expectError(refused, 400, 'VALIDATION_FAILED');
     expect(refused.body.error.details).toEqual([
       { field: 'routes.greeting.byStage.new.route', rule: 'required and without a default: null cannot remove it' },
     ]);

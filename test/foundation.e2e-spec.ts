@@ -2,7 +2,7 @@ import { Body, Controller, Module, Post } from '@nestjs/common';
 import { IsInt, IsString, MaxLength, Min } from 'class-validator';
 import request from 'supertest';
 import { ADMIN_KEY, bootGateway, bootHttpStack, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
-import { expectErrorBody } from './support/errors.js';
+import { expectError, expectErrorBody } from './support/errors.js';
 import { bootedForSuite, gatewayForSuite } from './support/suite.js';
 
 describe('gateway foundation (booted app, real Redis)', () => {
@@ -204,8 +204,7 @@ describe('request validation on the shared HTTP stack', () => {
     ['deep JSON', 400, 'VALIDATION_FAILED', '['.repeat(400) + ']'.repeat(400), 'application/json'],
   ])('%s → %i %s', async (_label, status, code, body, type) => {
     const res = await request(probe.url).post('/probe').set('content-type', type).send(body);
-    expect(res.status).toBe(status);
-    expectErrorBody(res.body, code);
+    expectError(res, status, code);
   });
 
   it('lists each failing field and rule in details', async () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { INTENT_NAMES } from '@huashu/intent';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
-import { expectErrorBody } from './support/errors.js';
+import { expectError, expectErrorBody } from './support/errors.js';
 import { gatewayForSuite } from './support/suite.js';
 
 // POST /v1/admin/intents/classify against the booted gateway with the shipped int8 model.
@@ -94,8 +94,7 @@ describe('POST /v1/admin/intents/classify (shipped model)', () => {
     ['oversized body', 'PAYLOAD_TOO_LARGE', 413, JSON.stringify({ text: 'x'.repeat(70_000) })],
   ])('%s → %s %s', async (_label, code, status, body) => {
     const res = await classify(gw, body);
-    expect(res.status).toBe(status);
-    expectErrorBody(res.body, code);
+    expectError(res, status, code);
   });
 
   it('401 without a key or with an unknown key', async () => {

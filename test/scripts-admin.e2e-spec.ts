@@ -12,7 +12,7 @@ import {
   type ScriptMatcherPort,
 } from '@huashu/scripts';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
-import { expectErrorBody } from './support/errors.js';
+import { expectError, expectErrorBody } from './support/errors.js';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -219,15 +219,13 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
         .post('/v1/admin/scripts/match')
         .set(auth(VIEWER_KEY))
         .send({ text: 'hi', toString: 'x' });
-      expect(body.status).toBe(400);
-      expectErrorBody(body.body, 'VALIDATION_FAILED');
+      expectError(body, 400, 'VALIDATION_FAILED');
       await request(gw1.url).get('/v1/admin/scripts/nope?version=99').set(auth(VIEWER_KEY)).expect(404);
       const big = await request(gw1.url)
         .post('/v1/admin/scripts/match')
         .set(auth(VIEWER_KEY))
         .send({ text: 'x'.repeat(70_000) });
-      expect(big.status).toBe(413);
-      expectErrorBody(big.body, 'PAYLOAD_TOO_LARGE');
+      expectError(big, 413, 'PAYLOAD_TOO_LARGE');
       const unpublished = await request(gw1.url)
         .post('/v1/admin/scripts/match?campaign=never')
         .set(auth(VIEWER_KEY))
@@ -457,8 +455,7 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
       const prepare = jest.spyOn(index, 'prepare').mockRejectedValueOnce(new Error('index store unavailable'));
       try {
         const failed = await request(gw1.url).post('/v1/admin/scripts/publish?campaign=halfway').set(auth(ADMIN_KEY));
-        expect(failed.status).toBe(500);
-        expectErrorBody(failed.body, 'INTERNAL');
+        expectError(failed, 500, 'INTERNAL');
       } finally {
         prepare.mockRestore();
       }

@@ -6,7 +6,7 @@ import request from 'supertest';
 import twilio from 'twilio';
 import { ADMIN_KEY } from './support/boot.js';
 import { AUDIOCODES_AUTH, frames, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
-import { expectErrorBody } from './support/errors.js';
+import { expectError, expectErrorBody } from './support/errors.js';
 import { fakeLlmGatewayForSuite, gatewayForSuite } from './support/suite.js';
 
 const PUBLIC = PUBLIC_BASE;
@@ -84,8 +84,7 @@ describe('generic events POST /v1/telephony/events', () => {
       .post('/v1/telephony/events')
       .set('content-type', 'application/json')
       .send('{"callId":');
-    expect(malformed.status).toBe(400);
-    expectErrorBody(malformed.body, 'MALFORMED_BODY');
+    expectError(malformed, 400, 'MALFORMED_BODY');
     const big = await post({ callId: 'x', event: { type: 'user_text', text: '啊'.repeat(40_000) } });
     expect(big.status).toBe(413);
   });
