@@ -5,12 +5,6 @@ import type { ErrorCode } from '@huashu/common';
 import type { ErrorBody } from './error-body.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
 
-/**
- * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses before Fastify sees them
- * (headers over the size limit, unparseable request lines, request timeouts) get the binding error
- * body instead of Fastify's own JSON. Written to the socket by hand because no request or reply
- * object exists at this point (same approach as Fastify's default handler).
- */
 /** A request refused before routing (no Fastify hook runs for it), for the log and /metrics. */
 export interface RejectedRequest {
   /** The request method, or `UNKNOWN` when the HTTP parser refused it before reading one. */
@@ -21,6 +15,13 @@ export interface RejectedRequest {
   reason: string;
 }
 
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses before Fastify sees them
+ * (headers over the size limit, unparseable request lines, request timeouts) get the binding error
+ * body instead of Fastify's own JSON. Written to the socket by hand because no request or reply
+ * object exists at this point (same approach as Fastify's default handler). `onRejected` hears of
+ * each request answered here, for the log and /metrics.
+ */
 export function clientErrorHandler(
   err: NodeJS.ErrnoException,
   socket: Socket,
