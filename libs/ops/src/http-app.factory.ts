@@ -62,7 +62,8 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
   });
   app.useLogger(app.get(PinoNestLogger));
   installBodyParsing(app);
-  const requestLogger = createRequestLogger(app.get<Logger>(ROOT_LOGGER));
+  const rootLogger = app.get<Logger>(ROOT_LOGGER);
+  const requestLogger = createRequestLogger(rootLogger);
   fastify.addHook('onRequest', (request, reply, done) => {
     request.raw.id = request.id;
     requestLogger(request.raw, reply.raw);
@@ -71,7 +72,6 @@ export async function createHttpApp(root: DynamicModule, config: AppConfig): Pro
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
   const countRejected = installHttpMetrics(fastify, app.get(MetricsRegistry));
-  const rootLogger = app.get<Logger>(ROOT_LOGGER);
   reportRejected = ({ method, status, requestId, reason }) => {
     countRejected(method, status);
     // The shape of a request line, without headers or URL: what was refused may be garbage or secrets.
