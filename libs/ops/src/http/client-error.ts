@@ -25,7 +25,7 @@ export interface RejectedRequest {
 export function clientErrorHandler(
   err: NodeJS.ErrnoException,
   socket: Socket,
-  onRejected?: (rejected: RejectedRequest) => void,
+  onRejected: (rejected: RejectedRequest) => void,
 ): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, message]: [number, ErrorCode, string] =
@@ -43,7 +43,7 @@ export function clientErrorHandler(
         `Content-Type: application/json; charset=utf-8\r\n${REQUEST_ID_HEADER}: ${requestId}\r\n` +
         `Connection: close\r\n\r\n${json}`,
     );
-    onRejected?.({ method: 'UNKNOWN', status, requestId, reason: err.code ?? 'ERR_HTTP_PARSE' });
+    onRejected({ method: 'UNKNOWN', status, requestId, reason: err.code ?? 'ERR_HTTP_PARSE' });
   }
   socket.destroy(err);
 }
