@@ -12,8 +12,9 @@ export const BULL_ERROR_LOG_INTERVAL_MS = 60_000;
  * warning. BullMQ emits 'error' on each failed reconnect; with no listener it prints the error with
  * `console.error` instead (an 8-line stack, not JSON, per queue and attempt while Redis is down),
  * which log pipelines cannot parse. Repeats are de-duplicated per connection and error code
- * (`ErrorLogThrottle`) and the reconnect is logged once. Emitters that already listen (the generation
- * slots) are left alone.
+ * (`ErrorLogThrottle`) and the reconnect is logged once. Emitters that already have an 'error'
+ * listener are left alone. Workers created by hand (the generation slots) are not providers, so this
+ * never sees them: they call `logBullErrors` themselves.
  */
 @Injectable()
 export class BullErrorLog implements OnApplicationBootstrap {
