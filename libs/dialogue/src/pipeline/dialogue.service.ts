@@ -48,7 +48,7 @@ import { reportIntentExamples, type IntentExamplesReport } from './intent-exampl
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import { languageOf } from '../language.js';
-import { asksToConfirm, fitsAction, sameRole } from './reply-fit.js';
+import { asksToConfirm, fitsAction, quotable, sameRole } from './reply-fit.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 
 /** Stored instead of customer text that could not be screened: nothing unredacted is kept. */
@@ -924,8 +924,7 @@ export class DialogueService implements DialoguePort {
     const k = campaign.generator.exemplars;
     // Room for the scripts of other languages and of the intent that the ranking below moves down.
     const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
-    // The confirmation question is the dialogue's to ask (it leaves the call waiting on a yes or no).
-    const allow = (s: Script) => fitsAction(s, action, campaign.routes) && !asksToConfirm(s);
+    const allow = (s: Script) => quotable(s, action, campaign.routes);
     const [own, near, found] = await Promise.all([
       this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide, allow }),
       this.scripts.match({ campaignId: campaign.id, vector, k: wide, allow }),
@@ -998,7 +997,7 @@ export class DialogueService implements DialoguePort {
           campaignId: campaign.id,
           text: checked.text,
           k: 3,
-          allow: (s) => fitsAction(s, action, campaign.routes) && !asksToConfirm(s),
+          allow: (s) => quotable(s, action, campaign.routes),
         }),
       ),
     );

@@ -1,7 +1,7 @@
 import { DEFAULT_ROUTES } from '@huashu/campaigns';
 import type { Script } from '@huashu/scripts';
 import { languageOf } from '../language.js';
-import { asksQuestion, fitsAction, sameRole, scriptAction } from './reply-fit.js';
+import { asksQuestion, fitsAction, quotable, sameRole, scriptAction } from './reply-fit.js';
 
 const script = (over: Partial<Script>): Script => ({
   id: 's',
@@ -52,6 +52,20 @@ describe('fitsAction', () => {
       true,
     );
     expect(fitsAction(script({ intent: 'deny', text: 'Is it the price?' }), 'continue', routes)).toBe(true);
+  });
+});
+
+describe('quotable', () => {
+  it('is fitsAction without the confirmation question', () => {
+    const ask = script({
+      intent: 'do_not_call',
+      tags: ['zh', 'confirm'],
+      text: '您是希望我们以后不再给您打电话了吗？',
+    });
+    expect(fitsAction(ask, 'continue', routes)).toBe(true);
+    expect(quotable(ask, 'continue', routes)).toBe(false);
+    expect(quotable(script({ intent: 'affirm', stage: 'engaged' }), 'continue', routes)).toBe(true);
+    expect(quotable(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes)).toBe(false);
   });
 });
 

@@ -39,6 +39,14 @@ export function fitsAction(script: Script, action: Action, routes: Campaign['rou
 }
 
 /**
+ * Whether a script may be shown to the generator or be the script its text maps to on a turn that
+ * takes `action`: fit for the action, and not the confirmation question (the dialogue's to ask: it
+ * leaves the call waiting on a yes or no).
+ */
+export const quotable = (script: Script, action: Action, routes: Campaign['routes']): boolean =>
+  fitsAction(script, action, routes) && !asksToConfirm(script);
+
+/**
  * Two scripts play the same role in a library (one's translation of the other): same intent, stage
  * and fallback flag, and the same tags once language tags are left out (zh-goodbye ↔ en-goodbye).
  */
