@@ -694,12 +694,12 @@ export class DialogueService implements DialoguePort {
           ? 'do_not_call'
           : intent;
     const fits = (s: Script) => fitsAction(s, decision.action, campaign.routes);
-    const ownFallback = async (): Promise<Script | undefined> => {
-      const fb = await timed('match', () =>
+    // The intent's own fallback in the customer's language: looked up once, by whichever step needs it first.
+    let own: Promise<Script | undefined> | undefined;
+    const ownFallback = (): Promise<Script | undefined> =>
+      (own ??= timed('match', () =>
         this.scripts.resolveFallback(campaign.id, { intent: wanted, language: lang }).catch(() => undefined),
-      );
-      return fb && fb.intent === wanted && fb.tags.includes(lang) && fits(fb) ? fb : undefined;
-    };
+      ).then((fb) => (fb && fb.intent === wanted && fb.tags.includes(lang) && fits(fb) ? fb : undefined)));
     const asFallback = (script: Script): Candidate => ({
       output,
       reply: this.toReply(script, campaign, session, { similarity: null, fallback: true }),
