@@ -425,9 +425,6 @@ export class DialogueService implements DialoguePort {
     // An explicit do-not-call request found by input screening wins over the classifier (DESIGN §1
     // step 2): the customer's wish is honoured even when the model reads it as a mere objection.
     const screenedDnc = screened?.hits.some((h) => h.category === DNC_CATEGORY) ?? false;
-    // A callback asked for by its time alone (三点再打给我吧, "call me back at 3"), with no busy word
-    // for the model to go on: where it found nothing in scope, words asking to be called again that
-    // name a time are busy_call_later.
     // When a callback is asked for: read once per turn, by whichever step needs it first.
     let asked: CallbackTime | undefined;
     const callbackTime = (): CallbackTime =>
@@ -438,18 +435,11 @@ export class DialogueService implements DialoguePort {
         this.config.dialogue.callbackDefaultDelaySeconds * 1000,
         campaign.timeZone,
       ));
+    // A callback asked for by its time alone (三点再打给我吧, "call me back at 3"), with no busy word
+    // for the model to go on: where it found nothing in scope, words asking to be called again that
+    // name a time are busy_call_later.
     const callbackAsk =
       !screenedDnc && !example && prediction?.name === 'out_of_scope' && asksForCallbackAt(storedText, callbackTime);
-    const intent: IntentName = screenedDnc
-      ? 'do_not_call'
-      : callbackAsk
-        ? 'busy_call_later'
-        : (example?.intent ?? prediction?.name ?? 'out_of_scope');
-    // Four decimals, as the reply's similarity: the full double says nothing more to a client or an
-    // auditor, and it is written twice per turn (result and audit record). An intent taken from an
-    // example keeps the model's own probability for it.
-    const confidence = screenedDnc ? 1 : round(example?.confidence ?? prediction?.confidence ?? 0, 4);
-    if (example && !screenedDnc) this.metrics.exampleIntents.inc({ intent });
     const source = screenedDnc
       ? 'compliance'
       : example
@@ -457,6 +447,17 @@ export class DialogueService implements DialoguePort {
         : callbackAsk
           ? 'callback-request'
           : 'classifier';
+    const intent: IntentName =
+      source === 'compliance'
+        ? 'do_not_call'
+        : source === 'callback-request'
+          ? 'busy_call_later'
+          : (example?.intent ?? prediction?.name ?? 'out_of_scope');
+    // Four decimals, as the reply's similarity: the full double says nothing more to a client or an
+    // auditor, and it is written twice per turn (result and audit record). An intent taken from an
+    // example keeps the model's own probability for it.
+    const confidence = screenedDnc ? 1 : round(example?.confidence ?? prediction?.confidence ?? 0, 4);
+    if (source === 'campaign-example') this.metrics.exampleIntents.inc({ intent });
 
     // 4. Route. A do_not_call the intent model alone is unsure of is asked about before the number is
     // listed for good (campaign `doNotCallConfirmBelow`); screening and a campaign example decide at once.
@@ -618,7 +619,7 @@ export class DialogueService implements DialoguePort {
         ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
         source,
         ...(answered !== intent ? { answered } : {}),
-        ...(example && !screenedDnc
+        ...(example && source === 'campaign-example'
           ? { example: { ...exampleView(example), similarity: round(example.similarity, 4) } }
           : {}),
       },
