@@ -90,6 +90,9 @@ describe('parseCallbackTime: a clock hour without am/pm is its next plausible oc
     ["I'm busy, call me tomorrow at 3", early, '2026-11-30T15:00:00+08:00'],
     ['明天3点再打', early, '2026-11-30T15:00:00+08:00'],
     ['明天早上九点', afternoon, '2026-11-30T09:00:00+08:00'],
+    // Tomorrow across a month and a year end.
+    ['call me at 3', '2026-11-30T16:00:00+08:00', '2026-12-01T15:00:00+08:00'],
+    ['你四点再打', '2026-12-31T17:00:00+08:00', '2027-01-01T16:00:00+08:00'],
   ])('"%s" at %s (Asia/Shanghai) → %s', (text, now, expected) => {
     const r = inZone(text, now, 'Asia/Shanghai');
     expect(r.source).toBe('datetime');

@@ -218,6 +218,6 @@ function resolve(parser: Pick<chrono.Chrono, 'parse'>, r: chrono.ParsedResult, n
   const today = wallClock(now, zone);
   const at = instantOf({ ...w, year: today.year, month: today.month, day: today.day }, zone);
   if (at > now.getTime()) return at;
-  const tomorrow = wallClock(new Date(Date.UTC(today.year, today.month - 1, today.day + 1, 12)), 'UTC');
-  return instantOf({ ...w, year: tomorrow.year, month: tomorrow.month, day: tomorrow.day }, zone);
+  // Day 32 and the like roll over (wallAsUtc reads the wall clock with Date.UTC).
+  return instantOf({ ...w, year: today.year, month: today.month, day: today.day + 1 }, zone);
 }
