@@ -152,9 +152,9 @@ type AbortCause = 'deadline' | 'caller';
 
 type CallScope = ReturnType<OpenAiCompatibleProvider['callScope']>;
 
-/** Request fields of validated, mapped sampling parameters kept per distinct parameter set. */
 /** Models whose thinking `auto` remembers (one URL rarely serves more than a few). */
 const MAX_LEARNED_MODELS = 16;
+/** Request fields of validated, mapped sampling parameters kept per distinct parameter set. */
 const MAPPED_CACHE_SIZE = 256;
 
 /** A breaker execution held open until the stream it started has ended. */
@@ -334,8 +334,8 @@ export class OpenAiCompatibleProvider implements Generator {
   /**
    * Streams the answer: text pieces and each sentence as soon as it is complete. Thinking is dropped
    * (never a sentence) by the same rule as `generate()` (LLM_THINKING; under `auto` a reply without an
-   * opening `<think>` is held until its `</think>` or its end); the return value says how the stream ended (real finish reason and
-   * model, parameters the backend ignored, thinking dropped).
+   * opening `<think>` is held until its `</think>` or its end); the return value says how the stream
+   * ended (real finish reason and model, parameters the backend ignored, thinking dropped).
    */
   async *stream(req: GenerateRequest): AsyncGenerator<GenerateChunk, GenerateStreamEnd> {
     const start = nowMs();

@@ -57,15 +57,15 @@ export interface MappedParams {
   ignored: (keyof SamplingParams)[];
 }
 
-/**
- * Map validated params to what a backend accepts. `do_sample=false` becomes `temperature: 0`, the one
- * greedy switch every OpenAI-compatible server understands.
- */
 export interface MapOptions {
   /** Ask the model not to think, in the field this backend documents (none on OpenAI and TGI). */
   disableThinking?: boolean;
 }
 
+/**
+ * Map validated params to what a backend accepts. `do_sample=false` becomes `temperature: 0`, the one
+ * greedy switch every OpenAI-compatible server understands.
+ */
 export function mapParams(params: SamplingParams, backend: LlmBackend, options: MapOptions = {}): MappedParams {
   const support = BACKEND_PARAM_SUPPORT[backend];
   const standard: MappedParams['standard'] = {};
