@@ -49,9 +49,13 @@ export const thinkingStartFor = (setting: ThinkingStart, reasoningSent: boolean)
  * thinking, before its `</think>`.
  */
 export function thinkingStartShownBy(content: string): 'prompt' | 'tags' {
-  if (content.trimStart().startsWith(OPEN)) return 'tags';
+  return orphanClose(content) >= 0 ? 'prompt' : 'tags';
+}
+
+/** Where the first `</think>` starts when no `<think>` precedes it (thinking opened in the prompt), else -1. */
+function orphanClose(content: string): number {
   const close = content.indexOf(CLOSE);
-  return close >= 0 && !content.slice(0, close).includes(OPEN) ? 'prompt' : 'tags';
+  return close >= 0 && !content.slice(0, close).includes(OPEN) ? close : -1;
 }
 
 /** What was removed from a reply as the model's thinking (recorded instead of the text itself). */
@@ -75,8 +79,8 @@ export function stripThinking(
     return { text: body.slice(end + CLOSE.length).trimStart(), thinking: { chars: end, unterminated: false } };
   }
   if (start === 'auto') {
-    const orphan = content.indexOf(CLOSE);
-    if (orphan >= 0 && !content.slice(0, orphan).includes(OPEN))
+    const orphan = orphanClose(content);
+    if (orphan >= 0)
       return {
         text: content.slice(orphan + CLOSE.length).trimStart(),
         thinking: { chars: orphan, unterminated: false },
@@ -141,11 +145,6 @@ export class ThinkingFilter {
       return '';
     }
     return this.endThinking(end);
-  }
-
-  /** True while the reply is inside a thinking block. */
-  get inThinking(): boolean {
-    return this.state === 'thinking';
   }
 
   /** Text still held at the end of the stream that turned out to be answer. */
