@@ -42,6 +42,22 @@ export const BACKEND_PARAM_SUPPORT: Record<LlmBackend, Record<keyof SamplingPara
   ollama: supportTable(),
 };
 
+/**
+ * The extra fields that ask a backend's model not to think. vLLM "Reasoning Outputs": Qwen3 thinks by
+ * default; enable_thinking=False in chat_template_kwargs turns it off. llama.cpp's server takes the same
+ * per-request `chat_template_kwargs` (tools/server README: 'For example: {"enable_thinking": false}').
+ * Ollama's OpenAI-compatible endpoint has no chat_template_kwargs and turns thinking off with
+ * `reasoning_effort: "none"` (docs/api/openai-compatibility). TGI documents no switch; OpenAI's models
+ * reject "none" unless recent: neither gets one.
+ */
+const THINKING_OFF: Record<LlmBackend, MappedParams['extra']> = {
+  openai: {},
+  vllm: { chat_template_kwargs: { enable_thinking: false } },
+  tgi: {},
+  llamacpp: { chat_template_kwargs: { enable_thinking: false } },
+  ollama: { reasoning_effort: 'none' },
+};
+
 /** The request body fields for one backend: OpenAI fields plus that backend's extra fields. */
 export interface MappedParams {
   standard: {
@@ -106,14 +122,6 @@ export function mapParams(params: SamplingParams, backend: LlmBackend, options: 
       extra.n = params.num_beams;
     } else ignored.push('num_beams');
   }
-  // vLLM "Reasoning Outputs": Qwen3 thinks by default; enable_thinking=False in chat_template_kwargs
-  // turns it off. llama.cpp's server takes the same per-request `chat_template_kwargs` (tools/server
-  // README: 'For example: {"enable_thinking": false}'). Ollama's OpenAI-compatible endpoint has no
-  // chat_template_kwargs and turns thinking off with `reasoning_effort: "none"` (docs/api/openai-compatibility).
-  // TGI documents no switch; OpenAI's models reject "none" unless recent: neither gets one.
-  if (options.disableThinking) {
-    if (backend === 'vllm' || backend === 'llamacpp') extra.chat_template_kwargs = { enable_thinking: false };
-    else if (backend === 'ollama') extra.reasoning_effort = 'none';
-  }
+  if (options.disableThinking) Object.assign(extra, THINKING_OFF[backend]);
   return { standard, extra, ignored };
 }
