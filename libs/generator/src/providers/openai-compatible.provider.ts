@@ -346,7 +346,7 @@ export class OpenAiCompatibleProvider implements Generator {
     let thinking: ThinkingFilter | undefined;
     /** The content as sent, kept only while `auto` has not yet learned this model's thinking. */
     let raw = '';
-    const learning = this.o.thinking === 'auto' && this.learnedThinking.size < MAX_LEARNED_MODELS;
+    let learning = this.o.thinking === 'auto' && this.learnedThinking.size < MAX_LEARNED_MODELS;
     let reasoningChars = 0;
     let outcome = 'ok';
     let held: HeldAttempt<unknown> | undefined;
@@ -395,7 +395,12 @@ export class OpenAiCompatibleProvider implements Generator {
           reasoningChars += reasoningLength(choice.delta as ReasoningFields | undefined);
           const piece = choice.delta?.content;
           if (piece) {
-            thinking ??= new ThinkingFilter(this.thinkingStart(model || this.o.model, reasoningChars > 0));
+            if (!thinking) {
+              const replyModel = model || this.o.model;
+              thinking = new ThinkingFilter(this.thinkingStart(replyModel, reasoningChars > 0));
+              // A model already learned needs no copy of its content (most streams, after the first).
+              learning &&= !this.learnedThinking.has(replyModel);
+            }
             if (learning) raw += piece;
           }
           const text = piece && thinking ? thinking.push(piece) : '';
