@@ -107,11 +107,7 @@ export class GeneratorBadResponseError extends GeneratorError {
  * does not count it. The message keeps the server's own text.
  */
 export class GeneratorClientError extends GeneratorError {
-  constructor(
-    readonly httpStatus: number,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(httpStatus: number, message: string, options?: { cause?: unknown }) {
     super(
       'SERVICE_UNAVAILABLE',
       GENERATOR_ERROR_KINDS.clientError,
