@@ -18,7 +18,8 @@ interface Entry {
   /** The pattern's first / last folded code point is a Latin letter or digit: needs a word edge. */
   edgeStart: boolean;
   edgeEnd: boolean;
-  length: number;
+  /** Long enough to need no word edge inside a spelled-out letter run (SPELLED_MIN_LENGTH). */
+  spelled: boolean;
 }
 
 /**
@@ -118,7 +119,7 @@ export class LexiconMatcher {
           kind,
           edgeStart: isLatinOrDigit(cps[0]),
           edgeEnd: isLatinOrDigit(cps[cps.length - 1]),
-          length: cps.length,
+          spelled: cps.length >= SPELLED_MIN_LENGTH,
         },
       });
     };
@@ -154,9 +155,8 @@ export class LexiconMatcher {
       const entry = this.entries[m.data ?? 0];
       const start = m.start / w;
       const end = m.end / w;
-      const spelled = entry.length >= SPELLED_MIN_LENGTH;
-      if (entry.edgeStart && !wordEdgeBefore(view, start, spelled)) continue;
-      if (entry.edgeEnd && !wordEdgeBefore(view, end, spelled)) continue;
+      if (entry.edgeStart && !wordEdgeBefore(view, start, entry.spelled)) continue;
+      if (entry.edgeEnd && !wordEdgeBefore(view, end, entry.spelled)) continue;
       switch (entry.kind) {
         case 'term':
         case 'clause_end':
