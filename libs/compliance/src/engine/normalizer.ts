@@ -259,8 +259,13 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
 }
 
 const HAN = /^\p{Script=Han}$/u;
-/** A Chinese character (Unicode script Han). */
-export const isHan = (cp: number): boolean => HAN.test(String.fromCodePoint(cp));
+/** No Han code point lies below U+2E80 (CJK Radicals Supplement). */
+const HAN_MIN = 0x2e80;
+/**
+ * A Chinese character (Unicode script Han). Asked of most Latin letters of every scanned sentence
+ * (mayHideEvasion), so Latin and other low code points are answered without the regex.
+ */
+export const isHan = (cp: number): boolean => cp >= HAN_MIN && HAN.test(String.fromCodePoint(cp));
 
 /**
  * A single Latin letter slipped between two Chinese characters (保x本, 稳K赚) is dropped, its gap
