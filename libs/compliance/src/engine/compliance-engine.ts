@@ -1,7 +1,15 @@
 import type { ComplianceHit, ComplianceResult, Direction } from '../compliance.port.js';
 import type { LexiconDocument } from './lexicon.js';
 import { LexiconMatcher, type ViewHit } from './lexicon-matcher.js';
-import { FLAG_LEET, isDigit, isHan, isLatin, isLatinOrDigit, normalize, type NormalizedText } from './normalizer.js';
+import {
+  FLAG_LEET,
+  isDigit,
+  isLatin,
+  isLatinOrDigit,
+  letterBetweenHan,
+  normalize,
+  type NormalizedText,
+} from './normalizer.js';
 import { detectPii, PII_NUMBER_MAX_CHARS, REFERENCE_LOOKBACK } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
 
@@ -86,10 +94,9 @@ function mayHideEvasion(text: string, view: NormalizedText): boolean {
   if (LEET_SYMBOLS.test(text)) return true;
   const { cps } = view;
   for (let i = 0; i < cps.length; i++) {
-    const before = i > 0 ? cps[i - 1] : 0;
-    const after = i + 1 < cps.length ? cps[i + 1] : 0;
-    if (isDigit(cps[i]) ? isLatin(before) || isLatin(after) : isLatin(cps[i]) && isHan(before) && isHan(after))
-      return true;
+    if (!isDigit(cps[i])) {
+      if (letterBetweenHan(cps, i)) return true;
+    } else if ((i > 0 && isLatin(cps[i - 1])) || (i + 1 < cps.length && isLatin(cps[i + 1]))) return true;
   }
   return false;
 }

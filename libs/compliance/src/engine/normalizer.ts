@@ -265,7 +265,11 @@ const HAN_MIN = 0x2e80;
  * A Chinese character (Unicode script Han). Asked of most Latin letters of every scanned sentence
  * (mayHideEvasion), so Latin and other low code points are answered without the regex.
  */
-export const isHan = (cp: number): boolean => cp >= HAN_MIN && HAN.test(String.fromCodePoint(cp));
+const isHan = (cp: number): boolean => cp >= HAN_MIN && HAN.test(String.fromCodePoint(cp));
+
+/** cps[i] is a Latin letter standing between two Chinese characters (保x本, 稳K赚). */
+export const letterBetweenHan = (cps: readonly number[], i: number): boolean =>
+  isLatin(cps[i]) && i > 0 && i + 1 < cps.length && isHan(cps[i - 1]) && isHan(cps[i + 1]);
 
 /**
  * A single Latin letter slipped between two Chinese characters (保x本, 稳K赚) is dropped, its gap
@@ -274,17 +278,7 @@ export const isHan = (cp: number): boolean => cp >= HAN_MIN && HAN.test(String.f
  */
 function dropInsertedLetters(view: NormalizedText): NormalizedText {
   const { cps, starts, ends, flags } = view;
-  const keep = cps.map(
-    (cp, i) =>
-      !(
-        isLatin(cp) &&
-        (flags[i] & FLAG_LEET) === 0 &&
-        i > 0 &&
-        i + 1 < cps.length &&
-        isHan(cps[i - 1]) &&
-        isHan(cps[i + 1])
-      ),
-  );
+  const keep = cps.map((_, i) => !(letterBetweenHan(cps, i) && (flags[i] & FLAG_LEET) === 0));
   if (keep.every(Boolean)) return view;
   const out: { cps: number[]; starts: number[]; ends: number[]; flags: number[] } = {
     cps: [],
