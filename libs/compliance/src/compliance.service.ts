@@ -6,7 +6,13 @@ import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import type { CheckOptions, ComplianceChecker, ComplianceResult, Direction } from './compliance.port.js';
 import { ComplianceEngine } from './engine/compliance-engine.js';
 import { ComplianceStream } from './engine/compliance-stream.js';
-import { lexiconDocumentSchema, loadDefaultLexicon, PII_CATEGORIES, type LexiconDocument } from './engine/lexicon.js';
+import {
+  categoryTerms,
+  lexiconDocumentSchema,
+  loadDefaultLexicon,
+  PII_CATEGORIES,
+  type LexiconDocument,
+} from './engine/lexicon.js';
 import { loadDefaultPolicy, mergePolicies, policySchema, type CompliancePolicy } from './engine/policy.js';
 import { ComplianceStore, type AuditRecord, type DocumentKind } from './store/compliance.store.js';
 
@@ -346,13 +352,13 @@ const stale = (current: number) =>
 function lexiconChange(from: LexiconDocument, to: LexiconDocument) {
   const categories: Record<string, { added: string[]; removed: string[] }> = {};
   const names = new Set([...Object.keys(from.categories), ...Object.keys(to.categories)]);
+  const terms = (doc: LexiconDocument, name: string) => {
+    const c = doc.categories[name];
+    return new Set(c ? categoryTerms(c) : []);
+  };
   for (const name of names) {
-    const terms = (doc: LexiconDocument) => {
-      const c = doc.categories[name];
-      return new Set(c ? [...c.patterns, ...c.clauseEnd, ...c.exceptions] : []);
-    };
-    const a = terms(from);
-    const b = terms(to);
+    const a = terms(from, name);
+    const b = terms(to, name);
     const added = [...b].filter((p) => !a.has(p));
     const removed = [...a].filter((p) => !b.has(p));
     if (added.length || removed.length)

@@ -84,20 +84,16 @@ export const lexiconDocumentSchema = z
     const names = Object.keys(doc.categories);
     if (names.length > LIMITS.categories)
       ctx.addIssue({ code: 'custom', path: ['categories'], message: `at most ${LIMITS.categories} categories` });
-    const total = names.reduce(
-      (n, c) =>
-        n +
-        doc.categories[c].patterns.length +
-        doc.categories[c].clauseEnd.length +
-        doc.categories[c].exceptions.length,
-      0,
-    );
+    const total = names.reduce((n, c) => n + categoryTerms(doc.categories[c]).length, 0);
     if (total + doc.negations.length + doc.doubleNegations.length > LIMITS.patternsPerDocument)
       ctx.addIssue({ code: 'custom', path: ['categories'], message: `at most ${LIMITS.patternsPerDocument} patterns` });
   });
 
 export type LexiconDocument = z.infer<typeof lexiconDocumentSchema>;
 export type LexiconCategory = z.infer<typeof lexiconCategorySchema>;
+
+/** Every phrase a category lists (patterns, clause-end patterns, exceptions): limits and audit diffs. */
+export const categoryTerms = (c: LexiconCategory): string[] => [...c.patterns, ...c.clauseEnd, ...c.exceptions];
 
 /** Finds data/compliance/ from the source or the built file, so no env variable is needed. */
 export function findComplianceDataDir(dataDir?: string): string {
