@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
+import { asksToConfirm } from '@huashu/common';
 import { createProgress, HashedFeaturiser, SeededRng } from '@huashu/ml';
 import {
   BuiltinEmbedderAdapter,
@@ -85,7 +86,10 @@ async function evaluateScriptMatching(
     const pairsFile = join(root, id, 'threshold-pairs.jsonl');
     if (!existsSync(scriptsFile) || !existsSync(pairsFile)) continue;
     campaigns.push(id);
-    const library = readJsonl<{ id: string; text: string }>(scriptsFile);
+    // Confirmation questions are no match target (the matcher's open search leaves them out).
+    const library = readJsonl<{ id: string; text: string; tags?: string[] }>(scriptsFile).filter(
+      (s) => !asksToConfirm(s),
+    );
     const labelled = readJsonl<{ text: string; expected: string | null }>(pairsFile);
     scripts += library.length;
     const sv = await embedder.embed(library.map((x) => x.text.replace(/\{[a-z_]+\}/g, ' ')));

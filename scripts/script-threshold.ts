@@ -1,12 +1,13 @@
 // `npm run scripts:threshold [-- --campaign default --target 0.95 --pairs <file>]`
 // Fit the campaign match threshold on labelled pairs: embed the campaign's scripts and the pairs
-// with the configured embedder, take each pair's best non-fallback script (exact cosine search,
-// the same ranking the matcher uses), sweep the threshold and propose the lowest one that keeps
-// precision at or above the target. Writes bench/results/threshold-sweep.{json,html}.
+// with the configured embedder, take each pair's best script that is neither a fallback nor a
+// confirmation question (exact cosine search, the same ranking the matcher's open search uses), sweep
+// the threshold and propose the lowest one that keeps precision at or above the target. Writes bench/results/threshold-sweep.{json,html}.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
+import { asksToConfirm } from '@huashu/common';
 import { loadConfig } from '@huashu/config';
 import { createEmbedder } from '@huashu/embedding';
 import {
@@ -32,7 +33,8 @@ const config = loadConfig();
 const dir = join(config.paths.data, 'campaigns', values.campaign);
 const scripts = parseRows(readFileSync(join(dir, 'scripts.jsonl'), 'utf8'))
   .map((r) => scriptInputSchema.parse(r))
-  .filter((s) => s.enabled && !s.fallback);
+  // As the matcher's open search: no fallback, no confirmation question.
+  .filter((s) => s.enabled && !s.fallback && !asksToConfirm(s));
 const pairs = parseRows(readFileSync(values.pairs ?? join(dir, 'threshold-pairs.jsonl'), 'utf8')) as LabelledPair[];
 const target = Number(values.target);
 

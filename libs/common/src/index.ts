@@ -4,3 +4,4 @@ export { MetricsModule, MetricsRegistry, type MetricsSnapshot } from './metrics.
 export { nowMs, withDeadline } from './deadline.js';
 export { pushStream } from './push-stream.js';
 export { ReadinessModule, ReadinessRegistry, type ReadinessCheck } from './readiness.js';
+export { asksToConfirm } from './script-tags.js';

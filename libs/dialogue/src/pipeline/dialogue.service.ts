@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
-import { HuashuException, nowMs, pushStream } from '@huashu/common';
+import { HuashuException, asksToConfirm, nowMs, pushStream } from '@huashu/common';
 import {
   COMPLIANCE_CHECKER,
   type ComplianceChecker,
@@ -48,7 +48,7 @@ import { reportIntentExamples, type IntentExamplesReport } from './intent-exampl
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import { languageOf } from '../language.js';
-import { asksToConfirm, fitsAction, quotable, sameRole } from './reply-fit.js';
+import { fitsAction, quotable, sameRole } from './reply-fit.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 
 /** Stored instead of customer text that could not be screened: nothing unredacted is kept. */

@@ -1,16 +1,11 @@
 import type { Campaign } from '@huashu/campaigns';
+import { asksToConfirm } from '@huashu/common';
 import type { Script } from '@huashu/scripts';
 import { ruleFor } from '../routing/dialogue-policy.js';
 import type { Action } from '../turn-result.js';
 
 /** Script tags that name a language ("zh", "en", "zh-hk"): the library's convention (README "Script library"). */
 const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
-
-/**
- * A script that asks whether its intent's action should be taken (tagged `confirm`: the do_not_call
- * confirmation question). Only the dialogue's confirmation step says it: the call goes on after it.
- */
-export const asksToConfirm = (script: Script): boolean => script.tags.includes('confirm');
 
 /**
  * The action a script announces: a `transfer` tag announces a transfer; a `goodbye` tag or the
