@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { asksToConfirm } from '@huashu/common';
 import { fnv1a32 } from '@huashu/ml';
 import { parse as parseYaml } from 'yaml';
 
@@ -22,7 +23,10 @@ export interface IntentExample {
   source: string;
 }
 
-/** Every file the training read, hashed together, so metadata names the exact data. */
+/**
+ * Every file the training read, hashed together with what it read of each (`hashFiles`), so metadata
+ * names the exact data.
+ */
 export interface CorpusFiles {
   files: string[];
   sha256: string;
@@ -80,8 +84,7 @@ function walk(dir: string, exts: string[]): string[] {
   return out;
 }
 
-function parseAny(file: string): unknown[] {
-  const text = readFileSync(file, 'utf8');
+function parseAny(file: string, text = readFileSync(file, 'utf8')): unknown[] {
   if (file.endsWith('.jsonl')) {
     return text
       .split(/\r?\n/)
@@ -91,14 +94,19 @@ function parseAny(file: string): unknown[] {
   return [file.endsWith('.json') ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown)];
 }
 
-/** Visit every object inside parsed JSON/YAML values. */
-function visitObjects(values: unknown[], fn: (o: Record<string, unknown>) => void): void {
+/** Visit every object inside parsed JSON/YAML values, but those `skip` says to leave out (and what they hold). */
+function visitObjects(
+  values: unknown[],
+  fn: (o: Record<string, unknown>) => void,
+  skip: (o: Record<string, unknown>) => boolean = () => false,
+): void {
   const stack = [...values];
   while (stack.length) {
     const v = stack.pop();
     if (Array.isArray(v)) stack.push(...(v as unknown[]));
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
+      if (skip(o)) continue;
       fn(o);
       stack.push(...Object.values(o));
     }
@@ -128,31 +136,68 @@ export function loadIntentExamples(dataDir: string): { examples: IntentExample[]
 }
 
 /**
- * Texts of the sample scripts (`data/campaigns/<id>/scripts*.{jsonl,json,yaml}`, any object with a
- * string `text`), when present. Other campaign files are left out on purpose: the labelled
- * threshold pairs there evaluate matching and must never be trained on.
+ * What training reads of a scripts file: a JSONL file less the lines of its confirmation questions
+ * (`asksToConfirm`: never a match target, so nothing the encoder should learn to land on), byte for
+ * byte otherwise; a JSON/YAML file whole (its confirmation questions are skipped when parsed). The
+ * data hash is taken over this, so adding a confirmation question to a library leaves the model and
+ * its metadata as they were, truthfully: the model was trained on the same data.
  */
-export function loadScriptTexts(dataDir: string): { texts: string[]; files: string[] } {
+export function scriptFileContent(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  if (!file.endsWith('.jsonl')) return text;
+  return text
+    .split(/(?<=\n)/)
+    .filter((line) => line.trim() === '' || !asksToConfirm(JSON.parse(line) as { tags?: unknown }))
+    .join('');
+}
+
+/**
+ * Texts of the sample scripts (`data/campaigns/<id>/scripts*.{jsonl,json,yaml}`, any object with a
+ * string `text`), when present, but the confirmation questions (`scriptFileContent`). Other campaign
+ * files are left out on purpose: the labelled threshold pairs there evaluate matching and must never
+ * be trained on. `contents`: what was read of each file, for `hashFiles`.
+ */
+export function loadScriptTexts(dataDir: string): {
+  texts: string[];
+  files: string[];
+  contents: Map<string, string>;
+} {
   const files = walk(join(dataDir, 'campaigns'), ['.jsonl', '.json', '.yaml', '.yml']).filter((f) =>
     basename(f).startsWith('scripts'),
   );
   const texts = new Set<string>();
+  const contents = new Map<string, string>();
   for (const f of files) {
-    visitObjects(parseAny(f), (o) => {
-      if (typeof o.text === 'string' && o.text.trim() !== '') texts.add(o.text);
-    });
+    const content = scriptFileContent(f);
+    contents.set(f, content);
+    visitObjects(
+      parseAny(f, content),
+      (o) => {
+        if (typeof o.text === 'string' && o.text.trim() !== '') texts.add(o.text);
+      },
+      asksToConfirm,
+    );
   }
-  return { texts: [...texts].sort(), files };
+  return { texts: [...texts].sort(), files, contents };
 }
 
-/** SHA-256 over the files' paths (relative to `root`) and contents, in sorted order. */
-export function hashFiles(files: string[], root: string): CorpusFiles {
-  const rel = files.map((f) => relative(root, f).split('\\').join('/')).sort();
+/**
+ * SHA-256 over the files' paths (relative to `root`) and contents, in sorted order; `contents` gives
+ * what training read of a file where that is not all of it (`scriptFileContent`).
+ */
+export function hashFiles(
+  files: string[],
+  root: string,
+  contents: ReadonlyMap<string, string> = new Map(),
+): CorpusFiles {
+  const entries = files
+    .map((file) => ({ file, rel: relative(root, file).split('\\').join('/') }))
+    .sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const h = createHash('sha256');
-  for (const r of rel)
-    h.update(r)
+  for (const { file, rel } of entries)
+    h.update(rel)
       .update('\0')
-      .update(readFileSync(join(root, r)))
+      .update(contents.get(file) ?? readFileSync(join(root, rel)))
       .update('\0');
-  return { files: rel, sha256: h.digest('hex') };
+  return { files: entries.map((e) => e.rel), sha256: h.digest('hex') };
 }

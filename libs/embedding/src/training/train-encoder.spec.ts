@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dot } from '../managed-embedder.js';
-import { loadIntentExamples, parseParaphrases } from './embedding-corpus.js';
+import { loadIntentExamples, loadScriptTexts, parseParaphrases } from './embedding-corpus.js';
 import { pairMetrics, rocAuc, thresholdSweep } from './similarity-metrics.js';
 import {
   DEFAULT_ENCODER_PARAMS,
@@ -120,5 +120,46 @@ describe('trainEncoder', () => {
     expect(
       Math.max(gain('多少钱', '价格是多少'), gain('我很忙', '我没空'), gain('how much is it', 'what is the price')),
     ).toBeGreaterThan(0.2);
+  });
+
+  it('leaves confirmation questions out: adding one changes neither the model nor its data hash', () => {
+    const lib = mkdtempSync(join(tmpdir(), 'embed-lib-'));
+    try {
+      cpSync(dir, lib, { recursive: true });
+      mkdirSync(join(lib, 'campaigns', 'c1'), { recursive: true });
+      const scripts = join(lib, 'campaigns', 'c1', 'scripts.jsonl');
+      const line = (o: object) => JSON.stringify(o) + '\n';
+      writeFileSync(scripts, line({ id: 'p', text: '月费是每月199元', intent: 'ask_price', tags: ['zh'] }));
+      const train = () => packageEncoder(trainEncoder(lib, lib, tiny), tiny, []);
+      const before = train();
+
+      // A line of its own before the other script's: training and hash read the rest byte for byte.
+      const confirm = {
+        id: 'q',
+        text: '您是希望我们以后不再给您打电话了吗？',
+        intent: 'do_not_call',
+        tags: ['zh', 'confirm'],
+      };
+      writeFileSync(
+        scripts,
+        line(confirm) + line({ id: 'p', text: '月费是每月199元', intent: 'ask_price', tags: ['zh'] }),
+      );
+      expect(loadScriptTexts(lib).texts).toEqual(['月费是每月199元']);
+      const withQuestion = train();
+      expect(Buffer.compare(Buffer.from(withQuestion.onnx), Buffer.from(before.onnx))).toBe(0);
+      expect(JSON.stringify(withQuestion.metadata)).toBe(JSON.stringify(before.metadata));
+      expect(before.metadata.data).toMatchObject({
+        files: expect.arrayContaining(['campaigns/c1/scripts.jsonl']),
+        scripts: 1,
+      });
+
+      // Any other script is trained on, and the hash says so.
+      appendFileSync(scripts, line({ id: 'r', text: '安装费全免', intent: 'ask_product_detail', tags: ['zh'] }));
+      const withScript = train();
+      expect(withScript.metadata.data.scripts).toBe(2);
+      expect(withScript.metadata.data.sha256).not.toBe(before.metadata.data.sha256);
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
   });
 });

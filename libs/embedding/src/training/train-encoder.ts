@@ -157,7 +157,7 @@ export function trainEncoder(
     rng.fork(),
   );
   const epochs = trainer.train(groups, onEpoch);
-  const hashed = hashFiles([...para.files, ...intents.files, ...scripts.files], root);
+  const hashed = hashFiles([...para.files, ...intents.files, ...scripts.files], root, scripts.contents);
   return {
     model,
     featuriser,
