@@ -4,6 +4,7 @@ export {
   type CallbackDue,
   type Channel,
   type DialoguePort,
+  type DoNotCallEffect,
   type LeadStage,
   type Reply,
   type ReplyPart,

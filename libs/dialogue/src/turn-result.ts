@@ -47,6 +47,13 @@ export interface CallbackDue {
   requested?: string;
 }
 
+/**
+ * What a turn did about the do-not-call list (README "Do-not-call confirmation"): asked the
+ * confirmation question (`confirming`: nothing listed, the call goes on), listed the number, or
+ * what became of the question asked the turn before (`declined`, `dropped`).
+ */
+export type DoNotCallEffect = 'confirming' | 'listed' | 'declined' | 'dropped';
+
 /** The binding result of one turn (DESIGN §4). */
 export interface TurnResult {
   conversationId: string;
@@ -60,6 +67,13 @@ export interface TurnResult {
    * scheduled. Additive to the binding shape.
    */
   actionDetail?: { reason: string; target?: string; summary?: string; callback?: CallbackDue };
+  /**
+   * Set on a turn that asked to confirm a do_not_call, listed the number, or settled the question:
+   * the same as the audit's `effects.doNotCall` (absent when a conversation without a phone number
+   * had nothing to list). Additive to the binding shape: a client acts on `listed`, never on the
+   * intent name (a `confirming` turn's intent is the unsure do_not_call).
+   */
+  doNotCall?: DoNotCallEffect;
   leadStage: LeadStage;
   degraded: boolean;
   compliance: {

@@ -1,4 +1,4 @@
-import type { CallbackDue } from '@huashu/dialogue';
+import type { CallbackDue, DoNotCallEffect } from '@huashu/dialogue';
 
 /**
  * The one internal event language every telephony adapter maps its platform protocol to, and the
@@ -87,7 +87,13 @@ export interface TelephonyOutcome {
   hangup?: { reason: string; callback?: CallbackDue };
   /** DTMF digits to play towards the far end (e.g. an IVR extension before a transfer). */
   sendDigits?: string;
+  /**
+   * The turn's intent, left out on the turn that asks to confirm an unsure do_not_call: a call flow
+   * that acts on `do_not_call` must not list the number before the caller said yes.
+   */
   intent?: { name: string; confidence: number };
+  /** What the turn did about the do-not-call list (TurnResult `doNotCall`): flows act on `listed`. */
+  doNotCall?: DoNotCallEffect;
   scriptId?: string;
   turn?: number;
   /** True when the reply is a reprompt or the turn degraded (deadline, dialogue failure). */

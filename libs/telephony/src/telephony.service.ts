@@ -452,7 +452,9 @@ export class TelephonyService {
       conversationId: state.conversationId,
       say: spoken(result.reply.text, state),
       action: result.action,
-      intent: result.intent,
+      // The confirmation question acts on nothing yet: its do_not_call is not handed to the flow.
+      ...(result.doNotCall === 'confirming' ? {} : { intent: result.intent }),
+      ...(result.doNotCall ? { doNotCall: result.doNotCall } : {}),
       scriptId: result.reply.scriptId,
       turn: result.turn,
       degraded: result.degraded,

@@ -33,6 +33,7 @@ import type {
   Action,
   CallbackDue,
   DialoguePort,
+  DoNotCallEffect,
   Reply,
   Route,
   StartConversation,
@@ -571,13 +572,15 @@ export class DialogueService implements DialoguePort {
     };
 
     const effects: Record<string, unknown> = {};
-    if (decision.doNotCallCheck) effects.doNotCall = decision.doNotCallCheck;
+    let doNotCall: DoNotCallEffect | undefined = decision.doNotCallCheck;
     if (decision.doNotCall) {
+      doNotCall = undefined;
       if (session.customer.phone) {
         await this.doNotCall.add(campaign.id, session.customer.phone);
-        effects.doNotCall = 'listed';
+        doNotCall = 'listed';
       } else effects.doNotCall = 'no phone number on this conversation';
     }
+    if (doNotCall) effects.doNotCall = doNotCall;
     if (busyHangup) effects.callback = callback ?? 'not scheduled: DIALER_WEBHOOK_URL is not set';
 
     timings.total = nowMs() - started;
@@ -589,6 +592,7 @@ export class DialogueService implements DialoguePort {
       route,
       action: escalation.action,
       ...(actionDetail ? { actionDetail } : {}),
+      ...(doNotCall ? { doNotCall } : {}),
       leadStage: next.stage,
       degraded,
       compliance: { input: inputCompliance, output: candidate.output },

@@ -1,7 +1,7 @@
 import { DEFAULT_ROUTES, type Campaign, type RouteRule } from '@huashu/campaigns';
 import type { IntentName } from '@huashu/intent';
 import { ACTION_REASONS, type ActionReason } from '../dialogue.constants.js';
-import type { Action, LeadStage, Route } from '../turn-result.js';
+import type { Action, DoNotCallEffect, LeadStage, Route } from '../turn-result.js';
 
 /** What the conversation remembers between turns that the policy needs. */
 export interface PolicyState {
@@ -22,7 +22,7 @@ export interface PolicyState {
 export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm';
 
 /** What became of an unsure do-not-call this turn (the audit record's `effects.doNotCall`). */
-export type DoNotCallCheck = 'confirming' | 'declined' | 'dropped';
+export type DoNotCallCheck = Exclude<DoNotCallEffect, 'listed'>;
 
 /** The decision for one classified turn, before a candidate is found. */
 export interface TurnDecision {

@@ -56,6 +56,7 @@ export interface GenericEventResponse {
   hangup?: TelephonyOutcome['hangup'];
   sendDigits?: string;
   intent?: TelephonyOutcome['intent'];
+  doNotCall?: TelephonyOutcome['doNotCall'];
   turn?: number;
   degraded: boolean;
   reprompt: boolean;
@@ -92,6 +93,7 @@ export class GenericEventsService {
       hangup: outcome.hangup,
       sendDigits: outcome.sendDigits,
       intent: outcome.intent,
+      doNotCall: outcome.doNotCall,
       turn: outcome.turn,
       degraded: outcome.degraded,
       reprompt: outcome.reprompt,

@@ -88,6 +88,7 @@ export function outcomeToGenesys(outcomes: TelephonyOutcome[]): GenesysReply {
     parameters.huashuIntent = last.intent.name;
     parameters.huashuConfidence = String(last.intent.confidence);
   }
+  if (last.doNotCall) parameters.huashuDoNotCall = last.doNotCall;
   if (last.degraded) parameters.degraded = 'true';
   if (last.action === 'transfer') {
     if (last.transfer?.target) parameters.transferTarget = last.transfer.target;
