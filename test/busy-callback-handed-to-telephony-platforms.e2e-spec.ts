@@ -12,7 +12,14 @@ import { DIALOGUE_QUEUES } from '@huashu/dialogue';
 import { jobId } from '@huashu/redis';
 import { bootGateway, type Booted } from './support/boot.js';
 import { createLanguageCampaign, tomorrowIn, wallHour, WebhookReceiver } from './support/dialogue.js';
-import { AUDIOCODES_AUTH, frames, GENESYS_AUTH, openWs, TELEPHONY_ENV } from './support/telephony-env.js';
+import {
+  AUDIOCODES_AUTH,
+  frames,
+  GENESYS_AUTH,
+  openWs,
+  startAudioCodesCall,
+  TELEPHONY_ENV,
+} from './support/telephony-env.js';
 
 const ZONE = 'Asia/Shanghai';
 const BUSY = '我现在很忙，明天下午再打吧';
@@ -83,22 +90,11 @@ describe('busy caller: the platform ending the call gets the callback time', () 
     const ws = await openWs(`${gw.url.replace('http', 'ws')}/v1/telephony/audiocodes/ws?campaign=${campaignId}`, {
       ...AUDIOCODES_AUTH,
     });
-    const conversation = 'ac-cb-1';
-    const activity = (id: string, a: Record<string, unknown>) => ({
-      type: 'activities',
-      conversationId: conversation,
-      activities: [{ id, ...a }],
-    });
     type Acts = { type: string; name?: string; activityParams?: Record<string, unknown> }[];
     const hangupOf = (f: Record<string, unknown>) => ((f.activities as Acts) ?? []).find((a) => a.name === 'hangup');
     try {
-      await frames(ws, { type: 'session.initiate', conversationId: conversation, caller: '+8613800000802' }, (f) =>
-        f.some((x) => x.type === 'session.accepted'),
-      );
-      await frames(ws, activity('s', { type: 'event', name: 'start', parameters: { caller: '+8613800000802' } }), (f) =>
-        f.some((x) => x.type === 'activities'),
-      );
-      const busy = await frames(ws, activity('b', { type: 'message', text: BUSY }), (f) => f.some(hangupOf));
+      const send = await startAudioCodesCall(ws, 'ac-cb-1', '+8613800000802');
+      const busy = await send('b', { type: 'message', text: BUSY }, (f) => f.some(hangupOf));
       const hangup = hangupOf(busy.find(hangupOf)!)!;
       const headers = hangup.activityParams?.hangupSipHeaders as { name: string; value: string }[];
       expect(hangup.activityParams?.hangupReason).toBe('busy_call_later');

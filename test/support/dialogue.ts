@@ -34,12 +34,16 @@ export async function createSampleCampaign(
   return id;
 }
 
-/** A one-language campaign of the sample: that language's scripts, greeting, goodbye and slots. */
+/**
+ * A one-language campaign of the sample: that language's scripts (those `keep` keeps), greeting,
+ * goodbye and slots.
+ */
 export async function createLanguageCampaign(
   url: string,
   lang: Lang,
   id = `sample-${lang}`,
   settings: Record<string, unknown> = {},
+  keep: (script: (typeof SAMPLE)[number]) => boolean = () => true,
 ): Promise<string> {
   const base = {
     language: lang,
@@ -48,7 +52,7 @@ export async function createLanguageCampaign(
     defaultFallbackScriptId: `${lang}-fallback-default`,
     ...(lang === 'en' ? { slots: EN_SLOTS, name: 'Xinghe Telecom gigabit bundle (en)' } : {}),
   };
-  const rows = SAMPLE.filter((s) => s.id.startsWith(`${lang}-`));
+  const rows = SAMPLE.filter((s) => s.id.startsWith(`${lang}-`) && keep(s));
   return createSampleCampaign(url, id, { ...base, ...settings }, rows);
 }
 

@@ -9,7 +9,7 @@ export type Lang = 'zh' | 'en';
 export const SAMPLE = readFileSync('data/campaigns/default/scripts.jsonl', 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
-  .map((l) => JSON.parse(l) as { id: string; text: string; intent?: string; fallback: boolean });
+  .map((l) => JSON.parse(l) as { id: string; text: string; intent?: string; tags: string[]; fallback: boolean });
 
 /** A campaign's intent examples as the sample campaign gives them (threshold and floor left to the defaults). */
 export interface SampleExamples {

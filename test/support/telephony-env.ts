@@ -50,3 +50,30 @@ export function frames(
     ws.send(JSON.stringify(send));
   });
 }
+
+/** Sends one caller activity of an AudioCodes streaming-mode call and collects frames until `done`. */
+export type AudioCodesSend = (
+  id: string,
+  activity: Record<string, unknown>,
+  done: (f: Record<string, unknown>[]) => boolean,
+) => Promise<Record<string, unknown>[]>;
+
+/**
+ * Start an AudioCodes streaming-mode call on `ws` as VoiceAI Connect does (`session.initiate`, then
+ * the `start` event from `caller`); returns how to send the caller's next activities.
+ */
+export async function startAudioCodesCall(
+  ws: WebSocket,
+  conversationId: string,
+  caller: string,
+): Promise<AudioCodesSend> {
+  const send: AudioCodesSend = (id, activity, done) =>
+    frames(ws, { type: 'activities', conversationId, activities: [{ id, ...activity }] }, done);
+  await frames(ws, { type: 'session.initiate', conversationId, caller }, (f) =>
+    f.some((x) => x.type === 'session.accepted'),
+  );
+  await send('s', { type: 'event', name: 'start', parameters: { caller } }, (f) =>
+    f.some((x) => x.type === 'activities'),
+  );
+  return send;
+}
