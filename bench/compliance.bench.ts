@@ -137,7 +137,7 @@ function syntheticLexicon(n: number): LexiconDocument {
     ...lexicon,
     categories: {
       ...lexicon.categories,
-      synthetic: { negatable: false, patterns: [...patterns], clauseEnd: [], exceptions: [] },
+      synthetic: { negatable: false, patterns: [...patterns], clauseEnd: [], exceptions: [], subjects: [] },
     },
   };
 }

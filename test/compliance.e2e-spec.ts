@@ -58,6 +58,19 @@ describe('compliance admin API (booted gateway, real Redis)', () => {
       expect(await categories('能不能别再打八折了，直接打五折')).toEqual([]);
     });
 
+    it('reads typos, 1 | ! for l and i and digits slipped between characters; a scam warning passes', async () => {
+      const hits = async (text: string) =>
+        (await check({ text, direction: 'output' }).expect(200)).body.hits.map(
+          (h: { category: string; match: string }) => `${h.category}:${h.match}`,
+        );
+      expect(await hits('Our fund offers guarxanteed returns')).toEqual(['guaranteed_return:guarxanteed returns']);
+      expect(await hits('There is no |oss at all')).toEqual(['guaranteed_return:no |oss at all']);
+      expect(await hits('这款产品保1本，买了稳9赚')).toEqual(['guaranteed_return:保1本', 'guaranteed_return:稳9赚']);
+      expect(await hits('购买即享2年保修，全场5折')).toEqual([]);
+      expect(await hits('冒充客服的电话都是骗人的，请您注意')).toEqual([]);
+      expect(await hits('别家的套餐都是骗人的')).toEqual(['competitor_disparagement:都是骗人的']);
+    });
+
     it('401 without a key, 403 never for viewer (lowest role suffices)', async () => {
       expectError(
         await request(gw.url).post('/v1/admin/compliance/check').send({ text: 'x', direction: 'input' }),
@@ -200,11 +213,37 @@ describe('compliance admin API (booted gateway, real Redis)', () => {
         },
       });
 
+      // A competitor's name added to the subjects scopes disparagement to it, in this campaign only.
+      const rival = '星辰宽带的套餐都是坑人的';
+      await check({ text: rival, direction: 'output' }, campaign).expect(200, {
+        verdict: 'allow',
+        text: rival,
+        hits: [],
+      });
+      const current = await request(gw.url).get(lexUrl).set('authorization', as(ADMIN_KEY)).expect(200);
+      const withRival = structuredClone(current.body.document);
+      delete withRival.version;
+      withRival.categories.competitor_disparagement.subjects.push('星辰宽带');
+      await request(gw.url).put(lexUrl).set('authorization', as(ADMIN_KEY)).send(withRival).expect(200);
+      expect((await check({ text: rival, direction: 'output' }, campaign).expect(200)).body).toEqual({
+        verdict: 'block',
+        text: rival,
+        hits: [{ category: 'competitor_disparagement', match: '都是坑人的', start: 7, end: 12 }],
+      });
+      await check({ text: rival, direction: 'output' }).expect(200, { verdict: 'allow', text: rival, hits: [] });
+      const audit3 = await request(gw.url)
+        .get(`/v1/admin/compliance/audit?campaign=${campaign}&limit=1`)
+        .set('authorization', as(ADMIN_KEY))
+        .expect(200);
+      expect(audit3.body[0].change.categories).toEqual({
+        competitor_disparagement: { added: ['星辰宽带'], removed: [] },
+      });
+
       // Reset back to the default, audited as well.
       await request(gw.url).delete(lexUrl).set('authorization', as(ADMIN_KEY)).expect(200);
       const reset = await request(gw.url).get(lexUrl).set('authorization', as(ADMIN_KEY)).expect(200);
       expect(reset.body.source).toBe('default');
-      expect(reset.body.version).toBe(put.body.version + 1);
+      expect(reset.body.version).toBe(put.body.version + 2);
       const audit2 = await request(gw.url)
         .get(`/v1/admin/compliance/audit?campaign=${campaign}&limit=1`)
         .set('authorization', as(ADMIN_KEY))
@@ -223,6 +262,7 @@ describe('compliance admin API (booted gateway, real Redis)', () => {
       ['pattern too long', { categories: { abuse: { patterns: ['x'.repeat(65)] } } }],
       ['unknown field', { categories: { abuse: { patterns: ['x'], colour: 'red' } } }],
       ['wrong type', { categories: { abuse: { patterns: 'x' } } }],
+      ['subjects not a list', { categories: { abuse: { patterns: ['x'], subjects: 'they' } } }],
     ])('PUT lexicons rejects %s with 400 and writes nothing', async (_name, body) => {
       const url = '/v1/admin/compliance/lexicons?campaign=bad-input';
       expectError(

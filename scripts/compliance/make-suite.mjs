@@ -446,14 +446,18 @@ hit(
 for (const text of ['不过退款到账需要3到5个工作日', '可以申请，不过退款流程要走一周']) clean(OUTPUT_CONTROL, text);
 
 // Second audit (appended, so earlier ids stay stable): evasions and claims the first left open.
-const audit2Hit = (category, text, phrase, direction = 'output') =>
-  hit(
-    { direction, variant: 'audit2', family: 'deterministic', verdict: verdictFor(direction, category) },
-    category,
-    text,
-    phrase,
-  );
-const audit2Clean = (text, direction = 'output') => clean({ direction, variant: 'audit2', family: 'control' }, text);
+/** hit() and clean() for one audit's cases: output unless said, labelled with the audit's variant. */
+const auditCases = (variant) => ({
+  auditHit: (category, text, phrase, direction = 'output') =>
+    hit(
+      { direction, variant, family: 'deterministic', verdict: verdictFor(direction, category) },
+      category,
+      text,
+      phrase,
+    ),
+  auditClean: (text, direction = 'output') => clean({ direction, variant, family: 'control' }, text),
+});
+const { auditHit: audit2Hit, auditClean: audit2Clean } = auditCases('audit2');
 
 // 1. Spelled out next to a one-letter word (a, I, u) or with a letter slipped between characters.
 audit2Hit('guaranteed_return', 'it is a r i s k - f r e e plan', 'r i s k - f r e e');
@@ -539,6 +543,82 @@ for (const [text, phrase] of [
   audit2Hit('do_not_call', text, phrase, 'input');
 for (const text of ['你们不要再打折了吗', '能不能别再打八折了，直接打五折', '不要再打这么低的折扣了'])
   audit2Clean(text, 'input');
+
+// Third audit (appended, so earlier ids stay stable): typos, 1 | ! for l and i, digits slipped
+// between characters, and competitor disparagement scoped to a competitor subject.
+const { auditHit: audit3Hit, auditClean: audit3Clean } = auditCases('audit3');
+
+// 1. One edit inside an English lexicon word: any edit from 6 letters, a doubled letter or two
+// swapped neighbours in 4-5 letters; never a word that is itself English (scamper, slowest, rusk).
+audit3Hit('guaranteed_return', 'Our fund offers guarxanteed returns', 'guarxanteed returns');
+audit3Hit('guaranteed_return', 'Our fund offers gauranteed returns', 'gauranteed returns');
+audit3Hit('guaranteed_return', 'Our fund offers guaranted returns', 'guaranted returns');
+audit3Hit('guaranteed_return', 'Our fund offers guaranteed retunrs', 'guaranteed retunrs');
+audit3Hit('guaranteed_return', 'This plan is risk-frree', 'risk-frree');
+audit3Hit('guaranteed_return', 'This plan is rsik-free', 'rsik-free');
+audit3Hit('guaranteed_return', 'There is no riskk at all', 'no riskk at all');
+audit3Hit('abuse', 'what a stupidd question', 'stupidd');
+for (const text of [
+  'The kids scamper around the store.',
+  'This is the slowest price increase in years.',
+  'These biscuits are rusk-free.',
+  'A disk-free backup comes with the plan.',
+  '给baobei买一份少儿险吧',
+  'The loss-making branch closed in 2019.',
+  'There was no loss of signal during the upgrade.',
+])
+  audit3Clean(text);
+
+// 2. 1, | and ! for l or i (whichever reads as a lexicon word), 0 for o.
+audit3Hit('guaranteed_return', 'Our fund is guaranteed 1oss-free', '1oss-free');
+audit3Hit('guaranteed_return', 'This plan is r!sk-free', 'r!sk-free');
+audit3Hit('guaranteed_return', 'This plan is r|sk-free', 'r|sk-free');
+audit3Hit('guaranteed_return', 'There is no |oss at all', 'no |oss at all');
+audit3Hit('guaranteed_return', 'It is zer0 risk for you', 'zer0 risk');
+for (const text of [
+  'Great!Let us check your plan.',
+  'Option A|B both include free calls.',
+  'Press 1 to report a loss.',
+])
+  audit3Clean(text);
+
+// 3. A lone digit slipped between two characters is dropped, unless it counts a unit (年 折 级 …)
+// or follows 第: real numbers are neither flagged nor mangled.
+audit3Hit('guaranteed_return', '这款产品保1本保息，您放心', '保1本保息');
+audit3Hit('guaranteed_return', '这款产品保1本，您放心', '保1本');
+audit3Hit('guaranteed_return', '买了就是稳9赚不赔', '稳9赚不赔');
+audit3Hit('guaranteed_return', '这款产品零8风险', '零8风险');
+audit3Hit('guaranteed_return', '这款产品保 本 保 息，放心买', '保 本 保 息');
+for (const text of [
+  '本产品近一年年化3%，业绩比较基准仅供参考。',
+  '全场5折，会员再享9折优惠。',
+  '购买即享2年保修服务。',
+  '我们是国家1级资质企业。',
+  '第3期课程下周开始。',
+  '首月1元体验，我们提供7天无理由退货。',
+  '套餐含2张副卡和3个月会员。',
+])
+  audit3Clean(text);
+
+// 4. Competitor disparagement needs a competitor subject in the same sentence before the hit; a
+// warning against impersonation scams is legitimate.
+for (const [text, phrase] of [
+  ['别家的产品啊，都是骗人的', '都是骗人的'],
+  ['中国移动的套餐都是坑人的', '都是坑人的'],
+  ['他们家快倒闭了，您赶紧转过来', '快倒闭了'],
+  ['Other carriers are a scam.', 'are a scam'],
+  ['Our competitors are crooks', 'are crooks'],
+])
+  audit3Hit('competitor_disparagement', text, phrase);
+for (const text of [
+  '冒充客服的电话都是骗人的，请您注意。',
+  '陌生短信里的中奖链接都是骗人的。',
+  '冒充银行要您转账的都是骗子，请挂断。',
+  'Calls asking for your PIN are a scam, please hang up.',
+  '别家的号码也能转过来。陌生电话说中奖的都是骗人的。',
+])
+  audit3Clean(text);
+audit3Clean('my friend said you guys are a scam', 'input');
 
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),

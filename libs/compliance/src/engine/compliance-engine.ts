@@ -1,17 +1,18 @@
 import type { ComplianceHit, ComplianceResult, Direction } from '../compliance.port.js';
-import type { LexiconDocument } from './lexicon.js';
+import { categoryTerms, type LexiconDocument } from './lexicon.js';
 import { LexiconMatcher, type ViewHit } from './lexicon-matcher.js';
 import {
   FLAG_LEET,
   isDigit,
   isLatin,
   isLatinOrDigit,
-  letterBetweenHan,
   normalize,
+  slippedBetweenHan,
   type NormalizedText,
 } from './normalizer.js';
 import { detectPii, PII_NUMBER_MAX_CHARS, REFERENCE_LOOKBACK } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
+import { TypoCorrector } from './typo-corrector.js';
 
 /**
  * Original characters a PII number can span with its separators (a spaced-out +86 mobile with
@@ -32,9 +33,11 @@ const LEET_MIN_LETTERS = 3;
  */
 export class ComplianceEngine {
   readonly matcher: LexiconMatcher;
+  private readonly typos: TypoCorrector;
 
   constructor(lexicon: LexiconDocument) {
     this.matcher = new LexiconMatcher(lexicon);
+    this.typos = new TypoCorrector(Object.values(lexicon.categories).flatMap(categoryTerms));
   }
 
   get lexiconVersion(): number {
@@ -46,10 +49,17 @@ export class ComplianceEngine {
     const hits: ComplianceHit[] = [];
     const view = normalize(text, 'match');
     for (const h of this.matcher.scan(view)) hits.push(toHit(text, view, h.category, h.start, h.end));
-    // The evasion view (leetspeak, a letter slipped between characters) adds what only it finds;
-    // a hit both views see is merged into one.
+    // Misspelt lexicon words (guarxanteed, risk-frree) read as the words they imitate: what only
+    // that reading finds is added. Most sentences have no such word and skip the second scan.
+    const corrected = this.typos.correct(view);
+    if (corrected)
+      for (const h of this.matcher.scan(corrected))
+        mergeHit(text, hits, toHit(text, corrected, h.category, h.start, h.end));
+    // The evasion view (leetspeak, a letter or digit slipped between characters) adds what only
+    // it finds; a hit both views see is merged into one.
     if (mayHideEvasion(text, view)) {
-      const evasion = normalize(text, 'evasion');
+      const leet = normalize(text, 'evasion');
+      const evasion = this.typos.correct(leet) ?? leet;
       for (const h of this.matcher.scan(evasion))
         if (plausible(evasion, h)) mergeHit(text, hits, toHit(text, evasion, h.category, h.start, h.end));
     }
@@ -87,20 +97,20 @@ export function decide(
 
 /**
  * Whether the evasion view can differ where it matters: a digit touching a Latin letter (r1sk,
- * fr33), @ or $ in the text, or a Latin letter between two Chinese characters (保x本). Most
- * sentences have none, and skip the second normalisation and scan.
+ * fr33), @ or $ in the text, | or ! before a Latin letter (|oss, r!sk), or a letter or lone digit
+ * between two Chinese characters (保x本, 保1本). Most sentences have none, and skip the second
+ * normalisation and scan.
  */
 function mayHideEvasion(text: string, view: NormalizedText): boolean {
   if (LEET_SYMBOLS.test(text)) return true;
   const { cps } = view;
   for (let i = 0; i < cps.length; i++) {
-    if (!isDigit(cps[i])) {
-      if (letterBetweenHan(cps, i)) return true;
-    } else if ((i > 0 && isLatin(cps[i - 1])) || (i + 1 < cps.length && isLatin(cps[i + 1]))) return true;
+    if (slippedBetweenHan(view, i)) return true;
+    if (isDigit(cps[i]) && ((i > 0 && isLatin(cps[i - 1])) || (i + 1 < cps.length && isLatin(cps[i + 1])))) return true;
   }
   return false;
 }
-const LEET_SYMBOLS = /[@$＠＄﹫﹩]/u;
+const LEET_SYMBOLS = /[@$＠＄﹫﹩]|[|!｜！][A-Za-zＡ-Ｚａ-ｚ]/u;
 
 /** A leetspeak reading counts only with enough real letters beside the digits and symbols. */
 function plausible(view: NormalizedText, h: ViewHit): boolean {

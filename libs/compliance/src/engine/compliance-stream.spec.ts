@@ -42,6 +42,17 @@ describe('ComplianceStream (ASR chunks)', () => {
     expect(streamed('别再打，折腾死我了', 2).hits.map((h) => h.match)).toEqual(['别再打']);
   });
 
+  it('a subject cue in an earlier chunk still scopes a competitor hit; typos across chunks are read', () => {
+    for (const size of [1, 3]) {
+      expect(streamed('别家的套餐啊，我跟您说实话，都是骗人的', size).hits.map((h) => h.match)).toEqual(['都是骗人的']);
+      expect(streamed('冒充客服的电话都是骗人的，请您注意', size).hits).toEqual([]);
+      expect(streamed('This plan is risk-frree, and 保1本.', size).hits.map((h) => h.match)).toEqual([
+        'risk-frree',
+        '保1本',
+      ]);
+    }
+  });
+
   it('a long stream keeps a bounded buffer and absolute offsets', () => {
     const filler = '今天天气很好，我们聊聊宽带套餐。'.repeat(200);
     const long = filler + '稳赚不赔';

@@ -4,13 +4,14 @@ import {
   FLAG_CLAUSE,
   FLAG_GAP,
   FLAG_REDUP,
+  FLAG_SENTENCE,
   isDigit,
   isLatinOrDigit,
   normalize,
   type NormalizedText,
 } from './normalizer.js';
 
-export type EntryKind = 'term' | 'clause_end' | 'exception' | 'negation' | 'double_negation';
+export type EntryKind = 'term' | 'clause_end' | 'exception' | 'subject' | 'negation' | 'double_negation';
 
 interface Entry {
   category: string;
@@ -35,6 +36,13 @@ const FINAL_PARTICLES = new Set([...'了啦吧啊呀哦喔嘛呗哈噢'].map((c)
  * "p a s s" holds no "ass".
  */
 const SPELLED_MIN_LENGTH = 4;
+
+/**
+ * How far before a hit's end a category's subject cue may start, in normalised characters (same
+ * sentence). The streaming carry (maxPatternLength) is at least this, so a stream decides a hit
+ * with its subject in view.
+ */
+export const SUBJECT_WINDOW = 24;
 
 /** A lexicon hit on the normalised view: [start, end) are code point indexes of the view. */
 export interface ViewHit {
@@ -102,6 +110,8 @@ export class LexiconMatcher {
   private readonly entries: Entry[] = [];
   private readonly codec = new SymbolCodec();
   private readonly negatable = new Set<string>();
+  /** Categories whose hits need a subject cue (see lexiconCategorySchema.subjects). */
+  private readonly scoped = new Set<string>();
   /** Longest pattern or cue, in normalised code points (the streaming carry). */
   readonly maxPatternLength: number;
   readonly patternCount: number;
@@ -128,6 +138,8 @@ export class LexiconMatcher {
       for (const p of def.patterns) add(p, category, 'term');
       for (const p of def.clauseEnd) add(p, category, 'clause_end');
       for (const p of def.exceptions) add(p, category, 'exception');
+      for (const p of def.subjects) add(p, category, 'subject');
+      if (def.subjects.length > 0) this.scoped.add(category);
     }
     for (const p of document.negations) add(p, '', 'negation');
     for (const p of document.doubleNegations) add(p, '', 'double_negation');
@@ -139,7 +151,10 @@ export class LexiconMatcher {
     });
     this.automaton = new AhoCorasick(inputs);
     this.patternCount = inputs.length;
-    this.maxPatternLength = folded.reduce((m, f) => Math.max(m, f.cps.length), 0);
+    this.maxPatternLength = folded.reduce(
+      (m, f) => Math.max(m, f.cps.length),
+      this.scoped.size > 0 ? SUBJECT_WINDOW : 0,
+    );
     this.categories = Object.keys(document.categories);
   }
 
@@ -149,6 +164,7 @@ export class LexiconMatcher {
     const w = this.codec.symbolWidth;
     const terms: ViewHit[] = [];
     const exceptions: ViewHit[] = [];
+    const subjects: ViewHit[] = [];
     const negationEnds = new Set<number>();
     const doubleNegationEnds = new Set<number>();
     for (const m of this.automaton.iterate(this.codec.encode(view.cps, false))) {
@@ -167,6 +183,9 @@ export class LexiconMatcher {
         case 'exception':
           exceptions.push({ category: entry.category, start, end });
           break;
+        case 'subject':
+          subjects.push({ category: entry.category, start, end });
+          break;
         case 'negation':
           negationEnds.add(end);
           break;
@@ -180,6 +199,7 @@ export class LexiconMatcher {
     // across the comma, so it is still do-not-call.
     const excused = terms.filter(
       (t) =>
+        (!this.scoped.has(t.category) || subjects.some((s) => aboutSubject(view, s, t))) &&
         !exceptions.some(
           (e) =>
             e.category === t.category &&
@@ -217,6 +237,16 @@ function wordEdgeBefore(view: NormalizedText, i: number, spelled: boolean): bool
   if (!isLatinOrDigit(a) || !isLatinOrDigit(b)) return true;
   if ((view.flags[i] & FLAG_GAP) !== 0) return spelled || !(singleLetter(view, i - 1) && singleLetter(view, i));
   return isDigit(a) !== isDigit(b);
+}
+
+/**
+ * The subject cue `s` belongs to hit `t`: it starts before the hit ends, at most SUBJECT_WINDOW
+ * characters before, with no sentence end between them (别家的产品啊，都是骗人的 is one sentence).
+ */
+function aboutSubject(view: NormalizedText, s: ViewHit, t: ViewHit): boolean {
+  if (s.category !== t.category || s.start >= t.end || t.end - s.start > SUBJECT_WINDOW) return false;
+  for (let k = s.start + 1; k <= t.start; k++) if ((view.flags[k] & FLAG_SENTENCE) !== 0) return false;
+  return true;
 }
 
 /** Clause punctuation was dropped before some view[k], from <= k < to. */

@@ -65,6 +65,13 @@ export const lexiconCategorySchema = z.strictObject({
   clauseEnd: z.array(term).default([]),
   /** Longer phrases that contain a pattern but are innocent (面包过期 ⊃ 包过). */
   exceptions: z.array(term).default([]),
+  /**
+   * Who a hit must be about. When listed, a term hit counts only if one of these cues starts in
+   * the same sentence at most SUBJECT_WINDOW normalised characters before the hit ends: 别家的产品
+   * 都是骗人的 is disparagement, 冒充客服的电话都是骗人的 (a scam warning) is not. A term that names
+   * its subject itself (皮包公司) is listed here too.
+   */
+  subjects: z.array(term).default([]),
 });
 
 /** The lexicon document: the file in data/compliance/ and each campaign's edited copy in Redis. */
@@ -92,8 +99,13 @@ export const lexiconDocumentSchema = z
 export type LexiconDocument = z.infer<typeof lexiconDocumentSchema>;
 export type LexiconCategory = z.infer<typeof lexiconCategorySchema>;
 
-/** Every phrase a category lists (patterns, clause-end patterns, exceptions): limits and audit diffs. */
-export const categoryTerms = (c: LexiconCategory): string[] => [...c.patterns, ...c.clauseEnd, ...c.exceptions];
+/** Every phrase a category lists (patterns, clause-end patterns, exceptions, subjects): limits and audit diffs. */
+export const categoryTerms = (c: LexiconCategory): string[] => [
+  ...c.patterns,
+  ...c.clauseEnd,
+  ...c.exceptions,
+  ...c.subjects,
+];
 
 /** Finds data/compliance/ from the source or the built file, so no env variable is needed. */
 export function findComplianceDataDir(dataDir?: string): string {

@@ -1,4 +1,4 @@
-import { FLAG_LEET, normalize, viewString } from './normalizer.js';
+import { FLAG_I_OR_L, FLAG_LEET, normalize, viewString } from './normalizer.js';
 
 const view = (s: string) => viewString(normalize(s, 'match'));
 
@@ -38,6 +38,12 @@ describe('normalize (match view)', () => {
     expect(evasion('加v信')).toBe('加信');
     const n = normalize('r1sk', 'evasion');
     expect(n.flags.map((f) => (f & FLAG_LEET) !== 0)).toEqual([false, true, false, false]);
+    // | and ! before a Latin letter are letters (flagged as i-or-l), elsewhere punctuation; a lone
+    // digit between characters is dropped unless it counts a unit or follows 第.
+    expect(evasion('no |oss, r!sk-free!')).toBe('nolossriskfree');
+    expect(normalize('|oss', 'evasion').flags[0] & FLAG_I_OR_L).toBe(FLAG_I_OR_L);
+    expect(evasion('保1本 稳9赚')).toBe('保本稳赚');
+    expect(evasion('2年保修，5折，第3期，国家1级')).toBe('2年保修s折第e期国家i级'); // leet letters, kept
     const dropped = normalize('保x本', 'evasion');
     expect(dropped.cps.map((_, i) => '保x本'.slice(dropped.starts[i], dropped.ends[i]))).toEqual(['保', '本']);
   });

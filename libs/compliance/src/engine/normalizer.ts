@@ -20,6 +20,13 @@ export const FLAG_CLAUSE = 2;
 export const FLAG_REDUP = 4;
 /** `evasion` view only: this letter was a digit or symbol read as leetspeak (r1sk → risk). */
 export const FLAG_LEET = 8;
+/**
+ * `evasion` view only: this letter was `1`, `|` or `!`, which stand for i as often as for l
+ * (r1sk, 1oss, r!sk, |oss); the typo corrector picks the reading that makes a lexicon word.
+ */
+export const FLAG_I_OR_L = 16;
+/** Sentence punctuation (。！？; … and line breaks) was dropped right before this code point. */
+export const FLAG_SENTENCE = 32;
 
 /**
  * `match`: the lexicon view — separators dropped, CJK repeats collapsed, Latin runs capped at 2.
@@ -51,6 +58,8 @@ const isInvisible = (cp: number): boolean => INVISIBLE_RANGES.some(([lo, hi]) =>
 // Pictographs (❤, 🐧) are kept as characters: in 微❤ or 企鹅🐧 they carry the meaning.
 const SEPARATOR = /^(?!\p{Extended_Pictographic})[\p{P}\p{S}\p{Z}\p{C}]$/u;
 const CLAUSE = /^[,.!?;:，。！？；：、\n\r…]$/u;
+// Ends a sentence: the scope of a category's subject cue (see LexiconMatcher).
+const SENTENCE = /^[.!?;。！？；\n\r…]$/u;
 const MARKS = /\p{M}/gu;
 
 // Financial (大写) numerals, the ideographic zero and, in the PII view only, plain numerals and
@@ -85,8 +94,13 @@ const PII_DIGITS: Record<string, string> = {
 };
 // 〇 is only ever a zero, so the lexicon view reads 〇风险 as 0风险 (零 stays a word: 零风险).
 const MATCH_DIGITS: Record<string, string> = { 〇: '0' };
-// Leetspeak in the evasion view. 1 reads as i (r1sk, b1tch, pr0f1t), the commoner use in claims.
+// Leetspeak in the evasion view. 1 reads as i (r1sk, b1tch, pr0f1t), the commoner use in claims;
+// it stands for l too (1oss), so it is flagged FLAG_I_OR_L and the typo corrector may flip it.
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+// `|` and `!` are letters in the evasion view only where a Latin letter follows them (|oss, r!sk):
+// elsewhere they are punctuation ("free!", "a | b").
+const LEET_BEFORE_LETTER: Record<string, string> = { '|': 'l', '!': 'i' };
+const I_OR_L = new Set(['1', '|', '!']);
 
 // Cyrillic and Greek letters drawn like Latin ones (the lower-case look-alikes of Unicode's
 // confusables.txt, https://www.unicode.org/reports/tr39/#Confusable_Detection), so "gu\u0430rantee"
@@ -146,6 +160,10 @@ interface Folded {
   readonly kind: Kind;
   /** A leetspeak digit or symbol read as a letter (evasion view). */
   readonly leet?: true;
+  /** The leetspeak character reads as i or l (1, |, !). */
+  readonly iOrL?: true;
+  /** Sentence punctuation (a separator of kind 2 that ends a sentence). */
+  readonly sentence?: true;
 }
 
 const foldCache = {
@@ -166,14 +184,17 @@ function foldCodePoint(cp: number, mode: NormalizeMode): Folded {
     // turns "rísk" into "risk"; lower-casing after NFKD covers folded capitals (Ａ → A → a).
     let s = ch.normalize('NFKD').toLowerCase().normalize('NFKD').replace(MARKS, '');
     const leet = mode === 'evasion' ? LEET[s] : undefined;
+    const iOrL = leet !== undefined && I_OR_L.has(s);
     // Numerals become digits for PII; in the lexicon view 零风险 stays 零风险.
     s = leet ?? (mode === 'pii' ? PII_DIGITS[s] : (MATCH_DIGITS[s] ?? CONFUSABLES[s])) ?? t2s(s);
     const out = [...s].map((c) => c.codePointAt(0) ?? 0);
-    if (leet) folded = { out, kind: 0, leet: true };
+    if (leet) folded = iOrL ? { out, kind: 0, leet: true, iOrL: true } : { out, kind: 0, leet: true };
     else if (out.length === 0) folded = { out, kind: 3 };
-    else if (s.length > 0 && [...s].every((c) => SEPARATOR.test(c)))
-      folded = { out, kind: CLAUSE.test(s[0]) || CLAUSE.test(ch) ? 2 : 1 };
-    else folded = { out: out.filter((c) => !SEPARATOR.test(String.fromCodePoint(c))), kind: 0 };
+    else if (s.length > 0 && [...s].every((c) => SEPARATOR.test(c))) {
+      const clause = CLAUSE.test(s[0]) || CLAUSE.test(ch);
+      const sentence = SENTENCE.test(s[0]) || SENTENCE.test(ch);
+      folded = sentence ? { out, kind: 2, sentence: true } : { out, kind: clause ? 2 : 1 };
+    } else folded = { out: out.filter((c) => !SEPARATOR.test(String.fromCodePoint(c))), kind: 0 };
   }
   // Bounded: the cache holds at most every code point ever seen (~150k), a few MiB at worst.
   cache.set(cp, folded);
@@ -206,13 +227,15 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
   for (let i = 0; i < text.length;) {
     const cp = text.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
-    const folded = foldCodePoint(cp, mode);
+    let folded = foldCodePoint(cp, mode);
     if (folded.kind === 3) {
       i += width;
       continue;
     }
+    if (mode === 'evasion' && folded.kind !== 0) folded = letterBeforeLetter(text, i + width, folded);
     if (folded.kind !== 0 && mode !== 'pii') {
       pending |= folded.kind === 2 ? FLAG_GAP | FLAG_CLAUSE : FLAG_GAP;
+      if (folded.sentence) pending |= FLAG_SENTENCE;
       i += width;
       continue;
     }
@@ -249,13 +272,32 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
       cps.push(out);
       starts.push(i);
       ends.push(i + width);
-      flags.push(pending | (folded.leet ? FLAG_LEET : 0));
+      flags.push(pending | (folded.leet ? FLAG_LEET : 0) | (folded.iOrL ? FLAG_I_OR_L : 0));
       pending = 0;
     }
     i += width;
   }
   const view = { cps, starts, ends, flags };
   return mode === 'evasion' ? dropInsertedLetters(view) : view;
+}
+
+const LEET_LETTER_CACHE = new Map<string, Folded>();
+/**
+ * Evasion view: `|` or `!` (any width) right before a Latin letter is a letter (|oss, r!sk), read
+ * as l or i and flagged FLAG_I_OR_L; `folded` (a separator) otherwise.
+ */
+function letterBeforeLetter(text: string, next: number, folded: Folded): Folded {
+  const sep = String.fromCodePoint(...folded.out);
+  const letter = LEET_BEFORE_LETTER[sep];
+  if (letter === undefined || next >= text.length) return folded;
+  const after = foldCodePoint(text.codePointAt(next) ?? 0, 'match').out;
+  if (after.length === 0 || !isLatin(after[0])) return folded;
+  let leet = LEET_LETTER_CACHE.get(sep);
+  if (!leet) {
+    leet = { out: [letter.codePointAt(0) ?? 0], kind: 0, leet: true, iOrL: true };
+    LEET_LETTER_CACHE.set(sep, leet);
+  }
+  return leet;
 }
 
 const HAN = /^\p{Script=Han}$/u;
@@ -267,38 +309,71 @@ const HAN_MIN = 0x2e80;
  */
 const isHan = (cp: number): boolean => cp >= HAN_MIN && HAN.test(String.fromCodePoint(cp));
 
-/** cps[i] is a Latin letter standing between two Chinese characters (保x本, 稳K赚). */
-export const letterBetweenHan = (cps: readonly number[], i: number): boolean =>
-  isLatin(cps[i]) && i > 0 && i + 1 < cps.length && isHan(cps[i - 1]) && isHan(cps[i + 1]);
+/**
+ * Characters that count a number before them (量词 and units: 2年, 5折, 3个, 1级, 9元 …). A digit
+ * between two Chinese characters followed by one of these is a quantity, not a slipped-in
+ * character, so 国家1级 and 提供2年保修 keep it. Hand-written: a closed class of Chinese grammar.
+ * 本 is left out on purpose: it is a measure word (1本书) but also the 本 of 保本, and 保1本 is the
+ * evasion this rule exists for.
+ */
+const NUMBER_UNITS = new Set(
+  [
+    ...'年月日号天周岁时分秒折成倍级期次个位名家种款份张件条台部层楼栋室点元块角毛万千百亿克斤吨米里星档代类项笔套步盒瓶包户人口集章节届度',
+  ].map((c) => c.codePointAt(0) ?? 0),
+);
+const ORDINAL = '第'.codePointAt(0) ?? 0;
 
 /**
- * A single Latin letter slipped between two Chinese characters (保x本, 稳K赚) is dropped, its gap
- * flags passed on to the next character. Only a letter that was a letter: a digit between
- * characters is data (国家1级, 第3期).
+ * view[i] is one Latin letter or digit slipped between two Chinese characters (保x本, 稳K赚, 保1本,
+ * 稳9赚). A digit (or a leetspeak letter read from one) is a number instead when a unit follows it
+ * or 第 comes before it (国家1级, 2年保修, 第3期).
+ */
+export function slippedBetweenHan(view: Pick<NormalizedText, 'cps' | 'flags'>, i: number): boolean {
+  const { cps } = view;
+  if (!isLatinOrDigit(cps[i]) || i === 0 || i + 1 >= cps.length || !isHan(cps[i - 1]) || !isHan(cps[i + 1]))
+    return false;
+  const numeral = isDigit(cps[i]) || (view.flags[i] & FLAG_LEET) !== 0;
+  return !numeral || !(NUMBER_UNITS.has(cps[i + 1]) || cps[i - 1] === ORDINAL);
+}
+
+/**
+ * A single Latin letter or digit slipped between two Chinese characters (保x本, 保1本) is dropped,
+ * its gap flags passed on to the next character (see slippedBetweenHan for real numbers).
  */
 function dropInsertedLetters(view: NormalizedText): NormalizedText {
-  const { cps, starts, ends, flags } = view;
-  const keep = cps.map((_, i) => !(letterBetweenHan(cps, i) && (flags[i] & FLAG_LEET) === 0));
+  const keep = view.cps.map((_, i) => !slippedBetweenHan(view, i));
   if (keep.every(Boolean)) return view;
-  const out: { cps: number[]; starts: number[]; ends: number[]; flags: number[] } = {
-    cps: [],
-    starts: [],
-    ends: [],
-    flags: [],
-  };
+  const out = new ViewWriter();
   let carried = 0;
   keep.forEach((k, i) => {
     if (!k) {
-      carried |= flags[i] & (FLAG_GAP | FLAG_CLAUSE);
+      carried |= view.flags[i] & (FLAG_GAP | FLAG_CLAUSE | FLAG_SENTENCE);
       return;
     }
-    out.cps.push(cps[i]);
-    out.starts.push(starts[i]);
-    out.ends.push(ends[i]);
-    out.flags.push(flags[i] | carried);
+    out.copy(view, i, carried);
     carried = 0;
   });
   return out;
+}
+
+/** Builds a view character by character: views derived from another (dropped or replaced characters). */
+export class ViewWriter implements NormalizedText {
+  readonly cps: number[] = [];
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  readonly flags: number[] = [];
+
+  push(cp: number, start: number, end: number, flags: number): void {
+    this.cps.push(cp);
+    this.starts.push(start);
+    this.ends.push(end);
+    this.flags.push(flags);
+  }
+
+  /** view[i] as it is, with `extraFlags` added. */
+  copy(view: NormalizedText, i: number, extraFlags = 0): void {
+    this.push(view.cps[i], view.starts[i], view.ends[i], view.flags[i] | extraFlags);
+  }
 }
 
 /** The normalised view as a plain string (tests, diagnostics, PII regexes). */
