@@ -503,7 +503,7 @@ async function main(): Promise<void> {
     runFault(
       'publish-and-intent-reload',
       async () => {
-        const before = (await scrape(`${gatewayUrl}/metrics`)).get('intent_model_reloads') ?? 0;
+        const before = (await scrape(`${gatewayUrl}/metrics`)).get('huashu_intent_model_reloads') ?? 0;
         const pub = await admin('POST', '/v1/admin/scripts/publish');
         intentModel.swap();
         return {
@@ -521,7 +521,7 @@ async function main(): Promise<void> {
         );
         const reloaded = await waitFor(
           async () =>
-            ((await scrape(`${gatewayUrl}/metrics`)).get('intent_model_reloads') ?? 0) > Number(f.reloadsBefore),
+            ((await scrape(`${gatewayUrl}/metrics`)).get('huashu_intent_model_reloads') ?? 0) > Number(f.reloadsBefore),
           10000,
         );
         f.newVersionServedAt = seen === null ? null : round(seen, 0);
@@ -551,8 +551,8 @@ async function main(): Promise<void> {
       async (f) => {
         // The breaker (in the worker, which calls the LLM) must have opened while the backend was down.
         const m = await scrape(`${workerUrl}/metrics`).catch(() => new Map<string, number>());
-        f.breakerStateAtRestore = m.get('generator_breaker_state') ?? null;
-        f.breakerTransitions = m.get('generator_breaker_transitions_total') ?? null;
+        f.breakerStateAtRestore = m.get('huashu_generator_breaker_state') ?? null;
+        f.breakerTransitions = m.get('huashu_generator_breaker_transitions_total') ?? null;
         llm = await startLlm();
       },
       (restoredAt) => firstSampleAfter(restoredAt, generatorOk),
@@ -825,7 +825,7 @@ async function main(): Promise<void> {
         );
         if (f.name === 'llm-down')
           c(
-            'breaker opened (generator_breaker_state in worker /metrics)',
+            'breaker opened (huashu_generator_breaker_state in worker /metrics)',
             f.figures.breakerStateAtRestore === 1 || Number(f.figures.breakerTransitions) > 0,
             `state ${String(f.figures.breakerStateAtRestore)}, transitions ${String(f.figures.breakerTransitions)}`,
           );

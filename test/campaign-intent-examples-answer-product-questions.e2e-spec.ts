@@ -80,6 +80,8 @@ describe('campaign intent examples answer product questions the intent model put
 
   it('counts the turns an example gave an intent', async () => {
     const metrics = await request(gw.url).get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/^dialogue_intent_examples_total\{intent="ask_product_detail",app="gateway"\} 4$/m);
+    expect(metrics.text).toMatch(
+      /^huashu_dialogue_intent_examples_total\{intent="ask_product_detail",app="gateway"\} 4$/m,
+    );
   });
 });

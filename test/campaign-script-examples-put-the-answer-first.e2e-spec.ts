@@ -79,7 +79,9 @@ describe('campaign script examples put the script that answers the question firs
   it('counts the turns whose prompt quoted an example’s script first', async () => {
     const counted = async (): Promise<number> => {
       const { text } = await request(gw.url).get('/metrics').expect(200);
-      const line = /^dialogue_answer_examples_total\{intent="objection_price",app="gateway"\} (\d+)$/m.exec(text);
+      const line = /^huashu_dialogue_answer_examples_total\{intent="objection_price",app="gateway"\} (\d+)$/m.exec(
+        text,
+      );
       return Number(line?.[1] ?? 0);
     };
     const before = await counted();

@@ -347,7 +347,7 @@ describe('compliance admin API (booted gateway, real Redis)', () => {
     const ready = await request(gw.url).get('/health/ready').expect(200);
     expect(ready.body.info.compliance).toMatchObject({ status: 'up' });
     const metrics = await request(gw.url).get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/compliance_check_seconds_bucket/);
-    expect(metrics.text).toMatch(/compliance_hits_total\{[^}]*category="guaranteed_return"/);
+    expect(metrics.text).toMatch(/huashu_compliance_check_seconds_bucket/);
+    expect(metrics.text).toMatch(/huashu_compliance_hits_total\{[^}]*category="guaranteed_return"/);
   });
 });

@@ -32,8 +32,8 @@ describe('gateway foundation (booted app, real Redis)', () => {
     await request(gw.url).get('/health/live');
     const res = await request(gw.url).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
-    expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/health\/live",status="200"/);
-    expect(res.text).toMatch(/http_request_duration_seconds_bucket/);
+    expect(res.text).toMatch(/huashu_http_requests_total\{method="GET",route="\/health\/live",status="200"/);
+    expect(res.text).toMatch(/huashu_http_request_duration_seconds_bucket/);
     expect(res.text).toMatch(/process_resident_memory_bytes/);
   });
 

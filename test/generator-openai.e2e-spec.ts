@@ -298,7 +298,7 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
         GeneratorBadResponseError,
       );
     expect(p.breakerState).toBe('open');
-    const state = async () => (await registry.getSingleMetric('generator_breaker_state')!.get()).values[0].value;
+    const state = async () => (await registry.getSingleMetric('huashu_generator_breaker_state')!.get()).values[0].value;
     expect(await state()).toBe(1);
 
     const before = server.requests.length;
@@ -312,7 +312,7 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
     expect((await p.generate({ messages, params: {}, deadlineMs: 2000 })).text).toBe('back');
     expect(p.breakerState).toBe('closed');
     expect(await state()).toBe(0);
-    const transitions = await registry.getSingleMetric('generator_breaker_transitions_total')!.get();
+    const transitions = await registry.getSingleMetric('huashu_generator_breaker_transitions_total')!.get();
     expect(transitions.values.map((v) => v.labels.state).sort()).toEqual(['closed', 'half_open', 'open']);
   });
 

@@ -87,12 +87,12 @@ describe('generation through the BullMQ queue (real worker, real Redis, OpenAI-c
     expect(results.every((r) => r.text === 'ok')).toBe(true);
     const count = (text: string, re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
     const gwMetrics = await metricText(gw);
-    expect(gwMetrics).toMatch(/generation_queue_depth\{[^}]*state="waiting"[^}]*\} \d+/);
+    expect(gwMetrics).toMatch(/huashu_generation_queue_depth\{[^}]*state="waiting"[^}]*\} \d+/);
     expect(
-      count(gwMetrics, /generation_queue_roundtrip_seconds_count\{[^}]*outcome="ok"[^}]*\} (\d+)/),
+      count(gwMetrics, /huashu_generation_queue_roundtrip_seconds_count\{[^}]*outcome="ok"[^}]*\} (\d+)/),
     ).toBeGreaterThanOrEqual(8);
     expect(
-      count(await metricText(worker), /generation_queue_wait_seconds_count\{[^}]*\} (\d+)/),
+      count(await metricText(worker), /huashu_generation_queue_wait_seconds_count\{[^}]*\} (\d+)/),
     ).toBeGreaterThanOrEqual(8);
   });
 
@@ -204,7 +204,7 @@ describe('generation through the BullMQ queue (real worker, real Redis, OpenAI-c
       await events.close();
     }
     expect(server.requests).toHaveLength(0);
-    expect(await metricText(worker)).toMatch(/generation_jobs_discarded_total\{reason="stale"[^}]*\} 1/);
+    expect(await metricText(worker)).toMatch(/huashu_generation_jobs_discarded_total\{reason="stale"[^}]*\} 1/);
   });
 
   describe('GET /v1/admin/generator/capacity', () => {

@@ -107,9 +107,9 @@ describe('POST /v1/admin/intents/classify (shipped model)', () => {
   it('exports classification metrics', async () => {
     await classify(gw, { text: '转人工' }).expect(200);
     const res = await request(gw.url).get('/metrics').expect(200);
-    expect(res.text).toMatch(/intent_predictions_total\{intent="ask_human"[^}]*\} [1-9]/);
-    expect(res.text).toMatch(/intent_classify_duration_seconds_count\{[^}]*\} [1-9]/);
-    expect(res.text).toMatch(/intent_model_reloads\{[^}]*\} 0/);
+    expect(res.text).toMatch(/huashu_intent_predictions_total\{intent="ask_human"[^}]*\} [1-9]/);
+    expect(res.text).toMatch(/huashu_intent_classify_duration_seconds_count\{[^}]*\} [1-9]/);
+    expect(res.text).toMatch(/huashu_intent_model_reloads\{[^}]*\} 0/);
   });
 
   it('reports the loaded model on /health/ready', async () => {

@@ -50,9 +50,11 @@ describe('structured logs', () => {
       expect(head).toMatch(/^HTTP\/1\.1 431 /);
 
       const metrics = (await request(gw.url).get('/metrics').expect(200)).text;
-      expect(metrics).toMatch(/^http_requests_total\{method="GET",route="unmatched",status="400",app="gateway"\} 1$/m);
       expect(metrics).toMatch(
-        /^http_requests_total\{method="UNKNOWN",route="unmatched",status="431",app="gateway"\} 1$/m,
+        /^huashu_http_requests_total\{method="GET",route="unmatched",status="400",app="gateway"\} 1$/m,
+      );
+      expect(metrics).toMatch(
+        /^huashu_http_requests_total\{method="UNKNOWN",route="unmatched",status="431",app="gateway"\} 1$/m,
       );
       expect(metrics).not.toContain('zz1');
 

@@ -45,7 +45,7 @@ describe('turn threads', () => {
 
   it('starts its threads with the app and runs plain turns in them, with the same results', async () => {
     expect(pool.readyThreads).toBe(THREADS);
-    const before = sum(await metrics(), 'dialogue_thread_turns_total');
+    const before = sum(await metrics(), 'huashu_dialogue_thread_turns_total');
     const c = chat();
     const { conversationId } = await c.start();
     const hello = await c.say(conversationId, '你好');
@@ -72,10 +72,10 @@ describe('turn threads', () => {
     // handed to each thread, and the process metrics once (the threads do not report them).
     const text = await metrics();
     const thread = threadOf(conversationId, THREADS);
-    expect(sum(text, 'dialogue_thread_turns_total', `thread="${thread}"`)).toBeGreaterThanOrEqual(2);
-    expect(sum(text, 'dialogue_thread_turns_total') - before).toBe(2);
-    expect(sum(text, 'dialogue_turns_total')).toBeGreaterThanOrEqual(2);
-    expect(sum(text, 'dialogue_stage_duration_seconds_count', 'stage="total"')).toBeGreaterThanOrEqual(2);
+    expect(sum(text, 'huashu_dialogue_thread_turns_total', `thread="${thread}"`)).toBeGreaterThanOrEqual(2);
+    expect(sum(text, 'huashu_dialogue_thread_turns_total') - before).toBe(2);
+    expect(sum(text, 'huashu_dialogue_turns_total')).toBeGreaterThanOrEqual(2);
+    expect(sum(text, 'huashu_dialogue_stage_duration_seconds_count', 'stage="total"')).toBeGreaterThanOrEqual(2);
     expect(text.split('\n').filter((l) => l.startsWith('process_cpu_user_seconds_total'))).toHaveLength(1);
     // A gauge every copy reports alike (the published index's size) is not multiplied by the merge.
     const own = await gw.app.get(MetricsRegistry).registry.getSingleMetric('huashu_script_index_size')!.get();
@@ -145,7 +145,7 @@ describe('turn threads', () => {
     const inFlight = request(gw.url).post(`/v1/conversations/${conversationId}/turns`).send({ text: '一个月多少钱' });
     const pending = inFlight.then((r) => r);
     await until(() => llm.requests.length > asked, 10_000);
-    const localBefore = sum(await metrics(), 'dialogue_thread_turns_total', 'thread="event-loop"');
+    const localBefore = sum(await metrics(), 'huashu_dialogue_thread_turns_total', 'thread="event-loop"');
     await pool.workers[threadOf(conversationId, THREADS)].terminate();
 
     const failed = await pending;
@@ -156,7 +156,7 @@ describe('turn threads', () => {
     llm.behave({ text: '千兆宽带家庭套餐的月费是每月199元。' });
     const next = await c.say(conversationId, '你好');
     expect(next.turn).toBe(2);
-    expect(sum(await metrics(), 'dialogue_thread_turns_total', 'thread="event-loop"')).toBe(localBefore + 1);
+    expect(sum(await metrics(), 'huashu_dialogue_thread_turns_total', 'thread="event-loop"')).toBe(localBefore + 1);
 
     await until(() => pool.readyThreads === THREADS, 60_000);
     const after = await c.say(conversationId, 'who are you');

@@ -65,20 +65,20 @@ export class ComplianceService implements ComplianceChecker, OnModuleInit {
   ) {
     const registers = [metrics.registry];
     this.duration = new Histogram({
-      name: 'compliance_check_seconds',
+      name: 'huashu_compliance_check_seconds',
       help: 'Compliance check time (normalise + match + PII + policy), without Redis look-ups',
       labelNames: ['direction'],
       buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01],
       registers,
     });
     this.hitCounter = new Counter({
-      name: 'compliance_hits_total',
+      name: 'huashu_compliance_hits_total',
       help: 'Compliance findings by direction and category',
       labelNames: ['direction', 'category'],
       registers,
     });
     this.verdicts = new Counter({
-      name: 'compliance_verdicts_total',
+      name: 'huashu_compliance_verdicts_total',
       help: 'Compliance verdicts by direction',
       labelNames: ['direction', 'verdict'],
       registers,

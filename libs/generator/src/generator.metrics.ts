@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** Circuit states as exported on `generator_breaker_state`. */
+/** Circuit states as exported on `huashu_generator_breaker_state`. */
 export const BREAKER_STATE_VALUE = { closed: 0, open: 1, half_open: 2 } as const;
 export type BreakerStateName = keyof typeof BREAKER_STATE_VALUE;
 
@@ -24,10 +24,10 @@ export class GeneratorMetrics {
     const registers = [registry];
     this.requests = once(
       registry,
-      'generator_requests_total',
+      'huashu_generator_requests_total',
       () =>
         new Counter({
-          name: 'generator_requests_total',
+          name: 'huashu_generator_requests_total',
           help: 'Generations by provider and outcome (ok or the error kind).',
           labelNames: ['provider', 'outcome'],
           registers,
@@ -35,10 +35,10 @@ export class GeneratorMetrics {
     );
     this.latency = once(
       registry,
-      'generator_latency_seconds',
+      'huashu_generator_latency_seconds',
       () =>
         new Histogram({
-          name: 'generator_latency_seconds',
+          name: 'huashu_generator_latency_seconds',
           help: 'Generation latency, provider side.',
           labelNames: ['provider'],
           buckets: [0.001, 0.005, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5],
@@ -47,10 +47,10 @@ export class GeneratorMetrics {
     );
     this.retries = once(
       registry,
-      'generator_retries_total',
+      'huashu_generator_retries_total',
       () =>
         new Counter({
-          name: 'generator_retries_total',
+          name: 'huashu_generator_retries_total',
           help: 'Retries of generation requests.',
           labelNames: ['provider'],
           registers,
@@ -58,10 +58,10 @@ export class GeneratorMetrics {
     );
     this.breakerState = once(
       registry,
-      'generator_breaker_state',
+      'huashu_generator_breaker_state',
       () =>
         new Gauge({
-          name: 'generator_breaker_state',
+          name: 'huashu_generator_breaker_state',
           help: 'Circuit breaker per backend: 0 closed, 1 open, 2 half-open.',
           labelNames: ['backend'],
           // Turn threads keep their own breakers: /metrics shows the worst (metrics.ts, addSource).
@@ -71,10 +71,10 @@ export class GeneratorMetrics {
     );
     this.breakerTransitions = once(
       registry,
-      'generator_breaker_transitions_total',
+      'huashu_generator_breaker_transitions_total',
       () =>
         new Counter({
-          name: 'generator_breaker_transitions_total',
+          name: 'huashu_generator_breaker_transitions_total',
           help: 'Circuit breaker state changes per backend.',
           labelNames: ['backend', 'state'],
           registers,
@@ -82,10 +82,10 @@ export class GeneratorMetrics {
     );
     this.queueWait = once(
       registry,
-      'generation_queue_wait_seconds',
+      'huashu_generation_queue_wait_seconds',
       () =>
         new Histogram({
-          name: 'generation_queue_wait_seconds',
+          name: 'huashu_generation_queue_wait_seconds',
           help: 'Time a generation job waited in the queue before a worker took it.',
           buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
           registers,
@@ -93,10 +93,10 @@ export class GeneratorMetrics {
     );
     this.queueDiscarded = once(
       registry,
-      'generation_jobs_discarded_total',
+      'huashu_generation_jobs_discarded_total',
       () =>
         new Counter({
-          name: 'generation_jobs_discarded_total',
+          name: 'huashu_generation_jobs_discarded_total',
           help: 'Generation jobs dropped without running (stale: past their deadline).',
           labelNames: ['reason'],
           registers,
@@ -104,10 +104,10 @@ export class GeneratorMetrics {
     );
     this.queueRoundTrip = once(
       registry,
-      'generation_queue_roundtrip_seconds',
+      'huashu_generation_queue_roundtrip_seconds',
       () =>
         new Histogram({
-          name: 'generation_queue_roundtrip_seconds',
+          name: 'huashu_generation_queue_roundtrip_seconds',
           help: 'Enqueue to result, as the waiting gateway sees it.',
           labelNames: ['outcome'],
           buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2.5, 5],
@@ -118,9 +118,9 @@ export class GeneratorMetrics {
 
   /** Queue depth gauge; `collect` reads BullMQ counts at scrape time (no timer). */
   registerQueueDepth(counts: () => Promise<Record<string, number>>): void {
-    if (this.registry.getSingleMetric('generation_queue_depth')) return;
+    if (this.registry.getSingleMetric('huashu_generation_queue_depth')) return;
     new Gauge({
-      name: 'generation_queue_depth',
+      name: 'huashu_generation_queue_depth',
       help: 'Generation jobs by state (waiting, active, delayed, prioritized).',
       labelNames: ['state'],
       // Every registry of the process reads the same queue: merged, it is counted once.

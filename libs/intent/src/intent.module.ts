@@ -44,13 +44,13 @@ export class IntentModelLifecycle implements OnModuleInit, OnModuleDestroy {
         if (!metrics) return new OnnxIntentClassifier(runtime, options);
         const registers = [metrics.registry];
         const duration = new Histogram({
-          name: 'intent_classify_duration_seconds',
+          name: 'huashu_intent_classify_duration_seconds',
           help: 'Intent classification time per call (featurise + ONNX run).',
           buckets: [0.00002, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.05],
           registers,
         });
         const predictions = new Counter({
-          name: 'intent_predictions_total',
+          name: 'huashu_intent_predictions_total',
           help: 'Classified utterances by chosen intent.',
           labelNames: ['intent'],
           registers,
@@ -63,7 +63,7 @@ export class IntentModelLifecycle implements OnModuleInit, OnModuleDestroy {
           },
         });
         new Gauge({
-          name: 'intent_model_reloads',
+          name: 'huashu_intent_model_reloads',
           help: 'Hot reloads of the intent model since start.',
           registers,
           // Each turn thread reloads its own copy of the model: merged, the most any copy saw.

@@ -12,13 +12,13 @@ export function installHttpMetrics(
 ): (method: string, status: number) => void {
   const labelNames = ['method', 'route', 'status'] as const;
   const requests = new Counter({
-    name: 'http_requests_total',
+    name: 'huashu_http_requests_total',
     help: 'HTTP requests by method, route and status',
     labelNames,
     registers: [metrics.registry],
   });
   const latency = new Histogram({
-    name: 'http_request_duration_seconds',
+    name: 'huashu_http_request_duration_seconds',
     help: 'HTTP request latency by method, route and status',
     labelNames,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],

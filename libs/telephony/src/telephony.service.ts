@@ -68,13 +68,13 @@ export class TelephonyService {
     @Optional() @Inject(BARGE_IN_RECORDER) private readonly bargeIn?: BargeInRecorder,
   ) {
     this.events = new Counter({
-      name: 'telephony_events_total',
+      name: 'huashu_telephony_events_total',
       help: 'Telephony events by platform and internal event type',
       labelNames: ['platform', 'type'],
       registers: [metrics.registry],
     });
     this.latency = new Histogram({
-      name: 'telephony_event_seconds',
+      name: 'huashu_telephony_event_seconds',
       help: 'Time from a telephony event to the platform answer, by platform and action',
       labelNames: ['platform', 'action'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5],

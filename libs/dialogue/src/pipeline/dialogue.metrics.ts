@@ -16,26 +16,26 @@ export class DialogueMetrics {
 
   constructor(metrics: MetricsRegistry) {
     this.stage = new Histogram({
-      name: 'dialogue_stage_duration_seconds',
+      name: 'huashu_dialogue_stage_duration_seconds',
       help: 'Duration of each turn pipeline stage (total = whole turn under the lock)',
       labelNames: ['stage'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [metrics.registry],
     });
     this.turns = new Counter({
-      name: 'dialogue_turns_total',
+      name: 'huashu_dialogue_turns_total',
       help: 'Turns by intent, route, action and whether they were degraded to a fallback',
       labelNames: ['intent', 'route', 'action', 'degraded'],
       registers: [metrics.registry],
     });
     this.exampleIntents = new Counter({
-      name: 'dialogue_intent_examples_total',
+      name: 'huashu_dialogue_intent_examples_total',
       help: 'Turns the intent model put out of scope that a campaign intent example gave an intent',
       labelNames: ['intent'],
       registers: [metrics.registry],
     });
     this.answerExamples = new Counter({
-      name: 'dialogue_answer_examples_total',
+      name: 'huashu_dialogue_answer_examples_total',
       help: 'Generator-route turns whose prompt quoted first the script of a campaign example (intentExamples.byScript)',
       labelNames: ['intent'],
       registers: [metrics.registry],

@@ -32,7 +32,7 @@ interface Pending {
 
 interface TurnThread {
   index: number;
-  /** Turns handed to this thread (dialogue_thread_turns_total{thread="<index>"}). */
+  /** Turns handed to this thread (huashu_dialogue_thread_turns_total{thread="<index>"}). */
   handed: { inc(): void };
   worker: Worker;
   /** Turns for this thread, posted once per event-loop turn. */
@@ -80,7 +80,7 @@ export class TurnThreadPool implements OnApplicationBootstrap, OnModuleDestroy {
     this.stuckMs = Math.max(restMs, phoneMs) + 15_000;
     if (this.size > 0) {
       this.handed = new Counter({
-        name: 'dialogue_thread_turns_total',
+        name: 'huashu_dialogue_thread_turns_total',
         help: 'Plain turns by where they ran: a turn thread ("0", "1", …) or the event loop ("event-loop", while its thread was not ready)',
         labelNames: ['thread'],
         registers: [metrics.registry],
