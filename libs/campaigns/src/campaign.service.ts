@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { z } from 'zod';
 import { HuashuException } from '@huashu/common';
+import type { OnRedisDataLost } from '@huashu/redis';
 import type { Campaign } from './campaign.js';
 import { defaultCampaign } from './campaign.defaults.js';
 import { campaignSchema, SERVER_OWNED_FIELDS } from './campaign.schema.js';
@@ -71,11 +72,17 @@ const MAX_CAS_ATTEMPTS = 5;
 
 /** Campaign settings: defaults filled, validated, versioned with ETags, every change audited. */
 @Injectable()
-export class CampaignService {
+export class CampaignService implements OnRedisDataLost {
   /** Recently read campaigns for hot paths (matching); dropped locally on every change. */
   private readonly cache = new Map<string, { at: number; campaign: Campaign }>();
 
   constructor(private readonly repo: CampaignRepository) {}
+
+  /** Redis lost its data: a cached campaign must not outlive its stored document. */
+  forgetRedisData(): undefined {
+    this.cache.clear();
+    return undefined;
+  }
 
   /**
    * The campaign, served from a per-process cache at most `maxAgeMs` old. Changes made through this

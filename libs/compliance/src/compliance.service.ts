@@ -3,6 +3,7 @@ import { Counter, Histogram } from 'prom-client';
 import type { z } from 'zod';
 import { HuashuException, MetricsRegistry, nowMs, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import type { OnRedisDataLost } from '@huashu/redis';
 import type { CheckOptions, ComplianceChecker, ComplianceResult, Direction } from './compliance.port.js';
 import { ComplianceEngine } from './engine/compliance-engine.js';
 import { ComplianceStream } from './engine/compliance-stream.js';
@@ -46,7 +47,7 @@ interface Who {
 }
 
 @Injectable()
-export class ComplianceService implements ComplianceChecker, OnModuleInit {
+export class ComplianceService implements ComplianceChecker, OnModuleInit, OnRedisDataLost {
   private readonly logger = new Logger('Compliance');
   private defaultLexicon!: LexiconDocument;
   private defaultPolicy!: CompliancePolicy;
@@ -83,6 +84,15 @@ export class ComplianceService implements ComplianceChecker, OnModuleInit {
       labelNames: ['direction', 'verdict'],
       registers,
     });
+  }
+
+  /**
+   * Redis lost its data: the stored lexicons and policies are gone, and versions written afterwards
+   * start again at 1, so a cached engine compared by version alone could pass for a new document.
+   */
+  forgetRedisData(): undefined {
+    this.cache.clear();
+    return undefined;
   }
 
   onModuleInit(): void {

@@ -6,7 +6,7 @@ export interface AppConfig {
   http: { port: number; host: string; bodyLimitBytes: number; shutdownGraceMs: number };
   worker: { port: number };
   log: { level: Env['LOG_LEVEL'] };
-  redis: { url: string; keyPrefix: string; connectTimeoutMs: number };
+  redis: { url: string; keyPrefix: string; connectTimeoutMs: number; dataCheckIntervalMs: number };
   auth: { adminKeys: { key: string; role: AdminRole }[]; chatKeys: string[] };
   paths: { models: string; data: string; indexes: string };
   intent: { precision: Env['INTENT_MODEL_PRECISION']; modelPath?: string };
@@ -89,7 +89,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     http: { port: e.PORT, host: e.HOST, bodyLimitBytes: e.BODY_LIMIT_BYTES, shutdownGraceMs: e.SHUTDOWN_GRACE_MS },
     worker: { port: e.WORKER_PORT },
     log: { level: e.LOG_LEVEL },
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS },
+    redis: {
+      url: e.REDIS_URL,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      connectTimeoutMs: e.REDIS_CONNECT_TIMEOUT_MS,
+      dataCheckIntervalMs: e.REDIS_DATA_CHECK_INTERVAL_MS,
+    },
     auth: { adminKeys: e.ADMIN_API_KEYS, chatKeys: e.CHAT_API_KEYS },
     paths: { models: e.MODELS_DIR, data: e.DATA_DIR, indexes: e.INDEX_DIR },
     intent: { precision: e.INTENT_MODEL_PRECISION, modelPath: e.INTENT_MODEL_PATH },

@@ -95,6 +95,11 @@ export const envSchema = z
       .default('huashu:')
       .describe('Prefix of every Redis key and queue.'),
     REDIS_CONNECT_TIMEOUT_MS: ms.default(5000).describe('Redis connect timeout.'),
+    REDIS_DATA_CHECK_INTERVAL_MS: ms
+      .default(5000)
+      .describe(
+        'How often each process checks, besides after every reconnect, that Redis still holds its data marker (a loss is logged, counted and recovered from).',
+      ),
     ADMIN_API_KEYS: adminKeys
       .default([])
       .describe('Admin API keys as key:role pairs, comma-separated (roles admin, editor, viewer).'),

@@ -4,7 +4,15 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { MetricsModule, ReadinessModule } from '@huashu/common';
 import { ConfigModule, type AppConfig } from '@huashu/config';
-import { BullErrorLog, BullRootModule, BullWorkerShutdown, RedisModule } from '@huashu/redis';
+import {
+  BullErrorLog,
+  BullRootModule,
+  BullWorkerShutdown,
+  REDIS_DATA_WATCH_OPTIONS,
+  RedisDataWatch,
+  RedisModule,
+  type RedisDataWatchOptions,
+} from '@huashu/redis';
 import { HealthController } from './health.controller.js';
 import { createRootLogger } from './logging.js';
 import { MetricsController } from './metrics.controller.js';
@@ -18,8 +26,8 @@ export interface OpsOptions {
 }
 
 /**
- * What every huashu process hosts: validated config, structured logs, metrics, readiness, Redis,
- * BullMQ root, and the /health and /metrics endpoints.
+ * What every huashu process hosts: validated config, structured logs, metrics, readiness, Redis (and
+ * the watch that notices Redis lost its data), BullMQ root, and the /health and /metrics endpoints.
  */
 @Module({})
 export class OpsModule {
@@ -41,9 +49,25 @@ export class OpsModule {
         PinoNestLogger,
         BullErrorLog,
         BullWorkerShutdown,
+        // A turn thread forgets and restores its own state; its process's main thread logs and counts.
+        {
+          provide: REDIS_DATA_WATCH_OPTIONS,
+          inject: [PinoNestLogger],
+          useFactory: (logger: PinoNestLogger): RedisDataWatchOptions => ({ report: !opts.thread, logger }),
+        },
+        RedisDataWatch,
       ],
       controllers: [HealthController, MetricsController],
-      exports: [ConfigModule, MetricsModule, ReadinessModule, RedisModule, BullRootModule, ROOT_LOGGER, PinoNestLogger],
+      exports: [
+        ConfigModule,
+        MetricsModule,
+        ReadinessModule,
+        RedisModule,
+        BullRootModule,
+        ROOT_LOGGER,
+        PinoNestLogger,
+        RedisDataWatch,
+      ],
     };
   }
 }

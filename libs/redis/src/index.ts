@@ -8,3 +8,10 @@ export { BullWorkerShutdown, closeBullWorker } from './bull-worker-shutdown.js';
 export { ErrorLogThrottle, type ThrottledLog } from './error-log-throttle.js';
 export { assertRedisReachable } from './preflight.js';
 export { isRedisUnavailableError } from './redis-errors.js';
+export {
+  REDIS_DATA_MARKER_KEY,
+  REDIS_DATA_WATCH_OPTIONS,
+  RedisDataWatch,
+  type OnRedisDataLost,
+  type RedisDataWatchOptions,
+} from './redis-data-watch.service.js';

@@ -5,7 +5,7 @@ import type { Redis, Result } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { HuashuException } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
-import { REDIS } from '@huashu/redis';
+import { REDIS, type OnRedisDataLost } from '@huashu/redis';
 import { DIALOGUE_KEYS } from '../dialogue.constants.js';
 import { historyFromTranscript, type HistoryMessage, type Session, type TranscriptEntry } from './session.js';
 
@@ -101,7 +101,7 @@ export interface ConversationLock {
  * holds the lock meanwhile, the commit refuses and the turn is redone under the lock.
  */
 @Injectable()
-export class SessionRepository implements OnModuleDestroy {
+export class SessionRepository implements OnModuleDestroy, OnRedisDataLost {
   private readonly local = new Map<string, { mutex: MutexInterface; users: number }>();
   /**
    * The session and revision as this process last committed them. The object is deep-frozen and
@@ -129,6 +129,16 @@ export class SessionRepository implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.local.clear();
     this.cache?.clear();
+  }
+
+  /**
+   * Redis lost its data: the sessions are gone and stay gone (a turn of one answers 404). A cached copy
+   * is never written back (its revision check would refuse it anyway): it is dropped.
+   */
+  forgetRedisData(): string | undefined {
+    const n = this.cache?.size ?? 0;
+    this.cache?.clear();
+    return n > 0 ? `${n} cached sessions` : undefined;
   }
 
   newId(): string {

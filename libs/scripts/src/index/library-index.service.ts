@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { HuashuException, MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { EMBEDDER, type Embedder } from '@huashu/embedding';
-import { createRedis, waitReady, type RedisClient } from '@huashu/redis';
+import { createRedis, waitReady, type OnRedisDataLost, type RedisClient } from '@huashu/redis';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Script } from '../script-matcher.port.js';
 import { ScriptLibraryRepository } from '../library/script-library.repository.js';
@@ -93,7 +93,7 @@ const provisionalKey = (key: string): string => `${key}-bf`;
  * a match that already took the old library finishes on it.
  */
 @Injectable()
-export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown {
+export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown, OnRedisDataLost {
   private readonly logger = new Logger('ScriptIndex');
   private readonly current = new Map<string, LoadedLibrary>();
   /** Latest version announced per campaign; a slower load of an older one never overwrites it. */
@@ -117,6 +117,11 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
   private readonly pendingUpgrades = new Map<string, () => void>();
   /** Vectors of the last import's texts per campaign, held until the draft index has them. */
   private readonly importedVectors = new Map<string, Map<string, Float32Array>>();
+  /**
+   * Raised when Redis lost its data: a load or graph build that started before finishes without
+   * being swapped in or recorded (version numbers start again, so its version may now be other scripts).
+   */
+  private generation = 0;
   private subscriber?: RedisClient;
   private reconcileTimer?: NodeJS.Timeout;
   private startupError?: string;
@@ -228,6 +233,39 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
         this.subscriber.disconnect();
       }
     }
+  }
+
+  /**
+   * Redis lost its data: drop every library loaded from it (published, explicit versions, drafts) and
+   * what was waiting to be built. Kept, they would answer for campaigns that no longer exist, and a
+   * version republished under the same number would be served from the old one. `resync` (after the
+   * sample campaign's re-seed) loads what is published again.
+   */
+  forgetRedisData(): string | undefined {
+    const held = [...this.current.values()].map((l) => `${l.campaignId} version ${l.version}`);
+    this.generation += 1;
+    for (const t of this.warmTimers.values()) clearTimeout(t);
+    for (const map of [
+      this.warmTimers,
+      this.current,
+      this.wanted,
+      this.versionCache,
+      this.drafts,
+      this.settledDrafts,
+      this.draftBacklog,
+      this.graphKeys,
+      this.pendingUpgrades,
+      this.importedVectors,
+    ]) {
+      map.clear();
+    }
+    this.sizeGauge.reset();
+    return held.length > 0 ? `published script indexes of ${held.join(', ')}` : undefined;
+  }
+
+  /** Align every campaign with its published pointer in Redis now (after a data loss). */
+  resync(): Promise<void> {
+    return this.reconcile();
   }
 
   status(): { up: boolean; [k: string]: unknown } {
@@ -389,8 +427,10 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
 
   /** Load `version` and make it current unless a newer one was announced meanwhile. */
   async activate(campaignId: string, version: number): Promise<LoadedLibrary> {
+    const generation = this.generation;
     this.wanted.set(campaignId, version);
     const lib = await this.version(campaignId, version);
+    if (generation !== this.generation) return lib;
     this.swapIn(campaignId, version, lib);
     const id = versionId(campaignId, version);
     // The graph was announced while the stand-in was still loading.
@@ -466,6 +506,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     const id = versionId(campaignId, version);
     const running = this.upgrades.get(id);
     if (running) return running;
+    const generation = this.generation;
     const task = (async () => {
       const start = performance.now();
       const fromDraft = draftRev === undefined ? undefined : await this.snapshotDraft(campaignId, draftRev, true);
@@ -482,6 +523,7 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
         lib = await this.fromVectors(campaignId, version, scripts, vectors, undefined, true);
       }
       const key = lib.contentKey as string;
+      if (generation !== this.generation) return;
       await this.repo.setVersionKey(campaignId, version, key);
       this.adopt(campaignId, version, lib);
       await this.repo.announce(campaignId, version, key);
@@ -515,7 +557,10 @@ export class LibraryIndexService implements OnModuleInit, OnApplicationShutdown 
     if (cur.index.kind !== 'bruteforce' || cur.contentKey === key) return;
     const running = this.graphLoads.get(id);
     if (running) return running;
-    const load = this.build(campaignId, version).then((lib) => this.adopt(campaignId, version, lib));
+    const generation = this.generation;
+    const load = this.build(campaignId, version).then((lib) => {
+      if (generation === this.generation) this.adopt(campaignId, version, lib);
+    });
     this.graphLoads.set(id, load);
     try {
       await load;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { CampaignService, DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
+import type { OnRedisDataLost } from '@huashu/redis';
 import { LibraryIndexService } from '../index/library-index.service.js';
 import { LibraryPublisher } from '../index/library-publisher.service.js';
 import { ScriptLibraryRepository, SCRIPT_KEYS } from '../library/script-library.repository.js';
@@ -33,10 +34,11 @@ export function parseRows(body: string): unknown[] {
  * At gateway start: load the sample campaign (`DATA_DIR/campaigns/default`) into an empty Redis
  * when SEED_SAMPLE_CAMPAIGN is true — settings, scripts, first published version — then start the
  * index (subscribe, load published libraries). A lock makes sure only one of several gateways
- * seeds; a flag makes it happen once per Redis.
+ * seeds; a flag makes it happen once per Redis. After Redis lost its data (RedisDataWatch), the same
+ * again: the flag went with the data, so one gateway seeds anew and every one reloads its indexes.
  */
 @Injectable()
-export class SampleCampaignSeeder implements OnApplicationBootstrap {
+export class SampleCampaignSeeder implements OnApplicationBootstrap, OnRedisDataLost {
   private readonly logger = new Logger('SampleCampaign');
 
   constructor(
@@ -49,14 +51,23 @@ export class SampleCampaignSeeder implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.dialogue.seedSampleCampaign) {
-      try {
-        await this.seed(DEFAULT_CAMPAIGN_ID);
-      } catch (err) {
-        this.logger.error(`seeding the sample campaign failed: ${(err as Error).message}`);
-      }
-    }
+    await this.seedIfConfigured();
     await this.index.start();
+  }
+
+  /** Redis lost its data (the index forgot its libraries first): seed again, then reload what is published. */
+  async restoreRedisData(): Promise<void> {
+    await this.seedIfConfigured();
+    await this.index.resync();
+  }
+
+  private async seedIfConfigured(): Promise<void> {
+    if (!this.config.dialogue.seedSampleCampaign) return;
+    try {
+      await this.seed(DEFAULT_CAMPAIGN_ID);
+    } catch (err) {
+      this.logger.error(`seeding the sample campaign failed: ${(err as Error).message}`);
+    }
   }
 
   /** Returns true when this call seeded. */
