@@ -7,6 +7,7 @@ import request from 'supertest';
 import { loadConfig } from '@huashu/config';
 import { createHttpApp, OpsModule, shutdownGracefully } from '@huashu/ops';
 import { bootGateway, bootWorker, testEnv } from './support/boot.js';
+import { expectError } from './support/errors.js';
 import { deletePrefix } from './support/redis-prefix.js';
 import { PrivateRedis } from './support/redis-server.js';
 
@@ -18,6 +19,11 @@ describe('worker host', () => {
       const ready = await request(worker.url).get('/health/ready').expect(200);
       expect(ready.body.info.redis.status).toBe('up');
       await request(worker.url).get('/metrics').expect(200);
+      // Its routes take no body: whatever BODY_LIMIT_BYTES says (the gateway's), a body is refused unread.
+      for (const path of ['/metrics', '/health/ready', '/elsewhere']) {
+        expectError(await request(worker.url).post(path).send({ a: 1 }), 413, 'PAYLOAD_TOO_LARGE');
+      }
+      await request(worker.url).post('/metrics').expect(404);
     } finally {
       await worker.close();
       await deletePrefix(config.redis.keyPrefix);

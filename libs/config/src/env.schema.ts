@@ -23,7 +23,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 const port = int(0, 65535);
 const positiveInt = int(1, Number.MAX_SAFE_INTEGER);
 /**
- * BODY_LIMIT_BYTES applies to every route without its own limit, the unauthenticated chat and
+ * BODY_LIMIT_BYTES applies to every gateway route without its own limit, the unauthenticated chat and
  * telephony routes included, and Fastify buffers a body whole in memory, then parses it on the event
  * loop. No route needs more than the script import's own route-level 16 MiB (SCRIPT_LIMITS in
  * @huashu/scripts), so a larger global limit is a typo (a value in bits or an extra digit) that would
@@ -77,7 +77,7 @@ export const envSchema = z
     BODY_LIMIT_BYTES: int(1, MAX_BODY_LIMIT_BYTES)
       .default(65536)
       .describe(
-        `Largest accepted request body (bytes) on routes without their own limit; larger ones get 413. At most ${MAX_BODY_LIMIT_BYTES} (16 MiB).`,
+        `Largest accepted request body (bytes) on gateway routes without their own limit; larger ones get 413. At most ${MAX_BODY_LIMIT_BYTES} (16 MiB). The worker's HTTP server (health, metrics) takes no body: any body gets 413.`,
       ),
     SHUTDOWN_GRACE_MS: int(1, 3_600_000)
       .default(10000)

@@ -22,13 +22,18 @@ import { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
  * media types per route (`BodyRouteConfig`), request ids on every response, the binding error body,
  * validation, pino logs, HTTP metrics. Signals are handled by `onShutdownSignals` (drain HTTP first, then close modules).
  * Fastify was measured against Express on a trivial route (see README "Benchmarks").
+ * `bodyLimitBytes` replaces BODY_LIMIT_BYTES as the limit of routes without their own (the worker's).
  */
-export async function createHttpApp(root: DynamicModule, config: AppConfig): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  root: DynamicModule,
+  config: AppConfig,
+  opts: { bodyLimitBytes?: number } = {},
+): Promise<NestFastifyApplication> {
   // Requests refused before routing run no Fastify hook, so neither the request log nor the HTTP
   // metrics see them; they are reported here, once the logger and the registry exist (below).
   let reportRejected: (rejected: RejectedRequest) => void = () => undefined;
   const adapter = new FastifyAdapter({
-    bodyLimit: config.http.bodyLimitBytes,
+    bodyLimit: opts.bodyLimitBytes ?? config.http.bodyLimitBytes,
     genReqId: genRequestId,
     requestIdHeader: false,
     trustProxy: true,
