@@ -79,9 +79,8 @@ export class CampaignService implements OnRedisDataLost {
   constructor(private readonly repo: CampaignRepository) {}
 
   /** Redis lost its data: a cached campaign must not outlive its stored document. */
-  forgetRedisData(): undefined {
+  forgetRedisData(): void {
     this.cache.clear();
-    return undefined;
   }
 
   /**

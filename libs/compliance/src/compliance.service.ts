@@ -90,9 +90,8 @@ export class ComplianceService implements ComplianceChecker, OnModuleInit, OnRed
    * Redis lost its data: the stored lexicons and policies are gone, and versions written afterwards
    * start again at 1, so a cached engine compared by version alone could pass for a new document.
    */
-  forgetRedisData(): undefined {
+  forgetRedisData(): void {
     this.cache.clear();
-    return undefined;
   }
 
   onModuleInit(): void {

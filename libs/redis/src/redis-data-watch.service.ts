@@ -39,6 +39,7 @@ export interface RedisDataWatchOptions {
 
 const CONTEXT = 'RedisData';
 
+/** Injection token of the RedisDataWatchOptions. */
 export const REDIS_DATA_WATCH_OPTIONS = Symbol('RedisDataWatchOptions');
 
 /**
@@ -48,12 +49,10 @@ export const REDIS_DATA_WATCH_OPTIONS = Symbol('RedisDataWatchOptions');
  */
 export interface OnRedisDataLost {
   /** Drop what this process read from Redis before the loss; returns what it held, for the log line. */
-  forgetRedisData?(): string | undefined;
+  forgetRedisData?(): string | void;
   /** Put back what the deployment needs to serve again (the sample campaign, the published indexes). */
   restoreRedisData?(): Promise<void>;
 }
-
-type Hooked = Required<OnRedisDataLost> | OnRedisDataLost;
 
 /** What is stored in Redis and gone with it (DESIGN §6), as the error line names it. */
 const LOST =
@@ -226,11 +225,11 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, OnA
   }
 
   /** Every provider instance with a hook, each once (an alias provider shares its instance). */
-  private hooked(): Hooked[] {
-    const out = new Set<Hooked>();
+  private hooked(): OnRedisDataLost[] {
+    const out = new Set<OnRedisDataLost>();
     for (const { instance } of this.discovery.getProviders()) {
       if (typeof instance !== 'object' || instance === null) continue;
-      const h = instance as Hooked;
+      const h = instance as OnRedisDataLost;
       if (typeof h.forgetRedisData === 'function' || typeof h.restoreRedisData === 'function') out.add(h);
     }
     return [...out];
