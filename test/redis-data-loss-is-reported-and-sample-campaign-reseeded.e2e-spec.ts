@@ -138,7 +138,8 @@ describe('Redis lost its data: reported once per process, sample campaign re-see
   });
 });
 
-// The real thing on a private redis-server without persistence: killed and started again, empty.
+// The real thing on a private redis-server without persistence: killed and started again, empty. With a
+// turn thread, which notices on its own connection, forgets and restores, but neither logs nor counts.
 describe('Redis restarted without persistence', () => {
   let redis: PrivateRedis | undefined;
   let gw: Booted | undefined;
@@ -152,7 +153,11 @@ describe('Redis restarted without persistence', () => {
   it('is noticed on the reconnect, and new conversations are served again', async () => {
     redis = await PrivateRedis.start();
     const logs = new LogCapture();
-    gw = await bootGateway('data-loss-restart', { REDIS_URL: redis.url, LOG_LEVEL: 'info' }, { logStream: logs });
+    gw = await bootGateway(
+      'data-loss-restart',
+      { REDIS_URL: redis.url, LOG_LEVEL: 'info', DIALOGUE_TURN_THREADS: '1' },
+      { logStream: logs },
+    );
     const url = gw.url;
     await request(url).post('/v1/conversations').send({}).expect(201);
     await redis.stop();
@@ -163,6 +168,9 @@ describe('Redis restarted without persistence', () => {
       ),
     ).toBe(true);
     expect(lossLines(logs)).toHaveLength(1);
+    // /metrics merges the thread's registry: counted once for the process.
     expect(await losses(url)).toBe(1);
+    const { body } = await request(url).post('/v1/conversations').send({}).expect(201);
+    await request(url).post(`/v1/conversations/${body.conversationId}/turns`).send({ text: '多少钱' }).expect(200);
   });
 });
