@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { MetricsRegistry } from '@huashu/common';
 
-/** Pipeline stages timed per turn (TurnResult.timingsMs keys, plus lock wait and record). */
-export const TURN_STAGES = ['screen', 'classify', 'generate', 'comply', 'match', 'record', 'total'] as const;
-export type TurnStage = (typeof TURN_STAGES)[number];
-
-/** Prometheus metrics of the turn pipeline, on the process registry. */
+/**
+ * Prometheus metrics of the turn pipeline, on the process registry. The `stage` label of the duration
+ * histogram takes the TurnResult.timingsMs keys (classify, generate, comply: input screening and the output
+ * check together, match, total) plus record.
+ */
 @Injectable()
 export class DialogueMetrics {
   readonly stage: Histogram<'stage'>;
