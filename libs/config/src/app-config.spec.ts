@@ -80,16 +80,30 @@ describe('loadConfig', () => {
     if (offending) expect(err.message).not.toContain(offending);
   });
 
-  it.each([['PORT'], ['WORKER_PORT'], ['SHUTDOWN_GRACE_MS'], ['DIALOGUE_TURN_THREADS'], ['HOST']])(
-    'rejects a blank %s (spaces are not a value), naming it',
-    (variable) => {
-      // Empty means unset (the default); only spaces used to read as 0 (a random port, no worker health port).
-      expect(thrownBy({ [variable]: '' })).toBeUndefined();
-      const error = thrownBy({ [variable]: '  ' });
-      expect(error).toBeInstanceOf(ConfigValidationError);
-      expect((error as ConfigValidationError).problems.map((p) => p.variable)).toEqual([variable]);
-    },
-  );
+  it.each([
+    ['PORT'],
+    ['WORKER_PORT'],
+    ['SHUTDOWN_GRACE_MS'],
+    ['DIALOGUE_TURN_THREADS'],
+    ['HOST'],
+    // Free text: a blank directory, model name, key list or secret was taken as given.
+    ['MODELS_DIR'],
+    ['INDEX_DIR'],
+    ['LLM_MODEL'],
+    ['ADMIN_API_KEYS'],
+    ['CHAT_API_KEYS'],
+    ['TWILIO_AUTH_TOKEN'],
+  ])('rejects a blank %s (spaces are not a value), naming it', (variable) => {
+    // Empty means unset (the default); only spaces used to read as 0 (a random port, no worker health port).
+    expect(thrownBy({ [variable]: '' })).toBeUndefined();
+    const error = thrownBy({ [variable]: '  ' });
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect((error as ConfigValidationError).problems.map((p) => p.variable)).toEqual([variable]);
+  });
+
+  it('judges only its own variables: blank ones elsewhere in the environment are no concern of it', () => {
+    expect(thrownBy({ PS1: '  ', SOME_OTHER_TOOL_SETTING: ' ' })).toBeUndefined();
+  });
 
   it('takes the longest timer Node can wait and whole numbers with surrounding spaces', () => {
     const c = loadConfig({ CONVERSATION_LOCK_WAIT_MS: '2147483647', PORT: ' 8080 ' });

@@ -71,17 +71,26 @@ export class ConfigValidationError extends Error {
 
 /** Parse and validate an environment into the grouped config; throws ConfigValidationError. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
-  // Empty strings mean "unset" so `FOO= npm start` falls back to the default.
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  // Empty strings mean "unset" so `FOO= npm start` falls back to the default. A value of spaces is a
+  // mistake, not a value, for every variable of the schema (the free-text ones too: MODELS_DIR='  ' or an
+  // LLM_MODEL of spaces passed their checks); other variables of the environment are not ours to judge.
+  const blank = Object.keys(envSchema.shape).filter((name) => {
+    const v = source[name];
+    return v !== undefined && v !== '' && v.trim() === '';
+  });
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([name, v]) => v !== undefined && v !== '' && !blank.includes(name)),
+  );
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigValidationError(
-      parsed.error.issues.map((issue) => ({
+  if (blank.length > 0 || !parsed.success) {
+    throw new ConfigValidationError([
+      ...blank.map((variable) => ({ variable, rule: 'must not be blank' })),
+      ...(parsed.error?.issues ?? []).map((issue) => ({
         variable: String(issue.path[0] ?? 'environment'),
         // zod messages never include the input value for the checks used here
         rule: issue.message,
       })),
-    );
+    ]);
   }
   const e = parsed.data;
   return {
