@@ -1,9 +1,48 @@
+import { z } from 'zod';
 import { envSchema } from './env.schema.js';
 
 interface FieldInfo {
   name: string;
   description: string;
+  allowed: string;
   default: string;
+}
+
+/** The JSON Schema members of one variable that say which values it takes. */
+interface JsonField {
+  type?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+  pattern?: string;
+  format?: string;
+}
+
+/**
+ * Which values a variable takes, read from the schema's JSON Schema (zod's own `toJSONSchema`), so the
+ * table cannot drift from the rules: the values as the code sees them (`output`: integer ranges, enums),
+ * and for a variable whose parsed form is no longer a plain type (`true`/`yes`/`1` → boolean) the
+ * values as written (`input`). What JSON Schema cannot say (a transform's own rule, e.g. key:role pairs)
+ * is in the variable's description.
+ */
+function allowedValues(output: JsonField, input: JsonField): string {
+  const values = output.enum ?? (output.type === undefined ? input.enum : undefined);
+  if (values) return values.map((v) => `\`${String(v)}\``).join(', ');
+  if (output.type === 'integer') {
+    const min = output.minimum ?? 0;
+    const max = output.maximum;
+    return max === undefined || max >= Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `${min}–${max}`;
+  }
+  if (output.format === 'uri') return 'http:// or https:// URL';
+  if (output.pattern) return `\`${output.pattern}\``;
+  if (output.maxLength !== undefined) return `≤ ${output.maxLength} characters`;
+  return '—';
+}
+
+function jsonFields(io: 'input' | 'output'): Record<string, JsonField> {
+  const schema = z.toJSONSchema(envSchema, { io, unrepresentable: 'any' }) as { properties: Record<string, JsonField> };
+  return schema.properties;
 }
 
 type Introspectable = {
@@ -11,7 +50,7 @@ type Introspectable = {
   _zod: { def: { type: string; defaultValue?: unknown; innerType?: Introspectable; in?: Introspectable } };
 };
 
-function fieldInfo(name: string, schema: Introspectable): FieldInfo {
+function fieldInfo(name: string, schema: Introspectable, allowed: string): FieldInfo {
   let def: string | undefined;
   let cur: Introspectable | undefined = schema;
   let description = schema.description;
@@ -24,16 +63,26 @@ function fieldInfo(name: string, schema: Introspectable): FieldInfo {
     // A transformed field (`.default(...).transform(...)`) is a pipe whose input carries the default.
     cur = cur._zod.def.innerType ?? (cur._zod.def.type === 'pipe' ? cur._zod.def.in : undefined);
   }
-  return { name, description: description ?? '', default: def === undefined || def === '' ? '—' : `\`${def}\`` };
+  return {
+    name,
+    description: description ?? '',
+    allowed,
+    default: def === undefined || def === '' ? '—' : `\`${def}\``,
+  };
 }
 
 /** The configuration table (Markdown) generated from the env schema, for README and docs. */
 export function configTableMarkdown(): string {
-  const rows = Object.entries(envSchema.shape).map(([name, s]) => fieldInfo(name, s as unknown as Introspectable));
+  const output = jsonFields('output');
+  const input = jsonFields('input');
+  const rows = Object.entries(envSchema.shape).map(([name, s]) =>
+    fieldInfo(name, s as unknown as Introspectable, allowedValues(output[name] ?? {}, input[name] ?? {})),
+  );
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
   return [
-    '| variable | meaning | default |',
-    '|---|---|---|',
-    ...rows.map((r) => `| \`${r.name}\` | ${r.description.replace(/\|/g, '\\|')} | ${r.default} |`),
+    '| variable | meaning | allowed | default |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| \`${r.name}\` | ${cell(r.description)} | ${cell(r.allowed)} | ${r.default} |`),
   ].join('\n');
 }
 

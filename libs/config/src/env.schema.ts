@@ -77,7 +77,7 @@ export const envSchema = z
     BODY_LIMIT_BYTES: int(1, MAX_BODY_LIMIT_BYTES)
       .default(65536)
       .describe(
-        `Largest accepted request body (bytes) on gateway routes without their own limit; larger ones get 413. At most ${MAX_BODY_LIMIT_BYTES} (16 MiB). The worker's HTTP server (health, metrics) takes no body: any body gets 413.`,
+        `Largest accepted request body (bytes) on gateway routes without their own limit; larger ones get 413. At most ${MAX_BODY_LIMIT_BYTES} (16 MiB). The worker's HTTP server (health, metrics) takes no body: a POST, PUT, PATCH or DELETE body of more than one byte (Fastify's smallest limit) gets 413 unread; GET ignores a body.`,
       ),
     SHUTDOWN_GRACE_MS: int(1, 3_600_000)
       .default(10000)
@@ -102,7 +102,9 @@ export const envSchema = z
       ),
     ADMIN_API_KEYS: adminKeys
       .default([])
-      .describe('Admin API keys as key:role pairs, comma-separated (roles admin, editor, viewer).'),
+      .describe(
+        'Admin API keys as key:role pairs, comma-separated (roles admin, editor, viewer; keys of at least 16 characters).',
+      ),
     CHAT_API_KEYS: z
       .string()
       .default('')
@@ -126,10 +128,14 @@ export const envSchema = z
     EMBEDDER_MODEL_PATH: z
       .string()
       .optional()
-      .describe('ONNX sentence-transformer directory (model.onnx + tokenizer.json) for EMBEDDER_PROVIDER=onnx.'),
-    EMBEDDINGS_BASE_URL: url.optional().describe('OpenAI-compatible /v1 base URL for EMBEDDER_PROVIDER=openai.'),
+      .describe(
+        'ONNX sentence-transformer directory (model.onnx + tokenizer.json). Required when EMBEDDER_PROVIDER=onnx.',
+      ),
+    EMBEDDINGS_BASE_URL: url
+      .optional()
+      .describe('OpenAI-compatible /v1 base URL. Required when EMBEDDER_PROVIDER=openai.'),
     EMBEDDINGS_API_KEY: z.string().optional().describe('API key for the embeddings server.'),
-    EMBEDDINGS_MODEL: z.string().optional().describe('Embedding model name for EMBEDDER_PROVIDER=openai.'),
+    EMBEDDINGS_MODEL: z.string().optional().describe('Embedding model name. Required when EMBEDDER_PROVIDER=openai.'),
     EMBEDDINGS_TIMEOUT_MS: ms.default(2000).describe('Embeddings request timeout.'),
     EMBEDDINGS_MAX_RETRIES: int(0, 10)
       .default(2)
@@ -186,7 +192,7 @@ export const envSchema = z
       .default('auto')
       .transform((v) => (v === 'auto' ? (availableParallelism() > 1 ? availableParallelism() : 0) : v))
       .describe(
-        'Worker threads that run REST turns off the gateway event loop, each with its own models and session cache; auto: one per CPU on a host with 2 or more, else 0 (turns in the event loop).',
+        'Worker threads that run REST turns off the gateway event loop, each with its own models and session cache: auto or 0–16; auto: one per CPU on a host with 2 or more, else 0 (turns in the event loop).',
       ),
     TURN_DEADLINE_PHONE_MS: ms.default(1500).describe('Default turn deadline for phone channels.'),
     TURN_DEADLINE_REST_MS: ms.default(5000).describe('Default turn deadline for REST chat.'),
@@ -237,7 +243,10 @@ export const envSchema = z
       .optional()
       .describe('Public URL the platforms call (used for Twilio signatures behind a proxy).'),
     AUDIOCODES_BOT_TOKEN: z.string().optional().describe('Bearer token AudioCodes VoiceAI Connect sends.'),
-    GENESYS_SECRET_HEADER: z.string().optional().describe('Header name carrying the Genesys Bot Connector secret.'),
+    GENESYS_SECRET_HEADER: z
+      .string()
+      .optional()
+      .describe('Header name carrying the Genesys Bot Connector secret (set together with GENESYS_SECRET).'),
     GENESYS_SECRET: z.string().optional().describe('Genesys Bot Connector connection secret.'),
   })
   .superRefine((env, ctx) => {
