@@ -21,6 +21,9 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY models models
 COPY data data
+# INDEX_DIR's default, tmp/indexes under /app: the gateway keeps the script indexes it built there for its
+# next start. /app is root's, so the `node` user gets this directory as its own.
+RUN mkdir -p tmp/indexes && chown -R node:node tmp
 USER node
 EXPOSE 3000 3001
 CMD ["node", "--enable-source-maps", "--max-semi-space-size=64", "dist/apps/gateway/src/main.js"]
