@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ADMIN_KEY, VIEWER_KEY } from './support/boot.js';
+import { eventually } from './support/eventually.js';
 import { gatewayForSuite } from './support/suite.js';
 
 // INDEX_DIR below a regular file, so it can never be made (ENOTDIR): as in the Docker image, where the
@@ -38,20 +39,6 @@ const LIBRARY = [
   })),
 ];
 
-/** Poll until `check` passes (the graph follows the publish in the background). */
-async function eventually(check: () => Promise<void>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
 describe('a gateway whose INDEX_DIR cannot be written (its file cache is best effort)', () => {
   const gw = gatewayForSuite('unwritable-index-dir', {
     INDEX_DIR: join(blocker, 'indexes'),
@@ -79,6 +66,7 @@ describe('a gateway whose INDEX_DIR cannot be written (its file cache is best ef
       expect(res.body.version).toBe(1);
     };
     await match();
+    // The graph follows the publish in the background.
     await eventually(async () => {
       const ready = await request(gw.url).get('/health/ready').expect(200);
       expect(ready.body.details.scriptIndex.campaigns.unwritable).toMatchObject({
@@ -86,7 +74,7 @@ describe('a gateway whose INDEX_DIR cannot be written (its file cache is best ef
         size: 141,
         kind: 'hnsw',
       });
-    });
+    }, 20_000);
     await match();
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '@huashu/scripts';
 import { ADMIN_KEY, bootGateway, EDITOR_KEY, VIEWER_KEY, type Booted } from './support/boot.js';
 import { expectError, expectErrorBody } from './support/errors.js';
+import { eventually } from './support/eventually.js';
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 
@@ -28,20 +29,6 @@ const ACME = [
   }),
   script('fb-default', 'Sorry, could you say that again?', { fallback: true }),
 ];
-
-/** Poll until `check` passes or `ms` elapse (publishes propagate over pub/sub). */
-async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (err) {
-      if (Date.now() > end) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 describe('script library admin API (two gateways, real Redis, real indexes)', () => {
   let gw1: Booted;
