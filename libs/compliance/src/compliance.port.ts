@@ -1,5 +1,6 @@
 export type Direction = 'input' | 'output';
-export type Verdict = 'allow' | 'redact' | 'block';
+export const VERDICTS = ['allow', 'redact', 'block'] as const;
+export type Verdict = (typeof VERDICTS)[number];
 
 /** One finding; `start`/`end` are UTF-16 offsets into the ORIGINAL text. */
 export interface ComplianceHit {

@@ -8,6 +8,7 @@ export {
   type Direction,
   type PolicyOverride,
   type Verdict,
+  VERDICTS,
 } from './compliance.port.js';
 export { ComplianceModule } from './compliance.module.js';
 export { ComplianceService, DEFAULT_COMPLIANCE_CAMPAIGN, type VersionedView } from './compliance.service.js';

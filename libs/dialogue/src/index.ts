@@ -1,5 +1,10 @@
 export {
+  ACTIONS,
+  CHANNELS,
   DIALOGUE,
+  DO_NOT_CALL_EFFECTS,
+  LEAD_STAGES,
+  ROUTES,
   type Action,
   type CallbackDue,
   type Channel,

@@ -1,10 +1,16 @@
 import type { IntentName } from '@huashu/intent';
 import type { ComplianceHit, Verdict } from '@huashu/compliance';
 
-export type Channel = 'rest' | 'phone';
-export type Route = 'script' | 'generator' | 'fallback';
-export type Action = 'continue' | 'transfer' | 'hangup';
-export type LeadStage = 'new' | 'engaged' | 'interested' | 'hot' | 'closed';
+/** The binding values of the chat API's enums (DESIGN §3, §4), also what /docs lists. */
+export const CHANNELS = ['rest', 'phone'] as const;
+export const ROUTES = ['script', 'generator', 'fallback'] as const;
+export const ACTIONS = ['continue', 'transfer', 'hangup'] as const;
+export const LEAD_STAGES = ['new', 'engaged', 'interested', 'hot', 'closed'] as const;
+
+export type Channel = (typeof CHANNELS)[number];
+export type Route = (typeof ROUTES)[number];
+export type Action = (typeof ACTIONS)[number];
+export type LeadStage = (typeof LEAD_STAGES)[number];
 
 export interface Reply {
   text: string;
@@ -52,7 +58,8 @@ export interface CallbackDue {
  * confirmation question (`confirming`: nothing listed, the call goes on), listed the number, or
  * what became of the question asked the turn before (`declined`, `dropped`).
  */
-export type DoNotCallEffect = 'confirming' | 'listed' | 'declined' | 'dropped';
+export const DO_NOT_CALL_EFFECTS = ['confirming', 'listed', 'declined', 'dropped'] as const;
+export type DoNotCallEffect = (typeof DO_NOT_CALL_EFFECTS)[number];
 
 /** The binding result of one turn (DESIGN §4). */
 export interface TurnResult {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength } from 'class-validator';
-import type { Direction } from '@huashu/compliance';
+import { VERDICTS, type Direction, type Verdict } from '@huashu/compliance';
 
 /** One utterance (input) or candidate answer (output); 8k characters covers any turn. */
 export const MAX_CHECK_TEXT = 8000;
@@ -31,8 +31,8 @@ export class ComplianceHitDto {
 }
 
 export class ComplianceResultDto {
-  @ApiProperty({ description: 'Verdict under the campaign policy', enum: ['allow', 'redact', 'block'] })
-  verdict!: string;
+  @ApiProperty({ description: 'Verdict under the campaign policy', enum: VERDICTS })
+  verdict!: Verdict;
   @ApiProperty({ description: 'The original text with redacted spans masked' })
   text!: string;
   @ApiProperty({ description: 'Every finding, flagged ones included', type: [ComplianceHitDto] })
