@@ -13,7 +13,9 @@ export async function createGateway(config: AppConfig, ops: OpsOptions = {}): Pr
     .setTitle('huashu')
     .setDescription('Sales-bot dialogue orchestration: every reply is an approved script.')
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer' }, 'admin')
+    // Opaque API keys, not JWTs (Nest's default bearerFormat): ADMIN_API_KEYS and CHAT_API_KEYS.
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key' }, 'admin')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key' }, 'chat')
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
   return app;

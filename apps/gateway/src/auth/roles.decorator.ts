@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import type { AdminRole } from '@huashu/config';
+import { ApiErrorResponses } from '@huashu/ops';
 import { AdminAuthGuard } from './admin-auth.guard.js';
 
 import { REQUIRED_ROLE } from './auth.constants.js';
@@ -14,6 +15,8 @@ export const AdminRoles = (role: AdminRole) =>
     SetMetadata(REQUIRED_ROLE, role),
     UseGuards(AdminAuthGuard),
     ApiBearerAuth('admin'),
-    ApiUnauthorizedResponse({ description: 'missing or unknown API key' }),
-    ApiForbiddenResponse({ description: 'the key’s role is too weak' }),
+    ApiErrorResponses({
+      401: 'UNAUTHORIZED: missing or unknown API key',
+      403: 'FORBIDDEN: the key’s role is too weak',
+    }),
   );
