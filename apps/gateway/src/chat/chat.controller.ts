@@ -1,14 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   DIALOGUE,
   DialogueService,
@@ -17,14 +9,31 @@ import {
   type StartedConversation,
   type TurnResult,
 } from '@huashu/dialogue';
+import { ApiErrorResponses } from '@huashu/ops';
 import { ChatAuthGuard } from './chat-auth.guard.js';
+import { ConversationViewDto } from './dto/conversation-view.dto.js';
 import { ConversationIdParam } from './dto/conversation-id.dto.js';
 import { StartConversationDto } from './dto/start-conversation.dto.js';
+import { StartedConversationDto, TurnResultDto } from './dto/turn-result.dto.js';
 import { EndConversationDto, TurnDto } from './dto/turn.dto.js';
+
+// Statuses every chat route answers besides its own (README "Errors").
+const CHAT_ERRORS = {
+  400: 'VALIDATION_FAILED: a bad field or conversation id; MALFORMED_BODY: the body is not JSON',
+  401: 'UNAUTHORIZED: CHAT_API_KEYS is set and the request has no or an unknown chat key',
+  500: 'INTERNAL: an unexpected error, logged under the requestId',
+  503: 'SERVICE_UNAVAILABLE: storage (Redis) or a turn thread is unavailable; retry',
+} as const;
+const BODY_ERRORS = {
+  413: 'PAYLOAD_TOO_LARGE: the body is larger than BODY_LIMIT_BYTES',
+  415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
+} as const;
+const NO_CONVERSATION = { 404: 'NOT_FOUND: no such conversation (or it expired)' } as const;
 
 /** The binding chat API (DESIGN §4): thin, every decision is in the dialogue lib. */
 @ApiTags('chat')
 @ApiBearerAuth('chat')
+@ApiErrorResponses(CHAT_ERRORS)
 @Controller('v1/conversations')
 @UseGuards(ChatAuthGuard)
 export class ChatController {
@@ -35,12 +44,12 @@ export class ChatController {
 
   @Post()
   @ApiOperation({ summary: 'Start a conversation; the reply is the campaign’s opening script.' })
-  @ApiCreatedResponse({ description: '{conversationId, reply?}' })
-  @ApiConflictResponse({
-    description:
-      'DO_NOT_CALL: the number is on the campaign’s do-not-call list; CAMPAIGN_NOT_READY: no published library with a catch-all fallback',
+  @ApiCreatedResponse({ description: 'The conversation, and its opening reply', type: StartedConversationDto })
+  @ApiErrorResponses({
+    ...BODY_ERRORS,
+    404: 'NOT_FOUND: the campaign does not exist',
+    409: 'DO_NOT_CALL: the number is on the campaign’s do-not-call list; CAMPAIGN_NOT_READY: no published library with a catch-all fallback',
   })
-  @ApiNotFoundResponse({ description: 'the campaign does not exist' })
   start(@Body() body: StartConversationDto): Promise<StartedConversation> {
     return this.dialogue.start(body);
   }
@@ -48,8 +57,12 @@ export class ChatController {
   @Post(':id/turns')
   @HttpCode(200)
   @ApiOperation({ summary: 'One customer utterance → an approved script and an action (TurnResult).' })
-  @ApiOkResponse({ description: 'TurnResult (DESIGN §4)' })
-  @ApiConflictResponse({ description: 'CONVERSATION_BUSY (another turn holds the lock) or CONVERSATION_ENDED' })
+  @ApiOkResponse({ description: 'TurnResult (DESIGN §4)', type: TurnResultDto })
+  @ApiErrorResponses({
+    ...BODY_ERRORS,
+    ...NO_CONVERSATION,
+    409: 'CONVERSATION_BUSY: another turn holds the lock, retry; CONVERSATION_ENDED: the conversation has ended',
+  })
   turn(
     @Param() { id }: ConversationIdParam,
     @Body() body: TurnDto,
@@ -63,6 +76,8 @@ export class ChatController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Session state and transcript (customer text redacted).' })
+  @ApiOkResponse({ description: 'The session and its transcript', type: ConversationViewDto })
+  @ApiErrorResponses(NO_CONVERSATION)
   view(@Param() { id }: ConversationIdParam): Promise<ConversationView> {
     return this.conversations.view(id);
   }
@@ -70,6 +85,12 @@ export class ChatController {
   @Post(':id/end')
   @HttpCode(200)
   @ApiOperation({ summary: 'End the conversation (idempotent); returns its final state.' })
+  @ApiOkResponse({ description: 'The conversation’s final state', type: ConversationViewDto })
+  @ApiErrorResponses({
+    ...BODY_ERRORS,
+    ...NO_CONVERSATION,
+    409: 'CONVERSATION_BUSY: a turn of the conversation holds the lock; retry',
+  })
   async end(@Param() { id }: ConversationIdParam, @Body() body: EndConversationDto): Promise<ConversationView> {
     await this.dialogue.end(id, body.reason ?? 'client');
     return this.conversations.view(id);

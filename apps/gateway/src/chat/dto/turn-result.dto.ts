@@ -1,0 +1,177 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { VERDICTS, type Verdict } from '@huashu/compliance';
+import {
+  ACTION_REASONS,
+  ACTIONS,
+  DO_NOT_CALL_EFFECTS,
+  LEAD_STAGES,
+  ROUTES,
+  type Action,
+  type DoNotCallEffect,
+  type LeadStage,
+  type Route,
+} from '@huashu/dialogue';
+import { INTENT_NAMES, type IntentName } from '@huashu/intent';
+import { ComplianceHitDto } from '../../compliance/dto/compliance-check.dto.js';
+
+// Response shapes of the chat API (DESIGN §4) for /docs. Documentation only: the routes return the
+// dialogue lib's objects (or a turn thread's JSON) as they are, nothing is converted through these.
+
+const SIMILARITY = {
+  type: Number,
+  nullable: true,
+  minimum: -1,
+  maximum: 1,
+} as const;
+
+export class ReplyPartDto {
+  @ApiProperty({ description: 'The approved script’s text, slots filled' })
+  text!: string;
+  @ApiProperty({ description: 'Script id' })
+  scriptId!: string;
+  @ApiProperty({ description: 'Cosine similarity of the generated sentence to the script', ...SIMILARITY })
+  similarity!: number | null;
+}
+
+export class ReplyDto {
+  @ApiProperty({ description: 'What the customer hears: an approved script, slots filled' })
+  text!: string;
+  @ApiProperty({ description: 'Id of the script said', example: 'price-basic' })
+  scriptId!: string;
+  @ApiProperty({ description: 'Published library version the script is from', type: 'integer', example: 7 })
+  libraryVersion!: number;
+  @ApiProperty({
+    description:
+      'Similarity of the candidate to the script (null when no match was made: the opening, a scripted pick by intent, a fallback without candidate)',
+    ...SIMILARITY,
+    example: 0.91,
+  })
+  similarity!: number | null;
+  @ApiProperty({ description: 'True when the reply is a fallback script' })
+  fallback!: boolean;
+  @ApiPropertyOptional({
+    description:
+      'Streamed replies only (telephony streaming): the approved scripts in the order sent; `text` is them joined. Additive.',
+    type: [ReplyPartDto],
+  })
+  parts?: ReplyPartDto[];
+}
+
+export class StartedConversationDto {
+  @ApiProperty({ description: 'The conversation’s id', example: 'c_Xb3…' })
+  conversationId!: string;
+  @ApiPropertyOptional({ description: 'The campaign’s opening script, when it has one', type: ReplyDto })
+  reply?: ReplyDto;
+}
+
+export class TurnIntentDto {
+  @ApiProperty({
+    description: 'The intent (DESIGN §3); out_of_scope below the campaign’s threshold',
+    enum: INTENT_NAMES,
+  })
+  name!: IntentName;
+  @ApiProperty({ description: 'Calibrated confidence, four decimals', minimum: 0, maximum: 1, example: 0.93 })
+  confidence!: number;
+}
+
+export class CallbackDueDto {
+  @ApiProperty({ description: 'When the customer is called back (ISO 8601, UTC)', format: 'date-time' })
+  dueAt!: string;
+  @ApiProperty({
+    description: 'IANA time zone the customer’s words were read in (the campaign’s, else the process’s)',
+    example: 'Asia/Shanghai',
+  })
+  timeZone!: string;
+  @ApiPropertyOptional({
+    description: 'The words the time was read from; absent when the default delay applied',
+    example: '明天下午',
+  })
+  requested?: string;
+}
+
+export class ActionDetailDto {
+  @ApiProperty({
+    description: 'Why the call is transferred or hung up (route_table: the campaign’s route table said so)',
+    enum: Object.values(ACTION_REASONS),
+  })
+  reason!: string;
+  @ApiPropertyOptional({ description: 'Transfer target (the campaign’s)', example: 'sales-closers' })
+  target?: string;
+  @ApiPropertyOptional({ description: 'Transfer: the lead summary for the human taking over' })
+  summary?: string;
+  @ApiPropertyOptional({
+    description: 'busy_call_later: the callback scheduled (absent when no dialer webhook is configured)',
+    type: CallbackDueDto,
+  })
+  callback?: CallbackDueDto;
+}
+
+export class InputComplianceDto {
+  @ApiProperty({ description: 'Input screening verdict', enum: VERDICTS })
+  verdict!: Verdict;
+  @ApiPropertyOptional({ description: 'Findings in the customer’s text', type: [ComplianceHitDto] })
+  hits?: ComplianceHitDto[];
+}
+
+export class OutputComplianceDto {
+  @ApiProperty({ description: 'Verdict on the candidate answer', enum: VERDICTS })
+  verdict!: Verdict;
+  @ApiProperty({ description: 'Findings in the candidate answer', type: [ComplianceHitDto] })
+  hits!: ComplianceHitDto[];
+}
+
+export class TurnComplianceDto {
+  @ApiProperty({ type: InputComplianceDto })
+  input!: InputComplianceDto;
+  @ApiProperty({ type: OutputComplianceDto })
+  output!: OutputComplianceDto;
+}
+
+export class TurnTimingsDto {
+  @ApiProperty({ description: 'Intent classification, ms', minimum: 0 })
+  classify!: number;
+  @ApiProperty({ description: 'Candidate generation (generator route), ms', minimum: 0 })
+  generate!: number;
+  @ApiProperty({ description: 'Compliance screening, ms', minimum: 0 })
+  comply!: number;
+  @ApiProperty({ description: 'Embedding match, ms', minimum: 0 })
+  match!: number;
+  @ApiProperty({ description: 'The whole turn, ms', minimum: 0 })
+  total!: number;
+}
+
+/** The binding TurnResult (DESIGN §4) with its additive fields. */
+export class TurnResultDto {
+  @ApiProperty({ description: 'The conversation’s id', example: 'c_Xb3…' })
+  conversationId!: string;
+  @ApiProperty({ description: 'Turn number (1 for the first utterance)', type: 'integer', minimum: 1, example: 3 })
+  turn!: number;
+  @ApiProperty({ type: ReplyDto })
+  reply!: ReplyDto;
+  @ApiProperty({ type: TurnIntentDto })
+  intent!: TurnIntentDto;
+  @ApiProperty({ description: 'How the reply was found', enum: ROUTES })
+  route!: Route;
+  @ApiProperty({ description: 'What the caller’s side does next', enum: ACTIONS })
+  action!: Action;
+  @ApiPropertyOptional({
+    description:
+      'transfer: reason, target and summary; hangup: reason, and the callback for busy_call_later. Additive.',
+    type: ActionDetailDto,
+  })
+  actionDetail?: ActionDetailDto;
+  @ApiPropertyOptional({
+    description:
+      'What the turn did about the do-not-call list: asked to confirm, listed the number, or settled the earlier question. Act on `listed`, never on the intent name. Additive.',
+    enum: DO_NOT_CALL_EFFECTS,
+  })
+  doNotCall?: DoNotCallEffect;
+  @ApiProperty({ description: 'Lead stage after the turn', enum: LEAD_STAGES })
+  leadStage!: LeadStage;
+  @ApiProperty({ description: 'A stage failed or overran; the reply is a fallback script' })
+  degraded!: boolean;
+  @ApiProperty({ type: TurnComplianceDto })
+  compliance!: TurnComplianceDto;
+  @ApiProperty({ type: TurnTimingsDto })
+  timingsMs!: TurnTimingsDto;
+}
