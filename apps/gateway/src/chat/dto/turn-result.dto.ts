@@ -11,8 +11,8 @@ import {
   type LeadStage,
   type Route,
 } from '@huashu/dialogue';
-import { INTENT_NAMES, type IntentName } from '@huashu/intent';
 import { ComplianceHitDto } from '../../compliance/dto/compliance-check.dto.js';
+import { IntentScoreDto } from '../../intents/classify-intent.dto.js';
 
 // Response shapes of the chat API (DESIGN §4) for /docs. Documentation only: the routes return the
 // dialogue lib's objects (or a turn thread's JSON) as they are, nothing is converted through these.
@@ -62,16 +62,6 @@ export class StartedConversationDto {
   conversationId!: string;
   @ApiPropertyOptional({ description: 'The campaign’s opening script, when it has one', type: ReplyDto })
   reply?: ReplyDto;
-}
-
-export class TurnIntentDto {
-  @ApiProperty({
-    description: 'The intent (DESIGN §3); out_of_scope below the campaign’s threshold',
-    enum: INTENT_NAMES,
-  })
-  name!: IntentName;
-  @ApiProperty({ description: 'Calibrated confidence, four decimals', minimum: 0, maximum: 1, example: 0.93 })
-  confidence!: number;
 }
 
 export class CallbackDueDto {
@@ -148,8 +138,11 @@ export class TurnResultDto {
   turn!: number;
   @ApiProperty({ type: ReplyDto })
   reply!: ReplyDto;
-  @ApiProperty({ type: TurnIntentDto })
-  intent!: TurnIntentDto;
+  @ApiProperty({
+    description: 'The intent and its calibrated confidence; out_of_scope below the campaign’s threshold',
+    type: IntentScoreDto,
+  })
+  intent!: IntentScoreDto;
   @ApiProperty({ description: 'How the reply was found', enum: ROUTES })
   route!: Route;
   @ApiProperty({ description: 'What the caller’s side does next', enum: ACTIONS })
