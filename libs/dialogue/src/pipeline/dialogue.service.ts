@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
-import { HuashuException, asksToConfirm, nowMs, pushStream } from '@huashu/common';
+import { HuashuException, asksToConfirm, nowMs, pushStream, withDeadline } from '@huashu/common';
 import {
   COMPLIANCE_CHECKER,
   type ComplianceChecker,
@@ -63,6 +63,8 @@ const MAX_HEARD = 50;
 const MAX_METADATA_BYTES = 4096;
 /** Prompt budget (estimated tokens) handed to the prompt builder. */
 const PROMPT_TOKENS = 3000;
+/** Longest a conversation's start waits for its campaign's examples to be embedded (a remote encoder may hang). */
+const EXAMPLES_WAIT_MS = 1000;
 
 /** A conversation as GET /v1/conversations/{id} shows it. */
 export interface ConversationView {
@@ -117,8 +119,12 @@ export class DialogueService implements DialoguePort {
     const campaignId = req.campaignId ?? 'default';
     const campaign = await this.existingCampaign(campaignId);
     await this.requireServable(campaignId);
-    // The campaign's examples start embedding with the greeting, before the first answer needs them.
-    this.examples.prepare(campaign);
+    // The campaign's examples are embedded before the greeting (once per edit and process), so the first
+    // turn neither runs without them nor waits behind their embedding on the event loop
+    // (IntentExampleMatcher.prepare); a slow remote encoder delays the greeting by EXAMPLES_WAIT_MS at most.
+    await withDeadline(this.examples.prepare(campaign), EXAMPLES_WAIT_MS, () => new Error('examples wait')).catch(
+      () => undefined,
+    );
     const metadata = req.metadata ?? {};
     if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
       throw new HuashuException('VALIDATION_FAILED', `metadata is larger than ${MAX_METADATA_BYTES} bytes`, [
@@ -350,9 +356,6 @@ export class DialogueService implements DialoguePort {
     const started = nowMs();
     // A cached read: campaign edits reach running conversations within a second.
     const campaign = await this.campaigns.getCached(session.campaignId);
-    // The campaign's script examples start embedding now if no turn has started them (an edit, a new
-    // process): by the generator route's answer lookup, which does not wait, they may be ready.
-    this.examples.prepare(campaign);
     const turnMs = Math.min(
       session.channel === 'phone' ? campaign.deadlines.phoneMs : campaign.deadlines.restMs,
       this.sessions.lockTtlMs - 2000,
@@ -656,6 +659,10 @@ export class DialogueService implements DialoguePort {
 
     const recordStart = nowMs();
     if (!(await this.sessions.commit(lock, next, transcript, audit))) throw lockLost(session.id);
+    // The campaign's script examples start embedding if nothing has started them (an edit since the
+    // conversation started, a conversation started on another gateway), for the later turns' answer
+    // lookups: only now, not before this turn's own stages, which the encoder's batch would hold up.
+    void this.examples.prepare(campaign);
 
     if (busyHangup) await this.scheduleCallback(campaign, session, turn, callback);
 

@@ -232,7 +232,7 @@ describe('IntentExampleMatcher', () => {
     ).toBeUndefined();
   });
 
-  it('answer: does not wait for the examples to be embedded; the build it starts serves later turns', async () => {
+  it('answer: does not wait for the examples to be embedded; a build started since serves later turns', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const slow: Embedder = {
@@ -272,15 +272,34 @@ describe('IntentExampleMatcher', () => {
 
   it('prepare: starts embedding the examples, which later answers find', async () => {
     const scripted = campaign({ byScript: BY_SCRIPT }, 6);
-    matcher.prepare(scripted);
+    void matcher.prepare(scripted);
     expect(embedder.texts).toBeGreaterThan(0);
     const before = embedder.texts;
-    matcher.prepare(scripted);
+    void matcher.prepare(scripted);
     expect(embedder.texts).toBe(before);
     await matcher.nearest(scripted, await vector('x'));
     expect(await matcher.answer(scripted, 'ask_product_detail', await vector('安装要多久'))).toMatchObject({
       scriptId: 'zh-detail-install',
     });
+  });
+
+  it('prepare resolves once the examples are embedded: the next answer finds them', async () => {
+    const scripted = campaign({ byScript: BY_SCRIPT }, 8);
+    await matcher.prepare(scripted);
+    expect(await matcher.answer(scripted, 'ask_product_detail', await vector('安装要多久'))).toMatchObject({
+      scriptId: 'zh-detail-install',
+    });
+    // An encoder that fails: prepare still resolves (the failure is retried later).
+    embedder.failNext = true;
+    await expect(matcher.prepare(campaign({ byScript: BY_SCRIPT }, 9))).resolves.toBeUndefined();
+  });
+
+  it("a turn's exact and answer lookups start no embedding (the encoder's batch would hold up the turn)", async () => {
+    const scripted = campaign({ byScript: BY_SCRIPT }, 10);
+    const p: IntentPrediction = { name: 'ask_price', confidence: 0.9, ranking: [] };
+    expect(await matcher.exact(scripted, '安装要多久', p)).toMatchObject({ intent: 'ask_product_detail' });
+    expect(await matcher.answer(scripted, 'ask_product_detail', await vector('安装要多久'))).toBeUndefined();
+    expect(embedder.texts).toBe(0);
   });
 
   it('answer: nothing to embed or look up for a campaign without script examples', async () => {

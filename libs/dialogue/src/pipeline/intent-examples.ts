@@ -80,8 +80,11 @@ interface Cached {
   examples: CampaignExample[];
   /** Each wording's (`utteranceKey`) positions among `examples`. */
   wordings: Map<string, number[]>;
-  /** null: the campaign has no examples (kept too, so turns do not walk its empty lists again). */
-  index: Promise<ExactVectorIndex | null>;
+  /**
+   * Started by the first lookup that needs the vectors (`nearest`, `prepare`), not by `exact` or
+   * `answer`. null: the campaign has no examples (kept too, so turns do not walk its empty lists again).
+   */
+  index?: Promise<ExactVectorIndex | null>;
   /** The index once built (answers do not wait for a build). */
   built?: ExactVectorIndex;
   /** When the build failed: it is retried retryMs later, not on every turn. */
@@ -208,7 +211,7 @@ export class IntentExampleMatcher {
    */
   async nearest(campaign: Campaign, vector: Float32Array): Promise<NearestExample | undefined> {
     const entry = this.entry(campaign);
-    for (const { owner, example, similarity } of nearestIn(entry, await entry.index, vector)) {
+    for (const { owner, example, similarity } of nearestIn(entry, await this.embedded(entry), vector)) {
       const intent = await this.intentOf(campaign, owner);
       if (intent) return { intent, similarity, example, ...('scriptId' in owner ? { scriptId: owner.scriptId } : {}) };
     }
@@ -221,9 +224,9 @@ export class IntentExampleMatcher {
    */
   async answer(campaign: Campaign, intent: IntentName, vector: Float32Array): Promise<AnswerExample | undefined> {
     if (!hasEntries(campaign.intentExamples.byScript)) return undefined;
-    // Never waits for the examples to be embedded: the turn that starts the build (after an edit, or
-    // on a cold process) ranks its exemplars without them, within the match budget, however slow the
-    // encoder; later turns find the build done.
+    // Never waits for the examples to be embedded: a turn before the build is done (after an edit, on a
+    // cold process, a conversation started on another gateway) ranks its exemplars without them, within
+    // the match budget, however slow the encoder; later turns find the build done.
     const entry = this.entry(campaign);
     for (const { owner, example, similarity } of nearestIn(entry, entry.built, vector)) {
       if (similarity < campaign.intentExamples.threshold) return undefined;
@@ -236,11 +239,20 @@ export class IntentExampleMatcher {
   }
 
   /**
-   * Start embedding the campaign's examples if nothing has (a cache lookup otherwise): a turn calls
-   * it first thing, so that its generator-route answer lookup, which does not wait, finds them.
+   * Start embedding the campaign's examples if nothing has (a cache lookup otherwise), so that the
+   * generator-route answer lookups, which do not wait, find them; resolves once they are embedded (or
+   * the embedding failed: it never rejects). The built-in encoder runs on the event loop
+   * (onnxruntime-node runs a session synchronously): a batch still running when a turn starts holds up
+   * that turn's stages, past their budgets on a busy host (the input check or the classifier waited
+   * behind it, and the turn was degraded). So a conversation's start waits for it, and a turn starts
+   * it only once it has answered.
    */
-  prepare(campaign: Campaign): void {
-    if (hasEntries(campaign.intentExamples.byScript)) this.entry(campaign);
+  prepare(campaign: Campaign): Promise<void> {
+    if (!hasEntries(campaign.intentExamples.byScript)) return Promise.resolve();
+    return this.embedded(this.entry(campaign)).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** The intent an example stands for: its own, or its script's while the script can be said. */
@@ -269,8 +281,8 @@ export class IntentExampleMatcher {
   }
 
   /**
-   * The campaign's examples as cached, starting their embedding if nothing has (or a failed one
-   * retryMs later). Turns call this every time: the cache first, and the lists are walked on a miss only.
+   * The campaign's examples as cached (a failed embedding is dropped retryMs later). Turns call this
+   * every time: the cache first, and the lists are walked on a miss only. Embeds nothing: `embedded`.
    */
   private entry(campaign: Campaign): Cached {
     const key = this.keyOf(campaign);
@@ -279,22 +291,27 @@ export class IntentExampleMatcher {
       return cached;
     }
     const examples = campaignExamples(campaign);
-    const entry: Cached = {
-      key,
-      examples,
-      wordings: wordings(examples),
-      index:
-        examples.length === 0 ? Promise.resolve(null) : embedExamples(this.embedder, examples).then((e) => e.index),
-    };
+    const entry: Cached = { key, examples, wordings: wordings(examples) };
     this.cache.set(campaign.id, entry);
-    entry.index.then(
+    return entry;
+  }
+
+  /** The entry's index, its embedding started if nothing has started it. */
+  private embedded(entry: Cached): Promise<ExactVectorIndex | null> {
+    if (entry.index) return entry.index;
+    const index =
+      entry.examples.length === 0
+        ? Promise.resolve(null)
+        : embedExamples(this.embedder, entry.examples).then((e) => e.index);
+    entry.index = index;
+    index.then(
       (built) => {
         if (built) entry.built = built;
       },
       // A failed build (encoder down) is kept as failed for retryMs, then tried again.
       () => (entry.failedAt = performance.now()),
     );
-    return entry;
+    return index;
   }
 }
 
