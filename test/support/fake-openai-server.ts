@@ -51,6 +51,8 @@ export interface FakeBehaviour {
   contentNull?: boolean;
   /** The model the response names (default: the request's), as when one server serves several. */
   model?: string;
+  /** `system_fingerprint` of the response and each chunk (llama.cpp and OpenAI send one; vLLM none). */
+  systemFingerprint?: string;
 }
 
 export interface RecordedRequest {
@@ -155,6 +157,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
     const id = `chatcmpl-${served}`;
     const created = Math.floor(Date.now() / 1000);
     const finish = b.finishReason ?? 'stop';
+    const fingerprint = b.systemFingerprint !== undefined ? { system_fingerprint: b.systemFingerprint } : {};
     // Several choices when asked for n (vLLM answers beam search with n beams, best first).
     const n = typeof body.n === 'number' && body.n > 1 ? body.n : 1;
     const field = b.reasoningField ?? 'reasoning_content';
@@ -184,6 +187,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
           object: 'chat.completion',
           created,
           model,
+          ...fingerprint,
           choices: mode === 'empty' ? [] : [{ index: 0, message, finish_reason: finish, logprobs: null }, ...others],
           usage: { prompt_tokens: 12, completion_tokens: text.length, total_tokens: 12 + text.length },
         }),
@@ -194,7 +198,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = (delta: Record<string, unknown>, finishReason: string | null, index = 0) =>
       res.write(
-        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`,
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, ...fingerprint, choices: [{ index, delta, finish_reason: finishReason, logprobs: null }] })}\n\n`,
       );
     send({ role: 'assistant', content: '' }, null);
     if (mode === 'refusal') {

@@ -14,6 +14,7 @@ import {
   handleWhen,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import { Logger } from '@nestjs/common';
 import { nowMs } from '@huashu/common';
 import {
   GeneratorBadResponseError,
@@ -38,13 +39,8 @@ import type {
 import { mapParams, type LlmBackend } from '../sampling/backend-params.js';
 import { JsonKeyedCache } from '../sampling/json-keyed-cache.js';
 import { parseSamplingParams } from '../sampling/sampling-params.schema.js';
-import {
-  stripThinking,
-  ThinkingFilter,
-  thinkingStartFor,
-  thinkingStartShownBy,
-  type ThinkingStart,
-} from '../text/reasoning.js';
+import { LearnedThinking, type ReplySource } from '../text/learned-thinking.js';
+import { stripThinking, ThinkingFilter, type ThinkingStart } from '../text/reasoning.js';
 import { mayCompleteSentence, SentenceSplitter } from '../text/sentence-splitter.js';
 
 export interface OpenAiProviderOptions {
@@ -152,8 +148,6 @@ type AbortCause = 'deadline' | 'caller';
 
 type CallScope = ReturnType<OpenAiCompatibleProvider['callScope']>;
 
-/** Models whose thinking `auto` remembers (one URL rarely serves more than a few). */
-const MAX_LEARNED_MODELS = 16;
 /** Request fields of validated, mapped sampling parameters kept per distinct parameter set. */
 const MAPPED_CACHE_SIZE = 256;
 
@@ -176,8 +170,9 @@ export class OpenAiCompatibleProvider implements Generator {
   readonly breaker: CircuitBreakerPolicy;
   private readonly o: Required<Omit<OpenAiProviderOptions, 'apiKey'>> & { apiKey?: string };
   private readonly mapped = new JsonKeyedCache<RequestFields>(MAPPED_CACHE_SIZE);
-  /** Under LLM_THINKING=auto: where each model's thinking starts, as its first finished reply showed. */
-  private readonly learnedThinking = new Map<string, 'prompt' | 'tags'>();
+  private readonly logger = new Logger('OpenAiCompatibleProvider');
+  /** LLM_THINKING: under `auto`, where each model's thinking starts, as its replies showed. */
+  private readonly thinking: LearnedThinking;
 
   constructor(
     options: OpenAiProviderOptions,
@@ -194,6 +189,7 @@ export class OpenAiCompatibleProvider implements Generator {
       thinking: 'auto',
       ...options,
     };
+    this.thinking = new LearnedThinking(this.o.thinking, (message) => this.logger.warn(message));
     this.client = new CompatibleClient({
       baseURL: options.baseUrl,
       // Local servers (vLLM, llama.cpp, Ollama) accept any key; the SDK insists on one.
@@ -223,32 +219,6 @@ export class OpenAiCompatibleProvider implements Generator {
   /** Breaker/metric label: backend family and host, never the key. */
   get backendLabel(): string {
     return `${this.o.backend}:${new URL(this.o.baseUrl).host}`;
-  }
-
-  /**
-   * The rule for a reply of `model`: LLM_THINKING, or under `auto` what this model's first finished reply
-   * showed (`thinkingStartShownBy`), and `tags` when the server split the reasoning off itself.
-   */
-  private thinkingStart(model: string, reasoningSent: boolean): ThinkingStart {
-    const setting = this.o.thinking === 'auto' ? (this.learnedThinking.get(model) ?? 'auto') : this.o.thinking;
-    return thinkingStartFor(setting, reasoningSent);
-  }
-
-  /**
-   * Under `auto`, learns from a reply the model ended itself (finish `stop`, no stop strings asked for,
-   * no reasoning field: a server parser says nothing about the content) where its thinking starts.
-   * Keyed by the model the server reports, since one URL may serve several.
-   */
-  private learnThinking(
-    model: string,
-    content: string,
-    finish: string | null | undefined,
-    reasoningSent: boolean,
-    body: { stop?: unknown },
-  ): void {
-    if (this.o.thinking !== 'auto' || finish !== 'stop' || reasoningSent || body.stop !== undefined) return;
-    if (this.learnedThinking.has(model) || this.learnedThinking.size >= MAX_LEARNED_MODELS) return;
-    this.learnedThinking.set(model, thinkingStartShownBy(content));
   }
 
   get breakerState(): BreakerStateName {
@@ -286,10 +256,17 @@ export class OpenAiCompatibleProvider implements Generator {
           const message = choice?.message as (ChatCompletion.Choice['message'] & ReasoningFields) | undefined;
           const raw = typeof message?.content === 'string' ? message.content : undefined;
           const reasoningChars = reasoningLength(message);
-          const model = completion?.model || this.o.model;
-          const stripped =
-            raw === undefined ? { text: '' } : stripThinking(raw, this.thinkingStart(model, reasoningChars > 0));
-          if (raw !== undefined) this.learnThinking(model, raw, choice?.finish_reason, reasoningChars > 0, body);
+          const source: ReplySource = {
+            model: completion?.model || this.o.model,
+            fingerprint: completion?.system_fingerprint,
+            reasoningSent: reasoningChars > 0,
+          };
+          let rule = this.thinking.ruleFor(source);
+          // Thinking opened in the prompt from a model learned as not thinking (its weights were swapped):
+          // read as auto, which drops it.
+          if (raw !== undefined && this.thinking.contradicts(rule, source, raw)) rule = 'auto';
+          const stripped = raw === undefined ? { text: '' } : stripThinking(raw, rule);
+          if (raw !== undefined) this.thinking.observe(source, raw, endedByModel(choice?.finish_reason, body));
           // Cut by its token budget before any answer (all of it reasoning, or a <think> block never
           // closed): the same request would end the same way, and the server is fine.
           if (choice?.finish_reason === 'length' && stripped.text.trim() === '')
@@ -344,9 +321,12 @@ export class OpenAiCompatibleProvider implements Generator {
     const splitter = new SentenceSplitter();
     // Made at the first content piece: by then the server has sent any reasoning it split off.
     let thinking: ThinkingFilter | undefined;
-    /** The content as sent, kept only while `auto` has not yet learned this model's thinking. */
+    /** The content as sent, kept under `auto` (to learn from, and to check the learned rule against). */
     let raw = '';
-    let learning = this.o.thinking === 'auto' && this.learnedThinking.size < MAX_LEARNED_MODELS;
+    const learning = this.o.thinking === 'auto';
+    /** The reply's model and server build, and the rule it is read with, known at its first content piece. */
+    let source: ReplySource | undefined;
+    let rule: ThinkingStart = this.o.thinking;
     let reasoningChars = 0;
     let outcome = 'ok';
     let held: HeldAttempt<unknown> | undefined;
@@ -382,11 +362,13 @@ export class OpenAiCompatibleProvider implements Generator {
       const sse = attempt.value;
       let finish: string | undefined;
       let model: string | undefined;
+      let fingerprint: string | null | undefined;
       let usage: GenerateResult['usage'];
       let answered = false;
       try {
         for await (const chunk of sse) {
           model ||= chunk.model;
+          fingerprint ||= chunk.system_fingerprint;
           usage = usageOf(chunk.usage) ?? usage;
           // With several choices (vLLM beam search: n beams) only the first is the answer.
           const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
@@ -395,13 +377,21 @@ export class OpenAiCompatibleProvider implements Generator {
           reasoningChars += reasoningLength(choice.delta as ReasoningFields | undefined);
           const piece = choice.delta?.content;
           if (piece) {
-            if (!thinking) {
-              const replyModel = model || this.o.model;
-              thinking = new ThinkingFilter(this.thinkingStart(replyModel, reasoningChars > 0));
-              // A model already learned needs no copy of its content (most streams, after the first).
-              learning &&= !this.learnedThinking.has(replyModel);
+            if (!source) {
+              source = { model: model || this.o.model, fingerprint, reasoningSent: reasoningChars > 0 };
+              rule = this.thinking.ruleFor(source);
+              thinking = new ThinkingFilter(rule);
             }
             if (learning) raw += piece;
+            // Thinking opened in the prompt from a model learned as not thinking (its weights were swapped):
+            // what passed before this `</think>` was thinking and cannot be taken back; nothing more passes.
+            if (learning && this.thinking.contradicts(rule, source, raw)) {
+              this.thinking.observe(source, raw, false);
+              throw new GeneratorNoAnswerError(
+                `${source.model}, read as not thinking, sent a </think> with no <think> before it: ` +
+                  'what streamed before it was thinking (its weights changed?)',
+              );
+            }
           }
           const text = piece && thinking ? thinking.push(piece) : '';
           if (text) {
@@ -428,7 +418,8 @@ export class OpenAiCompatibleProvider implements Generator {
         for (const sentence of splitter.push(rest)) yield { type: 'sentence', text: sentence };
       }
       const stripped = thinking?.stripped;
-      if (learning) this.learnThinking(model || this.o.model, raw, finish, reasoningChars > 0, body);
+      if (learning && source)
+        this.thinking.observe({ ...source, reasoningSent: reasoningChars > 0 }, raw, endedByModel(finish, body));
       if (finish === 'length' && !answered)
         throw new GeneratorNoAnswerError(
           noAnswerReason(stripped !== undefined || reasoningChars > 0, body.max_tokens ?? body.max_completion_tokens),
@@ -561,15 +552,15 @@ export class OpenAiCompatibleProvider implements Generator {
         return await attempt();
       } catch (raw) {
         const err = this.toGeneratorError(raw, call);
+        // A server that could not be reached or is loading a model may come back with other weights (a
+        // restart is how vLLM changes what a served name stands for): what its models showed is stale.
+        if (restarting(err)) this.thinking.forgetAll(err.message);
         if (!err.retryable || n >= this.o.maxAttempts || call.signal.aborted) throw err;
         // Full jitter (AWS architecture blog "Exponential Backoff And Jitter"); a server's Retry-After wins.
         // A 503 (model loading, overloaded) waits at least unavailableBackoffMs, doubling: retrying it
         // within milliseconds only gets the same answer.
         const backoff = Math.random() * this.o.retryBaseMs * 2 ** (n - 1);
-        const unavailable =
-          err instanceof GeneratorBadResponseError && (err.cause as { status?: unknown } | undefined)?.status === 503
-            ? this.o.unavailableBackoffMs * 2 ** (n - 1)
-            : 0;
+        const unavailable = isUnavailable(err) ? this.o.unavailableBackoffMs * 2 ** (n - 1) : 0;
         const told =
           err instanceof GeneratorRateLimitError || err instanceof GeneratorBadResponseError
             ? err.retryAfterMs
@@ -640,6 +631,21 @@ export class OpenAiCompatibleProvider implements Generator {
     return new GeneratorBadResponseError((err as Error)?.message ?? String(err), true, { cause: err });
   }
 }
+
+/**
+ * The model ended the reply itself (finish `stop`, no stop strings asked for): only such a reply shows
+ * where its thinking starts (one cut by its budget or a stop string may end inside its thinking).
+ */
+const endedByModel = (finish: string | null | undefined, body: { stop?: unknown }): boolean =>
+  finish === 'stop' && body.stop === undefined;
+
+/** The server answered 503 (a model still loading, overloaded). */
+const isUnavailable = (err: GeneratorError): boolean =>
+  err instanceof GeneratorBadResponseError && (err.cause as { status?: unknown } | undefined)?.status === 503;
+
+/** The server was unreachable or answered 503 (restarting, loading a model). */
+const restarting = (err: GeneratorError): boolean =>
+  isUnavailable(err) || (err instanceof GeneratorBadResponseError && err.cause instanceof APIConnectionError);
 
 /** The OpenAI finish reason as a GenerateResult's: length and content_filter kept, the rest stop. */
 function finishReasonOf(reason: string | null | undefined): 'stop' | 'length' | 'content_filter' {

@@ -16,7 +16,8 @@
 //   `</think>` (what came before is dropped) or its end (it was all answer): safe for any model, but such a
 //   reply is only as early as a non-streamed one. The provider learns from the first reply a model
 //   finishes itself which of the two rules below fits it (`thinkingStartShownBy`) and reads that model's
-//   later replies with it, so only the first streams of a process wait.
+//   later replies with it, so only the first streams of a process wait; it re-learns when later replies
+//   contradict the rule (weights swapped behind the same name: `learned-thinking.ts`).
 // - `prompt`: the template opens thinking in the prompt: everything until the first `</think>` is
 //   thinking (a leading `<think>` is skipped); a reply that never closes it has no answer. The answer
 //   streams as soon as `</think>` has passed.
@@ -51,6 +52,12 @@ export const thinkingStartFor = (setting: ThinkingStart, reasoningSent: boolean)
 export function thinkingStartShownBy(content: string): 'prompt' | 'tags' {
   return orphanClose(content) >= 0 ? 'prompt' : 'tags';
 }
+
+/** The reply opens with a `<think>` block (its model writes the opening tag itself). */
+export const opensThinking = (content: string): boolean => content.trimStart().startsWith(OPEN);
+
+/** The reply has a `</think>` anywhere. */
+export const closesThinking = (content: string): boolean => content.includes(CLOSE);
 
 /** Where the first `</think>` starts when no `<think>` precedes it (thinking opened in the prompt), else -1. */
 function orphanClose(content: string): number {
