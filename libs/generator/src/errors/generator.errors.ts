@@ -17,6 +17,7 @@ export type GeneratorErrorKind = (typeof GENERATOR_ERROR_KINDS)[keyof typeof GEN
 /**
  * Base of every generator failure. Subclasses HuashuException so the gateway filter maps it to the
  * binding error body; `kind` says what went wrong and `retryable` whether another attempt may help.
+ * `name` is the class's own (GeneratorTimeoutError …), as logs and audits show it.
  */
 export class GeneratorError extends HuashuException {
   constructor(
@@ -28,9 +29,20 @@ export class GeneratorError extends HuashuException {
     options?: { cause?: unknown },
   ) {
     super(code, message, details, options);
-    this.name = 'GeneratorError';
+    this.name = new.target.name;
   }
 }
+
+/**
+ * The base of the failures that are never retried and whose message is `prefix` and the text given:
+ * one constructor for the classes that differ only in code, kind and prefix.
+ */
+const finalError = (code: ErrorCode, kind: GeneratorErrorKind, prefix: string) =>
+  class extends GeneratorError {
+    constructor(message: string, options?: { cause?: unknown }) {
+      super(code, kind, prefix + message, false, [], options);
+    }
+  };
 
 /** The turn's deadline passed before the backend answered (the upstream request was aborted). */
 export class GeneratorTimeoutError extends GeneratorError {
@@ -43,7 +55,6 @@ export class GeneratorTimeoutError extends GeneratorError {
       [],
       options,
     );
-    this.name = 'GeneratorTimeoutError';
   }
 }
 
@@ -58,17 +69,15 @@ export class GeneratorCancelledError extends GeneratorError {
       [],
       options,
     );
-    this.name = 'GeneratorCancelledError';
   }
 }
 
 /** The model declined (content filter, or an explicit refusal field). Not retried. */
-export class GeneratorRefusalError extends GeneratorError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('UNPROCESSABLE', GENERATOR_ERROR_KINDS.refusal, `model refused: ${message}`, false, [], options);
-    this.name = 'GeneratorRefusalError';
-  }
-}
+export class GeneratorRefusalError extends finalError(
+  'UNPROCESSABLE',
+  GENERATOR_ERROR_KINDS.refusal,
+  'model refused: ',
+) {}
 
 /** HTTP 429 from the backend; `retryAfterMs` when the server said so. Retried while the deadline allows. */
 export class GeneratorRateLimitError extends GeneratorError {
@@ -77,7 +86,6 @@ export class GeneratorRateLimitError extends GeneratorError {
     options?: { cause?: unknown },
   ) {
     super('RATE_LIMITED', GENERATOR_ERROR_KINDS.rateLimited, 'generation backend is rate limiting', true, [], options);
-    this.name = 'GeneratorRateLimitError';
   }
 }
 
@@ -96,7 +104,6 @@ export class GeneratorBadResponseError extends GeneratorError {
       [],
       options,
     );
-    this.name = 'GeneratorBadResponseError';
     if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }
@@ -106,17 +113,13 @@ export class GeneratorBadResponseError extends GeneratorError {
  * unsupported parameter, a bad key). Not retried, and not a sign of the server's health: the breaker
  * does not count it. The message keeps the server's own text.
  */
-export class GeneratorClientError extends GeneratorError {
+export class GeneratorClientError extends finalError(
+  'SERVICE_UNAVAILABLE',
+  GENERATOR_ERROR_KINDS.clientError,
+  'generation backend rejected the request: HTTP ',
+) {
   constructor(httpStatus: number, message: string, options?: { cause?: unknown }) {
-    super(
-      'SERVICE_UNAVAILABLE',
-      GENERATOR_ERROR_KINDS.clientError,
-      `generation backend rejected the request: HTTP ${httpStatus}: ${message}`,
-      false,
-      [],
-      options,
-    );
-    this.name = 'GeneratorClientError';
+    super(`${httpStatus}: ${message}`, options);
   }
 }
 
@@ -125,27 +128,18 @@ export class GeneratorClientError extends GeneratorError {
  * `finish_reason: "length"` with no content). Retrying the same request would spend the same budget the
  * same way, and the server is healthy: not retried, not a breaker failure.
  */
-export class GeneratorNoAnswerError extends GeneratorError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(
-      'SERVICE_UNAVAILABLE',
-      GENERATOR_ERROR_KINDS.noAnswer,
-      `no answer from the model: ${message}`,
-      false,
-      [],
-      options,
-    );
-    this.name = 'GeneratorNoAnswerError';
-  }
-}
+export class GeneratorNoAnswerError extends finalError(
+  'SERVICE_UNAVAILABLE',
+  GENERATOR_ERROR_KINDS.noAnswer,
+  'no answer from the model: ',
+) {}
 
 /** The backend's circuit breaker is open (or it cannot be reached): fail fast, degrade the turn. */
-export class GeneratorUnavailableError extends GeneratorError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('SERVICE_UNAVAILABLE', GENERATOR_ERROR_KINDS.unavailable, message, false, [], options);
-    this.name = 'GeneratorUnavailableError';
-  }
-}
+export class GeneratorUnavailableError extends finalError(
+  'SERVICE_UNAVAILABLE',
+  GENERATOR_ERROR_KINDS.unavailable,
+  '',
+) {}
 
 /** Sampling parameters failed validation; `details` lists `{field, rule}` like the HTTP validation errors. */
 export class InvalidSamplingParamsError extends GeneratorError {
@@ -157,7 +151,6 @@ export class InvalidSamplingParamsError extends GeneratorError {
       false,
       details,
     );
-    this.name = 'InvalidSamplingParamsError';
   }
 }
 
