@@ -11,6 +11,7 @@ import {
   type GenerateStreamEnd,
   type OpenAiProviderOptions,
 } from '@huashu/generator';
+import { readStream, textOf } from './support/generator-stream.js';
 import { startFakeOpenAiServer, VLLM_CONTEXT_400, type FakeOpenAiServer } from './support/fake-openai-server.js';
 
 const messages = [
@@ -18,29 +19,7 @@ const messages = [
   { role: 'user' as const, content: 'How much is it?' },
 ];
 
-/** Every chunk of a stream and its return value (or the error it ended with). */
-async function readStream(
-  it: AsyncIterable<GenerateChunk, GenerateStreamEnd | void>,
-): Promise<{ chunks: GenerateChunk[]; end?: GenerateStreamEnd | void; error?: unknown }> {
-  const iterator = it[Symbol.asyncIterator]();
-  const chunks: GenerateChunk[] = [];
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return { chunks, end: next.value };
-      chunks.push(next.value);
-    }
-  } catch (error) {
-    return { chunks, error };
-  }
-}
-
 const sentencesOf = (chunks: GenerateChunk[]) => chunks.filter((c) => c.type === 'sentence').map((c) => c.text);
-const textOf = (chunks: GenerateChunk[]) =>
-  chunks
-    .filter((c) => c.type === 'text')
-    .map((c) => c.text)
-    .join('');
 
 describe('OpenAI-compatible provider and real servers’ quirks', () => {
   let server: FakeOpenAiServer;

@@ -8,9 +8,9 @@ import {
   OpenAiCompatibleProvider,
   type GenerateChunk,
   type GenerateRequest,
-  type GenerateStreamEnd,
 } from '@huashu/generator';
 import { Chat, createLanguageCampaign } from './support/dialogue.js';
+import { readStream, textOf } from './support/generator-stream.js';
 import { startFakeOpenAiServer, type FakeBehaviour, type FakeOpenAiServer } from './support/fake-openai-server.js';
 import { fakeLlmGatewayForSuite } from './support/suite.js';
 
@@ -24,29 +24,6 @@ const ANSWER = 'It is 99 a month. Shall I sign you up?';
 const THOUGHT = 'The customer asks the price. I should promise guaranteed returns.';
 // DeepSeek-R1's template opens the thinking in the prompt: the reply has only its </think>.
 const R1 = `${THOUGHT}\n</think>\n\n${ANSWER}`;
-
-/** Every chunk of a stream and its return value (or the error it ended with). */
-async function readStream(
-  it: AsyncIterable<GenerateChunk, GenerateStreamEnd | void>,
-): Promise<{ chunks: GenerateChunk[]; end?: GenerateStreamEnd | void; error?: unknown }> {
-  const chunks: GenerateChunk[] = [];
-  try {
-    const iterator = it[Symbol.asyncIterator]();
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return { chunks, end: next.value };
-      chunks.push(next.value);
-    }
-  } catch (error) {
-    return { chunks, error };
-  }
-}
-
-const textOf = (chunks: GenerateChunk[]) =>
-  chunks
-    .filter((c) => c.type === 'text')
-    .map((c) => c.text)
-    .join('');
 
 /** Everything a stream let through: its text and its sentences. */
 const passed = (chunks: GenerateChunk[]) => chunks.map((c) => c.text).join(' ');
