@@ -1,3 +1,4 @@
+import { MessageChannel } from 'node:worker_threads';
 import { nowMs, withDeadline } from './deadline.js';
 
 const later = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
@@ -70,6 +71,26 @@ describe('withDeadline (one shared timer)', () => {
     for (let i = 0; i < 5000; i++) await withDeadline(Promise.resolve(i), 10_000, timeout('fast'));
     await expect(withDeadline(new Promise(() => undefined), 20, timeout('e'))).rejects.toThrow('timeout e');
     clearTimeout(h);
+  });
+
+  it('a result that arrived while the loop was blocked past the deadline wins over it', async () => {
+    // The reply is in (a message posted: I/O the loop has not read yet) when a busy loop passes the
+    // deadline. Node runs due timers before it reads I/O, so a deadline fired from its timer would beat
+    // a Redis reply that had arrived in time; it waits for the I/O already in.
+    const { port1, port2 } = new MessageChannel();
+    const outcome = await new Promise<unknown>((settled) =>
+      // From the check phase: the next loop iteration runs the timers, then the I/O.
+      setImmediate(() => {
+        const reply = new Promise<unknown>((resolve) => port2.once('message', resolve));
+        const race = withDeadline(reply, 5, timeout('io'));
+        port1.postMessage('pong');
+        const until = nowMs() + 30;
+        while (nowMs() < until);
+        race.then(settled, settled);
+      }),
+    );
+    port1.close();
+    expect(outcome).toBe('pong');
   });
 
   it('work that settles after its deadline changes nothing and raises no unhandled rejection', async () => {

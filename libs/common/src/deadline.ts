@@ -10,7 +10,7 @@ interface Deadline {
  * The pending deadlines of this thread, on one timer armed for the earliest. A turn races four to six
  * stages against their budgets, and most stages settle within microseconds: a timer of its own per
  * race (setTimeout, clearTimeout, Promise.race) cost more than such a stage. Here a race that settles
- * only leaves a Set. The timer is unref'd: a deadline does not keep a process alive by itself (the
+ * only leaves a Set. A due deadline fires after the I/O of the loop iteration its timer ran in (see `sweep`). The timer is unref'd: a deadline does not keep a process alive by itself (the
  * work it bounds holds the process open while it waits on a socket or timer of its own).
  */
 class Deadlines {
@@ -50,7 +50,11 @@ class Deadlines {
     }
     // Several can be due at once when the loop was busy: they fire earliest first, as separate timers would.
     due.sort((a, b) => a.at - b.at);
-    for (const d of due) d.fire();
+    // Fired after this loop iteration's I/O, not from the timer: Node runs due timers before it reads the
+    // sockets (https://nodejs.org/en/learn/asynchronous-work/event-loop-timers-and-nexttick), so after the
+    // loop was busy past a deadline, the timer would beat a reply (Redis, the LLM) that had arrived in
+    // time. Work that settles in that I/O wins; a promise settles once, so the late rejection is a no-op.
+    if (due.length > 0) setImmediate(() => due.forEach((d) => d.fire()));
     if (next < Infinity && next < this.armedAt) this.arm(next);
   };
 }
