@@ -172,7 +172,7 @@ export const envSchema = z
       .enum(['auto', 'prompt', 'tags'])
       .default('auto')
       .describe(
-        'Where a reasoning model starts thinking: auto (a leading <think> block, or text before a </think> without an opening tag; streamed replies without <think> are held until </think> or their end, until the first reply the model finishes shows which of the other two fits it), prompt (the template opens it, e.g. DeepSeek-R1, QwQ: all until </think>), tags (only a leading <think> block, or no thinking: streams at once).',
+        'Where a reasoning model starts thinking: auto (a leading <think> block, or text before a </think> without an opening tag; streamed replies without <think> are held until </think> or their end, until the first reply the model finishes shows which of the other two fits it; a learned rule is re-learned when later replies contradict it, its system_fingerprint changes or the server restarts), prompt (the template opens it, e.g. DeepSeek-R1, QwQ: all until </think>), tags (only a leading <think> block, or no thinking: streams at once).',
       ),
     GENERATION_CONCURRENCY: int(1, 256)
       .default(8)
