@@ -4,15 +4,11 @@
 // refused (additionalProperties: false applied here), so a field missing from the document fails.
 // Real gateway, Redis, models and index; the LLM is the local fake server. Turns run in the event
 // loop and, in the second block, in a turn thread (whose JSON the route sends as it is).
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import request, { type Response } from 'supertest';
 import type { TurnResult } from '@huashu/dialogue';
 import { ADMIN_KEY, type Booted } from './support/boot.js';
+import { loadDocument, type DocumentedResponses } from './support/openapi.js';
 import { fakeLlmGatewayForSuite } from './support/suite.js';
-
-// ajv-formats is CommonJS: under ESM its default export is the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** The seeded bilingual sample campaign (data/campaigns/default). */
 const SAMPLE_CAMPAIGN = 'default';
@@ -20,83 +16,6 @@ const SAMPLE_CAMPAIGN = 'default';
 const HAGGLE = '能不能别再打八折了，直接打五折';
 /** No worker runs here, so the callback is only queued (and deleted with the prefix). */
 const DIALER = { DIALER_WEBHOOK_URL: 'http://127.0.0.1:9/callbacks' };
-
-type Method = 'get' | 'post';
-type JsonSchema = Record<string, unknown>;
-interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
-}
-interface OpenApiDoc {
-  paths: Record<string, Partial<Record<Method, Operation>>>;
-  components: { schemas: Record<string, JsonSchema> };
-}
-
-/**
- * The document's schemas as one JSON Schema for ajv: `#/components/schemas/X` refs point into it, and
- * every object schema that lists its properties and says nothing of others gets
- * `additionalProperties: false`, so a response field the document does not name fails.
- */
-function strict(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(strict);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    out[key] =
-      key === '$ref' && typeof value === 'string'
-        ? value.replace('#/components/schemas/', 'openapi#/definitions/')
-        : strict(value);
-  }
-  if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
-  return out;
-}
-
-/** Validates real responses against the document and remembers which routes and statuses it saw. */
-class DocumentedResponses {
-  readonly seen = new Set<string>();
-  private readonly ajv = new Ajv({ allErrors: true, strictTypes: false });
-  private readonly validators = new Map<string, ValidateFunction>();
-
-  constructor(private readonly doc: OpenApiDoc) {
-    addFormats(this.ajv);
-    // OpenAPI annotations that are not JSON Schema keywords; any other unknown keyword is an error.
-    this.ajv.addVocabulary(['example']);
-    this.ajv.addSchema({ definitions: strict(doc.components.schemas) }, 'openapi');
-  }
-
-  /** The schema documented for `status` of `method path`, compiled; fails when there is none. */
-  validator(method: Method, path: string, status: number): ValidateFunction {
-    const key = `${method.toUpperCase()} ${path} ${status}`;
-    let validate = this.validators.get(key);
-    if (!validate) {
-      const responses = this.doc.paths[path]?.[method]?.responses ?? {};
-      expect(Object.keys(responses)).toContain(String(status));
-      const schema = responses[String(status)].content?.['application/json']?.schema;
-      if (!schema) throw new Error(`${key}: no response schema documented`);
-      validate = this.ajv.compile(strict(schema) as JsonSchema);
-      this.validators.set(key, validate);
-    }
-    return validate;
-  }
-
-  /** `res` must have the status expected and a body the document allows for it. */
-  check(method: Method, path: string, res: Response, status: number): void {
-    expect(res.status).toBe(status);
-    expect(res.headers['content-type']).toMatch(/^application\/json/);
-    // What the client receives: the text on the wire (a turn thread's JSON is sent as it is).
-    const body: unknown = JSON.parse(res.text);
-    const validate = this.validator(method, path, status);
-    if (!validate(body)) {
-      throw new Error(
-        `${method.toUpperCase()} ${path} ${status} does not match the document:\n` +
-          (validate.errors ?? [])
-            .map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}\n`)
-            .join('') +
-          res.text,
-      );
-    }
-    this.seen.add(`${method.toUpperCase()} ${path} ${status}`);
-  }
-}
 
 const TURNS = '/v1/conversations/{id}/turns';
 const CONVERSATION = '/v1/conversations/{id}';
@@ -116,11 +35,6 @@ function documentedChat(gw: Booted, docs: () => DocumentedResponses) {
     return JSON.parse(res.text) as TurnResult;
   };
   return { start, say };
-}
-
-async function loadDocument(gw: Booted): Promise<DocumentedResponses> {
-  const res = await request(gw.url).get('/docs-json').expect(200);
-  return new DocumentedResponses(res.body as OpenApiDoc);
 }
 
 describe('the chat API answers as /docs-json documents it', () => {

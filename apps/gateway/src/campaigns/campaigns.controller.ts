@@ -4,7 +4,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags, type ApiRespon
 import type { FastifyReply } from 'fastify';
 import { campaignOpenApiSchemas, CampaignService, type Campaign } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
-import type { BodyRouteConfig } from '@huashu/ops';
+import { ApiErrorResponses, JSON_BODY_ERRORS, type BodyRouteConfig } from '@huashu/ops';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { ApiIfMatch } from '../admin/if-match.decorator.js';
 
@@ -36,6 +36,10 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Campaign settings with defaults filled; ETag header for If-Match.' })
   @ApiParam({ name: 'id', description: 'Campaign id' })
   @ApiOkResponse({ description: 'The campaign, defaults filled', schema: SCHEMAS.campaign })
+  @ApiErrorResponses({
+    400: 'VALIDATION_FAILED: not a campaign id',
+    404: 'NOT_FOUND: the campaign does not exist',
+  })
   async get(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Campaign> {
     checkId(id);
     if (!(await this.campaigns.exists(id))) throw new HuashuException('NOT_FOUND', `campaign ${id} does not exist`);
@@ -58,6 +62,13 @@ export class CampaignsController {
   @ApiIfMatch()
   @ApiBody({ description: 'Partial or whole campaign settings (JSON Merge Patch)', schema: SCHEMAS.patch })
   @ApiOkResponse({ description: 'The campaign after the change', schema: SCHEMAS.campaign })
+  @ApiErrorResponses({
+    ...JSON_BODY_ERRORS,
+    400: 'VALIDATION_FAILED: not a campaign id, a body that is no object, a server-owned field, an unknown intent or route, an out-of-range value (one details entry per field); MALFORMED_BODY: the body is not JSON',
+    409: 'CONFLICT: the campaign changed concurrently on every attempt; retry',
+    412: 'PRECONDITION_FAILED: If-Match names an older version of the campaign (details: currentEtag)',
+    413: `PAYLOAD_TOO_LARGE: the body is larger than ${CAMPAIGN_BODY_LIMIT} bytes`,
+  })
   async put(
     @Param('id') id: string,
     @Body() body: unknown,

@@ -9,7 +9,7 @@ import {
   type StartedConversation,
   type TurnResult,
 } from '@huashu/dialogue';
-import { ApiErrorResponses } from '@huashu/ops';
+import { ApiErrorResponses, JSON_BODY_ERRORS } from '@huashu/ops';
 import { ChatAuthGuard } from './chat-auth.guard.js';
 import { ConversationViewDto } from './dto/conversation-view.dto.js';
 import { ConversationIdParam } from './dto/conversation-id.dto.js';
@@ -23,10 +23,6 @@ const CHAT_ERRORS = {
   401: 'UNAUTHORIZED: CHAT_API_KEYS is set and the request has no or an unknown chat key',
   500: 'INTERNAL: an unexpected error, logged under the requestId',
   503: 'SERVICE_UNAVAILABLE: storage (Redis) or a turn thread is unavailable; retry',
-} as const;
-const BODY_ERRORS = {
-  413: 'PAYLOAD_TOO_LARGE: the body is larger than BODY_LIMIT_BYTES',
-  415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
 } as const;
 const NO_CONVERSATION = { 404: 'NOT_FOUND: no such conversation (or it expired)' } as const;
 
@@ -46,7 +42,7 @@ export class ChatController {
   @ApiOperation({ summary: 'Start a conversation; the reply is the campaign’s opening script.' })
   @ApiCreatedResponse({ description: 'The conversation, and its opening reply', type: StartedConversationDto })
   @ApiErrorResponses({
-    ...BODY_ERRORS,
+    ...JSON_BODY_ERRORS,
     404: 'NOT_FOUND: the campaign does not exist',
     409: 'DO_NOT_CALL: the number is on the campaign’s do-not-call list; CAMPAIGN_NOT_READY: no published library with a catch-all fallback',
   })
@@ -59,7 +55,7 @@ export class ChatController {
   @ApiOperation({ summary: 'One customer utterance → an approved script and an action (TurnResult).' })
   @ApiOkResponse({ description: 'TurnResult (DESIGN §4)', type: TurnResultDto })
   @ApiErrorResponses({
-    ...BODY_ERRORS,
+    ...JSON_BODY_ERRORS,
     ...NO_CONVERSATION,
     409: 'CONVERSATION_BUSY: another turn holds the lock, retry; CONVERSATION_ENDED: the conversation has ended',
   })
@@ -87,7 +83,7 @@ export class ChatController {
   @ApiOperation({ summary: 'End the conversation (idempotent); returns its final state.' })
   @ApiOkResponse({ description: 'The conversation’s final state', type: ConversationViewDto })
   @ApiErrorResponses({
-    ...BODY_ERRORS,
+    ...JSON_BODY_ERRORS,
     ...NO_CONVERSATION,
     409: 'CONVERSATION_BUSY: a turn of the conversation holds the lock; retry',
   })

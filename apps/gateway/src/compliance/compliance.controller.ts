@@ -8,6 +8,7 @@ import {
   type ComplianceResult,
   type VersionedView,
 } from '@huashu/compliance';
+import { ApiErrorResponses, JSON_BODY_ERRORS } from '@huashu/ops';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { ApiIfMatch } from '../admin/if-match.decorator.js';
 import { ComplianceCheckDto, ComplianceResultDto } from './dto/compliance-check.dto.js';
@@ -19,6 +20,21 @@ import {
   ComplianceResetDto,
 } from './dto/compliance-documents.dto.js';
 import { AuditQueryDto, CampaignQueryDto } from './dto/compliance-query.dto.js';
+
+// Error statuses of the compliance routes besides 401/403 (README "Errors" and "Compliance").
+const BAD_QUERY = { 400: 'VALIDATION_FAILED: a bad query parameter (campaign, limit)' } as const;
+const STALE = {
+  412: 'PRECONDITION_FAILED: If-Match names an older version of the document (details: currentVersion)',
+} as const;
+const RESET_ERRORS = {
+  400: 'VALIDATION_FAILED: a bad campaign, or an If-Match that is no ETag from GET',
+  ...STALE,
+} as const;
+const PUT_ERRORS = {
+  ...JSON_BODY_ERRORS,
+  400: 'VALIDATION_FAILED: a bad campaign, a body that is no object or breaks the document’s schema, an unknown category, an If-Match that is no ETag from GET; MALFORMED_BODY: the body is not JSON',
+  ...STALE,
+} as const;
 
 const campaignOf = (q: CampaignQueryDto): string => q.campaign ?? DEFAULT_COMPLIANCE_CAMPAIGN;
 const etag = (reply: FastifyReply, view: { version: number }) => void reply.header('etag', `"${view.version}"`);
@@ -33,6 +49,10 @@ export class ComplianceController {
   @AdminRoles('viewer')
   @ApiOperation({ summary: "Screen a text with the campaign's lexicon and policy (DESIGN §4)." })
   @ApiOkResponse({ type: ComplianceResultDto })
+  @ApiErrorResponses({
+    ...JSON_BODY_ERRORS,
+    400: 'VALIDATION_FAILED: no text, too long a text, a bad direction or campaign; MALFORMED_BODY: the body is not JSON',
+  })
   check(@Body() body: ComplianceCheckDto, @Query() q: CampaignQueryDto): Promise<ComplianceResult> {
     return this.compliance.check(body.text, body.direction, campaignOf(q));
   }
@@ -41,6 +61,7 @@ export class ComplianceController {
   @AdminRoles('admin')
   @ApiOperation({ summary: "The campaign's lexicon (its edited copy, else the shipped default); ETag for If-Match." })
   @ApiOkResponse({ type: ComplianceDocumentViewDto, headers: COMPLIANCE_ETAG_HEADER })
+  @ApiErrorResponses(BAD_QUERY)
   async getLexicon(
     @Query() q: CampaignQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -63,6 +84,7 @@ export class ComplianceController {
     type: ComplianceDocumentViewDto,
     headers: COMPLIANCE_ETAG_HEADER,
   })
+  @ApiErrorResponses(PUT_ERRORS)
   async putLexicon(
     @Query() q: CampaignQueryDto,
     @Body() body: unknown,
@@ -80,6 +102,7 @@ export class ComplianceController {
   @ApiOperation({ summary: "Drop the campaign's lexicon copy (back to the default). Audited." })
   @ApiIfMatch()
   @ApiOkResponse({ type: ComplianceResetDto })
+  @ApiErrorResponses(RESET_ERRORS)
   resetLexicon(
     @Query() q: CampaignQueryDto,
     @Headers('if-match') ifMatch: string | undefined,
@@ -94,6 +117,7 @@ export class ComplianceController {
     summary: "The campaign's stored policy and the effective one (default + campaign); ETag for If-Match.",
   })
   @ApiOkResponse({ type: CompliancePolicyViewDto, headers: COMPLIANCE_ETAG_HEADER })
+  @ApiErrorResponses(BAD_QUERY)
   async getPolicy(
     @Query() q: CampaignQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -115,6 +139,7 @@ export class ComplianceController {
     type: CompliancePolicyViewDto,
     headers: COMPLIANCE_ETAG_HEADER,
   })
+  @ApiErrorResponses(PUT_ERRORS)
   async putPolicy(
     @Query() q: CampaignQueryDto,
     @Body() body: unknown,
@@ -132,6 +157,7 @@ export class ComplianceController {
   @ApiOperation({ summary: "Drop the campaign's policy (back to the default). Audited." })
   @ApiIfMatch()
   @ApiOkResponse({ type: ComplianceResetDto })
+  @ApiErrorResponses(RESET_ERRORS)
   resetPolicy(
     @Query() q: CampaignQueryDto,
     @Headers('if-match') ifMatch: string | undefined,
@@ -144,6 +170,7 @@ export class ComplianceController {
   @AdminRoles('admin')
   @ApiOperation({ summary: 'Audit records of lexicon and policy changes, newest first.' })
   @ApiOkResponse({ type: [ComplianceAuditRecordDto] })
+  @ApiErrorResponses(BAD_QUERY)
   audit(@Query() q: AuditQueryDto): Promise<AuditRecord[]> {
     return this.compliance.audit(campaignOf(q), q.limit ?? 50);
   }

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { DialogueService, exampleView, type IntentExamplesReport } from '@huashu/dialogue';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
+import { ApiErrorResponses, JSON_BODY_ERRORS } from '@huashu/ops';
 import { AdminRoles } from '../auth/index.js';
 import {
   CampaignClassifyIntentResponseDto,
@@ -13,6 +14,7 @@ import {
 } from './classify-intent.dto.js';
 
 @ApiTags('admin')
+@ApiExtraModels(ClassifyIntentResponseDto, CampaignClassifyIntentResponseDto)
 @Controller('v1/admin/intents')
 @AdminRoles('viewer')
 export class IntentsController {
@@ -28,7 +30,22 @@ export class IntentsController {
       "Classify one utterance with the loaded intent model; with ?campaign=, as that campaign's turns do " +
       '(its threshold, then its intent examples).',
   })
-  @ApiOkResponse({ type: CampaignClassifyIntentResponseDto })
+  // Without ?campaign= the model alone answers: no source, no example.
+  @ApiOkResponse({
+    description: 'The model’s answer, or with ?campaign= the campaign’s (source, example)',
+    schema: {
+      // anyOf, not oneOf: the document leaves other fields open, so a campaign answer fits both.
+      anyOf: [
+        { $ref: getSchemaPath(ClassifyIntentResponseDto) },
+        { $ref: getSchemaPath(CampaignClassifyIntentResponseDto) },
+      ],
+    },
+  })
+  @ApiErrorResponses({
+    ...JSON_BODY_ERRORS,
+    400: 'VALIDATION_FAILED: no or too long a text, a bad campaign; MALFORMED_BODY: the body is not JSON',
+    404: 'NOT_FOUND: the campaign (?campaign=) does not exist',
+  })
   async classify(
     @Body() body: ClassifyIntentDto,
     @Query() query: ClassifyIntentQueryDto,
@@ -58,6 +75,10 @@ export class IntentsController {
       'intent model puts in another intent.',
   })
   @ApiOkResponse({ type: IntentExamplesReportDto })
+  @ApiErrorResponses({
+    400: 'VALIDATION_FAILED: a bad campaign',
+    404: 'NOT_FOUND: the campaign does not exist',
+  })
   async examplesReport(@Query() query: ExamplesReportQueryDto): Promise<IntentExamplesReport> {
     return this.dialogue.exampleReport(query.campaign ?? 'default');
   }

@@ -14,7 +14,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
-import { MEDIA_TYPES, type BodyRouteConfig } from '@huashu/ops';
+import { ApiErrorResponses, JSON_BODY_ERRORS, MEDIA_TYPES, type BodyRouteConfig } from '@huashu/ops';
 import {
   parseRows,
   renderSweepHtml,
@@ -55,6 +55,22 @@ import {
   VersionQueryDto,
 } from './dto/script-query.dto.js';
 
+// Error statuses of the script routes besides 401/403 (README "Errors" and "Script library").
+const BAD_QUERY = { 400: 'VALIDATION_FAILED: a bad query parameter (campaign, version, format) or script id' } as const;
+const BAD_BODY = {
+  ...JSON_BODY_ERRORS,
+  400: 'VALIDATION_FAILED: a bad field, query parameter or script id (one details entry per field); MALFORMED_BODY: the body is not JSON',
+} as const;
+const NO_VERSION = { 404: 'NOT_FOUND: no such published version' } as const;
+const NO_SCRIPT = { 404: 'NOT_FOUND: no such script in the draft (or in the version asked for)' } as const;
+const EDIT = {
+  409: 'CONFLICT: the script changed concurrently on every attempt; retry',
+  412: 'PRECONDITION_FAILED: If-Match names an older revision of the script (details: currentEtag)',
+} as const;
+const NO_LIBRARY = {
+  404: 'NOT_FOUND: the campaign has no published library, no such version, or no fallback script',
+} as const;
+
 const campaignOf = (q: CampaignQueryDto): string => q.campaign ?? DEFAULT_CAMPAIGN_ID;
 
 const checkId = (id: string): string => {
@@ -88,6 +104,7 @@ export class ScriptsController {
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'List the scripts of the draft (default) or of a published version.' })
   @ApiOkResponse({ type: ScriptListDto })
+  @ApiErrorResponses({ ...BAD_QUERY, ...NO_VERSION })
   async list(@Query() q: VersionQueryDto): Promise<{ version: number | 'draft'; scripts: Script[] }> {
     return this.library.list(campaignOf(q), parseVersion(q.version));
   }
@@ -96,6 +113,7 @@ export class ScriptsController {
   @AdminRoles('editor')
   @ApiOperation({ summary: 'Create a script in the draft (409 when the id exists). ETag header.' })
   @ApiCreatedResponse({ description: 'The script created', type: ScriptDto, headers: SCRIPT_ETAG_HEADER })
+  @ApiErrorResponses({ ...BAD_BODY, 409: 'CONFLICT: a script with this id exists; use PUT to change it' })
   async create(
     @Query() q: CampaignQueryDto,
     @Body() body: CreateScriptDto,
@@ -117,6 +135,7 @@ export class ScriptsController {
       'application/x-ndjson': { schema: { type: 'string' } },
     },
   })
+  @ApiErrorResponses({ ...BAD_QUERY, ...NO_VERSION })
   async export(
     @Query() q: ExportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -148,6 +167,12 @@ export class ScriptsController {
       'Import scripts into the draft (mode upsert|replace). One bad row rejects the whole import with its row number; nothing is written.',
   })
   @ApiOkResponse({ description: 'What the import changed', type: ImportResultDto })
+  @ApiErrorResponses({
+    400: 'VALIDATION_FAILED: a bad row (its number in details; nothing imported), a repeated id, a body that is no array, a bad mode or campaign; MALFORMED_BODY: the body or a line is not JSON',
+    409: 'CONFLICT: the draft changed concurrently on every attempt; retry',
+    413: `PAYLOAD_TOO_LARGE: more than ${SCRIPT_LIMITS.importMaxRows} rows or ${SCRIPT_LIMITS.importMaxBytes} bytes, or a draft of more than ${SCRIPT_LIMITS.maxScripts} scripts`,
+    415: 'UNSUPPORTED_MEDIA_TYPE: the body is neither JSON nor JSON Lines',
+  })
   async import(
     @Query() q: ImportQueryDto,
     @Body() body: unknown,
@@ -171,6 +196,10 @@ export class ScriptsController {
   @AdminRoles('admin')
   @ApiOperation({ summary: 'Publish the draft as a new immutable version; every gateway swaps to it.' })
   @ApiCreatedResponse({ description: 'The version published, now current', type: PublishResultDto })
+  @ApiErrorResponses({
+    ...BAD_QUERY,
+    422: 'UNPROCESSABLE: the draft is empty, or has no catch-all fallback script',
+  })
   publish(@Query() q: CampaignQueryDto, @Principal() who: AdminPrincipal): Promise<VersionMeta & { previous: number }> {
     return this.publisher.publish(campaignOf(q), who);
   }
@@ -182,6 +211,11 @@ export class ScriptsController {
     summary: 'Make an earlier published version current again (422 if it no longer has a catch-all fallback).',
   })
   @ApiOkResponse({ type: RollbackResultDto })
+  @ApiErrorResponses({
+    ...BAD_BODY,
+    ...NO_VERSION,
+    422: 'UNPROCESSABLE: the version has no catch-all fallback script (any more)',
+  })
   rollback(
     @Query() q: CampaignQueryDto,
     @Body() body: RollbackDto,
@@ -194,6 +228,7 @@ export class ScriptsController {
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'Published versions and the current one.' })
   @ApiOkResponse({ type: VersionsDto })
+  @ApiErrorResponses(BAD_QUERY)
   versions(@Query() q: CampaignQueryDto): Promise<{ current?: number; versions: VersionMeta[] }> {
     return this.library.versions(campaignOf(q));
   }
@@ -202,6 +237,7 @@ export class ScriptsController {
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'Latest changes to the library (who, when, before/after), newest first.' })
   @ApiOkResponse({ type: ScriptAuditDto })
+  @ApiErrorResponses(BAD_QUERY)
   async audit(@Query() q: CampaignQueryDto): Promise<{ entries: ScriptAuditEntry[] }> {
     return { entries: await this.library.audit(campaignOf(q), 100) };
   }
@@ -211,6 +247,7 @@ export class ScriptsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Match a text against the library: top-k, threshold, fallback.' })
   @ApiOkResponse({ type: MatchResponseDto })
+  @ApiErrorResponses({ ...BAD_BODY, ...NO_LIBRARY })
   async match(@Query() q: CampaignQueryDto, @Body() body: MatchDto): Promise<MatchResponse> {
     const out = await this.matcher.match({
       campaignId: campaignOf(q),
@@ -243,6 +280,7 @@ export class ScriptsController {
       'text/html': { schema: { type: 'string' } },
     },
   })
+  @ApiErrorResponses({ ...BAD_BODY, ...NO_LIBRARY, 413: 'PAYLOAD_TOO_LARGE: the body is larger than 2 MiB' })
   async sweep(
     @Query() q: SweepQueryDto,
     @Body() body: ThresholdSweepDto,
@@ -261,6 +299,7 @@ export class ScriptsController {
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'One script of the draft (default) or a version; ETag header for If-Match.' })
   @ApiOkResponse({ type: ScriptDto, headers: SCRIPT_ETAG_HEADER })
+  @ApiErrorResponses({ ...BAD_QUERY, ...NO_SCRIPT })
   async get(
     @Param('id') id: string,
     @Query() q: VersionQueryDto,
@@ -276,6 +315,7 @@ export class ScriptsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Replace a script of the draft.' })
   @ApiOkResponse({ description: 'The script after the change', type: ScriptDto, headers: SCRIPT_ETAG_HEADER })
+  @ApiErrorResponses({ ...BAD_BODY, ...NO_SCRIPT, ...EDIT })
   async replace(
     @Param('id') id: string,
     @Query() q: CampaignQueryDto,
@@ -295,6 +335,7 @@ export class ScriptsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Delete a script from the draft.' })
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrorResponses({ ...BAD_QUERY, ...NO_SCRIPT, ...EDIT })
   async remove(
     @Param('id') id: string,
     @Query() q: CampaignQueryDto,

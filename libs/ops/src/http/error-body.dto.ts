@@ -33,3 +33,12 @@ export const ApiErrorResponses = (responses: Readonly<Record<number, string>>): 
       ApiResponse({ status: Number(status), description, type: ErrorBodyDto }),
     ),
   );
+
+/**
+ * 413 and 415 of a route that takes a JSON body under the global BODY_LIMIT_BYTES (README "Errors");
+ * a route with its own limit or media types overrides the entry.
+ */
+export const JSON_BODY_ERRORS = {
+  413: 'PAYLOAD_TOO_LARGE: the body is larger than BODY_LIMIT_BYTES',
+  415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
+} as const;

@@ -1,0 +1,133 @@
+// Validates real responses against the gateway's /docs-json (ajv), for the OpenAPI specs.
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import request, { type Response } from 'supertest';
+import type { Booted } from './boot.js';
+
+// ajv-formats is CommonJS: under ESM its default export is the module object.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+export type Method = 'get' | 'post' | 'put' | 'delete';
+const METHODS: readonly Method[] = ['get', 'post', 'put', 'delete'];
+type JsonSchema = Record<string, unknown>;
+interface Operation {
+  responses: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
+}
+interface OpenApiDoc {
+  paths: Record<string, Partial<Record<Method, Operation>>>;
+  components: { schemas: Record<string, JsonSchema> };
+}
+
+/**
+ * The document's schemas as one JSON Schema for ajv: `#/components/schemas/X` refs point into it, and
+ * every object schema that lists its properties and says nothing of others gets
+ * `additionalProperties: false`, so a response field the document does not name fails.
+ */
+function strict(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(strict);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] =
+      key === '$ref' && typeof value === 'string'
+        ? value.replace('#/components/schemas/', 'openapi#/definitions/')
+        : strict(value);
+  }
+  if ('properties' in out && !('additionalProperties' in out)) out.additionalProperties = false;
+  // OpenAPI 3.0 keywords as JSON Schema has them: a boolean exclusiveMinimum/Maximum qualifies
+  // minimum/maximum, and `nullable` (also beside $ref, allOf or oneOf, where ajv's own keyword
+  // refuses it) admits null.
+  for (const [flag, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    if (typeof out[flag] === 'boolean') {
+      if (out[flag]) out[flag] = out[bound];
+      else delete out[flag];
+      if (out[flag] !== undefined) delete out[bound];
+    }
+  }
+  if (out.nullable === true) {
+    delete out.nullable;
+    return { anyOf: [out, { type: 'null' }] };
+  }
+  return out;
+}
+
+/** Validates real responses against the document and remembers which routes and statuses it saw. */
+export class DocumentedResponses {
+  readonly seen = new Set<string>();
+  private readonly ajv = new Ajv({ allErrors: true, strictTypes: false });
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  constructor(private readonly doc: OpenApiDoc) {
+    addFormats(this.ajv);
+    // OpenAPI annotations that are not JSON Schema keywords; any other unknown keyword is an error.
+    this.ajv.addVocabulary(['example']);
+    this.ajv.addSchema({ definitions: strict(doc.components.schemas) }, 'openapi');
+  }
+
+  /** Every `METHOD path status` the document names for the paths `which` selects. */
+  documented(which: (path: string) => boolean): string[] {
+    const out: string[] = [];
+    for (const [path, item] of Object.entries(this.doc.paths)) {
+      if (!which(path)) continue;
+      for (const method of METHODS) {
+        for (const status of Object.keys(item[method]?.responses ?? {})) {
+          out.push(`${method.toUpperCase()} ${path} ${status}`);
+        }
+      }
+    }
+    return out.sort();
+  }
+
+  /** The schema documented for `status` of `method path`, compiled; fails when there is none. */
+  validator(method: Method, path: string, status: number): ValidateFunction {
+    const key = `${method.toUpperCase()} ${path} ${status}`;
+    let validate = this.validators.get(key);
+    if (!validate) {
+      const responses = this.doc.paths[path]?.[method]?.responses ?? {};
+      expect(Object.keys(responses)).toContain(String(status));
+      const schema = responses[String(status)].content?.['application/json']?.schema;
+      if (!schema) throw new Error(`${key}: no response schema documented`);
+      validate = this.ajv.compile(strict(schema) as JsonSchema);
+      this.validators.set(key, validate);
+    }
+    return validate;
+  }
+
+  /**
+   * `res` must have the status expected and a body the document allows for it; a status documented
+   * without content (204) must come without a body.
+   */
+  check(method: Method, path: string, res: Response, status: number): void {
+    expect(res.status).toBe(status);
+    const key = `${method.toUpperCase()} ${path} ${status}`;
+    const documented = this.doc.paths[path]?.[method]?.responses[String(status)];
+    if (documented && !documented.content) {
+      expect(res.text ?? '').toBe('');
+      this.seen.add(key);
+      return;
+    }
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    // What the client receives: the text on the wire (a turn thread's JSON is sent as it is).
+    const body: unknown = JSON.parse(res.text);
+    const validate = this.validator(method, path, status);
+    if (!validate(body)) {
+      throw new Error(
+        `${key} does not match the document:\n` +
+          (validate.errors ?? [])
+            .map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}\n`)
+            .join('') +
+          res.text,
+      );
+    }
+    this.seen.add(key);
+  }
+}
+
+/** The gateway's /docs-json, ready to check responses against. */
+export async function loadDocument(gw: Booted): Promise<DocumentedResponses> {
+  const res = await request(gw.url).get('/docs-json').expect(200);
+  return new DocumentedResponses(res.body as OpenApiDoc);
+}
