@@ -1,4 +1,4 @@
-// `npm run intent:train [-- --data data/intents --out models/intent --target-oos-precision 0.9]`
+// `npm run intent:train [-- --data data/intents --out models/intent --target-oos-precision 0.9 --cross-fit-repeats 5]`
 // Rebuilds the shipped intent model from the corpus, deterministically (same bytes every run).
 // `--check` rebuilds into a temporary directory and fails unless every file equals the shipped one.
 import { createHash } from 'node:crypto';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       out: { type: 'string', default: 'models/intent' },
       'target-oos-precision': { type: 'string' },
       epochs: { type: 'string' },
+      'cross-fit-repeats': { type: 'string' },
       check: { type: 'boolean', default: false },
     },
   });
@@ -23,7 +24,11 @@ async function main(): Promise<void> {
   const objective: ThresholdObjective = values['target-oos-precision']
     ? { kind: 'oos-precision', precision: Number(values['target-oos-precision']) }
     : { kind: 'balanced' };
-  const params = { ...SHIPPED_TRAIN_PARAMS, ...(values.epochs ? { epochs: Number(values.epochs) } : {}) };
+  const params = {
+    ...SHIPPED_TRAIN_PARAMS,
+    ...(values.epochs ? { epochs: Number(values.epochs) } : {}),
+    ...(values['cross-fit-repeats'] ? { crossFitRepeats: Number(values['cross-fit-repeats']) } : {}),
+  };
   const started = performance.now();
   const { metadata } = await buildIntentModel({
     corpusDir: values.data,

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argmax, softmax } from '@huashu/ml';
 import {
+  fitTemperature,
+  fitThreshold,
   languageOf,
   parseYamlCorpus,
   SHIPPED_TRAIN_PARAMS,
@@ -78,6 +80,73 @@ describe('trainAndEvaluate: where the temperature and threshold are fitted', () 
     });
     const resubstitution = thresholdPoint(scored, threshold, oos).inScopeAccuracy;
     expect(report.threshold.validation.inScopeAccuracy).toBeLessThan(resubstitution - 0.1);
+  });
+
+  it('with k folds repeated r times: on the r × n out-of-fold predictions pooled, each repeat with its own folds and seed', () => {
+    const params = { ...SMALL, crossFitFolds: 3, crossFitRepeats: 3 };
+    const { report, temperature, threshold } = trainAndEvaluate({
+      dataset: 't',
+      train,
+      validation,
+      test,
+      params,
+      quiet: true,
+    });
+    const pool = [...train, ...validation];
+    const labels = report.labels;
+    expect(report.crossFitRepeats).toBe(3);
+    expect(report.examples).toEqual({ train: pool.length, validation: pool.length, test: test.length });
+    // The same pool rebuilt here: repeat r deals folds with seed + 1 + r and trains them with seed + r.
+    const logits: Float32Array[] = [];
+    const gold: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      const parts = stratifiedSplit(pool, (e) => `${e.label}|${e.lang}`, [1 / 3, 1 / 3, 1 / 3], params.seed + 1 + r);
+      parts.forEach((part, k) => {
+        const on = parts.filter((_, j) => j !== k).flat();
+        const fold = trainClassifier(
+          on.map((e) => e.text),
+          on.map((e) => labels.indexOf(e.label)),
+          labels.length,
+          { ...params, seed: params.seed + r },
+          { quiet: true },
+        );
+        for (const e of part) {
+          logits.push(fold.model.logits(fold.featuriser.featurise(e.text)));
+          gold.push(labels.indexOf(e.label));
+        }
+      });
+    }
+    expect(temperature).toBe(fitTemperature(logits, gold));
+    const scored = logits.map((l, i) => {
+      const p = softmax(l, new Float32Array(labels.length), temperature);
+      const top = argmax(p);
+      return { label: gold[i], top, confidence: p[top] };
+    });
+    const fitted = fitThreshold(scored, labels.indexOf('out_of_scope'));
+    expect(threshold).toBe(fitted.threshold);
+    expect(report.threshold.validation).toEqual(fitted.point);
+    // One repeat is the plain k-fold fit.
+    const once = trainAndEvaluate({
+      dataset: 't',
+      train,
+      validation,
+      test,
+      params: { ...params, crossFitRepeats: 1 },
+      quiet: true,
+    });
+    const plain = trainAndEvaluate({
+      dataset: 't',
+      train,
+      validation,
+      test,
+      params: { ...SMALL, crossFitFolds: 3 },
+      quiet: true,
+    });
+    expect([once.temperature, once.threshold, once.report.crossFitRepeats]).toEqual([
+      plain.temperature,
+      plain.threshold,
+      1,
+    ]);
   });
 
   it('with k folds, labels held out of training (OOS protocol) stay out of every fold model', () => {

@@ -28,6 +28,8 @@ export interface EvaluationReport {
   examples: { train: number; validation: number; test: number };
   /** k of the k-fold cross-fitting (IntentTrainParams.crossFitFolds), 0 for a plain validation split. */
   crossFitFolds: number;
+  /** How many times the k folds were dealt and trained (IntentTrainParams.crossFitRepeats); 1 without cross-fitting. */
+  crossFitRepeats: number;
   labels: string[];
   /** Labels whose examples were held out of training and count as out-of-scope (OOS protocol). */
   heldOutLabels: string[];
@@ -95,7 +97,7 @@ export function trainAndEvaluate(opts: {
   const index = new Map(labels.map((l, i) => [l, i]));
   const oosIndex = index.get(OOS) ?? -1;
   const goldIndex = (e: EvalExample): number => index.get(e.label) ?? -1;
-  const train = (examples: EvalExample[], label: string) => {
+  const train = (examples: EvalExample[], label: string, params: IntentTrainParams = opts.params) => {
     // Only examples of the model's labels are trained on: with cross-fitting, held-out labels of
     // the OOS protocol stay in validation and count as out-of-scope there.
     const known = examples.filter((e) => index.has(e.label));
@@ -103,7 +105,7 @@ export function trainAndEvaluate(opts: {
       known.map((e) => e.text),
       known.map((e) => index.get(e.label)!),
       labels.length,
-      opts.params,
+      params,
       { quiet: opts.quiet, label },
     );
   };
@@ -114,24 +116,38 @@ export function trainAndEvaluate(opts: {
   let trained: ReturnType<typeof trainClassifier>;
   let trainedOn: number;
   const folds = opts.params.crossFitFolds;
+  const repeats = folds >= 2 ? Math.max(1, opts.params.crossFitRepeats ?? 1) : 1;
   if (folds >= 2) {
     // Out-of-fold predictions over train + validation: every utterance is scored once by a model
     // trained on the other folds, so the threshold curve rests on all of them, not on validation
     // alone; the shipped model is then trained on all of train + validation.
     const pool = [...opts.train, ...opts.validation];
-    const parts = stratifiedSplit(
-      pool,
-      (e) => `${e.label}|${e.lang ?? ''}`,
-      Array.from({ length: folds }, () => 1 / folds),
-      opts.params.seed + 1,
-    );
+    // Repeated cross-fitting: the fitted threshold sits on a flat objective curve, so one fold
+    // assignment and one set of fold-model inits moved it by ±0.03. Each repeat deals new folds and
+    // trains its fold models from another seed; the predictions of all repeats are pooled (each
+    // utterance appears once per repeat), not averaged, because an average of r models' confidences
+    // is an ensemble's, smoother than those of the single model that is shipped.
     heldLogits = [];
     held = [];
-    parts.forEach((part, k) => {
-      const fold = train(parts.filter((_, j) => j !== k).flat(), `train ${opts.dataset} fold ${k + 1}/${folds}`);
-      for (const e of part) heldLogits.push(fold.model.logits(fold.featuriser.featurise(e.text)));
-      held.push(...part);
-    });
+    for (let r = 0; r < repeats; r++) {
+      const parts = stratifiedSplit(
+        pool,
+        (e) => `${e.label}|${e.lang ?? ''}`,
+        Array.from({ length: folds }, () => 1 / folds),
+        opts.params.seed + 1 + r,
+      );
+      const foldParams = { ...opts.params, seed: opts.params.seed + r };
+      const tag = repeats > 1 ? ` repeat ${r + 1}/${repeats}` : '';
+      parts.forEach((part, k) => {
+        const fold = train(
+          parts.filter((_, j) => j !== k).flat(),
+          `train ${opts.dataset}${tag} fold ${k + 1}/${folds}`,
+          foldParams,
+        );
+        for (const e of part) heldLogits.push(fold.model.logits(fold.featuriser.featurise(e.text)));
+        held.push(...part);
+      });
+    }
     trained = train(pool, `train ${opts.dataset} (train + validation)`);
     trainedOn = pool.filter((e) => index.has(e.label)).length;
   } else {
@@ -203,10 +219,11 @@ export function trainAndEvaluate(opts: {
       dataset: opts.dataset,
       examples: {
         train: trainedOn,
-        validation: held.length,
+        validation: held.length / repeats,
         test: opts.test.length,
       },
       crossFitFolds: folds >= 2 ? folds : 0,
+      crossFitRepeats: repeats,
       labels,
       heldOutLabels: opts.heldOutLabels ?? [],
       temperature,

@@ -158,7 +158,7 @@ export async function buildIntentModel(opts: {
       split:
         `stratified by intent × language, 70/15/15 train/validation/test, seed ${opts.params.seed}; ` +
         (opts.params.crossFitFolds >= 2
-          ? `temperature and threshold on ${opts.params.crossFitFolds}-fold out-of-fold predictions over train + validation (fold seed ${opts.params.seed + 1}), model trained on train + validation`
+          ? `temperature and threshold on ${crossFitDescription(opts.params)}, model trained on train + validation`
           : 'temperature and threshold on validation, model trained on train'),
     },
     training: opts.params,
@@ -173,6 +173,18 @@ export async function buildIntentModel(opts: {
   for (const precision of PRECISIONS) writeAtomic(join(opts.outDir, INTENT_MODEL_FILES[precision]), bytesOf[precision]);
   writeAtomic(join(opts.outDir, INTENT_MODEL_FILES.meta), JSON.stringify(metadata, null, 2) + '\n');
   return { metadata, report };
+}
+
+/** Where the out-of-fold predictions come from, in the metadata's words (unchanged for one repeat). */
+function crossFitDescription(p: IntentTrainParams): string {
+  const repeats = p.crossFitRepeats ?? 1;
+  if (repeats <= 1) {
+    return `${p.crossFitFolds}-fold out-of-fold predictions over train + validation (fold seed ${p.seed + 1})`;
+  }
+  return (
+    `${p.crossFitFolds}-fold out-of-fold predictions over train + validation, ${repeats} repeats pooled ` +
+    `(fold seeds ${p.seed + 1}…${p.seed + repeats}, fold models seeded ${p.seed}…${p.seed + repeats - 1})`
+  );
 }
 
 /** Write beside the target and rename: readers (and the hot-reload watcher) never see half a file. */

@@ -29,6 +29,12 @@ export interface IntentTrainParams {
    * (trainAndEvaluate). The test split is held out either way.
    */
   crossFitFolds: number;
+  /**
+   * Repeated cross-fitting (k ≥ 2 only): r > 1 runs the k folds r times, repeat i with fold seed
+   * seed + 1 + i and fold models seeded seed + i, and fits the temperature and threshold on all r × n
+   * out-of-fold predictions pooled. Absent means 1 (one set of folds, as before).
+   */
+  crossFitRepeats?: number;
 }
 
 /**
