@@ -126,22 +126,10 @@ describe('trainAndEvaluate: where the temperature and threshold are fitted', () 
     expect(threshold).toBe(fitted.threshold);
     expect(report.threshold.validation).toEqual(fitted.point);
     // One repeat is the plain k-fold fit.
-    const once = trainAndEvaluate({
-      dataset: 't',
-      train,
-      validation,
-      test,
-      params: { ...params, crossFitRepeats: 1 },
-      quiet: true,
-    });
-    const plain = trainAndEvaluate({
-      dataset: 't',
-      train,
-      validation,
-      test,
-      params: { ...SMALL, crossFitFolds: 3 },
-      quiet: true,
-    });
+    const [once, plain] = [
+      { ...params, crossFitRepeats: 1 },
+      { ...SMALL, crossFitFolds: 3 },
+    ].map((p) => trainAndEvaluate({ dataset: 't', train, validation, test, params: p, quiet: true }));
     expect([once.temperature, once.threshold, once.report.crossFitRepeats]).toEqual([
       plain.temperature,
       plain.threshold,
