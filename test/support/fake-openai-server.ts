@@ -86,8 +86,13 @@ const sleep = (ms: number, res: ServerResponse) =>
     });
   });
 
-/** Start the fake on loopback; `port` 0 (default) picks a free one, a fixed one lets a harness restart it in place. */
-export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promise<FakeOpenAiServer> {
+/**
+ * Start the fake on loopback; `port` 0 (default) picks a free one, a fixed one lets a harness restart it in
+ * place. `onRequest` is told of each request as it arrives, before it is answered.
+ */
+export async function startFakeOpenAiServer(
+  opts: { port?: number; onRequest?: (r: RecordedRequest) => void } = {},
+): Promise<FakeOpenAiServer> {
   let script: FakeBehaviour[] = [{}];
   let served = 0;
   const requests: RecordedRequest[] = [];
@@ -115,6 +120,7 @@ export async function startFakeOpenAiServer(opts: { port?: number } = {}): Promi
       settled: new Promise((r) => (settle = r)),
     };
     requests.push(record);
+    opts.onRequest?.(record);
     res.on('close', () => {
       if (!res.writableFinished) record.clientClosedEarly = true;
       settle();

@@ -1,5 +1,5 @@
 import { MessageChannel } from 'node:worker_threads';
-import { nowMs, withDeadline } from './deadline.js';
+import { nowMs, onDeadline, withDeadline } from './deadline.js';
 
 const later = <T>(ms: number, value: T) => new Promise<T>((r) => setTimeout(() => r(value), ms));
 const timeout = (label: string) => () => new Error(`timeout ${label}`);
@@ -91,6 +91,25 @@ describe('withDeadline (one shared timer)', () => {
     );
     port1.close();
     expect(outcome).toBe('pong');
+  });
+
+  it('onDeadline: cancelled by I/O that arrived while the loop was blocked past it, it does not fire', async () => {
+    // A request aborted at its deadline (the generator's) must not be aborted once its reply was read.
+    const { port1, port2 } = new MessageChannel();
+    const fired = await new Promise<boolean>((done) =>
+      setImmediate(() => {
+        let fire = false;
+        const cancel = onDeadline(5, () => (fire = true));
+        port2.once('message', cancel);
+        port1.postMessage('reply');
+        const until = nowMs() + 30;
+        while (nowMs() < until);
+        // Two check phases on: the deferred fire, had it run, has run.
+        setTimeout(() => setImmediate(() => setImmediate(() => done(fire))), 10);
+      }),
+    );
+    port1.close();
+    expect(fired).toBe(false);
   });
 
   it('work that settles after its deadline changes nothing and raises no unhandled rejection', async () => {

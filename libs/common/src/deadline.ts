@@ -4,6 +4,8 @@ export const nowMs = (): number => performance.now();
 interface Deadline {
   at: number;
   fire: () => void;
+  /** Cancelled after its sweep took it, before the deferred fire ran: it must not fire. */
+  cancelled?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ class Deadlines {
 
   delete(d: Deadline): void {
     this.pending.delete(d);
+    d.cancelled = true;
   }
 
   private arm(at: number): void {
@@ -54,24 +57,35 @@ class Deadlines {
     // sockets (https://nodejs.org/en/learn/asynchronous-work/event-loop-timers-and-nexttick), so after the
     // loop was busy past a deadline, the timer would beat a reply (Redis, the LLM) that had arrived in
     // time. Work that settles in that I/O wins; a promise settles once, so the late rejection is a no-op.
-    if (due.length > 0) setImmediate(() => due.forEach((d) => d.fire()));
+    // A deadline cancelled by that work does not fire at all.
+    if (due.length > 0) setImmediate(() => due.forEach((d) => d.cancelled || d.fire()));
     if (next < Infinity && next < this.armedAt) this.arm(next);
   };
 }
 
 const deadlines = new Deadlines();
 
+/**
+ * Call `fire` once `ms` have passed, by the rule of every deadline here: after the I/O of the loop
+ * iteration it passed in, so a reply that arrived in time while the loop was busy wins. For code that
+ * acts on a deadline itself (aborts a request) rather than racing a promise. Returns the cancel.
+ */
+export function onDeadline(ms: number, fire: () => void): () => void {
+  const d = deadlines.add(nowMs() + Math.max(0, ms), fire);
+  return () => deadlines.delete(d);
+}
+
 /** Race a promise against a deadline; rejects with `onTimeout()` when it passes. */
 export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const d = deadlines.add(nowMs() + Math.max(0, ms), () => reject(onTimeout()));
+    const cancel = onDeadline(ms, () => reject(onTimeout()));
     work.then(
       (value) => {
-        deadlines.delete(d);
+        cancel();
         resolve(value);
       },
       (err: unknown) => {
-        deadlines.delete(d);
+        cancel();
         // The work's own rejection passes through as it is, Error or not.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(err);

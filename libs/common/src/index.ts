@@ -1,7 +1,7 @@
 export { ERROR_CODES, type ErrorCode } from './error-codes.js';
 export { HuashuException } from './huashu.exception.js';
 export { MetricsModule, MetricsRegistry, type MetricsSnapshot } from './metrics.js';
-export { nowMs, withDeadline } from './deadline.js';
+export { nowMs, onDeadline, withDeadline } from './deadline.js';
 export { pushStream } from './push-stream.js';
 export { ReadinessModule, ReadinessRegistry, type ReadinessCheck } from './readiness.js';
 export { asksToConfirm } from './script-tags.js';

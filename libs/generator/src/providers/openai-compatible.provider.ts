@@ -15,7 +15,7 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import { Logger } from '@nestjs/common';
-import { nowMs } from '@huashu/common';
+import { nowMs, onDeadline } from '@huashu/common';
 import {
   GeneratorBadResponseError,
   GeneratorCancelledError,
@@ -489,10 +489,11 @@ export class OpenAiCompatibleProvider implements Generator {
   }
 
   /**
-   * One AbortController per call, fired by the deadline timer or the caller's signal. The timer is armed
-   * for what is left of the deadline since `start`: Node timers count from the millisecond they are
-   * armed in, so one armed after other work fires late by that work, and on a loaded machine by a whole
-   * extra event-loop wake-up when it lands past the caller's own timer for the same deadline.
+   * One AbortController per call, fired by the deadline or the caller's signal. The deadline is armed for
+   * what is left of it since `start` (a timer armed after other work would fire late by that work), and
+   * fires by the stage deadlines' rule (`onDeadline`): after the I/O of the loop iteration it passed in.
+   * A plain timer runs before that I/O is read, so after the loop was busy past the deadline it aborted
+   * a reply that had arrived in time.
    */
   private callScope(req: GenerateRequest, start: number) {
     const controller = new AbortController();
@@ -502,7 +503,7 @@ export class OpenAiCompatibleProvider implements Generator {
       cause = why;
       controller.abort(why);
     };
-    const timer = setTimeout(() => abort('deadline'), Math.max(0, start + req.deadlineMs - nowMs()));
+    const cancelDeadline = onDeadline(start + req.deadlineMs - nowMs(), () => abort('deadline'));
     const onCaller = () => abort('caller');
     if (req.signal?.aborted) abort('caller');
     else req.signal?.addEventListener('abort', onCaller, { once: true });
@@ -513,7 +514,7 @@ export class OpenAiCompatibleProvider implements Generator {
       remainingMs: () => Math.max(0, start + req.deadlineMs - nowMs()),
       /** `closeUpstream`: a response may still be open (a stream not read to its end). */
       dispose: (closeUpstream: boolean) => {
-        clearTimeout(timer);
+        cancelDeadline();
         req.signal?.removeEventListener('abort', onCaller);
         if (closeUpstream && !controller.signal.aborted) controller.abort('done');
       },

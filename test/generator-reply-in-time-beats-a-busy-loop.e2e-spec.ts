@@ -1,0 +1,90 @@
+// Scenario: the LLM answers in time, but this process's event loop is busy (a long synchronous stretch on
+// a loaded host) until past the generation deadline. Node runs due timers before it reads the sockets, so
+// a deadline fired from its timer would abort a reply that was already waiting on the socket. The
+// provider's deadline fires by the stage deadlines' rule (onDeadline): after that loop iteration's I/O.
+// The fake server runs in its own process, so its reply really arrives while this loop is blocked.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { nowMs } from '@huashu/common';
+import { OpenAiCompatibleProvider, type GenerateChunk } from '@huashu/generator';
+import type { FakeBehaviour } from './support/fake-openai-server.js';
+
+/** A request of its own: the fake's notice of it is told apart from those of earlier requests. */
+const messagesFor = (id: string) => [{ role: 'user' as const, content: `How much is it? (${id})` }];
+const DEADLINE_MS = 300;
+/** The fake answers this long after it told us the request came: well inside the deadline. */
+const REPLY_AFTER_MS = 60;
+
+describe('generator: a reply that arrived in time wins over a deadline passed while the loop was busy', () => {
+  let llm: ChildProcess;
+  let provider: OpenAiCompatibleProvider;
+
+  beforeAll(async () => {
+    llm = fork(fileURLToPath(new URL('./support/fake-openai-server.process.ts', import.meta.url)), ['0', 'notify'], {
+      // Its own plain Node (not this Jest's VM modules) with tsx for the TypeScript.
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const { baseUrl } = await new Promise<{ baseUrl: string }>((resolve, reject) => {
+      llm.once('message', (m) => resolve(m as { baseUrl: string }));
+      llm.once('exit', (code) => reject(new Error(`fake LLM exited with ${code}`)));
+    });
+    provider = new OpenAiCompatibleProvider({
+      baseUrl,
+      model: 'fake-model',
+      backend: 'vllm',
+      thinking: 'tags',
+      maxAttempts: 1,
+    });
+    llm.send({ delayMs: REPLY_AFTER_MS, text: 'In time.', chunkChars: 3 } satisfies FakeBehaviour);
+    // First use loads the SDK's and undici's lazy modules: not inside the calls under test.
+    await provider.generate({ messages: messagesFor('warm-up'), params: {}, deadlineMs: 5000 });
+  });
+
+  afterAll(async () => {
+    if (llm.exitCode !== null) return;
+    await new Promise((resolve) => {
+      llm.once('exit', resolve);
+      llm.kill('SIGTERM');
+    });
+  });
+
+  /**
+   * When the fake says request `id` came, block this loop (synchronously) until past the deadline; the
+   * reply comes REPLY_AFTER_MS later, into the socket, while the loop is blocked. Returns whether it did.
+   */
+  function blockPastTheDeadline(id: string, start: number): { blocked: boolean } {
+    const seen = { blocked: false };
+    const onRequest = (m: unknown) => {
+      const { request } = m as { request?: { body: { messages?: { content: string }[] } } };
+      if (!request?.body.messages?.[0]?.content.includes(id)) return;
+      llm.off('message', onRequest);
+      const until = Math.max(start + DEADLINE_MS, nowMs() + REPLY_AFTER_MS) + 150;
+      while (nowMs() < until);
+      seen.blocked = true;
+    };
+    llm.on('message', onRequest);
+    return seen;
+  }
+
+  it('generate(): the answer is used, not timed out', async () => {
+    const start = nowMs();
+    const loop = blockPastTheDeadline('generate', start);
+    const result = await provider.generate({ messages: messagesFor('generate'), params: {}, deadlineMs: DEADLINE_MS });
+    // The loop really was held past the deadline before the reply was read.
+    expect(loop.blocked).toBe(true);
+    expect(result).toMatchObject({ text: 'In time.', finishReason: 'stop' });
+  });
+
+  it('stream(): the answer is used, not timed out', async () => {
+    const start = nowMs();
+    const loop = blockPastTheDeadline('stream', start);
+    const chunks: GenerateChunk[] = [];
+    const stream = provider.stream({ messages: messagesFor('stream'), params: {}, deadlineMs: DEADLINE_MS });
+    let next = await stream.next();
+    for (; !next.done; next = await stream.next()) chunks.push(next.value);
+    expect(next.value).toMatchObject({ finishReason: 'stop' });
+    expect(loop.blocked).toBe(true);
+    expect(chunks.filter((c) => c.type === 'sentence').map((c) => c.text)).toEqual(['In time.']);
+  });
+});
