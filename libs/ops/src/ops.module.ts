@@ -10,6 +10,7 @@ import {
   BullWorkerShutdown,
   REDIS_DATA_WATCH_OPTIONS,
   RedisDataWatch,
+  RedisEvictionPolicyWatch,
   RedisModule,
   type RedisDataWatchOptions,
 } from '@huashu/redis';
@@ -27,7 +28,8 @@ export interface OpsOptions {
 
 /**
  * What every huashu process hosts: validated config, structured logs, metrics, readiness, Redis (and
- * the watch that notices Redis lost its data), BullMQ root, and the /health and /metrics endpoints.
+ * the watches that notice Redis lost its data and read its eviction policy), BullMQ root, and the
+ * /health and /metrics endpoints.
  */
 @Module({})
 export class OpsModule {
@@ -56,6 +58,7 @@ export class OpsModule {
           useFactory: (logger: PinoNestLogger): RedisDataWatchOptions => ({ report: !opts.thread, logger }),
         },
         RedisDataWatch,
+        RedisEvictionPolicyWatch,
       ],
       controllers: [HealthController, MetricsController],
       exports: [

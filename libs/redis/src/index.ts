@@ -15,3 +15,9 @@ export {
   type OnRedisDataLost,
   type RedisDataWatchOptions,
 } from './redis-data-watch.service.js';
+export {
+  EVICTION_RISK,
+  evictionRisk,
+  RedisEvictionPolicyWatch,
+  type EvictionRisk,
+} from './redis-eviction-policy.service.js';

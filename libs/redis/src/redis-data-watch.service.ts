@@ -23,11 +23,12 @@ import { REDIS } from './redis.constants.js';
  */
 export const REDIS_DATA_MARKER_KEY = 'ops:data-marker';
 
-/** What a host tells its RedisDataWatch (OpsModule provides it). */
+/** What a host tells its RedisDataWatch and RedisEvictionPolicyWatch (OpsModule provides it). */
 export interface RedisDataWatchOptions {
   /**
    * Log the loss and count it: the process's main thread. A turn thread (same process, own caches)
-   * only forgets and restores: the main thread's line and counter already stand for the process.
+   * only forgets and restores: the main thread's line and counter already stand for the process. (The
+   * eviction-policy watch does nothing at all in a turn thread.)
    */
   report: boolean;
   /**
