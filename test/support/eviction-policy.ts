@@ -1,8 +1,9 @@
-// For specs that set Redis's maxmemory-policy: on the shared Redis only while maxmemory is 0 (no limit,
-// so no policy evicts anything from the other specs running in parallel), else on a private
-// redis-server. The original policy is put back by `restore`, which the spec calls from afterAll.
+// For specs that set Redis's maxmemory-policy: always on a private redis-server. On the shared Redis
+// even a brief allkeys-* would make any gateway that another spec boots or reconnects at that moment
+// log an error line (some specs fail on any error line), and a non-zero maxmemory would let the policy
+// evict other specs' keys. The original policy is put back by `restore`, which the spec calls from
+// afterAll, and the server is stopped.
 import { Redis } from 'ioredis';
-import { TEST_REDIS_URL } from './redis-prefix.js';
 import { PrivateRedis } from './redis-server.js';
 
 export interface PolicyTarget {
@@ -16,18 +17,11 @@ export interface PolicyTarget {
 }
 
 export async function policyTarget(): Promise<PolicyTarget> {
-  const shared = new Redis(TEST_REDIS_URL);
-  const [, maxmemory] = await shared.config('GET', 'maxmemory');
-  let server: PrivateRedis | undefined;
-  let admin = shared;
-  if (maxmemory !== '0') {
-    shared.disconnect();
-    server = await PrivateRedis.start();
-    admin = new Redis(server.url);
-  }
+  const server = await PrivateRedis.start();
+  const admin = new Redis(server.url);
   const [, original] = await admin.config('GET', 'maxmemory-policy');
   return {
-    url: server?.url ?? TEST_REDIS_URL,
+    url: server.url,
     admin,
     setPolicy: async (policy) => void (await admin.config('SET', 'maxmemory-policy', policy)),
     restore: async () => {
@@ -35,7 +29,7 @@ export async function policyTarget(): Promise<PolicyTarget> {
         await admin.config('SET', 'maxmemory-policy', original);
       } finally {
         admin.disconnect();
-        await server?.stop();
+        await server.stop();
       }
     },
   };

@@ -5,8 +5,8 @@ import { RedisEvictionPolicyWatch } from './redis-eviction-policy.service.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { policyTarget, type PolicyTarget } from '../../../test/support/eviction-policy.js';
 
-// Real Redis (the shared one while its maxmemory is 0, else a private one); logger and registries are
-// small fakes. The policy is set for a few milliseconds at a time and put back in afterAll.
+// Real Redis (a private redis-server, test/support/eviction-policy.ts); logger and registries are
+// small fakes. The policy is put back in afterAll.
 let target: PolicyTarget;
 const clients: Redis[] = [];
 const aclUsers: string[] = [];
