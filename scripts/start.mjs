@@ -1,30 +1,17 @@
 #!/usr/bin/env node
-// `npm start`: build if the sources are newer than dist/, check Redis once and the configuration, then
-// run the gateway and the worker together. Ctrl-C (or SIGTERM) stops both; if either exits, the other
+// `npm start`: build unless dist/ is a complete build of the current sources (scripts/build-state.mjs),
+// check Redis once and the configuration, then run the gateway and the worker together. Ctrl-C (or SIGTERM) stops both; if either exits, the other
 // is stopped. The exit code is the first failure's (0 when both stopped cleanly).
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { needsBuild } from './build-state.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const entry = (app) => join(root, 'dist', 'apps', app, 'src', 'main.js');
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, name.name);
-    if (name.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (name.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 function buildIfNeeded() {
-  const built = ['gateway', 'worker'].map(entry);
-  const builtAt = built.every(existsSync) ? Math.min(...built.map((f) => statSync(f).mtimeMs)) : 0;
-  const sourcesAt = Math.max(newestMtime(join(root, 'apps')), newestMtime(join(root, 'libs')));
-  if (builtAt >= sourcesAt) return;
+  if (!needsBuild(root)) return;
   process.stdout.write('huashu: building…\n');
   const r = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
