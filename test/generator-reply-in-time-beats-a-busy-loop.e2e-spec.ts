@@ -3,10 +3,10 @@
 // a deadline fired from its timer would abort a reply that was already waiting on the socket. The
 // provider's deadline fires by the stage deadlines' rule (onDeadline): after that loop iteration's I/O.
 // The fake server runs in its own process, so its reply really arrives while this loop is blocked.
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { nowMs } from '@huashu/common';
 import { OpenAiCompatibleProvider, type GenerateChunk } from '@huashu/generator';
+import { forkFakeOpenAiServer, onRequestFor, stopChild } from './support/fake-openai-server-child.js';
 import type { FakeBehaviour } from './support/fake-openai-server.js';
 
 /** A request of its own: the fake's notice of it is told apart from those of earlier requests. */
@@ -20,15 +20,9 @@ describe('generator: a reply that arrived in time wins over a deadline passed wh
   let provider: OpenAiCompatibleProvider;
 
   beforeAll(async () => {
-    llm = fork(fileURLToPath(new URL('./support/fake-openai-server.process.ts', import.meta.url)), ['0', 'notify'], {
-      // Its own plain Node (not this Jest's VM modules) with tsx for the TypeScript.
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const { baseUrl } = await new Promise<{ baseUrl: string }>((resolve, reject) => {
-      llm.once('message', (m) => resolve(m as { baseUrl: string }));
-      llm.once('exit', (code) => reject(new Error(`fake LLM exited with ${code}`)));
-    });
+    const forked = await forkFakeOpenAiServer();
+    llm = forked.llm;
+    const { baseUrl } = forked;
     provider = new OpenAiCompatibleProvider({
       baseUrl,
       model: 'fake-model',
@@ -41,13 +35,7 @@ describe('generator: a reply that arrived in time wins over a deadline passed wh
     await provider.generate({ messages: messagesFor('warm-up'), params: {}, deadlineMs: 5000 });
   });
 
-  afterAll(async () => {
-    if (llm.exitCode !== null) return;
-    await new Promise((resolve) => {
-      llm.once('exit', resolve);
-      llm.kill('SIGTERM');
-    });
-  });
+  afterAll(() => stopChild(llm));
 
   /**
    * When the fake says request `id` came, block this loop (synchronously) until past the deadline; the
@@ -55,15 +43,11 @@ describe('generator: a reply that arrived in time wins over a deadline passed wh
    */
   function blockPastTheDeadline(id: string, start: number): { blocked: boolean } {
     const seen = { blocked: false };
-    const onRequest = (m: unknown) => {
-      const { request } = m as { request?: { body: { messages?: { content: string }[] } } };
-      if (!request?.body.messages?.[0]?.content.includes(id)) return;
-      llm.off('message', onRequest);
+    onRequestFor(llm, id, () => {
       const until = Math.max(start + DEADLINE_MS, nowMs() + REPLY_AFTER_MS) + 150;
       while (nowMs() < until);
       seen.blocked = true;
-    };
-    llm.on('message', onRequest);
+    });
     return seen;
   }
 
