@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { nowMs, pushStream } from '@huashu/common';
+import { nowMs, onDeadline, pushStream } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { createRedis, jobId, REDIS } from '@huashu/redis';
 import {
@@ -33,7 +33,8 @@ interface Waiter {
  * state check per `waitUntilFinished`). The turn's deadline is the job's deadline; when it passes, or the
  * caller hangs up, the gateway stops waiting, removes the job if no worker has it yet and asks the
  * workers (Redis pub/sub) to abort it if one has. A reply lost with a dropped connection ends as a
- * timeout at the deadline, like a slow backend.
+ * timeout at the deadline, like a slow backend. The deadline is a stage deadline (`onDeadline`): a result
+ * that reached the reply connection in time wins even when this loop was busy past the deadline.
  */
 @Injectable()
 export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleDestroy {
@@ -148,12 +149,14 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
   ): Promise<GenerateResult> {
     const remaining = () => Math.max(1, req.deadlineMs - (nowMs() - start));
     let onAbort: (() => void) | undefined;
-    let timer: NodeJS.Timeout | undefined;
+    let cancelDeadline: (() => void) | undefined;
     const stop = new Promise<never>((_, reject) => {
       onAbort = () => reject(new GeneratorCancelledError());
       if (req.signal?.aborted) onAbort();
       else req.signal?.addEventListener('abort', onAbort, { once: true });
-      timer = setTimeout(() => reject(new GeneratorTimeoutError(req.deadlineMs)), remaining());
+      // By the stage deadlines' rule (onDeadline), not a plain timer: after the loop was busy past the
+      // deadline, a result already on the reply connection is read first and wins.
+      cancelDeadline = onDeadline(remaining(), () => reject(new GeneratorTimeoutError(req.deadlineMs)));
     });
     try {
       const outcome = await Promise.race([job.outcome, stop]);
@@ -172,7 +175,7 @@ export class GenerationQueueFacade implements Generator, OnModuleInit, OnModuleD
       throw err;
     } finally {
       this.waiters.delete(job.id);
-      clearTimeout(timer);
+      cancelDeadline?.();
       if (onAbort) req.signal?.removeEventListener('abort', onAbort);
       stop.catch(() => undefined);
     }
