@@ -12,8 +12,9 @@ interface Deadline {
  * The pending deadlines of this thread, on one timer armed for the earliest. A turn races four to six
  * stages against their budgets, and most stages settle within microseconds: a timer of its own per
  * race (setTimeout, clearTimeout, Promise.race) cost more than such a stage. Here a race that settles
- * only leaves a Set. A due deadline fires after the I/O of the loop iteration its timer ran in (see `sweep`). The timer is unref'd: a deadline does not keep a process alive by itself (the
- * work it bounds holds the process open while it waits on a socket or timer of its own).
+ * only leaves a Set. A due deadline fires after the I/O of the loop iteration its timer ran in (see
+ * `sweep`). The timer is unref'd: a deadline does not keep a process alive by itself (the work it bounds
+ * holds the process open while it waits on a socket or timer of its own).
  */
 class Deadlines {
   private readonly pending = new Set<Deadline>();
