@@ -94,10 +94,12 @@ export class LearnedThinking {
     if (this.setting !== 'auto' || reply.reasoningSent) return;
     const known = this.learned.get(reply.model);
     const fingerprint = reply.fingerprint || undefined;
-    const thinks = opensThinking(content) || hasOrphanClose(content);
     if (!known) {
-      if (finished && this.learned.size < this.max)
-        this.learned.set(reply.model, { start: thinkingStartShownBy(content), thinks, fingerprint });
+      if (finished && this.learned.size < this.max) {
+        const start = thinkingStartShownBy(content);
+        const thinks = start === 'prompt' || opensThinking(content);
+        this.learned.set(reply.model, { start, thinks, fingerprint });
+      }
       return;
     }
     if (known.start === 'tags' && hasOrphanClose(content)) {
