@@ -6,20 +6,17 @@ import {
   GeneratorClientError,
   GeneratorNoAnswerError,
   OpenAiCompatibleProvider,
-  type GenerateChunk,
   type GenerateRequest,
   type GenerateStreamEnd,
   type OpenAiProviderOptions,
 } from '@huashu/generator';
-import { readStream, textOf } from './support/generator-stream.js';
+import { readStream, sentencesOf, textOf } from './support/generator-stream.js';
 import { startFakeOpenAiServer, VLLM_CONTEXT_400, type FakeOpenAiServer } from './support/fake-openai-server.js';
 
 const messages = [
   { role: 'system' as const, content: 'You are a polite sales agent.' },
   { role: 'user' as const, content: 'How much is it?' },
 ];
-
-const sentencesOf = (chunks: GenerateChunk[]) => chunks.filter((c) => c.type === 'sentence').map((c) => c.text);
 
 describe('OpenAI-compatible provider and real servers’ quirks', () => {
   let server: FakeOpenAiServer;

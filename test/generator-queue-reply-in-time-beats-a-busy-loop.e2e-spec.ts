@@ -13,6 +13,7 @@ import { GeneratorHttpModule } from '../apps/gateway/src/generator/generator-htt
 import { bootHttpStack, testEnv, type Booted } from './support/boot.js';
 import { forkFakeOpenAiServer, onRequestFor, stopChild } from './support/fake-openai-server-child.js';
 import type { FakeBehaviour } from './support/fake-openai-server.js';
+import { sentencesOf } from './support/generator-stream.js';
 import { TEST_REDIS_URL } from './support/redis-prefix.js';
 
 /** A request of its own: the fake's notice of it is told apart from those of earlier requests. */
@@ -122,6 +123,6 @@ describe('generator queue: a job result that arrived in time wins over a deadlin
     const stream = generator.stream({ messages: messagesFor('stream'), params: {}, deadlineMs: DEADLINE_MS });
     for await (const c of stream) chunks.push(c);
     expect(loop).toEqual({ blocked: true, jobWasActive: true });
-    expect(chunks.filter((c) => c.type === 'sentence').map((c) => c.text)).toEqual(['In time.']);
+    expect(sentencesOf(chunks)).toEqual(['In time.']);
   });
 });

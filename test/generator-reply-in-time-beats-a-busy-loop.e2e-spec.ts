@@ -5,9 +5,10 @@
 // The fake server runs in its own process, so its reply really arrives while this loop is blocked.
 import type { ChildProcess } from 'node:child_process';
 import { nowMs } from '@huashu/common';
-import { OpenAiCompatibleProvider, type GenerateChunk } from '@huashu/generator';
+import { OpenAiCompatibleProvider } from '@huashu/generator';
 import { forkFakeOpenAiServer, onRequestFor, stopChild } from './support/fake-openai-server-child.js';
 import type { FakeBehaviour } from './support/fake-openai-server.js';
+import { readStream, sentencesOf } from './support/generator-stream.js';
 
 /** A request of its own: the fake's notice of it is told apart from those of earlier requests. */
 const messagesFor = (id: string) => [{ role: 'user' as const, content: `How much is it? (${id})` }];
@@ -63,12 +64,12 @@ describe('generator: a reply that arrived in time wins over a deadline passed wh
   it('stream(): the answer is used, not timed out', async () => {
     const start = nowMs();
     const loop = blockPastTheDeadline('stream', start);
-    const chunks: GenerateChunk[] = [];
-    const stream = provider.stream({ messages: messagesFor('stream'), params: {}, deadlineMs: DEADLINE_MS });
-    let next = await stream.next();
-    for (; !next.done; next = await stream.next()) chunks.push(next.value);
-    expect(next.value).toMatchObject({ finishReason: 'stop' });
+    const { chunks, end, error } = await readStream(
+      provider.stream({ messages: messagesFor('stream'), params: {}, deadlineMs: DEADLINE_MS }),
+    );
+    expect(error).toBeUndefined();
+    expect(end).toMatchObject({ finishReason: 'stop' });
     expect(loop.blocked).toBe(true);
-    expect(chunks.filter((c) => c.type === 'sentence').map((c) => c.text)).toEqual(['In time.']);
+    expect(sentencesOf(chunks)).toEqual(['In time.']);
   });
 });

@@ -24,3 +24,7 @@ export const textOf = (chunks: GenerateChunk[]): string =>
     .filter((c) => c.type === 'text')
     .map((c) => c.text)
     .join('');
+
+/** The sentences of a stream, in order. */
+export const sentencesOf = (chunks: GenerateChunk[]): string[] =>
+  chunks.filter((c) => c.type === 'sentence').map((c) => c.text);
