@@ -59,7 +59,7 @@ export class LearnedThinking {
     private readonly max = MAX_LEARNED_MODELS,
   ) {}
 
-  /** Whether a rule for `model` is learned (a stream keeps no copy of its content otherwise). */
+  /** Whether a rule for `model` is learned. */
   knows(model: string): boolean {
     return this.learned.has(model);
   }
