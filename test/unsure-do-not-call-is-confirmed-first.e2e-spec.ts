@@ -6,6 +6,7 @@
 // once, as before. The shipped sample campaign (seeded at boot, zh and en) has the confirmation
 // questions; a library without one lists at once.
 import request from 'supertest';
+import { DEFAULT_DO_NOT_CALL_CONFIRM_BELOW } from '@huashu/campaigns';
 import { ADMIN_KEY } from './support/boot.js';
 import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
 import { gatewayForSuite } from './support/suite.js';
@@ -38,7 +39,7 @@ describe('an unsure do-not-call is confirmed before the number is listed', () =>
     const { conversationId } = await chat.start({ campaignId: SAMPLE_CAMPAIGN, customer: { phone } });
     const turn = await chat.say(conversationId, HAGGLE[lang]);
     expect(turn.intent.name).toBe('do_not_call');
-    expect(turn.intent.confidence).toBeLessThan(0.92);
+    expect(turn.intent.confidence).toBeLessThan(DEFAULT_DO_NOT_CALL_CONFIRM_BELOW);
     expect(turn).toMatchObject({ route: 'script', action: 'continue', leadStage: 'new', doNotCall: 'confirming' });
     expect(turn.actionDetail).toBeUndefined();
     expect(turn.reply.scriptId).toBe(`${lang}-dnc-ask-confirm`);
@@ -142,6 +143,18 @@ describe('an unsure do-not-call is confirmed before the number is listed', () =>
       expect(record.effects).toEqual({ doNotCall: 'listed' });
       expect(await startStatus(phone, campaignId)).toBe(409);
     });
+  });
+
+  it('doNotCallConfirmBelow 0 never asks: the unsure do_not_call lists at once', async () => {
+    const campaignId = await createLanguageCampaign(gw.url, 'zh', 'sample-zh-confirm-off', {
+      doNotCallConfirmBelow: 0,
+    });
+    const phone = '13800138107';
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId, customer: { phone } });
+    const turn = await chat.say(conversationId, HAGGLE.zh);
+    expect(turn).toMatchObject({ intent: { name: 'do_not_call' }, action: 'hangup', doNotCall: 'listed' });
+    expect(await startStatus(phone, campaignId)).toBe(409);
   });
 
   it('en "don\'t call that a deal" (runner-up not_interested), then no: the retention attempt', async () => {
