@@ -326,10 +326,10 @@ export class DialogueService implements DialoguePort {
 
   /**
    * Whether the published library can ask to confirm a do_not_call (a do_not_call script tagged
-   * `confirm`). Without one the request is honoured at once: nothing unapproved is ever said.
+   * `confirm`). Without one the request is honoured at once: nothing unapproved is ever said. (A
+   * `doNotCallConfirmBelow` of 0 never gets here: no confidence is below it.)
    */
   private async canConfirmDoNotCall(campaign: Campaign): Promise<boolean> {
-    if (campaign.doNotCallConfirmBelow <= 0) return false;
     const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
     return asks.length > 0;
   }
