@@ -142,7 +142,7 @@ export function loadIntentExamples(dataDir: string): { examples: IntentExample[]
  * data hash is taken over this, so adding a confirmation question to a library leaves the model and
  * its metadata as they were, truthfully: the model was trained on the same data.
  */
-export function scriptFileContent(file: string): string {
+function scriptFileContent(file: string): string {
   const text = readFileSync(file, 'utf8');
   if (!file.endsWith('.jsonl')) return text;
   return text
