@@ -1,7 +1,7 @@
 // Scenario: Redis runs with a maxmemory-policy that may evict huashu's data. The gateway and the worker
 // read it at start-up and after every reconnect, show it in /health/ready (without failing readiness)
-// and in huashu_redis_eviction_policy_info. The policy is set on the real local Redis (or a private one
-// when the shared one has a maxmemory) and put back in afterAll.
+// and in huashu_redis_eviction_policy_info. The policy is set on a private redis-server
+// (test/support/eviction-policy.ts), stopped in afterAll.
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { REDIS } from '@huashu/redis';
@@ -26,7 +26,7 @@ describe('Redis eviction policy: in /health/ready and /metrics of the gateway an
       await worker?.close();
       await gw?.close();
     } finally {
-      await target.restore();
+      await target.stop();
     }
   });
 
@@ -47,20 +47,16 @@ describe('Redis eviction policy: in /health/ready and /metrics of the gateway an
     }
 
     await target.setPolicy('volatile-lru');
-    try {
-      // A reconnect (a failover to a server configured otherwise): the gateway's shared client.
-      gw.app.get<Redis>(REDIS).disconnect(true);
-      await eventually(async () => {
-        const { body } = await request(gw!.url).get('/health/ready').expect(200);
-        expect(body.details.redisEvictionPolicy).toMatchObject({
-          status: 'up',
-          policy: 'volatile-lru',
-          risk: 'ttl_keys',
-        });
+    // A reconnect (a failover to a server configured otherwise): the gateway's shared client.
+    gw.app.get<Redis>(REDIS).disconnect(true);
+    await eventually(async () => {
+      const { body } = await request(gw!.url).get('/health/ready').expect(200);
+      expect(body.details.redisEvictionPolicy).toMatchObject({
+        status: 'up',
+        policy: 'volatile-lru',
+        risk: 'ttl_keys',
       });
-    } finally {
-      await target.setPolicy('noeviction');
-    }
+    });
     const metrics = (await request(gw.url).get('/metrics').expect(200)).text;
     expect(infoLine(metrics)).toMatch(/policy="volatile-lru",risk="ttl_keys"/);
   });

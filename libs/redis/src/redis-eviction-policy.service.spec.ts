@@ -6,7 +6,7 @@ import { eventually } from '../../../test/support/eventually.js';
 import { policyTarget, type PolicyTarget } from '../../../test/support/eviction-policy.js';
 
 // Real Redis (a private redis-server, test/support/eviction-policy.ts); logger and registries are
-// small fakes. The policy is put back in afterAll.
+// small fakes. The server is stopped in afterAll.
 let target: PolicyTarget;
 const clients: Redis[] = [];
 const aclUsers: string[] = [];
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.disconnect();
   for (const user of aclUsers) await target.admin.acl('DELUSER', user).catch(() => undefined);
-  await target.restore();
+  await target.stop();
 });
 
 function setup(opts: { report?: boolean; client?: Redis } = {}) {
@@ -53,7 +53,7 @@ function setup(opts: { report?: boolean; client?: Redis } = {}) {
   return { redis, watch, lines, seen, saidLines, start, ready, gauge };
 }
 
-/** Run `body` with the policy set, and put noeviction back at once (the Redis may be shared). */
+/** Run `body` with the policy set, and put noeviction back at once (the next test starts from it). */
 async function withPolicy<T>(policy: string, body: () => Promise<T>): Promise<T> {
   await target.setPolicy(policy);
   try {
