@@ -5,20 +5,12 @@ import { REDIS } from '@huashu/redis';
 import { ADMIN_KEY, bootGateway, bootWorker, type Booted } from './support/boot.js';
 import { LogCapture } from './support/log-capture.js';
 import { SAMPLE } from './support/sample-campaign.js';
+import { eventually } from './support/eventually.js';
 import { deletePrefix } from './support/redis-prefix.js';
 import { PrivateRedis } from './support/redis-server.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Poll `probe` until it holds, at most `ms` (a loss is noticed after a reconnect or on a timer). */
-async function eventually(probe: () => Promise<boolean>, ms = 30_000): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await probe()) return true;
-    await sleep(100);
-  }
-  return probe();
-}
+/** How long a publish takes to reach both gateways, and a loss to be noticed (after a reconnect or on a timer). */
+const NOTICED_MS = 30_000;
 
 const logLines = (logs: LogCapture): { level: number; msg: string }[] =>
   logs.lines.map((l) => JSON.parse(l) as { level: number; msg: string });
@@ -85,18 +77,20 @@ describe('Redis lost its data: reported once per process, sample campaign re-see
       .send(SAMPLE)
       .expect(200);
     await request(a.url).post('/v1/admin/scripts/publish?campaign=acme').set(admin).send({}).expect(201);
-    const both = async () =>
-      (await indexed(a.url)).join() === 'acme,default' && (await indexed(b.url)).join() === 'acme,default';
-    expect(await eventually(both)).toBe(true);
+    await eventually(async () => {
+      expect(await indexed(a.url)).toEqual(['acme', 'default']);
+      expect(await indexed(b.url)).toEqual(['acme', 'default']);
+    }, NOTICED_MS);
     expect(lossLines(logsA)).toEqual([]);
 
     await deletePrefix(a.config.redis.keyPrefix);
     reconnect(a.app);
     reconnect(worker.app);
 
-    const served = async (url: string) => (await request(url).post('/v1/conversations').send({})).status === 201;
-    const reported = () => [logsA, logsB, logsWorker].every((l) => lossLines(l).length > 0);
-    expect(await eventually(async () => reported() && (await served(a.url)) && (await served(b.url)))).toBe(true);
+    await eventually(async () => {
+      for (const logs of [logsA, logsB, logsWorker]) expect(lossLines(logs)).not.toEqual([]);
+      for (const target of [a, b]) await request(target.url).post('/v1/conversations').send({}).expect(201);
+    }, NOTICED_MS);
 
     // One line per process, saying what is gone, the do-not-call lists among it.
     for (const logs of [logsA, logsB, logsWorker]) {
@@ -162,11 +156,10 @@ describe('Redis restarted without persistence', () => {
     await request(url).post('/v1/conversations').send({}).expect(201);
     await redis.stop();
     await redis.start();
-    expect(
-      await eventually(
-        async () => lossLines(logs).length > 0 && (await request(url).post('/v1/conversations')).status === 201,
-      ),
-    ).toBe(true);
+    await eventually(async () => {
+      expect(lossLines(logs)).not.toEqual([]);
+      await request(url).post('/v1/conversations').expect(201);
+    }, NOTICED_MS);
     expect(lossLines(logs)).toHaveLength(1);
     // /metrics merges the thread's registry: counted once for the process.
     expect(await losses(url)).toBe(1);
