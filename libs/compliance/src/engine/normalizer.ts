@@ -99,7 +99,10 @@ const MATCH_DIGITS: Record<string, string> = { 〇: '0' };
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
 // `|` and `!` are letters in the evasion view only where a Latin letter follows them (|oss, r!sk):
 // elsewhere they are punctuation ("free!", "a | b").
-const LEET_BEFORE_LETTER: Record<string, string> = { '|': 'l', '!': 'i' };
+const LEET_BEFORE_LETTER: Record<string, Folded> = {
+  '|': { out: [0x6c], kind: 0, leet: true, iOrL: true }, // l
+  '!': { out: [0x69], kind: 0, leet: true, iOrL: true }, // i
+};
 const I_OR_L = new Set(['1', '|', '!']);
 
 // Cyrillic and Greek letters drawn like Latin ones (the lower-case look-alikes of Unicode's
@@ -281,23 +284,15 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
   return mode === 'evasion' ? dropInsertedLetters(view) : view;
 }
 
-const LEET_LETTER_CACHE = new Map<string, Folded>();
 /**
  * Evasion view: `|` or `!` (any width) right before a Latin letter is a letter (|oss, r!sk), read
  * as l or i and flagged FLAG_I_OR_L; `folded` (a separator) otherwise.
  */
 function letterBeforeLetter(text: string, next: number, folded: Folded): Folded {
-  const sep = String.fromCodePoint(...folded.out);
-  const letter = LEET_BEFORE_LETTER[sep];
+  const letter = LEET_BEFORE_LETTER[String.fromCodePoint(...folded.out)];
   if (letter === undefined || next >= text.length) return folded;
   const after = foldCodePoint(text.codePointAt(next) ?? 0, 'match').out;
-  if (after.length === 0 || !isLatin(after[0])) return folded;
-  let leet = LEET_LETTER_CACHE.get(sep);
-  if (!leet) {
-    leet = { out: [letter.codePointAt(0) ?? 0], kind: 0, leet: true, iOrL: true };
-    LEET_LETTER_CACHE.set(sep, leet);
-  }
-  return leet;
+  return after.length > 0 && isLatin(after[0]) ? letter : folded;
 }
 
 const HAN = /^\p{Script=Han}$/u;
