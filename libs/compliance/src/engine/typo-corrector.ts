@@ -48,35 +48,30 @@ export class TypoCorrector {
   private readonly english = englishWords();
 
   constructor(patterns: Iterable<string>) {
-    for (const p of patterns)
-      for (const word of latinWords(normalize(p, 'match'))) {
-        this.lexiconWords.add(word.text);
+    for (const p of patterns) {
+      const view = normalize(p, 'match');
+      forEachLatinWord(view, (start, end) => {
+        if (end - start < 2) return;
+        const word = String.fromCharCode(...view.cps.slice(start, end));
+        this.lexiconWords.add(word);
         // Only English words are targets: pinyin (baoben ~ baobei) and brand words (wechat) are
         // too close to ordinary pinyin and names.
-        if (word.text.length >= TYPO_SHORT_WORD && this.english.has(word.text)) this.speller.add(word.text);
-      }
+        if (word.length >= TYPO_SHORT_WORD && this.english.has(word)) this.speller.add(word);
+      });
+    }
   }
 
   /** The view with misspelt words replaced by lexicon words, or undefined when none is. */
   correct(view: NormalizedText): NormalizedText | undefined {
     let corrections: Correction[] | undefined;
     const { cps, flags } = view;
-    // Hot path (every scanned sentence): a plain loop over the Latin runs, and a string only for
-    // a run that could be corrected (long enough, or holding a 1 / | / !).
-    for (let i = 0; i < cps.length;) {
-      if (!isLatin(cps[i])) {
-        i++;
-        continue;
-      }
-      let j = i + 1;
-      let iOrL = flags[i] & FLAG_I_OR_L;
-      while (j < cps.length && isLatin(cps[j]) && (flags[j] & FLAG_GAP) === 0) iOrL |= flags[j++] & FLAG_I_OR_L;
-      if (j - i >= TYPO_SHORT_WORD || (iOrL !== 0 && j - i > 1)) {
-        const word = this.fix(view, i, String.fromCharCode(...cps.slice(i, j)));
-        if (word !== undefined) (corrections ??= []).push({ start: i, end: j, word });
-      }
-      i = j;
-    }
+    // Hot path (every scanned sentence): a string only for a word that could be corrected (long
+    // enough, or holding a 1 / | / !).
+    forEachLatinWord(view, (start, end) => {
+      if (end - start < TYPO_SHORT_WORD && !(end - start > 1 && anyIOrL(flags, start, end))) return;
+      const word = this.fix(view, start, String.fromCharCode(...cps.slice(start, end)));
+      if (word !== undefined) (corrections ??= []).push({ start, end, word });
+    });
     return corrections && replaceWords(view, corrections);
   }
 
@@ -105,18 +100,25 @@ export class TypoCorrector {
   }
 }
 
-/** Maximal runs of Latin letters with nothing dropped between them: the words of a view. */
-function* latinWords(view: NormalizedText): Generator<{ start: number; end: number; text: string }> {
+function anyIOrL(flags: readonly number[], start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if ((flags[k] & FLAG_I_OR_L) !== 0) return true;
+  return false;
+}
+
+/**
+ * Calls `word` with [start, end) of each maximal run of Latin letters with nothing dropped
+ * between them: the words of a view. A plain loop, not a generator: it runs on every sentence.
+ */
+function forEachLatinWord(view: NormalizedText, word: (start: number, end: number) => void): void {
   const { cps, flags } = view;
-  let i = 0;
-  while (i < cps.length) {
+  for (let i = 0; i < cps.length;) {
     if (!isLatin(cps[i])) {
       i++;
       continue;
     }
     let j = i + 1;
     while (j < cps.length && isLatin(cps[j]) && (flags[j] & FLAG_GAP) === 0) j++;
-    if (j - i > 1) yield { start: i, end: j, text: String.fromCharCode(...cps.slice(i, j)) };
+    word(i, j);
     i = j;
   }
 }
