@@ -1,7 +1,15 @@
 import { normalize, viewString } from './normalizer.js';
 import { TypoCorrector } from './typo-corrector.js';
 
-const corrector = new TypoCorrector(['guaranteed returns', 'risk-free', 'loss-free', 'scammer', 'baoben', 'bitch']);
+const corrector = new TypoCorrector([
+  'guaranteed returns',
+  'risk-free',
+  'loss-free',
+  'scammer',
+  'baoben',
+  'bitch',
+  'lie',
+]);
 const corrected = (text: string, mode: 'match' | 'evasion' = 'match') => {
   const view = corrector.correct(normalize(text, mode));
   return view && viewString(view);
@@ -34,6 +42,7 @@ describe('TypoCorrector', () => {
     expect(corrected('1oss-free', 'evasion')).toBe('lossfree');
     expect(corrected('r|sk-free', 'evasion')).toBe('riskfree');
     expect(corrected('b1tch', 'evasion')).toBeUndefined(); // already read as bitch
+    expect(corrected('no 1ie', 'evasion')).toBe('nolie'); // a word shorter than TYPO_SHORT_WORD too
   });
 
   it('maps a corrected word back to the whole original word', () => {
