@@ -111,23 +111,20 @@ if (values.out) {
   console.log(`${rows.length} texts → ${values.out}`);
 }
 if (values.against) {
+  const key = (r: { source: string; text: string }) => `${r.source}\u0000${r.text}`;
+  const verdict = (result: string) => result.split(' ')[0];
   const before = new Map<string, string>();
   for (const line of readFileSync(values.against, 'utf8').split('\n').filter(Boolean)) {
     const r = JSON.parse(line) as Row;
-    before.set(`${r.source}\u0000${r.text}`, r.result);
+    before.set(key(r), r.result);
   }
-  const changed = rows.filter((r) => {
-    const b = before.get(`${r.source}\u0000${r.text}`);
-    return b !== undefined && b !== r.result;
+  const changed = rows.flatMap((r) => {
+    const b = before.get(key(r));
+    return b !== undefined && b !== r.result ? [{ ...r, before: b }] : [];
   });
-  const verdictChanged = changed.filter(
-    (r) => before.get(`${r.source}\u0000${r.text}`)?.split(' ')[0] !== r.result.split(' ')[0],
-  );
-  for (const r of changed)
-    console.log(
-      `${r.source}\t${r.text}\n    before: ${before.get(`${r.source}\u0000${r.text}`)}\n    after:  ${r.result}`,
-    );
-  const unmatched = rows.filter((r) => !before.has(`${r.source}\u0000${r.text}`)).length;
+  const verdictChanged = changed.filter((r) => verdict(r.before) !== verdict(r.result));
+  for (const r of changed) console.log(`${r.source}\t${r.text}\n    before: ${r.before}\n    after:  ${r.result}`);
+  const unmatched = rows.filter((r) => !before.has(key(r))).length;
   console.log(
     `${rows.length} texts (${unmatched} not in the earlier run); result changed: ${changed.length}, output verdict changed: ${verdictChanged.length}`,
   );
