@@ -110,7 +110,9 @@ function mayHideEvasion(text: string, view: NormalizedText): boolean {
   }
   return false;
 }
-const LEET_SYMBOLS = /[@$＠＄﹫﹩]|[|!｜！][A-Za-zＡ-Ｚａ-ｚ]/u;
+// | or ! before any Latin-script letter, accented or full-width too: the normaliser reads |óss as
+// loss (letterBeforeLetter folds the next character before it asks isLatin).
+const LEET_SYMBOLS = /[@$＠＄﹫﹩]|[|!｜！]\p{Script=Latin}/u;
 
 /** A leetspeak reading counts only with enough real letters beside the digits and symbols. */
 function plausible(view: NormalizedText, h: ViewHit): boolean {

@@ -53,6 +53,10 @@ describe('ComplianceStream (ASR chunks)', () => {
     }
   });
 
+  it('| or ! before an accented letter is read as a letter, as before a plain one', () => {
+    expect(engine.scan('There is no |óss at all').map((h) => h.match)).toEqual(['no |óss at all']);
+  });
+
   it('a long stream keeps a bounded buffer and absolute offsets', () => {
     const filler = '今天天气很好，我们聊聊宽带套餐。'.repeat(200);
     const long = filler + '稳赚不赔';
