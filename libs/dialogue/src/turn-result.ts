@@ -55,10 +55,11 @@ export interface CallbackDue {
 
 /**
  * What a turn did about the do-not-call list (README "Do-not-call confirmation"): asked the
- * confirmation question (`confirming`: nothing listed, the call goes on), listed the number, or
- * what became of the question asked the turn before (`declined`, `dropped`).
+ * confirmation question (`confirming`: nothing listed, the call goes on), listed the number, honoured
+ * the request on a conversation without a phone number (`unlisted`: the call ended, there was no
+ * number to list), or what became of the question asked the turn before (`declined`, `dropped`).
  */
-export const DO_NOT_CALL_EFFECTS = ['confirming', 'listed', 'declined', 'dropped'] as const;
+export const DO_NOT_CALL_EFFECTS = ['confirming', 'listed', 'unlisted', 'declined', 'dropped'] as const;
 export type DoNotCallEffect = (typeof DO_NOT_CALL_EFFECTS)[number];
 
 /** The binding result of one turn (DESIGN §4). */
@@ -75,10 +76,11 @@ export interface TurnResult {
    */
   actionDetail?: { reason: string; target?: string; summary?: string; callback?: CallbackDue };
   /**
-   * Set on a turn that asked to confirm a do_not_call, listed the number, or settled the question:
-   * the same as the audit's `effects.doNotCall` (absent when a conversation without a phone number
-   * had nothing to list). Additive to the binding shape: a client acts on `listed`, never on the
-   * intent name (a `confirming` turn's intent is the unsure do_not_call).
+   * Set on a turn that asked to confirm a do_not_call, listed the number (`unlisted` when the
+   * conversation has none), or settled the question: the same as the audit's `effects.doNotCall`.
+   * Additive to the binding shape: a client acts on `listed` (or records an `unlisted` opt-out against
+   * what it knows of the customer), never on the intent name (a `confirming` turn's intent is the
+   * unsure do_not_call).
    */
   doNotCall?: DoNotCallEffect;
   leadStage: LeadStage;

@@ -474,7 +474,11 @@ export class DialogueService implements DialoguePort {
       (await this.canConfirmDoNotCall(campaign))
         ? (prediction.ranking.find((r) => r.name !== 'do_not_call')?.name ?? 'out_of_scope')
         : undefined;
-    const decision = decideTurn(campaign.routes, intent, session, { confirmDoNotCall });
+    const decision = decideTurn(campaign.routes, intent, session, {
+      confirmDoNotCall,
+      explicitDoNotCall: source === 'compliance',
+      noPhone: !session.customer.phone,
+    });
     // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
     const answered = decision.answers ?? intent;
 
@@ -522,7 +526,11 @@ export class DialogueService implements DialoguePort {
     let route: Route = decision.route;
     let reply = candidate.reply;
     if (!reply) {
-      reply = await this.fallback(campaign, session, answered, decision, candidate.match?.best ?? null, storedText);
+      // do_not_call's fallback announces the listing too (reply-fit.ts): a turn that lists no number
+      // (the question, a route that goes on, no phone) falls back past it, to the stage's or the default.
+      const listsNumber = decision.doNotCall && session.customer.phone !== undefined;
+      const own = answered === 'do_not_call' && !listsNumber ? undefined : answered;
+      reply = await this.fallback(campaign, session, own, decision, candidate.match?.best ?? null, storedText);
       route = 'fallback';
     }
     const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
@@ -577,11 +585,10 @@ export class DialogueService implements DialoguePort {
     const effects: Record<string, unknown> = {};
     let doNotCall: DoNotCallEffect | undefined = decision.doNotCallCheck;
     if (decision.doNotCall) {
-      doNotCall = undefined;
-      if (session.customer.phone) {
-        await this.doNotCall.add(campaign.id, session.customer.phone);
-        doNotCall = 'listed';
-      } else effects.doNotCall = 'no phone number on this conversation';
+      // Without a phone number the request is honoured (the call ends) but nothing is listed: the
+      // client learns so, to record the opt-out against whatever else it knows of the customer.
+      doNotCall = session.customer.phone ? 'listed' : 'unlisted';
+      if (session.customer.phone) await this.doNotCall.add(campaign.id, session.customer.phone);
     }
     if (doNotCall) effects.doNotCall = doNotCall;
     if (busyHangup) effects.callback = callback ?? 'not scheduled: DIALER_WEBHOOK_URL is not set';
@@ -699,13 +706,12 @@ export class DialogueService implements DialoguePort {
     if (decision.scriptSource === 'goodbye') {
       return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang)) };
     }
-    const wanted: IntentName =
-      decision.scriptSource === 'retention'
-        ? 'not_interested'
-        : decision.scriptSource === 'confirm'
-          ? 'do_not_call'
-          : intent;
-    const fits = (s: Script) => fitsAction(s, decision.action, campaign.routes);
+    if (decision.scriptSource === 'confirm') {
+      return { output, reply: await timed('match', () => this.confirmQuestion(campaign, session, lang)) };
+    }
+    const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : intent;
+    // Never the confirmation question: only the confirmation step above says it.
+    const fits = (s: Script) => quotable(s, decision.action, campaign.routes);
     // The intent's own fallback in the customer's language: looked up once, by whichever step needs it first.
     let own: Promise<Script | undefined> | undefined;
     const ownFallback = (): Promise<Script | undefined> =>
@@ -802,6 +808,19 @@ export class DialogueService implements DialoguePort {
       (s) => s.tags.includes(lang) && s.id !== named.id && sameRole(s, named),
     );
     return translated ?? named;
+  }
+
+  /**
+   * The do-not-call confirmation question (a do_not_call script tagged `confirm`), picked by its
+   * language tag as the goodbye is (namedScript): the customer's language, else the campaign's, else
+   * any. Not by similarity to what was said, nor by the language its text reads as: an English
+   * question that names the company in Chinese characters is still the English one.
+   */
+  private async confirmQuestion(campaign: Campaign, session: Session, lang: string): Promise<Reply | undefined> {
+    const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
+    const script =
+      asks.find((s) => s.tags.includes(lang)) ?? asks.find((s) => s.tags.includes(campaign.language)) ?? asks[0];
+    return script && this.toReply(script, campaign, session, { similarity: null, fallback: false });
   }
 
   /** The campaign's goodbye in the customer's language (namedScript); undefined when it names none. */
@@ -1043,7 +1062,7 @@ export class DialogueService implements DialoguePort {
   private async fallback(
     campaign: Campaign,
     session: Session,
-    intent: IntentName,
+    intent: IntentName | undefined,
     decision: TurnDecision,
     similarity: number | null,
     customerText: string,

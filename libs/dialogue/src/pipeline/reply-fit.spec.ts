@@ -42,6 +42,14 @@ describe('scriptAction', () => {
     const custom = { ...routes, ask_human: { route: 'script' as const, action: 'continue' as const } };
     expect(scriptAction(script({ intent: 'ask_human' }), custom)).toBe('continue');
   });
+
+  it('a do_not_call line announces the listing (hangup) whatever the campaign routes do_not_call to', () => {
+    const goesOn = { ...routes, do_not_call: { route: 'script' as const, action: 'continue' as const } };
+    const line = script({ intent: 'do_not_call', text: '我们会把您的号码登记为免打扰，再见。' });
+    expect(scriptAction(line, goesOn)).toBe('hangup');
+    expect(fitsAction(line, 'continue', goesOn)).toBe(false);
+    expect(scriptAction(script({ intent: 'do_not_call', tags: ['confirm'] }), goesOn)).toBe('continue');
+  });
 });
 
 describe('fitsAction', () => {

@@ -10,14 +10,17 @@ const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
 /**
  * The action a script announces: a `transfer` tag announces a transfer; a `goodbye` tag or the
  * `closed` stage closes the call (hangup); a `confirm` tag asks before its intent's action, so
- * nothing; else its intent's action in the campaign's route table
- * (DESIGN §3: transfer for ready_to_buy, ask_human, complaint; hangup for busy_call_later,
- * do_not_call, wrong_person); a script without an intent announces nothing (continue).
+ * nothing; a do_not_call script the listing, hangup (DESIGN §3), whatever the campaign routes the
+ * intent to: a route that goes on or transfers lists nothing, so it cannot say one; else its
+ * intent's action in the campaign's route table (DESIGN §3: transfer for ready_to_buy, ask_human,
+ * complaint; hangup for busy_call_later, wrong_person); a script without an intent announces
+ * nothing (continue).
  */
 export function scriptAction(script: Script, routes: Campaign['routes']): Action {
   if (script.tags.includes('transfer')) return 'transfer';
   if (script.tags.includes('goodbye') || script.stage === 'closed') return 'hangup';
   if (asksToConfirm(script)) return 'continue';
+  if (script.intent === 'do_not_call') return 'hangup';
   if (script.intent === undefined) return 'continue';
   return ruleFor(routes, script.intent, script.stage ?? 'new').action;
 }

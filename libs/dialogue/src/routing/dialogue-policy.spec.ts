@@ -104,6 +104,34 @@ describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
     expect(decideTurn({}, 'ask_price', at('new'), { confirmDoNotCall: 'deny' }).pendingDoNotCall).toBeUndefined();
   });
 
+  it('a do_not_call lists only where its route hangs up; only there is an unsure one asked about', () => {
+    const goesOn = { do_not_call: { route: 'script' as const, action: 'continue' as const } };
+    const transfers = { do_not_call: { route: 'script' as const, action: 'transfer' as const } };
+    for (const routes of [goesOn, transfers]) {
+      const d = decideTurn(routes, 'do_not_call', at('engaged'), { confirmDoNotCall: 'objection_price' });
+      expect(d).toMatchObject({ action: routes.do_not_call.action, doNotCall: false, scriptSource: 'intent' });
+      expect(d.pendingDoNotCall).toBeUndefined();
+      expect(d.doNotCallCheck).toBeUndefined();
+      // An explicit request (input screening) takes the DESIGN §3 row whatever the route.
+      expect(decideTurn(routes, 'do_not_call', at('engaged'), { explicitDoNotCall: true })).toMatchObject({
+        route: 'script',
+        action: 'hangup',
+        doNotCall: true,
+        reason: 'do_not_call',
+      });
+    }
+  });
+
+  it('a do_not_call without a phone number says the goodbye (the intent’s lines announce a listing)', () => {
+    expect(decideTurn({}, 'do_not_call', at('new'), { noPhone: true })).toMatchObject({
+      action: 'hangup',
+      doNotCall: true,
+      scriptSource: 'goodbye',
+    });
+    const yes = decideTurn({}, 'affirm', at('new', { pendingDoNotCall: 'objection_price' }), { noPhone: true });
+    expect(yes).toMatchObject({ action: 'hangup', doNotCall: true, scriptSource: 'goodbye', answers: 'do_not_call' });
+  });
+
   it('the answer to the do-not-call question: yes or do_not_call lists, no answers the runner-up, else drops it', () => {
     const pending = at('engaged', { pendingDoNotCall: 'objection_price' });
     for (const yes of ['affirm', 'do_not_call'] as const) {

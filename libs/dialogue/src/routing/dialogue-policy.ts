@@ -22,7 +22,20 @@ export interface PolicyState {
 export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm';
 
 /** What became of an unsure do-not-call this turn (the audit record's `effects.doNotCall`). */
-export type DoNotCallCheck = Exclude<DoNotCallEffect, 'listed'>;
+export type DoNotCallCheck = Exclude<DoNotCallEffect, 'listed' | 'unlisted'>;
+
+/** What the pipeline knows of a turn beyond its intent (`decideTurn`). */
+export interface DecideOptions {
+  /**
+   * This do_not_call is unsure (the intent model alone, below the campaign's `doNotCallConfirmBelow`)
+   * and the library can ask about it: the intent a "no" then answers the utterance as.
+   */
+  confirmDoNotCall?: IntentName;
+  /** Input screening found an explicit do-not-call request (DESIGN §1 step 2). */
+  explicitDoNotCall?: boolean;
+  /** The conversation has no phone number, so a do-not-call lists nothing. */
+  noPhone?: boolean;
+}
 
 /** The decision for one classified turn, before a candidate is found. */
 export interface TurnDecision {
@@ -36,6 +49,10 @@ export interface TurnDecision {
   reached: LeadStage;
   retentionAttempted: boolean;
   pendingRetention: boolean;
+  /**
+   * The turn honours a do-not-call: the DESIGN §3 row of do_not_call, hangup + the number on the
+   * campaign's list (none to list on a conversation without a phone number).
+   */
   doNotCall: boolean;
   scheduleCallback: boolean;
   /** Set when this turn asks to confirm a do_not_call: the intent a "no" answers the utterance as. */
@@ -86,15 +103,20 @@ export function ruleFor(
 
 /**
  * Routing, actions and lead stage for one turn (DESIGN §1 step 4, §3). Pure, so every rule is
- * unit-tested without Redis or models. `confirmDoNotCall`: this do_not_call is unsure (the intent model
- * alone, below the campaign's `doNotCallConfirmBelow`) and the library can ask about it; the intent
- * given is what a "no" then answers the utterance as.
+ * unit-tested without Redis or models.
+ *
+ * A do_not_call lists the number where its route hangs up, the DESIGN §3 row "hangup + do-not-call
+ * list" (as busy_call_later schedules its callback only where it hangs up); an explicit request found
+ * by screening always takes that row (DESIGN §1 step 2), whatever the campaign routes the intent to.
+ * Only such a turn is asked about first when unsure: the question exists because a listing is for
+ * good, and a route that goes on or transfers lists nothing. Without a phone number it says the
+ * campaign's goodbye: the intent's own lines announce the listing (reply-fit.ts).
  */
 export function decideTurn(
   routes: Campaign['routes'],
   intent: IntentName,
   state: PolicyState,
-  opts: { confirmDoNotCall?: IntentName } = {},
+  opts: DecideOptions = {},
 ): TurnDecision {
   // The answer to the do-not-call question, like the one to the retention attempt, decides: yes (or
   // another do-not-call) lists the number, no answers what was said as its runner-up intent.
@@ -102,7 +124,7 @@ export function decideTurn(
   if (asked !== undefined) {
     const cleared: PolicyState = { ...state, pendingDoNotCall: undefined };
     if (intent === 'affirm' || intent === 'do_not_call') {
-      const listed = decideTurn(routes, 'do_not_call', cleared);
+      const listed = decideTurn(routes, 'do_not_call', cleared, { noPhone: opts.noPhone });
       listed.answers = 'do_not_call';
       return listed;
     }
@@ -112,7 +134,13 @@ export function decideTurn(
     d.doNotCallCheck = declined ? 'declined' : 'dropped';
     return d;
   }
-  if (intent === 'do_not_call' && opts.confirmDoNotCall !== undefined) {
+
+  const rule =
+    intent === 'do_not_call' && opts.explicitDoNotCall
+      ? ruleFor({}, intent, state.stage)
+      : ruleFor(routes, intent, state.stage);
+  const lists = intent === 'do_not_call' && rule.action === 'hangup';
+  if (lists && opts.confirmDoNotCall !== undefined) {
     // Listing is for good: ask first, and the call goes on meanwhile.
     return decision(state, {
       route: 'script',
@@ -122,8 +150,6 @@ export function decideTurn(
       doNotCallCheck: 'confirming',
     });
   }
-
-  const rule = ruleFor(routes, intent, state.stage);
 
   // The answer to the retention attempt decides the call: yes re-engages, no says goodbye.
   if (state.pendingRetention && intent === 'affirm') {
@@ -156,7 +182,8 @@ export function decideTurn(
     stage: ends ? 'closed' : stage,
     reached: stage,
     reason: ends ? (REASON_BY_INTENT[intent] ?? ACTION_REASONS.routeTable) : undefined,
-    doNotCall: intent === 'do_not_call',
+    scriptSource: lists && opts.noPhone ? 'goodbye' : 'intent',
+    doNotCall: lists,
     scheduleCallback: intent === 'busy_call_later' && rule.action === 'hangup',
   });
 }

@@ -155,7 +155,7 @@ export class TurnResultDto {
   actionDetail?: ActionDetailDto;
   @ApiPropertyOptional({
     description:
-      'What the turn did about the do-not-call list: asked to confirm, listed the number, or settled the earlier question. Act on `listed`, never on the intent name. Additive.',
+      'What the turn did about the do-not-call list: asked to confirm, listed the number (`unlisted`: honoured, but the conversation has no phone number to list), or settled the earlier question. Act on `listed` (record an `unlisted` opt-out yourself), never on the intent name. Additive.',
     enum: DO_NOT_CALL_EFFECTS,
   })
   doNotCall?: DoNotCallEffect;

@@ -60,7 +60,7 @@ export class GenericEventResponseDto {
   })
   intent?: IntentScoreDto;
   @ApiPropertyOptional({
-    description: 'What the turn did about the do-not-call list (flows act on listed)',
+    description: 'What the turn did about the do-not-call list (flows act on listed; unlisted: no phone to list)',
     enum: DO_NOT_CALL_EFFECTS,
   })
   doNotCall?: DoNotCallEffect;
