@@ -376,16 +376,18 @@ export class OpenAiCompatibleProvider implements Generator {
           if (choice.delta?.refusal) throw new GeneratorRefusalError(choice.delta.refusal);
           reasoningChars += reasoningLength(choice.delta as ReasoningFields | undefined);
           const piece = choice.delta?.content;
+          let text = '';
           if (piece) {
-            if (!source) {
+            if (!source || !thinking) {
               source = { model: model || this.o.model, fingerprint, reasoningSent: reasoningChars > 0 };
               rule = this.thinking.ruleFor(source);
               thinking = new ThinkingFilter(rule);
             }
             if (learning) raw += piece;
+            text = thinking.push(piece);
             // Thinking opened in the prompt from a model learned as not thinking (its weights were swapped):
             // what passed before this `</think>` was thinking and cannot be taken back; nothing more passes.
-            if (learning && this.thinking.contradicts(rule, source, raw)) {
+            if (learning && this.thinking.contradicts(rule, source, thinking)) {
               this.thinking.observe(source, raw, false);
               throw new GeneratorNoAnswerError(
                 `${source.model}, read as not thinking, sent a </think> with no <think> before it: ` +
@@ -393,7 +395,6 @@ export class OpenAiCompatibleProvider implements Generator {
               );
             }
           }
-          const text = piece && thinking ? thinking.push(piece) : '';
           if (text) {
             answered ||= text.trim() !== '';
             yield { type: 'text', text };

@@ -1,4 +1,5 @@
 import { LearnedThinking } from './learned-thinking.js';
+import { ThinkingFilter } from './reasoning.js';
 
 const PLAIN = 'It is 99 a month. Shall I sign you up?';
 const R1 = 'The customer asks the price. Quote 99.\n</think>\n\nIt is 99 a month.';
@@ -28,6 +29,12 @@ describe('LearnedThinking (LLM_THINKING=auto)', () => {
     learned.observe(from(), PLAIN, true);
     expect(learned.contradicts('tags', from(), 'The customer asks')).toBe(false);
     expect(learned.contradicts('tags', from(), R1)).toBe(true);
+    // A stream passes its filter, which saw the content piece by piece.
+    const filter = new ThinkingFilter('tags');
+    for (const piece of R1.split('</think>')[0]) filter.push(piece);
+    expect(learned.contradicts('tags', from(), filter)).toBe(false);
+    filter.push('</think>');
+    expect(learned.contradicts('tags', from(), filter)).toBe(true);
     learned.observe(from(), R1, false);
     expect(learned.ruleFor(from())).toBe('prompt');
     learned.observe(from(), R1, true);

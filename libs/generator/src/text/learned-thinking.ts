@@ -79,11 +79,14 @@ export class LearnedThinking {
   }
 
   /**
-   * `rule` was learned as `tags` and `content` (so far) shows thinking opened in the prompt: the reply
-   * must be read as `auto`, and a stream must not pass more of it.
+   * `rule` was learned as `tags` and the content (so far) shows thinking opened in the prompt: the reply
+   * must be read as `auto`, and a stream must not pass more of it. A stream passes its ThinkingFilter,
+   * which tracks that piece by piece, instead of the content: reading all of it again for every piece
+   * would be quadratic in the reply's length.
    */
-  contradicts(rule: ThinkingStart, reply: ReplySource, content: string): boolean {
-    return rule === 'tags' && !reply.reasoningSent && this.knows(reply.model) && hasOrphanClose(content);
+  contradicts(rule: ThinkingStart, reply: ReplySource, content: string | { readonly orphanClose: boolean }): boolean {
+    if (rule !== 'tags' || reply.reasoningSent || !this.knows(reply.model)) return false;
+    return typeof content === 'string' ? hasOrphanClose(content) : content.orphanClose;
   }
 
   /**

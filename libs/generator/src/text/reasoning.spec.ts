@@ -1,6 +1,14 @@
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { SentenceSplitter } from './sentence-splitter.js';
-import { stripThinking, ThinkingFilter, thinkingStartFor, type ThinkingStart } from './reasoning.js';
+import {
+  stripThinking,
+  ThinkingFilter,
+  thinkingStartFor,
+  thinkingStartShownBy,
+  type ThinkingStart,
+  type ThinkingStripped,
+} from './reasoning.js';
 
 /** Everything a filter lets through when `text` arrives in `pieces`. */
 function streamed(pieces: string[], start?: ThinkingStart): { answer: string; filter: ThinkingFilter } {
@@ -79,6 +87,105 @@ describe('streamed and finished replies agree under every rule and every split',
         },
       ),
       { seed: 20261130, numRuns: 3000 },
+    );
+  });
+});
+
+/** What a filter has let through so far, what it dropped, and whether it saw an orphan `</think>`. */
+interface Seen {
+  text: string;
+  thinking?: ThinkingStripped;
+  orphanClose: boolean;
+}
+
+/** What the filter has seen after each of `pieces`, then after its flush. */
+function steps(pieces: string[], start: ThinkingStart): Seen[] {
+  const filter = new ThinkingFilter(start);
+  let text = '';
+  const seen = (): Seen => ({ text, thinking: filter.stripped, orphanClose: filter.orphanClose });
+  const after = pieces.map((piece) => {
+    text += filter.push(piece);
+    return seen();
+  });
+  text += filter.flush();
+  return [...after, seen()];
+}
+
+/**
+ * What a filter should have seen once the first `k` characters of `reply` arrived, for each `k`, then at
+ * the end: what it sees when they come in one piece, with the orphan `</think>` as the content's own test
+ * says (what a stream checked against all of its content after every piece, before it was incremental).
+ */
+function expectedSteps(reply: string, start: ThinkingStart): { at: Seen[]; end: Seen } {
+  const at = [...Array(reply.length + 1).keys()].map((k) => ({
+    ...steps([reply.slice(0, k)], start)[0],
+    orphanClose: thinkingStartShownBy(reply.slice(0, k)) === 'prompt',
+  }));
+  const whole = stripThinking(reply, start);
+  const end = { text: whole.text, thinking: whole.thinking, orphanClose: thinkingStartShownBy(reply) === 'prompt' };
+  expect(steps([reply], start)[1]).toEqual(end);
+  return { at, end };
+}
+
+/** `reply`'s steps in `pieces` against what it should have seen after each piece, and at the end. */
+function expectSameSteps(
+  reply: string,
+  pieces: string[],
+  start: ThinkingStart,
+  expected = expectedSteps(reply, start),
+) {
+  let end = 0;
+  const want = [...pieces.map((piece) => expected.at[(end += piece.length)]), expected.end];
+  const seen = steps(pieces, start);
+  // Tens of thousands of splits: a cheap comparison first, Jest's (with its report) only on a difference.
+  if (!isDeepStrictEqual(seen, want))
+    expect({ reply, pieces, start, seen }).toEqual({ reply, pieces, start, seen: want });
+}
+
+describe('a streamed reply is read as its content so far in one piece, after every piece, however it was split', () => {
+  // Tags at the start, in the middle, at the end, back to back, cut short; short enough to try every split.
+  const SHORT = [
+    '<think></think>a',
+    '</think><think>',
+    ' <th</think>',
+    '\n</think>\n\nb',
+    'a</think> b',
+    'x<think>y',
+    '<think>a',
+    'a</thin',
+    '  <t',
+  ];
+
+  it.each(MODES)('%s: every split of short replies', (start) => {
+    for (const reply of SHORT) {
+      const expected = expectedSteps(reply, start);
+      // Bit i of `mask` set: a piece ends after character i + 1.
+      for (let mask = 0; mask < 2 ** (reply.length - 1); mask++) {
+        const at = [...Array(reply.length - 1).keys()].filter((i) => mask & (2 ** i)).map((i) => i + 1);
+        expectSameSteps(reply, cut(reply, at), start, expected);
+      }
+    }
+  });
+
+  it.each(MODES)('%s: one character at a time', (start) => {
+    const long = `${REPLIES[1]} `.repeat(20);
+    for (const reply of [...REPLIES, ...SHORT, long, `<think>${long}</think> ok`, `${long}<think>`])
+      expectSameSteps(reply, [...reply], start);
+  });
+
+  it('random replies of tag fragments, cut anywhere (fast-check)', () => {
+    const fragment = fc.constantFrom('<think>', '</think>', '<', '</', 'think', '>', ' ', '\n', 'a', '答。', '.');
+    fc.assert(
+      fc.property(
+        fc.array(fragment, { maxLength: 14 }).map((f) => f.join('')),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.constantFrom(...MODES),
+        (reply, cuts, start) => {
+          const at = cuts.map((c) => c % (reply.length + 1)).sort((a, b) => a - b);
+          expectSameSteps(reply, cut(reply, at), start);
+        },
+      ),
+      { seed: 20261201, numRuns: 2000 },
     );
   });
 });

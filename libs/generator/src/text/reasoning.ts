@@ -97,9 +97,37 @@ export function stripThinking(
 }
 
 /**
+ * The first `<think>` or `</think>` of text that arrives in pieces, each piece searched once with at most a
+ * tag's length of what came before it (a tag split over pieces): linear in the text however it is split.
+ * Which tag comes first decides `orphanClose` (a `</think>` first is one no `<think>` precedes), and the
+ * two cannot overlap (each holds its only `<` at its start).
+ */
+class FirstTag {
+  /** The first tag and where it starts in the text, once one has arrived. */
+  found?: { tag: typeof OPEN | typeof CLOSE; at: number };
+  /** Characters pushed so far. */
+  private length = 0;
+  /** The last characters pushed: where a tag split over pieces may start (a whole one there was found). */
+  private tail = '';
+
+  push(piece: string): void {
+    if (this.found) return;
+    const text = this.tail + piece;
+    const base = this.length - this.tail.length;
+    this.length += piece.length;
+    const close = text.indexOf(CLOSE);
+    const open = text.indexOf(OPEN);
+    if (close >= 0 && (open < 0 || close < open)) this.found = { tag: CLOSE, at: base + close };
+    else if (open >= 0) this.found = { tag: OPEN, at: base + open };
+    else this.tail = text.slice(-(CLOSE.length - 1));
+  }
+}
+
+/**
  * Streaming form of `stripThinking` under the same rule: `push()` returns the part of each piece that is
  * answer, `flush()` what was still held at the end. The pieces' answers joined equal `stripThinking` of
- * the whole content, however it was split.
+ * the whole content, however it was split. Each piece is searched once, with at most a tag's length of
+ * what came before it: a long reply streamed in small pieces costs what it costs in one piece.
  */
 export class ThinkingFilter {
   /**
@@ -108,9 +136,15 @@ export class ThinkingFilter {
    * `answer`: passed through.
    */
   private state: 'start' | 'thinking' | 'pending' | 'answer' = 'start';
+  /**
+   * `start` and `pending`: the whole content so far (only appended to, read once when it is let go);
+   * `thinking`: what could be the start of a split `</think>`.
+   */
   private held = '';
-  /** How far `held` was searched for tags while pending. */
-  private scanned = 0;
+  /** `start`: `held` without its leading whitespace (at most an opening tag's length, plus the last piece). */
+  private lead = '';
+  /** The content's first tag: ends `pending`, and is what `orphanClose` reports. */
+  private readonly first = new FirstTag();
   private thinkingChars = 0;
   private opened = false;
   /** Just past `</think>`: whitespace before the answer is still layout, not answer. */
@@ -118,7 +152,16 @@ export class ThinkingFilter {
 
   constructor(private readonly start: ThinkingStart = 'auto') {}
 
+  /**
+   * The content so far has a `</think>` that no `<think>` precedes (thinking opened in the prompt): what
+   * `thinkingStartShownBy` calls `prompt`, known without reading the content again.
+   */
+  get orphanClose(): boolean {
+    return this.first.found?.tag === CLOSE;
+  }
+
   push(piece: string): string {
+    this.first.push(piece);
     if (this.state === 'answer') {
       if (!this.trimLead) return piece;
       const text = piece.trimStart();
@@ -127,8 +170,11 @@ export class ThinkingFilter {
     }
     this.held += piece;
     if (this.state === 'start') {
-      const lead = this.held.trimStart();
+      // `held` is whitespace and `lead`: while `lead` is empty a new piece's whitespace is still leading.
+      this.lead = this.lead ? this.lead + piece : piece.trimStart();
+      const lead = this.lead;
       if (lead.length < OPEN.length && OPEN.startsWith(lead)) return '';
+      this.lead = '';
       if (lead.startsWith(OPEN)) {
         this.state = 'thinking';
         this.opened = true;
@@ -172,18 +218,17 @@ export class ThinkingFilter {
     return { chars: this.thinkingChars + (unterminated ? this.held.length : 0), unterminated };
   }
 
-  /** Auto, no opening tag: the first `</think>` with no `<think>` before it ends thinking; a `<think>` first means none will. */
+  /**
+   * Auto, no opening tag (`held` is the whole content): the first `</think>` with no `<think>` before it
+   * ends thinking; a `<think>` first means none will.
+   */
   private pending(): string {
-    // A tag split over pieces starts at most its length - 1 before what was searched last time.
-    const from = Math.max(0, this.scanned - (CLOSE.length - 1));
-    const close = this.held.indexOf(CLOSE, from);
-    const open = this.held.indexOf(OPEN, from);
-    if (close >= 0 && (open < 0 || close < open)) {
+    const found = this.first.found;
+    if (found?.tag === CLOSE) {
       this.opened = true;
-      return this.endThinking(close);
+      return this.endThinking(found.at);
     }
-    if (open >= 0) return this.release();
-    this.scanned = this.held.length;
+    if (found) return this.release();
     return '';
   }
 
