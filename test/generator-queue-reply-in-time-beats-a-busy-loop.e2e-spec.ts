@@ -5,13 +5,14 @@
 // deadline fires by the stage deadlines' rule (onDeadline): after that loop iteration's I/O.
 // The worker and the fake LLM server each run in their own process, so the result really is published
 // and on the gateway's Redis socket while this loop is blocked.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { nowMs } from '@huashu/common';
 import { GENERATION_QUEUE, GENERATOR, type GenerateChunk, type Generator } from '@huashu/generator';
 import { bullPrefix } from '@huashu/redis';
 import { GeneratorHttpModule } from '../apps/gateway/src/generator/generator-http.module.js';
 import { bootHttpStack, testEnv, type Booted } from './support/boot.js';
-import { forkFakeOpenAiServer, onRequestFor, stopChild } from './support/fake-openai-server-child.js';
+import { spawnWorker, stopChild, type SourceProcess } from './support/child-process.js';
+import { forkFakeOpenAiServer, onRequestFor } from './support/fake-openai-server-child.js';
 import type { FakeBehaviour } from './support/fake-openai-server.js';
 import { sentencesOf } from './support/generator-stream.js';
 import { TEST_REDIS_URL } from './support/redis-prefix.js';
@@ -38,7 +39,7 @@ const activeJobs = (keyPrefix: string): number => {
 
 describe('generator queue: a job result that arrived in time wins over a deadline passed while the loop was busy', () => {
   let llm: ChildProcess;
-  let worker: ChildProcess;
+  let worker: SourceProcess | undefined;
   let gw: Booted;
   let generator: Generator;
 
@@ -58,24 +59,9 @@ describe('generator queue: a job result that arrived in time wins over a deadlin
     gw = await bootHttpStack('gen-queue-busy', [GeneratorHttpModule], env);
     generator = gw.app.get<Generator>(GENERATOR);
     // The real worker in its own process (as `npm start` runs it, from the sources), so it goes on
-    // working while this loop is blocked. It says when it is up on stdout (JSON log).
-    worker = spawn(process.execPath, ['--import', './scripts/ts-source-register.mjs', 'apps/worker/src/main.ts'], {
-      env: { ...process.env, ...env, LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      const onData = (d: Buffer) => {
-        out += d.toString('utf8');
-        if (!out.includes('Nest application successfully started')) return;
-        worker.stdout?.off('data', onData);
-        // Keep draining, so the worker never blocks on a full pipe.
-        worker.stdout?.resume();
-        resolve();
-      };
-      worker.stdout?.on('data', onData);
-      worker.once('exit', (code) => reject(new Error(`worker exited with ${code}: ${out}`)));
-    });
+    // working while this loop is blocked.
+    worker = spawnWorker(env);
+    await worker.started();
     llm.send({ delayMs: REPLY_AFTER_MS, text: 'In time.', chunkChars: 3 } satisfies FakeBehaviour);
     // The first job loads lazy modules on both sides and opens the worker's connections: not inside the
     // calls under test.
@@ -84,7 +70,7 @@ describe('generator queue: a job result that arrived in time wins over a deadlin
 
   afterAll(async () => {
     // The worker first: the gateway's close deletes the prefix, and a worker still up could write to it.
-    await stopChild(worker);
+    await worker?.stop();
     await gw?.close();
     await stopChild(llm);
   });

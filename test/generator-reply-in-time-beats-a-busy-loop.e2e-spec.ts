@@ -6,7 +6,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { nowMs } from '@huashu/common';
 import { OpenAiCompatibleProvider } from '@huashu/generator';
-import { forkFakeOpenAiServer, onRequestFor, stopChild } from './support/fake-openai-server-child.js';
+import { stopChild } from './support/child-process.js';
+import { forkFakeOpenAiServer, onRequestFor } from './support/fake-openai-server-child.js';
 import type { FakeBehaviour } from './support/fake-openai-server.js';
 import { readStream, sentencesOf } from './support/generator-stream.js';
 

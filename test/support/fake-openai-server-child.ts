@@ -18,15 +18,6 @@ export async function forkFakeOpenAiServer(): Promise<{ llm: ChildProcess; baseU
   return { llm, baseUrl };
 }
 
-/** SIGTERM a child process (if still running) and wait for it to exit. */
-export async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
 /** Run `then` once, when the forked server says a request came whose messages mention `id`. */
 export function onRequestFor(llm: ChildProcess, id: string, then: () => void): void {
   const onRequest = (m: unknown) => {
