@@ -8,11 +8,11 @@ import {
   BullErrorLog,
   BullRootModule,
   BullWorkerShutdown,
-  REDIS_DATA_WATCH_OPTIONS,
+  REDIS_WATCH_OPTIONS,
   RedisDataWatch,
   RedisEvictionPolicyWatch,
   RedisModule,
-  type RedisDataWatchOptions,
+  type RedisWatchOptions,
 } from '@huashu/redis';
 import { HealthController } from './health.controller.js';
 import { createRootLogger } from './logging.js';
@@ -53,9 +53,9 @@ export class OpsModule {
         BullWorkerShutdown,
         // A turn thread forgets and restores its own state; its process's main thread logs and counts.
         {
-          provide: REDIS_DATA_WATCH_OPTIONS,
+          provide: REDIS_WATCH_OPTIONS,
           inject: [PinoNestLogger],
-          useFactory: (logger: PinoNestLogger): RedisDataWatchOptions => ({ report: !opts.thread, logger }),
+          useFactory: (logger: PinoNestLogger): RedisWatchOptions => ({ report: !opts.thread, logger }),
         },
         RedisDataWatch,
         RedisEvictionPolicyWatch,

@@ -8,13 +8,8 @@ export { BullWorkerShutdown, closeBullWorker } from './bull-worker-shutdown.js';
 export { ErrorLogThrottle, type ThrottledLog } from './error-log-throttle.js';
 export { assertRedisReachable } from './preflight.js';
 export { isRedisUnavailableError } from './redis-errors.js';
-export {
-  REDIS_DATA_MARKER_KEY,
-  REDIS_DATA_WATCH_OPTIONS,
-  RedisDataWatch,
-  type OnRedisDataLost,
-  type RedisDataWatchOptions,
-} from './redis-data-watch.service.js';
+export { REDIS_WATCH_OPTIONS, type RedisWatchOptions } from './redis-watch.options.js';
+export { REDIS_DATA_MARKER_KEY, RedisDataWatch, type OnRedisDataLost } from './redis-data-watch.service.js';
 export {
   EVICTION_RISK,
   evictionRisk,

@@ -15,6 +15,7 @@ import { Counter } from 'prom-client';
 import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { REDIS } from './redis.constants.js';
+import { REDIS_WATCH_OPTIONS, type RedisWatchOptions } from './redis-watch.options.js';
 
 /**
  * The deployment's data marker (under REDIS_KEY_PREFIX, no TTL): written by the first process that
@@ -23,25 +24,7 @@ import { REDIS } from './redis.constants.js';
  */
 export const REDIS_DATA_MARKER_KEY = 'ops:data-marker';
 
-/** What a host tells its RedisDataWatch and RedisEvictionPolicyWatch (OpsModule provides it). */
-export interface RedisDataWatchOptions {
-  /**
-   * Log the loss and count it: the process's main thread. A turn thread (same process, own caches)
-   * only forgets and restores: the main thread's line and counter already stand for the process. (The
-   * eviction-policy watch does nothing at all in a turn thread.)
-   */
-  report: boolean;
-  /**
-   * The app's own logger. Nest's `new Logger()` writes through whichever app set its logger last,
-   * which in a process hosting several apps (the e2e tests) is not necessarily this one.
-   */
-  logger?: LoggerService;
-}
-
 const CONTEXT = 'RedisData';
-
-/** Injection token of the RedisDataWatchOptions. */
-export const REDIS_DATA_WATCH_OPTIONS = Symbol('RedisDataWatchOptions');
 
 /**
  * Implemented by providers that keep state read from Redis in memory, or that put back what the
@@ -93,7 +76,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, OnA
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS_DATA_WATCH_OPTIONS) private readonly options: RedisDataWatchOptions,
+    @Inject(REDIS_WATCH_OPTIONS) private readonly options: RedisWatchOptions,
     private readonly discovery: DiscoveryService,
     private readonly readiness: ReadinessRegistry,
     metrics: MetricsRegistry,

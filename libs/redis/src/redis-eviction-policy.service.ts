@@ -12,7 +12,7 @@ import { Gauge } from 'prom-client';
 import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { REDIS } from './redis.constants.js';
 import { isRedisUnavailableError } from './redis-errors.js';
-import { REDIS_DATA_WATCH_OPTIONS, type RedisDataWatchOptions } from './redis-data-watch.service.js';
+import { REDIS_WATCH_OPTIONS, type RedisWatchOptions } from './redis-watch.options.js';
 
 /** What Redis's maxmemory-policy may evict once it reaches maxmemory (the `risk` of the metric and readiness). */
 export const EVICTION_RISK = {
@@ -80,7 +80,7 @@ export class RedisEvictionPolicyWatch implements OnModuleInit, OnApplicationBoot
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(REDIS_DATA_WATCH_OPTIONS) private readonly options: RedisDataWatchOptions,
+    @Inject(REDIS_WATCH_OPTIONS) private readonly options: RedisWatchOptions,
     private readonly readiness: ReadinessRegistry,
     metrics: MetricsRegistry,
   ) {
