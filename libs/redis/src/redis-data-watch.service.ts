@@ -16,6 +16,7 @@ import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { REDIS } from './redis.constants.js';
 import { REDIS_WATCH_OPTIONS, type RedisWatchOptions } from './redis-watch.options.js';
+import { SerialCheck } from './serial-check.js';
 
 /**
  * The deployment's data marker (under REDIS_KEY_PREFIX, no TTL): written by the first process that
@@ -65,9 +66,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, OnA
   private readonly losses?: Counter;
   /** The marker as this process last read it; undefined until the first check succeeds. */
   private marker?: string;
-  private running?: Promise<void>;
-  /** A check was asked for while one ran: run once more after it (it may have read before the loss). */
-  private again = false;
+  private readonly serial = new SerialCheck(() => this.checkOnce());
   private recovering = false;
   private lostAt?: string;
   private timer?: NodeJS.Timeout;
@@ -117,17 +116,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, OnA
 
   /** Read the marker and recover when it is not the one this process saw (checks never overlap). */
   check(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.checkOnce();
-      } while (this.again);
-    })().finally(() => (this.running = undefined));
-    return this.running;
+    return this.serial.run();
   }
 
   private async checkOnce(): Promise<void> {

@@ -113,6 +113,28 @@ describe('RedisEvictionPolicyWatch', () => {
     expect(await s.gauge()).toEqual([{ value: 1, labels: { policy: 'noeviction', risk: 'none' } }]);
   });
 
+  it('a check asked for while one runs reads again after it (the policy may have changed meanwhile)', async () => {
+    const s = setup();
+    await target.setPolicy('noeviction');
+    await s.start();
+    // Hold the watch's connection with a BLPOP, so what it sends next waits behind it in order: the
+    // running check's CONFIG GET, then a policy change (as if the client had reconnected to a server
+    // configured otherwise after that read), then whatever a second check sends.
+    const unblock = `huashu-test-evict-unblock-${randomBytes(4).toString('hex')}`;
+    const blocked = s.redis.blpop(unblock, 0);
+    const running = s.watch.check();
+    const changed = s.redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    const asked = s.watch.check();
+    try {
+      await target.admin.lpush(unblock, 'go');
+      await Promise.all([blocked, running, changed, asked]);
+      expect(await s.ready()).toMatchObject({ policy: 'allkeys-lru', risk: 'any_key' });
+      expect(s.seen()).toEqual([expect.stringMatching(/^error Redis maxmemory-policy is allkeys-lru: /)]);
+    } finally {
+      await target.setPolicy('noeviction');
+    }
+  });
+
   it('CONFIG refused (managed Redis): read from INFO memory; both refused: unknown, said at info level', async () => {
     const user = (suffix: string) => `huashu-test-evict-${suffix}-${randomBytes(4).toString('hex')}`;
     const noConfig = user('noconfig');

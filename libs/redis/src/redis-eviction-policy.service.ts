@@ -13,6 +13,7 @@ import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { REDIS } from './redis.constants.js';
 import { isRedisUnavailableError } from './redis-errors.js';
 import { REDIS_WATCH_OPTIONS, type RedisWatchOptions } from './redis-watch.options.js';
+import { SerialCheck } from './serial-check.js';
 
 /** What Redis's maxmemory-policy may evict once it reaches maxmemory (the `risk` of the metric and readiness). */
 export const EVICTION_RISK = {
@@ -75,7 +76,7 @@ export class RedisEvictionPolicyWatch implements OnModuleInit, OnApplicationBoot
   private readonly logger: LoggerService;
   private readonly info?: Gauge;
   private reading?: Reading;
-  private running?: Promise<void>;
+  private readonly serial = new SerialCheck(() => this.checkOnce());
   private readonly onReady = () => void this.check();
 
   constructor(
@@ -115,10 +116,12 @@ export class RedisEvictionPolicyWatch implements OnModuleInit, OnApplicationBoot
     this.redis.off('ready', this.onReady);
   }
 
-  /** Read the policy and report it when it differs from the last reading (checks never overlap). */
+  /**
+   * Read the policy and report it when it differs from the last reading (checks never overlap; one asked
+   * for while one runs, say after a reconnect to another server mid-check, reads again after it).
+   */
   check(): Promise<void> {
-    this.running ??= this.checkOnce().finally(() => (this.running = undefined));
-    return this.running;
+    return this.serial.run();
   }
 
   private async checkOnce(): Promise<void> {
