@@ -73,9 +73,11 @@ describe('Redis outage', () => {
       }
       expect(status).toBe(200);
       await request(gw.url).post('/v1/conversations').send({ campaignId: 'default' }).expect(201);
-      // With AOF the data survived the restart: no false data-loss alarm.
+      // With AOF the data survived the restart, every acknowledged write with it: no false alarm of a
+      // loss, nor of a rollback.
       const metrics = (await request(gw.url).get('/metrics').expect(200)).text;
-      expect(metrics).toMatch(/^huashu_redis_data_losses_total\{[^}]*\} 0$/m);
+      expect(metrics).toMatch(/^huashu_redis_data_losses_total\{[^}]*kind="loss"[^}]*\} 0$/m);
+      expect(metrics).toMatch(/^huashu_redis_data_losses_total\{[^}]*kind="rollback"[^}]*\} 0$/m);
     } finally {
       await gw.close().catch(() => undefined);
       await redis.stop();

@@ -19,7 +19,7 @@ const lossLines = (logs: LogCapture) =>
 
 const losses = async (url: string): Promise<number> => {
   const text = (await request(url).get('/metrics').expect(200)).text;
-  return Number(/^huashu_redis_data_losses_total\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? NaN);
+  return Number(/^huashu_redis_data_losses_total\{[^}]*kind="loss"[^}]*\} (\d+)$/m.exec(text)?.[1] ?? NaN);
 };
 
 /** The campaigns whose published index a gateway holds, as its readiness reports them. */

@@ -21,6 +21,12 @@ export interface PrivateRedisOptions {
    * port keep every acknowledged write, as production Redis with AOF does. Default: no persistence.
    */
   aofDir?: string;
+  /**
+   * Keep RDB snapshots (`dump.rdb`) in this directory, taken only when the spec sends SAVE: a kill and a
+   * start on the same port load the last one, losing the writes after it (a restart from an older
+   * snapshot). Not with `aofDir`.
+   */
+  rdbDir?: string;
 }
 
 /**
@@ -47,7 +53,9 @@ export class PrivateRedis {
   async start(): Promise<void> {
     const persistence = this.opts.aofDir
       ? ['--dir', this.opts.aofDir, '--appendonly', 'yes', '--appendfsync', 'always']
-      : ['--appendonly', 'no'];
+      : this.opts.rdbDir
+        ? ['--dir', this.opts.rdbDir, '--dbfilename', 'dump.rdb', '--appendonly', 'no']
+        : ['--appendonly', 'no'];
     this.proc = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence],

@@ -98,7 +98,7 @@ export const envSchema = z
     REDIS_DATA_CHECK_INTERVAL_MS: ms
       .default(5000)
       .describe(
-        'How often each process checks, besides after every reconnect, that Redis still holds its data marker (a loss is logged, counted and recovered from).',
+        'How often each process checks, besides after every reconnect, that Redis still holds its data marker and its latest check (a loss or a rollback is logged, counted and recovered from; a rollback that takes back only writes since every process last checked goes unnoticed).',
       ),
     ADMIN_API_KEYS: adminKeys
       .default([])

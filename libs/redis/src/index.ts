@@ -9,7 +9,12 @@ export { ErrorLogThrottle, type ThrottledLog } from './error-log-throttle.js';
 export { assertRedisReachable } from './preflight.js';
 export { isRedisUnavailableError } from './redis-errors.js';
 export { REDIS_WATCH_OPTIONS, type RedisWatchOptions } from './redis-watch.options.js';
-export { REDIS_DATA_MARKER_KEY, RedisDataWatch, type OnRedisDataLost } from './redis-data-watch.service.js';
+export {
+  REDIS_DATA_GENERATION_KEY,
+  REDIS_DATA_MARKER_KEY,
+  RedisDataWatch,
+  type OnRedisDataLost,
+} from './redis-data-watch.service.js';
 export {
   EVICTION_RISK,
   evictionRisk,

@@ -2,7 +2,13 @@ import type { DiscoveryService } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { loadConfig, type AppConfig } from '@huashu/config';
-import { REDIS_DATA_MARKER_KEY, RedisDataWatch, type OnRedisDataLost } from './redis-data-watch.service.js';
+import {
+  REDIS_DATA_GENERATION_KEY,
+  REDIS_DATA_MARKER_KEY,
+  RedisDataWatch,
+  type OnRedisDataLost,
+} from './redis-data-watch.service.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { deletePrefix, uniquePrefix } from '../../../test/support/redis-prefix.js';
 
 // Real Redis under a prefix of this run alone; discovery, logger and hooks are small fakes.
@@ -37,13 +43,17 @@ function setup(report = true, hooks: OnRedisDataLost[] = []) {
   const watch = new RedisDataWatch(redis, config, { report, logger }, discovery, readiness, metrics);
   watch.onModuleInit();
   const ready = async () => readiness.list()[0].check();
-  const losses = async () => (await metrics.registry.getSingleMetric('huashu_redis_data_losses_total')?.get())?.values;
+  /** huashu_redis_data_losses_total by kind, or undefined where the watch registers no counter. */
+  const losses = async () => {
+    const values = (await metrics.registry.getSingleMetric('huashu_redis_data_losses_total')?.get())?.values;
+    return values && Object.fromEntries(values.map((v) => [v.labels.kind, v.value]));
+  };
   return { watch, events, ready, losses };
 }
 
 describe('RedisDataWatch', () => {
   beforeEach(async () => {
-    await redis.del(REDIS_DATA_MARKER_KEY);
+    await redis.del(REDIS_DATA_MARKER_KEY, REDIS_DATA_GENERATION_KEY);
   });
 
   it('writes the marker on an empty Redis without calling it a loss, and stays quiet while it is there', async () => {
@@ -52,7 +62,7 @@ describe('RedisDataWatch', () => {
     await watch.check();
     expect(await redis.get(REDIS_DATA_MARKER_KEY)).toEqual(expect.any(String));
     expect(events).toEqual([`log no data marker under ${prefix}: wrote one (a new deployment, or an empty Redis)`]);
-    expect(await losses()).toEqual([{ value: 0, labels: {} }]);
+    expect(await losses()).toEqual({ loss: 0, rollback: 0 });
   });
 
   it('on a lost marker: forgets everywhere, then logs one error line and counts, then restores, down meanwhile', async () => {
@@ -85,7 +95,7 @@ describe('RedisDataWatch', () => {
     const line = events[2];
     expect(line).toContain('do-not-call lists');
     expect(line).toContain('Dropped from this process: published script indexes of default version 3.');
-    expect(await s.losses()).toEqual([{ value: 1, labels: {} }]);
+    expect(await s.losses()).toEqual({ loss: 1, rollback: 0 });
     expect(await s.ready()).toEqual({ up: true, lastLossAt: expect.any(String) });
   });
 
@@ -97,7 +107,7 @@ describe('RedisDataWatch', () => {
     expect(events.filter((e) => e.startsWith('error'))).toEqual([
       expect.stringContaining('was replaced by another process that found it gone'),
     ]);
-    expect(await losses()).toEqual([{ value: 1, labels: {} }]);
+    expect(await losses()).toEqual({ loss: 1, rollback: 0 });
   });
 
   it('in a turn thread: forgets and restores without a line or a counter of its own', async () => {
@@ -113,6 +123,88 @@ describe('RedisDataWatch', () => {
     expect(calls).toEqual(['forget', 'restore']);
     expect(events).toEqual([]);
     expect(await losses()).toBeUndefined();
+  });
+
+  it('a rollback: the main thread whose check Redis lost says so, counts it, tells the others through the marker', async () => {
+    const hook = (name: string, calls: string[]): OnRedisDataLost => ({
+      forgetRedisData: () => (calls.push(`${name} forget`), `${name} cache`),
+      restoreRedisData: () => Promise.resolve(void calls.push(`${name} restore`)),
+    });
+    const calls: string[] = [];
+    // Two processes' main threads and a turn thread of the first.
+    const a = setup(true, [hook('a', calls)]);
+    const b = setup(true, [hook('b', calls)]);
+    const thread = setup(false, [hook('thread', calls)]);
+    await a.watch.check();
+    const aField = (await redis.hkeys(REDIS_DATA_GENERATION_KEY))[0];
+    await Promise.all([b.watch.check(), thread.watch.check(), a.watch.check()]);
+    // Only main threads keep a generation.
+    expect(await redis.hlen(REDIS_DATA_GENERATION_KEY)).toBe(2);
+    const held = await redis.hget(REDIS_DATA_GENERATION_KEY, aField);
+    expect(held).toMatch(/^2@\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    // Redis goes back to the state before a's latest check (b's checks are all kept).
+    const snapshot = await redis.dumpBuffer(REDIS_DATA_GENERATION_KEY);
+    await a.watch.check();
+    const lost = (await redis.hget(REDIS_DATA_GENERATION_KEY, aField))!;
+    await redis.restore(REDIS_DATA_GENERATION_KEY, 0, snapshot, 'REPLACE');
+    const marker = await redis.get(REDIS_DATA_MARKER_KEY);
+
+    a.events.length = 0;
+    // b's own writes are all there: nothing to see yet.
+    await b.watch.check();
+    expect(b.events).toEqual([]);
+    await a.watch.check();
+    const [lostAt, heldAt] = [lost.split('@')[1], held!.split('@')[1]];
+    expect(a.events.map((e) => e.replace(/ in \d+ ms$/, ''))).toEqual([
+      `error Redis went back in time: this process's data check #3 of ${lostAt} is gone from ${prefix}` +
+        `${REDIS_DATA_GENERATION_KEY} (field ${aField}), which holds #2 of ${heldAt} (a failover to a replica ` +
+        `that lagged, or a restart from or restore of an older snapshot). Writes made after ${heldAt} may be ` +
+        `gone under ${prefix}: do-not-call entries (numbers that opted out in that time can be called again), ` +
+        'changes to campaigns, script libraries, compliance lexicons and policies, publishes, conversation turns ' +
+        '(a conversation goes on from an earlier turn), transcript and audit entries, scheduled callbacks and ' +
+        'queued jobs. Dropped from this process, to be read again from Redis: a cache. Re-apply what changed ' +
+        "since then from its source (do-not-call requests from the dialer's suppression list).",
+      'log recovered from the Redis rollback',
+    ]);
+    expect(await a.losses()).toEqual({ loss: 0, rollback: 1 });
+    expect(await a.ready()).toEqual({ up: true, lastRollbackAt: expect.any(String) });
+    // The marker now says so; b and the turn thread take it for the rollback it is, not a loss.
+    const replaced = JSON.parse((await redis.get(REDIS_DATA_MARKER_KEY))!) as Record<string, unknown>;
+    expect(replaced).toMatchObject({ rollback: { since: heldAt } });
+    expect(JSON.stringify(replaced)).not.toBe(marker);
+    await Promise.all([b.watch.check(), thread.watch.check()]);
+    expect(b.events.filter((e) => e.startsWith('error'))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^error Redis went back in time: process [^ ]+ found so at ${replaced.at as string} and replaced the ` +
+            `data marker ${prefix}${REDIS_DATA_MARKER_KEY} \\(.*\\)\\. Writes made after ${heldAt} may be gone .*` +
+            'Dropped from this process, to be read again from Redis: b cache\\.',
+        ),
+      ),
+    ]);
+    expect(await b.losses()).toEqual({ loss: 0, rollback: 1 });
+    expect(thread.events).toEqual([]);
+    expect(calls).toEqual(['a forget', 'a restore', 'b forget', 'b restore', 'thread forget', 'thread restore']);
+
+    // Once each: the next checks are quiet.
+    await Promise.all([a.watch.check(), b.watch.check(), thread.watch.check()]);
+    expect(calls).toHaveLength(6);
+    expect(await a.losses()).toEqual({ loss: 0, rollback: 1 });
+  });
+
+  it('a rollback to before the process first checked (its generation gone) is one too; shutdown removes it', async () => {
+    const { watch, events, losses } = setup();
+    await watch.check();
+    const [field] = await redis.hkeys(REDIS_DATA_GENERATION_KEY);
+    await redis.hdel(REDIS_DATA_GENERATION_KEY, field);
+    await watch.check();
+    expect(events.filter((e) => e.startsWith('error'))).toEqual([
+      expect.stringMatching(/, which holds none of its checks \(.*\)\. Writes made after an unknown time may be gone /),
+    ]);
+    expect(await losses()).toEqual({ loss: 0, rollback: 1 });
+    expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(1);
+    watch.beforeApplicationShutdown();
+    await eventually(async () => expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(0));
   });
 
   it('a failing hook is logged and neither stops the others nor keeps readiness down', async () => {
@@ -132,7 +224,7 @@ describe('RedisDataWatch', () => {
     await watch.check();
     expect(calls).toEqual(['restored']);
     expect(events.filter((e) => e.startsWith('error'))).toEqual([
-      'error forgetting pre-loss state failed: boom',
+      'error forgetting state from before the Redis data loss failed: boom',
       expect.stringMatching(/^error Redis lost its data/),
       'error restoring after the Redis data loss failed: seed failed',
     ]);

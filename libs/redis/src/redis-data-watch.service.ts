@@ -5,6 +5,7 @@ import {
   Injectable,
   Logger,
   type LoggerService,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -21,9 +22,30 @@ import { SerialCheck } from './serial-check.js';
 /**
  * The deployment's data marker (under REDIS_KEY_PREFIX, no TTL): written by the first process that
  * finds it missing, read by every process after each reconnect and every REDIS_DATA_CHECK_INTERVAL_MS.
- * Gone, or replaced by one another process wrote, means Redis lost the deployment's data.
+ * Gone, or replaced by one another process wrote on finding it gone, means Redis lost the deployment's
+ * data; replaced by one a process wrote on finding Redis rolled back (`rollback` in it), that Redis went
+ * back in time.
  */
 export const REDIS_DATA_MARKER_KEY = 'ops:data-marker';
+
+/**
+ * The data generations (under REDIS_KEY_PREFIX, a hash, no TTL): one field per process main thread
+ * (`<host>/<pid>/<random>`), `<n>@<ISO time>` of its latest check, rewritten with n + 1 at each check.
+ * Redis holding a lower n than the last one it acknowledged to that process, or none, means it went
+ * back in time. One field per process rather than one shared counter: the other processes' increments
+ * after a rollback would lift a shared counter past what a process remembers before it checks again,
+ * and hide the rollback. A process removes its field when it shuts down.
+ */
+export const REDIS_DATA_GENERATION_KEY = 'ops:data-generation';
+
+/** What RedisDataWatch found: the `kind` of `huashu_redis_data_losses_total`. */
+export const REDIS_DATA_LOSS = {
+  /** The data marker is gone: Redis lost everything (or replaced by a process that found it gone). */
+  loss: 'loss',
+  /** Redis holds an older state than it acknowledged: the latest writes are gone, the rest is there. */
+  rollback: 'rollback',
+} as const;
+export type RedisDataLossKind = (typeof REDIS_DATA_LOSS)[keyof typeof REDIS_DATA_LOSS];
 
 const CONTEXT = 'RedisData';
 
@@ -45,30 +67,93 @@ const LOST =
   'opted out can be called again until the lists are restored), compliance lexicons and policies, sessions, ' +
   'transcripts and audit streams, queued callbacks and generation jobs';
 
+/** What a rollback may have taken back (the writes of its last moments), as the error line names it. */
+const ROLLED_BACK =
+  'do-not-call entries (numbers that opted out in that time can be called again), changes to campaigns, ' +
+  'script libraries, compliance lexicons and policies, publishes, conversation turns (a conversation goes on ' +
+  'from an earlier turn), transcript and audit entries, scheduled callbacks and queued jobs';
+
+/** The data marker as written; other values (older versions, hand-written) read as `{}`. */
+interface Marker {
+  id: string;
+  at: string;
+  by: string;
+  /** Written by a process that found Redis rolled back: writes after `since` may be gone (unknown if absent). */
+  rollback?: { since?: string };
+}
+
+const parseMarker = (raw: string): Partial<Marker> => {
+  try {
+    const m = JSON.parse(raw) as unknown;
+    return typeof m === 'object' && m !== null ? m : {};
+  } catch {
+    return {};
+  }
+};
+
+/** A process's generation as stored: its n-th check, and when. */
+interface Generation {
+  n: number;
+  at: string;
+}
+
+const parseGeneration = (raw: string | null): Generation | undefined => {
+  const m = raw === null ? null : /^(\d+)@(.*)$/.exec(raw);
+  return m ? { n: Number(m[1]), at: m[2] } : undefined;
+};
+
+/** Replace the marker only if it is still the one the rolled-back process read: one broadcast per rollback. */
+const REPLACE_MARKER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 end
+return 0`;
+
+/** What one check read. */
+interface Reading {
+  marker: string;
+  /** This check wrote the marker (it was missing). */
+  wrote: boolean;
+  /** The main thread's own generation as Redis held it before this check wrote the next one. */
+  held?: Generation;
+}
+
 /**
  * Notices that Redis lost the deployment's data (a restart without persistence, a failover to an
- * empty replica, a FLUSHALL), which no connection error shows: the clients just reconnect to an
- * empty server. The check reads the data marker once the shared client is ready again after every
- * (re)connect (ioredis 'ready') and on a timer (a flush keeps the connection). A process that saw
- * the marker and then finds it gone or different:
- * - logs one error line saying what was lost and counts it (`huashu_redis_data_losses_total`);
- * - makes every provider forget what it holds from before (caches, loaded indexes) and runs the
- *   restores (re-seeding the sample campaign when SEED_SAMPLE_CAMPAIGN is on, reloading indexes);
+ * empty replica, a FLUSHALL), or went back in time (a failover to a replica that lagged, a restart
+ * from or restore of an older snapshot), which no connection error shows: the clients just reconnect.
+ * The check runs once the shared client is ready again after every (re)connect (ioredis 'ready') and
+ * on a timer (a flush keeps the connection): one pipelined round trip that reads the data marker and,
+ * in a main thread, reads and advances the process's data generation. A process that saw the marker
+ * and then finds it gone or different, or its own generation lower than Redis acknowledged:
+ * - logs one error line saying what was lost, or what a rollback may have taken back, and counts it
+ *   (`huashu_redis_data_losses_total{kind="loss"|"rollback"}`);
+ * - makes every provider forget what it holds from before (caches, loaded indexes: after a rollback
+ *   they may be newer than Redis) and runs the restores (re-seeding the sample campaign when
+ *   SEED_SAMPLE_CAMPAIGN is on and its data is gone, reloading indexes);
  * - reports readiness `redisData` down while it recovers.
- * The marker is under REDIS_KEY_PREFIX: deployments sharing one Redis each watch their own data.
- * Several processes agree through SET NX: the first to find it missing writes a new one, the others
- * find it replaced. A process that starts on an empty Redis cannot tell a new deployment from a loss
- * while nothing ran; it writes the marker and says so at info level.
+ * A main thread that finds a rollback replaces the marker with one that says so (compare-and-set), so
+ * every other process and turn thread forgets too, including those whose own last writes survived.
+ * The keys are under REDIS_KEY_PREFIX: deployments sharing one Redis each watch their own data.
+ * Several processes agree through SET NX: the first to find the marker missing writes a new one, the
+ * others find it replaced. A process that starts on an empty Redis cannot tell a new deployment from
+ * a loss while nothing ran; it writes the marker and says so at info level. Writes after a process's
+ * last check are not covered: a rollback that takes back only those goes unnoticed by it.
  */
 @Injectable()
-export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class RedisDataWatch
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger: LoggerService;
-  private readonly losses?: Counter;
+  private readonly losses?: Counter<'kind'>;
   /** The marker as this process last read it; undefined until the first check succeeds. */
   private marker?: string;
+  /** This main thread's field of REDIS_DATA_GENERATION_KEY. */
+  private readonly field = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
+  /** The last generation Redis acknowledged to this process (n 0: none yet). */
+  private generation: Generation = { n: 0, at: '' };
+  /** Generations sent so far: one whose write failed may still have landed, so n never repeats. */
+  private sent = 0;
   private readonly serial = new SerialCheck(() => this.checkOnce());
-  private recovering = false;
-  private lostAt?: string;
+  private recovering?: RedisDataLossKind;
+  private readonly lastAt: Partial<Record<RedisDataLossKind, string>> = {};
   private timer?: NodeJS.Timeout;
   private readonly onReady = () => void this.check();
 
@@ -84,9 +169,14 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, OnA
     if (options.report) {
       this.losses = new Counter({
         name: 'huashu_redis_data_losses_total',
-        help: 'Times this process found that Redis had lost the deployment data (its data marker gone)',
+        help:
+          'Times this process found that Redis had lost the deployment data: kind loss (its data marker gone) ' +
+          'or rollback (Redis went back in time: its latest writes gone)',
+        labelNames: ['kind'],
         registers: [metrics.registry],
       });
+      // Both series from the start, so increase() sees the first one.
+      for (const kind of Object.values(REDIS_DATA_LOSS)) this.losses.inc({ kind }, 0);
     }
   }
 
@@ -95,9 +185,11 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, OnA
       name: 'redisData',
       check: () =>
         Promise.resolve({
-          up: !this.recovering,
-          ...(this.recovering ? { recovering: 'Redis lost its data; reloading' } : {}),
-          ...(this.lostAt ? { lastLossAt: this.lostAt } : {}),
+          up: this.recovering === undefined,
+          ...(this.recovering === REDIS_DATA_LOSS.loss ? { recovering: 'Redis lost its data; reloading' } : {}),
+          ...(this.recovering === REDIS_DATA_LOSS.rollback ? { recovering: 'Redis went back in time; reloading' } : {}),
+          ...(this.lastAt.loss ? { lastLossAt: this.lastAt.loss } : {}),
+          ...(this.lastAt.rollback ? { lastRollbackAt: this.lastAt.rollback } : {}),
         }),
     });
   }
@@ -109,91 +201,185 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, OnA
     await this.check();
   }
 
+  /**
+   * Remove this process's generation (before RedisModule quits the client). Not awaited: a shutdown
+   * during an outage must not wait for Redis; a field left behind is a few dozen bytes.
+   */
+  beforeApplicationShutdown(): void {
+    if (this.generation.n === 0 || this.redis.status !== 'ready') return;
+    this.redis.hdel(REDIS_DATA_GENERATION_KEY, this.field).catch(() => undefined);
+  }
+
   onApplicationShutdown(): void {
     clearInterval(this.timer);
     this.redis.off('ready', this.onReady);
   }
 
-  /** Read the marker and recover when it is not the one this process saw (checks never overlap). */
+  /**
+   * Read the marker (and this main thread's generation) and recover when Redis lost its data or went
+   * back in time (checks never overlap).
+   */
   check(): Promise<void> {
     return this.serial.run();
   }
 
   private async checkOnce(): Promise<void> {
     if (this.redis.status !== 'ready') return;
-    let marker: string | null;
-    let wrote = false;
+    let reading: Reading;
+    const acknowledged = this.generation;
     try {
-      marker = await this.redis.get(REDIS_DATA_MARKER_KEY);
-      if (marker === null) {
-        const mine = JSON.stringify({
-          id: randomBytes(8).toString('hex'),
-          at: new Date().toISOString(),
-          by: `${hostname()}/${process.pid}`,
-        });
-        wrote = (await this.redis.set(REDIS_DATA_MARKER_KEY, mine, 'NX')) === 'OK';
-        marker = wrote ? mine : await this.redis.get(REDIS_DATA_MARKER_KEY);
-      }
+      reading = await this.read();
     } catch (err) {
       // Redis went away again: the next 'ready' checks.
-      this.logger.debug?.(`data marker check failed: ${(err as Error).message}`, CONTEXT);
+      this.logger.debug?.(`data check failed: ${(err as Error).message}`, CONTEXT);
       return;
     }
-    if (marker === null) return;
+    const { marker, wrote, held } = reading;
     const known = this.marker;
     this.marker = marker;
+    const prefix = this.config.redis.keyPrefix;
     if (known === undefined) {
       if (wrote && this.options.report) {
-        this.logger.log(
-          `no data marker under ${this.config.redis.keyPrefix}: wrote one (a new deployment, or an empty Redis)`,
-          CONTEXT,
+        this.logger.log(`no data marker under ${prefix}: wrote one (a new deployment, or an empty Redis)`, CONTEXT);
+      }
+      return;
+    }
+    const markerKey = `${prefix}${REDIS_DATA_MARKER_KEY}`;
+    if (marker !== known) {
+      const other = wrote ? {} : parseMarker(marker);
+      if (other.rollback) {
+        await this.rolledBack(
+          `process ${other.by ?? '?'} found so at ${other.at ?? '?'} and replaced the data marker ${markerKey}`,
+          other.rollback.since,
+        );
+      } else {
+        await this.lost(
+          `the data marker ${markerKey} ${wrote ? 'is gone' : 'was replaced by another process that found it gone'}`,
         );
       }
       return;
     }
-    if (marker !== known) await this.recover(wrote ? 'is gone' : 'was replaced by another process that found it gone');
+    if (acknowledged.n === 0 || (held?.n ?? 0) >= acknowledged.n) return;
+    await this.announceRollback(known, held?.at);
+    await this.rolledBack(
+      `this process's data check #${acknowledged.n} of ${acknowledged.at} is gone from ` +
+        `${prefix}${REDIS_DATA_GENERATION_KEY} (field ${this.field}), which holds ` +
+        (held ? `#${held.n} of ${held.at}` : 'none of its checks'),
+      held?.at,
+    );
   }
 
-  private async recover(how: string): Promise<void> {
+  /**
+   * One pipelined round trip: the marker, and in a main thread its generation as held, then the next
+   * one written (only this process writes its field, so read-then-write needs no script). A missing
+   * marker costs one more.
+   */
+  private async read(): Promise<Reading> {
+    const pipe = this.redis.pipeline().get(REDIS_DATA_MARKER_KEY);
+    const next = this.options.report ? { n: ++this.sent, at: new Date().toISOString() } : undefined;
+    if (next) {
+      pipe.hget(REDIS_DATA_GENERATION_KEY, this.field);
+      pipe.hset(REDIS_DATA_GENERATION_KEY, this.field, `${next.n}@${next.at}`);
+    }
+    const replies = (await pipe.exec()) ?? [];
+    const failed = replies.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+    let marker = replies[0]?.[1] as string | null;
+    const held = next ? parseGeneration(replies[1]?.[1] as string | null) : undefined;
+    if (next) this.generation = next;
+    let wrote = false;
+    if (marker === null) {
+      const mine = this.newMarker();
+      wrote = (await this.redis.set(REDIS_DATA_MARKER_KEY, mine, 'NX')) === 'OK';
+      marker = wrote ? mine : await this.redis.get(REDIS_DATA_MARKER_KEY);
+      if (marker === null) throw new Error('data marker deleted while being written');
+    }
+    return { marker, wrote, held };
+  }
+
+  private newMarker(rollback?: Marker['rollback']): string {
+    const m: Marker = {
+      id: randomBytes(8).toString('hex'),
+      at: new Date().toISOString(),
+      by: `${hostname()}/${process.pid}`,
+      ...(rollback ? { rollback } : {}),
+    };
+    return JSON.stringify(m);
+  }
+
+  /**
+   * Tell every other process (and turn thread) that Redis went back in time: a new marker saying so,
+   * unless another process already replaced the one this process read. Failing that, the others still
+   * find out from their own generations, if theirs went back too.
+   */
+  private async announceRollback(known: string, since: string | undefined): Promise<void> {
+    const mine = this.newMarker(since ? { since } : {});
+    try {
+      const replaced = await this.redis.eval(REPLACE_MARKER, 1, REDIS_DATA_MARKER_KEY, known, mine);
+      this.marker = replaced === 1 ? mine : ((await this.redis.get(REDIS_DATA_MARKER_KEY)) ?? known);
+    } catch (err) {
+      this.logger.debug?.(`replacing the data marker after a rollback failed: ${(err as Error).message}`, CONTEXT);
+    }
+  }
+
+  private lost(how: string): Promise<void> {
+    const prefix = this.config.redis.keyPrefix;
+    return this.recover(
+      REDIS_DATA_LOSS.loss,
+      (dropped) =>
+        `Redis lost its data: ${how} (Redis restarted without persistence, failed over to an empty replica, ` +
+        `or was flushed). Gone under ${prefix}: ${LOST}. Dropped from this process: ${dropped}. Restore the ` +
+        `data from a backup; the sample campaign is re-seeded where SEED_SAMPLE_CAMPAIGN is on.`,
+    );
+  }
+
+  private rolledBack(how: string, since: string | undefined): Promise<void> {
+    const prefix = this.config.redis.keyPrefix;
+    return this.recover(
+      REDIS_DATA_LOSS.rollback,
+      (dropped) =>
+        `Redis went back in time: ${how} (a failover to a replica that lagged, or a restart from or restore ` +
+        `of an older snapshot). Writes made after ${since ?? 'an unknown time'} may be gone under ${prefix}: ` +
+        `${ROLLED_BACK}. Dropped from this process, to be read again from Redis: ${dropped}. Re-apply what ` +
+        `changed since then from its source (do-not-call requests from the dialer's suppression list).`,
+    );
+  }
+
+  private async recover(kind: RedisDataLossKind, line: (dropped: string) => string): Promise<void> {
     const start = performance.now();
-    this.recovering = true;
-    this.lostAt = new Date().toISOString();
+    this.recovering = kind;
+    this.lastAt[kind] = new Date().toISOString();
+    const what = kind === REDIS_DATA_LOSS.loss ? 'the Redis data loss' : 'the Redis rollback';
     try {
       const hooked = this.hooked();
       const held: string[] = [];
       for (const h of hooked) {
         try {
-          const what = h.forgetRedisData?.();
-          if (what) held.push(what);
+          const dropped = h.forgetRedisData?.();
+          if (dropped) held.push(dropped);
         } catch (err) {
-          this.logger.error(`forgetting pre-loss state failed: ${(err as Error).message}`, CONTEXT);
+          this.logger.error(`forgetting state from before ${what} failed: ${(err as Error).message}`, CONTEXT);
         }
       }
-      const prefix = this.config.redis.keyPrefix;
+      const dropped = held.length ? held.join('; ') : 'nothing';
       if (this.options.report) {
-        this.losses?.inc();
-        this.logger.error(
-          `Redis lost its data: the data marker ${prefix}${REDIS_DATA_MARKER_KEY} ${how} (Redis restarted ` +
-            `without persistence, failed over to an empty replica, or was flushed). Gone under ${prefix}: ${LOST}. ` +
-            `Dropped from this process: ${held.length ? held.join('; ') : 'nothing'}. Restore the data from a ` +
-            `backup; the sample campaign is re-seeded where SEED_SAMPLE_CAMPAIGN is on.`,
-          CONTEXT,
-        );
+        this.losses?.inc({ kind });
+        this.logger.error(line(dropped), CONTEXT);
       } else {
-        this.logger.debug?.(`Redis lost its data: forgot ${held.join('; ') || 'nothing'}`, CONTEXT);
+        this.logger.debug?.(`${what}: forgot ${dropped}`, CONTEXT);
       }
       for (const h of hooked) {
         try {
           await h.restoreRedisData?.();
         } catch (err) {
-          this.logger.error(`restoring after the Redis data loss failed: ${(err as Error).message}`, CONTEXT);
+          this.logger.error(`restoring after ${what} failed: ${(err as Error).message}`, CONTEXT);
         }
       }
       if (this.options.report) {
-        this.logger.log(`recovered from the Redis data loss in ${Math.round(performance.now() - start)} ms`, CONTEXT);
+        this.logger.log(`recovered from ${what} in ${Math.round(performance.now() - start)} ms`, CONTEXT);
       }
     } finally {
-      this.recovering = false;
+      this.recovering = undefined;
     }
   }
 

@@ -55,8 +55,8 @@ const TTL_KEYS =
 /** Keys without a TTL besides those, as the allkeys-* line names them. */
 const DURABLE_KEYS =
   'do-not-call lists (numbers that opted out can be called again), campaigns and their settings, script ' +
-  'libraries and published versions, compliance lexicons, queued jobs and the data marker (a false ' +
-  'data-loss alarm)';
+  'libraries and published versions, compliance lexicons, queued jobs, and the data marker and generations ' +
+  '(a false data-loss or rollback alarm)';
 
 /**
  * Reads Redis's `maxmemory-policy` when the process starts and after every reconnect (ioredis `ready`,
