@@ -39,20 +39,21 @@ export const REDIS_DATA_MARKER_KEY = 'ops:data-marker';
 export const REDIS_DATA_GENERATION_KEY = 'ops:data-generation';
 
 /** What RedisDataWatch found: the `kind` of `huashu_redis_data_losses_total`. */
-export const REDIS_DATA_LOSS = {
+const REDIS_DATA_LOSS = {
   /** The data marker is gone: Redis lost everything (or replaced by a process that found it gone). */
   loss: 'loss',
   /** Redis holds an older state than it acknowledged: the latest writes are gone, the rest is there. */
   rollback: 'rollback',
 } as const;
-export type RedisDataLossKind = (typeof REDIS_DATA_LOSS)[keyof typeof REDIS_DATA_LOSS];
+type RedisDataLossKind = (typeof REDIS_DATA_LOSS)[keyof typeof REDIS_DATA_LOSS];
 
 const CONTEXT = 'RedisData';
 
 /**
  * Implemented by providers that keep state read from Redis in memory, or that put back what the
  * deployment needs. RedisDataWatch finds them (Nest discovery, like the lifecycle hooks) when Redis
- * lost its data: every `forgetRedisData` runs first, then each `restoreRedisData` in turn.
+ * lost its data or went back in time (the same calls: either way what a process holds may no longer be
+ * what Redis holds): every `forgetRedisData` runs first, then each `restoreRedisData` in turn.
  */
 export interface OnRedisDataLost {
   /** Drop what this process read from Redis before the loss; returns what it held, for the log line. */
