@@ -137,7 +137,15 @@ function syntheticLexicon(n: number): LexiconDocument {
     ...lexicon,
     categories: {
       ...lexicon.categories,
-      synthetic: { negatable: false, patterns: [...patterns], clauseEnd: [], exceptions: [], subjects: [] },
+      synthetic: {
+        negatable: false,
+        patterns: [...patterns],
+        clauseEnd: [],
+        exceptions: [],
+        subjects: [],
+        pronouns: [],
+        otherReferents: [],
+      },
     },
   };
 }

@@ -620,6 +620,27 @@ for (const text of [
   audit3Clean(text);
 audit3Clean('my friend said you guys are a scam', 'input');
 
+// False verdicts found after the third audit (appended, so earlier ids stay stable).
+const { auditHit: fvHit, auditClean: fvClean } = auditCases('false-verdicts');
+
+// 1. 他们/they is the competitor unless it resumes another referent (有人, 陌生人, 冒充 …) from an
+// earlier clause of its sentence with no firm named nearer.
+for (const [text, phrase] of [
+  ['他们家的产品都是骗人的', '都是骗人的'],
+  ['别家公司？他们都是骗子', '都是骗子'],
+  ['有人说他们都是骗子', '都是骗子'],
+  ['如果有人问，那家公司啊，他们都是骗子', '都是骗子'],
+  ['别人家的产品，他们都是骗人的', '都是骗人的'],
+])
+  fvHit('competitor_disparagement', text, phrase);
+for (const text of [
+  '如果有人让您转账，他们都是骗子',
+  '要是有陌生人打电话让您转账，他们都是骗子，请直接挂断',
+  '冒充客服的人打来要验证码，他们都是骗子',
+  'Strangers, they are crooks.',
+])
+  fvClean(text);
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

@@ -11,7 +11,8 @@ import {
   type NormalizedText,
 } from './normalizer.js';
 
-export type EntryKind = 'term' | 'clause_end' | 'exception' | 'subject' | 'negation' | 'double_negation';
+export type EntryKind =
+  'term' | 'clause_end' | 'exception' | 'subject' | 'pronoun' | 'other_referent' | 'negation' | 'double_negation';
 
 interface Entry {
   category: string;
@@ -49,6 +50,11 @@ export interface ViewHit {
   category: string;
   start: number;
   end: number;
+}
+
+/** A cue of who a scoped category's hit is about: a subject, a pronoun or another referent. */
+interface Cue extends ViewHit {
+  kind: 'subject' | 'pronoun' | 'other_referent';
 }
 
 /**
@@ -139,7 +145,9 @@ export class LexiconMatcher {
       for (const p of def.clauseEnd) add(p, category, 'clause_end');
       for (const p of def.exceptions) add(p, category, 'exception');
       for (const p of def.subjects) add(p, category, 'subject');
-      if (def.subjects.length > 0) this.scoped.add(category);
+      for (const p of def.pronouns) add(p, category, 'pronoun');
+      for (const p of def.otherReferents) add(p, category, 'other_referent');
+      if (def.subjects.length > 0 || def.pronouns.length > 0) this.scoped.add(category);
     }
     for (const p of document.negations) add(p, '', 'negation');
     for (const p of document.doubleNegations) add(p, '', 'double_negation');
@@ -164,7 +172,7 @@ export class LexiconMatcher {
     const w = this.codec.symbolWidth;
     const terms: ViewHit[] = [];
     const exceptions: ViewHit[] = [];
-    const subjects: ViewHit[] = [];
+    const cues: Cue[] = [];
     const negationEnds = new Set<number>();
     const doubleNegationEnds = new Set<number>();
     for (const m of this.automaton.iterate(this.codec.encode(view.cps, false))) {
@@ -184,7 +192,9 @@ export class LexiconMatcher {
           exceptions.push({ category: entry.category, start, end });
           break;
         case 'subject':
-          subjects.push({ category: entry.category, start, end });
+        case 'pronoun':
+        case 'other_referent':
+          cues.push({ category: entry.category, start, end, kind: entry.kind });
           break;
         case 'negation':
           negationEnds.add(end);
@@ -199,7 +209,7 @@ export class LexiconMatcher {
     // across the comma, so it is still do-not-call.
     const excused = terms.filter(
       (t) =>
-        (!this.scoped.has(t.category) || subjects.some((s) => aboutSubject(view, s, t))) &&
+        (!this.scoped.has(t.category) || cues.some((s) => aboutSubject(view, s, t, cues))) &&
         !exceptions.some(
           (e) =>
             e.category === t.category &&
@@ -242,17 +252,45 @@ function wordEdgeBefore(view: NormalizedText, i: number, spelled: boolean): bool
 /**
  * The subject cue `s` belongs to hit `t`: it starts before the hit ends, at most SUBJECT_WINDOW
  * characters before, with no sentence end between them (别家的产品啊，都是骗人的 is one sentence).
+ * A pronoun counts unless it resumes someone else (resumesOtherReferent).
  */
-function aboutSubject(view: NormalizedText, s: ViewHit, t: ViewHit): boolean {
-  if (s.category !== t.category || s.start >= t.end || t.end - s.start > SUBJECT_WINDOW) return false;
-  for (let k = s.start + 1; k <= t.start; k++) if ((view.flags[k] & FLAG_SENTENCE) !== 0) return false;
-  return true;
+function aboutSubject(view: NormalizedText, s: Cue, t: ViewHit, cues: readonly Cue[]): boolean {
+  if (s.kind === 'other_referent' || s.category !== t.category || !inWindow(view, s, t)) return false;
+  return s.kind === 'subject' || !resumesOtherReferent(view, s, t, cues);
+}
+
+/** Cue `c` starts before hit `t` ends, at most SUBJECT_WINDOW characters before, in its sentence. */
+function inWindow(view: NormalizedText, c: ViewHit, t: ViewHit): boolean {
+  return (
+    c.start < t.end && t.end - c.start <= SUBJECT_WINDOW && !breakWithin(view, FLAG_SENTENCE, c.start + 1, t.start + 1)
+  );
+}
+
+/**
+ * Pronoun `p` points back at someone who is no competitor: the nearest cue before it in the
+ * window is another referent, and a clause ends between them — 如果有人让您转账，他们都是骗子 and
+ * 冒充客服的人打来，他们都是骗子 warn against scammers. In one clause the pronoun is someone the
+ * referent talks about (有人说他们都是骗子), and a firm named nearer to it is what it resumes
+ * (有人问，那家公司啊，他们都是骗子). The window keeps a stream's decision the same as the whole
+ * text's: the carried context covers it.
+ */
+function resumesOtherReferent(view: NormalizedText, p: Cue, t: ViewHit, cues: readonly Cue[]): boolean {
+  let nearest: Cue | undefined;
+  for (const c of cues) {
+    if (c.kind === 'pronoun' || c.category !== p.category || c.start >= p.start || !inWindow(view, c, t)) continue;
+    // Of two cues starting together (骗子公司 and 骗子) the firm wins.
+    if (!nearest || c.start > nearest.start || (c.start === nearest.start && c.kind === 'subject')) nearest = c;
+  }
+  return nearest?.kind === 'other_referent' && breakWithin(view, FLAG_CLAUSE, nearest.end, p.start + 1);
 }
 
 /** Clause punctuation was dropped before some view[k], from <= k < to. */
-function clauseBreakWithin(view: NormalizedText, from: number, to: number): boolean {
-  for (let k = Math.max(from, 0); k < Math.min(to, view.cps.length); k++)
-    if ((view.flags[k] & FLAG_CLAUSE) !== 0) return true;
+const clauseBreakWithin = (view: NormalizedText, from: number, to: number): boolean =>
+  breakWithin(view, FLAG_CLAUSE, from, to);
+
+/** `flag` (FLAG_CLAUSE, FLAG_SENTENCE) is set on some view[k], from <= k < to. */
+function breakWithin(view: NormalizedText, flag: number, from: number, to: number): boolean {
+  for (let k = Math.max(from, 0); k < Math.min(to, view.cps.length); k++) if ((view.flags[k] & flag) !== 0) return true;
   return false;
 }
 

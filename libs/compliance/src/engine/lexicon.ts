@@ -72,6 +72,15 @@ export const lexiconCategorySchema = z.strictObject({
    * its subject itself (皮包公司) is listed here too.
    */
   subjects: z.array(term).default([]),
+  /**
+   * Subject cues that are pronouns (他们, they): one counts as a subject unless it resumes someone
+   * else, i.e. the nearest cue before it in its sentence (within the subject window) is one of
+   * `otherReferents` and a clause ends between them (如果有人让您转账，他们都是骗子 warns against
+   * scammers). Listed apart from `subjects` because only a pronoun points back.
+   */
+  pronouns: z.array(term).default([]),
+  /** Whom else a pronoun may resume: people or things that are no competitor (有人, 陌生人, 冒充, someone). */
+  otherReferents: z.array(term).default([]),
 });
 
 /** The lexicon document: the file in data/compliance/ and each campaign's edited copy in Redis. */
@@ -99,12 +108,14 @@ export const lexiconDocumentSchema = z
 export type LexiconDocument = z.infer<typeof lexiconDocumentSchema>;
 export type LexiconCategory = z.infer<typeof lexiconCategorySchema>;
 
-/** Every phrase a category lists (patterns, clause-end patterns, exceptions, subjects): limits and audit diffs. */
+/** Every phrase a category lists (patterns, clause-end patterns, exceptions, subject cues): limits and audit diffs. */
 export const categoryTerms = (c: LexiconCategory): string[] => [
   ...c.patterns,
   ...c.clauseEnd,
   ...c.exceptions,
   ...c.subjects,
+  ...c.pronouns,
+  ...c.otherReferents,
 ];
 
 /** Finds data/compliance/ from the source or the built file, so no env variable is needed. */
