@@ -641,6 +641,12 @@ for (const text of [
 ])
   fvClean(text);
 
+// 2. A digit after a word that ends there (确保, 担保, 环保) is a number, not a slipped character.
+fvHit('guaranteed_return', '我们保1本，您放心', '保1本');
+fvHit('guaranteed_return', '这款产品保 1 本，您放心', '保 1 本');
+fvHit('guaranteed_return', '绝对保1本保息', '保1本保息');
+for (const text of ['请确保1本护照在手。', '每位学员确保 1 本教材。', '由公司担保1本合同的履行。']) fvClean(text);
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

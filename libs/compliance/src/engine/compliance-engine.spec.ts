@@ -31,3 +31,21 @@ describe('competitor disparagement: a pronoun is the competitor unless it resume
     expect(hits(text)).toEqual([`competitor_disparagement:${match}`]);
   });
 });
+
+describe('a digit between two characters after a word that ends there is a number', () => {
+  it.each(['请确保1本护照在手', '确保1本', '确保 1 本', '由公司担保1本', '环保1本'])('no 保本 evasion: %s', (text) => {
+    expect(hits(text)).toEqual([]);
+  });
+
+  it.each([
+    ['保1本', '保1本'],
+    ['保 1 本', '保 1 本'],
+    ['这款产品保1本保息，您放心', '保1本保息'],
+    ['我们保1本', '保1本'],
+    ['绝对保1本', '保1本'],
+    ['买了就是稳9赚不赔', '稳9赚不赔'],
+    ['这款产品零8风险', '零8风险'],
+  ])('the evasion stays: %s', (text, match) => {
+    expect(hits(text)).toEqual([`guaranteed_return:${match}`]);
+  });
+});
