@@ -620,7 +620,8 @@ for (const text of [
   audit3Clean(text);
 audit3Clean('my friend said you guys are a scam', 'input');
 
-// False verdicts found after the third audit (appended, so earlier ids stay stable).
+// False verdicts found after the third audit (appended): a pronoun that resumes someone who is no
+// competitor, a digit after a word that ends there (确保1本), a 1 that is a letter of a word (1oss).
 const { auditHit: fvHit, auditClean: fvClean } = auditCases('false-verdicts');
 
 // 1. 他们/they is the competitor unless it resumes another referent (有人, 陌生人, 冒充 …) from an
@@ -646,6 +647,13 @@ fvHit('guaranteed_return', '我们保1本，您放心', '保1本');
 fvHit('guaranteed_return', '这款产品保 1 本，您放心', '保 1 本');
 fvHit('guaranteed_return', '绝对保1本保息', '保1本保息');
 for (const text of ['请确保1本护照在手。', '每位学员确保 1 本教材。', '由公司担保1本合同的履行。']) fvClean(text);
+
+// 3. A 1 that spells a word with the letters after it (1oss) is a letter, not the number one.
+fvHit('guaranteed_return', 'There is no 1oss at all', 'no 1oss at all');
+fvHit('absolute_claim', 'We are No1 in the market', 'No1');
+fvHit('absolute_claim', 'We are number 1 in the market', 'number 1');
+fvHit('absolute_claim', 'We are No.1choice for families', 'No.1');
+fvClean('There was no 1oss of signal during the upgrade.');
 
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),

@@ -49,3 +49,24 @@ describe('a digit between two characters after a word that ends there is a numbe
     expect(hits(text)).toEqual([`guaranteed_return:${match}`]);
   });
 });
+
+describe('a 1 read as a letter of the word it starts is no number one', () => {
+  it.each([
+    ['There is no 1oss at all', ['guaranteed_return:no 1oss at all']],
+    ['no 1oss', []],
+    ['We are number 1oyal to you', []],
+  ])('%s', (text, expected) => {
+    expect(hits(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['No.1', 'No.1'],
+    ['We are no. 1', 'no. 1'],
+    ['We are number 1', 'number 1'],
+    ['No1 in the market', 'No1'],
+    ['No.1品牌', 'No.1'],
+    ['We are No.1choice', 'No.1'],
+  ])('the claim stays: %s', (text, match) => {
+    expect(hits(text)).toEqual([`absolute_claim:${match}`]);
+  });
+});

@@ -6,10 +6,13 @@ import {
   FLAG_REDUP,
   FLAG_SENTENCE,
   isDigit,
+  isLatin,
   isLatinOrDigit,
+  leetLetters,
   normalize,
   type NormalizedText,
 } from './normalizer.js';
+import { englishWords } from './typo-corrector.js';
 
 export type EntryKind =
   'term' | 'clause_end' | 'exception' | 'subject' | 'pronoun' | 'other_referent' | 'negation' | 'double_negation';
@@ -236,7 +239,8 @@ export class LexiconMatcher {
 /**
  * Word edge between view[i-1] and view[i]: two letters or two digits touching with nothing
  * dropped between them are inside one word ("assessment" holds no "ass"; "面包过期" is CJK and
- * handled by exceptions). A letter next to a digit is an edge, so "vx123" still reads as "vx".
+ * handled by exceptions). A letter next to a digit is an edge, so "vx123" still reads as "vx",
+ * unless the digit is a letter of the word after it (digitSpellsWord: "no 1oss" holds no "no 1").
  * Spaced-out single letters ("p a s s") are one word too, so "a s s" inside it is no edge —
  * unless `spelled` (a long pattern, see SPELLED_MIN_LENGTH).
  */
@@ -246,7 +250,23 @@ function wordEdgeBefore(view: NormalizedText, i: number, spelled: boolean): bool
   const b = view.cps[i];
   if (!isLatinOrDigit(a) || !isLatinOrDigit(b)) return true;
   if ((view.flags[i] & FLAG_GAP) !== 0) return spelled || !(singleLetter(view, i - 1) && singleLetter(view, i));
+  if (isDigit(a) && !isDigit(b)) return !digitSpellsWord(view, i - 1);
   return isDigit(a) !== isDigit(b);
+}
+
+/**
+ * view[d] is a digit glued to the letters after it that, read as the letter it stands for, spells
+ * an English word with them (1oss → loss, 1ow → low): a letter of that word, not a number. No.1,
+ * "number 1" and No1 in … are numbers; so is 1 in "No.1choice", as neither ichoice nor lchoice is
+ * a word.
+ */
+function digitSpellsWord(view: NormalizedText, d: number): boolean {
+  const letters = leetLetters(view.cps[d]);
+  if (letters === '') return false;
+  let rest = '';
+  for (let k = d + 1; k < view.cps.length && isLatin(view.cps[k]) && (view.flags[k] & FLAG_GAP) === 0; k++)
+    rest += String.fromCharCode(view.cps[k]);
+  return [...letters].some((l) => englishWords().has(l + rest));
 }
 
 /**

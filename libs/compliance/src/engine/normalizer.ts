@@ -105,6 +105,13 @@ const LEET_BEFORE_LETTER: Record<string, Folded> = {
 };
 const I_OR_L = new Set(['1', '|', '!']);
 
+/** The letters a leetspeak digit stands for (1: i or l, 0: o …); '' for anything else. */
+export function leetLetters(cp: number): string {
+  if (!isDigit(cp)) return '';
+  const digit = String.fromCharCode(cp);
+  return I_OR_L.has(digit) ? 'il' : (LEET[digit] ?? '');
+}
+
 // Cyrillic and Greek letters drawn like Latin ones (the lower-case look-alikes of Unicode's
 // confusables.txt, https://www.unicode.org/reports/tr39/#Confusable_Detection), so "gu\u0430rantee"
 // with a Cyrillic а reads as guarantee. Hand-written: NFKD keeps scripts apart, and the full
