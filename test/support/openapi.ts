@@ -1,8 +1,10 @@
 // Validates real responses against the gateway's /docs-json (ajv), for the OpenAPI specs.
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { Redis } from 'ioredis';
 import request, { type Response } from 'supertest';
-import type { Booted } from './boot.js';
+import { bootGateway, type Booted } from './boot.js';
+import { PrivateRedis } from './redis-server.js';
 
 // ajv-formats is CommonJS: under ESM its default export is the module object.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -13,6 +15,8 @@ type JsonSchema = Record<string, unknown>;
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
 }
+/** `text/xml; charset=utf-8` → `text/xml`. */
+const mediaType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0].trim().toLowerCase();
 interface OpenApiDoc {
   paths: Record<string, Partial<Record<Method, Operation>>>;
   components: { schemas: Record<string, JsonSchema> };
@@ -81,6 +85,11 @@ export class DocumentedResponses {
     return out.sort();
   }
 
+  /** The media types documented for `status` of `method path` (none for a status without a body). */
+  mediaTypes(method: Method, path: string, status: number): string[] {
+    return Object.keys(this.doc.paths[path]?.[method]?.responses[String(status)]?.content ?? {});
+  }
+
   /** The schema documented for `status` of `method path`, compiled; fails when there is none. */
   validator(method: Method, path: string, status: number): ValidateFunction {
     const key = `${method.toUpperCase()} ${path} ${status}`;
@@ -97,8 +106,19 @@ export class DocumentedResponses {
   }
 
   /**
+   * Fails when the document names a `METHOD path status` of the paths `which` selects that no check
+   * saw, except the `exempt` pairs (which the document must still name: a stale exemption fails).
+   */
+  expectEverySeen(which: (path: string) => boolean, exempt: readonly string[] = []): void {
+    const documented = this.documented(which);
+    expect(documented).toEqual(expect.arrayContaining([...exempt]));
+    expect(documented.filter((pair) => !this.seen.has(pair) && !exempt.includes(pair))).toEqual([]);
+  }
+
+  /**
    * `res` must have the status expected and a body the document allows for it; a status documented
-   * without content (204) must come without a body.
+   * without content (204) must come without a body, one documented with other media types than JSON
+   * (TwiML, Prometheus text) with one of them and a body that is not empty.
    */
   check(method: Method, path: string, res: Response, status: number): void {
     expect(res.status).toBe(status);
@@ -106,6 +126,13 @@ export class DocumentedResponses {
     const documented = this.doc.paths[path]?.[method]?.responses[String(status)];
     if (documented && !documented.content) {
       expect(res.text ?? '').toBe('');
+      this.seen.add(key);
+      return;
+    }
+    const content = documented?.content ?? {};
+    if (documented && !content['application/json']) {
+      expect(Object.keys(content).map(mediaType)).toContain(mediaType(res.headers['content-type']));
+      expect(res.text.length).toBeGreaterThan(0);
       this.seen.add(key);
       return;
     }
@@ -130,4 +157,59 @@ export class DocumentedResponses {
 export async function loadDocument(gw: Booted): Promise<DocumentedResponses> {
   const res = await request(gw.url).get('/docs-json').expect(200);
   return new DocumentedResponses(res.body as OpenApiDoc);
+}
+
+/** A request that gets as far as storage on one route: credentials, query and body that pass the checks before it. */
+export interface StorageRequest {
+  /** The URL when it is not the documented path (path parameters filled, a query). */
+  url?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  type?: string;
+}
+
+/**
+ * The documented 500 and 503 of every route `which` selects, provoked for real on a gateway of its own
+ * on a private redis-server: 500 INTERNAL with the requestId while Redis refuses every key (an ACL
+ * user without keys answers NOPERM, an error the code does not expect), then 503 SERVICE_UNAVAILABLE
+ * once Redis is stopped. `requests` gives, per `METHOD path`, the request to send (a documented pair
+ * without one fails); `env` is the gateway's extra environment.
+ */
+export async function checkStorageFailures(
+  docs: DocumentedResponses,
+  which: (path: string) => boolean,
+  requests: Readonly<Record<string, StorageRequest>>,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const redis = await PrivateRedis.start();
+  const gw = await bootGateway('openapi-storage', { ...env, REDIS_URL: redis.url, REDIS_CONNECT_TIMEOUT_MS: '500' });
+  const send = async (pair: string): Promise<void> => {
+    const [m, path, status] = pair.split(' ');
+    const spec = requests[`${m} ${path}`];
+    if (!spec) throw new Error(`${pair}: no request to provoke it (add one to the spec's table)`);
+    const method = m.toLowerCase() as Method;
+    let req = request(gw.url)
+      [method](spec.url ?? path)
+      .set(spec.headers ?? {});
+    if (spec.type) req = req.set('content-type', spec.type);
+    const res = spec.body === undefined ? await req : await req.send(spec.body as object);
+    docs.check(method, path, res, Number(status));
+    const { error } = JSON.parse(res.text) as { error: { code: string; requestId: string } };
+    expect(error.code).toBe(status === '500' ? 'INTERNAL' : 'SERVICE_UNAVAILABLE');
+    expect(error.requestId).toBe(res.headers['x-request-id']);
+  };
+  const pairs = (status: string) => docs.documented(which).filter((pair) => pair.endsWith(` ${status}`));
+  const admin = new Redis(redis.url);
+  try {
+    await admin.call('ACL', 'SETUSER', 'default', 'resetkeys');
+    for (const pair of pairs('500')) await send(pair);
+    await admin.call('ACL', 'SETUSER', 'default', 'allkeys');
+    admin.disconnect();
+    await redis.stop();
+    for (const pair of pairs('503')) await send(pair);
+  } finally {
+    admin.disconnect();
+    await gw.close().catch(() => undefined);
+    await redis.stop();
+  }
 }

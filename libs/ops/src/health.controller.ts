@@ -1,8 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ReadinessRegistry } from '@huashu/common';
 import { RedisHealth } from '@huashu/redis';
+import { LivenessDto, ReadinessDto } from './health.dto.js';
+import { ApiErrorResponses } from './http/error-body.dto.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -16,6 +18,7 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers.' })
+  @ApiOkResponse({ description: 'The process answers', type: LivenessDto })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -23,6 +26,11 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: Redis, models and indexes are usable (503 otherwise).' })
+  @ApiOkResponse({ description: 'Every check is up (terminus’ result)', type: ReadinessDto })
+  @ApiErrorResponses({
+    // terminus throws its result in a ServiceUnavailableException; the filter puts it in details.
+    503: 'SERVICE_UNAVAILABLE: a check is down (Redis, its data reloading, a model, the generator, an index still loading); details: [the health check result, status error]',
+  })
   ready() {
     return this.health.check([
       async (): Promise<HealthIndicatorResult> => {

@@ -4,7 +4,7 @@ export { installHttpMetrics } from './http-metrics.js';
 export { createRootLogger, createRequestLogger, REDACTED_PATHS } from './logging.js';
 export { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
 export { toErrorBody, type ErrorBody } from './http/error-body.js';
-export { ApiErrorResponses, ErrorBodyDto, JSON_BODY_ERRORS } from './http/error-body.dto.js';
+export { ApiErrorResponses, ErrorBodyDto, JSON_BODY_ERRORS, STORAGE_ERRORS } from './http/error-body.dto.js';
 export { REQUEST_ID_HEADER } from './http/request-id.js';
 export { onShutdownSignals, shutdownGracefully } from './shutdown.js';
 export { runProcess } from './process-main.js';

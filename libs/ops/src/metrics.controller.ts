@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Registry } from 'prom-client';
 import { MetricsRegistry } from '@huashu/common';
 
 @ApiTags('operations')
@@ -11,6 +12,10 @@ export class MetricsController {
   @Get()
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Prometheus metrics.' })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format 0.0.4 (the registry’s content type)',
+    content: { [Registry.PROMETHEUS_CONTENT_TYPE]: { schema: { type: 'string' } } },
+  })
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     const body = await this.metrics.scrape();
     await reply.header('content-type', this.metrics.registry.contentType).send(body);

@@ -30,9 +30,16 @@ export {
   outcomeToActivities,
 } from './audiocodes/audiocodes-bot.service.js';
 export {
+  acActivitiesSchema,
+  acCreateSchema,
+  acDisconnectSchema,
+  acRefreshSchema,
+} from './audiocodes/audiocodes.schemas.js';
+export {
   TWILIO_RELAY_PATH,
   TWILIO_VOICE_PATH,
   TwilioVoiceService,
+  twilioVoiceSchema,
   type TwilioVoiceQuery,
 } from './twilio/twilio-voice.service.js';
 export { signedUrl, validTwilioSignature } from './twilio/twilio-signature.js';
@@ -46,6 +53,7 @@ export {
 export {
   GENESYS_INTENTS,
   GenesysBotService,
+  genesysMessageSchema,
   outcomeToGenesys,
   type GenesysReply,
 } from './genesys/genesys-bot.service.js';

@@ -42,3 +42,14 @@ export const JSON_BODY_ERRORS = {
   413: 'PAYLOAD_TOO_LARGE: the body is larger than BODY_LIMIT_BYTES',
   415: 'UNSUPPORTED_MEDIA_TYPE: the body is not application/json',
 } as const;
+
+/**
+ * 500 and 503 of a route that reads or writes Redis (README "Errors"): an error Redis answers with
+ * (a refused command, a key of the wrong type …) is an unexpected one, and Redis down or still
+ * loading its data is 503 with `details: [{dependency: "redis"}]`. A route that can fail for another
+ * dependency overrides the 503 entry to name it.
+ */
+export const STORAGE_ERRORS = {
+  500: 'INTERNAL: an unexpected error (e.g. Redis refused the command), logged under the requestId',
+  503: 'SERVICE_UNAVAILABLE: storage (Redis) is unavailable or still loading its data; retry',
+} as const;
