@@ -217,7 +217,7 @@ describe('/health, /metrics and the telephony platform routes answer as /docs-js
       docs,
       PLATFORM,
       {
-        'GET /health/ready': {},
+        'GET /health/ready': { statuses: [503] },
         [`POST ${AC}`]: { ...ac, body: { conversation: 'openapi-ac-storage' } },
         [`POST ${AC_CALL}/activities`]: { ...ac, url: `${AC}/conversations/x/activities`, body: { activities: [] } },
         [`POST ${AC_CALL}/refresh`]: { ...ac, url: `${AC}/conversations/x/refresh`, body: {} },

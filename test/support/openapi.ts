@@ -166,14 +166,17 @@ export interface StorageRequest {
   headers?: Record<string, string>;
   body?: unknown;
   type?: string;
+  /** What storage failures answer here: both unless the route only reports them (readiness: 503). */
+  statuses?: readonly (500 | 503)[];
 }
 
 /**
  * The documented 500 and 503 of every route `which` selects, provoked for real on a gateway of its own
  * on a private redis-server: 500 INTERNAL with the requestId while Redis refuses every key (an ACL
  * user without keys answers NOPERM, an error the code does not expect), then 503 SERVICE_UNAVAILABLE
- * once Redis is stopped. `requests` gives, per `METHOD path`, the request to send (a documented pair
- * without one fails); `env` is the gateway's extra environment.
+ * once Redis is stopped. `requests` gives, per `METHOD path`, a request that reaches Redis; the
+ * document must name 500 and 503 for exactly those routes (a route that reads Redis without them, or
+ * one documented without a request here, fails). `env` is the gateway's extra environment.
  */
 export async function checkStorageFailures(
   docs: DocumentedResponses,
@@ -181,12 +184,16 @@ export async function checkStorageFailures(
   requests: Readonly<Record<string, StorageRequest>>,
   env: Record<string, string> = {},
 ): Promise<void> {
+  const pairs = (status: string) => docs.documented(which).filter((pair) => pair.endsWith(` ${status}`));
+  const expected = Object.entries(requests).flatMap(([route, spec]) =>
+    (spec.statuses ?? [500, 503]).map((status) => `${route} ${status}`),
+  );
+  expect([...pairs('500'), ...pairs('503')].sort()).toEqual(expected.sort());
   const redis = await PrivateRedis.start();
   const gw = await bootGateway('openapi-storage', { ...env, REDIS_URL: redis.url, REDIS_CONNECT_TIMEOUT_MS: '500' });
   const send = async (pair: string): Promise<void> => {
     const [m, path, status] = pair.split(' ');
     const spec = requests[`${m} ${path}`];
-    if (!spec) throw new Error(`${pair}: no request to provoke it (add one to the spec's table)`);
     const method = m.toLowerCase() as Method;
     let req = request(gw.url)
       [method](spec.url ?? path)
@@ -198,7 +205,6 @@ export async function checkStorageFailures(
     expect(error.code).toBe(status === '500' ? 'INTERNAL' : 'SERVICE_UNAVAILABLE');
     expect(error.requestId).toBe(res.headers['x-request-id']);
   };
-  const pairs = (status: string) => docs.documented(which).filter((pair) => pair.endsWith(` ${status}`));
   const admin = new Redis(redis.url);
   try {
     await admin.call('ACL', 'SETUSER', 'default', 'resetkeys');

@@ -4,7 +4,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags, type ApiRespon
 import type { FastifyReply } from 'fastify';
 import { campaignOpenApiSchemas, CampaignService, type Campaign } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
-import { ApiErrorResponses, JSON_BODY_ERRORS, type BodyRouteConfig } from '@huashu/ops';
+import { ApiErrorResponses, JSON_BODY_ERRORS, STORAGE_ERRORS, type BodyRouteConfig } from '@huashu/ops';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { ApiIfMatch } from '../admin/if-match.decorator.js';
 
@@ -27,6 +27,7 @@ const SCHEMAS = campaignOpenApiSchemas() as { campaign: Schema; patch: Schema };
 export const CAMPAIGN_BODY_LIMIT = 1024 * 1024;
 
 @ApiTags('admin: campaigns')
+@ApiErrorResponses(STORAGE_ERRORS)
 @Controller('v1/admin/campaigns')
 export class CampaignsController {
   constructor(private readonly campaigns: CampaignService) {}

@@ -1,7 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { DialogueService } from '@huashu/dialogue';
-import { ApiErrorResponses } from '@huashu/ops';
+import { ApiErrorResponses, STORAGE_ERRORS } from '@huashu/ops';
 import { AdminRoles } from '../auth/index.js';
 import { ConversationIdParam } from './dto/conversation-id.dto.js';
 
@@ -20,6 +20,7 @@ class ConversationAuditDto {
 }
 
 @ApiTags('admin')
+@ApiErrorResponses(STORAGE_ERRORS)
 @Controller('v1/admin/conversations')
 @AdminRoles('viewer')
 export class ConversationAuditController {

@@ -8,7 +8,7 @@ import {
   type ComplianceResult,
   type VersionedView,
 } from '@huashu/compliance';
-import { ApiErrorResponses, JSON_BODY_ERRORS } from '@huashu/ops';
+import { ApiErrorResponses, JSON_BODY_ERRORS, STORAGE_ERRORS } from '@huashu/ops';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { ApiIfMatch } from '../admin/if-match.decorator.js';
 import { ComplianceCheckDto, ComplianceResultDto } from './dto/compliance-check.dto.js';
@@ -21,19 +21,23 @@ import {
 } from './dto/compliance-documents.dto.js';
 import { AuditQueryDto, CampaignQueryDto } from './dto/compliance-query.dto.js';
 
-// Error statuses of the compliance routes besides 401/403 (README "Errors" and "Compliance").
-const BAD_QUERY = { 400: 'VALIDATION_FAILED: a bad query parameter (campaign, limit)' } as const;
+// Error statuses of the compliance routes besides 401/403 (README "Errors" and "Compliance"). The
+// documents and the audit live in Redis; the check alone never fails for storage (it screens with the
+// cached or default lexicon and policy when Redis cannot be read).
+const BAD_QUERY = { 400: 'VALIDATION_FAILED: a bad query parameter (campaign, limit)', ...STORAGE_ERRORS } as const;
 const STALE = {
   412: 'PRECONDITION_FAILED: If-Match names an older version of the document (details: currentVersion)',
 } as const;
 const RESET_ERRORS = {
   400: 'VALIDATION_FAILED: a bad campaign, or an If-Match that is no ETag from GET',
   ...STALE,
+  ...STORAGE_ERRORS,
 } as const;
 const PUT_ERRORS = {
   ...JSON_BODY_ERRORS,
   400: 'VALIDATION_FAILED: a bad campaign, a body that is no object or breaks the document’s schema, an unknown category, an If-Match that is no ETag from GET; MALFORMED_BODY: the body is not JSON',
   ...STALE,
+  ...STORAGE_ERRORS,
 } as const;
 
 const campaignOf = (q: CampaignQueryDto): string => q.campaign ?? DEFAULT_COMPLIANCE_CAMPAIGN;

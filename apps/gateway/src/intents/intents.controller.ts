@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/co
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { DialogueService, exampleView, type IntentExamplesReport } from '@huashu/dialogue';
 import { INTENT_CLASSIFIER, type IntentClassifier } from '@huashu/intent';
-import { ApiErrorResponses, JSON_BODY_ERRORS } from '@huashu/ops';
+import { ApiErrorResponses, JSON_BODY_ERRORS, STORAGE_ERRORS } from '@huashu/ops';
 import { AdminRoles } from '../auth/index.js';
 import {
   CampaignClassifyIntentResponseDto,
@@ -43,8 +43,11 @@ export class IntentsController {
   })
   @ApiErrorResponses({
     ...JSON_BODY_ERRORS,
+    // Without ?campaign= only the model answers: Redis is read for a campaign's settings and examples.
+    ...STORAGE_ERRORS,
     400: 'VALIDATION_FAILED: no or too long a text, a bad campaign; MALFORMED_BODY: the body is not JSON',
     404: 'NOT_FOUND: the campaign (?campaign=) does not exist',
+    503: 'SERVICE_UNAVAILABLE: the intent model is not loaded, or (with ?campaign=) storage (Redis) or the embeddings server is unavailable; retry',
   })
   async classify(
     @Body() body: ClassifyIntentDto,
@@ -76,8 +79,10 @@ export class IntentsController {
   })
   @ApiOkResponse({ type: IntentExamplesReportDto })
   @ApiErrorResponses({
+    ...STORAGE_ERRORS,
     400: 'VALIDATION_FAILED: a bad campaign',
     404: 'NOT_FOUND: the campaign does not exist',
+    503: 'SERVICE_UNAVAILABLE: storage (Redis), the intent model or the embeddings server is unavailable; retry',
   })
   async examplesReport(@Query() query: ExamplesReportQueryDto): Promise<IntentExamplesReport> {
     return this.dialogue.exampleReport(query.campaign ?? 'default');

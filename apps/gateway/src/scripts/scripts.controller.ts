@@ -14,7 +14,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { DEFAULT_CAMPAIGN_ID } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
-import { ApiErrorResponses, JSON_BODY_ERRORS, MEDIA_TYPES, type BodyRouteConfig } from '@huashu/ops';
+import { ApiErrorResponses, JSON_BODY_ERRORS, MEDIA_TYPES, STORAGE_ERRORS, type BodyRouteConfig } from '@huashu/ops';
 import {
   parseRows,
   renderSweepHtml,
@@ -71,6 +71,11 @@ const NO_LIBRARY = {
   404: 'NOT_FOUND: the campaign has no published library, no such version, or no fallback script',
 } as const;
 
+/** Routes that embed texts (the query, the pairs, the library being published) besides storage. */
+const EMBEDS = {
+  503: 'SERVICE_UNAVAILABLE: storage (Redis) or the embeddings server (EMBEDDER_PROVIDER=openai) is unavailable; retry',
+} as const;
+
 const campaignOf = (q: CampaignQueryDto): string => q.campaign ?? DEFAULT_CAMPAIGN_ID;
 
 const checkId = (id: string): string => {
@@ -91,6 +96,8 @@ export interface MatchResponse {
 @ApiTags('admin: scripts')
 // Referenced by the export and sweep responses, which name a schema per content type.
 @ApiExtraModels(ScriptDto, SweepResultDto)
+// Every route reads or writes the library in Redis (match and sweep when the index is not in memory).
+@ApiErrorResponses(STORAGE_ERRORS)
 @Controller('v1/admin/scripts')
 export class ScriptsController {
   constructor(
@@ -198,6 +205,7 @@ export class ScriptsController {
   @ApiCreatedResponse({ description: 'The version published, now current', type: PublishResultDto })
   @ApiErrorResponses({
     ...BAD_QUERY,
+    ...EMBEDS,
     422: 'UNPROCESSABLE: the draft is empty, or has no catch-all fallback script',
   })
   publish(@Query() q: CampaignQueryDto, @Principal() who: AdminPrincipal): Promise<VersionMeta & { previous: number }> {
@@ -247,7 +255,7 @@ export class ScriptsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Match a text against the library: top-k, threshold, fallback.' })
   @ApiOkResponse({ type: MatchResponseDto })
-  @ApiErrorResponses({ ...BAD_BODY, ...NO_LIBRARY })
+  @ApiErrorResponses({ ...BAD_BODY, ...NO_LIBRARY, ...EMBEDS })
   async match(@Query() q: CampaignQueryDto, @Body() body: MatchDto): Promise<MatchResponse> {
     const out = await this.matcher.match({
       campaignId: campaignOf(q),
@@ -280,7 +288,7 @@ export class ScriptsController {
       'text/html': { schema: { type: 'string' } },
     },
   })
-  @ApiErrorResponses({ ...BAD_BODY, ...NO_LIBRARY, 413: 'PAYLOAD_TOO_LARGE: the body is larger than 2 MiB' })
+  @ApiErrorResponses({ ...BAD_BODY, ...NO_LIBRARY, ...EMBEDS, 413: 'PAYLOAD_TOO_LARGE: the body is larger than 2 MiB' })
   async sweep(
     @Query() q: SweepQueryDto,
     @Body() body: ThresholdSweepDto,
