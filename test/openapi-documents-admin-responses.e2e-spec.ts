@@ -6,11 +6,13 @@
 // the few listed below with the reason it cannot be provoked on demand. 500 and 503 are provoked with
 // a Redis that refuses every key, then is stopped (checkStorageFailures).
 // Real gateway, Redis, models and index; no LLM (retrieval generator).
-import request, { type Response } from 'supertest';
+import type { Response } from 'supertest';
 import { ADMIN_KEY, EDITOR_KEY, VIEWER_KEY } from './support/boot.js';
 import {
+  checkedRequest,
   checkStorageFailures,
   loadDocument,
+  type DocumentedRequest,
   type DocumentedResponses,
   type Method,
   type StorageRequest,
@@ -91,19 +93,18 @@ describe('the admin API and the generic telephony events answer as /docs-json do
   });
 
   /** Sends a request and checks the response against the document's `status` entry for `path`. */
-  async function call(
+  /** Sends a request (an admin's unless `headers` say otherwise) and checks it against the document. */
+  const call = (
     method: Method,
     path: string,
     status: number,
-    opts: { url?: string; query?: string; headers?: Record<string, string>; body?: unknown; type?: string } = {},
-  ): Promise<Response> {
-    let req = request(gw.url)[method]((opts.url ?? path) + (opts.query ? `?${opts.query}` : ''));
-    req = req.set(opts.headers ?? admin);
-    if (opts.type) req = req.set('content-type', opts.type);
-    const res = opts.body === undefined ? await req : await req.send(opts.body as object);
-    docs.check(method, path, res, status);
-    return res;
-  }
+    opts: DocumentedRequest & { query?: string } = {},
+  ): Promise<Response> =>
+    checkedRequest(gw.url, docs, method, path, status, {
+      ...opts,
+      url: (opts.url ?? path) + (opts.query ? `?${opts.query}` : ''),
+      headers: opts.headers ?? admin,
+    });
   const big = (): { text: string } => ({ text: 'x'.repeat(gw.config.http.bodyLimitBytes) });
 
   it('refuses an undocumented field and documents every admin route’s success with a schema', () => {

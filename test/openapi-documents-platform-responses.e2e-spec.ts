@@ -6,9 +6,16 @@
 // Every route/status pair the document names for these paths must be seen here, except the 409s only
 // a concurrent delivery of a call's start answers (listed below).
 // Real gateway, Redis, models and index; no LLM (retrieval generator).
-import request, { type Response } from 'supertest';
+import type { Response } from 'supertest';
 import twilio from 'twilio';
-import { checkStorageFailures, loadDocument, type DocumentedResponses, type Method } from './support/openapi.js';
+import {
+  checkedRequest,
+  checkStorageFailures,
+  loadDocument,
+  type DocumentedRequest,
+  type DocumentedResponses,
+  type Method,
+} from './support/openapi.js';
 import { gatewayForSuite } from './support/suite.js';
 import { AUDIOCODES_AUTH, GENESYS_AUTH, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
 
@@ -56,20 +63,8 @@ describe('/health, /metrics and the telephony platform routes answer as /docs-js
     docs = await loadDocument(gw);
   });
 
-  async function call(
-    method: Method,
-    path: string,
-    status: number,
-    opts: { url?: string; headers?: Record<string, string>; body?: unknown; type?: string } = {},
-  ): Promise<Response> {
-    let req = request(gw.url)
-      [method](opts.url ?? path)
-      .set(opts.headers ?? {});
-    if (opts.type) req = req.set('content-type', opts.type);
-    const res = opts.body === undefined ? await req : await req.send(opts.body as object);
-    docs.check(method, path, res, status);
-    return res;
-  }
+  const call = (method: Method, path: string, status: number, req?: DocumentedRequest): Promise<Response> =>
+    checkedRequest(gw.url, docs, method, path, status, req);
   const big = (): { text: string } => ({ text: 'x'.repeat(gw.config.http.bodyLimitBytes) });
 
   it('documents each success with its body: a schema for JSON, TwiML and the Prometheus text by media type', () => {

@@ -153,6 +153,37 @@ export class DocumentedResponses {
   }
 }
 
+/** A request of a spec: where it goes when not to the documented path, and what it carries. */
+export interface DocumentedRequest {
+  /** The URL when it is not the documented path (path parameters filled, a query). */
+  url?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** The content-type, when not the one supertest picks for the body. */
+  type?: string;
+}
+
+/**
+ * Sends `method` to `req.url ?? path` on `baseUrl` and checks the response against the document's
+ * `status` entry for `path`.
+ */
+export async function checkedRequest(
+  baseUrl: string,
+  docs: DocumentedResponses,
+  method: Method,
+  path: string,
+  status: number,
+  req: DocumentedRequest = {},
+): Promise<Response> {
+  let pending = request(baseUrl)
+    [method](req.url ?? path)
+    .set(req.headers ?? {});
+  if (req.type) pending = pending.set('content-type', req.type);
+  const res = req.body === undefined ? await pending : await pending.send(req.body as object);
+  docs.check(method, path, res, status);
+  return res;
+}
+
 /** The gateway's /docs-json, ready to check responses against. */
 export async function loadDocument(gw: Booted): Promise<DocumentedResponses> {
   const res = await request(gw.url).get('/docs-json').expect(200);
@@ -160,12 +191,7 @@ export async function loadDocument(gw: Booted): Promise<DocumentedResponses> {
 }
 
 /** A request that gets as far as storage on one route: credentials, query and body that pass the checks before it. */
-export interface StorageRequest {
-  /** The URL when it is not the documented path (path parameters filled, a query). */
-  url?: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-  type?: string;
+export interface StorageRequest extends DocumentedRequest {
   /** What storage failures answer here: both unless the route only reports them (readiness: 503). */
   statuses?: readonly (500 | 503)[];
 }
@@ -193,14 +219,14 @@ export async function checkStorageFailures(
   const gw = await bootGateway('openapi-storage', { ...env, REDIS_URL: redis.url, REDIS_CONNECT_TIMEOUT_MS: '500' });
   const send = async (pair: string): Promise<void> => {
     const [m, path, status] = pair.split(' ');
-    const spec = requests[`${m} ${path}`];
-    const method = m.toLowerCase() as Method;
-    let req = request(gw.url)
-      [method](spec.url ?? path)
-      .set(spec.headers ?? {});
-    if (spec.type) req = req.set('content-type', spec.type);
-    const res = spec.body === undefined ? await req : await req.send(spec.body as object);
-    docs.check(method, path, res, Number(status));
+    const res = await checkedRequest(
+      gw.url,
+      docs,
+      m.toLowerCase() as Method,
+      path,
+      Number(status),
+      requests[`${m} ${path}`],
+    );
     const { error } = JSON.parse(res.text) as { error: { code: string; requestId: string } };
     expect(error.code).toBe(status === '500' ? 'INTERNAL' : 'SERVICE_UNAVAILABLE');
     expect(error.requestId).toBe(res.headers['x-request-id']);

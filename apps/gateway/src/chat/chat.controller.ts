@@ -9,7 +9,7 @@ import {
   type StartedConversation,
   type TurnResult,
 } from '@huashu/dialogue';
-import { ApiErrorResponses, JSON_BODY_ERRORS } from '@huashu/ops';
+import { ApiErrorResponses, JSON_BODY_ERRORS, STORAGE_ERRORS } from '@huashu/ops';
 import { ChatAuthGuard } from './chat-auth.guard.js';
 import { ConversationViewDto } from './dto/conversation-view.dto.js';
 import { ConversationIdParam } from './dto/conversation-id.dto.js';
@@ -21,7 +21,7 @@ import { EndConversationDto, TurnDto } from './dto/turn.dto.js';
 const CHAT_ERRORS = {
   400: 'VALIDATION_FAILED: a bad field or conversation id; MALFORMED_BODY: the body is not JSON',
   401: 'UNAUTHORIZED: CHAT_API_KEYS is set and the request has no or an unknown chat key',
-  500: 'INTERNAL: an unexpected error, logged under the requestId',
+  ...STORAGE_ERRORS,
   503: 'SERVICE_UNAVAILABLE: storage (Redis) or a turn thread is unavailable; retry',
 } as const;
 const NO_CONVERSATION = { 404: 'NOT_FOUND: no such conversation (or it expired)' } as const;
