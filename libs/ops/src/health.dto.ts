@@ -24,10 +24,17 @@ export class RedisIndicatorDto extends HealthIndicatorDto {
 }
 
 export class RedisDataIndicatorDto extends HealthIndicatorDto {
-  @ApiPropertyOptional({ description: 'Down while the data Redis lost is being reloaded (README "Redis data loss")' })
+  @ApiPropertyOptional({
+    description:
+      'Down while what Redis lost (all its data, or writes after a rollback) is reloaded (README "Redis data loss")',
+  })
   recovering?: string;
   @ApiPropertyOptional({ description: 'When this process last noticed that Redis lost its data (ISO 8601)' })
   lastLossAt?: string;
+  @ApiPropertyOptional({
+    description: 'When this process last noticed that Redis went back in time (failover, older snapshot; ISO 8601)',
+  })
+  lastRollbackAt?: string;
 }
 
 export class RedisEvictionPolicyIndicatorDto extends HealthIndicatorDto {
