@@ -655,6 +655,25 @@ fvHit('absolute_claim', 'We are number 1 in the market', 'number 1');
 fvHit('absolute_claim', 'We are No.1choice for families', 'No.1');
 fvClean('There was no 1oss of signal during the upgrade.');
 
+// A two-character pattern that is the seam of two words by ICU's word breaker (确保|本次 ⊅ 保本,
+// 环保|本色) is no hit; the claims around it stay, and so do matches with another word on one side only.
+const { auditHit: seamHit, auditClean: seamClean } = auditCases('word-seams');
+seamHit('guaranteed_return', '这款产品保本，您放心', '保本');
+seamHit('guaranteed_return', '这个是真保本的', '保本');
+seamHit('guaranteed_return', '我们确保本金不受损失', '保本金');
+seamHit('guaranteed_return', '由银行担保本息，到期兑付', '保本息');
+seamHit('education_guarantee', '专业辅导，确保过关', '确保过关');
+seamHit('guaranteed_return', '买了这个包赚钱', '包赚');
+seamHit('abuse', '你快去死了吧', '去死');
+for (const text of [
+  '我们会确保本次活动的信息真实有效。',
+  '坚持环保本色，绿色出行。',
+  '请确保本人到场办理。',
+  '公司积极品牌建设，服务更贴心。',
+  '红包赚钱的活动已经结束了。',
+])
+  seamClean(text);
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

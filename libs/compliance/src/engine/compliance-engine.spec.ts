@@ -68,3 +68,34 @@ describe('a 1 that spells a word with the letters after it (1oss → loss) is a 
     expect(hits(text)).toEqual(expected);
   });
 });
+
+describe('a two-character pattern that is the seam of two words (确保|本次 ⊅ 保本) is no hit', () => {
+  const education = (match: string) => [`education_guarantee:${match}`];
+  const abuse = (match: string) => [`abuse:${match}`];
+  it.each([
+    ['我们会确保本次活动的信息真实有效', []],
+    ['坚持环保本色', []],
+    ['请确保本人到场办理', []],
+    ['我们由银行担保本次交易', []],
+    ['公司积极品牌建设', []],
+    ['红包赚钱的活动已经结束', []],
+    // The claim stays: the pattern is a word of its own, or only one side is another word (真保|本:
+    // an odd pair of the breaker's dictionary), or a longer pattern holds it (保本金, 保本息).
+    ['保本保息', guarantee('保本保息')],
+    ['稳赚不赔', guarantee('稳赚不赔')],
+    ['这款产品保本', guarantee('保本')],
+    ['这个是真保本的', guarantee('保本')],
+    ['我们确保本金不受损失', guarantee('保本金')],
+    ['由银行担保本息', guarantee('保本息')],
+    ['专业辅导，确保过关', education('确保过关')],
+    ['买了这个包赚钱', guarantee('包赚')],
+    ['请添加微信', ['contact_diversion:加微']],
+    ['这款产品确保收益', guarantee('保收益')],
+    ['我们的网络最强大', claim('最强')],
+    // A particle glued to the last character (死了, 过的) is no word after the match.
+    ['你快去死了吧', abuse('去死')],
+    ['考试包过的', education('包过')],
+  ])('%s', (text, expected) => {
+    expect(hits(text)).toEqual(expected);
+  });
+});

@@ -53,6 +53,12 @@ describe('ComplianceStream (ASR chunks)', () => {
     }
   });
 
+  it('a two-character match waits for the word after it: 确保|本次 is a seam in chunks too', () => {
+    const text = '我们会确保本次活动的信息真实有效，这个是真保本的';
+    for (const size of [1, 2, 3]) expect(streamed(text, size).hits.map((h) => h.match)).toEqual(['保本']);
+    expect(engine.scan(text).map((h) => h.match)).toEqual(['保本']);
+  });
+
   it('| or ! before an accented letter is read as a letter, as before a plain one', () => {
     expect(engine.scan('There is no |óss at all').map((h) => h.match)).toEqual(['no |óss at all']);
   });

@@ -6,10 +6,13 @@ import {
   FLAG_REDUP,
   FLAG_SENTENCE,
   isDigit,
+  isHan,
   isLatin,
   isLatinOrDigit,
   leetLetters,
   normalize,
+  WORD_CONTEXT,
+  wordStarts,
   type NormalizedText,
 } from './normalizer.js';
 import { englishWords } from './typo-corrector.js';
@@ -25,6 +28,8 @@ interface Entry {
   edgeEnd: boolean;
   /** Long enough to need no word edge inside a spelled-out letter run (SPELLED_MIN_LENGTH). */
   spelled: boolean;
+  /** Two Chinese characters: no hit where they are the seam of two words (acrossWords). */
+  short: boolean;
 }
 
 /**
@@ -32,6 +37,13 @@ interface Entry {
  * (别再打了吧, 别再打啦). Hand-written: a closed class of Chinese grammar, not campaign data.
  */
 const FINAL_PARTICLES = new Set([...'了啦吧啊呀哦喔嘛呗哈噢'].map((c) => c.codePointAt(0) ?? 0));
+
+/**
+ * Particles that ICU's word breaker glues to the character before them (死了, 赢了, 过的): a word
+ * that is a match's last character and one of these is that character still, so 你快去死了吧 and
+ * 考试包过的 are no seam (acrossWords). Hand-written: a closed class of Chinese grammar.
+ */
+const GLUED_PARTICLES = new Set([...'了啦吧啊呀哦喔嘛呗哈噢的着过得呢吗'].map((c) => c.codePointAt(0) ?? 0));
 
 /**
  * Inside a spelled-out run of single letters ("a r i s k f r e e") a pattern at least this long
@@ -139,6 +151,7 @@ export class LexiconMatcher {
           edgeStart: isLatinOrDigit(cps[0]),
           edgeEnd: isLatinOrDigit(cps[cps.length - 1]),
           spelled: cps.length >= SPELLED_MIN_LENGTH,
+          short: cps.length === 2 && cps.every(isHan),
         },
       });
     };
@@ -162,8 +175,9 @@ export class LexiconMatcher {
     });
     this.automaton = new AhoCorasick(inputs);
     this.patternCount = inputs.length;
+    // A stream decides a short match with the word breaker's context in view (acrossWords).
     this.maxPatternLength = folded.reduce(
-      (m, f) => Math.max(m, f.cps.length),
+      (m, f) => Math.max(m, f.cps.length, f.entry.short ? WORD_CONTEXT : 0),
       this.scoped.size > 0 ? SUBJECT_WINDOW : 0,
     );
     this.categories = Object.keys(document.categories);
@@ -189,6 +203,7 @@ export class LexiconMatcher {
         case 'clause_end':
           if (entry.kind === 'clause_end' && !clauseEndsAt(view, end)) break;
           if (insidePair(view, start) || insidePair(view, end)) break; // 妈妈的 ⊅ 妈的, 你妈妈 ⊅ 你妈
+          if (entry.short && acrossWords(view, start)) break; // 确保|本次 ⊅ 保本
           terms.push({ category: entry.category, start, end });
           break;
         case 'exception':
@@ -319,6 +334,24 @@ function clauseEndsAt(view: NormalizedText, end: number): boolean {
   let k = end;
   while (k < view.cps.length && (view.flags[k] & FLAG_GAP) === 0 && FINAL_PARTICLES.has(view.cps[k])) k++;
   return k >= view.cps.length || (view.flags[k] & FLAG_GAP) !== 0;
+}
+
+/**
+ * The two characters at view[start] are the seam of two words by ICU's word breaker: the first
+ * ends a word that starts before it, the second starts one that goes on after it (确保|本次,
+ * 环保|本色, 积极|品牌, 增加|微量), so the text reads neither. Both sides, because one alone is
+ * no proof: the breaker's dictionary holds odd pairs (真保|本, 快去|死, 添加|微|信 all carry the
+ * claim or the insult), and it glues particles to a character (包|过的, 稳|赢了). Asked only of a
+ * two-character match with Chinese characters on both sides, a few µs.
+ */
+function acrossWords(view: NormalizedText, start: number): boolean {
+  const { cps, flags } = view;
+  const end = start + 2;
+  if (start === 0 || end >= cps.length || !isHan(cps[start - 1]) || !isHan(cps[end])) return false;
+  if ((flags[start] & FLAG_CLAUSE) !== 0 || (flags[end] & FLAG_CLAUSE) !== 0 || GLUED_PARTICLES.has(cps[end]))
+    return false;
+  const starts = wordStarts(view, start, end, WORD_CONTEXT, WORD_CONTEXT);
+  return !starts.has(start) && starts.has(start + 1) && !starts.has(end);
 }
 
 /** The boundary before view[i] splits a kept reduplicated pair (妈|妈). */

@@ -309,7 +309,7 @@ const HAN_MIN = 0x2e80;
  * A Chinese character (Unicode script Han). Asked of most Latin letters of every scanned sentence
  * (mayHideEvasion), so Latin and other low code points are answered without the regex.
  */
-const isHan = (cp: number): boolean => cp >= HAN_MIN && HAN.test(String.fromCodePoint(cp));
+export const isHan = (cp: number): boolean => cp >= HAN_MIN && HAN.test(String.fromCodePoint(cp));
 
 /**
  * Characters that count a number before them (量词 and units: 2年, 5折, 3个, 1级, 9元 …). A digit
@@ -341,22 +341,46 @@ export function slippedBetweenHan(view: Pick<NormalizedText, 'cps' | 'flags'>, i
 
 /**
  * ICU's dictionary-based word breaker (Intl.Segmenter, built into Node): it knows 确保, 担保, 环保,
- * 投保 as words and leaves 保 alone in 产品保, 我们保, 绝对保. Asked only about a digit between two
- * characters that no unit follows, a few µs each.
+ * 投保, 本次, 本色 as words and leaves 保 alone in 产品保, 我们保, 绝对保. Asked only about what already
+ * decides something (a digit between two characters that no unit follows, a short lexicon match),
+ * a few µs each.
  */
 const WORDS = new Intl.Segmenter('zh', { granularity: 'word' });
-/** Chinese characters of context the word breaker sees, ending at the one asked about. */
-const WORD_CONTEXT = 6;
+/** Chinese characters of context the word breaker sees on each side of what it is asked about. */
+export const WORD_CONTEXT = 6;
+
+/**
+ * View indexes where a word starts, by the word breaker over the Chinese characters around
+ * view[from, to): at most `before` / `after` more on each side, within the clause. The end of
+ * that run counts as a start.
+ */
+export function wordStarts(
+  view: Pick<NormalizedText, 'cps' | 'flags'>,
+  from: number,
+  to: number,
+  before: number,
+  after: number,
+): Set<number> {
+  const { cps, flags } = view;
+  let a = from;
+  while (a > 0 && from - a < before && (flags[a] & FLAG_CLAUSE) === 0 && isHan(cps[a - 1])) a--;
+  let b = to;
+  while (b < cps.length && b - to < after && (flags[b] & FLAG_CLAUSE) === 0 && isHan(cps[b])) b++;
+  const starts = new Set<number>([b]);
+  // segment.index counts UTF-16 units: a character outside the BMP (𠮷) takes two.
+  let k = a;
+  let units = 0;
+  for (const { index } of WORDS.segment(String.fromCodePoint(...cps.slice(a, b)))) {
+    while (units < index) units += cps[k++] > 0xffff ? 2 : 1;
+    starts.add(k);
+  }
+  return starts;
+}
 
 /** view[j] is the last character of a word of two characters or more, by the characters of its clause before it. */
 function endsWord(view: Pick<NormalizedText, 'cps' | 'flags'>, j: number): boolean {
-  let from = j;
-  while (from > 0 && j - from < WORD_CONTEXT - 1 && (view.flags[from] & FLAG_CLAUSE) === 0 && isHan(view.cps[from - 1]))
-    from--;
-  if (from === j) return false;
-  let last = '';
-  for (const { segment } of WORDS.segment(String.fromCodePoint(...view.cps.slice(from, j + 1)))) last = segment;
-  return [...last].length > 1;
+  const starts = wordStarts(view, j, j + 1, WORD_CONTEXT - 1, 0);
+  return !starts.has(j);
 }
 
 /**
