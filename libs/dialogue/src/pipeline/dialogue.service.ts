@@ -49,7 +49,15 @@ import { reportIntentExamples, type IntentExamplesReport } from './intent-exampl
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import { languageOf } from '../language.js';
-import { fitsAction, quotable, sameRole } from './reply-fit.js';
+import {
+  closesCall,
+  closingLine,
+  firstInLanguage,
+  fitsAction,
+  quotable,
+  sameRole,
+  type ClosingTurn,
+} from './reply-fit.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 
 /** Stored instead of customer text that could not be screened: nothing unredacted is kept. */
@@ -481,6 +489,8 @@ export class DialogueService implements DialoguePort {
     });
     // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
     const answered = decision.answers ?? intent;
+    // What a line that ends the call may promise (reply-fit.ts closesCall): a listing only where there is one.
+    const closing: ClosingTurn = { intent: answered, lists: decision.doNotCall && !!session.customer.phone };
 
     // 5-7. Candidate, output compliance, match.
     let candidate: Candidate = { output: { verdict: 'allow', hits: [] } };
@@ -490,7 +500,7 @@ export class DialogueService implements DialoguePort {
           campaign,
           session,
           decision,
-          answered,
+          closing,
           storedText,
           utteranceVector,
           clock,
@@ -528,15 +538,14 @@ export class DialogueService implements DialoguePort {
     if (!reply) {
       // do_not_call's fallback announces the listing too (reply-fit.ts): a turn that lists no number
       // (the question, a route that goes on, no phone) falls back past it, to the stage's or the default.
-      const listsNumber = decision.doNotCall && session.customer.phone !== undefined;
-      const own = answered === 'do_not_call' && !listsNumber ? undefined : answered;
+      const own = answered === 'do_not_call' && !closing.lists ? undefined : answered;
       reply = await this.fallback(campaign, session, own, decision, candidate.match?.best ?? null, storedText);
       route = 'fallback';
     }
     const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
     // What the customer hears never announces an action the turn does not take (an escalated
     // fallback, a closing line that asks a question): reply-fit.ts, `fitReply`.
-    reply = await this.fitReply(campaign, session, reply, escalation.action, storedText);
+    reply = await this.fitReply(campaign, session, reply, escalation.action, storedText, closing);
 
     // 8. Record.
     const turn = session.turn + 1;
@@ -691,7 +700,8 @@ export class DialogueService implements DialoguePort {
     campaign: Campaign,
     session: Session,
     decision: TurnDecision,
-    intent: IntentName,
+    /** The intent answered, and whether the turn lists a number. */
+    closing: ClosingTurn,
     text: string,
     textVector: Promise<Float32Array>,
     clock: TurnClock,
@@ -704,12 +714,12 @@ export class DialogueService implements DialoguePort {
     // the customer's language when it has a script for this.
     const lang = languageOf(text) ?? campaign.language;
     if (decision.scriptSource === 'goodbye') {
-      return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang)) };
+      return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, closing)) };
     }
     if (decision.scriptSource === 'confirm') {
       return { output, reply: await timed('match', () => this.confirmQuestion(campaign, session, lang)) };
     }
-    const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : intent;
+    const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : closing.intent;
     // Never the confirmation question: only the confirmation step above says it.
     const fits = (s: Script) => quotable(s, decision.action, campaign.routes);
     // The intent's own fallback in the customer's language: looked up once, by whichever step needs it first.
@@ -767,7 +777,7 @@ export class DialogueService implements DialoguePort {
     const match = { threshold: all.threshold, libraryVersion: all.libraryVersion };
     // A call that ends on this turn says goodbye rather than asking to clarify.
     if (decision.action === 'hangup') {
-      const reply = await timed('match', () => this.goodbye(campaign, session, lang));
+      const reply = await timed('match', () => this.goodbye(campaign, session, lang, closing));
       if (reply) return { output, match, reply };
     }
     return { output, match };
@@ -818,15 +828,29 @@ export class DialogueService implements DialoguePort {
    */
   private async confirmQuestion(campaign: Campaign, session: Session, lang: string): Promise<Reply | undefined> {
     const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
-    const script =
-      asks.find((s) => s.tags.includes(lang)) ?? asks.find((s) => s.tags.includes(campaign.language)) ?? asks[0];
+    const script = firstInLanguage(asks, lang, campaign.language);
     return script && this.toReply(script, campaign, session, { similarity: null, fallback: false });
   }
 
-  /** The campaign's goodbye in the customer's language (namedScript); undefined when it names none. */
-  private async goodbye(campaign: Campaign, session: Session, lang: string): Promise<Reply | undefined> {
-    if (!campaign.goodbyeScriptId) return undefined;
-    const script = await this.namedScript(campaign, campaign.goodbyeScriptId, lang);
+  /**
+   * The line a call ends on: the campaign's goodbye in the customer's language (namedScript); where it
+   * names none (or its script is gone), the library's closing line fit for the turn (reply-fit.ts
+   * closingLine), not the default fallback, which may ask a question the customer cannot answer;
+   * undefined when the library has no closing line either.
+   */
+  private async goodbye(
+    campaign: Campaign,
+    session: Session,
+    lang: string,
+    turn: ClosingTurn,
+  ): Promise<Reply | undefined> {
+    const script =
+      (campaign.goodbyeScriptId && (await this.namedScript(campaign, campaign.goodbyeScriptId, lang))) ||
+      closingLine(
+        await this.scripts.findScripts(campaign.id, (s) => closesCall(s, campaign.routes, turn)),
+        lang,
+        campaign.language,
+      );
     return script && this.toReply(script, campaign, session, { similarity: null, fallback: false });
   }
 
@@ -1090,8 +1114,8 @@ export class DialogueService implements DialoguePort {
   /**
    * The reply unless its script announces another action than the turn takes (reply-fit.ts): a
    * transfer turn then announces the transfer with the library's generic transfer script (tagged
-   * `transfer`, no intent), a hangup turn says the campaign's goodbye, both in the customer's
-   * language. A streamed reply was already spoken and stays.
+   * `transfer`, no intent), a hangup turn says the campaign's goodbye or else a closing line of the
+   * library (`goodbye`), both in the customer's language. A streamed reply was already spoken and stays.
    */
   private async fitReply(
     campaign: Campaign,
@@ -1099,20 +1123,18 @@ export class DialogueService implements DialoguePort {
     reply: Reply,
     action: Action,
     customerText: string,
+    closing: ClosingTurn,
   ): Promise<Reply> {
     if (reply.parts || action === 'continue') return reply;
     const script = await this.scripts.getScript(campaign.id, reply.scriptId);
     if (!script || fitsAction(script, action, campaign.routes)) return reply;
     const lang = languageOf(customerText) ?? campaign.language;
-    if (action === 'hangup') return (await this.goodbye(campaign, session, lang)) ?? reply;
+    if (action === 'hangup') return (await this.goodbye(campaign, session, lang, closing)) ?? reply;
     const announce = await this.scripts.findScripts(
       campaign.id,
       (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, action, campaign.routes),
     );
-    const generic =
-      announce.find((s) => s.tags.includes(lang)) ??
-      announce.find((s) => s.tags.includes(campaign.language)) ??
-      announce[0];
+    const generic = firstInLanguage(announce, lang, campaign.language);
     return generic ? this.toReply(generic, campaign, session, { similarity: null, fallback: false }) : reply;
   }
 

@@ -1,7 +1,16 @@
 import { DEFAULT_ROUTES } from '@huashu/campaigns';
 import type { Script } from '@huashu/scripts';
 import { languageOf } from '../language.js';
-import { asksQuestion, fitsAction, quotable, sameRole, scriptAction } from './reply-fit.js';
+import {
+  asksQuestion,
+  closesCall,
+  closingLine,
+  fitsAction,
+  quotable,
+  sameRole,
+  scriptAction,
+  type ClosingTurn,
+} from './reply-fit.js';
 
 const script = (over: Partial<Script>): Script => ({
   id: 's',
@@ -74,6 +83,42 @@ describe('quotable', () => {
     expect(quotable(ask, 'continue', routes)).toBe(false);
     expect(quotable(script({ intent: 'affirm', stage: 'engaged' }), 'continue', routes)).toBe(true);
     expect(quotable(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes)).toBe(false);
+  });
+});
+
+describe('closesCall / closingLine', () => {
+  const unlisted: ClosingTurn = { intent: 'do_not_call', lists: false };
+  const goodbye = script({ id: 'zh-bye', tags: ['zh', 'goodbye'], stage: 'closed', text: '感谢您的时间，再见！' });
+
+  it('takes an approved closing line that asks nothing and promises nothing the turn does not do', () => {
+    expect(closesCall(goodbye, routes, unlisted)).toBe(true);
+    // The closed stage alone, or the tag alone, marks a closing line.
+    expect(closesCall(script({ stage: 'closed', text: 'Goodbye!' }), routes, unlisted)).toBe(true);
+    expect(closesCall(script({ tags: ['goodbye'], text: 'Goodbye!' }), routes, unlisted)).toBe(true);
+    // Neither: the default fallback is no closing line, nor a question tagged goodbye.
+    expect(closesCall(script({ fallback: true, text: 'Could you say that again?' }), routes, unlisted)).toBe(false);
+    expect(closesCall(script({ tags: ['goodbye'], text: 'Anything else before I go?' }), routes, unlisted)).toBe(false);
+    expect(closesCall(script({ tags: ['goodbye', 'transfer'], text: 'Hold on.' }), routes, unlisted)).toBe(false);
+  });
+
+  it('a do_not_call closing line only where the number is listed; another intent’s never', () => {
+    const dnc = script({ intent: 'do_not_call', tags: ['goodbye'], text: '我们会登记您的号码，再见。' });
+    expect(closesCall(dnc, routes, unlisted)).toBe(false);
+    expect(closesCall(dnc, routes, { intent: 'do_not_call', lists: true })).toBe(true);
+    const busy = script({ intent: 'busy_call_later', stage: 'closed', text: '我们稍后再联系您，再见。' });
+    expect(closesCall(busy, routes, unlisted)).toBe(false);
+    expect(closesCall(busy, routes, { intent: 'busy_call_later', lists: false })).toBe(true);
+  });
+
+  it('picks the customer’s language, then the campaign’s, then any; a plain goodbye before the intent’s', () => {
+    const own = script({ id: 'en-own', intent: 'not_interested', tags: ['en', 'goodbye'], text: 'Bye!' });
+    const plainEn = script({ id: 'en-bye', tags: ['en', 'goodbye'], text: 'Goodbye!' });
+    const fr = script({ id: 'fr-bye', tags: ['fr', 'goodbye'], text: 'Au revoir !' });
+    expect(closingLine([goodbye, own, plainEn], 'en', 'zh')?.id).toBe('en-bye');
+    expect(closingLine([goodbye, own], 'en', 'zh')?.id).toBe('en-own');
+    expect(closingLine([fr, goodbye], 'en', 'zh')?.id).toBe('zh-bye');
+    expect(closingLine([fr], 'en', 'zh')?.id).toBe('fr-bye');
+    expect(closingLine([], 'en', 'zh')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Campaign } from '@huashu/campaigns';
 import { asksToConfirm } from '@huashu/common';
+import type { IntentName } from '@huashu/intent';
 import type { Script } from '@huashu/scripts';
 import { ruleFor } from '../routing/dialogue-policy.js';
 import type { Action } from '../turn-result.js';
@@ -55,4 +56,44 @@ export function sameRole(a: Script, b: Script): boolean {
       .sort()
       .join('\u0000');
   return a.intent === b.intent && a.stage === b.stage && a.fallback === b.fallback && roles(a) === roles(b);
+}
+
+/** What a closing line may answer: the turn's intent, and whether the turn lists a number. */
+export interface ClosingTurn {
+  intent: IntentName;
+  /** The turn puts the customer's number on the do-not-call list (a do_not_call line may say so). */
+  lists: boolean;
+}
+
+/**
+ * Whether a script may end a call in place of the campaign's goodbye (`goodbyeScriptId` unset): an
+ * approved closing line, tagged `goodbye` or of stage `closed`, fit for a hangup (it asks nothing and
+ * announces no transfer), not the confirmation question, and promising nothing the turn does not do.
+ * So it has no intent (a plain goodbye), or the turn's own intent, but a do_not_call line only where
+ * the number is listed: those tell the customer it is. Another intent's closing line answers
+ * something else ("our details are out of date", "we will call you later").
+ */
+export function closesCall(script: Script, routes: Campaign['routes'], turn: ClosingTurn): boolean {
+  if (!script.tags.includes('goodbye') && script.stage !== 'closed') return false;
+  if (!quotable(script, 'hangup', routes)) return false;
+  if (script.intent === undefined) return true;
+  return script.intent === turn.intent && (turn.intent !== 'do_not_call' || turn.lists);
+}
+
+/**
+ * The first of `scripts` tagged with the customer's language, else with the campaign's, else the
+ * first: by language tag, not by the language a text reads as (an English line may name the company
+ * in Chinese characters).
+ */
+export const firstInLanguage = (scripts: readonly Script[], lang: string, campaignLanguage: string) =>
+  scripts.find((s) => s.tags.includes(lang)) ?? scripts.find((s) => s.tags.includes(campaignLanguage)) ?? scripts[0];
+
+/**
+ * Of the library's closing lines (closesCall), the one said where the campaign names no goodbye: in
+ * the customer's language, else the campaign's, else any; within a language a plain goodbye (no
+ * intent) before one of the turn's intent, then library order. Undefined when there is none.
+ */
+export function closingLine(closing: readonly Script[], lang: string, campaignLanguage: string): Script | undefined {
+  const plainFirst = [...closing.filter((s) => s.intent === undefined), ...closing.filter((s) => s.intent)];
+  return firstInLanguage(plainFirst, lang, campaignLanguage);
 }
