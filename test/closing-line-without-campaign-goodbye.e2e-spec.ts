@@ -3,7 +3,8 @@
 // nor a line that promises what the turn does not do. A do-not-call on a conversation without a phone
 // number (nothing to list) hangs up on the library's approved goodbye (a script tagged `goodbye` or of
 // stage `closed`), not on the default fallback "能再说一遍吗？" / "Could you say that again?"; so does
-// an out-of-scope escalation to a hangup. The bilingual sample library with the goodbye left unnamed.
+// an out-of-scope escalation to a hangup, and a campaign whose named goodbye the library no longer holds.
+// The bilingual sample library with the goodbye left unnamed.
 import { Chat, createLanguageCampaign, createSampleCampaign, type Lang } from './support/dialogue.js';
 import { spokenSample } from './support/sample-campaign.js';
 import { gatewayForSuite } from './support/suite.js';
@@ -73,6 +74,15 @@ describe('a closing line without a campaign goodbye', () => {
       for (const line of OUT_OF_SCOPE[lang]) turns.push(await chat.say(conversationId, line));
       expect(turns.map((t) => t.action)).toEqual(['continue', 'continue', 'hangup']);
       closes(turns[2]);
+    });
+
+    it('a goodbye the campaign names but the library no longer holds: the library goodbye', async () => {
+      const id = await createSampleCampaign(gw.url, `closing-goodbye-gone-${lang}`, {
+        goodbyeScriptId: 'zh-goodbye-retired',
+      });
+      const chat = new Chat(gw.url);
+      const { conversationId } = await chat.start({ campaignId: id });
+      closes(await chat.say(conversationId, REQUEST[lang]));
     });
   });
 });
