@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { MetricsRegistry } from '@huashu/common';
@@ -12,6 +12,7 @@ import { toErrorBody } from './http/error-body.js';
 import { installJsonDepthLimit } from './http/json-depth.js';
 import { installBodyParsing } from './http/request-body.js';
 import { genRequestId, REQUEST_ID_HEADER } from './http/request-id.js';
+import { refuseRequestsWhileShuttingDown, ShutdownAwareFastifyAdapter } from './http/shutdown-refusal.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { installHttpMetrics } from './http-metrics.js';
 import { createRequestLogger } from './logging.js';
@@ -20,7 +21,8 @@ import { PinoNestLogger, ROOT_LOGGER } from './pino-nest.logger.js';
 /**
  * A Nest app on Fastify with what every huashu HTTP surface has: body parsers, a body limit and
  * media types per route (`BodyRouteConfig`), request ids on every response, the binding error body,
- * validation, pino logs, HTTP metrics. Signals are handled by `onShutdownSignals` (drain HTTP first, then close modules).
+ * validation, pino logs, HTTP metrics, and requests that arrive during shutdown refused with 503 in the binding
+ * body. Signals are handled by `onShutdownSignals` (drain HTTP first, then close modules).
  * Fastify was measured against Express on a trivial route (see README "Benchmarks").
  * `bodyLimitBytes` replaces BODY_LIMIT_BYTES as the limit of routes without their own (the worker's).
  */
@@ -32,12 +34,13 @@ export async function createHttpApp(
   // Requests refused before routing run no Fastify hook, so neither the request log nor the HTTP
   // metrics see them; they are reported here, once the logger and the registry exist (below).
   let reportRejected: (rejected: RejectedRequest) => void = () => undefined;
-  const adapter = new FastifyAdapter({
+  const adapter = new ShutdownAwareFastifyAdapter({
     bodyLimit: opts.bodyLimitBytes ?? config.http.bodyLimitBytes,
     genReqId: genRequestId,
     requestIdHeader: false,
     trustProxy: true,
-    return503OnClosing: true,
+    // Fastify's own 503 has neither the binding body nor the request id: refuseRequestsWhileShuttingDown (below).
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     logger: false,
     clientErrorHandler: (err: NodeJS.ErrnoException, socket) => clientErrorHandler(err, socket, reportRejected),
@@ -74,6 +77,7 @@ export async function createHttpApp(
     requestLogger(request.raw, reply.raw);
     done();
   });
+  refuseRequestsWhileShuttingDown(fastify, () => adapter.shuttingDown);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
   const countRejected = installHttpMetrics(fastify, app.get(MetricsRegistry));

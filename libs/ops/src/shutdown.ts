@@ -3,10 +3,10 @@ import { Logger, type INestApplication } from '@nestjs/common';
 
 /**
  * Graceful stop: the HTTP server first stops accepting connections and drains in-flight requests
- * (requests arriving on kept-alive connections meanwhile get 503 from the Fastify adapter), and only
- * then do the Nest modules close (queues, Redis). Nest's own order closes modules first, which would
- * pull Redis from under requests still running. After `graceMs` the drain is abandoned so a stuck
- * request cannot block a deploy.
+ * (requests arriving on kept-alive connections meanwhile get 503 in the binding body, from
+ * `beforeClose()` on: refuseRequestsWhileShuttingDown), and only then do the Nest modules close
+ * (queues, Redis). Nest's own order closes modules first, which would pull Redis from under requests
+ * still running. After `graceMs` the drain is abandoned so a stuck request cannot block a deploy.
  */
 export async function shutdownGracefully(app: INestApplication, graceMs: number): Promise<void> {
   const adapter = app.getHttpAdapter() as unknown as { beforeClose?: () => void };
