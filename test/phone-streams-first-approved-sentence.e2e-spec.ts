@@ -88,16 +88,21 @@ const settledFlag = (r: RecordedRequest) => {
   return flag;
 };
 
-async function transcriptOf(platform: string, callSid: string): Promise<{ role: string; text: string }[]> {
+/** The conversation the platform's call is bound to. */
+async function conversationOf(platform: string, callSid: string): Promise<string> {
   const redis = createRedis(gw.config.redis, { name: 'test-relay-stream', prefixed: true });
   try {
     await waitReady(redis, 5000);
     const raw = await redis.get(`telephony:call:${platform}:${callSid}`);
-    const { conversationId } = JSON.parse(raw ?? '{}') as { conversationId: string };
-    return (await request(gw.url).get(`/v1/conversations/${conversationId}`).expect(200)).body.transcript;
+    return (JSON.parse(raw ?? '{}') as { conversationId: string }).conversationId;
   } finally {
     redis.disconnect();
   }
+}
+
+async function transcriptOf(platform: string, callSid: string): Promise<{ role: string; text: string }[]> {
+  const conversationId = await conversationOf(platform, callSid);
+  return (await request(gw.url).get(`/v1/conversations/${conversationId}`).expect(200)).body.transcript;
 }
 
 describe('ConversationRelay streams the first approved sentence early', () => {
@@ -203,6 +208,39 @@ describe('AudioCodes streaming mode sends each approved script as its own frame'
       expect(transcript.filter((e) => e.role === 'bot').at(-1)?.text).toBe(sent.join(''));
     } finally {
       s.ws.close();
+    }
+  });
+});
+
+describe('ConversationRelay: a streamed answer is screened and matched sentence by sentence as it reads in one piece', () => {
+  /** The audit record of the relay call's last turn. */
+  async function lastAudit(callSid: string): Promise<{ generator?: { candidate?: string } }> {
+    const conversationId = await conversationOf('twilio-relay', callSid);
+    const audit = await request(gw.url)
+      .get(`/v1/admin/conversations/${conversationId}/audit`)
+      .set('authorization', `Bearer ${ADMIN_KEY}`)
+      .expect(200);
+    return (audit.body as { records: { generator?: { candidate?: string } }[] }).records.at(-1)!;
+  }
+
+  it('marks after a sentence end in later pieces are no sentence of their own; ； and …… do not end one', async () => {
+    const callSid = 'CA' + 'b2'.repeat(16);
+    const r = await relay();
+    try {
+      r.send({ type: 'setup', callSid, from: '+8613800000703', to: '+861058880000', direction: 'inbound' });
+      await r.reply();
+      // One character per piece: the ？ completes its sentence before the ！ and the ” arrive.
+      const contract =
+        '合约期24个月，期间可以升级套餐，不能降级；到期后自动转为同价位的普通套餐，您也可以随时办理变更。';
+      llm.behave({ text: `您是说“${S.product}”真的吗？！等等……${contract}`, chunkChars: 1 });
+      r.send({ type: 'prompt', voicePrompt: SAY.interest, lang: 'zh-CN', last: true });
+      const frames = await r.reply();
+      // What the caller hears: the two scripts the answer quotes, as before.
+      expect(frames.map((f) => f.token)).toEqual([S.product, contract, '']);
+      // Each checked sentence has something to say (no lone ！ or ”), the ； and …… are inside theirs.
+      expect((await lastAudit(callSid)).generator?.candidate).toBe(`您是说“${S.product} 真的吗？ 等等……${contract}`);
+    } finally {
+      r.ws.close();
     }
   });
 });

@@ -2,31 +2,57 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { SentenceSplitter, splitSentences } from './sentence-splitter.js';
 
+/** Letters, digits and Han characters: what a sentence says aloud. */
+const spoken = (s: string): string => (s.match(/[\p{L}\p{N}]/gu) ?? []).join('');
+
 /**
  * The whole-buffer reading the incremental splitter must give, after every piece: the unfinished
- * sentence so far segmented again on each push (the splitter before it read only new text).
+ * sentence so far segmented again on each push (the splitter before it read only new text), with the
+ * splitter's own rules spelled out plainly: a sentence ending in 。！？!? is complete at once, the marks
+ * that would have closed it are dropped from what follows, a break after "." that a lowercase letter
+ * could still undo (UAX #29 SB8) waits, and a sentence with nothing to say is never returned.
  */
 class WholeBufferSplitter {
   private static readonly segmenter = new Intl.Segmenter('zh', { granularity: 'sentence' });
   private buffer = '';
+  /** What came after a sentence complete at its 。！？!?, while all of it may close that sentence. */
+  private closing: string | undefined;
 
   push(text: string): string[] {
+    if (this.closing !== undefined) {
+      this.closing += text;
+      const marks =
+        /^[\p{Pe}\p{Pf}"']*(?:\s|[\p{Sentence_Terminal}.\u2024\uFE52\uFF0E…‥,，、;；:：][\p{Pe}\p{Pf}"']*)*/u;
+      const closed = marks.exec(this.closing)![0].length;
+      // Not decided before the second half of a surrogate pair (𑁇 is a terminator).
+      if (closed >= this.closing.length - (/[\uD800-\uDBFF]$/.test(this.closing) ? 1 : 0)) return [];
+      text = this.closing.slice(closed);
+      this.closing = undefined;
+    }
     this.buffer += text;
-    if (!/[\p{Sentence_Terminal}.\u2024\uFE52\uFF0E\n\r\u0085\u2028\u2029；…]/u.test(this.buffer)) return [];
-    const segments = [...WholeBufferSplitter.segmenter.segment(this.buffer)].map((s) => s.segment);
+    if (!/[\p{Sentence_Terminal}.\u2024\uFE52\uFF0E\n\r\u0085\u2028\u2029]/u.test(this.buffer)) return [];
+    const segments = WholeBufferSplitter.segment(this.buffer);
     if (segments.length === 0) return [];
     const last = segments.pop()!;
-    if (/[。！？!?；…]["'”’」』）)]*\s*$/u.test(last)) {
+    if (/[。！？!?]["'”’」』）)]*\s*$/u.test(last)) {
       segments.push(last);
       this.buffer = '';
-    } else this.buffer = last;
-    return segments.map((s) => s.trim()).filter((s) => s !== '');
+      this.closing = '';
+    } else if (segments.length > 0 && WholeBufferSplitter.segment(`${this.buffer}a`).length <= segments.length)
+      this.buffer = segments.pop()! + last;
+    else this.buffer = last;
+    return segments.map((s) => s.trim()).filter((s) => spoken(s) !== '');
   }
 
   flush(): string[] {
     const rest = this.buffer.trim();
     this.buffer = '';
-    return rest === '' ? [] : [rest];
+    this.closing = undefined;
+    return spoken(rest) === '' ? [] : [rest];
+  }
+
+  private static segment(text: string): string[] {
+    return Array.from(WholeBufferSplitter.segmenter.segment(text), (s) => s.segment);
   }
 }
 
@@ -61,7 +87,8 @@ function* everySplit(text: string): Generator<string[]> {
 
 // Where ICU's rules look back (a terminator and the closing marks and spaces after it, the letter before
 // an ATerm) and ahead (SB8: over digits, spaces and brackets to a lowercase letter), with extending and
-// format characters, paragraph separators and surrogate pairs (cut in half too, a terminator among them).
+// format characters, paragraph separators and surrogate pairs (cut in half too, a terminator among them);
+// marks after a complete sentence, before and after a space; ； and … inside one.
 const SHORT = [
   'a. 5 b. C',
   'a. 5 B',
@@ -79,6 +106,14 @@ const SHORT = [
   'a𑁇 b𐾆c',
   '3.5 a. (1) b',
   'e.g. it. Ok',
+  '好。”！ 好',
+  '好？ ！”好',
+  '好！ "好',
+  '好。𑁇ﾞ',
+  'e.g. (1) a',
+  'a. (1 B',
+  '好。“你好”',
+  '好；等…好',
 ];
 
 describe('SentenceSplitter reads only new text, with the whole-buffer reading', () => {
@@ -118,35 +153,74 @@ describe('SentenceSplitter reads only new text, with the whole-buffer reading', 
   });
 });
 
-// Streamed in any pieces, a reply comes out as the same sentences as in one piece where each sentence ends
-// in one terminator and starts with a letter, and no digit or bracket stands between an abbreviation and
-// the lowercase word after it (in one piece SB8 reads on to that word; at a piece's end it breaks). Not
-// otherwise, as before: a sentence ending in 。！？!?；… is complete as soon as it arrives (the first
-// sentence's latency), so a mark after it comes out alone (真的吗？！, 他说“好。”, 等等……, "Really?!"),
-// and ； … mid-sentence end a streamed sentence but not ICU's.
+// Streamed in any pieces, a reply says what it says in one piece, sentence by sentence: each streamed
+// sentence is its one-piece sentence, at most without marks at its ends. A sentence ending in 。！？!? is
+// complete as soon as it arrives (the first sentence's latency), so the marks after it in later pieces
+// (真的吗？！, 他说“好的。”, "Really?!") are dropped, not kept with it; in one piece ICU keeps them.
 describe('SentenceSplitter in pieces reads a reply as in one piece', () => {
+  /** One character at a time, flushed. */
+  const streamed = (text: string): string[] => steps(new SentenceSplitter(), [...text]).flat();
+
+  /** `seen` says what `whole` says, sentence by sentence, each a part of its one-piece sentence. */
+  function expectSameSentences(pieces: string[], seen: string[], whole: string[]): void {
+    const same = seen.length === whole.length && seen.every((s, i) => whole[i].includes(s));
+    if (!same || !isDeepStrictEqual(seen.map(spoken), whole.map(spoken)))
+      expect({ pieces, seen }).toEqual({ pieces, seen: whole });
+  }
+
+  it('a mark after 。！？!? in a later piece is no sentence and does not start the next one', () => {
+    expect(streamed('真的吗？！好的。')).toEqual(['真的吗？', '好的。']);
+    expect(streamed('他说“好的。”然后走了。')).toEqual(['他说“好的。', '然后走了。']);
+    expect(streamed('Really?! OK." Fine.')).toEqual(['Really?', 'OK."', 'Fine.']);
+    // A quote after a space opens the next sentence.
+    expect(streamed('Really?" "Yes." 好。 ”嗯')).toEqual(['Really?', '"Yes."', '好。', '”嗯']);
+    // Still complete as soon as its terminator arrives.
+    const s = new SentenceSplitter();
+    expect(s.push('真的吗？')).toEqual(['真的吗？']);
+    expect(s.push('！”')).toEqual([]);
+    expect(s.flush()).toEqual([]);
+  });
+
+  it('a sentence with no letter, digit or Han character is never one', () => {
+    expect(splitSentences('好。……！😀。Bye')).toEqual(['好。', 'Bye']);
+    expect(streamed('等等……')).toEqual(['等等……']);
+  });
+
+  it('； and … do not end a sentence', () => {
+    const contract = '合约期24个月，不能降级；到期后自动转为普通套餐。等等……好的…我想想。';
+    expect(streamed(contract)).toEqual(['合约期24个月，不能降级；到期后自动转为普通套餐。', '等等……好的…我想想。']);
+    expect(splitSentences(contract)).toEqual(streamed(contract));
+  });
+
+  it('an abbreviation followed by digits or a bracket waits for the word after them', () => {
+    expect(streamed('See e.g. (1) a list. Then 2. (3) B.')).toEqual(['See e.g. (1) a list.', 'Then 2.', '(3) B.']);
+  });
+
   const first = fc.constantFrom('Price', 'it', 'The', '千兆', '宽带');
   const word = fc.oneof(
     first,
-    fc.constantFrom('a', 'e.g. a month', 'the U.S. plan', 'Mr. Li', '3.5', '199元', '(two', 'cards)', '"fine"'),
-    fc.constantFrom('，', '“套餐”', '（含光猫）'),
+    fc.constantFrom('a', 'e.g. a month', 'e.g. (1) a', 'i.e. 2 cards', 'the U.S. plan', 'Mr. Li', '3.5', '199元'),
+    fc.constantFrom('(two', 'cards)', '"fine"', '，', '“套餐”', '（含光猫）', '；', '…', '……'),
   );
   const sentence = fc
     .tuple(
       first,
       fc.array(word, { maxLength: 6 }),
-      fc.constantFrom('. ', '! ', '? ', '.\n', '." ', '。', '！', '？', '.\n\n'),
+      fc.constantFrom(
+        ...['. ', '! ', '? ', '.\n', '." ', '.\n\n', '?! ', '?" ', '... ', '...\n'],
+        ...['。', '！', '？', '？！', '！！', '。”', '？”', '……。', '。）'],
+      ),
     )
     .map(([start, words, end]) => `${[start, ...words].join(' ')}${end}`);
   const reply = fc.array(sentence, { minLength: 1, maxLength: 5 }).map((s) => s.join(''));
 
   it('every split of short replies', () => {
-    for (const text of ['好的。多少钱？', 'It is 3.5. OK!', 'Mr. Li? 好。', 'e.g. a. Bye', '“套餐”？\n\nNo.']) {
+    const texts = ['好的。多少钱？', 'It is 3.5. OK!', 'Mr. Li? 好。', 'e.g. a. Bye', '“套餐”？\n\nNo.'];
+    texts.push('真的吗？！好', '“好的。”嗯。', '等……好；嗯', 'e.g. (1) a', 'Hi?" Ok');
+    for (const text of texts) {
       const whole = splitSentences(text);
-      for (const pieces of everySplit(text)) {
-        const seen = steps(new SentenceSplitter(), pieces).flat();
-        if (!isDeepStrictEqual(seen, whole)) expect({ pieces, seen }).toEqual({ pieces, seen: whole });
-      }
+      for (const pieces of everySplit(text))
+        expectSameSentences(pieces, steps(new SentenceSplitter(), pieces).flat(), whole);
     }
   });
 
@@ -156,7 +230,7 @@ describe('SentenceSplitter in pieces reads a reply as in one piece', () => {
         const whole = splitSentences(text);
         const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
         for (const pieces of [cut(text, at), [...text]])
-          expect(steps(new SentenceSplitter(), pieces).flat()).toEqual(whole);
+          expectSameSentences(pieces, steps(new SentenceSplitter(), pieces).flat(), whole);
       }),
       { seed: 20261130, numRuns: 3000 },
     );
