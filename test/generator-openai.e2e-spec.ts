@@ -24,17 +24,23 @@ const messages = [
 describe('OpenAI-compatible provider against a local chat-completions server', () => {
   let server: FakeOpenAiServer;
   beforeAll(async () => {
-    server = await startFakeOpenAiServer();
-    // Warm the abort path once (first-use module loading in the SDK/undici), so the deadline tests
-    // measure the steady state.
-    server.behave({ delayMs: 1000 });
-    await new OpenAiCompatibleProvider({ baseUrl: server.baseUrl, model: 'warm', backend: 'openai' })
-      .generate({ messages, params: {}, deadlineMs: 100 })
+    let arrived!: () => void;
+    const firstRequest = new Promise<void>((resolve) => (arrived = resolve));
+    server = await startFakeOpenAiServer({ onRequest: () => arrived() });
+    // Abort one request in flight first, so the deadline tests measure the steady state: when undici drops
+    // the socket, Node's stream destroy reads the error's stack, and the first stack read through Jest's
+    // source-map support loads its mapper and parses the maps of the files on the stack (40 to 200 ms on a
+    // loaded machine). The abort waits until the server holds the request: a 100 ms warm-up deadline raced
+    // the SDK's first request, and under load fired before anything was sent, which left the path cold.
+    server.behave({ delayMs: 60_000 });
+    const hangup = new AbortController();
+    const warm = new OpenAiCompatibleProvider({ baseUrl: server.baseUrl, model: 'warm', backend: 'openai' })
+      .generate({ messages, params: {}, deadlineMs: 60_000, signal: hangup.signal })
       .catch(() => undefined);
-    // The call gives up at its deadline without waiting for the socket: let the server see the warm-up
-    // request end before the tests count requests.
-    for (let i = 0; i < 200 && server.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
-    await Promise.all(server.requests.map((r) => r.settled));
+    await firstRequest;
+    hangup.abort();
+    await warm;
+    await server.requests[0].settled;
   });
   afterAll(async () => server.close());
   beforeEach(() => {
