@@ -205,10 +205,14 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
   it('stops the upstream request when the caller hangs up', async () => {
     server.behave({ text: 'y'.repeat(400), chunkChars: 2, chunkDelayMs: 20 });
     const hangup = new AbortController();
-    setTimeout(() => hangup.abort(), 100);
+    let pieces = 0;
     const err = await (async () => {
-      for await (const _ of provider().stream({ messages, params: {}, deadlineMs: 5000, signal: hangup.signal }))
+      for await (const _ of provider().stream({ messages, params: {}, deadlineMs: 5000, signal: hangup.signal })) {
         void _;
+        // The caller hangs up once the answer streams, while the provider waits for the next piece. (Hung up
+        // 100 ms after the call instead, on a loaded machine the request had not reached the server yet.)
+        if (++pieces === 1) setTimeout(() => hangup.abort(), 30);
+      }
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GeneratorCancelledError);
     await server.requests[0].settled;
