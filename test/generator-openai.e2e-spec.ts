@@ -172,10 +172,13 @@ describe('OpenAI-compatible provider against a local chat-completions server', (
     const p = provider();
     // Parameters that take 40 ms to read each time (the cache key and the validation both read them):
     // a deadline timer armed after that set-up would fire 80 ms or more late.
+    // Blocked, not spinning: a spin also took CPU from a loaded machine and filled the young generation with
+    // a number per performance.now(), and the collections and CPU waits that followed landed after the
+    // deadline.
+    const blocker = new Int32Array(new SharedArrayBuffer(4));
     const slowParams = {
       get temperature() {
-        const t = performance.now();
-        while (performance.now() - t < 40);
+        Atomics.wait(blocker, 0, 0, 40);
         return 0.7;
       },
     };
