@@ -7,6 +7,7 @@ import { createLanguageCampaign } from './support/dialogue.js';
 import type { FakeOpenAiServer } from './support/fake-openai-server.js';
 import { bootWithFakeLlm } from './support/generator-gateway.js';
 import { expectError } from './support/errors.js';
+import { eventually } from './support/eventually.js';
 import { gatewayForSuite } from './support/suite.js';
 
 describe('chat API input validation', () => {
@@ -271,11 +272,14 @@ describe('conversation lock', () => {
     await createLanguageCampaign(gw.url, 'en', 'default');
     const id = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
     llm.behave({ delayMs: 800, text: 'The price is $29 a month.' });
+    const before = llm.requests.length;
     const first = request(gw.url)
       .post(`/v1/conversations/${id}/turns`)
       .send({ text: 'how much does it cost per month?' });
     const firstDone = first.then((r) => r);
-    await new Promise((r) => setTimeout(r, 100));
+    // The second turn comes once the first holds the lock (its generation is at the LLM server). A fixed
+    // 100 ms pause raced the first turn to the lock: at load 17 its generation had not started by then.
+    await eventually(() => Promise.resolve(expect(llm.requests.length).toBeGreaterThan(before)), 15_000);
     expectError(
       await request(gw.url).post(`/v1/conversations/${id}/turns`).send({ text: 'hello?' }),
       409,

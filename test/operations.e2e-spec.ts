@@ -86,10 +86,14 @@ describe('Redis outage', () => {
   });
 });
 
+/** Called as a GET /slow starts being served. */
+let onSlowStarted = (): void => undefined;
+
 @Controller('slow')
 class SlowController {
   @Get()
   async slow(): Promise<{ done: true }> {
+    onSlowStarted();
     await new Promise((r) => setTimeout(r, 300));
     return { done: true };
   }
@@ -108,11 +112,15 @@ describe('graceful shutdown', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     try {
+      // The shutdown starts once the first request is being served. After a fixed 50 ms pause instead, at
+      // load 17 the handler had not started yet (1 run in 3): a request not yet accepted finds the listener
+      // closed.
+      const started = new Promise<void>((resolve) => (onSlowStarted = resolve));
       const inflight = fetch(`${url}/slow`).then(async (r) => ({
         status: r.status,
         body: await r.json(),
       }));
-      await new Promise((r) => setTimeout(r, 50));
+      await started;
       const closing = shutdownGracefully(app, 5000);
       await new Promise((r) => setTimeout(r, 20));
       // A new request is refused (listener closed) or answered 503, never served.

@@ -7,6 +7,7 @@ import twilio from 'twilio';
 import { ADMIN_KEY } from './support/boot.js';
 import { AUDIOCODES_AUTH, frames, GENESYS_AUTH, openWs, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
 import { expectError, expectErrorBody } from './support/errors.js';
+import { eventually } from './support/eventually.js';
 import { fakeLlmGatewayForSuite, gatewayForSuite } from './support/suite.js';
 
 const PUBLIC = PUBLIC_BASE;
@@ -468,7 +469,10 @@ describe('barge-in end to end (slow LLM behind the generator route)', () => {
     const turn = post({ callId: 'b-1', eventId: 't1', event: { type: 'user_text', text: SAY.interest } }).then(
       (r) => r,
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // The caller talks over the wait once the generation is in flight (the LLM server holds its request).
+    // A fixed 300 ms pause raced the turn's earlier stages (at load 17 the request came 285 ms in, or
+    // later), and a barge-in that came before the turn had nothing to cancel.
+    await eventually(() => Promise.resolve(expect(llm.requests.length).toBeGreaterThan(0)), 15_000);
     const barge = await post({ callId: 'b-1', eventId: 't2', event: { type: 'barge_in', heard: '您好，请问' } }).expect(
       200,
     );
