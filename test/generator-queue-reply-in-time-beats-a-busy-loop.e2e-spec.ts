@@ -12,8 +12,7 @@ import { bullPrefix } from '@huashu/redis';
 import { GeneratorHttpModule } from '../apps/gateway/src/generator/generator-http.module.js';
 import { bootHttpStack, testEnv, type Booted } from './support/boot.js';
 import { spawnWorker, stopChild, type SourceProcess } from './support/child-process.js';
-import { forkFakeOpenAiServer, onRequestFor } from './support/fake-openai-server-child.js';
-import type { FakeBehaviour } from './support/fake-openai-server.js';
+import { forkFakeOpenAiServer, holdReplies, onRequestFor } from './support/fake-openai-server-child.js';
 import { sentencesOf } from './support/generator-stream.js';
 import { TEST_REDIS_URL } from './support/redis-prefix.js';
 
@@ -21,7 +20,7 @@ import { TEST_REDIS_URL } from './support/redis-prefix.js';
 const messagesFor = (id: string) => [{ role: 'user' as const, content: `How much is it? (${id})` }];
 /** The turn's deadline: the worker has it too (as an absolute time) and is never blocked. */
 const DEADLINE_MS = 1000;
-/** The fake answers this long after it told us the worker's request came: well inside the deadline. */
+/** The fake answers this long after this loop, blocked, released it: well inside the deadline. */
 const REPLY_AFTER_MS = 60;
 
 /**
@@ -42,6 +41,8 @@ describe('generator queue: a job result that arrived in time wins over a deadlin
   let worker: SourceProcess | undefined;
   let gw: Booted;
   let generator: Generator;
+  /** The fake's replies, each held until this loop releases it. */
+  let release: ReturnType<typeof holdReplies>;
 
   beforeAll(async () => {
     const forked = await forkFakeOpenAiServer();
@@ -62,7 +63,7 @@ describe('generator queue: a job result that arrived in time wins over a deadlin
     // working while this loop is blocked.
     worker = spawnWorker(env);
     await worker.started();
-    llm.send({ delayMs: REPLY_AFTER_MS, text: 'In time.', chunkChars: 3 } satisfies FakeBehaviour);
+    release = holdReplies(llm, { delayMs: REPLY_AFTER_MS, text: 'In time.', chunkChars: 3 });
     // The first job loads lazy modules on both sides and opens the worker's connections: not inside the
     // calls under test.
     await generator.generate({ messages: messagesFor('warm-up'), params: {}, deadlineMs: 10_000 });
@@ -73,18 +74,23 @@ describe('generator queue: a job result that arrived in time wins over a deadlin
     await worker?.stop();
     await gw?.close();
     await stopChild(llm);
+    release.remove();
   });
 
   /**
    * When the fake says the worker's request for `id` came (the job is queued and taken), block this loop
-   * (synchronously) until past the deadline and the worker is done; the LLM answers REPLY_AFTER_MS later and
-   * the worker publishes the result onto the gateway's reply connection while this loop is blocked. Returns
-   * whether it did.
+   * (synchronously) until past the deadline and the worker is done, and release the fake's reply from the
+   * blocked loop: the LLM answers REPLY_AFTER_MS later and the worker publishes the result onto the
+   * gateway's reply connection while this loop is blocked. (The fake once answered REPLY_AFTER_MS after its
+   * notice, whenever this loop read it: on a loaded machine the job was over before the block began.)
+   * Returns whether it did.
    */
   function blockPastTheDeadline(id: string, start: number): { blocked: boolean; jobWasActive: boolean } {
     const seen = { blocked: false, jobWasActive: false };
+    release.hold();
     onRequestFor(llm, id, () => {
       seen.jobWasActive = activeJobs(gw.config.redis.keyPrefix) > 0;
+      release.release();
       // Past the deadline, and until the worker has published the result (no timing guess: it asks Redis).
       // The worker's own deadline is the same absolute time: a reply it got after it would be a timeout.
       while (nowMs() < start + DEADLINE_MS + 50 || activeJobs(gw.config.redis.keyPrefix) > 0);

@@ -7,19 +7,20 @@ import type { ChildProcess } from 'node:child_process';
 import { nowMs } from '@huashu/common';
 import { OpenAiCompatibleProvider } from '@huashu/generator';
 import { stopChild } from './support/child-process.js';
-import { forkFakeOpenAiServer, onRequestFor } from './support/fake-openai-server-child.js';
-import type { FakeBehaviour } from './support/fake-openai-server.js';
+import { forkFakeOpenAiServer, holdReplies, onRequestFor } from './support/fake-openai-server-child.js';
 import { readStream, sentencesOf } from './support/generator-stream.js';
 
 /** A request of its own: the fake's notice of it is told apart from those of earlier requests. */
 const messagesFor = (id: string) => [{ role: 'user' as const, content: `How much is it? (${id})` }];
 const DEADLINE_MS = 300;
-/** The fake answers this long after it told us the request came: well inside the deadline. */
+/** The fake answers this long after this loop, blocked, released it: well inside the deadline. */
 const REPLY_AFTER_MS = 60;
 
 describe('generator: a reply that arrived in time wins over a deadline passed while the loop was busy', () => {
   let llm: ChildProcess;
   let provider: OpenAiCompatibleProvider;
+  /** The fake's replies, each held until this loop releases it. */
+  let release: ReturnType<typeof holdReplies>;
 
   beforeAll(async () => {
     const forked = await forkFakeOpenAiServer();
@@ -32,20 +33,27 @@ describe('generator: a reply that arrived in time wins over a deadline passed wh
       thinking: 'tags',
       maxAttempts: 1,
     });
-    llm.send({ delayMs: REPLY_AFTER_MS, text: 'In time.', chunkChars: 3 } satisfies FakeBehaviour);
+    release = holdReplies(llm, { delayMs: REPLY_AFTER_MS, text: 'In time.', chunkChars: 3 });
     // First use loads the SDK's and undici's lazy modules: not inside the calls under test.
     await provider.generate({ messages: messagesFor('warm-up'), params: {}, deadlineMs: 5000 });
   });
 
-  afterAll(() => stopChild(llm));
+  afterAll(async () => {
+    await stopChild(llm);
+    release.remove();
+  });
 
   /**
-   * When the fake says request `id` came, block this loop (synchronously) until past the deadline; the
-   * reply comes REPLY_AFTER_MS later, into the socket, while the loop is blocked. Returns whether it did.
+   * When the fake says request `id` came, block this loop (synchronously) until past the deadline, and
+   * release the fake's reply from the blocked loop: it comes REPLY_AFTER_MS later, into the socket, while the
+   * loop is blocked. (Answered REPLY_AFTER_MS after its notice instead, whenever this loop read it, the reply
+   * could come before the block on a loaded machine.) Returns whether it did.
    */
   function blockPastTheDeadline(id: string, start: number): { blocked: boolean } {
     const seen = { blocked: false };
+    release.hold();
     onRequestFor(llm, id, () => {
+      release.release();
       const until = Math.max(start + DEADLINE_MS, nowMs() + REPLY_AFTER_MS) + 150;
       while (nowMs() < until);
       seen.blocked = true;

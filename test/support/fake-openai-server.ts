@@ -5,7 +5,7 @@
 // top-level error body, a reasoning model's `<think>` block or `reasoning_content` with no content, and
 // several choices when asked for `n` (vLLM beam search). It records every request body and
 // whether the client closed the socket before the response ended (to prove cancellation reaches it).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -25,6 +25,11 @@ export interface FakeBehaviour {
   mode?: FakeMode;
   /** Wait before the response starts (headers). */
   delayMs?: number;
+  /**
+   * Hold each response until this file exists, then wait `delayMs`: a test can release it from a loop it
+   * keeps blocked (writeFileSync), so the reply comes after the block began, not after a guessed time.
+   */
+  releaseFile?: string;
   /** Streaming: wait between chunks. */
   chunkDelayMs?: number;
   /** Streaming: characters per chunk. */
@@ -87,6 +92,16 @@ const sleep = (ms: number, res: ServerResponse) =>
     });
   });
 
+/** Resolves once `file` exists (looked for every 5 ms) or the client has gone. */
+const released = (file: string, res: ServerResponse) =>
+  new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (!existsSync(file) && !res.destroyed) return;
+      clearInterval(poll);
+      resolve();
+    }, 5);
+  });
+
 /**
  * Start the fake on loopback; `port` 0 (default) picks a free one, a fixed one lets a harness restart it in
  * place. `onRequest` is told of each request as it arrives, before it is answered.
@@ -134,6 +149,7 @@ export async function startFakeOpenAiServer(
     const mode = b.mode ?? 'ok';
     const text = b.text ?? 'Hello there. How can I help you today?';
     const model = b.model ?? (typeof body.model === 'string' ? body.model : 'fake-model');
+    if (b.releaseFile !== undefined) await released(b.releaseFile, res);
     await sleep(b.delayMs ?? 0, res);
     if (res.destroyed) return;
 
