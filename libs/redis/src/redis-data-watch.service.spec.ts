@@ -27,7 +27,7 @@ afterAll(async () => {
 /** What happened, in order: hook calls and log lines. */
 type Event = string;
 
-function setup(report = true, hooks: OnRedisDataLost[] = []) {
+function setup(report = true, hooks: OnRedisDataLost[] = [], providers?: () => { instance: unknown }[]) {
   const events: Event[] = [];
   const logger = {
     log: (m: string) => events.push(`log ${m}`),
@@ -36,7 +36,7 @@ function setup(report = true, hooks: OnRedisDataLost[] = []) {
   };
   const discovery = {
     // A provider twice (an alias shares its instance) and providers without hooks or instance.
-    getProviders: () => [...hooks, ...hooks, {}, null, 'x'].map((instance) => ({ instance })),
+    getProviders: providers ?? (() => [...hooks, ...hooks, {}, null, 'x'].map((instance) => ({ instance }))),
   } as unknown as DiscoveryService;
   const readiness = new ReadinessRegistry();
   const metrics = new MetricsRegistry('test', { defaultMetrics: false });
@@ -229,5 +229,22 @@ describe('RedisDataWatch', () => {
       'error restoring after the Redis data loss failed: seed failed',
     ]);
     expect((await ready()).up).toBe(true);
+  });
+
+  it('logs a check started by a reconnect that fails (no unhandled rejection)', async () => {
+    const { watch, events } = setup(true, [], () => {
+      throw new Error('discovery failed');
+    });
+    await watch.onApplicationBootstrap();
+    try {
+      await redis.del(REDIS_DATA_MARKER_KEY);
+      redis.emit('ready');
+      await eventually(() =>
+        Promise.resolve().then(() => expect(events).toContain('error data check failed: discovery failed')),
+      );
+    } finally {
+      watch.beforeApplicationShutdown();
+      watch.onApplicationShutdown();
+    }
   });
 });

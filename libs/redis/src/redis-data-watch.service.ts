@@ -152,11 +152,15 @@ export class RedisDataWatch
   private generation: Generation = { n: 0, at: '' };
   /** Generations sent so far: one whose write failed may still have landed, so n never repeats. */
   private sent = 0;
-  private readonly serial = new SerialCheck(() => this.checkOnce());
+  private readonly serial = new SerialCheck(
+    () => this.checkOnce(),
+    (err) => this.checkFailed(err),
+  );
   private recovering?: RedisDataLossKind;
   private readonly lastAt: Partial<Record<RedisDataLossKind, string>> = {};
   private timer?: NodeJS.Timeout;
-  private readonly onReady = () => void this.check();
+  /** The checks nobody awaits (a reconnect, the timer): a failure is logged, not an unhandled rejection. */
+  private readonly checkInBackground = () => void this.check().catch((err: unknown) => this.checkFailed(err));
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -196,8 +200,8 @@ export class RedisDataWatch
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.redis.on('ready', this.onReady);
-    this.timer = setInterval(() => void this.check(), this.config.redis.dataCheckIntervalMs);
+    this.redis.on('ready', this.checkInBackground);
+    this.timer = setInterval(this.checkInBackground, this.config.redis.dataCheckIntervalMs);
     this.timer.unref();
     await this.check();
   }
@@ -213,7 +217,7 @@ export class RedisDataWatch
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
-    this.redis.off('ready', this.onReady);
+    this.redis.off('ready', this.checkInBackground);
   }
 
   /**
@@ -222,6 +226,11 @@ export class RedisDataWatch
    */
   check(): Promise<void> {
     return this.serial.run();
+  }
+
+  /** A check that failed other than by Redis going away (that only waits for the next 'ready'): a bug. */
+  private checkFailed(err: unknown): void {
+    this.logger.error(`data check failed: ${(err as Error).message}`, CONTEXT);
   }
 
   private async checkOnce(): Promise<void> {

@@ -76,8 +76,12 @@ export class RedisEvictionPolicyWatch implements OnModuleInit, OnApplicationBoot
   private readonly logger: LoggerService;
   private readonly info?: Gauge;
   private reading?: Reading;
-  private readonly serial = new SerialCheck(() => this.checkOnce());
-  private readonly onReady = () => void this.check();
+  private readonly serial = new SerialCheck(
+    () => this.checkOnce(),
+    (err) => this.checkFailed(err),
+  );
+  /** Nobody awaits the check after a reconnect: a failure is logged, not an unhandled rejection. */
+  private readonly onReady = () => void this.check().catch((err: unknown) => this.checkFailed(err));
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -122,6 +126,11 @@ export class RedisEvictionPolicyWatch implements OnModuleInit, OnApplicationBoot
    */
   check(): Promise<void> {
     return this.serial.run();
+  }
+
+  /** A check that failed other than by Redis going away (that only waits for the next 'ready'): a bug. */
+  private checkFailed(err: unknown): void {
+    this.logger.error(`maxmemory-policy check failed: ${(err as Error).message}`, CONTEXT);
   }
 
   private async checkOnce(): Promise<void> {

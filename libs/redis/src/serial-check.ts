@@ -10,19 +10,41 @@ export class SerialCheck {
   private running?: Promise<void>;
   private again = false;
 
-  constructor(private readonly once: () => Promise<void>) {}
+  /**
+   * @param once the check; async (a synchronous throw would end the loop before `running` is set).
+   * @param dropped told of a failed check that another run followed: its callers get that run's outcome,
+   *   so nobody else hears of this failure.
+   */
+  constructor(
+    private readonly once: () => Promise<void>,
+    private readonly dropped: (err: unknown) => void,
+  ) {}
 
+  /** Resolves, or rejects with the failure of, the last check run for this request. */
   run(): Promise<void> {
     if (this.running) {
       this.again = true;
       return this.running;
     }
-    this.running = (async () => {
+    this.running = this.loop();
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    // `running` is cleared in the same step as the last test of `again` (not in a later `.finally`
+    // callback), so a run() asked after that test starts a new loop instead of joining this finished one.
+    try {
       do {
         this.again = false;
-        await this.once();
+        try {
+          await this.once();
+        } catch (err) {
+          if (!this.again) throw err;
+          this.dropped(err);
+        }
       } while (this.again);
-    })().finally(() => (this.running = undefined));
-    return this.running;
+    } finally {
+      this.running = undefined;
+    }
   }
 }
