@@ -203,7 +203,7 @@ describe('RedisDataWatch', () => {
     ]);
     expect(await losses()).toEqual({ loss: 0, rollback: 1 });
     expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(1);
-    watch.beforeApplicationShutdown();
+    await watch.beforeApplicationShutdown();
     await eventually(async () => expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(0));
   });
 
@@ -243,8 +243,25 @@ describe('RedisDataWatch', () => {
         Promise.resolve().then(() => expect(events).toContain('error data check failed: discovery failed')),
       );
     } finally {
-      watch.beforeApplicationShutdown();
-      watch.onApplicationShutdown();
+      await watch.beforeApplicationShutdown();
     }
+  });
+
+  it('once shutdown began, a check (the timer, a reconnect) neither reports a rollback nor replaces the marker', async () => {
+    const { watch, events, losses } = setup();
+    const listeners = redis.listenerCount('ready');
+    await watch.onApplicationBootstrap();
+    expect(redis.listenerCount('ready')).toBe(listeners + 1);
+    const [field] = await redis.hkeys(REDIS_DATA_GENERATION_KEY);
+    const marker = await redis.get(REDIS_DATA_MARKER_KEY);
+    await watch.beforeApplicationShutdown();
+    expect(redis.listenerCount('ready')).toBe(listeners);
+    await eventually(async () => expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(0));
+    // What a timer tick or a 'ready' left over would run: its own field is gone, which is no rollback.
+    await watch.check();
+    expect(events.filter((e) => e.startsWith('error'))).toEqual([]);
+    expect(await losses()).toEqual({ loss: 0, rollback: 0 });
+    expect(await redis.get(REDIS_DATA_MARKER_KEY)).toBe(marker);
+    expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(0);
   });
 });

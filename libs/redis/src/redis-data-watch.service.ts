@@ -7,7 +7,6 @@ import {
   type LoggerService,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
@@ -139,9 +138,7 @@ interface Reading {
  * last check are not covered: a rollback that takes back only those goes unnoticed by it.
  */
 @Injectable()
-export class RedisDataWatch
-  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
-{
+export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: LoggerService;
   private readonly losses?: Counter<'kind'>;
   /** The marker as this process last read it; undefined until the first check succeeds. */
@@ -159,6 +156,8 @@ export class RedisDataWatch
   private recovering?: RedisDataLossKind;
   private readonly lastAt: Partial<Record<RedisDataLossKind, string>> = {};
   private timer?: NodeJS.Timeout;
+  /** Set when shutdown begins: no check runs after that (see beforeApplicationShutdown). */
+  private stopping = false;
   /** The checks nobody awaits (a reconnect, the timer): a failure is logged, not an unhandled rejection. */
   private readonly checkInBackground = () => void this.check().catch((err: unknown) => this.checkFailed(err));
 
@@ -207,17 +206,21 @@ export class RedisDataWatch
   }
 
   /**
-   * Remove this process's generation (before RedisModule quits the client). Not awaited: a shutdown
-   * during an outage must not wait for Redis; a field left behind is a few dozen bytes.
+   * Stop checking, then remove this process's generation (before RedisModule quits the client). Checks
+   * stop first: one after the removal (the timer, a 'ready') would find the field gone, take it for a
+   * rollback and replace the marker, and every process of the deployment would drop its caches and log an
+   * error. A check already running is waited for (its write of the field must not follow the removal);
+   * the removal is not: a shutdown during an outage must not wait for Redis, and a field left behind is
+   * pruned by the other processes.
    */
-  beforeApplicationShutdown(): void {
-    if (this.generation.n === 0 || this.redis.status !== 'ready') return;
-    this.redis.hdel(REDIS_DATA_GENERATION_KEY, this.field).catch(() => undefined);
-  }
-
-  onApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     this.redis.off('ready', this.checkInBackground);
+    // Its failure is logged by whoever started it.
+    await this.check().catch(() => undefined);
+    if (this.generation.n === 0 || this.redis.status !== 'ready') return;
+    this.redis.hdel(REDIS_DATA_GENERATION_KEY, this.field).catch(() => undefined);
   }
 
   /**
@@ -234,7 +237,7 @@ export class RedisDataWatch
   }
 
   private async checkOnce(): Promise<void> {
-    if (this.redis.status !== 'ready') return;
+    if (this.stopping || this.redis.status !== 'ready') return;
     let reading: Reading;
     const acknowledged = this.generation;
     try {
