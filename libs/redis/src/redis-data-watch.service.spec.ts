@@ -264,4 +264,28 @@ describe('RedisDataWatch', () => {
     expect(await redis.get(REDIS_DATA_MARKER_KEY)).toBe(marker);
     expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(0);
   });
+
+  it("a main thread removes the generations of processes gone for a day (at most hourly), never a live process's", async () => {
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const day = 24 * 3600_000;
+    // Killed a while ago; checked a minute ago (alive); hand-written (its age unknown).
+    const gone = { 'gone/1/0a0a0a0a': `41@${ago(day + 60_000)}` };
+    const alive = { 'alive/2/0b0b0b0b': `7@${ago(60_000)}` };
+    const odd = { 'odd/3/0c0c0c0c': 'not a generation' };
+    await redis.hset(REDIS_DATA_GENERATION_KEY, { ...gone, ...alive, ...odd });
+    // A turn thread keeps no generation, and leaves pruning to its main thread.
+    await setup(false).watch.check();
+    expect(await redis.hlen(REDIS_DATA_GENERATION_KEY)).toBe(3);
+
+    const { watch, events } = setup();
+    await watch.check();
+    const held = await redis.hgetall(REDIS_DATA_GENERATION_KEY);
+    const [own] = Object.keys(held).filter((f) => !['alive/2/0b0b0b0b', 'odd/3/0c0c0c0c'].includes(f));
+    expect(held).toEqual({ ...alive, ...odd, [own]: expect.stringMatching(/^1@/) });
+    // Not on every check: one gone since waits for the next hour.
+    await redis.hset(REDIS_DATA_GENERATION_KEY, gone);
+    await watch.check();
+    expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, 'gone/1/0a0a0a0a')).toBe(1);
+    expect(events.filter((e) => e.startsWith('error'))).toEqual([]);
+  });
 });

@@ -33,7 +33,8 @@ export const REDIS_DATA_MARKER_KEY = 'ops:data-marker';
  * Redis holding a lower n than the last one it acknowledged to that process, or none, means it went
  * back in time. One field per process rather than one shared counter: the other processes' increments
  * after a rollback would lift a shared counter past what a process remembers before it checks again,
- * and hide the rollback. A process removes its field when it shuts down.
+ * and hide the rollback. A process removes its field when it shuts down; main threads remove those of
+ * processes gone without doing so (see pruneIfDue).
  */
 export const REDIS_DATA_GENERATION_KEY = 'ops:data-generation';
 
@@ -102,6 +103,23 @@ const parseGeneration = (raw: string | null): Generation | undefined => {
   return m ? { n: Number(m[1]), at: m[2] } : undefined;
 };
 
+/**
+ * A generation not rewritten for this long is of a process gone (killed, crashed, or stopped during an
+ * outage, so its field stayed): a live main thread rewrites its own at every check. At least a day, and
+ * 1000 checks, so that a process cut off from Redis for a while is not taken for gone.
+ */
+const GONE_AFTER_MS = 24 * 3600_000;
+const GONE_AFTER_CHECKS = 1000;
+/** How often a main thread removes the generations of processes gone: cheap, not at every check. */
+const PRUNE_EVERY_MS = 3600_000;
+
+/** Remove each field (ARGV pairs: field, value) only if it still holds the value read: not one rewritten meanwhile. */
+const REMOVE_UNCHANGED = `local n = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('hget', KEYS[1], ARGV[i]) == ARGV[i + 1] then n = n + redis.call('hdel', KEYS[1], ARGV[i]) end
+end
+return n`;
+
 /** Replace the marker only if it is still the one the rolled-back process read: one broadcast per rollback. */
 const REPLACE_MARKER = `if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2]) return 1 end
 return 0`;
@@ -156,6 +174,8 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
   private recovering?: RedisDataLossKind;
   private readonly lastAt: Partial<Record<RedisDataLossKind, string>> = {};
   private timer?: NodeJS.Timeout;
+  /** When this main thread next removes the generations of processes gone (0: at its first check). */
+  private nextPruneAt = 0;
   /** Set when shutdown begins: no check runs after that (see beforeApplicationShutdown). */
   private stopping = false;
   /** The checks nobody awaits (a reconnect, the timer): a failure is logged, not an unhandled rejection. */
@@ -247,6 +267,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
       this.logger.debug?.(`data check failed: ${(err as Error).message}`, CONTEXT);
       return;
     }
+    await this.pruneIfDue();
     const { marker, wrote, held } = reading;
     const known = this.marker;
     this.marker = marker;
@@ -308,6 +329,41 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
       if (marker === null) throw new Error('data marker deleted while being written');
     }
     return { marker, wrote, held };
+  }
+
+  /**
+   * In a main thread, at most every PRUNE_EVERY_MS: remove the generations of processes gone (not
+   * rewritten for GONE_AFTER_MS or GONE_AFTER_CHECKS checks), which their processes can no longer remove.
+   * HSCAN in pages, and each page's stale fields removed only if unchanged since read. A failure waits for
+   * the next time.
+   */
+  private async pruneIfDue(): Promise<void> {
+    const now = Date.now();
+    if (!this.options.report || now < this.nextPruneAt) return;
+    this.nextPruneAt = now + PRUNE_EVERY_MS;
+    const before = now - Math.max(GONE_AFTER_MS, GONE_AFTER_CHECKS * this.config.redis.dataCheckIntervalMs);
+    let removed = 0;
+    try {
+      for await (const page of this.redis.hscanStream(REDIS_DATA_GENERATION_KEY, { count: 100 })) {
+        const pairs = page as string[];
+        const stale: string[] = [];
+        for (let i = 0; i + 1 < pairs.length; i += 2) {
+          const at = Date.parse(parseGeneration(pairs[i + 1])?.at ?? '');
+          if (pairs[i] !== this.field && at < before) stale.push(pairs[i], pairs[i + 1]);
+        }
+        if (stale.length) {
+          removed += Number(await this.redis.eval(REMOVE_UNCHANGED, 1, REDIS_DATA_GENERATION_KEY, ...stale));
+        }
+      }
+    } catch (err) {
+      this.logger.debug?.(`removing the generations of processes gone failed: ${(err as Error).message}`, CONTEXT);
+    }
+    if (removed) {
+      this.logger.debug?.(
+        `removed ${removed} generations of processes gone since ${new Date(before).toISOString()}`,
+        CONTEXT,
+      );
+    }
   }
 
   private newMarker(rollback?: Marker['rollback']): string {
