@@ -56,7 +56,7 @@ import {
   fitsAction,
   quotable,
   sameRole,
-  type ClosingTurn,
+  type AnsweredTurn,
 } from './reply-fit.js';
 import { StageTimeoutError, TurnClock } from './stage-deadline.js';
 
@@ -489,8 +489,8 @@ export class DialogueService implements DialoguePort {
     });
     // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
     const answered = decision.answers ?? intent;
-    // What a line that ends the call may promise (reply-fit.ts closesCall): a listing only where there is one.
-    const closing: ClosingTurn = { intent: answered, lists: decision.doNotCall && !!session.customer.phone };
+    // What the reply may promise (reply-fit.ts fitsAction, closesCall): a listing only where there is one.
+    const fit: AnsweredTurn = { intent: answered, lists: decision.doNotCall && !!session.customer.phone };
 
     // 5-7. Candidate, output compliance, match.
     let candidate: Candidate = { output: { verdict: 'allow', hits: [] } };
@@ -500,7 +500,7 @@ export class DialogueService implements DialoguePort {
           campaign,
           session,
           decision,
-          closing,
+          fit,
           storedText,
           utteranceVector,
           clock,
@@ -515,7 +515,7 @@ export class DialogueService implements DialoguePort {
         candidate = await this.generatorCandidate(
           campaign,
           session,
-          answered,
+          fit,
           decision.action,
           storedText,
           utteranceVector,
@@ -538,14 +538,14 @@ export class DialogueService implements DialoguePort {
     if (!reply) {
       // do_not_call's fallback announces the listing too (reply-fit.ts): a turn that lists no number
       // (the question, a route that goes on, no phone) falls back past it, to the stage's or the default.
-      const own = answered === 'do_not_call' && !closing.lists ? undefined : answered;
+      const own = answered === 'do_not_call' && !fit.lists ? undefined : answered;
       reply = await this.fallback(campaign, session, own, decision, candidate.match?.best ?? null, storedText);
       route = 'fallback';
     }
     const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
     // What the customer hears never announces an action the turn does not take (an escalated
     // fallback, a closing line that asks a question): reply-fit.ts, `fitReply`.
-    reply = await this.fitReply(campaign, session, reply, escalation.action, storedText, closing);
+    reply = await this.fitReply(campaign, session, reply, escalation.action, storedText, fit);
 
     // 8. Record.
     const turn = session.turn + 1;
@@ -701,7 +701,7 @@ export class DialogueService implements DialoguePort {
     session: Session,
     decision: TurnDecision,
     /** The intent answered, and whether the turn lists a number. */
-    closing: ClosingTurn,
+    fit: AnsweredTurn,
     text: string,
     textVector: Promise<Float32Array>,
     clock: TurnClock,
@@ -714,14 +714,14 @@ export class DialogueService implements DialoguePort {
     // the customer's language when it has a script for this.
     const lang = languageOf(text) ?? campaign.language;
     if (decision.scriptSource === 'goodbye') {
-      return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, closing)) };
+      return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, fit)) };
     }
     if (decision.scriptSource === 'confirm') {
       return { output, reply: await timed('match', () => this.confirmQuestion(campaign, session, lang)) };
     }
-    const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : closing.intent;
+    const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : fit.intent;
     // Never the confirmation question: only the confirmation step above says it.
-    const fits = (s: Script) => quotable(s, decision.action, campaign.routes);
+    const fits = (s: Script) => quotable(s, decision.action, campaign.routes, fit.lists);
     // The intent's own fallback in the customer's language: looked up once, by whichever step needs it first.
     let own: Promise<Script | undefined> | undefined;
     const ownFallback = (): Promise<Script | undefined> =>
@@ -777,7 +777,7 @@ export class DialogueService implements DialoguePort {
     const match = { threshold: all.threshold, libraryVersion: all.libraryVersion };
     // A call that ends on this turn says goodbye rather than asking to clarify.
     if (decision.action === 'hangup') {
-      const reply = await timed('match', () => this.goodbye(campaign, session, lang, closing));
+      const reply = await timed('match', () => this.goodbye(campaign, session, lang, fit));
       if (reply) return { output, match, reply };
     }
     return { output, match };
@@ -842,7 +842,7 @@ export class DialogueService implements DialoguePort {
     campaign: Campaign,
     session: Session,
     lang: string,
-    turn: ClosingTurn,
+    turn: AnsweredTurn,
   ): Promise<Reply | undefined> {
     const script =
       (campaign.goodbyeScriptId && (await this.namedScript(campaign, campaign.goodbyeScriptId, lang))) ||
@@ -858,7 +858,8 @@ export class DialogueService implements DialoguePort {
   private async generatorCandidate(
     campaign: Campaign,
     session: Session,
-    intent: IntentName,
+    /** The intent answered, and whether the turn lists a number. */
+    fit: AnsweredTurn,
     action: Action,
     text: string,
     textVector: Promise<Float32Array>,
@@ -878,7 +879,7 @@ export class DialogueService implements DialoguePort {
       campaign.generator.exemplars > 0
         ? await timed('match', () =>
             clock.run('match', budgets.match, async () =>
-              this.exemplars(campaign, session, intent, action, text, await textVector, said),
+              this.exemplars(campaign, session, fit, action, text, await textVector, said),
             ),
           )
         : { texts: [] };
@@ -887,6 +888,7 @@ export class DialogueService implements DialoguePort {
       text: answer.example,
       similarity: round(answer.similarity, 4),
     };
+    const { intent } = fit;
     if (answer) this.metrics.answerExamples.inc({ intent });
     let past: HistoryMessage[] = [];
     try {
@@ -908,7 +910,7 @@ export class DialogueService implements DialoguePort {
     const abort = new AbortController();
     const signals = signal ? AbortSignal.any([signal, abort.signal]) : abort.signal;
     const request = { messages: prompt.messages, params, deadlineMs, signal: signals };
-    const approve = (candidate: string) => this.approve(campaign, session, action, candidate, clock, timed);
+    const approve = (candidate: string) => this.approve(campaign, session, action, fit.lists, candidate, clock, timed);
     if (sink) {
       const streamed = await streamCandidate({
         chunks: this.generator.stream(request),
@@ -970,7 +972,7 @@ export class DialogueService implements DialoguePort {
   private async exemplars(
     campaign: Campaign,
     session: Session,
-    intent: IntentName,
+    { intent, lists }: AnsweredTurn,
     action: Action,
     text: string,
     vector: Float32Array,
@@ -979,7 +981,7 @@ export class DialogueService implements DialoguePort {
     const k = campaign.generator.exemplars;
     // Room for the scripts of other languages and of the intent that the ranking below moves down.
     const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
-    const allow = (s: Script) => quotable(s, action, campaign.routes);
+    const allow = (s: Script) => quotable(s, action, campaign.routes, lists);
     const [own, near, found] = await Promise.all([
       this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide, allow }),
       this.scripts.match({ campaignId: campaign.id, vector, k: wide, allow }),
@@ -1031,6 +1033,7 @@ export class DialogueService implements DialoguePort {
     campaign: Campaign,
     session: Session,
     action: Action,
+    lists: boolean,
     text: string,
     clock: TurnClock,
     timed: <T>(key: 'comply' | 'match', work: () => Promise<T>) => Promise<T>,
@@ -1052,7 +1055,7 @@ export class DialogueService implements DialoguePort {
           campaignId: campaign.id,
           text: checked.text,
           k: 3,
-          allow: (s) => quotable(s, action, campaign.routes),
+          allow: (s) => quotable(s, action, campaign.routes, lists),
         }),
       ),
     );
@@ -1123,16 +1126,16 @@ export class DialogueService implements DialoguePort {
     reply: Reply,
     action: Action,
     customerText: string,
-    closing: ClosingTurn,
+    fit: AnsweredTurn,
   ): Promise<Reply> {
     if (reply.parts || action === 'continue') return reply;
     const script = await this.scripts.getScript(campaign.id, reply.scriptId);
-    if (!script || fitsAction(script, action, campaign.routes)) return reply;
+    if (!script || fitsAction(script, action, campaign.routes, fit.lists)) return reply;
     const lang = languageOf(customerText) ?? campaign.language;
-    if (action === 'hangup') return (await this.goodbye(campaign, session, lang, closing)) ?? reply;
+    if (action === 'hangup') return (await this.goodbye(campaign, session, lang, fit)) ?? reply;
     const announce = await this.scripts.findScripts(
       campaign.id,
-      (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, action, campaign.routes),
+      (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, action, campaign.routes, fit.lists),
     );
     const generic = firstInLanguage(announce, lang, campaign.language);
     return generic ? this.toReply(generic, campaign, session, { similarity: null, fallback: false }) : reply;

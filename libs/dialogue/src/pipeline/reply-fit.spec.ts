@@ -2,6 +2,7 @@ import { DEFAULT_ROUTES } from '@huashu/campaigns';
 import type { Script } from '@huashu/scripts';
 import { languageOf } from '../language.js';
 import {
+  announcesListing,
   asksQuestion,
   closesCall,
   closingLine,
@@ -9,7 +10,7 @@ import {
   quotable,
   sameRole,
   scriptAction,
-  type ClosingTurn,
+  type AnsweredTurn,
 } from './reply-fit.js';
 
 const script = (over: Partial<Script>): Script => ({
@@ -43,8 +44,8 @@ describe('scriptAction', () => {
       text: '您是希望我们以后不再给您打电话了吗？',
     });
     expect(scriptAction(ask, routes)).toBe('continue');
-    expect(fitsAction(ask, 'continue', routes)).toBe(true);
-    expect(fitsAction(ask, 'hangup', routes)).toBe(false);
+    expect(fitsAction(ask, 'continue', routes, false)).toBe(true);
+    expect(fitsAction(ask, 'hangup', routes, false)).toBe(false);
   });
 
   it('follows a campaign’s route table', () => {
@@ -56,19 +57,43 @@ describe('scriptAction', () => {
     const goesOn = { ...routes, do_not_call: { route: 'script' as const, action: 'continue' as const } };
     const line = script({ intent: 'do_not_call', text: '我们会把您的号码登记为免打扰，再见。' });
     expect(scriptAction(line, goesOn)).toBe('hangup');
-    expect(fitsAction(line, 'continue', goesOn)).toBe(false);
+    expect(fitsAction(line, 'continue', goesOn, false)).toBe(false);
     expect(scriptAction(script({ intent: 'do_not_call', tags: ['confirm'] }), goesOn)).toBe('continue');
+  });
+});
+
+describe('announcesListing', () => {
+  it('is a do_not_call line other than the confirmation question', () => {
+    expect(announcesListing(script({ intent: 'do_not_call', text: '我们会把您的号码登记为免打扰，再见。' }))).toBe(
+      true,
+    );
+    expect(announcesListing(script({ intent: 'do_not_call', tags: ['confirm'], text: '您是希望…吗？' }))).toBe(false);
+    expect(announcesListing(script({ intent: 'wrong_person', text: '抱歉打扰了，再见。' }))).toBe(false);
   });
 });
 
 describe('fitsAction', () => {
   it('refuses a script announcing another action, and a question on a hangup turn', () => {
-    expect(fitsAction(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes)).toBe(false);
-    expect(fitsAction(script({ intent: 'busy_call_later', text: '您什么时候方便？' }), 'hangup', routes)).toBe(false);
-    expect(fitsAction(script({ intent: 'busy_call_later', text: '好的，已经帮您记下了。' }), 'hangup', routes)).toBe(
-      true,
+    expect(fitsAction(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes, false)).toBe(false);
+    expect(fitsAction(script({ intent: 'busy_call_later', text: '您什么时候方便？' }), 'hangup', routes, false)).toBe(
+      false,
     );
-    expect(fitsAction(script({ intent: 'deny', text: 'Is it the price?' }), 'continue', routes)).toBe(true);
+    expect(
+      fitsAction(script({ intent: 'busy_call_later', text: '好的，已经帮您记下了。' }), 'hangup', routes, false),
+    ).toBe(true);
+    expect(fitsAction(script({ intent: 'deny', text: 'Is it the price?' }), 'continue', routes, false)).toBe(true);
+  });
+
+  it('a line announcing the listing only where the turn lists a number', () => {
+    const line = script({ intent: 'do_not_call', text: 'We will register your number as opted out. Goodbye.' });
+    expect(fitsAction(line, 'hangup', routes, true)).toBe(true);
+    // A do-not-call without a phone number, another intent's hangup: nothing is listed.
+    expect(fitsAction(line, 'hangup', routes, false)).toBe(false);
+    expect(quotable(line, 'hangup', routes, false)).toBe(false);
+    // Other closing lines fit either way.
+    const bye = script({ intent: 'wrong_person', text: 'Sorry to have bothered you, goodbye.' });
+    expect(fitsAction(bye, 'hangup', routes, false)).toBe(true);
+    expect(fitsAction(bye, 'hangup', routes, true)).toBe(true);
   });
 });
 
@@ -79,15 +104,15 @@ describe('quotable', () => {
       tags: ['zh', 'confirm'],
       text: '您是希望我们以后不再给您打电话了吗？',
     });
-    expect(fitsAction(ask, 'continue', routes)).toBe(true);
-    expect(quotable(ask, 'continue', routes)).toBe(false);
-    expect(quotable(script({ intent: 'affirm', stage: 'engaged' }), 'continue', routes)).toBe(true);
-    expect(quotable(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes)).toBe(false);
+    expect(fitsAction(ask, 'continue', routes, false)).toBe(true);
+    expect(quotable(ask, 'continue', routes, false)).toBe(false);
+    expect(quotable(script({ intent: 'affirm', stage: 'engaged' }), 'continue', routes, false)).toBe(true);
+    expect(quotable(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes, false)).toBe(false);
   });
 });
 
 describe('closesCall / closingLine', () => {
-  const unlisted: ClosingTurn = { intent: 'do_not_call', lists: false };
+  const unlisted: AnsweredTurn = { intent: 'do_not_call', lists: false };
   const goodbye = script({ id: 'zh-bye', tags: ['zh', 'goodbye'], stage: 'closed', text: '感谢您的时间，再见！' });
 
   it('takes an approved closing line that asks nothing and promises nothing the turn does not do', () => {

@@ -11,11 +11,11 @@ const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
 /**
  * The action a script announces: a `transfer` tag announces a transfer; a `goodbye` tag or the
  * `closed` stage closes the call (hangup); a `confirm` tag asks before its intent's action, so
- * nothing; a do_not_call script the listing, hangup (DESIGN §3), whatever the campaign routes the
- * intent to: a route that goes on or transfers lists nothing, so it cannot say one; else its
+ * nothing; a do_not_call line the listing and goodbye, hangup (DESIGN §3), whatever the campaign
+ * routes the intent to (a route that goes on or transfers still lists, but says no goodbye); else its
  * intent's action in the campaign's route table (DESIGN §3: transfer for ready_to_buy, ask_human,
- * complaint; hangup for busy_call_later, wrong_person); a script without an intent announces
- * nothing (continue).
+ * complaint; hangup for busy_call_later, wrong_person); a script without an intent announces nothing
+ * (continue).
  */
 export function scriptAction(script: Script, routes: Campaign['routes']): Action {
   if (script.tags.includes('transfer')) return 'transfer';
@@ -26,24 +26,36 @@ export function scriptAction(script: Script, routes: Campaign['routes']): Action
   return ruleFor(routes, script.intent, script.stage ?? 'new').action;
 }
 
+/**
+ * A do_not_call line other than the confirmation question: it tells the customer their number is now
+ * on the do-not-call list ("我们会把您的号码登记为免打扰").
+ */
+export const announcesListing = (script: Script): boolean => script.intent === 'do_not_call' && !asksToConfirm(script);
+
 /** A question mark anywhere (full-width or not): the script asks the customer something. */
 export const asksQuestion = (text: string): boolean => /[?？]/.test(text);
 
 /**
- * Whether a script may be the reply of a turn that takes `action`: it announces that action and no
- * other, and a line that ends the call asks nothing (the customer could not answer it).
+ * Whether a script may be the reply of a turn that takes `action` and `lists` the customer's number
+ * (or not): it announces that action and no other, a line that ends the call asks nothing (the
+ * customer could not answer it), and a line announcing the listing is said only where the turn puts a
+ * number on the list (not on a conversation without a phone number, nor on another intent's hangup).
  */
-export function fitsAction(script: Script, action: Action, routes: Campaign['routes']): boolean {
-  return scriptAction(script, routes) === action && (action !== 'hangup' || !asksQuestion(script.text));
+export function fitsAction(script: Script, action: Action, routes: Campaign['routes'], lists: boolean): boolean {
+  return (
+    scriptAction(script, routes) === action &&
+    (action !== 'hangup' || !asksQuestion(script.text)) &&
+    (lists || !announcesListing(script))
+  );
 }
 
 /**
  * Whether a script may be shown to the generator or be the script its text maps to on a turn that
- * takes `action`: fit for the action, and not the confirmation question (the dialogue's to ask: it
- * leaves the call waiting on a yes or no).
+ * takes `action` and `lists` a number (or not): fit for the turn, and not the confirmation question
+ * (the dialogue's to ask: it leaves the call waiting on a yes or no).
  */
-export const quotable = (script: Script, action: Action, routes: Campaign['routes']): boolean =>
-  fitsAction(script, action, routes) && !asksToConfirm(script);
+export const quotable = (script: Script, action: Action, routes: Campaign['routes'], lists: boolean): boolean =>
+  fitsAction(script, action, routes, lists) && !asksToConfirm(script);
 
 /**
  * Two scripts play the same role in a library (one's translation of the other): same intent, stage
@@ -58,26 +70,28 @@ export function sameRole(a: Script, b: Script): boolean {
   return a.intent === b.intent && a.stage === b.stage && a.fallback === b.fallback && roles(a) === roles(b);
 }
 
-/** What a closing line may answer: the turn's intent, and whether the turn lists a number. */
-export interface ClosingTurn {
+/**
+ * What a turn's reply may answer and promise: the intent it answers, and whether the turn lists a
+ * number (`fitsAction`, `closesCall`).
+ */
+export interface AnsweredTurn {
   intent: IntentName;
-  /** The turn puts the customer's number on the do-not-call list (a do_not_call line may say so). */
+  /** The turn puts the customer's number on the do-not-call list (a listing line may say so). */
   lists: boolean;
 }
 
 /**
  * Whether a script may end a call in place of the campaign's goodbye (`goodbyeScriptId` unset): an
- * approved closing line, tagged `goodbye` or of stage `closed`, fit for a hangup (it asks nothing and
- * announces no transfer), not the confirmation question, and promising nothing the turn does not do.
- * So it has no intent (a plain goodbye), or the turn's own intent, but a do_not_call line only where
- * the number is listed: those tell the customer it is. Another intent's closing line answers
- * something else ("our details are out of date", "we will call you later").
+ * approved closing line, tagged `goodbye` or of stage `closed`, fit for a hangup of the turn (it asks
+ * nothing, announces no transfer, and announces a listing only where the number is listed), not the
+ * confirmation question, and promising nothing else the turn does not do. So it has no intent (a plain
+ * goodbye), or the turn's own intent: another intent's closing line answers something else ("our
+ * details are out of date", "we will call you later").
  */
-export function closesCall(script: Script, routes: Campaign['routes'], turn: ClosingTurn): boolean {
+export function closesCall(script: Script, routes: Campaign['routes'], turn: AnsweredTurn): boolean {
   if (!script.tags.includes('goodbye') && script.stage !== 'closed') return false;
-  if (!quotable(script, 'hangup', routes)) return false;
-  if (script.intent === undefined) return true;
-  return script.intent === turn.intent && (turn.intent !== 'do_not_call' || turn.lists);
+  if (!quotable(script, 'hangup', routes, turn.lists)) return false;
+  return script.intent === undefined || script.intent === turn.intent;
 }
 
 /**
