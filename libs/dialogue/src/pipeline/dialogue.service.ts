@@ -536,9 +536,11 @@ export class DialogueService implements DialoguePort {
     let route: Route = decision.route;
     let reply = candidate.reply;
     if (!reply) {
-      // do_not_call's fallback announces the listing too (reply-fit.ts): a turn that lists no number
-      // (the question, a route that goes on, no phone) falls back past it, to the stage's or the default.
-      const own = answered === 'do_not_call' && !fit.lists ? undefined : answered;
+      // do_not_call's fallback announces the listing and says goodbye (reply-fit.ts): a turn that lists
+      // no number (the question, no phone) or does not hang up (a route that goes on or transfers) falls
+      // back past it, to the stage's or the default.
+      const listingFits = fit.lists && decision.action === 'hangup';
+      const own = answered === 'do_not_call' && !listingFits ? undefined : answered;
       reply = await this.fallback(campaign, session, own, decision, candidate.match?.best ?? null, storedText);
       route = 'fallback';
     }

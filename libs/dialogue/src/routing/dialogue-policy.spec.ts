@@ -104,21 +104,37 @@ describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
     expect(decideTurn({}, 'ask_price', at('new'), { confirmDoNotCall: 'deny' }).pendingDoNotCall).toBeUndefined();
   });
 
-  it('a do_not_call lists only where its route hangs up; only there is an unsure one asked about', () => {
+  it('a do_not_call lists whatever its route; an unsure one is asked about on any route', () => {
     const goesOn = { do_not_call: { route: 'script' as const, action: 'continue' as const } };
     const transfers = { do_not_call: { route: 'script' as const, action: 'transfer' as const } };
     for (const routes of [goesOn, transfers]) {
-      const d = decideTurn(routes, 'do_not_call', at('engaged'), { confirmDoNotCall: 'objection_price' });
-      expect(d).toMatchObject({ action: routes.do_not_call.action, doNotCall: false, scriptSource: 'intent' });
-      expect(d.pendingDoNotCall).toBeUndefined();
-      expect(d.doNotCallCheck).toBeUndefined();
-      // An explicit request (input screening) takes the DESIGN §3 row whatever the route.
-      expect(decideTurn(routes, 'do_not_call', at('engaged'), { explicitDoNotCall: true })).toMatchObject({
-        route: 'script',
-        action: 'hangup',
+      // Sure: listed, and the route decides the action.
+      expect(decideTurn(routes, 'do_not_call', at('engaged'))).toMatchObject({
+        action: routes.do_not_call.action,
         doNotCall: true,
-        reason: 'do_not_call',
+        scriptSource: 'intent',
       });
+      // Without a phone number, no goodbye on a call that goes on or transfers.
+      expect(decideTurn(routes, 'do_not_call', at('engaged'), { noPhone: true }).scriptSource).toBe('intent');
+      const asking = decideTurn(routes, 'do_not_call', at('engaged'), { confirmDoNotCall: 'objection_price' });
+      expect(asking).toMatchObject({ action: 'continue', scriptSource: 'confirm', doNotCall: false });
+      expect(asking.pendingDoNotCall).toBe('objection_price');
+      const pending = at('engaged', { pendingDoNotCall: 'objection_price' });
+      expect(decideTurn(routes, 'affirm', pending)).toMatchObject({
+        action: routes.do_not_call.action,
+        doNotCall: true,
+        answers: 'do_not_call',
+      });
+      // An explicit request (input screening) takes the DESIGN §1 step 2 row whatever the route, also
+      // when it answers the question.
+      for (const state of [at('engaged'), pending]) {
+        expect(decideTurn(routes, 'do_not_call', state, { explicitDoNotCall: true })).toMatchObject({
+          route: 'script',
+          action: 'hangup',
+          doNotCall: true,
+          reason: 'do_not_call',
+        });
+      }
     }
   });
 

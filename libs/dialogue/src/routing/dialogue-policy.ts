@@ -50,8 +50,8 @@ export interface TurnDecision {
   retentionAttempted: boolean;
   pendingRetention: boolean;
   /**
-   * The turn honours a do-not-call: the DESIGN §3 row of do_not_call, hangup + the number on the
-   * campaign's list (none to list on a conversation without a phone number).
+   * The turn honours a sure do-not-call: the number goes on the campaign's list whatever the route
+   * (none to list on a conversation without a phone number).
    */
   doNotCall: boolean;
   scheduleCallback: boolean;
@@ -105,12 +105,12 @@ export function ruleFor(
  * Routing, actions and lead stage for one turn (DESIGN §1 step 4, §3). Pure, so every rule is
  * unit-tested without Redis or models.
  *
- * A do_not_call lists the number where its route hangs up, the DESIGN §3 row "hangup + do-not-call
- * list" (as busy_call_later schedules its callback only where it hangs up); an explicit request found
- * by screening always takes that row (DESIGN §1 step 2), whatever the campaign routes the intent to.
- * Only such a turn is asked about first when unsure: the question exists because a listing is for
- * good, and a route that goes on or transfers lists nothing. Without a phone number it says the
- * campaign's goodbye: the intent's own lines announce the listing (reply-fit.ts).
+ * A sure do_not_call lists the number whatever the campaign routes the intent to: an opt-out is a legal
+ * obligation (DESIGN §3 "hangup + do-not-call list"), and the route decides only what is said and the
+ * action. An unsure one is asked about first on any route (listing is for good). An explicit request
+ * found by screening takes the DESIGN §1 step 2 row whatever the route, goodbye and hangup, also when
+ * it answers the question. Without a phone number a hangup says the campaign's goodbye: the intent's
+ * own lines announce a listing (reply-fit.ts).
  */
 export function decideTurn(
   routes: Campaign['routes'],
@@ -124,7 +124,10 @@ export function decideTurn(
   if (asked !== undefined) {
     const cleared: PolicyState = { ...state, pendingDoNotCall: undefined };
     if (intent === 'affirm' || intent === 'do_not_call') {
-      const listed = decideTurn(routes, 'do_not_call', cleared, { noPhone: opts.noPhone });
+      const listed = decideTurn(routes, 'do_not_call', cleared, {
+        explicitDoNotCall: opts.explicitDoNotCall,
+        noPhone: opts.noPhone,
+      });
       listed.answers = 'do_not_call';
       return listed;
     }
@@ -139,7 +142,7 @@ export function decideTurn(
     intent === 'do_not_call' && opts.explicitDoNotCall
       ? ruleFor({}, intent, state.stage)
       : ruleFor(routes, intent, state.stage);
-  const lists = intent === 'do_not_call' && rule.action === 'hangup';
+  const lists = intent === 'do_not_call';
   if (lists && opts.confirmDoNotCall !== undefined) {
     // Listing is for good: ask first, and the call goes on meanwhile.
     return decision(state, {
@@ -182,7 +185,7 @@ export function decideTurn(
     stage: ends ? 'closed' : stage,
     reached: stage,
     reason: ends ? (REASON_BY_INTENT[intent] ?? ACTION_REASONS.routeTable) : undefined,
-    scriptSource: lists && opts.noPhone ? 'goodbye' : 'intent',
+    scriptSource: lists && opts.noPhone && rule.action === 'hangup' ? 'goodbye' : 'intent',
     doNotCall: lists,
     scheduleCallback: intent === 'busy_call_later' && rule.action === 'hangup',
   });
