@@ -332,16 +332,6 @@ export class DialogueService implements DialoguePort {
     }
   }
 
-  /**
-   * Whether the published library can ask to confirm a do_not_call (a do_not_call script tagged
-   * `confirm`). Without one the request is honoured at once: nothing unapproved is ever said. (A
-   * `doNotCallConfirmBelow` of 0 never gets here: no confidence is below it.)
-   */
-  private async canConfirmDoNotCall(campaign: Campaign): Promise<boolean> {
-    const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
-    return asks.length > 0;
-  }
-
   private async opening(campaign: Campaign, session: Session): Promise<Reply | undefined> {
     if (!campaign.openingScriptId) return undefined;
     try {
@@ -473,13 +463,17 @@ export class DialogueService implements DialoguePort {
 
     // 4. Route. A do_not_call the intent model alone is unsure of is asked about before the number is
     // listed for good (campaign `doNotCallConfirmBelow`); screening and a campaign example decide at once.
-    const confirmDoNotCall =
+    // The question is looked up only for such a turn (a `doNotCallConfirmBelow` of 0 never looks), once:
+    // a library without one lists at once, and the one found is what the turn says.
+    const unsure =
       intent === 'do_not_call' &&
       source === 'classifier' &&
       confidence < campaign.doNotCallConfirmBelow &&
       session.pendingDoNotCall === undefined &&
-      prediction !== undefined &&
-      (await this.canConfirmDoNotCall(campaign))
+      prediction !== undefined;
+    const question = unsure ? await timed('match', () => this.confirmQuestion(campaign, storedText)) : undefined;
+    const confirmDoNotCall =
+      question && prediction
         ? (prediction.ranking.find((r) => r.name !== 'do_not_call')?.name ?? 'out_of_scope')
         : undefined;
     const decision = decideTurn(campaign.routes, intent, session, {
@@ -506,6 +500,7 @@ export class DialogueService implements DialoguePort {
           clock,
           timed,
           decision.scheduleCallback && callbackTime().source !== 'default',
+          question,
         );
         // DESIGN §3 "fallback (clarify)": the intent's own approved scripts (zh-clarify) before its
         // fallback script, by the scripted rules; each counts as a fallback towards escalation.
@@ -710,6 +705,8 @@ export class DialogueService implements DialoguePort {
     timed: <T>(key: 'match', work: () => Promise<T>) => Promise<T>,
     /** A callback was asked for at a stated time (so the reply may confirm it). */
     callbackTimeNamed: boolean,
+    /** The do-not-call confirmation question, where this turn may ask it (`confirmQuestion`). */
+    question: Script | undefined,
   ): Promise<Candidate> {
     const output = { verdict: 'allow' as const, hits: [] };
     // A library may hold several languages (the sample campaign has zh and en scripts): answer in
@@ -719,7 +716,10 @@ export class DialogueService implements DialoguePort {
       return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, fit)) };
     }
     if (decision.scriptSource === 'confirm') {
-      return { output, reply: await timed('match', () => this.confirmQuestion(campaign, session, lang)) };
+      return {
+        output,
+        reply: question && this.toReply(question, campaign, session, { similarity: null, fallback: false }),
+      };
     }
     const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : fit.intent;
     // Never the confirmation question: only the confirmation step above says it.
@@ -826,12 +826,12 @@ export class DialogueService implements DialoguePort {
    * The do-not-call confirmation question (a do_not_call script tagged `confirm`), picked by its
    * language tag as the goodbye is (namedScript): the customer's language, else the campaign's, else
    * any. Not by similarity to what was said, nor by the language its text reads as: an English
-   * question that names the company in Chinese characters is still the English one.
+   * question that names the company in Chinese characters is still the English one. Undefined when
+   * the library has none: the request is then honoured at once, nothing unapproved is ever said.
    */
-  private async confirmQuestion(campaign: Campaign, session: Session, lang: string): Promise<Reply | undefined> {
+  private async confirmQuestion(campaign: Campaign, customerText: string): Promise<Script | undefined> {
     const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
-    const script = firstInLanguage(asks, lang, campaign.language);
-    return script && this.toReply(script, campaign, session, { similarity: null, fallback: false });
+    return firstInLanguage(asks, languageOf(customerText) ?? campaign.language, campaign.language);
   }
 
   /**
