@@ -737,8 +737,8 @@ export class DialogueService implements DialoguePort {
     // A callback asked for without a time: no time to confirm, and a call that ends asks nothing,
     // so the intent's fallback (a closing line that promises a later call) is the reply.
     if (decision.scheduleCallback && !callbackTimeNamed) {
-      const closing = await ownFallback();
-      if (closing) return asFallback(closing);
+      const callLater = await ownFallback();
+      if (callLater) return asFallback(callLater);
     }
     const budget = campaign.deadlines.stages.match;
     const vector = await timed('match', () => clock.run('match', budget, () => textVector));
