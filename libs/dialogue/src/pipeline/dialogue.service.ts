@@ -723,7 +723,7 @@ export class DialogueService implements DialoguePort {
     }
     const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : fit.intent;
     // Never the confirmation question: only the confirmation step above says it.
-    const fits = (s: Script) => quotable(s, decision.action, campaign.routes, fit.lists);
+    const fits = (s: Script) => quotable(s, decision.action, campaign.routes, fit);
     // The intent's own fallback in the customer's language: looked up once, by whichever step needs it first.
     let own: Promise<Script | undefined> | undefined;
     const ownFallback = (): Promise<Script | undefined> =>
@@ -912,7 +912,7 @@ export class DialogueService implements DialoguePort {
     const abort = new AbortController();
     const signals = signal ? AbortSignal.any([signal, abort.signal]) : abort.signal;
     const request = { messages: prompt.messages, params, deadlineMs, signal: signals };
-    const approve = (candidate: string) => this.approve(campaign, session, action, fit.lists, candidate, clock, timed);
+    const approve = (candidate: string) => this.approve(campaign, session, action, fit, candidate, clock, timed);
     if (sink) {
       const streamed = await streamCandidate({
         chunks: this.generator.stream(request),
@@ -966,15 +966,16 @@ export class DialogueService implements DialoguePort {
    * nearest.
    * All in the customer's language first: a caller who
    * speaks Chinese gets no English wording to copy unless the library has too few Chinese scripts.
-   * Only scripts fit for the turn's action are shown (a continue turn is never shown a transfer or
-   * closing line to copy), and scripts of other intents only when the classified intent has none in
-   * the customer's language: once its scripts were heard, a model shown the nearest others answers
-   * "yes" with a deny script (en-deny-engaged) rather than repeat an affirm one.
+   * Only scripts fit for the turn are shown (a continue turn is never shown a transfer or closing
+   * line to copy, a hangup or transfer turn another intent's), and scripts of other intents only when
+   * the classified intent has none in the customer's language: once its scripts were heard, a model
+   * shown the nearest others answers "yes" with a deny script (en-deny-engaged) rather than repeat an
+   * affirm one.
    */
   private async exemplars(
     campaign: Campaign,
     session: Session,
-    { intent, lists }: AnsweredTurn,
+    fit: AnsweredTurn,
     action: Action,
     text: string,
     vector: Float32Array,
@@ -983,12 +984,12 @@ export class DialogueService implements DialoguePort {
     const k = campaign.generator.exemplars;
     // Room for the scripts of other languages and of the intent that the ranking below moves down.
     const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
-    const allow = (s: Script) => quotable(s, action, campaign.routes, lists);
+    const allow = (s: Script) => quotable(s, action, campaign.routes, fit);
     const [own, near, found] = await Promise.all([
-      this.scripts.match({ campaignId: campaign.id, vector, intent, k: wide, allow }),
+      this.scripts.match({ campaignId: campaign.id, vector, intent: fit.intent, k: wide, allow }),
       this.scripts.match({ campaignId: campaign.id, vector, k: wide, allow }),
       // Examples that cannot be embedded now (encoder down) leave the ranking below as it was.
-      said ?? this.examples.answer(campaign, intent, vector).catch(() => undefined),
+      said ?? this.examples.answer(campaign, fit.intent, vector).catch(() => undefined),
     ]);
     let answer = found;
     const lang = languageOf(text) ?? campaign.language;
@@ -1035,7 +1036,7 @@ export class DialogueService implements DialoguePort {
     campaign: Campaign,
     session: Session,
     action: Action,
-    lists: boolean,
+    fit: AnsweredTurn,
     text: string,
     clock: TurnClock,
     timed: <T>(key: 'comply' | 'match', work: () => Promise<T>) => Promise<T>,
@@ -1051,13 +1052,14 @@ export class DialogueService implements DialoguePort {
 
     const outcome = await timed('match', () =>
       clock.run('match', budgets.match, () =>
-        // Only scripts fit for the turn's action: a continue turn never lands on a transfer or
-        // closing line, however near (reply-fit.ts); nothing fit enough → the fallback chain.
+        // Only scripts fit for the turn: a continue turn never lands on a transfer or closing line, a
+        // hangup or transfer never on another intent's ("our details are out of date" said to a
+        // do-not-call), however near (reply-fit.ts); nothing fit enough → the fallback chain.
         this.scripts.match({
           campaignId: campaign.id,
           text: checked.text,
           k: 3,
-          allow: (s) => quotable(s, action, campaign.routes, lists),
+          allow: (s) => quotable(s, action, campaign.routes, fit),
         }),
       ),
     );
@@ -1132,12 +1134,12 @@ export class DialogueService implements DialoguePort {
   ): Promise<Reply> {
     if (reply.parts || action === 'continue') return reply;
     const script = await this.scripts.getScript(campaign.id, reply.scriptId);
-    if (!script || fitsAction(script, action, campaign.routes, fit.lists)) return reply;
+    if (!script || fitsAction(script, action, campaign.routes, fit)) return reply;
     const lang = languageOf(customerText) ?? campaign.language;
     if (action === 'hangup') return (await this.goodbye(campaign, session, lang, fit)) ?? reply;
     const announce = await this.scripts.findScripts(
       campaign.id,
-      (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, action, campaign.routes, fit.lists),
+      (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, action, campaign.routes, fit),
     );
     const generic = firstInLanguage(announce, lang, campaign.language);
     return generic ? this.toReply(generic, campaign, session, { similarity: null, fallback: false }) : reply;

@@ -26,6 +26,9 @@ const script = (over: Partial<Script>): Script => ({
   ...over,
 });
 const routes = structuredClone(DEFAULT_ROUTES);
+/** A turn answering `intent` that lists no number, or lists one. */
+const unlisted = (intent: AnsweredTurn['intent']): AnsweredTurn => ({ intent, lists: false });
+const listed = (intent: AnsweredTurn['intent']): AnsweredTurn => ({ intent, lists: true });
 
 describe('scriptAction', () => {
   it('reads transfer and goodbye tags, the closed stage, then the intent’s route-table action', () => {
@@ -44,8 +47,8 @@ describe('scriptAction', () => {
       text: '您是希望我们以后不再给您打电话了吗？',
     });
     expect(scriptAction(ask, routes)).toBe('continue');
-    expect(fitsAction(ask, 'continue', routes, false)).toBe(true);
-    expect(fitsAction(ask, 'hangup', routes, false)).toBe(false);
+    expect(fitsAction(ask, 'continue', routes, unlisted('do_not_call'))).toBe(true);
+    expect(fitsAction(ask, 'hangup', routes, unlisted('do_not_call'))).toBe(false);
   });
 
   it('follows a campaign’s route table', () => {
@@ -57,7 +60,7 @@ describe('scriptAction', () => {
     const goesOn = { ...routes, do_not_call: { route: 'script' as const, action: 'continue' as const } };
     const line = script({ intent: 'do_not_call', text: '我们会把您的号码登记为免打扰，再见。' });
     expect(scriptAction(line, goesOn)).toBe('hangup');
-    expect(fitsAction(line, 'continue', goesOn, false)).toBe(false);
+    expect(fitsAction(line, 'continue', goesOn, listed('do_not_call'))).toBe(false);
     expect(scriptAction(script({ intent: 'do_not_call', tags: ['confirm'] }), goesOn)).toBe('continue');
   });
 });
@@ -74,26 +77,50 @@ describe('announcesListing', () => {
 
 describe('fitsAction', () => {
   it('refuses a script announcing another action, and a question on a hangup turn', () => {
-    expect(fitsAction(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes, false)).toBe(false);
-    expect(fitsAction(script({ intent: 'busy_call_later', text: '您什么时候方便？' }), 'hangup', routes, false)).toBe(
+    const busy = unlisted('busy_call_later');
+    expect(fitsAction(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes, busy)).toBe(false);
+    expect(fitsAction(script({ intent: 'busy_call_later', text: '您什么时候方便？' }), 'hangup', routes, busy)).toBe(
       false,
     );
     expect(
-      fitsAction(script({ intent: 'busy_call_later', text: '好的，已经帮您记下了。' }), 'hangup', routes, false),
+      fitsAction(script({ intent: 'busy_call_later', text: '好的，已经帮您记下了。' }), 'hangup', routes, busy),
     ).toBe(true);
-    expect(fitsAction(script({ intent: 'deny', text: 'Is it the price?' }), 'continue', routes, false)).toBe(true);
+    // A turn that goes on may answer with another intent's line.
+    expect(fitsAction(script({ intent: 'deny', text: 'Is it the price?' }), 'continue', routes, busy)).toBe(true);
   });
 
   it('a line announcing the listing only where the turn lists a number', () => {
     const line = script({ intent: 'do_not_call', text: 'We will register your number as opted out. Goodbye.' });
-    expect(fitsAction(line, 'hangup', routes, true)).toBe(true);
-    // A do-not-call without a phone number, another intent's hangup: nothing is listed.
-    expect(fitsAction(line, 'hangup', routes, false)).toBe(false);
-    expect(quotable(line, 'hangup', routes, false)).toBe(false);
-    // Other closing lines fit either way.
+    expect(fitsAction(line, 'hangup', routes, listed('do_not_call'))).toBe(true);
+    // A do-not-call without a phone number: nothing is listed.
+    expect(fitsAction(line, 'hangup', routes, unlisted('do_not_call'))).toBe(false);
+    expect(quotable(line, 'hangup', routes, unlisted('do_not_call'))).toBe(false);
+    // Other closing lines of the turn's intent fit either way.
     const bye = script({ intent: 'wrong_person', text: 'Sorry to have bothered you, goodbye.' });
-    expect(fitsAction(bye, 'hangup', routes, false)).toBe(true);
-    expect(fitsAction(bye, 'hangup', routes, true)).toBe(true);
+    expect(fitsAction(bye, 'hangup', routes, unlisted('wrong_person'))).toBe(true);
+    expect(fitsAction(bye, 'hangup', routes, listed('wrong_person'))).toBe(true);
+  });
+
+  it('a hangup or transfer line only of the turn’s intent, or of none', () => {
+    // wrong_person's and busy_call_later's goodbyes say something false to a do-not-call.
+    const wrong = script({ intent: 'wrong_person', text: 'It seems our details are out of date, goodbye.' });
+    const later = script({ intent: 'busy_call_later', text: 'We will call you back later, goodbye.' });
+    const plain = script({ tags: ['goodbye'], text: 'Goodbye!' });
+    for (const turn of [unlisted('do_not_call'), listed('do_not_call')]) {
+      expect(fitsAction(wrong, 'hangup', routes, turn)).toBe(false);
+      expect(quotable(later, 'hangup', routes, turn)).toBe(false);
+      expect(quotable(plain, 'hangup', routes, turn)).toBe(true);
+    }
+    expect(fitsAction(later, 'hangup', routes, unlisted('busy_call_later'))).toBe(true);
+    // The listing line of a do-not-call is never another intent's hangup.
+    const listing = script({ intent: 'do_not_call', text: 'We will register your number as opted out. Goodbye.' });
+    expect(fitsAction(listing, 'hangup', routes, listed('wrong_person'))).toBe(false);
+    // A complaint's transfer apologises to a customer ready to buy; the generic transfer fits any.
+    const complaint = script({ intent: 'complaint', tags: ['transfer'], text: 'Sorry about that, transferring.' });
+    const generic = script({ tags: ['transfer'], text: 'Let me transfer you.' });
+    expect(quotable(complaint, 'transfer', routes, unlisted('ready_to_buy'))).toBe(false);
+    expect(quotable(complaint, 'transfer', routes, unlisted('complaint'))).toBe(true);
+    expect(quotable(generic, 'transfer', routes, unlisted('ready_to_buy'))).toBe(true);
   });
 });
 
@@ -104,35 +131,36 @@ describe('quotable', () => {
       tags: ['zh', 'confirm'],
       text: '您是希望我们以后不再给您打电话了吗？',
     });
-    expect(fitsAction(ask, 'continue', routes, false)).toBe(true);
-    expect(quotable(ask, 'continue', routes, false)).toBe(false);
-    expect(quotable(script({ intent: 'affirm', stage: 'engaged' }), 'continue', routes, false)).toBe(true);
-    expect(quotable(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes, false)).toBe(false);
+    const turn = unlisted('do_not_call');
+    expect(fitsAction(ask, 'continue', routes, turn)).toBe(true);
+    expect(quotable(ask, 'continue', routes, turn)).toBe(false);
+    expect(quotable(script({ intent: 'affirm', stage: 'engaged' }), 'continue', routes, turn)).toBe(true);
+    expect(quotable(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes, turn)).toBe(false);
   });
 });
 
 describe('closesCall / closingLine', () => {
-  const unlisted: AnsweredTurn = { intent: 'do_not_call', lists: false };
+  const dnc = unlisted('do_not_call');
   const goodbye = script({ id: 'zh-bye', tags: ['zh', 'goodbye'], stage: 'closed', text: '感谢您的时间，再见！' });
 
   it('takes an approved closing line that asks nothing and promises nothing the turn does not do', () => {
-    expect(closesCall(goodbye, routes, unlisted)).toBe(true);
+    expect(closesCall(goodbye, routes, dnc)).toBe(true);
     // The closed stage alone, or the tag alone, marks a closing line.
-    expect(closesCall(script({ stage: 'closed', text: 'Goodbye!' }), routes, unlisted)).toBe(true);
-    expect(closesCall(script({ tags: ['goodbye'], text: 'Goodbye!' }), routes, unlisted)).toBe(true);
+    expect(closesCall(script({ stage: 'closed', text: 'Goodbye!' }), routes, dnc)).toBe(true);
+    expect(closesCall(script({ tags: ['goodbye'], text: 'Goodbye!' }), routes, dnc)).toBe(true);
     // Neither: the default fallback is no closing line, nor a question tagged goodbye.
-    expect(closesCall(script({ fallback: true, text: 'Could you say that again?' }), routes, unlisted)).toBe(false);
-    expect(closesCall(script({ tags: ['goodbye'], text: 'Anything else before I go?' }), routes, unlisted)).toBe(false);
-    expect(closesCall(script({ tags: ['goodbye', 'transfer'], text: 'Hold on.' }), routes, unlisted)).toBe(false);
+    expect(closesCall(script({ fallback: true, text: 'Could you say that again?' }), routes, dnc)).toBe(false);
+    expect(closesCall(script({ tags: ['goodbye'], text: 'Anything else before I go?' }), routes, dnc)).toBe(false);
+    expect(closesCall(script({ tags: ['goodbye', 'transfer'], text: 'Hold on.' }), routes, dnc)).toBe(false);
   });
 
   it('a do_not_call closing line only where the number is listed; another intent’s never', () => {
-    const dnc = script({ intent: 'do_not_call', tags: ['goodbye'], text: '我们会登记您的号码，再见。' });
-    expect(closesCall(dnc, routes, unlisted)).toBe(false);
-    expect(closesCall(dnc, routes, { intent: 'do_not_call', lists: true })).toBe(true);
+    const listing = script({ intent: 'do_not_call', tags: ['goodbye'], text: '我们会登记您的号码，再见。' });
+    expect(closesCall(listing, routes, dnc)).toBe(false);
+    expect(closesCall(listing, routes, listed('do_not_call'))).toBe(true);
     const busy = script({ intent: 'busy_call_later', stage: 'closed', text: '我们稍后再联系您，再见。' });
-    expect(closesCall(busy, routes, unlisted)).toBe(false);
-    expect(closesCall(busy, routes, { intent: 'busy_call_later', lists: false })).toBe(true);
+    expect(closesCall(busy, routes, dnc)).toBe(false);
+    expect(closesCall(busy, routes, unlisted('busy_call_later'))).toBe(true);
   });
 
   it('picks the customer’s language, then the campaign’s, then any; a plain goodbye before the intent’s', () => {

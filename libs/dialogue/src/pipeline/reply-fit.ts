@@ -36,26 +36,49 @@ export const announcesListing = (script: Script): boolean => script.intent === '
 export const asksQuestion = (text: string): boolean => /[?？]/.test(text);
 
 /**
- * Whether a script may be the reply of a turn that takes `action` and `lists` the customer's number
- * (or not): it announces that action and no other, a line that ends the call asks nothing (the
- * customer could not answer it), and a line announcing the listing is said only where the turn puts a
- * number on the list (not on a conversation without a phone number, nor on another intent's hangup).
+ * What a turn's reply may answer and promise: the intent it answers, and whether the turn lists a
+ * number (`fitsAction`, `quotable`, `closesCall`).
  */
-export function fitsAction(script: Script, action: Action, routes: Campaign['routes'], lists: boolean): boolean {
+export interface AnsweredTurn {
+  intent: IntentName;
+  /** The turn puts the customer's number on the do-not-call list (a listing line may say so). */
+  lists: boolean;
+}
+
+/**
+ * Whether a script answers what the turn answers: on a turn that ends the call or hands it over
+ * (hangup, transfer), a line of the turn's own intent or a plain one (no intent: the goodbye, the
+ * generic transfer announcement). Another intent's closing or transfer line states or promises
+ * something the turn does not: wrong_person's "our details are out of date", busy_call_later's "we'll
+ * call you later", the complaint transfer's apology said to a customer ready to buy. A turn that goes on
+ * may answer with any intent's line.
+ */
+const answersTurn = (script: Script, action: Action, intent: IntentName): boolean =>
+  action === 'continue' || script.intent === undefined || script.intent === intent;
+
+/**
+ * Whether a script may be the reply of `turn`, which takes `action`: it announces that action and no
+ * other, a line that ends the call asks nothing (the customer could not answer it), a line announcing
+ * the listing is said only where the turn puts a number on the list (not on a conversation without a
+ * phone number, nor on another intent's hangup), and a line that ends or hands over the call is the
+ * turn's own intent's or a plain one (`answersTurn`).
+ */
+export function fitsAction(script: Script, action: Action, routes: Campaign['routes'], turn: AnsweredTurn): boolean {
   return (
     scriptAction(script, routes) === action &&
     (action !== 'hangup' || !asksQuestion(script.text)) &&
-    (lists || !announcesListing(script))
+    (turn.lists || !announcesListing(script)) &&
+    answersTurn(script, action, turn.intent)
   );
 }
 
 /**
- * Whether a script may be shown to the generator or be the script its text maps to on a turn that
- * takes `action` and `lists` a number (or not): fit for the turn, and not the confirmation question
- * (the dialogue's to ask: it leaves the call waiting on a yes or no).
+ * Whether a script may be shown to the generator or be the script its text maps to on `turn`, which
+ * takes `action`: fit for the turn, and not the confirmation question (the dialogue's to ask: it leaves
+ * the call waiting on a yes or no).
  */
-export const quotable = (script: Script, action: Action, routes: Campaign['routes'], lists: boolean): boolean =>
-  fitsAction(script, action, routes, lists) && !asksToConfirm(script);
+export const quotable = (script: Script, action: Action, routes: Campaign['routes'], turn: AnsweredTurn): boolean =>
+  fitsAction(script, action, routes, turn) && !asksToConfirm(script);
 
 /**
  * Two scripts play the same role in a library (one's translation of the other): same intent, stage
@@ -71,28 +94,14 @@ export function sameRole(a: Script, b: Script): boolean {
 }
 
 /**
- * What a turn's reply may answer and promise: the intent it answers, and whether the turn lists a
- * number (`fitsAction`, `closesCall`).
- */
-export interface AnsweredTurn {
-  intent: IntentName;
-  /** The turn puts the customer's number on the do-not-call list (a listing line may say so). */
-  lists: boolean;
-}
-
-/**
  * Whether a script may end a call in place of the campaign's goodbye (`goodbyeScriptId` unset): an
- * approved closing line, tagged `goodbye` or of stage `closed`, fit for a hangup of the turn (it asks
- * nothing, announces no transfer, and announces a listing only where the number is listed), not the
- * confirmation question, and promising nothing else the turn does not do. So it has no intent (a plain
- * goodbye), or the turn's own intent: another intent's closing line answers something else ("our
- * details are out of date", "we will call you later").
+ * approved closing line, tagged `goodbye` or of stage `closed`, that the generator's answer could map to
+ * on a hangup of the turn (`quotable`): it asks nothing, announces no transfer, announces a listing
+ * only where the number is listed, is not the confirmation question, and has no intent (a plain
+ * goodbye) or the turn's own (`answersTurn`).
  */
-export function closesCall(script: Script, routes: Campaign['routes'], turn: AnsweredTurn): boolean {
-  if (!script.tags.includes('goodbye') && script.stage !== 'closed') return false;
-  if (!quotable(script, 'hangup', routes, turn.lists)) return false;
-  return script.intent === undefined || script.intent === turn.intent;
-}
+export const closesCall = (script: Script, routes: Campaign['routes'], turn: AnsweredTurn): boolean =>
+  (script.tags.includes('goodbye') || script.stage === 'closed') && quotable(script, 'hangup', routes, turn);
 
 /**
  * The first of `scripts` tagged with the customer's language, else with the campaign's, else the
