@@ -71,7 +71,7 @@ describe('busy: the callback time is in the turn result, the audit and the webho
       const turn = await chat.say(conversationId, text);
       expect(turn.intent.name).toBe('busy_call_later');
       const callback = turn.actionDetail?.callback;
-      expect(callback).toEqual({ dueAt: expect.any(String), timeZone, requested });
+      expect(callback).toEqual({ dueAt: expect.any(String), timeZone, requested, scheduled: true });
       expect(wallHour(callback!.dueAt, timeZone)).toBe(`${tomorrowIn(timeZone)} ${hour}`);
       const [record] = await chat.audit(conversationId);
       expect(record.effects.callback).toEqual(callback);
@@ -143,6 +143,7 @@ describe('busy: the callback time is in the turn result, the audit and the webho
       dueAt: expect.any(String),
       timeZone: 'Asia/Shanghai',
       requested: 'in 2 seconds',
+      scheduled: true,
     });
     const [delivered] = await dialer.waitFor(1);
     const body = JSON.parse(delivered.body);

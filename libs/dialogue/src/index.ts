@@ -7,6 +7,7 @@ export {
   ROUTES,
   type Action,
   type CallbackDue,
+  type TurnCallback,
   type Channel,
   type DialoguePort,
   type DoNotCallEffect,

@@ -54,6 +54,18 @@ export interface CallbackDue {
 }
 
 /**
+ * The callback a busy_call_later hangup asked for, as the turn and its audit (`effects.callback`)
+ * show it: the time understood, whether or not huashu schedules it, so a dialer that schedules its
+ * own callbacks can act on it. Additive to the binding shape.
+ */
+export interface TurnCallback extends CallbackDue {
+  /** Whether huashu schedules it (a dialer webhook is configured); when not, the client has to. */
+  scheduled: boolean;
+  /** Why it was not scheduled ("DIALER_WEBHOOK_URL is not set"); absent when it was. */
+  notScheduledReason?: string;
+}
+
+/**
  * What a turn did about the do-not-call list (README "Do-not-call confirmation"): asked the
  * confirmation question (`confirming`: nothing listed, the call goes on), listed the number, honoured
  * the request on a conversation without a phone number (`unlisted`: the call ended, there was no
@@ -72,9 +84,9 @@ export interface TurnResult {
   action: Action;
   /**
    * For `transfer`: reason and target; for `hangup`: reason, and for busy_call_later the callback
-   * scheduled. Additive to the binding shape.
+   * asked for (scheduled by huashu or not). Additive to the binding shape.
    */
-  actionDetail?: { reason: string; target?: string; summary?: string; callback?: CallbackDue };
+  actionDetail?: { reason: string; target?: string; summary?: string; callback?: TurnCallback };
   /**
    * Set on a turn that asked to confirm a do_not_call, listed the number (`unlisted` when the
    * conversation has none), or settled the question: the same as the audit's `effects.doNotCall`.

@@ -473,7 +473,9 @@ export class TelephonyService {
       state.ended = true;
       state.endReason = 'transfer';
     } else if (result.action === 'hangup') {
-      const callback = result.actionDetail?.callback;
+      // The time asked for, scheduled by huashu or not: the platform's dialer can schedule it itself.
+      const asked = result.actionDetail?.callback;
+      const callback = asked && { dueAt: asked.dueAt, timeZone: asked.timeZone, requested: asked.requested };
       outcome.hangup = { reason: result.actionDetail?.reason ?? result.intent.name, ...(callback ? { callback } : {}) };
       state.ended = true;
       state.endReason = outcome.hangup.reason;

@@ -22,6 +22,7 @@ import {
   type ScriptStage,
 } from '@huashu/scripts';
 import { parseCallbackTime, processTimeZone, type CallbackTime } from '../actions/callback-time.parser.js';
+import { spokenCallbackTime } from '../actions/callback-time.spoken.js';
 import { DoNotCallRepository } from '../actions/do-not-call.repository.js';
 import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
@@ -31,13 +32,13 @@ import { newSession, noteIntent, type HistoryMessage, type Session, type Transcr
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
 import type {
   Action,
-  CallbackDue,
   DialoguePort,
   DoNotCallEffect,
   Reply,
   Route,
   StartConversation,
   StartedConversation,
+  TurnCallback,
   TurnResult,
   TurnStreamEvent,
 } from '../turn-result.js';
@@ -73,6 +74,8 @@ const MAX_METADATA_BYTES = 4096;
 const PROMPT_TOKENS = 3000;
 /** Longest a conversation's start waits for its campaign's examples to be embedded (a remote encoder may hang). */
 const EXAMPLES_WAIT_MS = 1000;
+/** The slot a callback confirmation names the understood time with (zh-callback-confirm). */
+const CALLBACK_TIME_SLOT = 'callback_time';
 
 /** A conversation as GET /v1/conversations/{id} shows it. */
 export interface ConversationView {
@@ -88,6 +91,8 @@ export interface ConversationView {
   updatedAt: string;
   endedAt?: string;
   endReason?: string;
+  /** The callback a busy customer asked for on the turn that ended the call (as in its actionDetail). */
+  callback?: TurnCallback;
   transcript: TranscriptEntry[];
 }
 
@@ -247,6 +252,7 @@ export class DialogueService implements DialoguePort {
       updatedAt: s.updatedAt,
       endedAt: s.endedAt,
       endReason: s.endReason,
+      ...(s.callback ? { callback: s.callback } : {}),
       transcript: await this.sessions.transcript(s.id),
     };
   }
@@ -543,15 +549,17 @@ export class DialogueService implements DialoguePort {
     // What the customer hears never announces an action the turn does not take (an escalated
     // fallback, a closing line that asks a question): reply-fit.ts, `fitReply`.
     reply = await this.fitReply(campaign, session, reply, escalation.action, storedText, fit);
+    // Decided before the record, so the turn, its audit and the session say when the callback is due,
+    // and the confirmation names that time, whether huashu or the client's dialer schedules it.
+    const busyHangup = decision.scheduleCallback && escalation.action === 'hangup';
+    const callback = busyHangup ? this.callbackDue(callbackTime(), campaign) : undefined;
+    if (callback) reply = await this.sayCallbackTime(campaign, session, reply, callbackTime(), callback, storedText);
 
     // 8. Record.
     const turn = session.turn + 1;
     const at = new Date().toISOString();
     const intents = noteIntent(session.intents, intent);
     const degraded = problems.length > 0;
-    // Decided before the record, so the turn and its audit say when the callback is due.
-    const busyHangup = decision.scheduleCallback && escalation.action === 'hangup';
-    const callback = busyHangup ? this.callbackDue(callbackTime(), campaign) : undefined;
     const actionDetail =
       escalation.action === 'continue'
         ? undefined
@@ -586,6 +594,7 @@ export class DialogueService implements DialoguePort {
       intents,
       updatedAt: at,
       ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
+      ...(callback ? { callback } : {}),
     };
 
     const effects: Record<string, unknown> = {};
@@ -597,7 +606,7 @@ export class DialogueService implements DialoguePort {
       if (session.customer.phone) await this.doNotCall.add(campaign.id, session.customer.phone);
     }
     if (doNotCall) effects.doNotCall = doNotCall;
-    if (busyHangup) effects.callback = callback ?? 'not scheduled: DIALER_WEBHOOK_URL is not set';
+    if (callback) effects.callback = callback;
 
     timings.total = nowMs() - started;
     const result: TurnResult = {
@@ -677,7 +686,7 @@ export class DialogueService implements DialoguePort {
     // lookups: only now, not before this turn's own stages, which the encoder's batch would hold up.
     void this.examples.prepare(campaign);
 
-    if (busyHangup) await this.scheduleCallback(campaign, session, turn, callback);
+    if (callback?.scheduled) await this.scheduleCallback(campaign, session, turn, callback);
 
     const m = this.metrics;
     m.stage.observe({ stage: 'record' }, (nowMs() - recordStart) / 1000);
@@ -1165,24 +1174,52 @@ export class DialogueService implements DialoguePort {
    * the others) and the customer's name filled in; without a name (or one with nothing speakable left
    * once cleaned, as a blank one), the campaign's own `customer_name` slot (e.g. 机主) when it sets one.
    */
-  private spoken(text: string, campaign: Campaign, session: Session): string {
+  private spoken(text: string, campaign: Campaign, session: Session, turnSlots: Record<string, string> = {}): string {
     // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
     if (!text.includes('{')) return text;
     const slots = { ...campaign.slots, ...campaign.slotsByLanguage[languageOf(text) ?? campaign.language] };
     return this.scripts.fillSlots(text, {
       ...slots,
       customer_name: slotValue(session.customer.name) || slots.customer_name,
+      ...turnSlots,
     }).text;
   }
 
-  /** When the callback is due (read in the campaign's time zone); undefined when no dialer is configured. */
-  private callbackDue(when: CallbackTime, campaign: Campaign): CallbackDue | undefined {
-    if (!this.config.dialogue.dialerWebhookUrl) return undefined;
+  /**
+   * When the callback is due (read in the campaign's time zone), and whether huashu schedules it: only
+   * with a dialer webhook; without one the client (a dialer that schedules its own callbacks) has to.
+   */
+  private callbackDue(when: CallbackTime, campaign: Campaign): TurnCallback {
+    const scheduled = !!this.config.dialogue.dialerWebhookUrl;
     return {
       dueAt: when.at.toISOString(),
       timeZone: campaign.timeZone ?? processTimeZone(),
       ...(when.source === 'default' ? {} : { requested: when.text }),
+      scheduled,
+      ...(scheduled ? {} : { notScheduledReason: 'DIALER_WEBHOOK_URL is not set' }),
     };
+  }
+
+  /**
+   * The callback confirmation with its `{callback_time}` slot filled: the time understood, on the
+   * customer's clock ("明天下午3点", "tomorrow at 3 PM"). Only for a stated time or duration: a vague
+   * "later" or none is not confirmed as a clock time, and the slot goes by the missing-slot rule.
+   * A streamed reply was sent already and is left as it is.
+   */
+  private async sayCallbackTime(
+    campaign: Campaign,
+    session: Session,
+    reply: Reply,
+    when: CallbackTime,
+    callback: TurnCallback,
+    customerText: string,
+  ): Promise<Reply> {
+    if (reply.parts || (when.source !== 'datetime' && when.source !== 'relative')) return reply;
+    const script = await this.scripts.getScript(campaign.id, reply.scriptId);
+    if (!script?.text.includes(`{${CALLBACK_TIME_SLOT}}`)) return reply;
+    const lang = languageOf(script.text) ?? languageOf(customerText) ?? campaign.language;
+    const time = spokenCallbackTime(new Date(callback.dueAt), callback.timeZone, lang);
+    return { ...reply, text: this.spoken(script.text, campaign, session, { [CALLBACK_TIME_SLOT]: time }) };
   }
 
   /**
@@ -1190,16 +1227,7 @@ export class DialogueService implements DialoguePort {
    * phone number still gets it (the dialer may know the call by its conversation id): the POST then
    * has no `phone`.
    */
-  private async scheduleCallback(
-    campaign: Campaign,
-    session: Session,
-    turn: number,
-    due: CallbackDue | undefined,
-  ): Promise<void> {
-    if (!due) {
-      this.logger.warn({ conversationId: session.id }, 'callback requested but DIALER_WEBHOOK_URL is not set');
-      return;
-    }
+  private async scheduleCallback(campaign: Campaign, session: Session, turn: number, due: TurnCallback): Promise<void> {
     try {
       await this.callbacks.schedule({
         conversationId: session.id,

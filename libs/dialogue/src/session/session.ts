@@ -1,5 +1,5 @@
 import type { IntentName } from '@huashu/intent';
-import type { Action, Channel, LeadStage } from '../turn-result.js';
+import type { Action, Channel, LeadStage, TurnCallback } from '../turn-result.js';
 
 /** One line of the conversation as stored (customer text is always the redacted form). */
 export interface TranscriptEntry {
@@ -54,6 +54,8 @@ export interface Session {
   updatedAt: string;
   endedAt?: string;
   endReason?: string;
+  /** The callback a busy customer asked for on the turn that ended the call (its actionDetail's). */
+  callback?: TurnCallback;
 }
 
 /** A fresh conversation: stage `new`, no turns, nothing heard. */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ACTIONS, CHANNELS, LEAD_STAGES, type Action, type Channel, type LeadStage } from '@huashu/dialogue';
 import { INTENT_NAMES, type IntentName } from '@huashu/intent';
+import { TurnCallbackDto } from './turn-result.dto.js';
 
 // GET /v1/conversations/{id} and POST …/end (documentation only, as turn-result.dto.ts).
 
@@ -63,6 +64,11 @@ export class ConversationViewDto {
   endedAt?: string;
   @ApiPropertyOptional({ description: 'Why it ended: an action reason, or the reason given to /end' })
   endReason?: string;
+  @ApiPropertyOptional({
+    description: 'busy_call_later: the callback asked for on the turn that ended the call (as in its actionDetail)',
+    type: TurnCallbackDto,
+  })
+  callback?: TurnCallbackDto;
   @ApiProperty({ description: 'Every line, oldest first', type: [TranscriptEntryDto] })
   transcript!: TranscriptEntryDto[];
 }

@@ -79,6 +79,19 @@ export class CallbackDueDto {
   requested?: string;
 }
 
+export class TurnCallbackDto extends CallbackDueDto {
+  @ApiProperty({
+    description:
+      'Whether huashu schedules the callback (a dialer webhook is configured); when false, the client has to',
+  })
+  scheduled!: boolean;
+  @ApiPropertyOptional({
+    description: 'Why it was not scheduled; absent when it was',
+    example: 'DIALER_WEBHOOK_URL is not set',
+  })
+  notScheduledReason?: string;
+}
+
 export class ActionDetailDto {
   @ApiProperty({
     description: 'Why the call is transferred or hung up (route_table: the campaign’s route table said so)',
@@ -90,10 +103,10 @@ export class ActionDetailDto {
   @ApiPropertyOptional({ description: 'Transfer: the lead summary for the human taking over' })
   summary?: string;
   @ApiPropertyOptional({
-    description: 'busy_call_later: the callback scheduled (absent when no dialer webhook is configured)',
-    type: CallbackDueDto,
+    description: 'busy_call_later: the callback time understood, and whether huashu scheduled it',
+    type: TurnCallbackDto,
   })
-  callback?: CallbackDueDto;
+  callback?: TurnCallbackDto;
 }
 
 export class InputComplianceDto {

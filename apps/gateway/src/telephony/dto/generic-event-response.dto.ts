@@ -26,7 +26,7 @@ export class TelephonyHangupDto {
   @ApiProperty({ description: 'Why (do_not_call, wrong_person, busy_call_later, no_input, campaign_not_ready …)' })
   reason!: string;
   @ApiPropertyOptional({
-    description: 'busy_call_later: the callback scheduled (absent when no dialer webhook is configured)',
+    description: 'busy_call_later: the callback time understood (scheduled by huashu only with a dialer webhook)',
     type: CallbackDueDto,
   })
   callback?: CallbackDueDto;
