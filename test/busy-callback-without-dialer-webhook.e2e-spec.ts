@@ -1,9 +1,17 @@
 // Scenario: no DIALER_WEBHOOK_URL (the client, a dialer, schedules its own callbacks). A busy customer who
 // names a time still gets it in the TurnResult's actionDetail.callback (with `scheduled: false` and why),
-// the audit's effects.callback and the session, and hears the confirmation that names that time, not a
-// "noted" that promises nothing in particular. Real gateway + real Redis, no webhook receiver.
+// the audit's effects.callback and the session; a confirmation with the {callback_time} slot names that
+// time (the campaign's edit of the sample's; the sample's own text stays as it was). Real gateway + real
+// Redis, no webhook receiver.
 import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, tomorrowIn, wallHour } from './support/dialogue.js';
+import { SAMPLE } from './support/sample-campaign.js';
+
+/** The campaign's confirmation, edited to name the time understood. */
+const CONFIRM_WITH_TIME = {
+  zh: '好的，已经帮您记下了，{callback_time}我们再联系您，祝您工作顺利。',
+  en: "Done, I've noted that. We'll call you back {callback_time}. Have a good day.",
+} as const;
 
 describe('busy without a dialer webhook: the understood time is handed to the client and said', () => {
   let gw: Booted;
@@ -29,7 +37,15 @@ describe('busy without a dialer webhook: the understood time is handed to the cl
   ] as const)(
     '%s campaign in %s: "%s" → callback {requested: "%s", scheduled: false}, the reply says "%s"',
     async (lang, timeZone, text, requested, spoken, scriptId) => {
-      const campaignId = await createLanguageCampaign(gw.url, lang, `cb-${lang}-nowebhook`, { timeZone });
+      const sample = SAMPLE.find((s) => s.id === scriptId)!.text;
+      const campaignId = await createLanguageCampaign(
+        gw.url,
+        lang,
+        `cb-${lang}-nowebhook`,
+        { timeZone },
+        () => true,
+        (s) => (s.id === scriptId ? { ...s, text: CONFIRM_WITH_TIME[lang] } : s),
+      );
       const chat = new Chat(gw.url);
       const { conversationId } = await chat.start({ campaignId });
       const turn = await chat.say(conversationId, text);
@@ -48,6 +64,13 @@ describe('busy without a dialer webhook: the understood time is handed to the cl
       expect(wallHour(callback.dueAt, timeZone)).toBe(`${tomorrowIn(timeZone)} 15`);
       expect(turn.reply.scriptId).toBe(scriptId);
       expect(turn.reply.text).toContain(spoken);
+      // The sample's own confirmation (no slot) is said as it stands.
+      const plain = await createLanguageCampaign(gw.url, lang, `cb-${lang}-nowebhook-plain`, { timeZone });
+      const other = await chat.say((await chat.start({ campaignId: plain })).conversationId, text);
+      expect(other).toMatchObject({
+        reply: { scriptId, text: sample },
+        actionDetail: { callback: { scheduled: false } },
+      });
 
       const [record] = await chat.audit(conversationId);
       expect(record.effects).toEqual({ callback });

@@ -35,8 +35,8 @@ export async function createSampleCampaign(
 }
 
 /**
- * A one-language campaign of the sample: that language's scripts (those `keep` keeps), greeting,
- * goodbye and slots.
+ * A one-language campaign of the sample: that language's scripts (those `keep` keeps, as `edit`
+ * returns them), greeting, goodbye and slots.
  */
 export async function createLanguageCampaign(
   url: string,
@@ -44,6 +44,7 @@ export async function createLanguageCampaign(
   id = `sample-${lang}`,
   settings: Record<string, unknown> = {},
   keep: (script: (typeof SAMPLE)[number]) => boolean = () => true,
+  edit: (script: (typeof SAMPLE)[number]) => (typeof SAMPLE)[number] = (s) => s,
 ): Promise<string> {
   const base = {
     language: lang,
@@ -52,7 +53,7 @@ export async function createLanguageCampaign(
     defaultFallbackScriptId: `${lang}-fallback-default`,
     ...(lang === 'en' ? { slots: EN_SLOTS, name: 'Xinghe Telecom gigabit bundle (en)' } : {}),
   };
-  const rows = SAMPLE.filter((s) => s.id.startsWith(`${lang}-`) && keep(s));
+  const rows = SAMPLE.filter((s) => s.id.startsWith(`${lang}-`) && keep(s)).map(edit);
   return createSampleCampaign(url, id, { ...base, ...settings }, rows);
 }
 
