@@ -71,6 +71,31 @@ describe('compliance admin API (booted gateway, real Redis)', () => {
       expect(await hits('别家的套餐都是骗人的')).toEqual(['competitor_disparagement:都是骗人的']);
     });
 
+    it('blocks telecom service guarantees, guaranteed savings and false urgency; masks a misheard ID and an SSN', async () => {
+      const verdict = async (text: string) => (await check({ text, direction: 'output' }).expect(200)).body.verdict;
+      for (const text of [
+        '本套餐保证100%不掉线',
+        '网速100%保证千兆，永不掉线',
+        'Speeds are guaranteed at 1000 Mbps, 100% uptime',
+        '只要今天办理，我们保证您每月省200元',
+        '这是最后一天优惠，今天不办就没了',
+      ])
+        expect([text, await verdict(text)]).toEqual([text, 'block']);
+      for (const text of ['网络稳定，很少掉线', '优惠活动到月底', '我们会尽量保证网速'])
+        expect([text, await verdict(text)]).toEqual([text, 'allow']);
+      const id = await check({
+        text: '我的手机号是13912345678，身份证号110101199003071234',
+        direction: 'input',
+      }).expect(200);
+      expect(id.body.text).toBe('我的手机号是***********，身份证号******************');
+      const ssn = await check({ text: 'my SSN is 123-45-6789', direction: 'input' }).expect(200);
+      expect(ssn.body).toEqual({
+        verdict: 'redact',
+        text: 'my SSN is ***********',
+        hits: [{ category: 'pii_ssn', match: '123-45-6789', start: 10, end: 21 }],
+      });
+    });
+
     it('401 without a key, 403 never for viewer (lowest role suffices)', async () => {
       expectError(
         await request(gw.url).post('/v1/admin/compliance/check').send({ text: 'x', direction: 'input' }),

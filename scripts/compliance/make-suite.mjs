@@ -141,9 +141,9 @@ const CLAIMS = {
 
 const verdictFor = (direction, category) => (direction === 'output' && category !== 'do_not_call' ? 'block' : 'allow');
 
-for (const [category, def] of Object.entries(CLAIMS)) {
-  const expected = { direction: def.direction, verdict: verdictFor(def.direction, category) };
-  for (const phrase of [...def.zh, ...def.en]) {
+/** Every evasion of each phrase of `phrases`, in the carriers of its script, expected as a hit. */
+function evasionCases(category, phrases, expected) {
+  for (const phrase of phrases) {
     const carriers = isCjk(phrase) ? ZH_CARRIERS : EN_CARRIERS;
     for (const [variant, evaded] of evasions(phrase)) {
       carriers.forEach((carrier, ci) => {
@@ -154,6 +154,11 @@ for (const [category, def] of Object.entries(CLAIMS)) {
       });
     }
   }
+}
+
+for (const [category, def] of Object.entries(CLAIMS)) {
+  const expected = { direction: def.direction, verdict: verdictFor(def.direction, category) };
+  evasionCases(category, [...def.zh, ...def.en], expected);
   for (const [variant, phrase] of def.variants) {
     const text = (isCjk(phrase) ? ZH_CARRIERS[0] : EN_CARRIERS[0]).replace('{X}', phrase);
     hit({ ...expected, variant, family: 'variant' }, category, text, phrase);
@@ -326,8 +331,9 @@ const PII_TRUE = [
 for (const [category, text, match] of PII_TRUE) hit(PII_TRUE_CASE, category, text, match);
 
 const PII_FALSE = [
-  `身份证号${badCheck(id1)}`,
-  `身份证号${badCheck(id2)}`,
+  // A bad check digit is no ID without an ID label (after one it is: see the lexicon-claims cases).
+  `编号${badCheck(id1)}`,
+  `单据 ${badCheck(id2)}`,
   `卡号${badCheck(card1)}`,
   `card ${badCheck(visa)}`,
   '号码是12812345678',
@@ -673,6 +679,78 @@ for (const text of [
   '红包赚钱的活动已经结束了。',
 ])
   seamClean(text);
+
+// Telecom sales claims (appended): absolute service guarantees, guaranteed savings and false urgency,
+// every evasion of their phrases, the exploratory test's sentences, and hedged or factual controls.
+const TELECOM_CLAIMS = {
+  service_guarantee: {
+    zh: ['永不掉线', '100%不掉线', '百分百保证', '保证您每月省'],
+    en: ['100% uptime', 'guaranteed speeds', 'speeds are guaranteed'],
+  },
+  false_urgency: {
+    zh: ['最后一天优惠', '不办就没了', '仅限今天', '错过今天就没'],
+    en: ['offer ends today', 'last chance to'],
+  },
+};
+for (const [category, def] of Object.entries(TELECOM_CLAIMS))
+  evasionCases(category, [...def.zh, ...def.en], { direction: 'output', verdict: 'block' });
+const { auditHit: telecomHit, auditClean: telecomClean } = auditCases('telecom-claims');
+/** An output case of the telecom claims with several expected hits of one category. */
+const telecomHits = (category, text, phrases) =>
+  add({
+    direction: 'output',
+    category,
+    variant: 'telecom-claims',
+    family: 'deterministic',
+    text,
+    verdict: 'block',
+    spans: phrases.map((p) => span(category, text, p)),
+  });
+// overlapping hits of one category are reported as one
+telecomHits('service_guarantee', '本套餐保证100%不掉线', ['保证100%不掉线']);
+telecomHits('service_guarantee', '网速100%保证千兆，永不掉线', ['100%保证', '永不掉线']);
+telecomHits('service_guarantee', 'Speeds are guaranteed at 1000 Mbps, 100% uptime', [
+  'Speeds are guaranteed',
+  '100% uptime',
+]);
+telecomHits('service_guarantee', '只要今天办理，我们保证您每月省200元', ['保证您每月省']);
+telecomHits('false_urgency', '这是最后一天优惠，今天不办就没了', ['最后一天优惠', '不办就没了']);
+telecomHit('false_urgency', '今天不办就没了', '不办就没了');
+telecomHit('service_guarantee', '本套餐保证不掉线', '保证不掉线', 'input');
+for (const text of [
+  '网络稳定，很少掉线',
+  '优惠活动到月底',
+  '我们会尽量保证网速',
+  '我们不能保证100%不掉线，信号受环境影响。',
+  '办理需缴纳100%保证金。',
+  '优惠活动截止到本月31日，您可以慢慢考虑。',
+  'We cannot guarantee 100% uptime.',
+  'The offer runs until the end of the month.',
+])
+  telecomClean(text);
+
+// An ID label makes an 18-digit run an ID whatever its check digit (one digit misheard by ASR);
+// a US SSN only with its label.
+const PII_LABELLED = [
+  ['pii_id_card', `身份证号${badCheck(id1)}`, badCheck(id1)],
+  ['pii_id_card', `我的身份证是${badCheck(id2)}。`, badCheck(id2)],
+  ['pii_id_card', `证件号：${badCheck(id3)}`, badCheck(id3)],
+  ['pii_id_card', `my ID number is ${badCheck(id3)}`, badCheck(id3)],
+  ['pii_ssn', 'my SSN is 123-45-6789', '123-45-6789'],
+  ['pii_ssn', 'social security number: 078 05 1120', '078 05 1120'],
+];
+for (const [category, text, match] of PII_LABELLED) hit(PII_TRUE_CASE, category, text, match);
+add({
+  ...PII_TRUE_CASE,
+  category: 'pii_id_card',
+  text: '我的手机号是13912345678，身份证号110101199003071234',
+  spans: [
+    span('pii_mobile', '我的手机号是13912345678，身份证号110101199003071234', '13912345678'),
+    span('pii_id_card', '我的手机号是13912345678，身份证号110101199003071234', '110101199003071234'),
+  ],
+});
+for (const text of [badCheck(id1), `编号 ${badCheck(id3)}`, '123-45-6789', 'part 123-45-6789 in stock'])
+  clean(PII_FALSE_CASE, text);
 
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),

@@ -31,6 +31,15 @@ describe('ComplianceStream (ASR chunks)', () => {
     expect(got.verdict).toBe('block');
   });
 
+  it('an ID label longer than a reference label still reaches a bad-check-digit ID across chunks', () => {
+    const labelled = '请核对资料。My ID card number is 110101199003071234, 今天不办就没了。';
+    for (const size of [1, 2, 3, 5, 8, 13]) {
+      const got = streamed(labelled, size);
+      expect([size, got.hits.map(key).sort()]).toEqual([size, engine.scan(labelled).map(key).sort()]);
+      expect(got.hits.map((h) => h.category).sort()).toEqual(['false_urgency', 'pii_id_card']);
+    }
+  });
+
   it('a negation or an exception in the previous chunk still applies', () => {
     expect(streamed('本产品不保本', 1).hits).toEqual([]);
     expect(streamed('面包过期了', 1).hits).toEqual([]);

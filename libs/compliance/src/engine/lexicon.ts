@@ -15,11 +15,14 @@ export const COMPLIANCE_CATEGORIES = {
   abuse: 'abuse',
   do_not_call: 'do_not_call',
   competitor_disparagement: 'competitor_disparagement',
+  service_guarantee: 'service_guarantee',
+  false_urgency: 'false_urgency',
   pii_mobile: 'pii_mobile',
   pii_phone: 'pii_phone',
   pii_id_card: 'pii_id_card',
   pii_bank_card: 'pii_bank_card',
   pii_email: 'pii_email',
+  pii_ssn: 'pii_ssn',
 } as const;
 
 /** PII categories come from detectors, not from lexicon entries. */
@@ -29,6 +32,7 @@ export const PII_CATEGORIES = [
   COMPLIANCE_CATEGORIES.pii_id_card,
   COMPLIANCE_CATEGORIES.pii_bank_card,
   COMPLIANCE_CATEGORIES.pii_email,
+  COMPLIANCE_CATEGORIES.pii_ssn,
 ] as const;
 
 export const LIMITS = {

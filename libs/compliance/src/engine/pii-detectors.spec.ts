@@ -81,6 +81,36 @@ describe('detectPii', () => {
     expect(categories('440306199001011237')).toEqual([]);
   });
 
+  it('an 18-digit run right after an ID label is an ID even with a bad check digit (one misheard digit)', () => {
+    const spans = (text: string) => {
+      const view = normalize(text, 'pii');
+      return detectPii(view).map((h) => [h.category, text.slice(view.starts[h.start], view.ends[h.end - 1])]);
+    };
+    expect(gb11643Valid('110101199003071234')).toBe(false);
+    expect(spans('我的手机号是13912345678，身份证号110101199003071234')).toEqual([
+      ['pii_id_card', '110101199003071234'],
+      ['pii_mobile', '13912345678'],
+    ]);
+    for (const t of [
+      '身份证110101199003071234',
+      '身份证号码是：110101199003071234',
+      '证件号 11010119900307123X',
+      'my ID number is 110101199003071234',
+      'ID no. 1101 0119 9003 0712 34',
+    ])
+      expect([t, categories(t)]).toEqual([t, ['pii_id_card']]);
+    // No label, or another label: a bad check digit still means no ID.
+    for (const t of ['110101199003071234', '编号 110101199003071234', 'idle 110101199003071234'])
+      expect([t, categories(t)]).toEqual([t, []]);
+  });
+
+  it('a US SSN after its label; a bare 3-2-4 run is no SSN', () => {
+    for (const t of ['my SSN is 123-45-6789', 'SSN: 123 45 6789', 'social security number 123456789'])
+      expect([t, categories(t)]).toEqual([t, ['pii_ssn']]);
+    for (const t of ['123-45-6789', 'part 123-45-6789', 'my SSN is 123-456-789', 'SSN 123-45 6789'])
+      expect([t, categories(t)]).toEqual([t, []]);
+  });
+
   it('e-mail and international numbers', () => {
     expect(categories('a.b+c@example.co.uk')).toEqual(['pii_email']);
     expect(categories('+44 20 7946 0958')).toEqual(['pii_phone']);

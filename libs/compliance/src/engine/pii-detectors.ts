@@ -23,7 +23,8 @@ const DR = (n: number) => `(?:${RUN}\\d){${n}}`;
 interface Detector {
   category: string;
   re: RegExp;
-  valid?: (digits: string, raw: string) => boolean;
+  /** `before`: up to LABEL_LOOKBACK characters of the view right before the match. */
+  valid?: (digits: string, raw: string, before: string) => boolean;
   /**
    * PII whatever words precede it (an email; an ID number, whose structure and check digit decide);
    * otherwise a match right after an order/reference label (REFERENCE_LABEL) is not PII.
@@ -33,6 +34,8 @@ interface Detector {
 
 /** Characters before a match searched for an order/reference label. */
 export const REFERENCE_LOOKBACK = 16;
+/** Characters before a match searched for an ID or SSN label ("my id card number is "). */
+const LABEL_LOOKBACK = 24;
 
 /**
  * The longest number match in characters, the mobile's: `+86` or `0086`, a separator run, `(`,
@@ -51,9 +54,11 @@ const DETECTORS: Detector[] = [
   {
     // GB 11643-1999: 6-digit region, birth date, 3-digit sequence, check digit (0-9 or X); the
     // structure and the check digit are verified on the digits, so any grouping is accepted.
+    // Right after an ID label the run is the customer's ID whatever its digits say: one digit
+    // misheard by ASR breaks the check digit (or the date), and the rest is still their ID.
     category: COMPLIANCE_CATEGORIES.pii_id_card,
     re: new RegExp(`(?<![\\d])[1-9]${D(16)}${SEP}[\\dx](?![\\da-z])`, 'gu'),
-    valid: (digits) => ID_STRUCTURE.test(digits) && gb11643Valid(digits),
+    valid: (digits, _raw, before) => (ID_STRUCTURE.test(digits) && gb11643Valid(digits)) || ID_LABEL.test(before),
     ignoresReferenceLabel: true,
   },
   {
@@ -70,6 +75,15 @@ const DETECTORS: Detector[] = [
     category: COMPLIANCE_CATEGORIES.pii_mobile,
     re: new RegExp(`(?<![\\d+])(?:(?:\\+|00)?86${RUN})?\\(?1${RUN}[3-9]${DR(9)}(?![\\d])`, 'gu'),
     valid: (_digits, raw) => !NOT_A_PHONE.some((re) => re.test(raw)),
+  },
+  {
+    // US Social Security number, 3-2-4 digits, only right after its label: a bare 3-2-4 run is as
+    // often a date, a code or a part number, and libphonenumber-js (our phone metadata) has no
+    // SSN notion. No area/group validation: a misheard digit must not unmask the rest.
+    category: COMPLIANCE_CATEGORIES.pii_ssn,
+    re: /(?<![\d-])\d{3}([ -]?)\d{2}\1\d{4}(?![\d-])/gu,
+    valid: (_digits, _raw, before) => SSN_LABEL.test(before),
+    ignoresReferenceLabel: true,
   },
   {
     // International numbers need the + (E.164: 8-15 digits); CN landlines need the area-code dash.
@@ -102,6 +116,14 @@ const NOT_A_PHONE = [/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/, /^\d+\.\d+$/, /^\d{1,3}(?
 const REFERENCE_LABEL =
   /(?:订单|单号|流水|快递|运单|工单|保单|合同|(?<![a-z])(?:order|ref|reference|tracking|invoice|policy|contract|booking|ticket)(?![a-z]))(?:[\s:：#]|no\.?|number|num|号码|编号|号|码|是|为){0,4}$/u;
 
+// An ID label right before a number: 身份证(号码), 证件号, ID, ID number / no. / card number,
+// optionally followed by 是/为/is and separators ("我的身份证号码是：", "my ID number is").
+const ID_LABEL =
+  /(?:身份证|证件|(?<![a-z])id(?:[\s-]?card)?(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|号码|号|码|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
+// An SSN label: "SSN", "social security number/no.", optionally "is", "#", ":".
+const SSN_LABEL =
+  /(?:(?<![a-z])ssn|social security(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|(?<![a-z])is(?![a-z])){0,4}$/u;
+
 /** Runs every detector on the PII view; spans are view indexes. */
 export function detectPii(view: NormalizedText): PiiHit[] {
   const text = viewString(view);
@@ -121,7 +143,7 @@ export function detectPii(view: NormalizedText): PiiHit[] {
       const end = start + m[0].length;
       if (taken.some(([s, e]) => start < e && end > s)) continue;
       const digits = m[0].replace(/[^\dx]/g, '');
-      if (valid && !valid(digits, m[0])) continue;
+      if (valid && !valid(digits, m[0], text.slice(Math.max(0, start - LABEL_LOOKBACK), start))) continue;
       const before = text.slice(Math.max(0, start - REFERENCE_LOOKBACK), start);
       if (!ignoresReferenceLabel && REFERENCE_LABEL.test(before)) continue;
       taken.push([start, end]);
