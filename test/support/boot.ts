@@ -22,6 +22,11 @@ export function testEnv(label: string, overrides: Record<string, string> = {}): 
     WORKER_PORT: '0',
     // Turns in the event loop: a turn thread would add its start-up to every boot (specs of threads set it).
     DIALOGUE_TURN_THREADS: '0',
+    // The longest turn deadline of the campaigns the specs create (support/dialogue.ts TEST_DEADLINES):
+    // it sizes the conversation lock, which caps a turn's deadline, and the telephony adapters' own turn
+    // budget, so neither cuts a turn short of its campaign's deadline on a loaded machine.
+    TURN_DEADLINE_PHONE_MS: '8000',
+    TURN_DEADLINE_REST_MS: '8000',
     ...overrides,
   };
 }

@@ -14,8 +14,22 @@ export type { Lang } from './sample-campaign.js';
 const EN_SLOTS = SAMPLE_SETTINGS.slotsByLanguage.en;
 
 /**
- * Create a campaign the way an operator would: the sample settings with `settings` over them (PUT),
- * `rows` of the sample library (import), publish. Returns the campaign id.
+ * The deadlines of the campaigns these helpers create, unless a spec gives its own `deadlines`. The
+ * product's stage budgets (classify and comply 100 ms, match 200 ms) are wall-clock limits a loaded
+ * test machine overruns, and an overrun degrades the turn to a fallback: a spec about routing, an
+ * intent or a script would then also assert the machine's speed. These leave every stage seconds; the
+ * turn deadline stays within the gateway's lock (TURN_DEADLINE_* in testEnv). A spec about deadlines
+ * passes the whole `deadlines` it tests (the product's defaults fill what it leaves out).
+ */
+export const TEST_DEADLINES = {
+  phoneMs: 8000,
+  restMs: 8000,
+  stages: { classify: 2000, generate: 4000, comply: 1000, match: 2000 },
+} as const;
+
+/**
+ * Create a campaign the way an operator would: the sample settings and TEST_DEADLINES with `settings`
+ * over them (PUT), `rows` of the sample library (import), publish. Returns the campaign id.
  */
 export async function createSampleCampaign(
   url: string,
@@ -27,7 +41,7 @@ export async function createSampleCampaign(
   await request(url)
     .put(`/v1/admin/campaigns/${id}`)
     .set(auth)
-    .send({ ...SAMPLE_SETTINGS, ...settings })
+    .send({ ...SAMPLE_SETTINGS, deadlines: TEST_DEADLINES, ...settings })
     .expect(200);
   await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=replace`).set(auth).send(rows).expect(200);
   await request(url).post(`/v1/admin/scripts/publish?campaign=${id}`).set(auth).expect(201);
