@@ -18,11 +18,12 @@ const EN_SLOTS = SAMPLE_SETTINGS.slotsByLanguage.en;
  * product's stage budgets (classify and comply 100 ms, match 200 ms) are wall-clock limits a loaded
  * test machine overruns, and an overrun degrades the turn to a fallback: a spec about routing, an
  * intent or a script would then also assert the machine's speed. These leave every stage seconds; the
- * turn deadline stays within the gateway's lock (TURN_DEADLINE_* in testEnv). A spec about deadlines
+ * turn deadlines stay within the gateway's lock (TURN_DEADLINE_* in testEnv). A spec about deadlines
  * passes the whole `deadlines` it tests (the product's defaults fill what it leaves out).
  */
 export const TEST_DEADLINES = {
-  phoneMs: 8000,
+  // Phone shorter than REST, as in the product.
+  phoneMs: 6000,
   restMs: 8000,
   stages: { classify: 2000, generate: 4000, comply: 1000, match: 2000 },
 } as const;
