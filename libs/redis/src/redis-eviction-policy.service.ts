@@ -46,6 +46,9 @@ interface Reading {
   error?: string;
 }
 
+/** The reading when Redis refused both ways of asking. */
+const unreadable = (error: string): Reading => ({ policy: 'unknown', risk: EVICTION_RISK.unknown, error });
+
 const CONTEXT = 'RedisEviction';
 
 /** Keys with a TTL (DESIGN §6), as the volatile-* warning names them. */
@@ -176,18 +179,10 @@ export class RedisEvictionPolicyWatch implements OnModuleInit, OnApplicationBoot
         this.logger.debug?.(`CONFIG GET refused (${configError}): maxmemory-policy read from INFO memory`, CONTEXT);
         return { policy, risk: evictionRisk(policy), maxmemory: Number(field('maxmemory')) };
       }
-      return {
-        policy: 'unknown',
-        risk: EVICTION_RISK.unknown,
-        error: `CONFIG GET: ${configError}; INFO memory: no maxmemory_policy`,
-      };
+      return unreadable(`CONFIG GET: ${configError}; INFO memory: no maxmemory_policy`);
     } catch (err) {
       if (isRedisUnavailableError(err)) throw err;
-      return {
-        policy: 'unknown',
-        risk: EVICTION_RISK.unknown,
-        error: `CONFIG GET: ${configError}; INFO: ${(err as Error).message}`,
-      };
+      return unreadable(`CONFIG GET: ${configError}; INFO: ${(err as Error).message}`);
     }
   }
 
