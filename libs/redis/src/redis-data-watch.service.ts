@@ -47,6 +47,12 @@ const REDIS_DATA_LOSS = {
 } as const;
 type RedisDataLossKind = (typeof REDIS_DATA_LOSS)[keyof typeof REDIS_DATA_LOSS];
 
+/** What readiness `redisData` says while the process recovers from each kind. */
+const RECOVERING: Record<RedisDataLossKind, string> = {
+  loss: 'Redis lost its data; reloading',
+  rollback: 'Redis went back in time; reloading',
+};
+
 const CONTEXT = 'RedisData';
 
 /**
@@ -210,8 +216,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
       check: () =>
         Promise.resolve({
           up: this.recovering === undefined,
-          ...(this.recovering === REDIS_DATA_LOSS.loss ? { recovering: 'Redis lost its data; reloading' } : {}),
-          ...(this.recovering === REDIS_DATA_LOSS.rollback ? { recovering: 'Redis went back in time; reloading' } : {}),
+          ...(this.recovering ? { recovering: RECOVERING[this.recovering] } : {}),
           ...(this.lastAt.loss ? { lastLossAt: this.lastAt.loss } : {}),
           ...(this.lastAt.rollback ? { lastRollbackAt: this.lastAt.rollback } : {}),
         }),
