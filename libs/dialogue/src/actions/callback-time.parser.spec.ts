@@ -109,6 +109,18 @@ describe('parseCallbackTime: times are read in the campaign time zone', () => {
     expect(late.at.toISOString()).toBe(iso('2026-12-01T15:00:00+08:00'));
   });
 
+  it.each([
+    ['明天下午', '2026-12-02T15:00:00+08:00'],
+    ['明天下午三点', '2026-12-02T15:00:00+08:00'],
+    ['明早九点半', '2026-12-02T09:30:00+08:00'],
+    ['明晚七点', '2026-12-02T19:00:00+08:00'],
+  ])('just after midnight, %s is on the next calendar day (as the confirmation says it)', (text, due) => {
+    // chrono's zh parsers read 明 said before 02:00 as the coming day (today); one phrasing did, one did not.
+    for (const at of ['2026-12-01T00:15:00+08:00', '2026-12-01T01:59:00+08:00', '2026-12-01T10:00:00+08:00']) {
+      expect({ at, due: inZone(text, at, 'Asia/Shanghai').at.toISOString() }).toEqual({ at, due: iso(due) });
+    }
+  });
+
   it('the same words in another zone give another instant', () => {
     const now = '2026-11-29T12:00:00Z';
     expect(inZone('tomorrow at 10am', now, 'Europe/Berlin', 'en').at.toISOString()).toBe(

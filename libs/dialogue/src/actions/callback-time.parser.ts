@@ -174,7 +174,7 @@ export function parseCallbackTime(
     const results = parser.parse(text, ref, { forwardDate: true });
     // The last expression in the future wins ("我现在忙，明天下午再打": 现在 is not a callback time).
     for (const r of results.reverse()) {
-      const at = resolve(parser, r, now, timeZone);
+      const at = onTheCalendar(resolve(parser, r, now, timeZone), r.text, now, timeZone);
       if (at > now.getTime() + 500) return { at: new Date(at), source: 'datetime', text: r.text };
     }
   }
@@ -186,6 +186,20 @@ export function parseCallbackTime(
     }
   }
   return { at: new Date(now.getTime() + defaultDelayMs), source: 'default' };
+}
+
+/**
+ * 明 (明天, 明早, 明晚) on the calendar: the next day in the zone. chrono's zh parsers read it said before
+ * 02:00 as the coming day, today (someone up past midnight), but only in some phrasings (明天下午 was
+ * today at 00:15, 明天下午三点 tomorrow), and the confirmation would then say 今天 to a customer who said
+ * 明天. `at` is chrono's reading; moved a day on when it fell on today's date in those two hours.
+ */
+function onTheCalendar(at: number, said: string, now: Date, zone: string): number {
+  const today = wallClock(now, zone);
+  if (today.hour >= 2 || !said.includes('明')) return at;
+  const w = wallClock(new Date(at), zone);
+  if (w.year !== today.year || w.month !== today.month || w.day !== today.day) return at;
+  return instantOf({ ...w, day: w.day + 1 }, zone);
 }
 
 /** Noon on 10 January 2001: no time zone changes its clocks anywhere near it. */
