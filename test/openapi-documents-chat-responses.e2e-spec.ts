@@ -15,6 +15,7 @@ import {
   loadDocument,
   type DocumentedRequest,
   type DocumentedResponses,
+  routeOf,
   type Method,
 } from './support/openapi.js';
 import { fakeLlmGatewayForSuite } from './support/suite.js';
@@ -168,8 +169,7 @@ describe('the chat API answers as /docs-json documents it', () => {
     await chat.start({ channel: 'fax' }, 400);
     // CHAT_API_KEYS is set: every chat route refuses a request without a key.
     for (const pair of docs.documented(CHAT).filter((p) => p.endsWith(' 401'))) {
-      const [m, path] = pair.split(' ');
-      const method = m.toLowerCase() as Method;
+      const { method, path } = routeOf(pair);
       const url = path.replace('{id}', 'c_doesnotexist000');
       await chat.send(method, path, 401, { url, headers: {}, body: method === 'post' ? {} : undefined });
     }

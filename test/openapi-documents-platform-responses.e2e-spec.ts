@@ -14,6 +14,7 @@ import {
   loadDocument,
   type DocumentedRequest,
   type DocumentedResponses,
+  routeOf,
   type Method,
 } from './support/openapi.js';
 import { gatewayForSuite } from './support/suite.js';
@@ -69,9 +70,8 @@ describe('/health, /metrics and the telephony platform routes answer as /docs-js
 
   it('documents each success with its body: a schema for JSON, TwiML and the Prometheus text by media type', () => {
     for (const pair of docs.documented(PLATFORM)) {
-      const [m, path, status] = pair.split(' ');
+      const { method, path, status } = routeOf(pair);
       if (status !== '200') continue;
-      const method = m.toLowerCase() as Method;
       const types = docs.mediaTypes(method, path, 200);
       expect({ pair, types }).toEqual({ pair, types: [expect.any(String)] });
       if (types[0] === 'application/json') expect(() => docs.validator(method, path, 200)).not.toThrow();
@@ -204,9 +204,8 @@ describe('/health, /metrics and the telephony platform routes answer as /docs-js
 
   it('401 without the AudioCodes token and 403 without the Genesys secret, on each of their routes', async () => {
     for (const pair of docs.documented(PLATFORM)) {
-      const [m, path, status] = pair.split(' ');
+      const { method, path, status } = routeOf(pair);
       if (status !== '401' && !(status === '403' && path.startsWith(GENESYS))) continue;
-      const method = m.toLowerCase() as Method;
       const url = path.replace('{id}', 'openapi-ac-1').replace('{botId}', 'default');
       await call(method, path, Number(status), { url, body: method === 'post' ? {} : undefined });
     }

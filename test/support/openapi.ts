@@ -58,6 +58,12 @@ function strict(node: unknown): unknown {
   return out;
 }
 
+/** A `METHOD path status` of `DocumentedResponses.documented`, taken apart. */
+export function routeOf(pair: string): { method: Method; path: string; status: string } {
+  const [m, path, status] = pair.split(' ');
+  return { method: m.toLowerCase() as Method, path, status };
+}
+
 /** Validates real responses against the document and remembers which routes and statuses it saw. */
 export class DocumentedResponses {
   readonly seen = new Set<string>();
@@ -218,14 +224,14 @@ export async function checkStorageFailures(
   const redis = await PrivateRedis.start();
   const gw = await bootGateway('openapi-storage', { ...env, REDIS_URL: redis.url, REDIS_CONNECT_TIMEOUT_MS: '500' });
   const send = async (pair: string): Promise<void> => {
-    const [m, path, status] = pair.split(' ');
+    const { method, path, status } = routeOf(pair);
     const res = await checkedRequest(
       gw.url,
       docs,
-      m.toLowerCase() as Method,
+      method,
       path,
       Number(status),
-      requests[`${m} ${path}`],
+      requests[`${method.toUpperCase()} ${path}`],
     );
     const { error } = JSON.parse(res.text) as { error: { code: string; requestId: string } };
     expect(error.code).toBe(status === '500' ? 'INTERNAL' : 'SERVICE_UNAVAILABLE');
