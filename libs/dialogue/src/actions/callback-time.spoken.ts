@@ -13,18 +13,14 @@ export function spokenCallbackTime(at: Date, timeZone: string, lang: 'zh' | 'en'
   const days = calendarDay(at, timeZone) - calendarDay(now, timeZone);
   // Today and tomorrow (zh also 后天) by name, as people say them; further days by date and weekday.
   const named = days >= 0 && days <= (lang === 'zh' ? 2 : 1);
-  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const day = named
+    ? new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(days, 'day')
+    : new Intl.DateTimeFormat(locale, { timeZone, month: 'long', day: 'numeric', weekday: 'long' }).format(at);
   if (lang === 'zh') {
-    const day = named
-      ? relative.format(days, 'day')
-      : new Intl.DateTimeFormat(locale, { timeZone, month: 'long', day: 'numeric', weekday: 'long' }).format(at);
     const min = minute === '00' ? '' : minute === '30' ? '半' : `${Number(minute)}分`;
     return `${day}${dayPeriod}${hour}点${min}`;
   }
-  const day = named
-    ? relative.format(days, 'day')
-    : `on ${new Intl.DateTimeFormat(locale, { timeZone, month: 'long', day: 'numeric', weekday: 'long' }).format(at)}`;
-  return `${day} at ${minute === '00' ? hour : `${hour}:${minute}`} ${dayPeriod}`;
+  return `${named ? day : `on ${day}`} at ${minute === '00' ? hour : `${hour}:${minute}`} ${dayPeriod}`;
 }
 
 /** Days since the epoch of the calendar date `at` falls on in `timeZone`. */
