@@ -7,13 +7,13 @@
 // and on the gateway's Redis socket while this loop is blocked.
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { nowMs } from '@huashu/common';
-import { GENERATION_QUEUE, GENERATOR, type GenerateChunk, type Generator } from '@huashu/generator';
+import { GENERATION_QUEUE, GENERATOR, type Generator } from '@huashu/generator';
 import { bullPrefix } from '@huashu/redis';
 import { GeneratorHttpModule } from '../apps/gateway/src/generator/generator-http.module.js';
 import { bootHttpStack, testEnv, type Booted } from './support/boot.js';
 import { spawnWorker, stopChild, type SourceProcess } from './support/child-process.js';
 import { forkFakeOpenAiServer, holdReplies, onRequestFor } from './support/fake-openai-server-child.js';
-import { sentencesOf } from './support/generator-stream.js';
+import { readStream, sentencesOf } from './support/generator-stream.js';
 import { TEST_REDIS_URL } from './support/redis-prefix.js';
 
 /** A request of its own: the fake's notice of it is told apart from those of earlier requests. */
@@ -111,9 +111,10 @@ describe('generator queue: a job result that arrived in time wins over a deadlin
   it('stream(): the job result is used, not timed out', async () => {
     const start = nowMs();
     const loop = blockPastTheDeadline('stream', start);
-    const chunks: GenerateChunk[] = [];
-    const stream = generator.stream({ messages: messagesFor('stream'), params: {}, deadlineMs: DEADLINE_MS });
-    for await (const c of stream) chunks.push(c);
+    const { chunks, error } = await readStream(
+      generator.stream({ messages: messagesFor('stream'), params: {}, deadlineMs: DEADLINE_MS }),
+    );
+    expect(error).toBeUndefined();
     expect(loop).toEqual({ blocked: true, jobWasActive: true });
     expect(sentencesOf(chunks)).toEqual(['In time.']);
   });
