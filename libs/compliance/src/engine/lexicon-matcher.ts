@@ -41,9 +41,10 @@ const FINAL_PARTICLES = new Set([...'了啦吧啊呀哦喔嘛呗哈噢'].map((c)
 /**
  * Particles that ICU's word breaker glues to the character before them (死了, 赢了, 过的): a word
  * that is a match's last character and one of these is that character still, so 你快去死了吧 and
- * 考试包过的 are no seam (acrossWords). Hand-written: a closed class of Chinese grammar.
+ * 考试包过的 are no seam (acrossWords). The final particles and a few more: a closed class of
+ * Chinese grammar.
  */
-const GLUED_PARTICLES = new Set([...'了啦吧啊呀哦喔嘛呗哈噢的着过得呢吗'].map((c) => c.codePointAt(0) ?? 0));
+const GLUED_PARTICLES = new Set([...FINAL_PARTICLES, ...[...'的着过得呢吗'].map((c) => c.codePointAt(0) ?? 0)]);
 
 /**
  * Inside a spelled-out run of single letters ("a r i s k f r e e") a pattern at least this long
