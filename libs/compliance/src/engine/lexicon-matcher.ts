@@ -220,7 +220,7 @@ export class LexiconMatcher {
           break;
         case 'double_negation':
           // 没有，不保本的 is "no — not capital-protected": two clauses, no double negation.
-          if (!clauseBreakWithin(view, start + 1, end)) doubleNegationEnds.add(end);
+          if (!breakWithin(view, FLAG_CLAUSE, start + 1, end)) doubleNegationEnds.add(end);
           break;
       }
     }
@@ -234,8 +234,8 @@ export class LexiconMatcher {
             e.category === t.category &&
             e.start <= t.start &&
             e.end >= t.end &&
-            !clauseBreakWithin(view, e.start + 1, t.start + 1) &&
-            !clauseBreakWithin(view, t.end, e.end),
+            !breakWithin(view, FLAG_CLAUSE, e.start + 1, t.start + 1) &&
+            !breakWithin(view, FLAG_CLAUSE, t.end, e.end),
         ),
     );
     // Negation applies to the merged phrase, so in 不要私下加微信 the cue before 私下加 covers the
@@ -319,10 +319,6 @@ function resumesOtherReferent(view: NormalizedText, p: Cue, t: ViewHit, cues: re
   }
   return nearest?.kind === 'other_referent' && breakWithin(view, FLAG_CLAUSE, nearest.end, p.start + 1);
 }
-
-/** Clause punctuation was dropped before some view[k], from <= k < to. */
-const clauseBreakWithin = (view: NormalizedText, from: number, to: number): boolean =>
-  breakWithin(view, FLAG_CLAUSE, from, to);
 
 /** `flag` (FLAG_CLAUSE, FLAG_SENTENCE) is set on some view[k], from <= k < to. */
 function breakWithin(view: NormalizedText, flag: number, from: number, to: number): boolean {
