@@ -143,9 +143,9 @@ export function detectPii(view: NormalizedText): PiiHit[] {
       const end = start + m[0].length;
       if (taken.some(([s, e]) => start < e && end > s)) continue;
       const digits = m[0].replace(/[^\dx]/g, '');
-      if (valid && !valid(digits, m[0], text.slice(Math.max(0, start - LABEL_LOOKBACK), start))) continue;
-      const before = text.slice(Math.max(0, start - REFERENCE_LOOKBACK), start);
-      if (!ignoresReferenceLabel && REFERENCE_LABEL.test(before)) continue;
+      const before = text.slice(Math.max(0, start - LABEL_LOOKBACK), start);
+      if (valid && !valid(digits, m[0], before)) continue;
+      if (!ignoresReferenceLabel && REFERENCE_LABEL.test(before.slice(-REFERENCE_LOOKBACK))) continue;
       taken.push([start, end]);
       hits.push({ category, start: toCp(start), end: toCp(end) });
     }
