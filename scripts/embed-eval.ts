@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { asksToConfirm } from '@huashu/common';
+import { isReservedScript } from '@huashu/common';
 import { createProgress, HashedFeaturiser, SeededRng } from '@huashu/ml';
 import {
   BuiltinEmbedderAdapter,
@@ -86,9 +86,9 @@ async function evaluateScriptMatching(
     const pairsFile = join(root, id, 'threshold-pairs.jsonl');
     if (!existsSync(scriptsFile) || !existsSync(pairsFile)) continue;
     campaigns.push(id);
-    // Confirmation questions are no match target (the matcher's open search leaves them out).
+    // Reserved scripts (confirmation questions, abuse calming lines) are no match target (the matcher's open search leaves them out).
     const library = readJsonl<{ id: string; text: string; tags?: string[] }>(scriptsFile).filter(
-      (s) => !asksToConfirm(s),
+      (s) => !isReservedScript(s),
     );
     const labelled = readJsonl<{ text: string; expected: string | null }>(pairsFile);
     scripts += library.length;

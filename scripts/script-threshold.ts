@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { asksToConfirm } from '@huashu/common';
+import { isReservedScript } from '@huashu/common';
 import { loadConfig } from '@huashu/config';
 import { createEmbedder } from '@huashu/embedding';
 import {
@@ -33,8 +33,8 @@ const config = loadConfig();
 const dir = join(config.paths.data, 'campaigns', values.campaign);
 const scripts = parseRows(readFileSync(join(dir, 'scripts.jsonl'), 'utf8'))
   .map((r) => scriptInputSchema.parse(r))
-  // As the matcher's open search: no fallback, no confirmation question.
-  .filter((s) => s.enabled && !s.fallback && !asksToConfirm(s));
+  // As the matcher's open search: no fallback, no reserved script (confirmation question, abuse line).
+  .filter((s) => s.enabled && !s.fallback && !isReservedScript(s));
 const pairs = parseRows(readFileSync(values.pairs ?? join(dir, 'threshold-pairs.jsonl'), 'utf8')) as LabelledPair[];
 const target = Number(values.target);
 

@@ -2,13 +2,34 @@
 const SCRIPT_TAGS = {
   /** The question that confirms an intent before its action is taken (the do_not_call confirmation). */
   confirm: 'confirm',
+  /** The line that calms an abusive caller (the dialogue's abuse step, campaign `abuseHangupAfter`). */
+  abuse: 'abuse',
 } as const;
 
 /**
- * A script that asks whether its intent's action should be taken (tagged `confirm`: the do_not_call
- * confirmation question). Only the dialogue's confirmation step says it, so it is never a match target:
- * the matcher's open search, the match evaluations and the built-in encoder's training data leave it
- * out. Here, not in `@huashu/scripts`, because the encoder's training (`@huashu/embedding`) sits below it.
+ * Tags that reserve a script for one step of the dialogue, which looks it up by its tag: such a script
+ * is never a match target (the matcher's open search, the match evaluations) and never the built-in
+ * encoder's training data, so adding one to a library leaves the shipped encoder as it was. One list,
+ * so a new reserved tag is one entry here.
  */
-export const asksToConfirm = (script: { readonly tags?: unknown }): boolean =>
-  Array.isArray(script.tags) && (script.tags as unknown[]).includes(SCRIPT_TAGS.confirm);
+export const RESERVED_SCRIPT_TAGS: readonly string[] = [SCRIPT_TAGS.confirm, SCRIPT_TAGS.abuse];
+
+const tagged = (script: { readonly tags?: unknown }, tag: string): boolean =>
+  Array.isArray(script.tags) && (script.tags as unknown[]).includes(tag);
+
+/**
+ * A script reserved for one dialogue step (RESERVED_SCRIPT_TAGS): only that step says it, so the
+ * matcher's open search, the match evaluations and the built-in encoder's training data leave it out.
+ * Here, not in `@huashu/scripts`, because the encoder's training (`@huashu/embedding`) sits below it.
+ */
+export const isReservedScript = (script: { readonly tags?: unknown }): boolean =>
+  Array.isArray(script.tags) && (script.tags as unknown[]).some((t) => RESERVED_SCRIPT_TAGS.includes(t as string));
+
+/**
+ * A script that asks whether its intent's action should be taken (tagged `confirm`: the do_not_call
+ * confirmation question); reserved (isReservedScript).
+ */
+export const asksToConfirm = (script: { readonly tags?: unknown }): boolean => tagged(script, SCRIPT_TAGS.confirm);
+
+/** A line that calms an abusive caller (tagged `abuse`); reserved (isReservedScript). */
+export const calmsAbuse = (script: { readonly tags?: unknown }): boolean => tagged(script, SCRIPT_TAGS.abuse);

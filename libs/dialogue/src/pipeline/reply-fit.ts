@@ -1,5 +1,5 @@
 import type { Campaign } from '@huashu/campaigns';
-import { asksToConfirm } from '@huashu/common';
+import { asksToConfirm, isReservedScript } from '@huashu/common';
 import type { IntentName } from '@huashu/intent';
 import type { Script } from '@huashu/scripts';
 import { ruleFor } from '../routing/dialogue-policy.js';
@@ -74,11 +74,11 @@ export function fitsAction(script: Script, action: Action, routes: Campaign['rou
 
 /**
  * Whether a script may be shown to the generator or be the script its text maps to on `turn`, which
- * takes `action`: fit for the turn, and not the confirmation question (the dialogue's to ask: it leaves
- * the call waiting on a yes or no).
+ * takes `action`: fit for the turn, and not a reserved script (isReservedScript: the confirmation
+ * question, which leaves the call waiting on a yes or no, or the abuse line, said only to an abusive caller).
  */
 export const quotable = (script: Script, action: Action, routes: Campaign['routes'], turn: AnsweredTurn): boolean =>
-  fitsAction(script, action, routes, turn) && !asksToConfirm(script);
+  fitsAction(script, action, routes, turn) && !isReservedScript(script);
 
 /**
  * Two scripts play the same role in a library (one's translation of the other): same intent, stage

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { asksToConfirm } from '@huashu/common';
+import { isReservedScript } from '@huashu/common';
 import { fnv1a32 } from '@huashu/ml';
 import { parse as parseYaml } from 'yaml';
 
@@ -136,24 +136,24 @@ export function loadIntentExamples(dataDir: string): { examples: IntentExample[]
 }
 
 /**
- * What training reads of a scripts file: a JSONL file less the lines of its confirmation questions
- * (`asksToConfirm`: never a match target, so nothing the encoder should learn to land on), byte for
- * byte otherwise; a JSON/YAML file whole (its confirmation questions are skipped when parsed). The
- * data hash is taken over this, so adding a confirmation question to a library leaves the model and
- * its metadata as they were, truthfully: the model was trained on the same data.
+ * What training reads of a scripts file: a JSONL file less the lines of its reserved scripts (the
+ * confirmation questions, the abuse calming lines: `isReservedScript`, never a match target, so nothing
+ * the encoder should learn to land on), byte for byte otherwise; a JSON/YAML file whole (its reserved
+ * scripts are skipped when parsed). The data hash is taken over this, so adding a reserved script to a
+ * library leaves the model and its metadata as they were, truthfully: the model was trained on the same data.
  */
 function scriptFileContent(file: string): string {
   const text = readFileSync(file, 'utf8');
   if (!file.endsWith('.jsonl')) return text;
   return text
     .split(/(?<=\n)/)
-    .filter((line) => line.trim() === '' || !asksToConfirm(JSON.parse(line) as { tags?: unknown }))
+    .filter((line) => line.trim() === '' || !isReservedScript(JSON.parse(line) as { tags?: unknown }))
     .join('');
 }
 
 /**
  * Texts of the sample scripts (`data/campaigns/<id>/scripts*.{jsonl,json,yaml}`, any object with a
- * string `text`), when present, but the confirmation questions (`scriptFileContent`). Other campaign
+ * string `text`), when present, but the reserved scripts (`scriptFileContent`). Other campaign
  * files are left out on purpose: the labelled threshold pairs there evaluate matching and must never
  * be trained on. `contents`: what was read of each file, for `hashFiles`.
  */
@@ -175,7 +175,7 @@ export function loadScriptTexts(dataDir: string): {
       (o) => {
         if (typeof o.text === 'string' && o.text.trim() !== '') texts.add(o.text);
       },
-      asksToConfirm,
+      isReservedScript,
     );
   }
   return { texts: [...texts].sort(), files, contents };

@@ -122,7 +122,7 @@ describe('trainEncoder', () => {
     ).toBeGreaterThan(0.2);
   });
 
-  it('leaves confirmation questions out: adding one changes neither the model nor its data hash', () => {
+  it('leaves reserved scripts out (confirmation questions, abuse lines): adding them changes neither the model nor its data hash', () => {
     const lib = mkdtempSync(join(tmpdir(), 'embed-lib-'));
     try {
       cpSync(dir, lib, { recursive: true });
@@ -140,9 +140,10 @@ describe('trainEncoder', () => {
         intent: 'do_not_call',
         tags: ['zh', 'confirm'],
       };
+      const calm = { id: 'a', text: '抱歉打扰到您了，我理解您现在可能不太方便。', tags: ['zh', 'abuse'] };
       writeFileSync(
         scripts,
-        line(confirm) + line({ id: 'p', text: '月费是每月199元', intent: 'ask_price', tags: ['zh'] }),
+        line(confirm) + line({ id: 'p', text: '月费是每月199元', intent: 'ask_price', tags: ['zh'] }) + line(calm),
       );
       expect(loadScriptTexts(lib).texts).toEqual(['月费是每月199元']);
       const withQuestion = train();

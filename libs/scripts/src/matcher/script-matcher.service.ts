@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
-import { HuashuException, asksToConfirm } from '@huashu/common';
+import { HuashuException, isReservedScript } from '@huashu/common';
 import { EMBEDDER, type Embedder } from '@huashu/embedding';
 import type { IntentName } from '@huashu/intent';
 import type {
@@ -23,8 +23,8 @@ interface LibraryView {
   /** Intent → labels of its scripts (any state: `accept` still filters per query). */
   byIntent: Map<string, number[]>;
   fallbackCount: number;
-  /** Scripts an open search never returns (confirmation questions, `asksToConfirm`). */
-  confirmCount: number;
+  /** Scripts an open search never returns (confirmation questions, abuse lines: `isReservedScript`). */
+  reservedCount: number;
   /** Fallback scripts in preference order, per customer language + campaign language. */
   fallbacks: Map<string, Script[]>;
 }
@@ -128,8 +128,9 @@ export class ScriptMatcherService implements ScriptMatcherPort {
    * Filtered queries (intent/stage: the scripted route) scan the few candidates exactly; the
    * open query (generator route) asks the index for enough extra hits to drop excluded and
    * fallback scripts, and falls back to an exact scan when the index could not supply k.
-   * A confirmation question (`asksToConfirm`) is found only by a query for its intent: the
-   * dialogue's confirmation step asks for it, and nothing a customer or a model says should land on it.
+   * A reserved script (`isReservedScript`: a confirmation question, an abuse line) is found only by a
+   * query for its intent: the dialogue step it belongs to asks for it, and nothing a customer or a
+   * model says should land on it.
    */
   private search(lib: LoadedLibrary, vector: Float32Array, k: number, q: MatchQuery): ScriptMatch[] {
     if (vector.length !== lib.index.dim) {
@@ -145,13 +146,13 @@ export class ScriptMatcherService implements ScriptMatcherPort {
       !exclude.has(s.id) &&
       (q.includeFallbacks === true || !s.fallback) &&
       (q.allow === undefined || q.allow(s)) &&
-      (q.intent === undefined ? !asksToConfirm(s) : s.intent === q.intent) &&
+      (q.intent === undefined ? !isReservedScript(s) : s.intent === q.intent) &&
       (q.stage === undefined || s.stage === undefined || s.stage === q.stage);
     const toMatch = (s: Script, similarity: number): ScriptMatch => ({ scriptId: s.id, text: s.text, similarity });
 
     if (q.intent === undefined && q.stage === undefined) {
-      const { fallbackCount, confirmCount } = this.view(lib);
-      const extra = exclude.size + (q.includeFallbacks ? 0 : fallbackCount) + confirmCount;
+      const { fallbackCount, reservedCount } = this.view(lib);
+      const extra = exclude.size + (q.includeFallbacks ? 0 : fallbackCount) + reservedCount;
       const hits = lib.index.search(vector, k + extra);
       const out: ScriptMatch[] = [];
       for (const h of hits) {
@@ -201,17 +202,17 @@ export class ScriptMatcherService implements ScriptMatcherPort {
     if (!view) {
       const byIntent = new Map<string, number[]>();
       let fallbackCount = 0;
-      let confirmCount = 0;
+      let reservedCount = 0;
       lib.scripts.forEach((s, label) => {
         if (!s) return;
         if (s.fallback) fallbackCount++;
-        if (asksToConfirm(s)) confirmCount++;
+        if (isReservedScript(s)) reservedCount++;
         if (s.intent === undefined) return;
         const labels = byIntent.get(s.intent);
         if (labels) labels.push(label);
         else byIntent.set(s.intent, [label]);
       });
-      view = { byIntent, fallbackCount, confirmCount, fallbacks: new Map() };
+      view = { byIntent, fallbackCount, reservedCount, fallbacks: new Map() };
       this.views.set(lib, view);
     }
     return view;
