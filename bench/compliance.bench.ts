@@ -141,6 +141,7 @@ function syntheticLexicon(n: number): LexiconDocument {
         negatable: false,
         patterns: [...patterns],
         clauseEnd: [],
+        wholeClause: [],
         exceptions: [],
         subjects: [],
         pronouns: [],

@@ -752,6 +752,49 @@ add({
 for (const text of [badCheck(id1), `编号 ${badCheck(id3)}`, '123-45-6789', 'part 123-45-6789 in stock'])
   clean(PII_FALSE_CASE, text);
 
+// Abusive callers (appended, so earlier ids stay stable): telling the caller to get lost or be quiet,
+// screened on the input side, where the dialogue acts on it (calming line, then hangup). 滚 and 闭嘴
+// are a hit only as a clause of their own or after 你/快/给我; each with controls that hold the
+// characters innocently (滚动, 利滚利, 神经病变 in a medical question, "shut up shop").
+const { auditHit: abuseGapHit, auditClean: abuseGapClean } = auditCases('abuse-gaps');
+for (const [text, phrase] of [
+  ['滚', '滚'],
+  ['滚！', '滚'],
+  ['滚吧，别烦我', '滚'],
+  ['滚滚滚', '滚滚滚'],
+  ['你给我滚', '给我滚'],
+  ['快滚吧', '快滚'],
+  ['滚出去！', '滚出去'],
+  ['你给我滚出去', '给我滚出去'],
+  ['滚犊子', '滚犊子'],
+  ['闭嘴', '闭嘴'],
+  ['你闭嘴吧', '你闭嘴'],
+  ['你神经病啊', '神经病'],
+  ['你去死吧', '去死'],
+  ['piss off', 'piss off'],
+  ['Shut up!', 'Shut up'],
+  ['go to hell, you scammers', 'go to hell'],
+  ['screw you', 'screw you'],
+])
+  abuseGapHit('abuse', text, phrase, 'input');
+for (const text of [
+  '页面一直滚动，看不到价格',
+  '滚筒洗衣机送不送',
+  '这是不是利滚利的贷款',
+  '车轮滚滚',
+  '雪球越滚越大',
+  '把球给我滚过来',
+  '在地上打滚',
+  '滚烫的水',
+  '我有糖尿病周围神经病变，能买保险吗',
+  '神经病学专家说要多休息',
+  '我下个月去死海旅游',
+  '他让我闭嘴了',
+  'We shut up shop at five',
+  'screw your cap on tightly',
+])
+  abuseGapClean(text, 'input');
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

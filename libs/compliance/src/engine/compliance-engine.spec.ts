@@ -1,5 +1,5 @@
 import { ComplianceEngine } from './compliance-engine.js';
-import { loadDefaultLexicon } from './lexicon.js';
+import { lexiconDocumentSchema, loadDefaultLexicon } from './lexicon.js';
 import { loadDefaultPolicy } from './policy.js';
 
 // The shipped lexicon and policy, screened as a candidate answer: `category:match` of every hit.
@@ -97,5 +97,31 @@ describe('a two-character pattern that is the seam of two words (确保|本次 �
     ['考试包过的', education('包过')],
   ])('%s', (text, expected) => {
     expect(hits(text)).toEqual(expected);
+  });
+});
+
+describe('wholeClause: a pattern that is a hit only as a clause of its own (滚), the one place one character may be', () => {
+  const abuse = (match: string) => [`abuse:${match}`];
+  it.each([
+    ['滚', abuse('滚')],
+    ['滚！', abuse('滚')],
+    ['滚吧', abuse('滚')],
+    ['好了，滚。', abuse('滚')],
+    ['滚 滚 滚', abuse('滚 滚 滚')],
+    // Inside a clause the character is a word of something else.
+    ['滚动', []],
+    ['利滚利', []],
+    ['车轮滚滚', []],
+    ['滚筒洗衣机', []],
+  ])('%s', (text, expected) => {
+    expect(hits(text)).toEqual(expected);
+  });
+
+  it('a campaign lexicon may list a one-character wholeClause pattern, but no one-character term', () => {
+    const category = (extra: object) => ({ categories: { abuse: { patterns: ['傻瓜'], ...extra } } });
+    const doc = (extra: object) => ({ version: 1, negations: [], ...category(extra) });
+    expect(lexiconDocumentSchema.safeParse(doc({ wholeClause: ['滚'] })).success).toBe(true);
+    expect(lexiconDocumentSchema.safeParse(doc({ clauseEnd: ['滚'] })).success).toBe(false);
+    expect(lexiconDocumentSchema.safeParse(doc({ patterns: ['滚'] })).success).toBe(false);
   });
 });

@@ -18,7 +18,15 @@ import {
 import { englishWords } from './typo-corrector.js';
 
 export type EntryKind =
-  'term' | 'clause_end' | 'exception' | 'subject' | 'pronoun' | 'other_referent' | 'negation' | 'double_negation';
+  | 'term'
+  | 'clause_end'
+  | 'whole_clause'
+  | 'exception'
+  | 'subject'
+  | 'pronoun'
+  | 'other_referent'
+  | 'negation'
+  | 'double_negation';
 
 interface Entry {
   category: string;
@@ -160,6 +168,7 @@ export class LexiconMatcher {
       if (def.negatable) this.negatable.add(category);
       for (const p of def.patterns) add(p, category, 'term');
       for (const p of def.clauseEnd) add(p, category, 'clause_end');
+      for (const p of def.wholeClause) add(p, category, 'whole_clause');
       for (const p of def.exceptions) add(p, category, 'exception');
       for (const p of def.subjects) add(p, category, 'subject');
       for (const p of def.pronouns) add(p, category, 'pronoun');
@@ -202,7 +211,9 @@ export class LexiconMatcher {
       switch (entry.kind) {
         case 'term':
         case 'clause_end':
-          if (entry.kind === 'clause_end' && !clauseEndsAt(view, end)) break;
+        case 'whole_clause':
+          if (entry.kind !== 'term' && !clauseEndsAt(view, end)) break;
+          if (entry.kind === 'whole_clause' && !clauseStartsAt(view, start)) break;
           if (insidePair(view, start) || insidePair(view, end)) break; // 妈妈的 ⊅ 妈的, 你妈妈 ⊅ 你妈
           if (entry.short && acrossWords(view, start)) break; // 确保|本次 ⊅ 保本
           terms.push({ category: entry.category, start, end });
@@ -332,6 +343,10 @@ function clauseEndsAt(view: NormalizedText, end: number): boolean {
   while (k < view.cps.length && (view.flags[k] & FLAG_GAP) === 0 && FINAL_PARTICLES.has(view.cps[k])) k++;
   return k >= view.cps.length || (view.flags[k] & FLAG_GAP) !== 0;
 }
+
+/** A clause starts at view[start]: the text starts there, or a separator was dropped right before it. */
+const clauseStartsAt = (view: NormalizedText, start: number): boolean =>
+  start === 0 || (view.flags[start] & FLAG_GAP) !== 0;
 
 /**
  * The two characters at view[start] are the seam of two words by ICU's word breaker: the first

@@ -67,6 +67,13 @@ export const lexiconCategorySchema = z.strictObject({
    * 别再打八折了 does not.
    */
   clauseEnd: z.array(term).default([]),
+  /**
+   * Patterns that are a hit only as a clause of their own: the text starts or a separator comes right
+   * before them, and a clause ends after them (as for `clauseEnd`). The one place a pattern may be a
+   * single character: 滚 said alone (滚！, 滚吧, 滚滚滚) tells the caller to get lost; 滚动, 利滚利 and
+   * 车轮滚滚 hold no hit.
+   */
+  wholeClause: z.array(pattern).default([]),
   /** Longer phrases that contain a pattern but are innocent (面包过期 ⊃ 包过). */
   exceptions: z.array(term).default([]),
   /**
@@ -116,6 +123,7 @@ export type LexiconCategory = z.infer<typeof lexiconCategorySchema>;
 export const categoryTerms = (c: LexiconCategory): string[] => [
   ...c.patterns,
   ...c.clauseEnd,
+  ...c.wholeClause,
   ...c.exceptions,
   ...c.subjects,
   ...c.pronouns,
