@@ -66,6 +66,12 @@ export const DEFAULT_INTENT_EXAMPLE_MIN_CONFIDENCE = 0.01;
  */
 export const DEFAULT_DO_NOT_CALL_CONFIRM_BELOW = 0.92;
 
+/**
+ * The abusive turn a call ends on by default: the first is met with one calming line, as call-centre
+ * agents are trained to do; abuse that goes on ends the call politely.
+ */
+export const DEFAULT_ABUSE_HANGUP_AFTER = 2;
+
 /** A complete campaign with every default filled (version 0 = never stored). */
 export function defaultCampaign(id: string): Campaign {
   return {
@@ -83,6 +89,7 @@ export function defaultCampaign(id: string): Campaign {
     maxConsecutiveFallbacks: 3,
     fallbackEscalation: 'transfer',
     doNotCallConfirmBelow: DEFAULT_DO_NOT_CALL_CONFIRM_BELOW,
+    abuseHangupAfter: DEFAULT_ABUSE_HANGUP_AFTER,
     slots: {},
     slotsByLanguage: {},
     generator: {

@@ -133,6 +133,16 @@ export const campaignSchema = z.strictObject({
       'A do_not_call heard by the intent model alone (not input screening, not an example said verbatim) ' +
         'with a confidence below this is confirmed with the customer before the number is listed (default 0.92; 0 never asks).',
     ),
+  abuseHangupAfter: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .describe(
+      'The abusive turn (input screening’s `abuse` category) on which the call is ended politely: the ' +
+        'goodbye and `hangup`, reason `abuse`. Earlier abusive turns hear the library’s calming line (a ' +
+        'script tagged `abuse`) and the call goes on; counted over the whole call (default 2; 1 hangs up at once).',
+    ),
   transferTarget: z.string().min(1).max(200).optional(),
   slots: z.record(slotName, z.string().max(200)),
   slotsByLanguage: z.partialRecord(z.enum(['zh', 'en']), z.record(slotName, z.string().max(200))),

@@ -71,6 +71,13 @@ export interface Campaign {
    * `confirm`) and the call goes on. 0 never asks.
    */
   doNotCallConfirmBelow: number;
+  /**
+   * The abusive turn (input screening found `abuse`) on which the call ends: goodbye and hangup, reason
+   * `abuse`, and no do-not-call listing (abuse is no opt-out). Before it each abusive turn hears the
+   * library's calming line (a script tagged `abuse`), never the route table's answer. Counted over the
+   * whole call; 1 hangs up at once.
+   */
+  abuseHangupAfter: number;
   transferTarget?: string;
   /** Default slot values (e.g. company_name, product_name); customer slots come from the session. */
   slots: Record<string, string>;

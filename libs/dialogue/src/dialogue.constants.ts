@@ -36,6 +36,8 @@ export const ACTION_REASONS = {
   busyCallLater: 'busy_call_later',
   wrongPerson: 'wrong_person',
   routeTable: 'route_table',
+  /** The caller's abuse went on (campaign `abuseHangupAfter`), or the library has no calming line. */
+  abuse: 'abuse',
 } as const;
 
 export type ActionReason = (typeof ACTION_REASONS)[keyof typeof ACTION_REASONS];

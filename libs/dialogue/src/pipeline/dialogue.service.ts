@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
-import { HuashuException, asksToConfirm, nowMs, pushStream, withDeadline } from '@huashu/common';
+import { HuashuException, asksToConfirm, calmsAbuse, nowMs, pushStream, withDeadline } from '@huashu/common';
 import {
   COMPLIANCE_CHECKER,
   type ComplianceChecker,
@@ -66,6 +66,8 @@ const WITHHELD = '[withheld: input screening unavailable]';
 const BLOCKED = '[withheld: input blocked by compliance]';
 /** The compliance category of an explicit do-not-call request (data/compliance/lexicons.yaml). */
 const DNC_CATEGORY = 'do_not_call';
+/** The compliance category of insults and profanity (data/compliance/lexicons.yaml). */
+const ABUSE_CATEGORY = 'abuse';
 /** Most script ids remembered for no-repeat. */
 const MAX_HEARD = 50;
 /** Largest `metadata` accepted on start (serialised JSON). */
@@ -433,6 +435,15 @@ export class DialogueService implements DialoguePort {
     // An explicit do-not-call request found by input screening wins over the classifier (DESIGN §1
     // step 2): the customer's wish is honoured even when the model reads it as a mere objection.
     const screenedDnc = screened?.hits.some((h) => h.category === DNC_CATEGORY) ?? false;
+    // Abuse found by input screening is met by the abuse step (dialogue-policy.ts abusiveTurn), never by
+    // the route table: what the model reads in an insult (ask_product_detail, objection_trust …) must
+    // not earn the caller a pitch. An explicit do-not-call request in the same words comes first.
+    const abusive = !screenedDnc && (screened?.hits.some((h) => h.category === ABUSE_CATEGORY) ?? false);
+    const abusiveTurns = (session.abusiveTurns ?? 0) + (abusive ? 1 : 0);
+    const calming =
+      abusive && abusiveTurns < campaign.abuseHangupAfter
+        ? await timed('match', () => this.calmingLine(campaign, storedText))
+        : undefined;
     // When a callback is asked for: read once per turn, by whichever step needs it first.
     let asked: CallbackTime | undefined;
     const callbackTime = (): CallbackTime =>
@@ -472,6 +483,7 @@ export class DialogueService implements DialoguePort {
     // The question is looked up only for such a turn (a `doNotCallConfirmBelow` of 0 never looks), once:
     // a library without one lists at once, and the one found is what the turn says.
     const unsure =
+      !abusive &&
       intent === 'do_not_call' &&
       source === 'classifier' &&
       confidence < campaign.doNotCallConfirmBelow &&
@@ -486,6 +498,9 @@ export class DialogueService implements DialoguePort {
       confirmDoNotCall,
       explicitDoNotCall: source === 'compliance',
       noPhone: !session.customer.phone,
+      abuse: abusive
+        ? { count: abusiveTurns, hangupAfter: campaign.abuseHangupAfter, canCalm: calming !== undefined }
+        : undefined,
     });
     // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
     const answered = decision.answers ?? intent;
@@ -506,7 +521,7 @@ export class DialogueService implements DialoguePort {
           clock,
           timed,
           decision.scheduleCallback && callbackTime().source !== 'default',
-          question,
+          decision.scriptSource === 'abuse' ? calming : question,
         );
         // DESIGN §3 "fallback (clarify)": the intent's own approved scripts (zh-clarify) before its
         // fallback script, by the scripted rules; each counts as a fallback towards escalation.
@@ -591,6 +606,7 @@ export class DialogueService implements DialoguePort {
       retentionAttempted: decision.retentionAttempted,
       pendingRetention: decision.pendingRetention,
       pendingDoNotCall: decision.pendingDoNotCall,
+      ...(abusive ? { abusiveTurns } : {}),
       intents,
       updatedAt: at,
       ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
@@ -656,6 +672,7 @@ export class DialogueService implements DialoguePort {
       plannedRoute: decision.route,
       action: escalation.action,
       actionDetail,
+      ...(abusive ? { abuse: { count: abusiveTurns, hangupAfter: campaign.abuseHangupAfter } } : {}),
       stageBefore: session.stage,
       leadStage: next.stage,
       reachedStage: decision.reached,
@@ -714,8 +731,11 @@ export class DialogueService implements DialoguePort {
     timed: <T>(key: 'match', work: () => Promise<T>) => Promise<T>,
     /** A callback was asked for at a stated time (so the reply may confirm it). */
     callbackTimeNamed: boolean,
-    /** The do-not-call confirmation question, where this turn may ask it (`confirmQuestion`). */
-    question: Script | undefined,
+    /**
+     * The reserved line this turn says, looked up by its step: the do-not-call confirmation question
+     * (`confirmQuestion`) or the abuse calming line (`calmingLine`).
+     */
+    reserved: Script | undefined,
   ): Promise<Candidate> {
     const output = { verdict: 'allow' as const, hits: [] };
     // A library may hold several languages (the sample campaign has zh and en scripts): answer in
@@ -724,10 +744,10 @@ export class DialogueService implements DialoguePort {
     if (decision.scriptSource === 'goodbye') {
       return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, fit)) };
     }
-    if (decision.scriptSource === 'confirm') {
+    if (decision.scriptSource === 'confirm' || decision.scriptSource === 'abuse') {
       return {
         output,
-        reply: question && this.toReply(question, campaign, session, { similarity: null, fallback: false }),
+        reply: reserved && this.toReply(reserved, campaign, session, { similarity: null, fallback: false }),
       };
     }
     const wanted: IntentName = decision.scriptSource === 'retention' ? 'not_interested' : fit.intent;
@@ -841,6 +861,16 @@ export class DialogueService implements DialoguePort {
   private async confirmQuestion(campaign: Campaign, customerText: string): Promise<Script | undefined> {
     const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
     return firstInLanguage(asks, languageOf(customerText) ?? campaign.language, campaign.language);
+  }
+
+  /**
+   * The line that calms an abusive caller (a script tagged `abuse`), picked by its language tag as the
+   * confirmation question is: the customer's language, else the campaign's, else any. Undefined when
+   * the library has none: the call then ends politely at once (dialogue-policy.ts abusiveTurn).
+   */
+  private async calmingLine(campaign: Campaign, customerText: string): Promise<Script | undefined> {
+    const lines = await this.scripts.findScripts(campaign.id, calmsAbuse);
+    return firstInLanguage(lines, languageOf(customerText) ?? campaign.language, campaign.language);
   }
 
   /**

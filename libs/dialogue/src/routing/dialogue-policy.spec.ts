@@ -187,6 +187,58 @@ describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
   });
 });
 
+describe('decideTurn: an abusive caller (input screening found abuse)', () => {
+  const abuse = (count: number, hangupAfter = 2, canCalm = true) => ({ abuse: { count, hangupAfter, canCalm } });
+
+  it('the first abusive turn hears the calming line, whatever the model read: no pitch, the lead stays', () => {
+    for (const intent of ['ask_product_detail', 'objection_trust', 'out_of_scope', 'ready_to_buy'] as const) {
+      const d = decideTurn({}, intent, at('engaged'), abuse(1));
+      expect(d).toMatchObject({ route: 'script', action: 'continue', scriptSource: 'abuse', stage: 'engaged' });
+      expect(d).toMatchObject({ reached: 'engaged', doNotCall: false, scheduleCallback: false });
+      expect(d.reason).toBeUndefined();
+    }
+  });
+
+  it('the abuseHangupAfter-th abusive turn ends the call politely: goodbye, hangup, reason abuse, nothing listed', () => {
+    expect(decideTurn({}, 'objection_trust', at('interested'), abuse(2))).toMatchObject({
+      route: 'script',
+      action: 'hangup',
+      reason: 'abuse',
+      scriptSource: 'goodbye',
+      stage: 'closed',
+      reached: 'interested',
+      doNotCall: false,
+    });
+    expect(decideTurn({}, 'greeting', at('new'), abuse(5, 4))).toMatchObject({ action: 'hangup', reason: 'abuse' });
+    expect(decideTurn({}, 'greeting', at('new'), abuse(3, 4))).toMatchObject({ action: 'continue' });
+  });
+
+  it('abuseHangupAfter 1 hangs up on the first abusive turn', () => {
+    expect(decideTurn({}, 'ask_price', at('new'), abuse(1, 1))).toMatchObject({ action: 'hangup', reason: 'abuse' });
+  });
+
+  it('a library without a calming line hangs up at once rather than answer the abuse', () => {
+    expect(decideTurn({}, 'ask_price', at('new'), abuse(1, 2, false))).toMatchObject({
+      action: 'hangup',
+      reason: 'abuse',
+      scriptSource: 'goodbye',
+    });
+  });
+
+  it('comes before the answer to a pending question: the retention offer and the do-not-call question', () => {
+    const retention = decideTurn({}, 'affirm', at('engaged', { pendingRetention: true }), abuse(1));
+    expect(retention).toMatchObject({ scriptSource: 'abuse', action: 'continue', pendingRetention: false });
+    const asked = decideTurn({}, 'affirm', at('engaged', { pendingDoNotCall: 'ask_price' }), abuse(1));
+    expect(asked).toMatchObject({ scriptSource: 'abuse', doNotCall: false });
+    expect(asked.pendingDoNotCall).toBeUndefined();
+  });
+
+  it('an explicit do-not-call request in the same utterance wins: listed, goodbye, reason do_not_call', () => {
+    const d = decideTurn({}, 'do_not_call', at('engaged'), { explicitDoNotCall: true, ...abuse(1) });
+    expect(d).toMatchObject({ action: 'hangup', reason: 'do_not_call', doNotCall: true });
+  });
+});
+
 describe('applyFallbackEscalation', () => {
   const campaign = { maxConsecutiveFallbacks: 3, fallbackEscalation: 'transfer' as const };
   const cont = { action: 'continue' as const, stage: 'engaged' as const };

@@ -18,8 +18,11 @@ export interface PolicyState {
   pendingDoNotCall?: IntentName;
 }
 
-/** Which script the scripted route looks for (`confirm`: the do_not_call confirmation question). */
-export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm';
+/**
+ * Which script the scripted route looks for (`confirm`: the do_not_call confirmation question; `abuse`:
+ * the line that calms an abusive caller).
+ */
+export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm' | 'abuse';
 
 /** What became of an unsure do-not-call this turn (the audit record's `effects.doNotCall`). */
 export type DoNotCallCheck = Exclude<DoNotCallEffect, 'listed' | 'unlisted'>;
@@ -35,6 +38,18 @@ export interface DecideOptions {
   explicitDoNotCall?: boolean;
   /** The conversation has no phone number, so a do-not-call lists nothing. */
   noPhone?: boolean;
+  /** Input screening found abuse in the utterance (`abusiveTurn`). */
+  abuse?: AbuseState;
+}
+
+/** An abusive turn as the policy needs it (campaign `abuseHangupAfter`). */
+export interface AbuseState {
+  /** Which abusive turn of the call this is: 1 for the first. */
+  count: number;
+  /** The campaign's `abuseHangupAfter`: the abusive turn the call ends on. */
+  hangupAfter: number;
+  /** The library has a calming line (a script tagged `abuse`) for this caller. */
+  canCalm: boolean;
 }
 
 /** The decision for one classified turn, before a candidate is found. */
@@ -111,6 +126,9 @@ export function ruleFor(
  * found by screening takes the DESIGN §1 step 2 row whatever the route, goodbye and hangup, also when
  * it answers the question. Without a phone number a hangup says the campaign's goodbye: the intent's
  * own lines announce a listing (reply-fit.ts).
+ *
+ * An abusive utterance (screening's `abuse`) is never answered by the route table, whatever the model
+ * read in it: `abusiveTurn`. Only an explicit do-not-call request in the same utterance comes first.
  */
 export function decideTurn(
   routes: Campaign['routes'],
@@ -118,6 +136,7 @@ export function decideTurn(
   state: PolicyState,
   opts: DecideOptions = {},
 ): TurnDecision {
+  if (opts.abuse !== undefined && !opts.explicitDoNotCall) return abusiveTurn(state, opts.abuse);
   // The answer to the do-not-call question, like the one to the retention attempt, decides: yes (or
   // another do-not-call) lists the number, no answers what was said as its runner-up intent.
   const asked = state.pendingDoNotCall;
@@ -215,6 +234,19 @@ function decision(
   if (d.pendingDoNotCall !== undefined) out.pendingDoNotCall = d.pendingDoNotCall;
   if (d.doNotCallCheck !== undefined) out.doNotCallCheck = d.doNotCallCheck;
   return out;
+}
+
+/**
+ * What call-centre agents are trained to do with an abusive caller: stay calm, say one short calming
+ * line (the library's, `abuse` tag) and go on; when the abuse goes on to the campaign's
+ * `abuseHangupAfter`-th abusive turn of the call, end it politely (goodbye, hangup, reason `abuse`).
+ * Abuse is no opt-out, so nothing is listed. The lead stays where it was: nothing said was interest.
+ * A library without a calming line ends the call at once rather than say an unapproved line or answer
+ * the abuse with the route table's pitch.
+ */
+export function abusiveTurn(state: PolicyState, abuse: AbuseState): TurnDecision {
+  if (abuse.count >= abuse.hangupAfter || !abuse.canCalm) return goodbye(state, ACTION_REASONS.abuse);
+  return decision(state, { route: 'script', action: 'continue', scriptSource: 'abuse' });
 }
 
 function goodbye(state: PolicyState, reason: ActionReason): TurnDecision {

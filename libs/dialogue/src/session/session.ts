@@ -46,6 +46,11 @@ export interface Session {
    */
   pendingDoNotCall?: IntentName;
   /**
+   * Abusive turns so far (input screening found `abuse`), counted over the whole call: the campaign's
+   * `abuseHangupAfter`-th ends it. Absent until the first (and in sessions written before it existed).
+   */
+  abusiveTurns?: number;
+  /**
    * The distinct intents seen, in the order first seen (for the transfer summary). Sessions written
    * before this was distinct may repeat some; readers must not rely on either.
    */
