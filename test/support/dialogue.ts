@@ -75,6 +75,11 @@ export async function createLanguageCampaign(
 /** The binding TurnResult shape (DESIGN §4). */
 export function expectTurnResult(body: unknown): void {
   const similarity = (body as { reply?: { similarity?: unknown } }).reply?.similarity;
+  // Additive: the script said right after the first (campaign followOns).
+  const followOn =
+    (body as { reply?: { followOn?: unknown } }).reply?.followOn === undefined
+      ? {}
+      : { followOn: { scriptId: expect.any(String), text: expect.any(String) } };
   expect(similarity === null || typeof similarity === 'number').toBe(true);
   // Similarity and confidence are given to four decimals.
   for (const x of [similarity, (body as { intent?: { confidence?: unknown } }).intent?.confidence]) {
@@ -90,6 +95,7 @@ export function expectTurnResult(body: unknown): void {
         libraryVersion: expect.any(Number),
         similarity,
         fallback: expect.any(Boolean),
+        ...followOn,
       },
       intent: { name: expect.any(String), confidence: expect.any(Number) },
       route: expect.stringMatching(/^(script|generator|fallback)$/),

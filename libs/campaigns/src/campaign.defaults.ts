@@ -85,6 +85,8 @@ export function defaultCampaign(id: string): Campaign {
       byIntent: {},
       byScript: {},
     },
+    askedSlots: { ask_price: 'price' },
+    followOns: {},
     routes: structuredClone(DEFAULT_ROUTES),
     maxConsecutiveFallbacks: 3,
     fallbackEscalation: 'transfer',

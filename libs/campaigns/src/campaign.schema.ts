@@ -15,6 +15,8 @@ const inScopeIntentName = z.enum(INTENT_NAMES.filter((n) => n !== 'out_of_scope'
 export const MAX_INTENT_EXAMPLES = 1000;
 export const MAX_INTENT_EXAMPLES_PER_INTENT = 200;
 export const MAX_INTENT_EXAMPLE_CHARS = 300;
+/** Bound on `followOns` entries (one per lead-in script). */
+export const MAX_FOLLOW_ONS = 1000;
 const scriptId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be a script id');
 const exampleList = z
   .array(
@@ -117,6 +119,24 @@ export const campaignSchema = z.strictObject({
       'out_of_scope, the nearest example’s intent is taken ' +
       'if similar enough and not ruled out by the model. At most 200 examples per intent or script, 1,000 in all.',
   ),
+  askedSlots: z
+    .partialRecord(inScopeIntentName, slotName)
+    .describe(
+      'The slot an intent’s question asks for (default ask_price → price): the first answer to that intent in a ' +
+        'conversation puts the intent’s approved replies that state it first in the generator prompt, unless a ' +
+        'campaign example and the utterance’s words point to another reply.',
+    ),
+  followOns: z
+    .record(scriptId, scriptId)
+    .refine((m) => Object.keys(m).length <= MAX_FOLLOW_ONS, { message: `at most ${MAX_FOLLOW_ONS} follow-ons` })
+    .refine((m) => Object.entries(m).every(([from, to]) => from !== to), {
+      message: 'a script cannot follow itself',
+    })
+    .describe(
+      'Script id → the script said right after it in the same reply: a line that promises content ' +
+        '(“那我先简单说一下套餐内容”) and the line that delivers it. The reply’s text is both, its scriptId the first, ' +
+        'followOn the second; skipped when the conversation heard the second already or it does not fit the turn.',
+    ),
   openingScriptId: scriptId.optional(),
   goodbyeScriptId: scriptId.optional(),
   defaultFallbackScriptId: scriptId.optional(),

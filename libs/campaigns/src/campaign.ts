@@ -56,6 +56,18 @@ export interface Campaign {
    * also put their script first among the generator prompt's approved replies.
    */
   intentExamples: IntentExamples;
+  /**
+   * The slot an intent's question asks for (`ask_price` → `price`): the first answer to that intent in
+   * a conversation puts the intent's approved replies that state it (`{price}`) first among those the
+   * generator prompt quotes, unless a campaign example and the utterance's words point to another.
+   */
+  askedSlots: Partial<Record<IntentName, string>>;
+  /**
+   * A script that promises content (`zh-affirm-continue` "那我先简单说一下套餐内容") → the script that
+   * delivers it (`zh-intro-product`), said right after it in the same reply, unless the conversation
+   * heard it already or it does not fit the turn's action.
+   */
+  followOns: Record<string, string>;
   openingScriptId?: string;
   goodbyeScriptId?: string;
   defaultFallbackScriptId?: string;

@@ -14,6 +14,7 @@ export {
   type LeadStage,
   type Reply,
   type ReplyPart,
+  type FollowOn,
   type Route,
   type StartConversation,
   type StartedConversation,

@@ -24,6 +24,19 @@ export interface Reply {
    * Additive to the binding shape.
    */
   parts?: ReplyPart[];
+  /**
+   * The script said right after the first in the same reply (campaign `followOns`: a line that
+   * promises content, then the line that delivers it); `text` is both joined, `scriptId` the first's.
+   * Additive to the binding shape.
+   */
+  followOn?: FollowOn;
+}
+
+/** The second approved script of a reply (campaign `followOns`). */
+export interface FollowOn {
+  scriptId: string;
+  /** Its text as said, slots filled. */
+  text: string;
 }
 
 /** One approved script of a streamed reply, sent to the caller as soon as it was matched. */

@@ -43,10 +43,11 @@ import type {
   TurnStreamEvent,
 } from '../turn-result.js';
 import type { Approval, Candidate } from './candidate.js';
-import { streamCandidate, type PartSink } from './dialogue-stream.js';
+import { joinParts, streamCandidate, type PartSink } from './dialogue-stream.js';
 import { DialogueMetrics } from './dialogue.metrics.js';
 import { exampleView, IntentExampleMatcher, type AnswerExample, type IntentExampleMatch } from './intent-examples.js';
 import { reportIntentExamples, type IntentExamplesReport } from './intent-examples-report.js';
+import { rankReplies } from './first-answer.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import { languageOf } from '../language.js';
@@ -170,10 +171,11 @@ export class DialogueService implements DialoguePort {
       },
       now,
     );
-    const reply = await this.opening(campaign, session);
+    const opening = await this.opening(campaign, session);
+    const reply = opening && (await this.withFollowOn(campaign, session, opening, 'continue', GREETED));
     const transcript: TranscriptEntry[] = [{ turn: 0, role: 'event', text: 'started', at: now, leadStage: 'new' }];
     if (reply) {
-      session.heard.push(reply.scriptId);
+      session.heard.push(reply.scriptId, ...followOnId(reply));
       transcript.push({ turn: 0, role: 'bot', text: reply.text, at: now, scriptId: reply.scriptId, leadStage: 'new' });
     }
     await this.sessions.create(session, transcript);
@@ -569,6 +571,8 @@ export class DialogueService implements DialoguePort {
     const busyHangup = decision.scheduleCallback && escalation.action === 'hangup';
     const callback = busyHangup ? this.callbackDue(callbackTime(), campaign) : undefined;
     if (callback) reply = await this.sayCallbackTime(campaign, session, reply, callbackTime(), callback, storedText);
+    // A line that promises content is followed by the line that delivers it (campaign followOns).
+    reply = await this.withFollowOn(campaign, session, reply, escalation.action, fit, sink);
 
     // 8. Record.
     const turn = session.turn + 1;
@@ -594,8 +598,8 @@ export class DialogueService implements DialoguePort {
               : {}),
             ...(callback ? { callback } : {}),
           };
-    // A streamed reply may have sent several scripts: all of them were heard.
-    const said = reply.parts?.map((p) => p.scriptId) ?? [reply.scriptId];
+    // A streamed reply may have sent several scripts, a lead-in its follow-on: all of them were heard.
+    const said = [...new Set([...(reply.parts?.map((p) => p.scriptId) ?? [reply.scriptId]), ...followOnId(reply)])];
     const next: Session = {
       ...session,
       turn,
@@ -1050,21 +1054,48 @@ export class DialogueService implements DialoguePort {
     // weigh in the word overlap below, as the nearest replies).
     const ownSpoken = own.matches.some((m) => languageOf(m.text) === lang);
     const shown = (id: string) => !ownSpoken || ofIntent.has(id) || id === answer?.scriptId;
-    const rank = (m: ScriptMatch): number =>
-      (languageOf(m.text) === lang ? 0 : 8) +
-      (m.scriptId === answer?.scriptId ? 0 : 1 + (ofIntent.has(m.scriptId) ? 0 : 2) + (heard.has(m.scriptId) ? 1 : 0));
     const texts = unique.map((m) => this.spoken(m.text, campaign, session));
     // Within a group, the words the utterance shares with a reply come first (a question and its
     // answer share words more than meaning, which the encoder's similarity is trained on), then
     // the similarity (lexical-rank.ts).
     const lexical = lexicalScores(text, texts);
+    // The slot the intent's question asks for (ask_price → {price}): the first answer states it (first-answer.ts).
+    const asked = campaign.askedSlots[fit.intent];
+    const statesSlot = (m: ScriptMatch) =>
+      asked !== undefined && ofIntent.has(m.scriptId) && m.text.includes(`{${asked}}`);
+    const stages = new Map(
+      await Promise.all(
+        unique
+          .filter(statesSlot)
+          .map(async (m) => [m.scriptId, (await this.scripts.getScript(campaign.id, m.scriptId))?.stage] as const),
+      ),
+    );
+    const { rank, answerId } = rankReplies(
+      unique.map((m, i) => ({
+        id: m.scriptId,
+        spoken: languageOf(m.text) === lang,
+        ofIntent: ofIntent.has(m.scriptId),
+        heard: heard.has(m.scriptId),
+        lexical: lexical[i],
+        statesSlot: statesSlot(m),
+        general: stages.get(m.scriptId) === undefined,
+      })),
+      answer?.scriptId,
+    );
     const ranked = unique
-      .map((m, i) => ({ id: m.scriptId, text: texts[i], rank: rank(m), lexical: lexical[i], similarity: m.similarity }))
+      .map((m, i) => ({
+        id: m.scriptId,
+        text: texts[i],
+        rank: rank.get(m.scriptId) ?? 0,
+        lexical: lexical[i],
+        similarity: m.similarity,
+      }))
       .sort((a, b) => a.rank - b.rank || b.lexical - a.lexical || b.similarity - a.similarity)
       .filter((e) => shown(e.id))
       .slice(0, k);
-    // The answer counts as shown first only when it is (a reply in another language is ranked down).
-    return { texts: ranked.map((e) => e.text), answer: ranked[0]?.id === answer?.scriptId ? answer : undefined };
+    // The answer counts as shown first only when it is (a reply in another language is ranked down,
+    // the first answer to a slot question may put the replies stating the slot before it).
+    return { texts: ranked.map((e) => e.text), answer: answerId && ranked[0]?.id === answerId ? answer : undefined };
   }
 
   /**
@@ -1184,6 +1215,44 @@ export class DialogueService implements DialoguePort {
     return generic ? this.toReply(generic, campaign, session, { similarity: null, fallback: false }) : reply;
   }
 
+  /**
+   * The reply followed by the script the campaign names after its (last) script (`followOns`: a line
+   * that promises content, "那我先简单说一下套餐内容", then the summary it promises), in the same reply:
+   * `text` both joined, `scriptId` the first, `followOn` the second. Left as it is when the follow-on is
+   * not in the published library (or disabled), was heard already in this conversation (it counts as
+   * heard once said), or does not fit the turn (reply-fit.ts `quotable`: a continue turn never adds a
+   * closing or transfer line). A streamed reply gets it as one more part, sent at once.
+   */
+  private async withFollowOn(
+    campaign: Campaign,
+    session: Session,
+    reply: Reply,
+    action: Action,
+    fit: AnsweredTurn,
+    sink?: PartSink,
+  ): Promise<Reply> {
+    const lead = reply.parts?.at(-1)?.scriptId ?? reply.scriptId;
+    const nextId = campaign.followOns[lead];
+    if (nextId === undefined || session.heard.includes(nextId)) return reply;
+    if (reply.parts?.some((p) => p.scriptId === nextId) || reply.scriptId === nextId) return reply;
+    let next: Script | undefined;
+    try {
+      next = await publishedScript(this.scripts, campaign.id, nextId);
+    } catch (err) {
+      // The lead-in alone is still an approved reply: a follow-on that cannot be read is left out.
+      this.logger.warn({ err, campaignId: campaign.id, scriptId: nextId }, 'follow-on script unavailable');
+      return reply;
+    }
+    if (!next || !quotable(next, action, campaign.routes, fit)) return reply;
+    const followOn = { scriptId: next.id, text: this.spoken(next.text, campaign, session) };
+    if (reply.parts) {
+      sink?.({ text: followOn.text, scriptId: followOn.scriptId, similarity: null });
+      const parts = [...reply.parts, { ...followOn, similarity: null }];
+      return { ...reply, text: joinParts(parts.map((p) => p.text)), parts, followOn };
+    }
+    return { ...reply, text: joinParts([reply.text, followOn.text]), followOn };
+  }
+
   private toReply(
     script: Script,
     campaign: Campaign,
@@ -1276,6 +1345,12 @@ export class DialogueService implements DialoguePort {
     }
   }
 }
+
+/** What the opening may be followed by: a greeting's continue turn (no listing). */
+const GREETED: AnsweredTurn = { intent: 'greeting', lists: false };
+
+/** The follow-on of a reply, if it has one, as a list of script ids. */
+const followOnId = (reply: Reply): string[] => (reply.followOn ? [reply.followOn.scriptId] : []);
 
 const round = (x: number, digits: number): number => {
   const f = 10 ** digits;

@@ -33,6 +33,13 @@ export class ReplyPartDto {
   similarity!: number | null;
 }
 
+export class FollowOnDto {
+  @ApiProperty({ description: 'Id of the script said right after the first', example: 'zh-intro-product' })
+  scriptId!: string;
+  @ApiProperty({ description: 'Its text as said, slots filled' })
+  text!: string;
+}
+
 export class ReplyDto {
   @ApiProperty({ description: 'What the customer hears: an approved script, slots filled' })
   text!: string;
@@ -55,6 +62,13 @@ export class ReplyDto {
     type: [ReplyPartDto],
   })
   parts?: ReplyPartDto[];
+  @ApiPropertyOptional({
+    description:
+      'The script said right after the first in the same reply (campaign `followOns`: a line that promises content, ' +
+      'then the line that delivers it); `text` is both joined, `scriptId` the first. Additive.',
+    type: FollowOnDto,
+  })
+  followOn?: FollowOnDto;
 }
 
 export class StartedConversationDto {
