@@ -87,6 +87,7 @@ export function defaultCampaign(id: string): Campaign {
     },
     askedSlots: { ask_price: 'price' },
     followOns: {},
+    questions: {},
     routes: structuredClone(DEFAULT_ROUTES),
     maxConsecutiveFallbacks: 3,
     fallbackEscalation: 'transfer',

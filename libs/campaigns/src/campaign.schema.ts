@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { samplingParamsSchema } from '@huashu/generator';
-import { INTENT_NAMES } from '@huashu/intent';
+import { INTENT_NAMES, type IntentName } from '@huashu/intent';
 import { defaultCampaign } from './campaign.defaults.js';
 
 /** Sampling parameters: the generator lib's schema, so the campaign endpoint and the generator agree. */
@@ -59,6 +59,22 @@ const intentExamples = z
     message: `at most ${MAX_INTENT_EXAMPLES} scripts`,
     path: ['byScript'],
   });
+/** Most questions a campaign declares. */
+export const MAX_CAMPAIGN_QUESTIONS = 100;
+/**
+ * Intents an answer to a question may be handled as: any in-scope intent but do_not_call, whose listing
+ * is for good and so never follows from an answer the model could not place.
+ */
+export const QUESTION_INTENTS = INTENT_NAMES.filter((n) => n !== 'out_of_scope' && n !== 'do_not_call');
+const question = z.strictObject({
+  answer: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be an answer name: a-z, 0-9 and _, starting with a letter')
+    .describe('Name the answer is kept under in the session and the transfer’s lead summary, e.g. `address`.'),
+  intent: z
+    .enum(QUESTION_INTENTS as [IntentName, ...IntentName[]])
+    .describe('The intent an answer is handled as, e.g. `ready_to_buy` (not out_of_scope, not do_not_call).'),
+});
 const routeKind = z.enum(['script', 'generator', 'fallback']);
 const routeAction = z.enum(['continue', 'transfer', 'hangup']);
 const routeTarget = z.strictObject({ route: routeKind, action: routeAction });
@@ -140,6 +156,18 @@ export const campaignSchema = z.strictObject({
   openingScriptId: scriptId.optional(),
   goodbyeScriptId: scriptId.optional(),
   defaultFallbackScriptId: scriptId.optional(),
+  questions: z
+    .record(scriptId, question)
+    .refine((q) => Object.keys(q).length <= MAX_CAMPAIGN_QUESTIONS, {
+      message: `at most ${MAX_CAMPAIGN_QUESTIONS} questions`,
+    })
+    .describe(
+      'Scripts that ask the caller something, by script id (a script of the campaign’s library), and what an ' +
+        'answer means: when the bot’s last line was one and the caller’s turn is not clearly something else ' +
+        '(out_of_scope, or a weak intent that neither declines, ends nor escalates the call, and no question ' +
+        'back), the turn is handled as `intent` and the redacted answer is kept under `answer` for the closer. ' +
+        `At most ${MAX_CAMPAIGN_QUESTIONS}.`,
+    ),
   routes: z
     .partialRecord(intentName, routeRule)
     .describe('Route table by intent (DESIGN §3 defaults for intents left out); byStage overrides per lead stage.'),

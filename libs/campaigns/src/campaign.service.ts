@@ -17,6 +17,22 @@ export interface CampaignWithEtag {
   etag: string;
 }
 
+/**
+ * The script ids of a campaign's library (its draft), for checking the scripts its settings name; an
+ * empty set for a campaign with no scripts yet.
+ */
+export type KnownScripts = (campaignId: string) => Promise<ReadonlySet<string>>;
+
+/** Options of `CampaignService.update`. */
+export interface UpdateOptions {
+  /**
+   * Check the questions the patch declares against the campaign's library. A campaign with no scripts
+   * yet is not checked: its settings come first and its scripts after (the sample campaign's seed,
+   * an operator setting a campaign up), and a question of no script never comes up in a call.
+   */
+  knownScripts?: KnownScripts;
+}
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -133,7 +149,13 @@ export class CampaignService implements OnRedisDataLost {
    * Apply a merge patch (or a whole document) and store a new version. `ifMatch` (an ETag) makes
    * the write conditional: 412 when the campaign changed since the client read it.
    */
-  async update(id: string, patch: unknown, principal: ChangePrincipal, ifMatch?: string): Promise<CampaignWithEtag> {
+  async update(
+    id: string,
+    patch: unknown,
+    principal: ChangePrincipal,
+    ifMatch?: string,
+    opts: UpdateOptions = {},
+  ): Promise<CampaignWithEtag> {
     if (!isPlainObject(patch)) throw new HuashuException('VALIDATION_FAILED', 'body must be a JSON object');
     const owned = SERVER_OWNED_FIELDS.filter((f) => f in patch);
     if (owned.length) {
@@ -171,6 +193,7 @@ export class CampaignService implements OnRedisDataLost {
           parsed.error.issues.map((i) => ({ field: i.path.join('.'), rule: ruleOf(i, patch, merged) })),
         );
       }
+      if (opts.knownScripts) await this.checkQuestions(id, patch, opts.knownScripts);
       const doc = this.stamp(parsed.data, current.version, principal);
       const json = JSON.stringify(doc);
       if (await this.repo.compareAndSet(id, stored, json, principal.keyId, stored ? 'update' : 'create')) {
@@ -179,6 +202,26 @@ export class CampaignService implements OnRedisDataLost {
       }
     }
     throw new HuashuException('CONFLICT', `campaign ${id} is being changed concurrently; retry`);
+  }
+
+  /** 400 for a question the patch declares that names no script of the campaign's (non-empty) library. */
+  private async checkQuestions(id: string, patch: Record<string, unknown>, knownScripts: KnownScripts): Promise<void> {
+    const questions = patch.questions;
+    if (!isPlainObject(questions)) return;
+    const declared = Object.keys(questions).filter((scriptId) => questions[scriptId] !== null);
+    if (declared.length === 0) return;
+    const known = await knownScripts(id);
+    const missing = known.size === 0 ? [] : declared.filter((scriptId) => !known.has(scriptId));
+    if (missing.length > 0) {
+      throw new HuashuException(
+        'VALIDATION_FAILED',
+        'invalid campaign settings',
+        missing.map((scriptId) => ({
+          field: `questions.${scriptId}`,
+          rule: 'must be a script of the campaign’s library',
+        })),
+      );
+    }
   }
 
   audit(id: string, count?: number): Promise<AuditEntry[]> {

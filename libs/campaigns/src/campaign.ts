@@ -30,6 +30,17 @@ export interface IntentExamples {
 }
 
 /**
+ * What a caller's answer to one of the campaign's scripts means (`Campaign.questions`): the name the
+ * answer is kept under for the closer, and the intent the turn is handled as.
+ */
+export interface CampaignQuestion {
+  /** Name of the answer in the session and the transfer's lead summary (`address`). */
+  answer: string;
+  /** The intent an answer to the question is handled as (`ready_to_buy`). */
+  intent: IntentName;
+}
+
+/**
  * A campaign's settings (GET|PUT /v1/admin/campaigns/{id}). Every section has defaults, so a
  * campaign created by its first script import is usable at once.
  */
@@ -71,6 +82,15 @@ export interface Campaign {
   openingScriptId?: string;
   goodbyeScriptId?: string;
   defaultFallbackScriptId?: string;
+  /**
+   * Scripts that ask the caller something, by script id, and what an answer means. When the bot's last
+   * line was one of them and the caller's next turn is not clearly something else (the intent model
+   * found nothing in scope, or only a weak intent that neither declines, ends nor escalates the call,
+   * and the caller does not ask back), the turn is handled as the question's intent and the (redacted)
+   * answer is kept under its name for the closer. Campaign settings rather than script fields: the
+   * sample library is the built-in encoder's training data.
+   */
+  questions: Record<string, CampaignQuestion>;
   /** Route table; intents missing here use the DESIGN §3 defaults. */
   routes: Partial<Record<IntentName, RouteRule>>;
   /** Consecutive fallbacks before escalation, and what escalation does. */

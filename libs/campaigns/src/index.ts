@@ -1,6 +1,7 @@
 export {
   DEFAULT_CAMPAIGN_ID,
   type Campaign,
+  type CampaignQuestion,
   type IntentExamples,
   type PolicyAction,
   type RouteAction,
@@ -20,6 +21,8 @@ export {
   campaignOpenApiSchemas,
   campaignSamplingParamsSchema,
   campaignSchema,
+  MAX_CAMPAIGN_QUESTIONS,
+  QUESTION_INTENTS,
   MAX_INTENT_EXAMPLE_CHARS,
   MAX_INTENT_EXAMPLES,
   MAX_INTENT_EXAMPLES_PER_INTENT,
@@ -30,6 +33,8 @@ export {
   etagMatches,
   mergePatch,
   type CampaignWithEtag,
+  type KnownScripts,
+  type UpdateOptions,
   type ChangePrincipal,
 } from './campaign.service.js';
 export { CampaignsModule } from './campaigns.module.js';

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { campaignOpenApiSchemas, CampaignService, type Campaign } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
 import { ApiErrorResponses, JSON_BODY_ERRORS, STORAGE_ERRORS, type BodyRouteConfig } from '@huashu/ops';
+import { ScriptLibraryService } from '@huashu/scripts';
 import { AdminRoles, Principal, type AdminPrincipal } from '../auth/index.js';
 import { ApiIfMatch } from '../admin/if-match.decorator.js';
 
@@ -30,7 +31,14 @@ export const CAMPAIGN_BODY_LIMIT = 1024 * 1024;
 @ApiErrorResponses(STORAGE_ERRORS)
 @Controller('v1/admin/campaigns')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignService) {}
+  constructor(
+    private readonly campaigns: CampaignService,
+    private readonly library: ScriptLibraryService,
+  ) {}
+
+  /** The campaign's draft script ids: the scripts its `questions` may name. */
+  private readonly knownScripts = async (campaignId: string): Promise<ReadonlySet<string>> =>
+    new Set((await this.library.scriptsOf(campaignId, 'draft')).scripts.map((s) => s.id));
 
   @Get(':id')
   @AdminRoles('viewer')
@@ -57,7 +65,8 @@ export class CampaignsController {
   @ApiOperation({
     summary:
       'Change campaign settings (JSON Merge Patch onto the current settings; creates the campaign). ' +
-      'Unknown intents, routes or out-of-range sampling parameters are rejected.',
+      'Unknown intents, routes or out-of-range sampling parameters are rejected, and so is a `questions` entry ' +
+      'that names no script of the campaign’s library (once it has scripts).',
   })
   @ApiParam({ name: 'id', description: 'Campaign id' })
   @ApiIfMatch()
@@ -65,7 +74,7 @@ export class CampaignsController {
   @ApiOkResponse({ description: 'The campaign after the change', schema: SCHEMAS.campaign })
   @ApiErrorResponses({
     ...JSON_BODY_ERRORS,
-    400: 'VALIDATION_FAILED: not a campaign id, a body that is no object, a server-owned field, an unknown intent or route, an out-of-range value (one details entry per field); MALFORMED_BODY: the body is not JSON',
+    400: 'VALIDATION_FAILED: not a campaign id, a body that is no object, a server-owned field, an unknown intent or route, an out-of-range value, a `questions` entry naming no script of the campaign’s library or a bad answer name or intent (one details entry per field); MALFORMED_BODY: the body is not JSON',
     409: 'CONFLICT: the campaign changed concurrently on every attempt; retry',
     412: 'PRECONDITION_FAILED: If-Match names an older version of the campaign (details: currentEtag)',
     413: `PAYLOAD_TOO_LARGE: the body is larger than ${CAMPAIGN_BODY_LIMIT} bytes`,
@@ -77,7 +86,9 @@ export class CampaignsController {
     @Principal() principal: AdminPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Campaign> {
-    const { campaign, etag } = await this.campaigns.update(checkId(id), body, principal, ifMatch);
+    const { campaign, etag } = await this.campaigns.update(checkId(id), body, principal, ifMatch, {
+      knownScripts: this.knownScripts,
+    });
     void reply.header('etag', etag);
     return campaign;
   }
