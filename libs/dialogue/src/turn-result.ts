@@ -97,9 +97,16 @@ export interface TurnResult {
   action: Action;
   /**
    * For `transfer`: reason and target; for `hangup`: reason, and for busy_call_later the callback
-   * asked for (scheduled by huashu or not). Additive to the binding shape.
+   * asked for (scheduled by huashu or not); for a transfer after the caller answered the campaign's
+   * questions, the answers by name (`address`). Additive to the binding shape.
    */
-  actionDetail?: { reason: string; target?: string; summary?: string; callback?: TurnCallback };
+  actionDetail?: {
+    reason: string;
+    target?: string;
+    summary?: string;
+    callback?: TurnCallback;
+    answers?: Record<string, string>;
+  };
   /**
    * Set on a turn that asked to confirm a do_not_call, listed the number (`unlisted` when the
    * conversation has none), or settled the question: the same as the audit's `effects.doNotCall`.

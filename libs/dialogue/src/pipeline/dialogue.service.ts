@@ -28,6 +28,7 @@ import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
 import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
+import { answerToQuestion } from '../routing/question-answer.js';
 import { newSession, noteIntent, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
 import type {
@@ -77,6 +78,8 @@ const MAX_METADATA_BYTES = 4096;
 const PROMPT_TOKENS = 3000;
 /** Longest a conversation's start waits for its campaign's examples to be embedded (a remote encoder may hang). */
 const EXAMPLES_WAIT_MS = 1000;
+/** Longest answer to a campaign question kept for the closer (characters). */
+const MAX_ANSWER_CHARS = 200;
 /** The slot a callback confirmation names the understood time with (zh-callback-confirm). */
 const CALLBACK_TIME_SLOT = 'callback_time';
 
@@ -96,6 +99,8 @@ export interface ConversationView {
   endReason?: string;
   /** The callback a busy customer asked for on the turn that ended the call (as in its actionDetail). */
   callback?: TurnCallback;
+  /** The caller's answers to the campaign's questions, by answer name (redacted). */
+  answers?: Record<string, string>;
   transcript: TranscriptEntry[];
 }
 
@@ -257,6 +262,7 @@ export class DialogueService implements DialoguePort {
       endedAt: s.endedAt,
       endReason: s.endReason,
       ...(s.callback ? { callback: s.callback } : {}),
+      ...(s.answers ? { answers: s.answers } : {}),
       transcript: await this.sessions.transcript(s.id),
     };
   }
@@ -461,19 +467,41 @@ export class DialogueService implements DialoguePort {
     // name a time are busy_call_later.
     const callbackAsk =
       !screenedDnc && !example && prediction?.name === 'out_of_scope' && asksForCallbackAt(storedText, callbackTime);
-    const source = screenedDnc
+    const classifiedBy = screenedDnc
       ? 'compliance'
       : example
         ? 'campaign-example'
         : callbackAsk
           ? 'callback-request'
           : 'classifier';
-    const intent: IntentName =
-      source === 'compliance'
+    const classified: IntentName =
+      classifiedBy === 'compliance'
         ? 'do_not_call'
-        : source === 'callback-request'
+        : classifiedBy === 'callback-request'
           ? 'busy_call_later'
           : (example?.intent ?? prediction?.name ?? 'out_of_scope');
+    // The bot's last line asked what the campaign declares a question (`questions`: the address of an
+    // interested lead): a turn that is not clearly something else answers it, as the question's intent,
+    // and its redacted words are kept for the closer (routing/question-answer.ts).
+    const pendingQuestion = session.pendingQuestion;
+    const declared =
+      pendingQuestion !== undefined && Object.hasOwn(campaign.questions, pendingQuestion)
+        ? campaign.questions[pendingQuestion]
+        : undefined;
+    const answer = answerToQuestion(declared, {
+      intent: classified,
+      confidence: prediction?.confidence ?? 0,
+      source: classifiedBy,
+      // Words screening blocked or could not screen are not kept, and an insult is no answer (the abuse
+      // step meets it).
+      text: screened && screened.verdict !== 'block' && !abusive ? storedText : undefined,
+    });
+    const source = answer?.decided ? 'answer' : classifiedBy;
+    const intent = answer?.intent ?? classified;
+    const answers =
+      answer && declared
+        ? { ...session.answers, [declared.answer]: clip(storedText, MAX_ANSWER_CHARS) }
+        : session.answers;
     // Four decimals, as the reply's similarity: the full double says nothing more to a client or an
     // auditor, and it is written twice per turn (result and audit record). An intent taken from an
     // example keeps the model's own probability for it.
@@ -593,7 +621,9 @@ export class DialogueService implements DialoguePort {
                     intents,
                     turns: turn,
                     lastUtterance: storedText,
+                    answers,
                   }),
+                  ...(answers ? { answers } : {}),
                 }
               : {}),
             ...(callback ? { callback } : {}),
@@ -611,6 +641,10 @@ export class DialogueService implements DialoguePort {
       pendingRetention: decision.pendingRetention,
       pendingDoNotCall: decision.pendingDoNotCall,
       ...(abusive ? { abusiveTurns } : {}),
+      // The question the caller hears last is the one the next turn may answer.
+      pendingQuestion:
+        escalation.action === 'continue' ? said.findLast((id) => Object.hasOwn(campaign.questions, id)) : undefined,
+      ...(answers ? { answers } : {}),
       intents,
       updatedAt: at,
       ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
@@ -668,6 +702,9 @@ export class DialogueService implements DialoguePort {
         ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
         source,
         ...(answered !== intent ? { answered } : {}),
+        ...(answer && declared && pendingQuestion !== undefined
+          ? { question: { scriptId: pendingQuestion, answer: declared.answer, text: answers?.[declared.answer] } }
+          : {}),
         ...(example && source === 'campaign-example'
           ? { example: { ...exampleView(example), similarity: round(example.similarity, 4) } }
           : {}),
@@ -1364,6 +1401,12 @@ const roundTimings = (t: TurnResult['timingsMs']): TurnResult['timingsMs'] => ({
   match: round(t.match, 3),
   total: round(t.total, 3),
 });
+
+/** A text cut to `max` characters (code points), an ellipsis marking the cut. */
+const clip = (text: string, max: number): string => {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+};
 
 /** Input hits echo their category and span, never the customer's PII itself. */
 const maskHit = (h: ComplianceHit): ComplianceHit => ({ ...h, match: '*'.repeat(Math.min(h.match.length, 16)) });

@@ -1,9 +1,13 @@
 import type { IntentName } from '@huashu/intent';
 import type { LeadStage } from '../turn-result.js';
 
+/** A customer's words as the summary quotes them: at most 120 characters. */
+const quote = (text: string): string => `"${text.length > 120 ? `${text.slice(0, 117)}…` : text}"`;
+
 /**
- * One line a human closer reads when a call is transferred: who, how warm, what they asked,
- * what they said last (redacted).
+ * One line a human closer reads when a call is transferred: who, how warm, what they asked, what
+ * they answered to the campaign's questions (so the closer does not ask again), what they said last
+ * (all redacted).
  */
 export function leadSummary(input: {
   customerName?: string;
@@ -11,14 +15,16 @@ export function leadSummary(input: {
   intents: readonly IntentName[];
   turns: number;
   lastUtterance: string;
+  /** Answers to the campaign's questions by name (`address`). */
+  answers?: Readonly<Record<string, string>>;
 }): string {
   const asked = [...new Set(input.intents.filter((i) => i !== 'out_of_scope'))];
-  const last = input.lastUtterance.length > 120 ? `${input.lastUtterance.slice(0, 117)}…` : input.lastUtterance;
   return [
     `customer: ${input.customerName ?? 'unknown'}`,
     `lead stage: ${input.stage}`,
     `turns: ${input.turns}`,
     `intents: ${asked.join(', ') || 'none'}`,
-    `last said: "${last}"`,
+    ...Object.entries(input.answers ?? {}).map(([name, text]) => `${name}: ${quote(text)}`),
+    `last said: ${quote(input.lastUtterance)}`,
   ].join('; ');
 }

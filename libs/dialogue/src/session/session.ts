@@ -51,6 +51,16 @@ export interface Session {
    */
   abusiveTurns?: number;
   /**
+   * Set while the bot's last line was a question the campaign declares (`questions`): its script id, so
+   * the next turn can be taken as its answer. Absent otherwise (and in sessions written before it existed).
+   */
+  pendingQuestion?: string;
+  /**
+   * The caller's answers to the campaign's questions, by answer name (`address`): their redacted words,
+   * for the closer (the transfer's lead summary). Absent until the first answer.
+   */
+  answers?: Record<string, string>;
+  /**
    * The distinct intents seen, in the order first seen (for the transfer summary). Sessions written
    * before this was distinct may repeat some; readers must not rely on either.
    */

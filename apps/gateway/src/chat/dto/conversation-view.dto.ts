@@ -69,6 +69,13 @@ export class ConversationViewDto {
     type: TurnCallbackDto,
   })
   callback?: TurnCallbackDto;
+  @ApiPropertyOptional({
+    description: 'The caller’s answers to the campaign’s questions (`questions`), by answer name, redacted',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { address: '我住在阳光小区' },
+  })
+  answers?: Record<string, string>;
   @ApiProperty({ description: 'Every line, oldest first', type: [TranscriptEntryDto] })
   transcript!: TranscriptEntryDto[];
 }

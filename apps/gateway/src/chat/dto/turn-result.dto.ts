@@ -121,6 +121,15 @@ export class ActionDetailDto {
     type: TurnCallbackDto,
   })
   callback?: TurnCallbackDto;
+  @ApiPropertyOptional({
+    description:
+      'Transfer: the caller’s answers to the campaign’s questions (`questions`), by answer name, redacted, ' +
+      'also quoted in the summary',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { address: '我住在阳光小区' },
+  })
+  answers?: Record<string, string>;
 }
 
 export class InputComplianceDto {
