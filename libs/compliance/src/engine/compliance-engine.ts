@@ -10,15 +10,16 @@ import {
   slippedBetweenHan,
   type NormalizedText,
 } from './normalizer.js';
-import { detectPii, PII_NUMBER_MAX_CHARS, REFERENCE_LOOKBACK } from './pii-detectors.js';
+import { detectPii, PII_LOOKBACK, PII_NUMBER_MAX_CHARS } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
 import { TypoCorrector } from './typo-corrector.js';
 
 /**
  * Original characters a PII number can span with its separators (a spaced-out +86 mobile with
- * separator runs reaches ~50) plus the label before it that decides a reference (streaming carry).
+ * separator runs reaches ~50) plus the label before it that decides it (an ID or SSN label, a
+ * reference label): the streaming carry.
  */
-export const PII_MAX_SPAN = PII_NUMBER_MAX_CHARS + REFERENCE_LOOKBACK;
+export const PII_MAX_SPAN = PII_NUMBER_MAX_CHARS + PII_LOOKBACK;
 
 /**
  * A hit found only by reading leetspeak must keep this many real letters: "5B" (a pencil) read

@@ -16,6 +16,19 @@ function streamed(text: string, size: number): { hits: ComplianceHit[]; verdict:
   return { hits, verdict: last.verdict };
 }
 
+/** Writes `text` in pieces cut at `cuts` (ascending offsets); every hit reported, in order. */
+function streamedAt(text: string, cuts: number[]): ComplianceHit[] {
+  const s = new ComplianceStream(engine, 'output', policy);
+  const hits: ComplianceHit[] = [];
+  let from = 0;
+  for (const cut of [...cuts, text.length]) {
+    hits.push(...s.write(text.slice(from, cut)).hits);
+    from = cut;
+  }
+  hits.push(...s.finish().hits);
+  return hits;
+}
+
 const key = (h: ComplianceHit) => `${h.category}@${h.start}-${h.end}:${h.match}`;
 
 describe('ComplianceStream (ASR chunks)', () => {
@@ -37,6 +50,24 @@ describe('ComplianceStream (ASR chunks)', () => {
       const got = streamed(labelled, size);
       expect([size, got.hits.map(key).sort()]).toEqual([size, engine.scan(labelled).map(key).sort()]);
       expect(got.hits.map((h) => h.category).sort()).toEqual(['false_urgency', 'pii_id_card']);
+    }
+  });
+
+  it('a labelled ID or SSN split at any point after a long lead-in is still found with its label', () => {
+    // The lead-in makes the stream trim its carry before the number arrives. "social security
+    // number: " fills the whole 24-character label look-back; neither number is PII without it
+    // (the ID's check digit is wrong, an SSN needs its label).
+    const lead = '今天天气很好，我们聊聊宽带套餐。'.repeat(10);
+    for (const said of [
+      'my ID card number is: 1101 0119 9003 0712 34, 谢谢。',
+      'my social security number: 123-45-6789, 谢谢。',
+    ]) {
+      const text = lead + said;
+      const whole = engine.scan(text).map(key);
+      expect(whole).toHaveLength(1);
+      for (let cut = lead.length; cut < text.length; cut++)
+        expect([cut, streamedAt(text, [cut]).map(key)]).toEqual([cut, whole]);
+      for (const size of [1, 2, 3, 5, 8, 13]) expect([size, streamed(text, size).hits.map(key)]).toEqual([size, whole]);
     }
   });
 

@@ -1,7 +1,11 @@
 import type { ComplianceHit, Direction, Verdict } from '../compliance.port.js';
 import { PII_MAX_SPAN, type ComplianceEngine } from './compliance-engine.js';
 import { isLatinOrDigit, normalize, type NormalizedText } from './normalizer.js';
+import { PII_LOOKBACK } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
+
+/** Characters after a PII number that settle it (a separator and a digit could still extend it). */
+const PII_RIGHT_CONTEXT = 2;
 
 export interface StreamUpdate {
   /** Hits settled by this write (offsets into the whole stream so far), each reported once. */
@@ -62,11 +66,15 @@ export class ComplianceStream {
     };
     const fresh: ComplianceHit[] = [];
     let keepFromView = n - 2 * L;
-    let keepFrom = this.buffer.length - PII_MAX_SPAN;
+    // A number too short to match yet may be completed by the next chunk: the tail keeps room
+    // for the longest number with its label and right context, so when it matches it starts at
+    // least PII_LOOKBACK into the window. A PII hit that starts closer to the window's start was
+    // therefore settled in an earlier window.
+    let keepFrom = this.buffer.length - PII_MAX_SPAN - PII_RIGHT_CONTEXT;
     for (const h of this.engine.scan(this.buffer)) {
       const pii = h.category.startsWith('pii_');
-      const leftOk = atStreamStart || (pii ? h.start >= PII_MAX_SPAN : viewIndex(h.start) >= L);
-      const rightOk = final || (pii ? h.end <= this.buffer.length - 2 : n - viewIndex(h.end) >= L);
+      const leftOk = atStreamStart || (pii ? h.start >= PII_LOOKBACK : viewIndex(h.start) >= L);
+      const rightOk = final || (pii ? h.end <= this.buffer.length - PII_RIGHT_CONTEXT : n - viewIndex(h.end) >= L);
       if (!leftOk) continue; // seen, with its full context, in an earlier window
       if (!rightOk) {
         if (pii) keepFrom = Math.min(keepFrom, h.start - PII_MAX_SPAN);

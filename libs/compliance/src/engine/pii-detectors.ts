@@ -33,9 +33,11 @@ interface Detector {
 }
 
 /** Characters before a match searched for an order/reference label. */
-export const REFERENCE_LOOKBACK = 16;
+const REFERENCE_LOOKBACK = 16;
 /** Characters before a match searched for an ID or SSN label ("my id card number is "). */
 const LABEL_LOOKBACK = 24;
+/** Characters before a match any detector reads (its label): the longer of the two look-backs. */
+export const PII_LOOKBACK = Math.max(REFERENCE_LOOKBACK, LABEL_LOOKBACK);
 
 /**
  * The longest number match in characters, the mobile's: `+86` or `0086`, a separator run, `(`,
