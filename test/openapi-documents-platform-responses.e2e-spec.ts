@@ -81,11 +81,13 @@ describe('/health, /metrics and the telephony platform routes answer as /docs-js
     const validate = docs.validator('get', '/health/ready', 200);
     expect(validate({ status: 'ok', info: {}, error: {}, details: { redis: { status: 'up', extra: 1 } } })).toBe(false);
     expect(validate({ status: 'ok', info: {}, error: {}, details: { queue: { status: 'up' } } })).toBe(false);
-    // Fields an indicator reports only after an event this spec does not cause (a data loss or rollback).
+    // Fields an indicator reports only after an event this spec does not cause (a data loss or rollback,
+    // a data check that fails).
     const redisData = {
       status: 'up',
       lastLossAt: '2026-01-01T00:00:00.000Z',
       lastRollbackAt: '2026-01-02T00:00:00.000Z',
+      checkError: 'data check failed: WRONGTYPE Operation against a key holding the wrong kind of value',
     };
     expect(validate({ status: 'ok', info: { redisData }, error: {}, details: { redisData } })).toBe(true);
   });

@@ -35,6 +35,12 @@ export class RedisDataIndicatorDto extends HealthIndicatorDto {
     description: 'When this process last noticed that Redis went back in time (failover, older snapshot; ISO 8601)',
   })
   lastRollbackAt?: string;
+  @ApiPropertyOptional({
+    description:
+      'How the latest data check failed other than by Redis being unreachable (a key of the wrong type, a script ' +
+      'error); still up: losses go unnoticed until a check reads again',
+  })
+  checkError?: string;
 }
 
 export class RedisEvictionPolicyIndicatorDto extends HealthIndicatorDto {

@@ -27,9 +27,17 @@ afterAll(async () => {
 /** What happened, in order: hook calls and log lines. */
 type Event = string;
 
-function setup(report = true, hooks: OnRedisDataLost[] = [], providers?: () => { instance: unknown }[]) {
+function setup(
+  report = true,
+  hooks: OnRedisDataLost[] = [],
+  providers?: () => { instance: unknown }[],
+  client: Redis = redis,
+) {
   const events: Event[] = [];
+  /** Debug lines, apart: most checks write some. */
+  const debugs: string[] = [];
   const logger = {
+    debug: (m: string) => debugs.push(m),
     log: (m: string) => events.push(`log ${m}`),
     error: (m: string) => events.push(`error ${m}`),
     warn: (m: string) => events.push(`warn ${m}`),
@@ -40,7 +48,7 @@ function setup(report = true, hooks: OnRedisDataLost[] = [], providers?: () => {
   } as unknown as DiscoveryService;
   const readiness = new ReadinessRegistry();
   const metrics = new MetricsRegistry('test', { defaultMetrics: false });
-  const watch = new RedisDataWatch(redis, config, { report, logger }, discovery, readiness, metrics);
+  const watch = new RedisDataWatch(client, config, { report, logger }, discovery, readiness, metrics);
   watch.onModuleInit();
   const ready = async () => readiness.list()[0].check();
   /** huashu_redis_data_losses_total by kind, or undefined where the watch registers no counter. */
@@ -48,7 +56,10 @@ function setup(report = true, hooks: OnRedisDataLost[] = [], providers?: () => {
     const values = (await metrics.registry.getSingleMetric('huashu_redis_data_losses_total')?.get())?.values;
     return values && Object.fromEntries(values.map((v) => [v.labels.kind, v.value]));
   };
-  return { watch, events, ready, losses };
+  /** huashu_redis_data_check_errors_total. */
+  const checkErrors = async () =>
+    (await metrics.registry.getSingleMetric('huashu_redis_data_check_errors_total')?.get())?.values[0]?.value;
+  return { watch, events, debugs, ready, losses, checkErrors };
 }
 
 describe('RedisDataWatch', () => {
@@ -245,6 +256,42 @@ describe('RedisDataWatch', () => {
     } finally {
       await watch.beforeApplicationShutdown();
     }
+  });
+
+  it('a check that fails other than by Redis going away (a marker of the wrong type) is reported, not taken for an outage', async () => {
+    const { watch, events, ready, losses, checkErrors } = setup();
+    await redis.hset(REDIS_DATA_MARKER_KEY, 'not', 'a marker');
+    await watch.check();
+    await watch.check();
+    // One line while it lasts, every failed check counted, in readiness (still up: no outage).
+    expect(events).toEqual([expect.stringMatching(/^error data check failed: WRONGTYPE /)]);
+    expect(await checkErrors()).toBe(2);
+    expect(await ready()).toEqual({ up: true, checkError: expect.stringMatching(/^data check failed: WRONGTYPE /) });
+    expect(await losses()).toEqual({ loss: 0, rollback: 0 });
+    // Fixed: the next check reads again and readiness no longer says so.
+    await redis.del(REDIS_DATA_MARKER_KEY);
+    await watch.check();
+    expect(events.slice(1)).toEqual([
+      `log no data marker under ${prefix}: wrote one (a new deployment, or an empty Redis)`,
+    ]);
+    expect(await ready()).toEqual({ up: true });
+    expect(await checkErrors()).toBe(2);
+  });
+
+  it('a check cut off by Redis going away stays quiet: the next reconnect checks', async () => {
+    const client = new Redis(config.redis.url, { keyPrefix: prefix, enableOfflineQueue: false });
+    await new Promise((resolve) => client.once('ready', resolve));
+    const { watch, events, debugs, ready, checkErrors } = setup(true, [], undefined, client);
+    const checked = watch.check();
+    client.disconnect();
+    await checked;
+    // Whichever way ioredis says so (the pipeline sent before or after the disconnect).
+    expect(debugs).toEqual([
+      expect.stringMatching(/^data check failed: (Connection is closed|Stream isn't writeable)/),
+    ]);
+    expect(events).toEqual([]);
+    expect(await checkErrors()).toBe(0);
+    expect(await ready()).toEqual({ up: true });
   });
 
   it('once shutdown began, a check (the timer, a reconnect) neither reports a rollback nor replaces the marker', async () => {

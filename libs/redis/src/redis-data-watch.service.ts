@@ -15,6 +15,7 @@ import { Counter } from 'prom-client';
 import { MetricsRegistry, ReadinessRegistry } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { REDIS } from './redis.constants.js';
+import { isRedisUnavailableError } from './redis-errors.js';
 import { REDIS_WATCH_OPTIONS, type RedisWatchOptions } from './redis-watch.options.js';
 import { SerialCheck } from './serial-check.js';
 
@@ -165,6 +166,9 @@ interface Reading {
 export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: LoggerService;
   private readonly losses?: Counter<'kind'>;
+  private readonly checkErrors?: Counter;
+  /** How the latest check failed other than by Redis going away; undefined once one reads again. */
+  private checkError?: string;
   /** The marker as this process last read it; undefined until the first check succeeds. */
   private marker?: string;
   /** This main thread's field of REDIS_DATA_GENERATION_KEY. */
@@ -207,6 +211,13 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
       });
       // Both series from the start, so increase() sees the first one.
       for (const kind of Object.values(REDIS_DATA_LOSS)) this.losses.inc({ kind }, 0);
+      this.checkErrors = new Counter({
+        name: 'huashu_redis_data_check_errors_total',
+        help:
+          'Data checks (see huashu_redis_data_losses_total) that failed other than by Redis being unreachable ' +
+          '(a data marker or generation key of the wrong type, a script error): losses go unnoticed meanwhile',
+        registers: [metrics.registry],
+      });
     }
   }
 
@@ -217,6 +228,9 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
         Promise.resolve({
           up: this.recovering === undefined,
           ...(this.recovering ? { recovering: RECOVERING[this.recovering] } : {}),
+          // Up all the same: a check that cannot run is no outage, and taking every gateway out of
+          // rotation would make it one. The error line and the metric are the alarm.
+          ...(this.checkError ? { checkError: this.checkError } : {}),
           ...(this.lastAt.loss ? { lastLossAt: this.lastAt.loss } : {}),
           ...(this.lastAt.rollback ? { lastRollbackAt: this.lastAt.rollback } : {}),
         }),
@@ -256,9 +270,23 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
     return this.serial.run();
   }
 
-  /** A check that failed other than by Redis going away (that only waits for the next 'ready'): a bug. */
-  private checkFailed(err: unknown): void {
-    this.logger.error(`data check failed: ${(err as Error).message}`, CONTEXT);
+  /**
+   * A check that failed other than by Redis going away (that only waits for the next 'ready'): a key of
+   * the wrong type, a script error, a bug. Counted each time; logged once while the same error lasts
+   * (it would repeat every REDIS_DATA_CHECK_INTERVAL_MS).
+   */
+  private checkFailed(err: unknown, what = 'data check'): void {
+    const line = `${what} failed: ${(err as Error).message}`;
+    this.checkErrors?.inc();
+    if (line === this.checkError) return;
+    this.checkError = line;
+    this.logger.error(line, CONTEXT);
+  }
+
+  /** A step of a check failed: quiet when Redis went away (the next 'ready' checks), reported otherwise. */
+  private stepFailed(what: string, err: unknown): void {
+    if (isRedisUnavailableError(err)) this.logger.debug?.(`${what} failed: ${(err as Error).message}`, CONTEXT);
+    else this.checkFailed(err, what);
   }
 
   private async checkOnce(): Promise<void> {
@@ -268,10 +296,10 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
     try {
       reading = await this.read();
     } catch (err) {
-      // Redis went away again: the next 'ready' checks.
-      this.logger.debug?.(`data check failed: ${(err as Error).message}`, CONTEXT);
+      this.stepFailed('data check', err);
       return;
     }
+    this.checkError = undefined;
     await this.pruneIfDue();
     const { marker, wrote, held } = reading;
     const known = this.marker;
@@ -361,7 +389,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
         }
       }
     } catch (err) {
-      this.logger.debug?.(`removing the generations of processes gone failed: ${(err as Error).message}`, CONTEXT);
+      this.stepFailed('removing the generations of processes gone', err);
     }
     if (removed) {
       this.logger.debug?.(
@@ -392,7 +420,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
       const replaced = await this.redis.eval(REPLACE_MARKER, 1, REDIS_DATA_MARKER_KEY, known, mine);
       this.marker = replaced === 1 ? mine : ((await this.redis.get(REDIS_DATA_MARKER_KEY)) ?? known);
     } catch (err) {
-      this.logger.debug?.(`replacing the data marker after a rollback failed: ${(err as Error).message}`, CONTEXT);
+      this.stepFailed('replacing the data marker after a rollback', err);
     }
   }
 
