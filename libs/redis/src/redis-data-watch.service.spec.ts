@@ -31,7 +31,7 @@ function setup(
   report = true,
   hooks: OnRedisDataLost[] = [],
   providers?: () => { instance: unknown }[],
-  client: Redis = redis,
+  { client = redis, now }: { client?: Redis; now?: () => number } = {},
 ) {
   const events: Event[] = [];
   /** Debug lines, apart: most checks write some. */
@@ -48,7 +48,7 @@ function setup(
   } as unknown as DiscoveryService;
   const readiness = new ReadinessRegistry();
   const metrics = new MetricsRegistry('test', { defaultMetrics: false });
-  const watch = new RedisDataWatch(client, config, { report, logger }, discovery, readiness, metrics);
+  const watch = new RedisDataWatch(client, config, { report, logger, now }, discovery, readiness, metrics);
   watch.onModuleInit();
   const ready = async () => readiness.list()[0].check();
   /** huashu_redis_data_losses_total by kind, or undefined where the watch registers no counter. */
@@ -218,6 +218,41 @@ describe('RedisDataWatch', () => {
     await eventually(async () => expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(0));
   });
 
+  it('a process cut off (or suspended) longer than the prune age finds its field removed: registered again, no rollback', async () => {
+    const day = 24 * 3600_000;
+    // The process's clock: it last checked a day and a minute ago, then Redis stopped hearing from it.
+    let now = Date.now() - day - 60_000;
+    const away = setup(true, [], undefined, { now: () => now });
+    await away.watch.check();
+    const [field] = await redis.hkeys(REDIS_DATA_GENERATION_KEY);
+    const marker = await redis.get(REDIS_DATA_MARKER_KEY);
+    // Another process's main thread removes its field as a gone process's.
+    const other = setup();
+    await other.watch.check();
+    expect(await redis.hexists(REDIS_DATA_GENERATION_KEY, field)).toBe(0);
+    // Back: its field is gone, as after a rollback to before its first check, but it only was pruned.
+    away.events.length = 0;
+    now = Date.now();
+    await away.watch.check();
+    expect(away.events).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^log this process's data generation \\(field ${field} of .*\\) was removed as a gone process's .*registered again$`,
+        ),
+      ),
+    ]);
+    expect(await away.losses()).toEqual({ loss: 0, rollback: 0 });
+    expect(await redis.hget(REDIS_DATA_GENERATION_KEY, field)).toMatch(/^2@/);
+    expect(await redis.get(REDIS_DATA_MARKER_KEY)).toBe(marker);
+    // From then on it checks as any process: quiet, and a rollback is one again.
+    await Promise.all([away.watch.check(), other.watch.check()]);
+    expect(away.events).toHaveLength(1);
+    expect(other.events.filter((e) => e.startsWith('error'))).toEqual([]);
+    await redis.hdel(REDIS_DATA_GENERATION_KEY, field);
+    await away.watch.check();
+    expect(await away.losses()).toEqual({ loss: 0, rollback: 1 });
+  });
+
   it('a failing hook is logged and neither stops the others nor keeps readiness down', async () => {
     const calls: string[] = [];
     const hooks: OnRedisDataLost[] = [
@@ -281,7 +316,7 @@ describe('RedisDataWatch', () => {
   it('a check cut off by Redis going away stays quiet: the next reconnect checks', async () => {
     const client = new Redis(config.redis.url, { keyPrefix: prefix, enableOfflineQueue: false });
     await new Promise((resolve) => client.once('ready', resolve));
-    const { watch, events, debugs, ready, checkErrors } = setup(true, [], undefined, client);
+    const { watch, events, debugs, ready, checkErrors } = setup(true, [], undefined, { client });
     const checked = watch.check();
     client.disconnect();
     await checked;

@@ -113,7 +113,8 @@ const parseGeneration = (raw: string | null): Generation | undefined => {
 /**
  * A generation not rewritten for this long is of a process gone (killed, crashed, or stopped during an
  * outage, so its field stayed): a live main thread rewrites its own at every check. At least a day, and
- * 1000 checks, so that a process cut off from Redis for a while is not taken for gone.
+ * 1000 checks, so that a process cut off from Redis for a while is not taken for gone. One cut off (or
+ * suspended) for longer finds its field removed when it is back: no rollback (see checkOnce).
  */
 const GONE_AFTER_MS = 24 * 3600_000;
 const GONE_AFTER_CHECKS = 1000;
@@ -165,6 +166,7 @@ interface Reading {
 @Injectable()
 export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger: LoggerService;
+  private readonly now: () => number;
   private readonly losses?: Counter<'kind'>;
   private readonly checkErrors?: Counter;
   /** How the latest check failed other than by Redis going away; undefined once one reads again. */
@@ -200,6 +202,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
     metrics: MetricsRegistry,
   ) {
     this.logger = options.logger ?? new Logger(CONTEXT);
+    this.now = options.now ?? Date.now;
     if (options.report) {
       this.losses = new Counter({
         name: 'huashu_redis_data_losses_total',
@@ -327,6 +330,18 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
       return;
     }
     if (acknowledged.n === 0 || (held?.n ?? 0) >= acknowledged.n) return;
+    if (!held && Date.parse(acknowledged.at) < this.goneBefore()) {
+      // This process did not check for the time after which any main thread removes a generation as a
+      // gone process's (cut off from Redis, or suspended): its field missing says nothing of a rollback.
+      // This check wrote it again.
+      this.logger.log(
+        `this process's data generation (field ${this.field} of ${prefix}${REDIS_DATA_GENERATION_KEY}) was ` +
+          `removed as a gone process's (its last check, #${acknowledged.n} of ${acknowledged.at}, is more than ` +
+          `${this.goneAfterMs() / 3600_000} h old: cut off from Redis or suspended since); registered again`,
+        CONTEXT,
+      );
+      return;
+    }
     await this.announceRollback(known, held?.at);
     await this.rolledBack(
       `this process's data check #${acknowledged.n} of ${acknowledged.at} is gone from ` +
@@ -343,7 +358,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
    */
   private async read(): Promise<Reading> {
     const pipe = this.redis.pipeline().get(REDIS_DATA_MARKER_KEY);
-    const next = this.options.report ? { n: ++this.sent, at: new Date().toISOString() } : undefined;
+    const next = this.options.report ? { n: ++this.sent, at: this.isoNow() } : undefined;
     if (next) {
       pipe.hget(REDIS_DATA_GENERATION_KEY, this.field);
       pipe.hset(REDIS_DATA_GENERATION_KEY, this.field, `${next.n}@${next.at}`);
@@ -371,10 +386,10 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
    * the next time.
    */
   private async pruneIfDue(): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     if (!this.options.report || now < this.nextPruneAt) return;
     this.nextPruneAt = now + PRUNE_EVERY_MS;
-    const before = now - Math.max(GONE_AFTER_MS, GONE_AFTER_CHECKS * this.config.redis.dataCheckIntervalMs);
+    const before = this.goneBefore();
     let removed = 0;
     try {
       for await (const page of this.redis.hscanStream(REDIS_DATA_GENERATION_KEY, { count: 100 })) {
@@ -399,10 +414,24 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
     }
   }
 
+  /** How long a generation not rewritten is taken for a gone process's (GONE_AFTER_MS, GONE_AFTER_CHECKS). */
+  private goneAfterMs(): number {
+    return Math.max(GONE_AFTER_MS, GONE_AFTER_CHECKS * this.config.redis.dataCheckIntervalMs);
+  }
+
+  /** Generations last rewritten before this are of processes gone. */
+  private goneBefore(): number {
+    return this.now() - this.goneAfterMs();
+  }
+
+  private isoNow(): string {
+    return new Date(this.now()).toISOString();
+  }
+
   private newMarker(rollback?: Marker['rollback']): string {
     const m: Marker = {
       id: randomBytes(8).toString('hex'),
-      at: new Date().toISOString(),
+      at: this.isoNow(),
       by: `${hostname()}/${process.pid}`,
       ...(rollback ? { rollback } : {}),
     };
@@ -450,7 +479,7 @@ export class RedisDataWatch implements OnModuleInit, OnApplicationBootstrap, Bef
   private async recover(kind: RedisDataLossKind, line: (dropped: string) => string): Promise<void> {
     const start = performance.now();
     this.recovering = kind;
-    this.lastAt[kind] = new Date().toISOString();
+    this.lastAt[kind] = this.isoNow();
     const what = kind === REDIS_DATA_LOSS.loss ? 'the Redis data loss' : 'the Redis rollback';
     try {
       const hooked = this.hooked();

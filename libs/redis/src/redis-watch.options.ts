@@ -14,6 +14,11 @@ export interface RedisWatchOptions {
    * which in a process hosting several apps (the e2e tests) is not necessarily this one.
    */
   logger?: LoggerService;
+  /**
+   * The data watch's clock (ms since the epoch; default Date.now): what it writes in its generations and
+   * judges their age by. Unit specs set it to play a process cut off from Redis for a day.
+   */
+  now?: () => number;
 }
 
 /** Injection token of the RedisWatchOptions. */
