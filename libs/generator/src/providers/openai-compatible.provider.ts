@@ -319,14 +319,12 @@ export class OpenAiCompatibleProvider implements Generator {
     const call = this.callScope(req, start);
     const { fields, ignored } = this.validated(req, call);
     const splitter = new SentenceSplitter();
-    // Made at the first content piece: by then the server has sent any reasoning it split off.
-    let thinking: ThinkingFilter | undefined;
-    /** The content as sent, kept under `auto` (to learn from, and to check the learned rule against). */
-    let raw = '';
-    const learning = this.o.thinking === 'auto';
-    /** The reply's model and server build, and the rule it is read with, known at its first content piece. */
-    let source: ReplySource | undefined;
-    let rule: ThinkingStart = this.o.thinking;
+    /**
+     * The reply's model and server build, the rule it is read with and the filter applying it (which also
+     * tracks what the content shows, for LLM_THINKING=auto to learn from): made at the first content piece,
+     * when the server has sent any reasoning it split off.
+     */
+    let reading: { source: ReplySource; rule: ThinkingStart; filter: ThinkingFilter } | undefined;
     let reasoningChars = 0;
     let outcome = 'ok';
     let held: HeldAttempt<unknown> | undefined;
@@ -378,17 +376,17 @@ export class OpenAiCompatibleProvider implements Generator {
           const piece = choice.delta?.content;
           let text = '';
           if (piece) {
-            if (!source || !thinking) {
-              source = { model: model || this.o.model, fingerprint, reasoningSent: reasoningChars > 0 };
-              rule = this.thinking.ruleFor(source);
-              thinking = new ThinkingFilter(rule);
+            if (!reading) {
+              const source = { model: model || this.o.model, fingerprint, reasoningSent: reasoningChars > 0 };
+              const rule = this.thinking.ruleFor(source);
+              reading = { source, rule, filter: new ThinkingFilter(rule) };
             }
-            if (learning) raw += piece;
-            text = thinking.push(piece);
+            const { source, rule, filter } = reading;
+            text = filter.push(piece);
             // Thinking opened in the prompt from a model learned as not thinking (its weights were swapped):
             // what passed before this `</think>` was thinking and cannot be taken back; nothing more passes.
-            if (learning && this.thinking.contradicts(rule, source, thinking)) {
-              this.thinking.observe(source, raw, false);
+            if (this.thinking.contradicts(rule, source, filter)) {
+              this.thinking.observe(source, filter, false);
               throw new GeneratorNoAnswerError(
                 `${source.model}, read as not thinking, sent a </think> with no <think> before it: ` +
                   'what streamed before it was thinking (its weights changed?)',
@@ -412,15 +410,19 @@ export class OpenAiCompatibleProvider implements Generator {
       if (call.signal.aborted) throw this.toGeneratorError(new APIUserAbortError(), call);
       if (finish === undefined)
         throw new GeneratorBadResponseError('stream ended without a finish reason (cut)', false);
-      const rest = thinking?.flush();
+      const rest = reading?.filter.flush();
       if (rest) {
         answered ||= rest.trim() !== '';
         yield { type: 'text', text: rest };
         for (const sentence of splitter.push(rest)) yield { type: 'sentence', text: sentence };
       }
-      const stripped = thinking?.stripped;
-      if (learning && source)
-        this.thinking.observe({ ...source, reasoningSent: reasoningChars > 0 }, raw, endedByModel(finish, body));
+      const stripped = reading?.filter.stripped;
+      if (reading)
+        this.thinking.observe(
+          { ...reading.source, reasoningSent: reasoningChars > 0 },
+          reading.filter,
+          endedByModel(finish, body),
+        );
       if (finish === 'length' && !answered)
         throw new GeneratorNoAnswerError(
           noAnswerReason(stripped !== undefined || reasoningChars > 0, body.max_tokens ?? body.max_completion_tokens),

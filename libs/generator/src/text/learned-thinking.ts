@@ -15,10 +15,10 @@
 // - the server could not be reached or was loading (a restart is how vLLM changes weights): all forgotten.
 // A forgotten model is read as `auto` again until its next finished reply. Each change is logged once.
 import {
-  closesThinking,
-  opensThinking,
+  thinkingShownBy,
   thinkingStartFor,
   thinkingStartShownBy,
+  type ThinkingShown,
   type ThinkingStart,
 } from './reasoning.js';
 
@@ -41,9 +41,6 @@ interface Learned {
   thinks: boolean;
   fingerprint?: string;
 }
-
-/** A `</think>` that no `<think>` precedes: thinking opened in the prompt. */
-const hasOrphanClose = (content: string): boolean => thinkingStartShownBy(content) === 'prompt';
 
 /**
  * Under LLM_THINKING=auto, the rule each model's replies are read with, learned from its replies and
@@ -84,32 +81,34 @@ export class LearnedThinking {
    * which tracks that piece by piece, instead of the content: reading all of it again for every piece
    * would be quadratic in the reply's length.
    */
-  contradicts(rule: ThinkingStart, reply: ReplySource, content: string | { readonly orphanClose: boolean }): boolean {
+  contradicts(rule: ThinkingStart, reply: ReplySource, content: string | ThinkingShown): boolean {
     if (rule !== 'tags' || reply.reasoningSent || !this.knows(reply.model)) return false;
-    return typeof content === 'string' ? hasOrphanClose(content) : content.orphanClose;
+    return shownBy(content).orphanClose;
   }
 
   /**
    * After a reply (`finished`: the model ended it itself, with no stop string asked for): learns a new
-   * model's rule, or corrects a learned one the reply disagrees with.
+   * model's rule, or corrects a learned one the reply disagrees with. A stream passes its ThinkingFilter
+   * (what its content showed, tracked piece by piece) rather than a copy of the content.
    */
-  observe(reply: ReplySource, content: string, finished: boolean): void {
+  observe(reply: ReplySource, content: string | ThinkingShown, finished: boolean): void {
     if (this.setting !== 'auto' || reply.reasoningSent) return;
+    const shown = shownBy(content);
     const known = this.learned.get(reply.model);
     const fingerprint = reply.fingerprint || undefined;
     if (!known) {
       if (finished && this.learned.size < this.max) {
-        const start = thinkingStartShownBy(content);
-        const thinks = start === 'prompt' || opensThinking(content);
+        const start = thinkingStartShownBy(shown);
+        const thinks = start === 'prompt' || shown.opensThinking;
         this.learned.set(reply.model, { start, thinks, fingerprint });
       }
       return;
     }
-    if (known.start === 'tags' && hasOrphanClose(content)) {
+    if (known.start === 'tags' && shown.orphanClose) {
       this.relearn(reply.model, { start: 'prompt', thinks: true, fingerprint }, 'a </think> with no <think> before it');
-    } else if (known.start === 'tags' && !known.thinks && opensThinking(content)) {
+    } else if (known.start === 'tags' && !known.thinks && shown.opensThinking) {
       this.relearn(reply.model, { start: 'tags', thinks: true, fingerprint }, 'a reply opening with <think>');
-    } else if (known.start === 'prompt' && finished && !closesThinking(content)) {
+    } else if (known.start === 'prompt' && finished && !shown.closesThinking) {
       this.forget(reply.model, 'a reply it ended without </think>');
     }
   }
@@ -139,6 +138,9 @@ export class LearnedThinking {
     );
   }
 }
+
+const shownBy = (content: string | ThinkingShown): ThinkingShown =>
+  typeof content === 'string' ? thinkingShownBy(content) : content;
 
 const describe = (l: Learned | undefined): string =>
   !l

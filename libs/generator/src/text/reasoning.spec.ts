@@ -4,8 +4,9 @@ import { SentenceSplitter } from './sentence-splitter.js';
 import {
   stripThinking,
   ThinkingFilter,
+  thinkingShownBy,
   thinkingStartFor,
-  thinkingStartShownBy,
+  type ThinkingShown,
   type ThinkingStart,
   type ThinkingStripped,
 } from './reasoning.js';
@@ -52,18 +53,23 @@ const REPLIES = [
   '</thinkk>not a tag</think>answer',
 ];
 
-/** What a filter has let through so far, what it dropped, and whether it saw an orphan `</think>`. */
-interface Seen {
+/** What a filter has let through so far, what it dropped, and what the content showed (orphan `</think>` …). */
+interface Seen extends ThinkingShown {
   text: string;
   thinking?: ThinkingStripped;
-  orphanClose: boolean;
 }
 
 /** What the filter has seen after each of `pieces`, then after its flush. */
 function steps(pieces: string[], start: ThinkingStart): Seen[] {
   const filter = new ThinkingFilter(start);
   let text = '';
-  const seen = (): Seen => ({ text, thinking: filter.stripped, orphanClose: filter.orphanClose });
+  const seen = (): Seen => ({
+    text,
+    thinking: filter.stripped,
+    orphanClose: filter.orphanClose,
+    opensThinking: filter.opensThinking,
+    closesThinking: filter.closesThinking,
+  });
   const after = pieces.map((piece) => {
     text += filter.push(piece);
     return seen();
@@ -74,16 +80,16 @@ function steps(pieces: string[], start: ThinkingStart): Seen[] {
 
 /**
  * What a filter should have seen once the first `k` characters of `reply` arrived, for each `k`, then at
- * the end: what it sees when they come in one piece, with the orphan `</think>` as the content's own test
- * says (what a stream checked against all of its content after every piece, before it was incremental).
+ * the end: what it sees when they come in one piece, with what the content shows as the content's own
+ * tests say (what a stream checked against all of its content, kept, before it was incremental).
  */
 function expectedSteps(reply: string, start: ThinkingStart): { at: Seen[]; end: Seen } {
   const at = [...Array(reply.length + 1).keys()].map((k) => ({
     ...steps([reply.slice(0, k)], start)[0],
-    orphanClose: thinkingStartShownBy(reply.slice(0, k)) === 'prompt',
+    ...thinkingShownBy(reply.slice(0, k)),
   }));
   const whole = stripThinking(reply, start);
-  const end = { text: whole.text, thinking: whole.thinking, orphanClose: thinkingStartShownBy(reply) === 'prompt' };
+  const end = { text: whole.text, thinking: whole.thinking, ...thinkingShownBy(reply) };
   expect(steps([reply], start)[1]).toEqual(end);
   return { at, end };
 }

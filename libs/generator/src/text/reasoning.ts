@@ -42,6 +42,27 @@ export const thinkingStartFor = (setting: ThinkingStart, reasoningSent: boolean)
   reasoningSent ? 'tags' : setting;
 
 /**
+ * What a reply's content shows about its model's thinking: all that `auto` learns from (learned-thinking.ts).
+ * A finished reply's is `thinkingShownBy`; a stream's so far is its ThinkingFilter, which tracks it piece by
+ * piece, so the content need not be kept.
+ */
+export interface ThinkingShown {
+  /** A `</think>` that no `<think>` precedes: thinking opened in the prompt. */
+  readonly orphanClose: boolean;
+  /** The reply opens with a `<think>` block (its model writes the opening tag itself). */
+  readonly opensThinking: boolean;
+  /** The reply has a `</think>` anywhere. */
+  readonly closesThinking: boolean;
+}
+
+/** What a finished reply shows (see ThinkingShown). */
+export const thinkingShownBy = (content: string): ThinkingShown => ({
+  orphanClose: orphanClose(content) >= 0,
+  opensThinking: content.trimStart().startsWith(OPEN),
+  closesThinking: content.includes(CLOSE),
+});
+
+/**
  * What a finished reply shows about where its model's thinking starts, for `auto` to learn from (the
  * provider reads later replies of the same model with it): a reply that opens with `<think>`, or has no
  * `</think>` at all, is a model that thinks only inside its own tags, or not at all (`tags`); a `</think>`
@@ -49,15 +70,9 @@ export const thinkingStartFor = (setting: ThinkingStart, reasoningSent: boolean)
  * model ended itself shows this: one cut by its token budget or by a stop string may have been cut inside
  * thinking, before its `</think>`.
  */
-export function thinkingStartShownBy(content: string): 'prompt' | 'tags' {
-  return orphanClose(content) >= 0 ? 'prompt' : 'tags';
+export function thinkingStartShownBy(shown: ThinkingShown): 'prompt' | 'tags' {
+  return shown.orphanClose ? 'prompt' : 'tags';
 }
-
-/** The reply opens with a `<think>` block (its model writes the opening tag itself). */
-export const opensThinking = (content: string): boolean => content.trimStart().startsWith(OPEN);
-
-/** The reply has a `</think>` anywhere. */
-export const closesThinking = (content: string): boolean => content.includes(CLOSE);
 
 /** Where the first `</think>` starts when no `<think>` precedes it (thinking opened in the prompt), else -1. */
 function orphanClose(content: string): number {
@@ -97,29 +112,44 @@ export function stripThinking(
 }
 
 /**
- * The first `<think>` or `</think>` of text that arrives in pieces, each piece searched once with at most a
- * tag's length of what came before it (a tag split over pieces): linear in the text however it is split.
- * Which tag comes first decides `orphanClose` (a `</think>` first is one no `<think>` precedes), and the
- * two cannot overlap (each holds its only `<` at its start).
+ * The first `<think>` or `</think>` of text that arrives in pieces, and whether a `</think>` came at all,
+ * each piece searched once with at most a tag's length of what came before it (a tag split over pieces):
+ * linear in the text however it is split. Which tag comes first decides `orphanClose` (a `</think>` first
+ * is one no `<think>` precedes), and the two cannot overlap (each holds its only `<` at its start).
  */
 class FirstTag {
   /** The first tag and where it starts in the text, once one has arrived. */
   found?: { tag: typeof OPEN | typeof CLOSE; at: number };
+  /** A `</think>` has arrived (the first tag, or one after a `<think>`). */
+  closed = false;
+  /** Where the first character that is not whitespace is, once one has arrived. */
+  lead?: number;
   /** Characters pushed so far. */
   private length = 0;
   /** The last characters pushed: where a tag split over pieces may start (a whole one there was found). */
   private tail = '';
 
   push(piece: string): void {
-    if (this.found) return;
+    // A `</think>` comes first or after the first tag, which comes at or after the lead: all known.
+    if (this.closed) return;
     const text = this.tail + piece;
     const base = this.length - this.tail.length;
+    if (this.lead === undefined) {
+      const lead = piece.search(/\S/);
+      if (lead >= 0) this.lead = this.length + lead;
+    }
     this.length += piece.length;
+    this.tail = text.slice(-(CLOSE.length - 1));
     const close = text.indexOf(CLOSE);
+    this.closed = close >= 0;
+    if (this.found) return;
     const open = text.indexOf(OPEN);
     if (close >= 0 && (open < 0 || close < open)) this.found = { tag: CLOSE, at: base + close };
-    else if (open >= 0) this.found = { tag: OPEN, at: base + open };
-    else this.tail = text.slice(-(CLOSE.length - 1));
+    else if (open >= 0) {
+      this.found = { tag: OPEN, at: base + open };
+      // Only a `</think>` after this `<think>` is in this text (one before it would have come first).
+      this.closed = close > open;
+    }
   }
 }
 
@@ -129,7 +159,7 @@ class FirstTag {
  * the whole content, however it was split. Each piece is searched once, with at most a tag's length of
  * what came before it: a long reply streamed in small pieces costs what it costs in one piece.
  */
-export class ThinkingFilter {
+export class ThinkingFilter implements ThinkingShown {
   /**
    * `start`: not yet known whether the reply opens with `<think>`; `thinking`: inside thinking, dropped
    * until `</think>`; `pending` (auto): no opening tag, so a `</think>` may still end thinking: held;
@@ -158,6 +188,16 @@ export class ThinkingFilter {
    */
   get orphanClose(): boolean {
     return this.first.found?.tag === CLOSE;
+  }
+
+  /** The content so far opens with `<think>` (after whitespace): see ThinkingShown. */
+  get opensThinking(): boolean {
+    return this.first.found?.tag === OPEN && this.first.found.at === this.first.lead;
+  }
+
+  /** The content so far has a `</think>`: see ThinkingShown. */
+  get closesThinking(): boolean {
+    return this.first.closed;
   }
 
   push(piece: string): string {
