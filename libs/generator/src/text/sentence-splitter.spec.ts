@@ -181,6 +181,16 @@ describe('SentenceSplitter in pieces reads a reply as in one piece', () => {
     expect(s.flush()).toEqual([]);
   });
 
+  it('after a flush it reads the next stream as a new splitter would', () => {
+    // Left mid-state: closing marks awaited, a "." break held (SB8), half a surrogate pair, a head.
+    for (const before of [['真的吗？'], ['See e.g.'], ['Hi 𑁇'.slice(0, -1)], ['合约期24个月', '，不能']]) {
+      const used = new SentenceSplitter();
+      steps(used, before);
+      for (const pieces of [['！”好的。'], ['a list. ', 'Then'], ['\udc47 ok.']])
+        expect(steps(used, pieces)).toEqual(steps(new SentenceSplitter(), pieces));
+    }
+  });
+
   it('a sentence with no letter, digit or Han character is never one', () => {
     expect(splitSentences('好。……！😀。Bye')).toEqual(['好。', 'Bye']);
     expect(streamed('等等……')).toEqual(['等等……']);

@@ -73,26 +73,31 @@ const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdf
  * and a sentence with no letter, digit or Han character is never returned.
  */
 export class SentenceSplitter {
+  // Set by reset(), for a new splitter and after each flush.
   /** The unfinished sentence before its anchor: never segmented again. */
-  private head = '';
+  private head!: string;
   /** The rest of the unfinished sentence, from its anchor on. */
-  private tail = '';
+  private tail!: string;
   /** The tail holds a terminator or a paragraph separator (mayCompleteSentence). */
-  private mayComplete = false;
+  private mayComplete!: boolean;
   /** The last piece's last code unit when it is the first half of a surrogate pair (𑁇 may come in halves). */
-  private highSurrogate = '';
+  private highSurrogate!: string;
   /**
    * The tail's last break follows a "." and a lowercase letter could still undo it (SB8): the tail holds
    * both sentences, from the first one's last anchor, until a piece settles it.
    */
-  private held = false;
+  private held!: boolean;
   /**
    * After a sentence complete at its 。！？!?: `marks` while a closing mark would still close it, `spaces`
    * after a space, `none` once something else came (see REPEATED).
    */
-  private closing: 'none' | 'marks' | 'spaces' = 'none';
+  private closing!: 'none' | 'marks' | 'spaces';
   /** While `closing`: the last piece ended on the first half of a surrogate pair. */
-  private closingHalf = '';
+  private closingHalf!: string;
+
+  constructor() {
+    this.reset();
+  }
 
   push(piece: string): string[] {
     const text = this.closing === 'none' ? piece : this.dropClosing(piece);
@@ -139,6 +144,12 @@ export class SentenceSplitter {
 
   flush(): string[] {
     const rest = (this.head + this.tail).trim();
+    this.reset();
+    return SPOKEN.test(rest) ? [rest] : [];
+  }
+
+  /** Nothing pushed yet: a new stream. */
+  private reset(): void {
     this.head = '';
     this.tail = '';
     this.mayComplete = false;
@@ -146,7 +157,6 @@ export class SentenceSplitter {
     this.held = false;
     this.closing = 'none';
     this.closingHalf = '';
-    return SPOKEN.test(rest) ? [rest] : [];
   }
 
   /** `piece` without what closes the sentence completed before it (see REPEATED). */
