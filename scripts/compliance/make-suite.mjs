@@ -795,6 +795,91 @@ for (const text of [
 ])
   abuseGapClean(text, 'input');
 
+// AI disclosure (appended): a caller asking whether they talk to a bot (bot_question, input: the
+// dialogue answers with its disclosure script) and a bot claiming to be human (claims_human, output:
+// blocked). Every evasion of the core phrases, the common phrasings and ASR variants, and controls:
+// products named robot, a caller saying "I'm not a robot", questions about recording the call.
+const DISCLOSURE_CLAIMS = {
+  bot_question: {
+    direction: 'input',
+    zh: ['你是机器人吗', '你是真人吗', '是不是录音'],
+    en: ['are you a robot', 'is this a recording'],
+  },
+  claims_human: { direction: 'output', zh: ['我是真人', '我不是机器人'], en: ["I'm a real person", "I'm not a bot"] },
+};
+for (const [category, def] of Object.entries(DISCLOSURE_CLAIMS))
+  evasionCases(category, [...def.zh, ...def.en], {
+    direction: def.direction,
+    verdict: verdictFor(def.direction, category),
+  });
+const { auditHit: botHit, auditClean: botClean } = auditCases('ai-disclosure');
+for (const [text, phrase] of [
+  ['你是不是机器人啊', '是不是机器人'],
+  ['喂，你是机器人吧', '你是机器人'],
+  ['你是機器人嗎', '你是機器人嗎'],
+  ['你是真人还是机器人', '你是真人还是机器'],
+  ['这是真人吗', '是真人吗'],
+  ['是AI吗', '是AI吗'],
+  ['你是 A I 吧', '你是 A I'],
+  ['是不是人工智能啊', '是不是人工智能'],
+  ['你们这是放录音吧', '是放录音'],
+  ['是录音吗', '是录音吗'],
+  ['你是人工客服吗', '你是人工客服吗'],
+  ['是机器人打的电话吗', '机器人打的'],
+  ['你是机器仁吧', '你是机器仁'],
+  ['是人工只能吗', '人工只能吗'],
+  ['Are you a bot?', 'Are you a bot'],
+  ['am I talking to a real person', 'talking to a real person'],
+  ['Am I speaking with a human?', 'speaking with a human'],
+  ['is this a robocall', 'is this a robocall'],
+  ['are you an A.I.?', 'are you an A.I'],
+  ['are you real?', 'are you real'],
+  ["you're a bot, aren't you", "you're a bot"],
+  ['r u a bot', 'r u a bot'],
+  ['are you a human or a robot', 'are you a human or a robot'],
+])
+  botHit('bot_question', text, phrase, 'input');
+// A caller saying they are human asks nothing: only the output claim's category, flagged on input.
+botHit('claims_human', "I'm not a robot", "I'm not a robot", 'input');
+botHit('claims_human', '我不是机器人，我就问问价格', '我不是机器人', 'input');
+for (const [text, phrase] of [
+  ['我是真人客服，您放心', '我是真人'],
+  ['您放心，我不是机器人哦', '我不是机器人'],
+  ['我是人工客服小王', '我是人工'],
+  ['我 是 真 人', '我 是 真 人'],
+  ['I am a real person, I promise.', 'I am a real person'],
+  ["Don't worry, I'm human.", "I'm human"],
+  ['Im not a robot, just a friendly agent', 'Im not a robot'],
+  ["Rest assured, I'm a live agent.", "I'm a live agent"],
+])
+  botHit('claims_human', text, phrase);
+for (const text of [
+  '机器人扫地机多少钱',
+  '你们有扫地机器人吗',
+  '我家的扫地机器人连不上网',
+  '这个通话有录音吗',
+  '是自动续费的吗',
+  '手机有语音助手吗',
+  '宽带是人工安装吗',
+  '我要找真人',
+  'How much is the robot vacuum?',
+  'Do you sell robot vacuums?',
+  'are you really sure about the price',
+  'Is this a real offer?',
+  'The chatbot on your website was useless',
+])
+  botClean(text, 'input');
+for (const text of [
+  '我是星河通信的智能语音助手，不是真人。您想跟人工客服聊的话，随时跟我说。',
+  '我是人工智能助手，不是真人。',
+  "I'm Xinghe Telecom's automated assistant, not a person. If you'd like a human agent, just say so.",
+  "You asked if I'm a real person: I'm an automated assistant.",
+  '好的，我这就为您转接人工客服，请稍等片刻。',
+  'Of course, I will transfer you to a human agent now.',
+  '扫地机器人不在这次活动里。',
+])
+  botClean(text);
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

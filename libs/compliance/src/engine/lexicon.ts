@@ -17,6 +17,8 @@ export const COMPLIANCE_CATEGORIES = {
   competitor_disparagement: 'competitor_disparagement',
   service_guarantee: 'service_guarantee',
   false_urgency: 'false_urgency',
+  bot_question: 'bot_question',
+  claims_human: 'claims_human',
   pii_mobile: 'pii_mobile',
   pii_phone: 'pii_phone',
   pii_id_card: 'pii_id_card',
