@@ -4,6 +4,8 @@ const SCRIPT_TAGS = {
   confirm: 'confirm',
   /** The line that calms an abusive caller (the dialogue's abuse step, campaign `abuseHangupAfter`). */
   abuse: 'abuse',
+  /** The answer to "are you a robot?": the bot says it is automated and offers a human (AI disclosure). */
+  disclosure: 'disclosure',
 } as const;
 
 /**
@@ -12,7 +14,7 @@ const SCRIPT_TAGS = {
  * encoder's training data, so adding one to a library leaves the shipped encoder as it was. One list,
  * so a new reserved tag is one entry here.
  */
-export const RESERVED_SCRIPT_TAGS: readonly string[] = [SCRIPT_TAGS.confirm, SCRIPT_TAGS.abuse];
+export const RESERVED_SCRIPT_TAGS: readonly string[] = [SCRIPT_TAGS.confirm, SCRIPT_TAGS.abuse, SCRIPT_TAGS.disclosure];
 
 const tagged = (script: { readonly tags?: unknown }, tag: string): boolean =>
   Array.isArray(script.tags) && (script.tags as unknown[]).includes(tag);
@@ -33,3 +35,9 @@ export const asksToConfirm = (script: { readonly tags?: unknown }): boolean => t
 
 /** A line that calms an abusive caller (tagged `abuse`); reserved (isReservedScript). */
 export const calmsAbuse = (script: { readonly tags?: unknown }): boolean => tagged(script, SCRIPT_TAGS.abuse);
+
+/**
+ * The answer to "are you a robot?" (tagged `disclosure`: "I'm an automated assistant, not a person …");
+ * reserved (isReservedScript): said only to a caller who asks whether they talk to a bot.
+ */
+export const disclosesBot = (script: { readonly tags?: unknown }): boolean => tagged(script, SCRIPT_TAGS.disclosure);

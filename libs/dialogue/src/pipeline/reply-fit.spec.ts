@@ -137,6 +137,13 @@ describe('quotable', () => {
     expect(quotable(script({ intent: 'affirm', stage: 'engaged' }), 'continue', routes, turn)).toBe(true);
     expect(quotable(script({ intent: 'ask_human', tags: ['transfer'] }), 'continue', routes, turn)).toBe(false);
   });
+
+  it('is never the AI disclosure, said only to a caller who asks whether they talk to a bot', () => {
+    const disclosure = script({ tags: ['en', 'disclosure'], text: "I'm an automated assistant, not a person." });
+    const turn = unlisted('ask_company');
+    expect(fitsAction(disclosure, 'continue', routes, turn)).toBe(true);
+    expect(quotable(disclosure, 'continue', routes, turn)).toBe(false);
+  });
 });
 
 describe('closesCall / closingLine', () => {

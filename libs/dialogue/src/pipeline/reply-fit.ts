@@ -75,7 +75,8 @@ export function fitsAction(script: Script, action: Action, routes: Campaign['rou
 /**
  * Whether a script may be shown to the generator or be the script its text maps to on `turn`, which
  * takes `action`: fit for the turn, and not a reserved script (isReservedScript: the confirmation
- * question, which leaves the call waiting on a yes or no, or the abuse line, said only to an abusive caller).
+ * question, which leaves the call waiting on a yes or no, the abuse line, said only to an abusive caller,
+ * or the AI disclosure, said only to a caller who asks whether they talk to a bot).
  */
 export const quotable = (script: Script, action: Action, routes: Campaign['routes'], turn: AnsweredTurn): boolean =>
   fitsAction(script, action, routes, turn) && !isReservedScript(script);

@@ -137,8 +137,8 @@ export function loadIntentExamples(dataDir: string): { examples: IntentExample[]
 
 /**
  * What training reads of a scripts file: a JSONL file less the lines of its reserved scripts (the
- * confirmation questions, the abuse calming lines: `isReservedScript`, never a match target, so nothing
- * the encoder should learn to land on), byte for byte otherwise; a JSON/YAML file whole (its reserved
+ * confirmation questions, the abuse calming lines, the AI disclosures: `isReservedScript`, never a
+ * match target, so nothing the encoder should learn to land on), byte for byte otherwise; a JSON/YAML file whole (its reserved
  * scripts are skipped when parsed). The data hash is taken over this, so adding a reserved script to a
  * library leaves the model and its metadata as they were, truthfully: the model was trained on the same data.
  */

@@ -122,7 +122,7 @@ describe('trainEncoder', () => {
     ).toBeGreaterThan(0.2);
   });
 
-  it('leaves reserved scripts out (confirmation questions, abuse lines): adding them changes neither the model nor its data hash', () => {
+  it('leaves reserved scripts out (confirmation questions, abuse lines, AI disclosures): adding them changes neither the model nor its data hash', () => {
     const lib = mkdtempSync(join(tmpdir(), 'embed-lib-'));
     try {
       cpSync(dir, lib, { recursive: true });
@@ -141,9 +141,17 @@ describe('trainEncoder', () => {
         tags: ['zh', 'confirm'],
       };
       const calm = { id: 'a', text: '抱歉打扰到您了，我理解您现在可能不太方便。', tags: ['zh', 'abuse'] };
+      const disclosure = {
+        id: 'd',
+        text: '我是星河通信的智能语音助手，不是真人。您想跟人工客服聊的话，随时跟我说。',
+        tags: ['zh', 'disclosure'],
+      };
       writeFileSync(
         scripts,
-        line(confirm) + line({ id: 'p', text: '月费是每月199元', intent: 'ask_price', tags: ['zh'] }) + line(calm),
+        line(confirm) +
+          line({ id: 'p', text: '月费是每月199元', intent: 'ask_price', tags: ['zh'] }) +
+          line(calm) +
+          line(disclosure),
       );
       expect(loadScriptTexts(lib).texts).toEqual(['月费是每月199元']);
       const withQuestion = train();

@@ -23,7 +23,7 @@ interface LibraryView {
   /** Intent → labels of its scripts (any state: `accept` still filters per query). */
   byIntent: Map<string, number[]>;
   fallbackCount: number;
-  /** Scripts an open search never returns (confirmation questions, abuse lines: `isReservedScript`). */
+  /** Scripts an open search never returns (confirmation questions, abuse lines, disclosures: `isReservedScript`). */
   reservedCount: number;
   /** Fallback scripts in preference order, per customer language + campaign language. */
   fallbacks: Map<string, Script[]>;
@@ -128,9 +128,9 @@ export class ScriptMatcherService implements ScriptMatcherPort {
    * Filtered queries (intent/stage: the scripted route) scan the few candidates exactly; the
    * open query (generator route) asks the index for enough extra hits to drop excluded and
    * fallback scripts, and falls back to an exact scan when the index could not supply k.
-   * A reserved script (`isReservedScript`: a confirmation question, an abuse line) is found only by a
-   * query for its intent: the dialogue step it belongs to asks for it, and nothing a customer or a
-   * model says should land on it.
+   * A reserved script (`isReservedScript`: a confirmation question, an abuse line, the AI disclosure)
+   * is found only by a query for its intent: the dialogue step it belongs to asks for it, and nothing a
+   * customer or a model says should land on it.
    */
   private search(lib: LoadedLibrary, vector: Float32Array, k: number, q: MatchQuery): ScriptMatch[] {
     if (vector.length !== lib.index.dim) {
