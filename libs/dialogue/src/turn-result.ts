@@ -87,6 +87,14 @@ export interface TurnCallback extends CallbackDue {
 export const DO_NOT_CALL_EFFECTS = ['confirming', 'listed', 'unlisted', 'declined', 'dropped'] as const;
 export type DoNotCallEffect = (typeof DO_NOT_CALL_EFFECTS)[number];
 
+/**
+ * How a turn answered a caller who asked whether they talk to a bot (README "Are you a robot?"): said
+ * the library's disclosure script (`given`), or, in a library without one, handed the call to a person
+ * by the campaign's ask_human route (`transferred`).
+ */
+export const DISCLOSURE_EFFECTS = ['given', 'transferred'] as const;
+export type DisclosureEffect = (typeof DISCLOSURE_EFFECTS)[number];
+
 /** The binding result of one turn (DESIGN §4). */
 export interface TurnResult {
   conversationId: string;
@@ -115,6 +123,12 @@ export interface TurnResult {
    * unsure do_not_call).
    */
   doNotCall?: DoNotCallEffect;
+  /**
+   * Set on a turn that answered "are you a robot?": the disclosure script was said (`given`), or the
+   * library has none and the call went to a person (`transferred`); the same as the audit's
+   * `effects.disclosure`. Additive to the binding shape.
+   */
+  disclosure?: DisclosureEffect;
   leadStage: LeadStage;
   degraded: boolean;
   compliance: {

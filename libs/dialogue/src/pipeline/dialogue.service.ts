@@ -1,6 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
-import { HuashuException, asksToConfirm, calmsAbuse, nowMs, pushStream, withDeadline } from '@huashu/common';
+import {
+  HuashuException,
+  asksToConfirm,
+  calmsAbuse,
+  disclosesBot,
+  nowMs,
+  pushStream,
+  withDeadline,
+} from '@huashu/common';
 import {
   COMPLIANCE_CHECKER,
   type ComplianceChecker,
@@ -70,6 +78,8 @@ const BLOCKED = '[withheld: input blocked by compliance]';
 const DNC_CATEGORY = 'do_not_call';
 /** The compliance category of insults and profanity (data/compliance/lexicons.yaml). */
 const ABUSE_CATEGORY = 'abuse';
+/** The compliance category of a caller asking whether they talk to a bot (data/compliance/lexicons.yaml). */
+const BOT_QUESTION_CATEGORY = 'bot_question';
 /** Most script ids remembered for no-repeat. */
 const MAX_HEARD = 50;
 /** Largest `metadata` accepted on start (serialised JSON). */
@@ -524,6 +534,11 @@ export class DialogueService implements DialoguePort {
       question && prediction
         ? (prediction.ranking.find((r) => r.name !== 'do_not_call')?.name ?? 'out_of_scope')
         : undefined;
+    // "Are you a robot?" found by input screening is answered with the library's disclosure script,
+    // looked up only for such a turn (README "Are you a robot?"); an abusive turn is met by the abuse
+    // step whatever else it asks (decideTurn).
+    const askedIfBot = !abusive && (screened?.hits.some((h) => h.category === BOT_QUESTION_CATEGORY) ?? false);
+    const disclosure = askedIfBot ? await timed('match', () => this.disclosureScript(campaign, storedText)) : undefined;
     const decision = decideTurn(campaign.routes, intent, session, {
       confirmDoNotCall,
       explicitDoNotCall: source === 'compliance',
@@ -531,6 +546,7 @@ export class DialogueService implements DialoguePort {
       abuse: abusive
         ? { count: abusiveTurns, hangupAfter: campaign.abuseHangupAfter, canCalm: calming !== undefined }
         : undefined,
+      askedIfBot: askedIfBot ? (disclosure ? 'script' : 'human') : undefined,
     });
     // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
     const answered = decision.answers ?? intent;
@@ -551,7 +567,7 @@ export class DialogueService implements DialoguePort {
           clock,
           timed,
           decision.scheduleCallback && callbackTime().source !== 'default',
-          decision.scriptSource === 'abuse' ? calming : question,
+          decision.scriptSource === 'abuse' ? calming : decision.scriptSource === 'disclosure' ? disclosure : question,
         );
         // DESIGN §3 "fallback (clarify)": the intent's own approved scripts (zh-clarify) before its
         // fallback script, by the scripted rules; each counts as a fallback towards escalation.
@@ -661,6 +677,7 @@ export class DialogueService implements DialoguePort {
     }
     if (doNotCall) effects.doNotCall = doNotCall;
     if (callback) effects.callback = callback;
+    if (decision.disclosure) effects.disclosure = decision.disclosure;
 
     timings.total = nowMs() - started;
     const result: TurnResult = {
@@ -672,6 +689,7 @@ export class DialogueService implements DialoguePort {
       action: escalation.action,
       ...(actionDetail ? { actionDetail } : {}),
       ...(doNotCall ? { doNotCall } : {}),
+      ...(decision.disclosure ? { disclosure: decision.disclosure } : {}),
       leadStage: next.stage,
       degraded,
       compliance: { input: inputCompliance, output: candidate.output },
@@ -774,7 +792,7 @@ export class DialogueService implements DialoguePort {
     callbackTimeNamed: boolean,
     /**
      * The reserved line this turn says, looked up by its step: the do-not-call confirmation question
-     * (`confirmQuestion`) or the abuse calming line (`calmingLine`).
+     * (`confirmQuestion`), the abuse calming line (`calmingLine`) or the AI disclosure (`disclosureScript`).
      */
     reserved: Script | undefined,
   ): Promise<Candidate> {
@@ -785,7 +803,11 @@ export class DialogueService implements DialoguePort {
     if (decision.scriptSource === 'goodbye') {
       return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, fit)) };
     }
-    if (decision.scriptSource === 'confirm' || decision.scriptSource === 'abuse') {
+    if (
+      decision.scriptSource === 'confirm' ||
+      decision.scriptSource === 'abuse' ||
+      decision.scriptSource === 'disclosure'
+    ) {
       return {
         output,
         reply: reserved && this.toReply(reserved, campaign, session, { similarity: null, fallback: false }),
@@ -911,6 +933,16 @@ export class DialogueService implements DialoguePort {
    */
   private async calmingLine(campaign: Campaign, customerText: string): Promise<Script | undefined> {
     const lines = await this.scripts.findScripts(campaign.id, calmsAbuse);
+    return firstInLanguage(lines, languageOf(customerText) ?? campaign.language, campaign.language);
+  }
+
+  /**
+   * The AI disclosure (a script tagged `disclosure`: "I'm an automated assistant, not a person …"), picked
+   * by its language tag as the confirmation question is: the customer's language, else the campaign's,
+   * else any. Undefined when the library has none: the caller then gets a person (`decideTurn`).
+   */
+  private async disclosureScript(campaign: Campaign, customerText: string): Promise<Script | undefined> {
+    const lines = await this.scripts.findScripts(campaign.id, disclosesBot);
     return firstInLanguage(lines, languageOf(customerText) ?? campaign.language, campaign.language);
   }
 

@@ -12,6 +12,65 @@ const at = (stage: PolicyState['stage'], extra: Partial<PolicyState> = {}): Poli
   ...extra,
 });
 
+describe('decideTurn: "are you a robot?" (README "Are you a robot?")', () => {
+  it('answers with the disclosure script: continue, the lead stage unchanged, whatever the intent', () => {
+    for (const intent of ['ask_company', 'out_of_scope', 'not_interested', 'ask_price', 'affirm'] as const) {
+      const d = decideTurn({}, intent, at('engaged', { pendingRetention: true }), { askedIfBot: 'script' });
+      expect(d).toMatchObject({
+        route: 'script',
+        action: 'continue',
+        scriptSource: 'disclosure',
+        stage: 'engaged',
+        reached: 'engaged',
+        disclosure: 'given',
+        pendingRetention: false,
+        retentionAttempted: false,
+        doNotCall: false,
+      });
+    }
+  });
+
+  it('without a disclosure script hands the call to a person by the ask_human route', () => {
+    const d = decideTurn({}, 'ask_company', at('engaged'), { askedIfBot: 'human' });
+    expect(d).toMatchObject({
+      route: 'script',
+      action: 'transfer',
+      reason: 'ask_human',
+      answers: 'ask_human',
+      stage: 'closed',
+      reached: 'engaged',
+      disclosure: 'transferred',
+    });
+  });
+
+  it('leaves a turn that ends or hands over the call, or asks to confirm a do-not-call, as it was', () => {
+    const dnc = decideTurn({}, 'do_not_call', at('new'), { askedIfBot: 'script', explicitDoNotCall: true });
+    expect(dnc).toMatchObject({ action: 'hangup', doNotCall: true });
+    expect(dnc.disclosure).toBeUndefined();
+    expect(decideTurn({}, 'ask_human', at('new'), { askedIfBot: 'script' })).toMatchObject({ action: 'transfer' });
+    expect(decideTurn({}, 'busy_call_later', at('new'), { askedIfBot: 'script' })).toMatchObject({ action: 'hangup' });
+    const asking = decideTurn({}, 'do_not_call', at('new'), { askedIfBot: 'script', confirmDoNotCall: 'deny' });
+    expect(asking).toMatchObject({ scriptSource: 'confirm', doNotCallCheck: 'confirming' });
+    // An abusive turn is met by the abuse step.
+    const abusive = decideTurn({}, 'ask_company', at('new'), {
+      askedIfBot: 'script',
+      abuse: { count: 1, hangupAfter: 2, canCalm: true },
+    });
+    expect(abusive).toMatchObject({ scriptSource: 'abuse' });
+    expect(abusive.disclosure).toBeUndefined();
+    // Without the question the turn is the intent's own.
+    expect(decideTurn({}, 'ask_company', at('new')).disclosure).toBeUndefined();
+  });
+
+  it('drops a do-not-call question pending from the turn before, as any answer but yes or no does', () => {
+    const d = decideTurn({}, 'ask_company', at('new', { pendingDoNotCall: 'objection_price' }), {
+      askedIfBot: 'script',
+    });
+    expect(d).toMatchObject({ scriptSource: 'disclosure', doNotCallCheck: 'dropped', disclosure: 'given' });
+    expect(d.pendingDoNotCall).toBeUndefined();
+  });
+});
+
 describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
   it('routes interest to the generator and raises the lead to interested', () => {
     for (const intent of [

@@ -1,7 +1,7 @@
 import { DEFAULT_ROUTES, type Campaign, type RouteRule } from '@huashu/campaigns';
 import type { IntentName } from '@huashu/intent';
 import { ACTION_REASONS, type ActionReason } from '../dialogue.constants.js';
-import type { Action, DoNotCallEffect, LeadStage, Route } from '../turn-result.js';
+import type { Action, DisclosureEffect, DoNotCallEffect, LeadStage, Route } from '../turn-result.js';
 
 /** What the conversation remembers between turns that the policy needs. */
 export interface PolicyState {
@@ -20,9 +20,9 @@ export interface PolicyState {
 
 /**
  * Which script the scripted route looks for (`confirm`: the do_not_call confirmation question; `abuse`:
- * the line that calms an abusive caller).
+ * the line that calms an abusive caller; `disclosure`: the library's answer to "are you a robot?").
  */
-export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm' | 'abuse';
+export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm' | 'abuse' | 'disclosure';
 
 /** What became of an unsure do-not-call this turn (the audit record's `effects.doNotCall`). */
 export type DoNotCallCheck = Exclude<DoNotCallEffect, 'listed' | 'unlisted'>;
@@ -40,6 +40,11 @@ export interface DecideOptions {
   noPhone?: boolean;
   /** Input screening found abuse in the utterance (`abusiveTurn`). */
   abuse?: AbuseState;
+  /**
+   * Input screening found the caller asking whether they talk to a bot (`bot_question`): `script` when
+   * the library has a disclosure script to answer with, `human` when it has none (`decideTurn`).
+   */
+  askedIfBot?: 'script' | 'human';
 }
 
 /** An abusive turn as the policy needs it (campaign `abuseHangupAfter`). */
@@ -75,6 +80,8 @@ export interface TurnDecision {
   doNotCallCheck?: DoNotCallCheck;
   /** The intent the reply answers when not the classified one (a "yes" to the confirmation: do_not_call). */
   answers?: IntentName;
+  /** How the turn answered a caller who asked whether they talk to a bot (TurnResult `disclosure`). */
+  disclosure?: DisclosureEffect;
 }
 
 const RANK: Record<LeadStage, number> = { new: 0, engaged: 1, interested: 2, hot: 3, closed: 4 };
@@ -137,13 +144,42 @@ export function decideTurn(
   opts: DecideOptions = {},
 ): TurnDecision {
   if (opts.abuse !== undefined && !opts.explicitDoNotCall) return abusiveTurn(state, opts.abuse);
+  const d = decideIntent(routes, intent, state, opts);
+  // "Are you a robot?" is answered honestly (README "Are you a robot?"), on a turn that would go on
+  // anyway: a turn that ends or hands over the call (do-not-call, a transfer, a callback) keeps its
+  // action, and the confirmation question keeps the call waiting on its yes or no.
+  if (opts.askedIfBot === undefined || d.action !== 'continue' || d.scriptSource === 'confirm' || d.doNotCall) return d;
+  if (opts.askedIfBot === 'script') {
+    // A side question: the lead stays where it was, and a question pending from the turn before is
+    // dropped, as by any other answer than yes or no.
+    const disclosed = decision(state, { route: 'script', action: 'continue', scriptSource: 'disclosure' });
+    disclosed.disclosure = 'given';
+    if (d.doNotCallCheck !== undefined) disclosed.doNotCallCheck = d.doNotCallCheck;
+    return disclosed;
+  }
+  // No approved line says the bot is automated: nothing unapproved is ever said, so the caller gets a
+  // person instead, by the campaign's ask_human route (DESIGN §3: transfer).
+  const human = decideIntent(routes, 'ask_human', { ...state, pendingDoNotCall: undefined });
+  human.answers = 'ask_human';
+  human.disclosure = 'transferred';
+  if (d.doNotCallCheck !== undefined) human.doNotCallCheck = d.doNotCallCheck;
+  return human;
+}
+
+/** `decideTurn` for the intent alone, before an "are you a robot?" is answered. */
+function decideIntent(
+  routes: Campaign['routes'],
+  intent: IntentName,
+  state: PolicyState,
+  opts: DecideOptions = {},
+): TurnDecision {
   // The answer to the do-not-call question, like the one to the retention attempt, decides: yes (or
   // another do-not-call) lists the number, no answers what was said as its runner-up intent.
   const asked = state.pendingDoNotCall;
   if (asked !== undefined) {
     const cleared: PolicyState = { ...state, pendingDoNotCall: undefined };
     if (intent === 'affirm' || intent === 'do_not_call') {
-      const listed = decideTurn(routes, 'do_not_call', cleared, {
+      const listed = decideIntent(routes, 'do_not_call', cleared, {
         explicitDoNotCall: opts.explicitDoNotCall,
         noPhone: opts.noPhone,
       });
@@ -151,7 +187,7 @@ export function decideTurn(
       return listed;
     }
     const declined = intent === 'deny';
-    const d = decideTurn(routes, declined ? asked : intent, cleared);
+    const d = decideIntent(routes, declined ? asked : intent, cleared);
     if (declined) d.answers = asked;
     d.doNotCallCheck = declined ? 'declined' : 'dropped';
     return d;

@@ -3,10 +3,12 @@ import { VERDICTS, type Verdict } from '@huashu/compliance';
 import {
   ACTION_REASONS,
   ACTIONS,
+  DISCLOSURE_EFFECTS,
   DO_NOT_CALL_EFFECTS,
   LEAD_STAGES,
   ROUTES,
   type Action,
+  type DisclosureEffect,
   type DoNotCallEffect,
   type LeadStage,
   type Route,
@@ -195,6 +197,12 @@ export class TurnResultDto {
     enum: DO_NOT_CALL_EFFECTS,
   })
   doNotCall?: DoNotCallEffect;
+  @ApiPropertyOptional({
+    description:
+      'Set on a turn that answered a caller asking whether they talk to a bot: `given` (the library’s disclosure script was said, the call goes on) or `transferred` (the library has none: the call went to a person by the ask_human route). Additive.',
+    enum: DISCLOSURE_EFFECTS,
+  })
+  disclosure?: DisclosureEffect;
   @ApiProperty({ description: 'Lead stage after the turn', enum: LEAD_STAGES })
   leadStage!: LeadStage;
   @ApiProperty({ description: 'A stage failed or overran; the reply is a fallback script' })
