@@ -39,6 +39,7 @@ export { type CallbackJob } from './callbacks/callback-job.js';
 export { DIALER_HEADERS, signDialerPayload } from './callbacks/dialer-webhook.client.js';
 export { parseCallbackTime, type CallbackTime } from './actions/callback-time.parser.js';
 export { normalisePhone, phoneDigest } from './actions/phone-number.js';
+export { canonicalLanguage, MAX_LANGUAGE_TAG_LENGTH } from './language.js';
 export {
   decideTurn,
   applyFallbackEscalation,

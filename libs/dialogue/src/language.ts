@@ -1,3 +1,5 @@
+import { match } from '@formatjs/intl-localematcher';
+
 /**
  * The language of what a customer said: zh when the text has CJK characters, en when it has Latin
  * letters, else undefined. One rule for the reply choice and the callback-time parser, so both
@@ -5,3 +7,51 @@
  */
 export const languageOf = (text: string): 'zh' | 'en' | undefined =>
   /[\u3400-\u9fff]/.test(text) ? 'zh' : /[A-Za-z]/.test(text) ? 'en' : undefined;
+
+/** Script tags that name a language ("zh", "en", "zh-hk"): the library's convention (README "Script library"). */
+const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
+
+export const isLanguageTag = (tag: string): boolean => LANGUAGE_TAG.test(tag);
+
+/** Longest language hint accepted: RFC 5646 §4.4.1 asks implementations to take tags of at least 35 characters. */
+export const MAX_LANGUAGE_TAG_LENGTH = 35;
+
+/**
+ * A BCP-47 language tag in its canonical form ("EN-us" → "en-US", "cmn-Hans-CN" → "zh-Hans-CN"), or
+ * undefined when it is not a well-formed one ("xx-!!", "en_US", a number). ECMA-402's canonicaliser
+ * (Intl.getCanonicalLocales, backed by ICU's CLDR data) decides, so the hint is judged by the same
+ * rules the platforms' speech engines use, not by a hand-written pattern.
+ */
+export function canonicalLanguage(tag: unknown): string | undefined {
+  if (typeof tag !== 'string' || tag.length === 0 || tag.length > MAX_LANGUAGE_TAG_LENGTH) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The library language (a script language tag, as the library spells it) that a canonical BCP-47 hint
+ * asks for, or undefined when the library has no scripts in it: RFC 4647 §3.4 lookup, the hint cut
+ * back subtag by subtag ("zh-Hans-CN" → "zh-Hans" → "zh"), so a platform's "en-US" finds the `en`
+ * scripts and a library with `zh-hk` scripts gives them to "zh-HK" before its `zh` ones.
+ */
+export function libraryLanguage(hint: string, tags: Iterable<string>): string | undefined {
+  // The matcher compares canonical forms ("zh-HK", not the library's "zh-hk"): map back to the tag.
+  const byCanonical = new Map<string, string>();
+  for (const tag of tags) {
+    const canonical = canonicalLanguage(tag);
+    if (canonical && !byCanonical.has(canonical)) byCanonical.set(canonical, tag);
+  }
+  if (byCanonical.size === 0) return undefined;
+  const NONE = '';
+  const found = match([hint], [...byCanonical.keys()], NONE, { algorithm: 'lookup' });
+  return found === NONE ? undefined : byCanonical.get(found);
+}
+
+/** The language of a library language tag as the zh/en rules (slots, callback times) know it: `zh-hk` → zh. */
+export function baseLanguage(tag: string | undefined): 'zh' | 'en' | undefined {
+  const base = tag?.split('-')[0].toLowerCase();
+  return base === 'zh' || base === 'en' ? base : undefined;
+}

@@ -141,7 +141,11 @@ export interface TurnResult {
 export interface StartConversation {
   campaignId?: string;
   channel?: Channel;
-  customer?: { name?: string; phone?: string };
+  /**
+   * `language`: the lead's language as the client knows it (CRM, the platform's call language), a
+   * BCP-47 tag; the opening and the lines said before the caller's own words tell are in it.
+   */
+  customer?: { name?: string; phone?: string; language?: string };
   metadata?: Record<string, unknown>;
 }
 

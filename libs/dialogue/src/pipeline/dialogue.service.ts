@@ -59,7 +59,7 @@ import { reportIntentExamples, type IntentExamplesReport } from './intent-exampl
 import { rankReplies } from './first-answer.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
-import { languageOf } from '../language.js';
+import { baseLanguage, canonicalLanguage, isLanguageTag, languageOf, libraryLanguage } from '../language.js';
 import {
   closesCall,
   closingLine,
@@ -101,7 +101,9 @@ export interface ConversationView {
   status: Session['status'];
   leadStage: Session['stage'];
   turns: number;
-  customer: { name?: string; phone?: string };
+  customer: { name?: string; phone?: string; language?: string };
+  /** The library language the start's language hint found (absent without one, or when the library has none in it). */
+  language?: string;
   metadata: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
@@ -162,6 +164,17 @@ export class DialogueService implements DialoguePort {
         { field: 'metadata' },
       ]);
     }
+    // The lead's language as the client knows it. Checked here as well as by the REST DTO: telephony
+    // adapters pass their platform's call language on.
+    let requested: string | undefined;
+    if (req.customer?.language !== undefined) {
+      requested = canonicalLanguage(req.customer.language);
+      if (!requested) {
+        throw new HuashuException('VALIDATION_FAILED', 'customer.language is not a BCP-47 language tag', [
+          { field: 'customer.language' },
+        ]);
+      }
+    }
     let phone: string | undefined;
     if (req.customer?.phone !== undefined) {
       phone = normalisePhone(req.customer.phone, campaign.language);
@@ -175,14 +188,17 @@ export class DialogueService implements DialoguePort {
       }
     }
 
+    const language = requested === undefined ? undefined : await this.hintedLanguage(campaign, requested);
+
     const now = new Date().toISOString();
     const session = newSession(
       {
         id: this.sessions.newId(),
         campaignId,
         channel: req.channel ?? 'rest',
-        customer: { name: req.customer?.name, phone },
+        customer: { name: req.customer?.name, phone, ...(requested === undefined ? {} : { language: requested }) },
         metadata,
+        ...(language === undefined ? {} : { language }),
       },
       now,
     );
@@ -193,7 +209,25 @@ export class DialogueService implements DialoguePort {
       session.heard.push(reply.scriptId, ...followOnId(reply));
       transcript.push({ turn: 0, role: 'bot', text: reply.text, at: now, scriptId: reply.scriptId, leadStage: 'new' });
     }
-    await this.sessions.create(session, transcript);
+    // A hint is recorded with what came of it; one the library has no scripts for is a warning for
+    // whoever reads the audit (the CRM's language field, or the campaign's library, needs a look).
+    const audit =
+      requested === undefined
+        ? undefined
+        : {
+            event: 'start',
+            turn: 0,
+            at: now,
+            language: { requested, used: language ?? campaign.language, inLibrary: language !== undefined },
+            ...(reply ? { reply: { scriptId: reply.scriptId, libraryVersion: reply.libraryVersion } } : {}),
+            ...(language === undefined
+              ? { warning: `the library has no scripts in ${requested}: the campaign's language is used` }
+              : {}),
+          };
+    if (requested !== undefined && language === undefined) {
+      this.logger.warn({ campaignId, requested }, 'no scripts in the hinted language; campaign language used');
+    }
+    await this.sessions.create(session, transcript, audit);
     return reply ? { conversationId: session.id, reply } : { conversationId: session.id };
   }
 
@@ -265,7 +299,12 @@ export class DialogueService implements DialoguePort {
       status: s.status,
       leadStage: s.stage,
       turns: s.turn,
-      customer: { name: s.customer.name, phone: s.customer.phone ? maskPhone(s.customer.phone) : undefined },
+      customer: {
+        name: s.customer.name,
+        phone: s.customer.phone ? maskPhone(s.customer.phone) : undefined,
+        ...(s.customer.language ? { language: s.customer.language } : {}),
+      },
+      ...(s.language ? { language: s.language } : {}),
       metadata: s.metadata,
       createdAt: s.createdAt,
       updatedAt: s.updatedAt,
@@ -358,10 +397,36 @@ export class DialogueService implements DialoguePort {
     }
   }
 
+  /**
+   * The library language a start's hint asks for (language.ts `libraryLanguage`: "en-US" finds the `en`
+   * scripts), among the language tags of the published library; undefined when it has none in it (or
+   * cannot be read: the call goes on in the campaign's language).
+   */
+  private async hintedLanguage(campaign: Campaign, requested: string): Promise<string | undefined> {
+    let scripts: Script[];
+    try {
+      scripts = await this.scripts.findScripts(campaign.id, (s) => s.tags.some(isLanguageTag));
+    } catch (err) {
+      this.logger.warn({ err, campaignId: campaign.id }, 'library languages unavailable');
+      return undefined;
+    }
+    return libraryLanguage(
+      requested,
+      scripts.flatMap((s) => s.tags.filter(isLanguageTag)),
+    );
+  }
+
+  /**
+   * The campaign's opening; with a language hint the library has scripts in, its counterpart in that
+   * language (namedScript: en-opening for zh-opening), as the goodbye is picked. Without one, the
+   * campaign's own, as before.
+   */
   private async opening(campaign: Campaign, session: Session): Promise<Reply | undefined> {
     if (!campaign.openingScriptId) return undefined;
     try {
-      const script = await this.scripts.getScript(campaign.id, campaign.openingScriptId);
+      const script = session.language
+        ? await this.namedScript(campaign, campaign.openingScriptId, session.language)
+        : await this.scripts.getScript(campaign.id, campaign.openingScriptId);
       return script ? this.toReply(script, campaign, session, { similarity: null, fallback: false }) : undefined;
     } catch (err) {
       // A greeting that cannot be loaded must not stop the call: the first turn still works.
@@ -460,14 +525,14 @@ export class DialogueService implements DialoguePort {
     const abusiveTurns = (session.abusiveTurns ?? 0) + (abusive ? 1 : 0);
     const calming =
       abusive && abusiveTurns < campaign.abuseHangupAfter
-        ? await timed('match', () => this.calmingLine(campaign, storedText))
+        ? await timed('match', () => this.calmingLine(campaign, this.replyLanguage(storedText, session, campaign)))
         : undefined;
     // When a callback is asked for: read once per turn, by whichever step needs it first.
     let asked: CallbackTime | undefined;
     const callbackTime = (): CallbackTime =>
       (asked ??= parseCallbackTime(
         storedText,
-        campaign.language,
+        baseLanguage(session.language) ?? campaign.language,
         new Date(),
         this.config.dialogue.callbackDefaultDelaySeconds * 1000,
         campaign.timeZone,
@@ -529,7 +594,9 @@ export class DialogueService implements DialoguePort {
       confidence < campaign.doNotCallConfirmBelow &&
       session.pendingDoNotCall === undefined &&
       prediction !== undefined;
-    const question = unsure ? await timed('match', () => this.confirmQuestion(campaign, storedText)) : undefined;
+    const question = unsure
+      ? await timed('match', () => this.confirmQuestion(campaign, this.replyLanguage(storedText, session, campaign)))
+      : undefined;
     const confirmDoNotCall =
       question && prediction
         ? (prediction.ranking.find((r) => r.name !== 'do_not_call')?.name ?? 'out_of_scope')
@@ -538,7 +605,9 @@ export class DialogueService implements DialoguePort {
     // looked up only for such a turn (README "Are you a robot?"); an abusive turn is met by the abuse
     // step whatever else it asks (decideTurn).
     const askedIfBot = !abusive && (screened?.hits.some((h) => h.category === BOT_QUESTION_CATEGORY) ?? false);
-    const disclosure = askedIfBot ? await timed('match', () => this.disclosureScript(campaign, storedText)) : undefined;
+    const disclosure = askedIfBot
+      ? await timed('match', () => this.disclosureScript(campaign, this.replyLanguage(storedText, session, campaign)))
+      : undefined;
     const decision = decideTurn(campaign.routes, intent, session, {
       confirmDoNotCall,
       explicitDoNotCall: source === 'compliance',
@@ -799,7 +868,7 @@ export class DialogueService implements DialoguePort {
     const output = { verdict: 'allow' as const, hits: [] };
     // A library may hold several languages (the sample campaign has zh and en scripts): answer in
     // the customer's language when it has a script for this.
-    const lang = languageOf(text) ?? campaign.language;
+    const lang = this.replyLanguage(text, session, campaign);
     if (decision.scriptSource === 'goodbye') {
       return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, fit)) };
     }
@@ -921,9 +990,9 @@ export class DialogueService implements DialoguePort {
    * question that names the company in Chinese characters is still the English one. Undefined when
    * the library has none: the request is then honoured at once, nothing unapproved is ever said.
    */
-  private async confirmQuestion(campaign: Campaign, customerText: string): Promise<Script | undefined> {
+  private async confirmQuestion(campaign: Campaign, lang: string): Promise<Script | undefined> {
     const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
-    return firstInLanguage(asks, languageOf(customerText) ?? campaign.language, campaign.language);
+    return firstInLanguage(asks, lang, campaign.language);
   }
 
   /**
@@ -931,9 +1000,9 @@ export class DialogueService implements DialoguePort {
    * confirmation question is: the customer's language, else the campaign's, else any. Undefined when
    * the library has none: the call then ends politely at once (dialogue-policy.ts abusiveTurn).
    */
-  private async calmingLine(campaign: Campaign, customerText: string): Promise<Script | undefined> {
+  private async calmingLine(campaign: Campaign, lang: string): Promise<Script | undefined> {
     const lines = await this.scripts.findScripts(campaign.id, calmsAbuse);
-    return firstInLanguage(lines, languageOf(customerText) ?? campaign.language, campaign.language);
+    return firstInLanguage(lines, lang, campaign.language);
   }
 
   /**
@@ -941,9 +1010,9 @@ export class DialogueService implements DialoguePort {
    * by its language tag as the confirmation question is: the customer's language, else the campaign's,
    * else any. Undefined when the library has none: the caller then gets a person (`decideTurn`).
    */
-  private async disclosureScript(campaign: Campaign, customerText: string): Promise<Script | undefined> {
+  private async disclosureScript(campaign: Campaign, lang: string): Promise<Script | undefined> {
     const lines = await this.scripts.findScripts(campaign.id, disclosesBot);
-    return firstInLanguage(lines, languageOf(customerText) ?? campaign.language, campaign.language);
+    return firstInLanguage(lines, lang, campaign.language);
   }
 
   /**
@@ -1104,7 +1173,7 @@ export class DialogueService implements DialoguePort {
       said ?? this.examples.answer(campaign, fit.intent, vector).catch(() => undefined),
     ]);
     let answer = found;
-    const lang = languageOf(text) ?? campaign.language;
+    const lang = this.replyLanguage(text, session, campaign);
     const heard = new Set(session.heard);
     const ofIntent = new Set(own.matches.map((m) => m.scriptId));
     // One entry per script (both lookups give a script the same similarity).
@@ -1243,7 +1312,7 @@ export class DialogueService implements DialoguePort {
         intent,
         stage: decision.reached,
         // Answer in the customer's language when the library has a fallback in it.
-        language: languageOf(customerText) ?? campaign.language,
+        language: this.replyLanguage(customerText, session, campaign),
       });
     } catch (err) {
       // Only "this campaign has no fallback" becomes the outage below; anything else (Redis down →
@@ -1274,7 +1343,7 @@ export class DialogueService implements DialoguePort {
     if (reply.parts || action === 'continue') return reply;
     const script = await this.scripts.getScript(campaign.id, reply.scriptId);
     if (!script || fitsAction(script, action, campaign.routes, fit)) return reply;
-    const lang = languageOf(customerText) ?? campaign.language;
+    const lang = this.replyLanguage(customerText, session, campaign);
     if (action === 'hangup') return (await this.goodbye(campaign, session, lang, fit)) ?? reply;
     const announce = await this.scripts.findScripts(
       campaign.id,
@@ -1322,6 +1391,15 @@ export class DialogueService implements DialoguePort {
     return { ...reply, text: joinParts([reply.text, followOn.text]), followOn };
   }
 
+  /**
+   * The language a reply to the customer's (redacted) words is in: theirs when the words tell (CJK →
+   * zh, Latin letters → en), else the one the start's hint found in the library (session.language,
+   * so the first fallbacks of a call opened in English stay English), else the campaign's.
+   */
+  private replyLanguage(text: string, session: Session, campaign: Campaign): string {
+    return languageOf(text) ?? session.language ?? campaign.language;
+  }
+
   private toReply(
     script: Script,
     campaign: Campaign,
@@ -1345,7 +1423,8 @@ export class DialogueService implements DialoguePort {
   private spoken(text: string, campaign: Campaign, session: Session, turnSlots: Record<string, string> = {}): string {
     // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
     if (!text.includes('{')) return text;
-    const slots = { ...campaign.slots, ...campaign.slotsByLanguage[languageOf(text) ?? campaign.language] };
+    const lang = languageOf(text) ?? baseLanguage(session.language) ?? campaign.language;
+    const slots = { ...campaign.slots, ...campaign.slotsByLanguage[lang] };
     return this.scripts.fillSlots(text, {
       ...slots,
       customer_name: slotValue(session.customer.name) || slots.customer_name,
@@ -1385,7 +1464,8 @@ export class DialogueService implements DialoguePort {
     if (reply.parts || (when.source !== 'datetime' && when.source !== 'relative')) return reply;
     const script = await this.scripts.getScript(campaign.id, reply.scriptId);
     if (!script?.text.includes(`{${CALLBACK_TIME_SLOT}}`)) return reply;
-    const lang = languageOf(script.text) ?? languageOf(customerText) ?? campaign.language;
+    const lang =
+      languageOf(script.text) ?? languageOf(customerText) ?? baseLanguage(session.language) ?? campaign.language;
     const time = spokenCallbackTime(new Date(callback.dueAt), callback.timeZone, lang);
     return { ...reply, text: this.spoken(script.text, campaign, session, { [CALLBACK_TIME_SLOT]: time }) };
   }

@@ -4,9 +4,7 @@ import type { IntentName } from '@huashu/intent';
 import type { Script } from '@huashu/scripts';
 import { ruleFor } from '../routing/dialogue-policy.js';
 import type { Action } from '../turn-result.js';
-
-/** Script tags that name a language ("zh", "en", "zh-hk"): the library's convention (README "Script library"). */
-const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
+import { isLanguageTag } from '../language.js';
 
 /**
  * The action a script announces: a `transfer` tag announces a transfer; a `goodbye` tag or the
@@ -88,7 +86,7 @@ export const quotable = (script: Script, action: Action, routes: Campaign['route
 export function sameRole(a: Script, b: Script): boolean {
   const roles = (s: Script) =>
     s.tags
-      .filter((t) => !LANGUAGE_TAG.test(t))
+      .filter((t) => !isLanguageTag(t))
       .sort()
       .join('\u0000');
   return a.intent === b.intent && a.stage === b.stage && a.fallback === b.fallback && roles(a) === roles(b);

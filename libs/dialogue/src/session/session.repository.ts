@@ -150,8 +150,11 @@ export class SessionRepository implements OnModuleDestroy, OnRedisDataLost {
     return raw === null ? undefined : (JSON.parse(raw) as Session);
   }
 
-  /** Store a new session with its first transcript lines, and index it for the export. */
-  async create(session: Session, transcript: TranscriptEntry[]): Promise<void> {
+  /**
+   * Store a new session with its first transcript lines (and the start's audit record, when it has
+   * one), and index it for the export.
+   */
+  async create(session: Session, transcript: TranscriptEntry[], audit?: Record<string, unknown>): Promise<void> {
     const json = JSON.stringify(session);
     const multi = this.redis
       .multi()
@@ -162,6 +165,10 @@ export class SessionRepository implements OnModuleDestroy, OnRedisDataLost {
       .zremrangebyscore(DIALOGUE_KEYS.index, '-inf', Date.now() - this.retention * 1000);
     for (const e of transcript) multi.xadd(DIALOGUE_KEYS.transcript(session.id), '*', 'e', JSON.stringify(e));
     multi.expire(DIALOGUE_KEYS.transcript(session.id), this.retention);
+    if (audit) {
+      multi.xadd(DIALOGUE_KEYS.audit(session.id), '*', 'e', JSON.stringify(audit));
+      multi.expire(DIALOGUE_KEYS.audit(session.id), this.retention);
+    }
     const results = await multi.exec();
     const failed = results?.find(([err]) => err);
     if (!results || failed) throw new Error(`session create failed: ${String(failed?.[0] ?? 'aborted')}`);

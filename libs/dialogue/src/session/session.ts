@@ -29,8 +29,16 @@ export interface Session {
   campaignId: string;
   channel: Channel;
   /** The phone is kept (E.164) while the session lives because a callback needs it. */
-  customer: { name?: string; phone?: string };
+  /** `language`: the language hint given at start, canonical BCP-47 ("en-US"). */
+  customer: { name?: string; phone?: string; language?: string };
   metadata: Record<string, unknown>;
+  /**
+   * The library language (a script language tag, `en`) the start's hint found: replies whose turn says
+   * nothing of the caller's language (no letters to tell by) are in it rather than the campaign's.
+   * Absent without a hint, when the library has no scripts in the hinted language, and in sessions
+   * written before it existed.
+   */
+  language?: string;
   status: 'active' | 'ended';
   stage: LeadStage;
   /** Turns taken so far (the greeting is turn 0). */
@@ -75,7 +83,7 @@ export interface Session {
 
 /** A fresh conversation: stage `new`, no turns, nothing heard. */
 export function newSession(
-  init: Pick<Session, 'id' | 'campaignId' | 'channel' | 'customer' | 'metadata'>,
+  init: Pick<Session, 'id' | 'campaignId' | 'channel' | 'customer' | 'metadata' | 'language'>,
   now = new Date().toISOString(),
 ): Session {
   return {

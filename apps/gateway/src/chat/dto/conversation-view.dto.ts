@@ -10,6 +10,8 @@ export class ConversationCustomerDto {
   name?: string;
   @ApiPropertyOptional({ description: 'Phone number (E.164), masked in the middle', example: '+86138****8000' })
   phone?: string;
+  @ApiPropertyOptional({ description: 'Language hint given at start, canonical BCP-47', example: 'en-US' })
+  language?: string;
 }
 
 export class TranscriptEntryDto {
@@ -54,6 +56,12 @@ export class ConversationViewDto {
   turns!: number;
   @ApiProperty({ type: ConversationCustomerDto })
   customer!: ConversationCustomerDto;
+  @ApiPropertyOptional({
+    description:
+      'The library language (script tag) the start’s language hint found: replies to words that do not tell the caller’s language are in it. Absent without a hint, or when the library has no scripts in it',
+    example: 'en',
+  })
+  language?: string;
   @ApiProperty({ description: 'The metadata given at start', type: 'object', additionalProperties: true })
   metadata!: Record<string, unknown>;
   @ApiProperty({ description: 'Started (ISO 8601)', format: 'date-time' })
