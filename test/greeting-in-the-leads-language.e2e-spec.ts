@@ -3,11 +3,14 @@
 // (language zh, opening zh-opening) the lead then hears the opening in that language, name filled;
 // the lines said before their own words tell their language (the first clarify) follow the hint.
 // Without a hint, or with a language the library has no scripts in, the campaign's opening as before
-// (the latter a warning in the audit); junk is a 400 with the binding body.
+// (the latter a warning in the audit); junk is a 400 with the binding body. Genesys sends its call
+// language as `languageCode` on the message that starts the bot session; a generic `start` event
+// (FreeSWITCH, Asterisk, own dialers) as `language`.
 import request from 'supertest';
 import { Chat, createSampleCampaign } from './support/dialogue.js';
 import { expectError } from './support/errors.js';
 import { gatewayForSuite } from './support/suite.js';
+import { GENESYS_AUTH, TELEPHONY_ENV } from './support/telephony-env.js';
 
 const NAME = 'John Smith';
 /** Words that tell nothing of the caller's language (no CJK, no Latin letters), and that nothing in scope reads. */
@@ -15,7 +18,7 @@ const WORDLESS = '???';
 
 describe('greeting in the lead’s language', () => {
   let campaignId: string;
-  const gw = gatewayForSuite('dlg-lead-language', { GENERATOR_MODE: 'inprocess' });
+  const gw = gatewayForSuite('dlg-lead-language', TELEPHONY_ENV);
   beforeAll(async () => {
     campaignId = await createSampleCampaign(gw.url, 'lead-language');
   });
@@ -101,5 +104,46 @@ describe('greeting in the lead’s language', () => {
     // Without a hint the same words get the campaign's (zh) clarify, as before.
     const plain = await chat.start({ campaignId, customer: { name: NAME } });
     expect((await chat.say(plain.conversationId, WORDLESS)).reply.scriptId).toBe('zh-clarify');
+  });
+
+  it('Genesys: the bot session’s languageCode picks the greeting', async () => {
+    const message = (botSessionId: string, languageCode: string) =>
+      request(gw.url)
+        .post('/v1/telephony/genesys/messages')
+        .set(GENESYS_AUTH)
+        .send({
+          botId: campaignId,
+          botVersion: '1',
+          botSessionId,
+          messageId: `${botSessionId}-m1`,
+          inputMessage: { type: 'Text', text: '' },
+          languageCode,
+          botSessionTimeout: 720,
+          genesysConversationId: `g-${botSessionId}`,
+        })
+        .expect(200);
+    const en = await message('lang-gs-en', 'en-us');
+    expect(en.body).toMatchObject({ botState: 'MoreData' });
+    expect(en.body.replyMessages[0].text).toMatch(/^Hello, am I speaking with/);
+    const zh = await message('lang-gs-zh', 'zh-cn');
+    expect(zh.body.replyMessages[0].text).toMatch(/^您好，请问是/);
+    // A languageCode that is no language tag does not fail the session: the campaign's greeting.
+    const junk = await message('lang-gs-junk', 'not a language');
+    expect(junk.body).toMatchObject({ botState: 'MoreData' });
+    expect(junk.body.replyMessages[0].text).toMatch(/^您好，请问是/);
+  });
+
+  it('generic events: the start event’s language picks the greeting; junk is a 400', async () => {
+    const start = (callId: string, language: unknown) =>
+      request(gw.url)
+        .post('/v1/telephony/events')
+        .send({ callId, event: { type: 'start', campaignId, language } });
+    const en = await start('lang-generic-en', 'en-US').expect(200);
+    expect(en.body.reply).toMatchObject({
+      text: expect.stringMatching(/^Hello, am I speaking with/),
+      language: 'en-US',
+    });
+    const junk = await start('lang-generic-junk', 'xx-!!');
+    expectError(junk, 400, 'VALIDATION_FAILED');
   });
 });

@@ -116,5 +116,10 @@ export type SaySink = (say: { text: string; language: string }) => void;
 export interface CallStart {
   campaignId?: string;
   phone?: string;
+  /**
+   * The call's language as the platform names it (BCP-47; Genesys `languageCode`): the greeting and
+   * the lines said before the caller's words tell are in it when the library has scripts in it.
+   */
+  language?: string;
   metadata?: Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { HuashuException, MetricsRegistry, nowMs, withDeadline } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
-import { DIALOGUE, joinParts, type DialoguePort, type TurnResult } from '@huashu/dialogue';
+import { canonicalLanguage, DIALOGUE, joinParts, type DialoguePort, type TurnResult } from '@huashu/dialogue';
 import { BARGE_IN_RECORDER, type BargeInRecorder } from './barge-in.recorder.js';
 import { CallSessionStore, type CallState } from './call-session.store.js';
 import { speechLanguage, textLanguage } from './language.js';
@@ -174,12 +174,15 @@ export class TelephonyService {
     const campaignId = start.campaignId ?? reserved?.campaignId ?? DEFAULT_CAMPAIGN;
     const campaign = await this.campaigns.get(campaignId);
     const language = speechLanguage(campaign.language);
+    // A platform language that is no BCP-47 tag is left out rather than failing the call's start.
+    const hint = canonicalLanguage(start.language);
+    const customer = { ...(start.phone ? { phone: start.phone } : {}), ...(hint ? { language: hint } : {}) };
     let started;
     try {
       started = await this.dialogue.start({
         campaignId,
         channel: 'phone',
-        customer: start.phone ? { phone: start.phone } : undefined,
+        customer: Object.keys(customer).length > 0 ? customer : undefined,
         metadata: { ...start.metadata, platform, callId },
       });
     } catch (err) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { HuashuException } from '@huashu/common';
+import { canonicalLanguage, MAX_LANGUAGE_TAG_LENGTH } from '@huashu/dialogue';
 import { TelephonyService } from '../telephony.service.js';
 import { TELEPHONY_EVENTS, TELEPHONY_PLATFORMS, type TelephonyOutcome } from '../telephony-event.js';
 import { parsePayload } from '../validation.js';
@@ -24,6 +25,12 @@ export const genericEventSchema = z.strictObject({
         .regex(/^[A-Za-z0-9_-]{1,64}$/)
         .optional(),
       phone: z.string().max(32).optional(),
+      // The lead's language as the dialer knows it (as POST /v1/conversations `customer.language`).
+      language: z
+        .string()
+        .max(MAX_LANGUAGE_TAG_LENGTH)
+        .refine((tag) => canonicalLanguage(tag) !== undefined, 'a BCP-47 language tag such as "en-US"')
+        .optional(),
       metadata: z.record(z.string(), z.string().max(500)).optional(),
     }),
     z.strictObject({
@@ -78,6 +85,7 @@ export class GenericEventsService {
       outcome = await this.telephony.startCall(PLATFORM, req.callId, {
         campaignId: req.event.campaignId,
         phone: req.event.phone,
+        language: req.event.language,
         metadata: req.event.metadata,
       });
     } else {

@@ -160,6 +160,9 @@ export class GenesysBotService {
         const start = await this.telephony.startCall(PLATFORM, req.botSessionId, {
           campaignId: req.botId,
           phone: req.parameters?.phone ?? req.parameters?.customerPhone,
+          // "The language code the bot will run under" (Genesys' PostTextRequest model; the v2 messages
+          // request carries it as `languageCode`, e.g. "en-us"): the greeting is in it.
+          language: req.languageCode,
           metadata: { genesysConversationId: req.genesysConversationId, languageCode: req.languageCode },
         });
         outcomes.push(start);
