@@ -43,6 +43,7 @@ import type {
   Action,
   DialoguePort,
   DoNotCallEffect,
+  LeadStage,
   Reply,
   Route,
   StartConversation,
@@ -608,7 +609,10 @@ export class DialogueService implements DialoguePort {
     const disclosure = askedIfBot
       ? await timed('match', () => this.disclosureScript(campaign, this.replyLanguage(storedText, session, campaign)))
       : undefined;
+    // A yes or a no answers the bot's last line, at that line's stage (dialogue-policy.ts askedAt).
+    const askedAt = intent === 'affirm' || intent === 'deny' ? await this.lastLineStage(campaign, session) : undefined;
     const decision = decideTurn(campaign.routes, intent, session, {
+      askedAt,
       confirmDoNotCall,
       explicitDoNotCall: source === 'compliance',
       noPhone: !session.customer.phone,
@@ -903,9 +907,9 @@ export class DialogueService implements DialoguePort {
     }
     const budget = campaign.deadlines.stages.match;
     const vector = await timed('match', () => clock.run('match', budget, () => textVector));
-    // The stage the lead was at when they spoke: a new lead's first "yes" answers the pitch, not
-    // the engaged stage's question the turn raises it to.
-    const stage = session.stage === 'closed' ? undefined : session.stage;
+    // The stage the lead was at when they spoke, or that of the line a yes or no answers: a new lead's
+    // first "yes" answers the pitch, not the engaged stage's question the turn raises it to.
+    const stage = decision.answersAt ?? (session.stage === 'closed' ? undefined : session.stage);
     const search = (extra: { stage?: ScriptStage; excludeIds?: string[] }) =>
       timed('match', () =>
         clock.run('match', budget, () =>
@@ -944,6 +948,21 @@ export class DialogueService implements DialoguePort {
       if (reply) return { output, match, reply };
     }
     return { output, match };
+  }
+
+  /**
+   * The lead stage of the bot's last line (the last script it said: a follow-on when it had one), if
+   * that script has one; undefined when it cannot be read (the lead's stage then decides).
+   */
+  private async lastLineStage(campaign: Campaign, session: Session): Promise<LeadStage | undefined> {
+    const last = session.heard.at(-1);
+    if (last === undefined) return undefined;
+    try {
+      return (await this.scripts.getScript(campaign.id, last))?.stage;
+    } catch (err) {
+      this.logger.warn({ err, campaignId: campaign.id, scriptId: last }, 'last line unavailable');
+      return undefined;
+    }
   }
 
   private async scriptReply(

@@ -123,6 +123,25 @@ describe('decideTurn (DESIGN §3 route table, lead stages, actions)', () => {
     });
   });
 
+  it('a yes or no answers the stage of the line it replies to (askedAt), other intents the lead stage', () => {
+    // The greeting raised the lead to engaged; the greeting's reply (stage new) asked permission to pitch.
+    expect(decideTurn({}, 'affirm', at('engaged'), { askedAt: 'new' })).toMatchObject({
+      route: 'script',
+      stage: 'engaged',
+      answersAt: 'new',
+    });
+    expect(decideTurn({}, 'deny', at('engaged'), { askedAt: 'new' })).toMatchObject({
+      route: 'script',
+      answersAt: 'new',
+    });
+    // A yes to the pitch (a stage engaged line) shows interest; the same stage leaves answersAt unset.
+    const pitched = decideTurn({}, 'affirm', at('engaged'), { askedAt: 'engaged' });
+    expect(pitched).toMatchObject({ route: 'generator', stage: 'interested' });
+    expect(pitched.answersAt).toBeUndefined();
+    expect(decideTurn({}, 'ask_price', at('engaged'), { askedAt: 'new' }).answersAt).toBeUndefined();
+    expect(decideTurn({}, 'affirm', at('engaged'), { askedAt: 'closed' }).answersAt).toBeUndefined();
+  });
+
   it('answers to the retention attempt depend on it: deny says goodbye, affirm re-engages', () => {
     const pending = at('new', { retentionAttempted: true, pendingRetention: true });
     expect(decideTurn({}, 'deny', pending)).toMatchObject({ action: 'hangup', scriptSource: 'goodbye' });

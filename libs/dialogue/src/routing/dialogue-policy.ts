@@ -45,6 +45,12 @@ export interface DecideOptions {
    * the library has a disclosure script to answer with, `human` when it has none (`decideTurn`).
    */
   askedIfBot?: 'script' | 'human';
+  /**
+   * The lead stage of the bot's last line (its script's `stage`), which a yes or a no answers: a greeting
+   * raises a new lead to engaged, yet its reply (zh-greeting-reply "方便听我简单说一下吗？") still asks
+   * permission to pitch, and a "yes" to it must get the pitch, not the engaged stage's address question.
+   */
+  askedAt?: LeadStage;
 }
 
 /** An abusive turn as the policy needs it (campaign `abuseHangupAfter`). */
@@ -82,6 +88,11 @@ export interface TurnDecision {
   answers?: IntentName;
   /** How the turn answered a caller who asked whether they talk to a bot (TurnResult `disclosure`). */
   disclosure?: DisclosureEffect;
+  /**
+   * The stage whose scripts answer the turn when not the lead's: a yes or no answers the stage of the
+   * line it replies to (DecideOptions.askedAt).
+   */
+  answersAt?: LeadStage;
 }
 
 const RANK: Record<LeadStage, number> = { new: 0, engaged: 1, interested: 2, hot: 3, closed: 4 };
@@ -193,10 +204,12 @@ function decideIntent(
     return d;
   }
 
+  // A yes or a no answers the bot's last line, at that line's stage (DESIGN §3 "affirm, deny: by
+  // context"); every other intent, and a line with no stage, goes by the lead's.
+  const yesNo = intent === 'affirm' || intent === 'deny';
+  const at = yesNo && opts.askedAt !== undefined && opts.askedAt !== 'closed' ? opts.askedAt : state.stage;
   const rule =
-    intent === 'do_not_call' && opts.explicitDoNotCall
-      ? ruleFor({}, intent, state.stage)
-      : ruleFor(routes, intent, state.stage);
+    intent === 'do_not_call' && opts.explicitDoNotCall ? ruleFor({}, intent, state.stage) : ruleFor(routes, intent, at);
   const lists = intent === 'do_not_call';
   if (lists && opts.confirmDoNotCall !== undefined) {
     // Listing is for good: ask first, and the call goes on meanwhile.
@@ -230,8 +243,9 @@ function decideIntent(
   }
 
   let stage = raise(state.stage, RAISES[intent]);
-  // affirm moves a lead one step on (a "yes" to the pitch or to a question about it).
-  if (intent === 'affirm') stage = raise(stage, state.stage === 'engaged' ? 'interested' : 'engaged');
+  // affirm moves a lead one step on from the line it answers (a "yes" to the pitch or to a question about it):
+  // a "yes" to the permission question gets the pitch, and only a "yes" to the pitch shows interest.
+  if (intent === 'affirm') stage = raise(stage, at === 'engaged' ? 'interested' : 'engaged');
   const ends = rule.action !== 'continue';
   return decision(state, {
     route: rule.route,
@@ -243,6 +257,7 @@ function decideIntent(
     scriptSource: lists && opts.noPhone && rule.action === 'hangup' ? 'goodbye' : 'intent',
     doNotCall: lists,
     scheduleCallback: intent === 'busy_call_later' && rule.action === 'hangup',
+    answersAt: at === state.stage ? undefined : at,
   });
 }
 
@@ -269,6 +284,7 @@ function decision(
   if (d.reason !== undefined) out.reason = d.reason;
   if (d.pendingDoNotCall !== undefined) out.pendingDoNotCall = d.pendingDoNotCall;
   if (d.doNotCallCheck !== undefined) out.doNotCallCheck = d.doNotCallCheck;
+  if (d.answersAt !== undefined) out.answersAt = d.answersAt;
   return out;
 }
 
