@@ -11,6 +11,15 @@ describe('lexicalTerms', () => {
     expect(lexicalTerms('号码能保留吗')).toEqual(['号', '号码', '码', '码能', '能保', '保', '保留', '留', '留吗']);
   });
 
+  it('leaves out 多, 少 and 一, which a quantity question shares with any reply (多少, 大多数, 一下), keeping 多少', () => {
+    expect(lexicalTerms('多少钱一个月')).toEqual(['多少', '少钱', '钱', '钱一', '一个', '个月', '月']);
+    const s = lexicalScores('这个套餐多少钱一个月', [
+      '千兆宽带家庭套餐的月费是每月199元，包含宽带和两张手机卡。',
+      '按您现在宽带加两部手机分开交费算，大多数家庭换成千兆宽带家庭套餐后每月能省下一部分费用，具体可以按您的账单帮您算一下。',
+    ]);
+    expect(s[0]).toBeGreaterThan(s[1]);
+  });
+
   it('ignores punctuation, emoji and control characters, and never throws', () => {
     expect(lexicalTerms('((( [*+?] \u0000 😀 ...')).toEqual([]);
     expect(lexicalTerms('')).toEqual([]);

@@ -9,7 +9,7 @@ const CJK = /[\p{Script=Han}]+/u;
 const STOP = new Set(
   [
     'a an and are be can do does for get how i is it me my of on or the to we what when where which who will with you your',
-    '的 了 吗 吧 呢 啊 是 我 你 您 们 这 那 个 有 在 就 也 都 和 要 能 会 么',
+    '的 了 吗 吧 呢 啊 是 我 你 您 们 这 那 个 有 在 就 也 都 和 要 能 会 么 多 少 一',
   ].flatMap((words) => words.split(' ')),
 );
 const RUNS = /[\p{Script=Han}]+|[\p{L}\p{N}]+/gu;
