@@ -208,6 +208,7 @@ export class DialogueService implements DialoguePort {
     const transcript: TranscriptEntry[] = [{ turn: 0, role: 'event', text: 'started', at: now, leadStage: 'new' }];
     if (reply) {
       session.heard.push(reply.scriptId, ...followOnId(reply));
+      session.said = [reply.scriptId, ...followOnId(reply)];
       transcript.push({ turn: 0, role: 'bot', text: reply.text, at: now, scriptId: reply.scriptId, leadStage: 'new' });
     }
     // A hint is recorded with what came of it; one the library has no scripts for is a warning for
@@ -574,6 +575,15 @@ export class DialogueService implements DialoguePort {
     });
     const source = answer?.decided ? 'answer' : classifiedBy;
     const intent = answer?.intent ?? classified;
+    // A bare yes to a question that asks for something (the address) answers nothing yet: the caller agreed
+    // to give it. The question is asked again and stays open, so what they say next is its answer; before,
+    // the yes moved the call on (the product summary) and the address then heard the number-portability line.
+    const agreedOnly =
+      declared !== undefined &&
+      answer === undefined &&
+      classifiedBy === 'classifier' &&
+      classified === 'affirm' &&
+      declared.intent !== 'affirm';
     const answers =
       answer && declared
         ? { ...session.answers, [declared.answer]: clip(storedText, MAX_ANSWER_CHARS) }
@@ -624,7 +634,11 @@ export class DialogueService implements DialoguePort {
     // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
     const answered = decision.answers ?? intent;
     // What the reply may promise (reply-fit.ts fitsAction, closesCall): a listing only where there is one.
-    const fit: AnsweredTurn = { intent: answered, lists: decision.doNotCall && !!session.customer.phone };
+    const fit: AnsweredTurn = {
+      intent: answered,
+      lists: decision.doNotCall && !!session.customer.phone,
+      opening: campaign.openingScriptId,
+    };
 
     // 5-7. Candidate, output compliance, match.
     let candidate: Candidate = { output: { verdict: 'allow', hits: [] } };
@@ -679,6 +693,31 @@ export class DialogueService implements DialoguePort {
       reply = await this.fallback(campaign, session, own, decision, candidate.match?.best ?? null, storedText);
       route = 'fallback';
     }
+    // The bot's last line said again at once sounds like a broken record (a small library's one price
+    // line to every 太贵了): a turn that goes on hears the intent's fallback, the stage's, a clarifying
+    // line or the default instead, the first not just said; a fallback it is, towards escalation. The
+    // reserved steps (the do-not-call question, the calming line), a streamed reply and a greeting (a
+    // caller who says 你好 again did not hear the greeting: it is said again) keep theirs.
+    let reasked = false;
+    if (agreedOnly && pendingQuestion !== undefined && !reply.parts && decision.action === 'continue') {
+      const asked = await publishedScript(this.scripts, campaign.id, pendingQuestion).catch(() => undefined);
+      if (asked) {
+        reply = this.toReply(asked, campaign, session, { similarity: null, fallback: false });
+        route = 'script';
+        reasked = true;
+      }
+    }
+    const lastLine = session.said ?? session.heard.slice(-1);
+    const sayable =
+      !reasked &&
+      ((decision.scriptSource === 'intent' && answered !== 'greeting') || decision.scriptSource === 'retention');
+    if (sayable && !reply.parts && decision.action === 'continue' && lastLine.includes(reply.scriptId)) {
+      const fresh = await this.unrepeated(campaign, session, answered, decision, lastLine, fit, storedText);
+      if (fresh) {
+        reply = fresh;
+        route = 'fallback';
+      }
+    }
     const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
     // What the customer hears never announces an action the turn does not take (an escalated
     // fallback, a closing line that asks a question): reply-fit.ts, `fitReply`.
@@ -725,6 +764,7 @@ export class DialogueService implements DialoguePort {
       stage: escalation.stage,
       status: escalation.action === 'continue' ? 'active' : 'ended',
       heard: [...session.heard.filter((id) => !said.includes(id)), ...said].slice(-MAX_HEARD),
+      said,
       consecutiveFallbacks: escalation.consecutiveFallbacks,
       retentionAttempted: decision.retentionAttempted,
       pendingRetention: decision.pendingRetention,
@@ -1343,6 +1383,39 @@ export class DialogueService implements DialoguePort {
       });
     }
     return this.toReply(script, campaign, session, { similarity, fallback: true });
+  }
+
+  /**
+   * A reply for a turn whose answer was the bot's last line (`lastLine`): the intent's fallback, else the
+   * stage's, else the library's clarifying line (an out_of_scope script, zh-clarify), else the campaign
+   * default, in the customer's language, the first that is not in the last line and fits the turn;
+   * undefined when every one is (the repeat then stands: there is nothing else approved to say).
+   */
+  private async unrepeated(
+    campaign: Campaign,
+    session: Session,
+    intent: IntentName,
+    decision: TurnDecision,
+    lastLine: readonly string[],
+    fit: AnsweredTurn,
+    customerText: string,
+  ): Promise<Reply | undefined> {
+    const language = languageOf(customerText) ?? campaign.language;
+    const stage = decision.reached;
+    const fresh = (s: Script | undefined): s is Script =>
+      s !== undefined && !lastLine.includes(s.id) && quotable(s, decision.action, campaign.routes, fit);
+    const fallback = (opts: { intent?: IntentName; stage?: ScriptStage }) =>
+      this.scripts.resolveFallback(campaign.id, { ...opts, language }).catch(() => undefined);
+    for (const opts of [{ intent, stage }, { stage }]) {
+      const script = await fallback(opts);
+      if (fresh(script)) return this.toReply(script, campaign, session, { similarity: null, fallback: true });
+    }
+    const clarify = await this.scripts.findScripts(
+      campaign.id,
+      (s) => s.intent === 'out_of_scope' && !s.fallback && fresh(s),
+    );
+    const line = firstInLanguage(clarify, language, campaign.language) ?? (await fallback({}));
+    return fresh(line) ? this.toReply(line, campaign, session, { similarity: null, fallback: true }) : undefined;
   }
 
   /**

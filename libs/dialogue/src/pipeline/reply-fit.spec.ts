@@ -146,6 +146,22 @@ describe('quotable', () => {
   });
 });
 
+describe('quotable: greeting lines', () => {
+  it('says the opening and greeting scripts only to a greeting', () => {
+    const opening = script({ id: 'zh-opening', intent: 'greeting', stage: 'new', tags: ['zh', 'opening'] });
+    const reply = script({ id: 'zh-greeting-reply', intent: 'greeting', stage: 'new', tags: ['zh'] });
+    // A campaign may name any script its opening, tagged or not.
+    const named = script({ id: 'hello', intent: 'interested', tags: ['zh'] });
+    const turn = (intent: AnsweredTurn['intent']): AnsweredTurn => ({ ...unlisted(intent), opening: 'hello' });
+    for (const s of [opening, reply, named]) {
+      expect(quotable(s, 'continue', routes, turn('greeting'))).toBe(true);
+      expect(quotable(s, 'continue', routes, turn('interested'))).toBe(false);
+      expect(quotable(s, 'continue', routes, turn('objection_price'))).toBe(false);
+    }
+    expect(quotable(named, 'continue', routes, unlisted('interested'))).toBe(true);
+  });
+});
+
 describe('closesCall / closingLine', () => {
   const dnc = unlisted('do_not_call');
   const goodbye = script({ id: 'zh-bye', tags: ['zh', 'goodbye'], stage: 'closed', text: '感谢您的时间，再见！' });

@@ -41,7 +41,18 @@ export interface AnsweredTurn {
   intent: IntentName;
   /** The turn puts the customer's number on the do-not-call list (a listing line may say so). */
   lists: boolean;
+  /** The campaign's opening script (`openingScriptId`): like every greeting line, said only to a greeting. */
+  opening?: string;
 }
+
+/**
+ * A line that greets: the campaign's opening (its `openingScriptId`, or a script tagged `opening`) or a
+ * greeting script. Said at the start of the call and to a caller who greets; to anything else (我考虑一下,
+ * 太贵了) it restarts the call: a library with few lines had the generator's answer land on the opening
+ * or the greeting reply mid-call.
+ */
+export const greets = (script: Script, turn: AnsweredTurn): boolean =>
+  script.intent === 'greeting' || script.tags.includes('opening') || script.id === turn.opening;
 
 /**
  * Whether a script answers what the turn answers: on a turn that ends the call or hands it over
@@ -72,12 +83,15 @@ export function fitsAction(script: Script, action: Action, routes: Campaign['rou
 
 /**
  * Whether a script may be shown to the generator or be the script its text maps to on `turn`, which
- * takes `action`: fit for the turn, and not a reserved script (isReservedScript: the confirmation
+ * takes `action`: fit for the turn, not a reserved script (isReservedScript: the confirmation
  * question, which leaves the call waiting on a yes or no, the abuse line, said only to an abusive caller,
- * or the AI disclosure, said only to a caller who asks whether they talk to a bot).
+ * or the AI disclosure, said only to a caller who asks whether they talk to a bot), and no greeting line
+ * unless the turn is a greeting (`greets`).
  */
 export const quotable = (script: Script, action: Action, routes: Campaign['routes'], turn: AnsweredTurn): boolean =>
-  fitsAction(script, action, routes, turn) && !isReservedScript(script);
+  fitsAction(script, action, routes, turn) &&
+  !isReservedScript(script) &&
+  (turn.intent === 'greeting' || !greets(script, turn));
 
 /**
  * Two scripts play the same role in a library (one's translation of the other): same intent, stage

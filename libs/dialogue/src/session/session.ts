@@ -45,6 +45,11 @@ export interface Session {
   turn: number;
   /** Script ids this conversation already heard (no-repeat on the scripted route). */
   heard: string[];
+  /**
+   * The script ids of the bot's last reply (its script, its parts and its follow-on): a line in it is
+   * not said again on the next turn. Absent in sessions written before it existed (the last heard counts).
+   */
+  said?: string[];
   consecutiveFallbacks: number;
   retentionAttempted: boolean;
   pendingRetention: boolean;
