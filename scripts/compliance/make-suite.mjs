@@ -880,6 +880,46 @@ for (const text of [
 ])
   botClean(text);
 
+// Goodbye: a caller's closing phrases, screened on the input side, where the dialogue ends the call
+// when the utterance holds nothing else (好的，再见). Hits at a clause end only, so a closing inside a
+// request (再见之前 …, "goodbye to high bills") and a plea to stay on the line (别挂了) are none.
+const { auditHit: goodbyeHit, auditClean: goodbyeClean } = auditCases('goodbye');
+for (const [text, phrase] of [
+  ['再见', '再见'],
+  ['好的，再见', '再见'],
+  ['好吧，那再见', '再见'],
+  ['拜拜', '拜拜'],
+  ['嗯好的拜拜', '好的拜拜'],
+  ['先这样吧再见', '先这样吧再见'],
+  ['我先挂了啊', '我先挂了'],
+  ['不聊了', '不聊了'],
+  ['那就这样吧', '就这样'],
+  ['下次再聊', '再聊'],
+  ['再見！', '再見'],
+  ['bye', 'bye'],
+  ['Goodbye!', 'Goodbye'],
+  ['ok thanks, bye', 'bye'],
+  ['Bye-bye!', 'Bye-bye'],
+  ['talk to you later', 'talk to you later'],
+  ['sorry, I have to go', 'I have to go'],
+])
+  goodbyeHit('goodbye', text, phrase, 'input');
+for (const text of [
+  '再见之前我想问一下价格',
+  '你先别挂了，我问一下',
+  '别挂了',
+  '我不挂，你说',
+  '这个套餐怎么挂失',
+  'bye the way, how much is it',
+  'goodbye to high bills?',
+  'say goodbye to slow internet',
+  'who will take care of the installation',
+  'I will buy it',
+  '拜拜佛保平安',
+  '礼拜天装机可以吗',
+])
+  goodbyeClean(text, 'input');
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

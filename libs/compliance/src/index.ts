@@ -21,7 +21,7 @@ export {
   PII_CATEGORIES,
   type LexiconDocument,
 } from './engine/lexicon.js';
-export { normalize, viewString, type NormalizedText } from './engine/normalizer.js';
+export { FLAG_GAP, isHan, isLatinOrDigit, normalize, viewString, type NormalizedText } from './engine/normalizer.js';
 export { gb11643Valid, luhnValid } from './engine/pii-detectors.js';
 export {
   loadDefaultPolicy,

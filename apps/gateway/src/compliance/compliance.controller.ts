@@ -79,7 +79,7 @@ export class ComplianceController {
   @AdminRoles('admin')
   @ApiOperation({
     summary:
-      "Replace the campaign's lexicon: {categories:{name:{patterns[], clauseEnd?[], wholeClause?[], exceptions?[], subjects?[], pronouns?[], otherReferents?[], negatable?}}, negations[], doubleNegations?[]}. Audited.",
+      "Replace the campaign's lexicon: {categories:{name:{patterns?[], clauseEnd?[], wholeClause?[] (at least one), exceptions?[], subjects?[], pronouns?[], otherReferents?[], negatable?}}, negations[], doubleNegations?[]}. Audited.",
   })
   @ApiIfMatch()
   @ApiBody({ description: 'Lexicon document (version is server-owned)', schema: { type: 'object' } })

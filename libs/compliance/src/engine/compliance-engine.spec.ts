@@ -124,4 +124,12 @@ describe('wholeClause: a pattern that is a hit only as a clause of its own (滚)
     expect(lexiconDocumentSchema.safeParse(doc({ clauseEnd: ['滚'] })).success).toBe(false);
     expect(lexiconDocumentSchema.safeParse(doc({ patterns: ['滚'] })).success).toBe(false);
   });
+
+  it('a category may list clause-bound phrases only (goodbye: 再见 at a clause end), but not nothing at all', () => {
+    const doc = (category: object) => ({ version: 1, negations: [], categories: { goodbye: category } });
+    expect(lexiconDocumentSchema.safeParse(doc({ clauseEnd: ['再见'] })).success).toBe(true);
+    expect(lexiconDocumentSchema.safeParse(doc({ wholeClause: ['拜拜'] })).success).toBe(true);
+    expect(lexiconDocumentSchema.safeParse(doc({ exceptions: ['再见之前'] })).success).toBe(false);
+    expect(lexiconDocumentSchema.safeParse(doc({ patterns: [] })).success).toBe(false);
+  });
 });

@@ -14,6 +14,7 @@ export const COMPLIANCE_CATEGORIES = {
   contact_diversion: 'contact_diversion',
   abuse: 'abuse',
   do_not_call: 'do_not_call',
+  goodbye: 'goodbye',
   competitor_disparagement: 'competitor_disparagement',
   service_guarantee: 'service_guarantee',
   false_urgency: 'false_urgency',
@@ -58,11 +59,12 @@ const pattern = z
 // cues may be one character (不, 非).
 const term = pattern.refine((p) => normalize(p, 'match').cps.length >= 2, 'pattern folds to fewer than two characters');
 
-export const lexiconCategorySchema = z.strictObject({
+const categoryFields = z.strictObject({
   description: z.string().max(500).optional(),
   /** A negation cue right before a hit cancels it (不保本, "not risk-free"). */
   negatable: z.boolean().default(false),
-  patterns: z.array(term).min(1),
+  /** Hits wherever they occur (subject to word edges and exceptions). */
+  patterns: z.array(term).default([]),
   /**
    * Patterns that are a hit only where a clause ends after them (then punctuation, a space, the end
    * of the text, or only sentence-final particles such as 了 啦 吧): 别再打 asks to stop calling,
@@ -95,6 +97,13 @@ export const lexiconCategorySchema = z.strictObject({
   /** Whom else a pronoun may resume: people or things that are no competitor (有人, 陌生人, 冒充, someone). */
   otherReferents: z.array(term).default([]),
 });
+
+// A category may hold only clause-bound phrases (goodbye: 再见 is a closing only where its clause
+// ends), but it must hold something to find.
+export const lexiconCategorySchema = categoryFields.refine(
+  (c) => c.patterns.length + c.clauseEnd.length + c.wholeClause.length > 0,
+  { message: 'a category needs at least one of patterns, clauseEnd, wholeClause', path: ['patterns'] },
+);
 
 /** The lexicon document: the file in data/compliance/ and each campaign's edited copy in Redis. */
 export const lexiconDocumentSchema = z

@@ -27,7 +27,7 @@ export class ComplianceDocumentViewDto {
 
   @ApiProperty({
     description:
-      'The lexicon {version, categories:{name:{patterns[], clauseEnd?[], wholeClause?[], exceptions?[], subjects?[], pronouns?[], otherReferents?[], negatable?}}, negations[], doubleNegations?[]} or the policy ' +
+      'The lexicon {version, categories:{name:{patterns?[], clauseEnd?[], wholeClause?[] (at least one), exceptions?[], subjects?[], pronouns?[], otherReferents?[], negatable?}}, negations[], doubleNegations?[]} or the policy ' +
       '{input:{category:block|redact|flag}, output:{…}}',
     type: 'object',
     additionalProperties: true,
