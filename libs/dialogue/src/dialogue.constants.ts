@@ -38,6 +38,8 @@ export const ACTION_REASONS = {
   routeTable: 'route_table',
   /** The caller's abuse went on (campaign `abuseHangupAfter`), or the library has no calming line. */
   abuse: 'abuse',
+  /** The caller said goodbye and nothing else (screening's `goodbye`, routing/caller-goodbye.ts). */
+  callerGoodbye: 'caller_goodbye',
 } as const;
 
 export type ActionReason = (typeof ACTION_REASONS)[keyof typeof ACTION_REASONS];

@@ -36,6 +36,7 @@ import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
 import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
+import { onlyClosesCall } from '../routing/caller-goodbye.js';
 import { answerToQuestion } from '../routing/question-answer.js';
 import { newSession, noteIntent, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
@@ -525,6 +526,10 @@ export class DialogueService implements DialoguePort {
     // not earn the caller a pitch. An explicit do-not-call request in the same words comes first.
     const abusive = !screenedDnc && (screened?.hits.some((h) => h.category === ABUSE_CATEGORY) ?? false);
     const abusiveTurns = (session.abusiveTurns ?? 0) + (abusive ? 1 : 0);
+    // A caller who only says goodbye (好的，再见; "ok thanks, bye") ends the call: the model has no
+    // goodbye intent and reads such words as whatever they resemble (再见 as an unsure do_not_call, for
+    // 再 of 别再打; "thanks, bye" as not_interested), so screening's closing phrases decide, as abuse does.
+    const callerGoodbye = !screenedDnc && !abusive && !!screened && onlyClosesCall(screened.text, screened.hits);
     const calming =
       abusive && abusiveTurns < campaign.abuseHangupAfter
         ? await timed('match', () => this.calmingLine(campaign, this.replyLanguage(storedText, session, campaign)))
@@ -557,6 +562,12 @@ export class DialogueService implements DialoguePort {
         : classifiedBy === 'callback-request'
           ? 'busy_call_later'
           : (example?.intent ?? prediction?.name ?? 'out_of_scope');
+    // A goodbye that the model read as do_not_call is reported as its next reading: the call ends, but a
+    // client's call flow that acts on the intent must not take it for an opt-out.
+    const read: IntentName =
+      callerGoodbye && classified === 'do_not_call'
+        ? (prediction?.ranking.find((r) => r.name !== 'do_not_call')?.name ?? 'out_of_scope')
+        : classified;
     // The bot's last line asked what the campaign declares a question (`questions`: the address of an
     // interested lead): a turn that is not clearly something else answers it, as the question's intent,
     // and its redacted words are kept for the closer (routing/question-answer.ts).
@@ -565,20 +576,24 @@ export class DialogueService implements DialoguePort {
       pendingQuestion !== undefined && Object.hasOwn(campaign.questions, pendingQuestion)
         ? campaign.questions[pendingQuestion]
         : undefined;
-    const answer = answerToQuestion(declared, {
-      intent: classified,
-      confidence: prediction?.confidence ?? 0,
-      source: classifiedBy,
-      // Words screening blocked or could not screen are not kept, and an insult is no answer (the abuse
-      // step meets it).
-      text: screened && screened.verdict !== 'block' && !abusive ? storedText : undefined,
-    });
+    // A goodbye answers no question: nothing is kept as the answer.
+    const answer = callerGoodbye
+      ? undefined
+      : answerToQuestion(declared, {
+          intent: classified,
+          confidence: prediction?.confidence ?? 0,
+          source: classifiedBy,
+          // Words screening blocked or could not screen are not kept, and an insult is no answer (the abuse
+          // step meets it).
+          text: screened && screened.verdict !== 'block' && !abusive ? storedText : undefined,
+        });
     const source = answer?.decided ? 'answer' : classifiedBy;
-    const intent = answer?.intent ?? classified;
+    const intent = answer?.intent ?? read;
     // A bare yes to a question that asks for something (the address) answers nothing yet: the caller agreed
     // to give it. The question is asked again and stays open, so what they say next is its answer; before,
     // the yes moved the call on (the product summary) and the address then heard the number-portability line.
     const agreedOnly =
+      !callerGoodbye &&
       declared !== undefined &&
       answer === undefined &&
       classifiedBy === 'classifier' &&
@@ -600,6 +615,7 @@ export class DialogueService implements DialoguePort {
     // a library without one lists at once, and the one found is what the turn says.
     const unsure =
       !abusive &&
+      !callerGoodbye &&
       intent === 'do_not_call' &&
       source === 'classifier' &&
       confidence < campaign.doNotCallConfirmBelow &&
@@ -630,6 +646,7 @@ export class DialogueService implements DialoguePort {
         ? { count: abusiveTurns, hangupAfter: campaign.abuseHangupAfter, canCalm: calming !== undefined }
         : undefined,
       askedIfBot: askedIfBot ? (disclosure ? 'script' : 'human') : undefined,
+      callerGoodbye,
     });
     // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
     const answered = decision.answers ?? intent;
@@ -845,6 +862,7 @@ export class DialogueService implements DialoguePort {
       action: escalation.action,
       actionDetail,
       ...(abusive ? { abuse: { count: abusiveTurns, hangupAfter: campaign.abuseHangupAfter } } : {}),
+      ...(callerGoodbye ? { callerGoodbye: true } : {}),
       stageBefore: session.stage,
       leadStage: next.stage,
       reachedStage: decision.reached,

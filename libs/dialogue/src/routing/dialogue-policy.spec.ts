@@ -317,6 +317,38 @@ describe('decideTurn: an abusive caller (input screening found abuse)', () => {
   });
 });
 
+describe('decideTurn: a caller who only says goodbye (screening found nothing but closings and fillers)', () => {
+  const bye = { callerGoodbye: true };
+
+  it('hears the goodbye and the call ends, whatever the model read: reason caller_goodbye, nothing listed', () => {
+    for (const intent of ['do_not_call', 'not_interested', 'affirm', 'out_of_scope', 'busy_call_later'] as const) {
+      const d = decideTurn({}, intent, at('engaged'), bye);
+      expect(d).toMatchObject({ route: 'script', action: 'hangup', reason: 'caller_goodbye', scriptSource: 'goodbye' });
+      expect(d).toMatchObject({ stage: 'closed', reached: 'engaged', doNotCall: false, scheduleCallback: false });
+      expect(d.pendingDoNotCall).toBeUndefined();
+      expect(d.doNotCallCheck).toBeUndefined();
+    }
+  });
+
+  it('asks no retention question and drops a pending one: the do-not-call question is dropped, not answered', () => {
+    const retention = decideTurn({}, 'affirm', at('engaged', { pendingRetention: true }), bye);
+    expect(retention).toMatchObject({ action: 'hangup', reason: 'caller_goodbye', pendingRetention: false });
+    const asked = decideTurn({}, 'affirm', at('engaged', { pendingDoNotCall: 'ask_price' }), bye);
+    expect(asked).toMatchObject({
+      action: 'hangup',
+      reason: 'caller_goodbye',
+      doNotCall: false,
+      doNotCallCheck: 'dropped',
+    });
+    expect(asked.pendingDoNotCall).toBeUndefined();
+  });
+
+  it('an explicit do-not-call request in the same utterance wins: listed, reason do_not_call', () => {
+    const d = decideTurn({}, 'do_not_call', at('engaged'), { explicitDoNotCall: true, ...bye });
+    expect(d).toMatchObject({ action: 'hangup', reason: 'do_not_call', doNotCall: true });
+  });
+});
+
 describe('applyFallbackEscalation', () => {
   const campaign = { maxConsecutiveFallbacks: 3, fallbackEscalation: 'transfer' as const };
   const cont = { action: 'continue' as const, stage: 'engaged' as const };

@@ -51,6 +51,11 @@ export interface DecideOptions {
    * permission to pitch, and a "yes" to it must get the pitch, not the engaged stage's address question.
    */
   askedAt?: LeadStage;
+  /**
+   * The utterance only closes the call (a closing phrase and fillers: 好的，再见; "ok thanks, bye"):
+   * routing/caller-goodbye.ts `onlyClosesCall`.
+   */
+  callerGoodbye?: boolean;
 }
 
 /** An abusive turn as the policy needs it (campaign `abuseHangupAfter`). */
@@ -147,6 +152,11 @@ export function ruleFor(
  *
  * An abusive utterance (screening's `abuse`) is never answered by the route table, whatever the model
  * read in it: `abusiveTurn`. Only an explicit do-not-call request in the same utterance comes first.
+ *
+ * A caller who only says goodbye hears the goodbye and the call ends (reason `caller_goodbye`), whatever
+ * the model read in it (再见 reads as an unsure do_not_call, "ok thanks, bye" as not_interested) and
+ * whatever the bot last asked: a closing answers no question, asks for no retention attempt and is no
+ * opt-out, so nothing is listed. An explicit do-not-call request in the same words still lists.
  */
 export function decideTurn(
   routes: Campaign['routes'],
@@ -155,6 +165,12 @@ export function decideTurn(
   opts: DecideOptions = {},
 ): TurnDecision {
   if (opts.abuse !== undefined && !opts.explicitDoNotCall) return abusiveTurn(state, opts.abuse);
+  if (opts.callerGoodbye && !opts.explicitDoNotCall) {
+    const bye = goodbye(state, ACTION_REASONS.callerGoodbye);
+    // A do-not-call question left unanswered is dropped, as by any other answer.
+    if (state.pendingDoNotCall !== undefined) bye.doNotCallCheck = 'dropped';
+    return bye;
+  }
   const d = decideIntent(routes, intent, state, opts);
   // "Are you a robot?" is answered honestly (README "Are you a robot?"), on a turn that would go on
   // anyway: a turn that ends or hands over the call (do-not-call, a transfer, a callback) keeps its
