@@ -34,8 +34,15 @@ export class ScriptedDialogue implements DialoguePort {
   private seq = 0;
   private readonly turnNo = new Map<string, number>();
 
+  /** Starts still to fail (as a Redis outage would), before they succeed again. */
+  failStarts = 0;
+
   start(req: StartConversation): Promise<StartedConversation> {
     this.starts.push(req);
+    if (this.failStarts > 0) {
+      this.failStarts -= 1;
+      return Promise.reject(new Error('storage is unavailable'));
+    }
     if (req.customer?.phone && this.doNotCall.has(req.customer.phone)) {
       return Promise.reject(new HuashuException('DO_NOT_CALL', 'number is on the do-not-call list'));
     }

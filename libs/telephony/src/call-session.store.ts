@@ -27,6 +27,9 @@ export interface CallState {
 
 const PENDING = 'pending';
 
+/** Delete a claim still pending (never an outcome already remembered): compare and delete in one step. */
+const RELEASE_PENDING = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
 /**
  * Call state and delivery de-duplication in Redis (keys get REDIS_KEY_PREFIX from the shared
  * client). Platforms retry webhooks on timeouts; an event id seen before returns the outcome of
@@ -85,6 +88,14 @@ export class CallSessionStore {
   async claim(platform: TelephonyPlatform, callId: string, eventId: string): Promise<boolean> {
     const ok = await this.redis.set(this.dedupKey(platform, callId, eventId), PENDING, 'EX', this.ttl, 'NX');
     return ok === 'OK';
+  }
+
+  /**
+   * Give back a claim whose delivery failed before it had an outcome, so the platform's retry runs
+   * the event again instead of waiting on a claim nobody will fulfil for the session TTL.
+   */
+  async release(platform: TelephonyPlatform, callId: string, eventId: string): Promise<void> {
+    await this.redis.eval(RELEASE_PENDING, 1, this.dedupKey(platform, callId, eventId), PENDING);
   }
 
   async remember(platform: TelephonyPlatform, callId: string, eventId: string, outcome: TelephonyOutcome) {

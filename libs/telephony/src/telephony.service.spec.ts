@@ -1,5 +1,20 @@
-import { TELEPHONY_EVENTS, TELEPHONY_PLATFORMS } from './telephony-event.js';
-import { telephonyHarness, type TelephonyHarness } from '../../../test/support/telephony-fakes.js';
+import { MetricsRegistry } from '@huashu/common';
+import { CallSessionStore, type CallState } from './call-session.store.js';
+import { TelephonyService } from './telephony.service.js';
+import { TELEPHONY_EVENTS, TELEPHONY_PLATFORMS, type TelephonyPlatform } from './telephony-event.js';
+import { FakeCampaigns, telephonyHarness, type TelephonyHarness } from '../../../test/support/telephony-fakes.js';
+
+/** A call store whose next `failSaves` saves fail, as they do while Redis is away. */
+class FlakyCallStore extends CallSessionStore {
+  failSaves = 0;
+  override async save(platform: TelephonyPlatform, callId: string, state: CallState): Promise<void> {
+    if (this.failSaves > 0) {
+      this.failSaves -= 1;
+      throw new Error('redis away');
+    }
+    await super.save(platform, callId, state);
+  }
+}
 
 const P = TELEPHONY_PLATFORMS.GENERIC;
 const text = (t: string, final = true) => ({ type: TELEPHONY_EVENTS.USER_TEXT, text: t, final }) as const;
@@ -16,6 +31,38 @@ describe('TelephonyService (scripted dialogue, real Redis)', () => {
     expect(o).toMatchObject({ action: 'continue', say: { language: 'zh-CN' }, turn: 0, degraded: false });
     expect(o.say?.text).toContain('您好');
     expect(h.dialogue.starts.at(-1)).toMatchObject({ channel: 'phone', customer: { phone: '+8613800000001' } });
+  });
+
+  it('starts a call from a hidden or unusual caller number without a number, saying why in the metadata', async () => {
+    for (const [callId, phone, why] of [
+      ['call-anon', 'anonymous', 'withheld'],
+      ['call-anon-digits', '+266696687', 'withheld'],
+      ['call-junk', '12', 'unparseable'],
+    ]) {
+      const o = await h.service.startCall(P, callId, { phone });
+      expect(o).toMatchObject({ action: 'continue', turn: 0, degraded: false });
+      const start = h.dialogue.starts.at(-1);
+      expect(start?.customer).toBeUndefined();
+      expect(start?.metadata).toMatchObject({ callerNumber: why });
+    }
+  });
+
+  it('gives back the claim of a start that failed, so its retry starts the call', async () => {
+    h.dialogue.failStarts = 1;
+    await expect(h.service.startCall(P, 'call-start-fails', {})).rejects.toThrow('storage is unavailable');
+    const retried = await h.service.startCall(P, 'call-start-fails', {});
+    expect(retried).toMatchObject({ action: 'continue', turn: 0 });
+    expect(retried.say?.text).toContain('您好');
+  });
+
+  it("gives back the claim of an event that failed, so its retry runs instead of getting 'none'", async () => {
+    const store = new FlakyCallStore(h.redis, h.config);
+    const service = new TelephonyService(h.dialogue, new FakeCampaigns(), store, h.config, new MetricsRegistry('t'));
+    await service.startCall(P, 'call-event-fails', {});
+    store.failSaves = 1;
+    await expect(service.handle(P, 'call-event-fails', text('多少钱'), 'evt-fails')).rejects.toThrow('redis away');
+    const retried = await service.handle(P, 'call-event-fails', text('多少钱'), 'evt-fails');
+    expect(retried).toMatchObject({ action: 'continue', intent: { name: 'ask_price' } });
   });
 
   it('answers a retried start with the same conversation, never a second one', async () => {

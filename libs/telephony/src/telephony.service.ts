@@ -4,6 +4,7 @@ import { HuashuException, MetricsRegistry, nowMs, withDeadline } from '@huashu/c
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
 import { canonicalLanguage, DIALOGUE, joinParts, type DialoguePort, type TurnResult } from '@huashu/dialogue';
 import { BARGE_IN_RECORDER, type BargeInRecorder } from './barge-in.recorder.js';
+import { callerNumber } from './caller-number.js';
 import { CallSessionStore, type CallState } from './call-session.store.js';
 import { speechLanguage, textLanguage } from './language.js';
 import {
@@ -159,7 +160,15 @@ export class TelephonyService {
       if (first) return first;
       throw new HuashuException('CONVERSATION_BUSY', 'call start in progress; retry');
     }
-    const outcome = await this.doStart(platform, callId, start, existing);
+    let outcome: TelephonyOutcome;
+    try {
+      outcome = await this.doStart(platform, callId, start, existing);
+    } catch (err) {
+      // The start failed before it had an outcome: give the claim back, so the platform's retry (or
+      // the call's next event) starts the call instead of being told "in progress" for the TTL.
+      await this.release(platform, callId, 'start');
+      throw err;
+    }
     await this.store.remember(platform, callId, 'start', outcome);
     this.observe(platform, outcome, t0);
     return outcome;
@@ -176,14 +185,22 @@ export class TelephonyService {
     const language = speechLanguage(campaign.language);
     // A platform language that is no BCP-47 tag is left out rather than failing the call's start.
     const hint = canonicalLanguage(start.language);
-    const customer = { ...(start.phone ? { phone: start.phone } : {}), ...(hint ? { language: hint } : {}) };
+    // A hidden or unusual caller ID is no reason to refuse a call: it goes on without a number (the
+    // metadata says why, never the raw value).
+    const caller = callerNumber(start.phone, campaign.language);
+    const customer = { ...(caller.phone ? { phone: caller.phone } : {}), ...(hint ? { language: hint } : {}) };
     let started;
     try {
       started = await this.dialogue.start({
         campaignId,
         channel: 'phone',
         customer: Object.keys(customer).length > 0 ? customer : undefined,
-        metadata: { ...start.metadata, platform, callId },
+        metadata: {
+          ...start.metadata,
+          platform,
+          callId,
+          ...(caller.withheld ? { callerNumber: caller.withheld } : {}),
+        },
       });
     } catch (err) {
       const refused =
@@ -265,7 +282,14 @@ export class TelephonyService {
       // A replay was not streamed to this delivery: it gets the whole reply.
       return { ...first, streamed: undefined };
     }
-    const outcome = await this.dispatch(platform, callId, state, event, onSay);
+    let outcome: TelephonyOutcome;
+    try {
+      outcome = await this.dispatch(platform, callId, state, event, onSay);
+    } catch (err) {
+      // As for a start: a failed event is not "answered", its retry must run it again.
+      if (eventId) await this.release(platform, callId, eventId);
+      throw err;
+    }
     if (eventId) await this.store.remember(platform, callId, eventId, outcome);
     this.observe(platform, outcome, t0);
     return outcome;
@@ -517,6 +541,13 @@ export class TelephonyService {
         this.logger.debug({ err, conversationId: state.conversationId }, 'dialogue end failed');
       });
     }
+  }
+
+  /** Release a failed delivery's claim; a failure to (Redis down) is logged: the first error is the one to report. */
+  private async release(platform: TelephonyPlatform, callId: string, eventId: string): Promise<void> {
+    await this.store.release(platform, callId, eventId).catch((err: unknown) => {
+      this.logger.warn({ err, platform, callId, eventId }, 'telephony claim not released');
+    });
   }
 
   private observe(platform: TelephonyPlatform, outcome: TelephonyOutcome, t0: number) {
