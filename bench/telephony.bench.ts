@@ -65,6 +65,9 @@ class InstantDialogue implements DialoguePort {
   end() {
     return Promise.resolve();
   }
+  close() {
+    return Promise.resolve(undefined);
+  }
 }
 
 async function main() {

@@ -174,6 +174,15 @@ export class ScriptedDialogue implements DialoguePort {
     return Promise.resolve();
   }
 
+  close(conversationId: string, close: { reason: string; action: 'hangup' | 'transfer' }) {
+    this.ended.push({ conversationId, reason: close.reason });
+    return Promise.resolve(
+      close.action === 'hangup'
+        ? this.reply('goodbye', '好的，感谢您抽出时间接听，再见！')
+        : this.reply('transfer-generic', '好的，我为您转接专员，请稍等。'),
+    );
+  }
+
   private reply(scriptId: string, text: string) {
     return { text, scriptId, libraryVersion: 1, similarity: 0.95, fallback: false };
   }

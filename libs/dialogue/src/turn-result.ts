@@ -171,6 +171,14 @@ export interface DialoguePort {
    */
   turnStream(conversationId: string, input: { text: string; signal?: AbortSignal }): AsyncIterable<TurnStreamEvent>;
   end(conversationId: string, reason: string): Promise<void>;
+  /**
+   * End the conversation as `end` does, with the line that announces why (telephony: the caller's
+   * third silence, the agent key): `hangup` the campaign's goodbye or else the library's closing line,
+   * `transfer` the library's generic transfer line (tagged `transfer`, no intent), in the customer's
+   * language, recorded as the conversation's last bot line. Undefined when the library has no such
+   * line (the conversation ends all the same) or the conversation had ended already.
+   */
+  close(conversationId: string, close: { reason: string; action: 'hangup' | 'transfer' }): Promise<Reply | undefined>;
 }
 
 export const DIALOGUE = Symbol('Dialogue');

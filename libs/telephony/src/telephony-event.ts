@@ -96,7 +96,11 @@ export interface TelephonyOutcome {
   doNotCall?: DoNotCallEffect;
   scriptId?: string;
   turn?: number;
-  /** True when the reply is a reprompt or the turn degraded (deadline, dialogue failure). */
+  /**
+   * True when the turn itself failed or overran (deadline, dialogue failure: `error` says which) or
+   * the dialogue degraded it (a stage failed, TurnResult `degraded`). A reprompt for silence, empty
+   * speech or a key without meaning is no failure: `reprompt: true`, `degraded: false`.
+   */
   degraded: boolean;
   /** True when `say` repeats the last prompt (empty speech, DTMF without meaning, no-input). */
   reprompt: boolean;

@@ -111,13 +111,20 @@ describe('TelephonyService (scripted dialogue, real Redis)', () => {
     const turns = h.dialogue.turns.length;
     expect(await h.service.handle(P, 'call-misc', text('多少', false))).toMatchObject({ action: 'none' });
     const empty = await h.service.handle(P, 'call-misc', text('   '));
-    expect(empty).toMatchObject({ action: 'continue', reprompt: true, say: { text: start.say?.text } });
+    // A reprompt is no failure: not degraded.
+    expect(empty).toMatchObject({
+      action: 'continue',
+      reprompt: true,
+      degraded: false,
+      say: { text: start.say?.text },
+    });
     const key5 = await h.service.handle(P, 'call-misc', { type: TELEPHONY_EVENTS.DTMF, digits: '5' });
-    expect(key5).toMatchObject({ reprompt: true });
+    expect(key5).toMatchObject({ reprompt: true, degraded: false });
     expect(h.dialogue.turns.length).toBe(turns);
     const key0 = await h.service.handle(P, 'call-misc', { type: TELEPHONY_EVENTS.DTMF, digits: '0' });
     expect(key0).toMatchObject({
       action: 'transfer',
+      say: { text: '好的，我为您转接专员，请稍等。' },
       transfer: { target: 'tel:+8610000', reason: 'dtmf_agent_request' },
     });
     expect(h.dialogue.ended.at(-1)).toEqual({ conversationId: start.conversationId, reason: 'dtmf_agent_request' });
@@ -134,6 +141,8 @@ describe('TelephonyService (scripted dialogue, real Redis)', () => {
     expect(await h.service.handle(P, 'call-silent', { type: TELEPHONY_EVENTS.NO_INPUT, count: 3 })).toMatchObject({
       action: 'hangup',
       hangup: { reason: 'no_input' },
+      say: { text: '好的，感谢您抽出时间接听，再见！' },
+      degraded: false,
     });
   });
 

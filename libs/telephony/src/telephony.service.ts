@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { HuashuException, MetricsRegistry, nowMs, withDeadline } from '@huashu/common';
 import { APP_CONFIG, type AppConfig } from '@huashu/config';
-import { canonicalLanguage, DIALOGUE, joinParts, type DialoguePort, type TurnResult } from '@huashu/dialogue';
+import {
+  canonicalLanguage,
+  DIALOGUE,
+  joinParts,
+  type DialoguePort,
+  type Reply,
+  type TurnResult,
+} from '@huashu/dialogue';
 import { BARGE_IN_RECORDER, type BargeInRecorder } from './barge-in.recorder.js';
 import { callerNumber } from './caller-number.js';
 import { CallSessionStore, type CallState } from './call-session.store.js';
@@ -355,9 +362,11 @@ export class TelephonyService {
       case TELEPHONY_EVENTS.DTMF: {
         const action = DTMF_ACTIONS[event.digits.slice(-1) as keyof typeof DTMF_ACTIONS];
         if (action === 'transfer') {
-          await this.finish(platform, callId, state, TELEPHONY_REASONS.DTMF_AGENT);
+          // The caller hears the transfer announced before the line goes quiet for the agent.
+          const line = await this.finish(platform, callId, state, TELEPHONY_REASONS.DTMF_AGENT, 'transfer');
           return {
             ...none,
+            ...(line ? { say: spoken(line.text, state), scriptId: line.scriptId } : {}),
             action: 'transfer',
             transfer: { target: state.transferTarget, reason: TELEPHONY_REASONS.DTMF_AGENT },
           };
@@ -367,8 +376,14 @@ export class TelephonyService {
       case TELEPHONY_EVENTS.NO_INPUT: {
         state.noInputCount = Math.max(state.noInputCount + 1, event.count);
         if (state.noInputCount >= TELEPHONY_LIMITS.maxNoInput) {
-          await this.finish(platform, callId, state, TELEPHONY_REASONS.NO_INPUT);
-          return { ...none, action: 'hangup', hangup: { reason: TELEPHONY_REASONS.NO_INPUT } };
+          // The call ends politely: the goodbye, not a silent hangup.
+          const line = await this.finish(platform, callId, state, TELEPHONY_REASONS.NO_INPUT, 'hangup');
+          return {
+            ...none,
+            ...(line ? { say: spoken(line.text, state), scriptId: line.scriptId } : {}),
+            action: 'hangup',
+            hangup: { reason: TELEPHONY_REASONS.NO_INPUT },
+          };
         }
         return this.reprompt(platform, callId, state);
       }
@@ -445,7 +460,7 @@ export class TelephonyService {
       }
       // The caller is never left in silence: a failed or late turn repeats the last prompt.
       const outcome = await this.reprompt(platform, callId, state);
-      return { ...outcome, error };
+      return { ...outcome, degraded: true, error };
     } finally {
       if (this.inflight.get(key) === controller) this.inflight.delete(key);
     }
@@ -522,25 +537,44 @@ export class TelephonyService {
       say: state.lastSay ? spoken(state.lastSay, state) : undefined,
       action: state.ended ? 'hangup' : 'continue',
       hangup: state.ended ? { reason: state.endReason ?? 'ended' } : undefined,
-      degraded: reprompt,
+      // A reprompt is no failure: `degraded` is kept for turns whose pipeline failed or overran.
+      degraded: false,
       reprompt,
     };
   }
 
-  private async finish(platform: TelephonyPlatform, callId: string, state: CallState, reason: string) {
+  /**
+   * End the call and its conversation; with `announce`, the conversation ends on the line that says
+   * why (the goodbye, the transfer line), which is returned for the caller to hear.
+   */
+  private async finish(
+    platform: TelephonyPlatform,
+    callId: string,
+    state: CallState,
+    reason: string,
+    announce?: 'hangup' | 'transfer',
+  ): Promise<Reply | undefined> {
     this.inflight.get(this.callKey(platform, callId))?.abort(new Error('ended'));
     const dialogueOpen = !state.dialogueEnded;
     state.ended = true;
     state.dialogueEnded = true;
     state.endReason ??= reason;
     await this.store.save(platform, callId, state);
-    if (dialogueOpen) {
-      await this.dialogue.end(state.conversationId, reason).catch((err: unknown) => {
-        // Ending an already ended conversation is fine; anything else is logged, never thrown
-        // back at the platform (the call is over either way).
-        this.logger.debug({ err, conversationId: state.conversationId }, 'dialogue end failed');
-      });
+    if (!dialogueOpen) return undefined;
+    const ending = announce
+      ? this.dialogue.close(state.conversationId, { reason, action: announce })
+      : this.dialogue.end(state.conversationId, reason).then(() => undefined);
+    const line = await ending.catch((err: unknown) => {
+      // Ending an already ended conversation is fine; anything else is logged, never thrown
+      // back at the platform (the call is over either way).
+      this.logger.debug({ err, conversationId: state.conversationId }, 'dialogue end failed');
+      return undefined;
+    });
+    if (line) {
+      state.lastSay = line.text;
+      await this.store.save(platform, callId, state);
     }
+    return line;
   }
 
   /** Release a failed delivery's claim; a failure to (Redis down) is logged: the first error is the one to report. */

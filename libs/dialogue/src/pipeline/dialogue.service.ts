@@ -268,28 +268,88 @@ export class DialogueService implements DialoguePort {
   }
 
   async end(conversationId: string, reason: string): Promise<void> {
-    await this.sessions.withLock(conversationId, async (lock, stored) => {
+    await this.endWith(conversationId, reason);
+  }
+
+  async close(
+    conversationId: string,
+    close: { reason: string; action: 'hangup' | 'transfer' },
+  ): Promise<Reply | undefined> {
+    return this.endWith(conversationId, close.reason, async (campaign, session, lang) => {
+      if (close.action === 'hangup') {
+        // No intent was said: the plain goodbye, never one that answers an intent (reply-fit.ts).
+        return this.goodbye(campaign, session, lang, { intent: 'out_of_scope', lists: false });
+      }
+      const fit = { intent: 'ask_human', lists: false } as const;
+      const announce = await this.scripts.findScripts(
+        campaign.id,
+        (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, 'transfer', campaign.routes, fit),
+      );
+      const line = firstInLanguage(announce, lang, campaign.language);
+      return line && this.toReply(line, campaign, session, { similarity: null, fallback: false });
+    });
+  }
+
+  /**
+   * End an active conversation (idempotent: an ended one is left as it is and says nothing), with the
+   * line `say` picks, in the customer's language, as its last bot line.
+   */
+  private async endWith(
+    conversationId: string,
+    reason: string,
+    say?: (campaign: Campaign, session: Session, lang: string) => Promise<Reply | undefined>,
+  ): Promise<Reply | undefined> {
+    return this.sessions.withLock(conversationId, async (lock, stored) => {
       const session = found(conversationId, stored);
-      if (session.status === 'ended') return;
+      if (session.status === 'ended') return undefined;
+      let reply: Reply | undefined;
+      if (say) {
+        const campaign = await this.campaigns.getCached(session.campaignId);
+        reply = await say(campaign, session, await this.customerLanguage(session, campaign));
+      }
       const at = new Date().toISOString();
       const ended: Session = {
         ...session,
         status: 'ended',
         stage: 'closed',
+        heard: reply
+          ? [...session.heard.filter((id) => id !== reply.scriptId), reply.scriptId].slice(-MAX_HEARD)
+          : session.heard,
         updatedAt: at,
         endedAt: at,
         endReason: reason,
       };
-      const entry: TranscriptEntry = {
+      const entries: TranscriptEntry[] = [];
+      if (reply) {
+        entries.push({
+          turn: session.turn,
+          role: 'bot',
+          text: reply.text,
+          at,
+          scriptId: reply.scriptId,
+          leadStage: 'closed',
+        });
+      }
+      entries.push({ turn: session.turn, role: 'event', text: `ended: ${reason}`, at, leadStage: 'closed' });
+      const audit = {
+        event: 'end',
         turn: session.turn,
-        role: 'event',
-        text: `ended: ${reason}`,
         at,
+        reason,
         leadStage: 'closed',
+        stageBefore: session.stage,
+        ...(reply ? { scriptId: reply.scriptId, libraryVersion: reply.libraryVersion } : {}),
       };
-      const audit = { event: 'end', turn: session.turn, at, reason, leadStage: 'closed', stageBefore: session.stage };
-      if (!(await this.sessions.commit(lock, ended, [entry], audit))) throw lockLost(conversationId);
+      if (!(await this.sessions.commit(lock, ended, entries, audit))) throw lockLost(conversationId);
+      return reply;
     });
+  }
+
+  /** The language of the customer's last words (their transcript), else the campaign's. */
+  private async customerLanguage(session: Session, campaign: Campaign): Promise<string> {
+    const history = await this.sessions.history(session.id, HISTORY_TURNS).catch(() => []);
+    const said = history.findLast((m) => m.role === 'user');
+    return (said && languageOf(said.content)) ?? campaign.language;
   }
 
   /** Session and transcript for GET /v1/conversations/{id}. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DialogueService } from '../pipeline/dialogue.service.js';
 import type {
   DialoguePort,
+  Reply,
   StartConversation,
   StartedConversation,
   TurnResult,
@@ -41,5 +42,9 @@ export class ThreadedDialogue implements DialoguePort {
 
   end(conversationId: string, reason: string): Promise<void> {
     return this.local.end(conversationId, reason);
+  }
+
+  close(conversationId: string, close: { reason: string; action: 'hangup' | 'transfer' }): Promise<Reply | undefined> {
+    return this.local.close(conversationId, close);
   }
 }

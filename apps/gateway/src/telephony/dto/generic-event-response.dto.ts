@@ -66,7 +66,10 @@ export class GenericEventResponseDto {
   doNotCall?: DoNotCallEffect;
   @ApiPropertyOptional({ description: 'The dialogue turn answered (0: the opening)', type: 'integer' })
   turn?: number;
-  @ApiProperty({ description: 'True when the reply is a reprompt or the turn degraded' })
+  @ApiProperty({
+    description:
+      'True when the turn failed or overran (error says which) or a pipeline stage degraded it; a reprompt (reprompt: true) is not degraded',
+  })
   degraded!: boolean;
   @ApiProperty({
     description: 'True when reply repeats the last prompt (empty speech, DTMF without meaning, no-input)',
