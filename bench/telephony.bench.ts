@@ -68,6 +68,9 @@ class InstantDialogue implements DialoguePort {
   close() {
     return Promise.resolve(undefined);
   }
+  reopen() {
+    return Promise.resolve(undefined);
+  }
 }
 
 async function main() {

@@ -174,6 +174,8 @@ export class ScriptedDialogue implements DialoguePort {
     return Promise.resolve();
   }
 
+  readonly reopened: { conversationId: string; reason: string }[] = [];
+
   close(conversationId: string, close: { reason: string; action: 'hangup' | 'transfer' }) {
     this.ended.push({ conversationId, reason: close.reason });
     return Promise.resolve(
@@ -181,6 +183,11 @@ export class ScriptedDialogue implements DialoguePort {
         ? this.reply('goodbye', '好的，感谢您抽出时间接听，再见！')
         : this.reply('transfer-generic', '好的，我为您转接专员，请稍等。'),
     );
+  }
+
+  reopen(conversationId: string, reason: string) {
+    this.reopened.push({ conversationId, reason });
+    return Promise.resolve(this.reply('transfer-failed', '抱歉，人工客服现在都在忙。您可以继续跟我聊。'));
   }
 
   private reply(scriptId: string, text: string) {

@@ -4,4 +4,11 @@ export { MetricsModule, MetricsRegistry, type MetricsSnapshot } from './metrics.
 export { nowMs, onDeadline, withDeadline } from './deadline.js';
 export { pushStream } from './push-stream.js';
 export { ReadinessModule, ReadinessRegistry, type ReadinessCheck } from './readiness.js';
-export { RESERVED_SCRIPT_TAGS, asksToConfirm, calmsAbuse, disclosesBot, isReservedScript } from './script-tags.js';
+export {
+  RESERVED_SCRIPT_TAGS,
+  apologisesForTransfer,
+  asksToConfirm,
+  calmsAbuse,
+  disclosesBot,
+  isReservedScript,
+} from './script-tags.js';

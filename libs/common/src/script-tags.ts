@@ -6,6 +6,8 @@ const SCRIPT_TAGS = {
   abuse: 'abuse',
   /** The answer to "are you a robot?": the bot says it is automated and offers a human (AI disclosure). */
   disclosure: 'disclosure',
+  /** The apology when a transfer failed and the bot takes the call back (telephony transfer result). */
+  transferFailed: 'transfer_failed',
 } as const;
 
 /**
@@ -14,7 +16,12 @@ const SCRIPT_TAGS = {
  * encoder's training data, so adding one to a library leaves the shipped encoder as it was. One list,
  * so a new reserved tag is one entry here.
  */
-export const RESERVED_SCRIPT_TAGS: readonly string[] = [SCRIPT_TAGS.confirm, SCRIPT_TAGS.abuse, SCRIPT_TAGS.disclosure];
+export const RESERVED_SCRIPT_TAGS: readonly string[] = [
+  SCRIPT_TAGS.confirm,
+  SCRIPT_TAGS.abuse,
+  SCRIPT_TAGS.disclosure,
+  SCRIPT_TAGS.transferFailed,
+];
 
 const tagged = (script: { readonly tags?: unknown }, tag: string): boolean =>
   Array.isArray(script.tags) && (script.tags as unknown[]).includes(tag);
@@ -41,3 +48,10 @@ export const calmsAbuse = (script: { readonly tags?: unknown }): boolean => tagg
  * reserved (isReservedScript): said only to a caller who asks whether they talk to a bot.
  */
 export const disclosesBot = (script: { readonly tags?: unknown }): boolean => tagged(script, SCRIPT_TAGS.disclosure);
+
+/**
+ * The apology said when a transfer failed and the bot takes the call back (tagged `transfer_failed`);
+ * reserved (isReservedScript).
+ */
+export const apologisesForTransfer = (script: { readonly tags?: unknown }): boolean =>
+  tagged(script, SCRIPT_TAGS.transferFailed);

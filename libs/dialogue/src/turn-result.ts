@@ -179,6 +179,13 @@ export interface DialoguePort {
    * line (the conversation ends all the same) or the conversation had ended already.
    */
   close(conversationId: string, close: { reason: string; action: 'hangup' | 'transfer' }): Promise<Reply | undefined>;
+  /**
+   * Take back a conversation whose transfer failed (no agent answered): it goes on at the lead stage it
+   * was handed over at, and the customer hears the library's apology (a script tagged
+   * `transfer_failed`) in their language, else the campaign's fallback. Undefined when the conversation
+   * had not ended (nothing to reopen).
+   */
+  reopen(conversationId: string, reason: string): Promise<Reply | undefined>;
 }
 
 export const DIALOGUE = Symbol('Dialogue');

@@ -21,6 +21,8 @@ export interface CallState {
   /** The dialogue conversation was ended (DialoguePort.end called). */
   dialogueEnded?: boolean;
   endReason?: string;
+  /** A transfer was handed to the platform and its result is pending: a failed one reopens the call. */
+  transferring?: boolean;
   /** Epoch ms at which the platform's session limit ends the call's state (Genesys botSessionTimeout). */
   expiresAt?: number;
 }

@@ -31,4 +31,6 @@ export const TELEPHONY_REASONS = {
   DTMF_AGENT: 'dtmf_agent_request',
   CALLER_HANGUP: 'caller_hangup',
   TRANSFERRED: 'transferred',
+  /** The transfer reached no agent: the conversation was reopened (or, when it could not be, the call ended). */
+  TRANSFER_FAILED: 'transfer_failed',
 } as const;

@@ -146,6 +146,33 @@ describe('TelephonyService (scripted dialogue, real Redis)', () => {
     });
   });
 
+  it('reopens the conversation after a failed transfer: the apology, then the call goes on', async () => {
+    const start = await h.service.startCall(P, 'call-busy-agents', {});
+    await h.service.handle(P, 'call-busy-agents', text('我要办理'));
+    const failed = await h.service.handle(P, 'call-busy-agents', {
+      type: TELEPHONY_EVENTS.TRANSFER_RESULT,
+      status: 'failed',
+      reason: 'busy',
+    });
+    expect(failed).toMatchObject({
+      action: 'continue',
+      say: { text: '抱歉，人工客服现在都在忙。您可以继续跟我聊。' },
+      degraded: false,
+      reprompt: false,
+    });
+    expect(h.dialogue.reopened.at(-1)).toEqual({ conversationId: start.conversationId, reason: 'transfer_failed' });
+    expect(await h.service.handle(P, 'call-busy-agents', text('多少钱'))).toMatchObject({
+      action: 'continue',
+      intent: { name: 'ask_price' },
+    });
+    // A second report of the same failure finds no transfer pending: nothing is reopened again.
+    const reopened = h.dialogue.reopened.length;
+    expect(
+      await h.service.handle(P, 'call-busy-agents', { type: TELEPHONY_EVENTS.TRANSFER_RESULT, status: 'failed' }),
+    ).toMatchObject({ action: 'none' });
+    expect(h.dialogue.reopened.length).toBe(reopened);
+  });
+
   it('runs one turn for a duplicate event id and replays its outcome', async () => {
     await h.service.startCall(P, 'call-dup', {});
     const before = h.dialogue.turns.length;

@@ -364,6 +364,8 @@ export class TelephonyService {
         if (action === 'transfer') {
           // The caller hears the transfer announced before the line goes quiet for the agent.
           const line = await this.finish(platform, callId, state, TELEPHONY_REASONS.DTMF_AGENT, 'transfer');
+          state.transferring = true;
+          await this.store.save(platform, callId, state);
           return {
             ...none,
             ...(line ? { say: spoken(line.text, state), scriptId: line.scriptId } : {}),
@@ -392,13 +394,63 @@ export class TelephonyService {
         return { ...none, action: 'hangup', hangup: { reason: event.cause || TELEPHONY_REASONS.CALLER_HANGUP } };
       case TELEPHONY_EVENTS.TRANSFER_RESULT:
         if (event.status === 'answered') {
+          state.transferring = undefined;
           await this.finish(platform, callId, state, TELEPHONY_REASONS.TRANSFERRED);
           return none;
         }
-        // The bot regains the call after a failed transfer: say the last prompt again.
-        state.ended = false;
-        return this.reprompt(platform, callId, state);
+        if (!state.transferring) {
+          // No transfer of ours is pending (a late or stray report): nothing changes.
+          return state.ended ? this.repeat(state, false) : none;
+        }
+        return this.transferFailed(platform, callId, state, event.reason);
     }
+  }
+
+  /**
+   * The bot takes the call back after a failed transfer (busy, no answer): the conversation is
+   * reopened and the caller hears the library's apology, not the transfer promise again, and goes on.
+   */
+  private async transferFailed(
+    platform: TelephonyPlatform,
+    callId: string,
+    state: CallState,
+    why: string | undefined,
+  ): Promise<TelephonyOutcome> {
+    let reply;
+    try {
+      reply = await this.dialogue.reopen(state.conversationId, TELEPHONY_REASONS.TRANSFER_FAILED);
+    } catch (err) {
+      // Without its conversation (expired, Redis down) the call cannot go on: end it rather than
+      // leave the caller talking to a dialogue that will not answer.
+      this.logger.warn({ err, conversationId: state.conversationId, why }, 'conversation not reopened');
+      state.transferring = undefined;
+      await this.finish(platform, callId, state, TELEPHONY_REASONS.TRANSFER_FAILED);
+      return {
+        conversationId: state.conversationId,
+        action: 'hangup',
+        hangup: { reason: TELEPHONY_REASONS.TRANSFER_FAILED },
+        degraded: true,
+        reprompt: false,
+        error: 'dialogue',
+      };
+    }
+    state.transferring = undefined;
+    state.ended = false;
+    state.dialogueEnded = undefined;
+    state.endReason = undefined;
+    state.noInputCount = 0;
+    state.heard = undefined;
+    state.partial = undefined;
+    if (reply) state.lastSay = reply.text;
+    await this.store.save(platform, callId, state);
+    return {
+      conversationId: state.conversationId,
+      say: reply ? spoken(reply.text, state) : undefined,
+      action: 'continue',
+      scriptId: reply?.scriptId,
+      degraded: false,
+      reprompt: false,
+    };
   }
 
   private async turn(
@@ -514,6 +566,7 @@ export class TelephonyService {
       };
       state.ended = true;
       state.endReason = 'transfer';
+      state.transferring = true;
     } else if (result.action === 'hangup') {
       // The time asked for, scheduled by huashu or not: the platform's dialer can schedule it itself.
       const asked = result.actionDetail?.callback;

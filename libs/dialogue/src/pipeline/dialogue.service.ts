@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
 import {
   HuashuException,
+  apologisesForTransfer,
   asksToConfirm,
   calmsAbuse,
   disclosesBot,
@@ -318,6 +319,7 @@ export class DialogueService implements DialoguePort {
         updatedAt: at,
         endedAt: at,
         endReason: reason,
+        endedAtStage: session.stage,
       };
       const entries: TranscriptEntry[] = [];
       if (reply) {
@@ -341,6 +343,58 @@ export class DialogueService implements DialoguePort {
         ...(reply ? { scriptId: reply.scriptId, libraryVersion: reply.libraryVersion } : {}),
       };
       if (!(await this.sessions.commit(lock, ended, entries, audit))) throw lockLost(conversationId);
+      return reply;
+    });
+  }
+
+  async reopen(conversationId: string, reason: string): Promise<Reply | undefined> {
+    return this.sessions.withLock(conversationId, async (lock, stored) => {
+      const session = found(conversationId, stored);
+      if (session.status !== 'ended') return undefined;
+      const campaign = await this.campaigns.getCached(session.campaignId);
+      const lang = await this.customerLanguage(session, campaign);
+      const stage = session.endedAtStage ?? 'new';
+      const apologies = await this.scripts.findScripts(campaign.id, apologisesForTransfer);
+      const apology = firstInLanguage(apologies, lang, campaign.language);
+      const reply = apology
+        ? this.toReply(apology, campaign, session, { similarity: null, fallback: false })
+        : await this.scripts
+            .resolveFallback(campaign.id, { stage, language: lang })
+            .then((s) => this.toReply(s, campaign, session, { similarity: null, fallback: true }));
+      const at = new Date().toISOString();
+      const reopened: Session = {
+        ...session,
+        status: 'active',
+        stage,
+        heard: [...session.heard.filter((id) => id !== reply.scriptId), reply.scriptId].slice(-MAX_HEARD),
+        // The apology is the bot's last line now: the next turn does not say it again.
+        said: [reply.scriptId],
+        // The fallbacks that escalated to the transfer are spent: the next one must not hand over again.
+        consecutiveFallbacks: 0,
+        pendingRetention: false,
+        pendingDoNotCall: undefined,
+        pendingQuestion: undefined,
+        updatedAt: at,
+        endedAt: undefined,
+        endReason: undefined,
+        endedAtStage: undefined,
+      };
+      const entries: TranscriptEntry[] = [
+        { turn: session.turn, role: 'event', text: `reopened: ${reason}`, at, leadStage: stage },
+        { turn: session.turn, role: 'bot', text: reply.text, at, scriptId: reply.scriptId, leadStage: stage },
+      ];
+      const audit = {
+        event: 'reopen',
+        turn: session.turn,
+        at,
+        reason,
+        leadStage: stage,
+        stageBefore: session.stage,
+        scriptId: reply.scriptId,
+        libraryVersion: reply.libraryVersion,
+        fallback: reply.fallback,
+      };
+      if (!(await this.sessions.commit(lock, reopened, entries, audit))) throw lockLost(conversationId);
       return reply;
     });
   }
@@ -853,7 +907,9 @@ export class DialogueService implements DialoguePort {
       ...(answers ? { answers } : {}),
       intents,
       updatedAt: at,
-      ...(escalation.action === 'continue' ? {} : { endedAt: at, endReason: actionDetail?.reason }),
+      ...(escalation.action === 'continue'
+        ? {}
+        : { endedAt: at, endReason: actionDetail?.reason, endedAtStage: decision.reached }),
       ...(callback ? { callback } : {}),
     };
 

@@ -82,6 +82,12 @@ export interface Session {
   updatedAt: string;
   endedAt?: string;
   endReason?: string;
+  /**
+   * The lead stage the conversation ended at (the warmest reached on its last turn), which `stage`
+   * (`closed`) no longer shows: where a conversation reopened after a failed transfer goes on from.
+   * Absent while active (and in sessions written before it existed).
+   */
+  endedAtStage?: LeadStage;
   /** The callback a busy customer asked for on the turn that ended the call (its actionDetail's). */
   callback?: TurnCallback;
 }

@@ -47,4 +47,8 @@ export class ThreadedDialogue implements DialoguePort {
   close(conversationId: string, close: { reason: string; action: 'hangup' | 'transfer' }): Promise<Reply | undefined> {
     return this.local.close(conversationId, close);
   }
+
+  reopen(conversationId: string, reason: string): Promise<Reply | undefined> {
+    return this.local.reopen(conversationId, reason);
+  }
 }
