@@ -72,12 +72,20 @@ export const DEFAULT_DO_NOT_CALL_CONFIRM_BELOW = 0.92;
  */
 export const DEFAULT_ABUSE_HANGUP_AFTER = 2;
 
+/**
+ * When callbacks may be due by default: 09:00 to 20:00 on the campaign's clock, office hours and the
+ * early evening, inside the 08:00–21:00 the US TCPA allows (47 CFR 64.1200(c)(1)) with an hour to
+ * spare at each end. A campaign sets its own.
+ */
+export const DEFAULT_CALLING_HOURS = { start: '09:00', end: '20:00' } as const;
+
 /** A complete campaign with every default filled (version 0 = never stored). */
 export function defaultCampaign(id: string): Campaign {
   return {
     id,
     name: id,
     language: 'zh',
+    callingHours: { ...DEFAULT_CALLING_HOURS },
     matchThreshold: DEFAULT_MATCH_THRESHOLD,
     intentExamples: {
       threshold: DEFAULT_INTENT_EXAMPLE_THRESHOLD,

@@ -105,6 +105,10 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** A wall-clock time of day, "HH:MM" (00:00–23:59; an end may be 24:00, the end of the day). */
+const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time of day HH:MM (00:00–24:00)');
+const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+
 /** The whole campaign document as stored (server-owned fields included). */
 export const campaignSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be a campaign id'),
@@ -118,6 +122,20 @@ export const campaignSchema = z.strictObject({
     .describe(
       'IANA time zone of the campaign’s customers (Asia/Shanghai): a callback asked for “明天下午” or ' +
         '“at 3” is at that time there. Unset: the process’s time zone (TZ).',
+    ),
+  callingHours: z
+    .strictObject({
+      start: clockTime.describe('First time of day a callback may be due, HH:MM (default 09:00).'),
+      end: clockTime.describe('Time of day callbacks stop, HH:MM, not included; 24:00 is midnight (default 20:00).'),
+    })
+    .refine((h) => h.start !== '24:00' && minutesOf(h.start) < minutesOf(h.end), {
+      message: 'start must be before end (00:00–24:00 calls around the clock)',
+      path: ['end'],
+    })
+    .describe(
+      'When a callback may be due, on the campaign’s clock (timeZone): a time the customer asked for, or the ' +
+        'default delay, outside these hours moves to the next allowed time (actionDetail.callback.movedFrom ' +
+        'says from when). Default 09:00–20:00.',
     ),
   matchThreshold: z
     .number()

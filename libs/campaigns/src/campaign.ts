@@ -40,6 +40,12 @@ export interface CampaignQuestion {
   intent: IntentName;
 }
 
+/** Times of day "HH:MM" (`end` may be "24:00"), start before end. */
+export interface CallingHours {
+  start: string;
+  end: string;
+}
+
 /**
  * A campaign's settings (GET|PUT /v1/admin/campaigns/{id}). Every section has defaults, so a
  * campaign created by its first script import is usable at once.
@@ -53,6 +59,12 @@ export interface Campaign {
    * for ("明天下午", "at 3") are read. Unset: the process's time zone (TZ).
    */
   timeZone?: string;
+  /**
+   * When a callback may be due, as times of day on the campaign's clock (`timeZone`): `start` included,
+   * `end` not ("24:00" is midnight). A callback asked for, or defaulted, outside them is moved to the
+   * next allowed time, so no customer is called in the night.
+   */
+  callingHours: CallingHours;
   /** Similarity a match needs to be accepted (a script's own threshold wins). */
   matchThreshold: number;
   /** Overrides the intent model's fitted out-of-scope threshold. */

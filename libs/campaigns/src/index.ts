@@ -1,5 +1,6 @@
 export {
   DEFAULT_CAMPAIGN_ID,
+  type CallingHours,
   type Campaign,
   type CampaignQuestion,
   type IntentExamples,
@@ -10,6 +11,7 @@ export {
 } from './campaign.js';
 export {
   DEFAULT_ABUSE_HANGUP_AFTER,
+  DEFAULT_CALLING_HOURS,
   DEFAULT_DO_NOT_CALL_CONFIRM_BELOW,
   DEFAULT_INTENT_EXAMPLE_MIN_CONFIDENCE,
   DEFAULT_INTENT_EXAMPLE_THRESHOLD,

@@ -30,12 +30,13 @@ describe('parseCallbackTime', () => {
     expect(parseCallbackTime('已经超过十分钟了，我在开会', 'zh', now, DEFAULT).source).toBe('default');
   });
 
-  it('zh date/time: 明天下午 is tomorrow afternoon, 下周一上午十点 next Monday 10:00', () => {
+  it('zh date/time: 明天下午 is tomorrow afternoon, 下周一上午十点 next week’s Monday 10:00', () => {
     const a = parseCallbackTime('我现在很忙，明天下午再打吧', 'zh', now, DEFAULT);
     expect(a.source).toBe('datetime');
     expect([a.at.getDate(), a.at.getHours() >= 12 && a.at.getHours() < 18]).toEqual([30, true]);
     const b = parseCallbackTime('下周一上午十点', 'zh', now, DEFAULT);
-    expect([b.at.getMonth(), b.at.getDate(), b.at.getHours()]).toEqual([11, 7, 10]);
+    // Said on a Sunday: Chinese weeks start on Monday, so next week's Monday is tomorrow, 30 November.
+    expect([b.at.getMonth(), b.at.getDate(), b.at.getHours()]).toEqual([10, 30, 10]);
   });
 
   it('en: "tomorrow at 3" is 15:00 (a sales call), "in an hour" is +60 min', () => {
@@ -173,4 +174,111 @@ describe('zhNumber', () => {
     ['半', 0.5],
   ])('%s → %d', (s, n) => expect(zhNumber(s)).toBe(n));
   it('rejects what it cannot read', () => expect(zhNumber('百')).toBeUndefined());
+});
+
+describe('parseCallbackTime: the day the caller named, at a calling hour (Asia/Shanghai)', () => {
+  // Tuesday 1 December 2026 at several hours, and Sunday 6 December.
+  const TUE_0030 = '2026-12-01T00:30:00+08:00';
+  const TUE_0110 = '2026-12-01T01:10:00+08:00';
+  const TUE_1000 = '2026-12-01T10:00:00+08:00';
+  const TUE_2130 = '2026-12-01T21:30:00+08:00';
+  const SUN_1000 = '2026-12-06T10:00:00+08:00';
+  const HOURS = { start: '09:00', end: '20:00' };
+  const due = (text: string, nowIso: string) =>
+    parseCallbackTime(text, 'zh', new Date(nowIso), DEFAULT, 'Asia/Shanghai', HOURS);
+
+  it.each([
+    // The exploratory test's cases, Tuesday 01:10.
+    ['周五下午再打给我', TUE_0110, '2026-12-04T15:00', '周五下午'],
+    ['下周一上午再联系我', TUE_0110, '2026-12-07T10:00', '下周一上午'],
+    ['下星期再联系吧', TUE_0110, '2026-12-07T12:00', '下星期'],
+    ['上午再打吧', TUE_0110, '2026-12-01T10:00', '上午'],
+    ['下周一上午九点', TUE_0110, '2026-12-07T09:00', '下周一上午九点'],
+    // Every way of naming a weekday: its next occurrence (noon when no time of day is said).
+    ['星期五再打', TUE_0110, '2026-12-04T12:00', '星期五'],
+    ['礼拜五上午', TUE_0110, '2026-12-04T10:00', '礼拜五上午'],
+    ['星期天下午', TUE_0110, '2026-12-06T15:00', '星期天下午'],
+    ['礼拜天再说', TUE_0110, '2026-12-06T12:00', '礼拜天'],
+    ['星期日傍晚', TUE_0110, '2026-12-06T18:00', '星期日傍晚'],
+    ['周一再打', TUE_0110, '2026-12-07T12:00', '周一'],
+    ['这周五下午', TUE_0110, '2026-12-04T15:00', '这周五下午'],
+    ['本周五晚上', TUE_0110, '2026-12-04T19:00', '本周五晚上'],
+    ['这个礼拜四', TUE_0110, '2026-12-03T12:00', '这个礼拜四'],
+    // Weeks run Monday to Sunday: 下周日 is next week's Sunday, 这周日 this one.
+    ['下周日上午', TUE_0110, '2026-12-13T10:00', '下周日上午'],
+    ['这周日上午', TUE_0110, '2026-12-06T10:00', '这周日上午'],
+    ['下个礼拜三中午', TUE_0110, '2026-12-09T12:00', '下个礼拜三中午'],
+    ['下个礼拜再打', TUE_0110, '2026-12-07T12:00', '下个礼拜'],
+    ['下周下午吧', TUE_0110, '2026-12-07T15:00', '下周下午'],
+    ['周末再联系', TUE_0110, '2026-12-05T12:00', '周末'],
+    ['这周末下午', TUE_0110, '2026-12-05T15:00', '这周末下午'],
+    ['下周末吧', TUE_0110, '2026-12-12T12:00', '下周末'],
+    // On a Sunday, next week starts tomorrow and 周末 is today.
+    ['下周一上午', SUN_1000, '2026-12-07T10:00', '下周一上午'],
+    ['下星期再打', SUN_1000, '2026-12-07T12:00', '下星期'],
+    ['周末下午', SUN_1000, '2026-12-06T15:00', '周末下午'],
+    ['周二再打', SUN_1000, '2026-12-08T12:00', '周二'],
+    // 周二 said on a Tuesday: today while that time is still ahead, else next Tuesday.
+    ['周二下午', TUE_1000, '2026-12-01T15:00', '周二下午'],
+    ['周二上午', TUE_0030, '2026-12-01T10:00', '周二上午'],
+    ['周二上午', TUE_1000, '2026-12-08T10:00', '周二上午'],
+    ['周二', TUE_2130, '2026-12-08T12:00', '周二'],
+    // A time of day alone: today while it is ahead, else tomorrow.
+    ['上午', TUE_0030, '2026-12-01T10:00', '上午'],
+    ['上午', TUE_1000, '2026-12-02T10:00', '上午'],
+    ['中午再打', TUE_1000, '2026-12-01T12:00', '中午'],
+    ['下午', TUE_1000, '2026-12-01T15:00', '下午'],
+    ['傍晚再打', TUE_1000, '2026-12-01T18:00', '傍晚'],
+    ['晚上再打', TUE_1000, '2026-12-01T19:00', '晚上'],
+    ['晚上再打', TUE_2130, '2026-12-02T19:00', '晚上'],
+    ['今晚吧', TUE_1000, '2026-12-01T19:00', '今晚'],
+    ['明早再打', TUE_1000, '2026-12-02T10:00', '明早'],
+    ['明天上午', TUE_2130, '2026-12-02T10:00', '明天上午'],
+    ['明天傍晚', TUE_1000, '2026-12-02T18:00', '明天傍晚'],
+    // English names its days with chrono's own parser; its times of day are calling hours too.
+    ['call me Friday afternoon', TUE_0110, '2026-12-04T15:00', 'Friday afternoon'],
+    ['next monday morning', TUE_0110, '2026-12-07T10:00', 'next monday morning'],
+    ['tomorrow morning', TUE_1000, '2026-12-02T10:00', 'tomorrow morning'],
+    ['call me tonight', TUE_1000, '2026-12-01T19:00', 'tonight'],
+  ])('"%s" at %s → %s', (text, now, expected, requested) => {
+    const r = due(text, now);
+    expect({ at: r.at.toISOString(), text: r.text, movedFrom: r.movedFrom }).toEqual({
+      at: iso(`${expected}:00+08:00`),
+      text: requested,
+      movedFrom: undefined,
+    });
+  });
+
+  it.each([
+    // Durations, vague words and the default delay in the night: the next morning's first calling hour.
+    ['过两秒再打', TUE_0110, '2026-12-01T01:10:02', '2026-12-01T09:00'],
+    ['我在开会', TUE_0110, '2026-12-01T03:10', '2026-12-01T09:00'],
+    ['等会儿再说', TUE_2130, '2026-12-01T22:30', '2026-12-02T09:00'],
+    ['我在开会', TUE_2130, '2026-12-01T23:30', '2026-12-02T09:00'],
+    ['一个小时后再打', '2026-12-01T19:30:00+08:00', '2026-12-01T20:30', '2026-12-02T09:00'],
+    // A clock time the caller said outside calling hours, and chrono's 凌晨 (00:00).
+    ['凌晨三点', TUE_0110, '2026-12-01T03:00', '2026-12-01T09:00'],
+    ['明天晚上九点', TUE_1000, '2026-12-02T21:00', '2026-12-03T09:00'],
+  ])('"%s" at %s gives %s, outside 09:00–20:00: moved to %s', (text, now, asked, moved) => {
+    const r = due(text, now);
+    expect({ at: r.at.toISOString(), movedFrom: r.movedFrom?.toISOString() }).toEqual({
+      at: iso(`${moved}:00+08:00`),
+      movedFrom: iso(`${asked}${asked.length === 16 ? ':00' : ''}+08:00`),
+    });
+  });
+
+  it('a time within calling hours stays; the hours are the campaign’s, end excluded, 24:00 the whole day', () => {
+    expect(due('过两秒再打', TUE_1000).movedFrom).toBeUndefined();
+    const at = (text: string, now: string, hours: { start: string; end: string }) =>
+      parseCallbackTime(text, 'zh', new Date(now), DEFAULT, 'Asia/Shanghai', hours).at.toISOString();
+    expect(at('晚上八点', TUE_1000, HOURS)).toBe(iso('2026-12-02T09:00:00+08:00'));
+    expect(at('晚上八点', TUE_1000, { start: '08:30', end: '21:00' })).toBe(iso('2026-12-01T20:00:00+08:00'));
+    expect(at('过两秒再打', TUE_0110, { start: '00:00', end: '24:00' })).toBe(iso('2026-12-01T01:10:02+08:00'));
+    expect(at('上午', TUE_0030, { start: '10:30', end: '18:00' })).toBe(iso('2026-12-01T10:30:00+08:00'));
+  });
+
+  it('without calling hours nothing moves (the parser alone)', () => {
+    const r = parseCallbackTime('我在开会', 'zh', new Date(TUE_0110), DEFAULT, 'Asia/Shanghai');
+    expect([r.at.toISOString(), r.movedFrom]).toEqual([iso('2026-12-01T03:10:00+08:00'), undefined]);
+  });
 });

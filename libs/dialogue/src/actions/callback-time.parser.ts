@@ -1,5 +1,7 @@
-import * as chrono from 'chrono-node';
+import type * as chrono from 'chrono-node';
+import type { CallingHours } from '@huashu/campaigns';
 import { languageOf } from '../language.js';
+import { enCallbackChrono, zhCallbackChrono } from './callback-time.chrono.js';
 
 export interface CallbackTime {
   at: Date;
@@ -7,6 +9,11 @@ export interface CallbackTime {
   source: 'relative' | 'datetime' | 'vague' | 'default';
   /** The words that gave the time, when any. */
   text?: string;
+  /**
+   * The time the words (or the default delay) gave when it fell outside the campaign's calling hours;
+   * `at` is then the next allowed time.
+   */
+  movedFrom?: Date;
 }
 
 const ZH_DIGITS: Record<string, number> = {
@@ -142,6 +149,10 @@ const DATE_COMPONENTS = ['year', 'month', 'day', 'weekday'] as const;
  * `callbackHour` and, without a day, is its next occurrence (today if still ahead, else tomorrow).
  * Vague words ("later", "等会儿") are looked up in the utterance's language (CJK → zh, Latin → en,
  * else the campaign's `language`), then the other. Times in the past or unparseable → the default delay.
+ * A named day is its next occurrence (周二 said on a Tuesday: today while the time is still ahead, else
+ * next week; 下周X on weeks from Monday); a time of day without a clock hour is a calling hour
+ * (callback-time.chrono.ts PART_OF_DAY). Whatever the source, a time outside `callingHours` (on the
+ * zone's clock) moves to the next allowed time, and `movedFrom` keeps the one it had.
  */
 export function parseCallbackTime(
   text: string,
@@ -149,6 +160,35 @@ export function parseCallbackTime(
   now: Date,
   defaultDelayMs: number,
   timeZone: string = processTimeZone(),
+  callingHours?: CallingHours,
+): CallbackTime {
+  const found = readCallbackTime(text, language, now, defaultDelayMs, timeZone);
+  if (!callingHours) return found;
+  const at = nextCallingTime(found.at, timeZone, callingHours);
+  return at.getTime() === found.at.getTime() ? found : { ...found, at, movedFrom: found.at };
+}
+
+const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+
+/**
+ * `at` if a clock in `zone` shows a time within `hours` then (start included, end not), else the next
+ * time it does: today's start before it, tomorrow's after the end.
+ */
+export function nextCallingTime(at: Date, zone: string, hours: CallingHours): Date {
+  const w = wallClock(at, zone);
+  const minute = w.hour * 60 + w.minute + w.second / 60;
+  const start = minutesOf(hours.start);
+  if (minute >= start && minute < minutesOf(hours.end)) return at;
+  const day = minute < start ? w.day : w.day + 1;
+  return new Date(instantOf({ ...w, day, hour: Math.floor(start / 60), minute: start % 60, second: 0 }, zone));
+}
+
+function readCallbackTime(
+  text: string,
+  language: 'zh' | 'en',
+  now: Date,
+  defaultDelayMs: number,
+  timeZone: string,
 ): CallbackTime {
   const lang = languageOf(text) ?? language;
   const rel = ZH_RELATIVE.exec(text);
@@ -169,13 +209,14 @@ export function parseCallbackTime(
   const wall = wallClock(now, timeZone);
   const ref = new Date(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   // Try the utterance language's parser, then the other: callers mix ("明天 3pm").
-  const parsers = lang === 'zh' ? [chrono.zh.hans, chrono.en] : [chrono.en, chrono.zh.hans];
+  const parsers = lang === 'zh' ? [zhCallbackChrono, enCallbackChrono] : [enCallbackChrono, zhCallbackChrono];
   for (const parser of parsers) {
     const results = parser.parse(text, ref, { forwardDate: true });
     // The last expression in the future wins ("我现在忙，明天下午再打": 现在 is not a callback time).
     for (const r of results.reverse()) {
       const at = onTheCalendar(resolve(parser, r, now, timeZone), r.text, now, timeZone);
-      if (at > now.getTime() + 500) return { at: new Date(at), source: 'datetime', text: r.text };
+      const due = at > now.getTime() + 500 ? at : nextOccurrence(at, r, timeZone);
+      if (due > now.getTime() + 500) return { at: new Date(due), source: 'datetime', text: r.text };
     }
   }
 
@@ -200,6 +241,17 @@ function onTheCalendar(at: number, said: string, now: Date, zone: string): numbe
   const w = wallClock(new Date(at), zone);
   if (w.year !== today.year || w.month !== today.month || w.day !== today.day) return at;
   return instantOf({ ...w, day: w.day + 1 }, zone);
+}
+
+/**
+ * A time of day (上午, "morning") or a weekday (周二上午) with no date said, due this very moment: the
+ * next one, tomorrow's or next week's. chrono's forwardDate moves them on only once strictly past, so
+ * "上午" said at 10:00:00 would otherwise be no callback at all. `at` as it was when the date was said.
+ */
+function nextOccurrence(at: number, r: chrono.ParsedResult, zone: string): number {
+  if (r.start.isCertain('day')) return at;
+  const w = wallClock(new Date(at), zone);
+  return instantOf({ ...w, day: w.day + (r.start.isCertain('weekday') ? 7 : 1) }, zone);
 }
 
 /** Noon on 10 January 2001: no time zone changes its clocks anywhere near it. */
