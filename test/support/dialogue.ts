@@ -29,7 +29,15 @@ export const TEST_DEADLINES = {
 } as const;
 
 /**
- * Create a campaign the way an operator would: the sample settings and TEST_DEADLINES with `settings`
+ * The calling hours of the campaigns these helpers create, unless a spec gives its own: the whole day.
+ * A callback due outside a campaign's calling hours moves to the next morning, so with the product's
+ * 09:00–20:00 a spec about when a callback fires ("过两秒再打") would hold only in the daytime of the
+ * run; specs of calling hours fix the clock and set them (callback-on-a-named-weekday).
+ */
+export const TEST_CALLING_HOURS = { start: '00:00', end: '24:00' } as const;
+
+/**
+ * Create a campaign the way an operator would: the sample settings, TEST_DEADLINES and TEST_CALLING_HOURS with `settings`
  * over them (PUT), `rows` of the sample library (import), publish. Returns the campaign id.
  */
 export async function createSampleCampaign(
@@ -42,7 +50,7 @@ export async function createSampleCampaign(
   await request(url)
     .put(`/v1/admin/campaigns/${id}`)
     .set(auth)
-    .send({ ...SAMPLE_SETTINGS, deadlines: TEST_DEADLINES, ...settings })
+    .send({ ...SAMPLE_SETTINGS, deadlines: TEST_DEADLINES, callingHours: TEST_CALLING_HOURS, ...settings })
     .expect(200);
   await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=replace`).set(auth).send(rows).expect(200);
   await request(url).post(`/v1/admin/scripts/publish?campaign=${id}`).set(auth).expect(201);

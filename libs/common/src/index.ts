@@ -1,3 +1,4 @@
+export { CLOCK, systemClock, type Clock } from './clock.js';
 export { ERROR_CODES, type ErrorCode } from './error-codes.js';
 export { HuashuException } from './huashu.exception.js';
 export { MetricsModule, MetricsRegistry, type MetricsSnapshot } from './metrics.js';

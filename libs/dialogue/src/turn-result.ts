@@ -72,6 +72,13 @@ export interface CallbackDue {
  * own callbacks can act on it. Additive to the binding shape.
  */
 export interface TurnCallback extends CallbackDue {
+  /**
+   * When the time asked for (or the default delay) fell outside the campaign's calling hours: that
+   * time (ISO 8601 UTC); `dueAt` is then the next time within them. Absent when it was within.
+   */
+  movedFrom?: string;
+  /** The campaign's calling hours `movedFrom` was outside of; present with it. */
+  callingHours?: { start: string; end: string };
   /** Whether huashu schedules it (a dialer webhook is configured); when not, the client has to. */
   scheduled: boolean;
   /** Why it was not scheduled ("DIALER_WEBHOOK_URL is not set"); absent when it was. */

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { MetricsModule, ReadinessModule } from '@huashu/common';
+import { CLOCK, MetricsModule, ReadinessModule, systemClock, type Clock } from '@huashu/common';
 import { ConfigModule, type AppConfig } from '@huashu/config';
 import {
   BullErrorLog,
@@ -24,6 +24,8 @@ export interface OpsOptions {
   logStream?: Writable;
   /** A worker thread of a gateway (turn threads): no process metrics, which the main thread reports. */
   thread?: boolean;
+  /** The wall clock (CLOCK) where the time of day decides something; default the system's. Tests fix it. */
+  clock?: Clock;
 }
 
 /**
@@ -49,6 +51,7 @@ export class OpsModule {
       providers: [
         { provide: ROOT_LOGGER, useValue: createRootLogger(config, app, opts.logStream) },
         PinoNestLogger,
+        { provide: CLOCK, useValue: opts.clock ?? systemClock },
         BullErrorLog,
         BullWorkerShutdown,
         // A turn thread forgets and restores its own state; its process's main thread logs and counts.
@@ -69,6 +72,7 @@ export class OpsModule {
         BullRootModule,
         ROOT_LOGGER,
         PinoNestLogger,
+        CLOCK,
         RedisDataWatch,
       ],
     };

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignService, type Campaign } from '@huashu/campaigns';
 import {
+  CLOCK,
   HuashuException,
   apologisesForTransfer,
   asksToConfirm,
@@ -9,6 +10,7 @@ import {
   nowMs,
   pushStream,
   withDeadline,
+  type Clock,
 } from '@huashu/common';
 import {
   COMPLIANCE_CHECKER,
@@ -141,6 +143,7 @@ export class DialogueService implements DialoguePort {
     private readonly doNotCall: DoNotCallRepository,
     private readonly callbacks: CallbackScheduler,
     private readonly metrics: DialogueMetrics,
+    @Inject(CLOCK) private readonly wallClock: Clock,
   ) {
     this.examples = new IntentExampleMatcher(embedder, {
       // A script example counts while its script is in the published library (which holds enabled
@@ -654,9 +657,10 @@ export class DialogueService implements DialoguePort {
       (asked ??= parseCallbackTime(
         storedText,
         baseLanguage(session.language) ?? campaign.language,
-        new Date(),
+        this.wallClock.now(),
         this.config.dialogue.callbackDefaultDelaySeconds * 1000,
         campaign.timeZone,
+        campaign.callingHours,
       ));
     // A callback asked for by its time alone (三点再打给我吧, "call me back at 3"), with no busy word
     // for the model to go on: where it found nothing in scope, words asking to be called again that
@@ -1668,6 +1672,9 @@ export class DialogueService implements DialoguePort {
       dueAt: when.at.toISOString(),
       timeZone: campaign.timeZone ?? processTimeZone(),
       ...(when.source === 'default' ? {} : { requested: when.text }),
+      ...(when.movedFrom
+        ? { movedFrom: when.movedFrom.toISOString(), callingHours: { ...campaign.callingHours } }
+        : {}),
       scheduled,
       ...(scheduled ? {} : { notScheduledReason: 'DIALER_WEBHOOK_URL is not set' }),
     };
@@ -1692,7 +1699,7 @@ export class DialogueService implements DialoguePort {
     if (!script?.text.includes(`{${CALLBACK_TIME_SLOT}}`)) return reply;
     const lang =
       languageOf(script.text) ?? languageOf(customerText) ?? baseLanguage(session.language) ?? campaign.language;
-    const time = spokenCallbackTime(new Date(callback.dueAt), callback.timeZone, lang);
+    const time = spokenCallbackTime(new Date(callback.dueAt), callback.timeZone, lang, this.wallClock.now());
     return { ...reply, text: this.spoken(script.text, campaign, session, { [CALLBACK_TIME_SLOT]: time }) };
   }
 

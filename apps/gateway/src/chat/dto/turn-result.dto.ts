@@ -95,7 +95,26 @@ export class CallbackDueDto {
   requested?: string;
 }
 
+export class CallingHoursDto {
+  @ApiProperty({ description: 'First time of day a callback may be due (HH:MM, campaign clock)', example: '09:00' })
+  start!: string;
+  @ApiProperty({ description: 'Time of day callbacks stop, not included (HH:MM; 24:00 is midnight)', example: '20:00' })
+  end!: string;
+}
+
 export class TurnCallbackDto extends CallbackDueDto {
+  @ApiPropertyOptional({
+    description:
+      'When the time asked for (or the default delay) fell outside the campaign’s calling hours: that time ' +
+      '(ISO 8601, UTC); dueAt is then the next time within them. Absent when it was within',
+    format: 'date-time',
+  })
+  movedFrom?: string;
+  @ApiPropertyOptional({
+    description: 'The campaign’s calling hours movedFrom was outside of; present with movedFrom',
+    type: CallingHoursDto,
+  })
+  callingHours?: CallingHoursDto;
   @ApiProperty({
     description:
       'Whether huashu schedules the callback (a dialer webhook is configured); when false, the client has to',
