@@ -81,6 +81,11 @@ export interface ScriptMatcherPort {
   findScripts(campaignId: string, where: (script: Script) => boolean): Promise<Script[]>;
   /** A script of the published library (or the draft). */
   getScript(campaignId: string, scriptId: string, version?: number | 'draft'): Promise<Script | undefined>;
+  /**
+   * The published library version a script returned by this port belongs to (what a reply reports
+   * as `libraryVersion`); undefined for a draft script or an object this port did not hand out.
+   */
+  libraryVersionOf(script: Script): number | undefined;
   /** Fill `{slot}` placeholders; see the lib's README section for the missing-slot rule. */
   fillSlots(text: string, slots: Record<string, string | undefined>): { text: string; missing: string[] };
 }

@@ -1639,7 +1639,9 @@ export class DialogueService implements DialoguePort {
     return {
       text: this.spoken(script.text, campaign, session),
       scriptId: script.id,
-      libraryVersion: opts.libraryVersion ?? script.version,
+      // The published library version that served the turn, never the script's own revision
+      // (`script.version`); 0 only for a script the matcher did not hand out, which never happens.
+      libraryVersion: opts.libraryVersion ?? this.scripts.libraryVersionOf(script) ?? 0,
       similarity: opts.similarity === null ? null : round(opts.similarity, 4),
       fallback: opts.fallback,
     };

@@ -37,6 +37,9 @@ interface LibraryView {
 @Injectable()
 export class ScriptMatcherService implements ScriptMatcherPort {
   private readonly views = new WeakMap<LoadedLibrary, LibraryView>();
+  /** The published version each script object handed out belongs to (`libraryVersionOf`). */
+  private readonly versionOfScript = new WeakMap<Script, number>();
+  private readonly registered = new WeakSet<LoadedLibrary>();
 
   constructor(
     private readonly index: LibraryIndexService,
@@ -81,7 +84,7 @@ export class ScriptMatcherService implements ScriptMatcherPort {
   }
 
   async findScripts(campaignId: string, where: (script: Script) => boolean): Promise<Script[]> {
-    const lib = await this.index.published(campaignId);
+    const lib = this.register(await this.index.published(campaignId));
     return lib.scripts.filter((s): s is Script => s !== undefined && s.enabled && where(s));
   }
 
@@ -103,10 +106,25 @@ export class ScriptMatcherService implements ScriptMatcherPort {
     return fillSlots(text, slots);
   }
 
-  private libraryFor(campaignId: string, version: number | 'draft' | undefined): Promise<LoadedLibrary> {
+  libraryVersionOf(script: Script): number | undefined {
+    return this.versionOfScript.get(script);
+  }
+
+  private async libraryFor(campaignId: string, version: number | 'draft' | undefined): Promise<LoadedLibrary> {
     if (version === 'draft') return this.index.draft(campaignId);
-    if (version !== undefined) return this.index.version(campaignId, version);
-    return this.index.published(campaignId);
+    if (version !== undefined) return this.register(await this.index.version(campaignId, version));
+    return this.register(await this.index.published(campaignId));
+  }
+
+  /**
+   * Note the version of each script of a published library, once per loaded library: a script's own
+   * `version` is its revision, not the library version a reply reports (`libraryVersionOf`).
+   */
+  private register(lib: LoadedLibrary): LoadedLibrary {
+    if (lib.version === 'draft' || this.registered.has(lib)) return lib;
+    for (const script of lib.scripts) if (script) this.versionOfScript.set(script, lib.version);
+    this.registered.add(lib);
+    return lib;
   }
 
   private async vectorOf(query: MatchQuery): Promise<Float32Array> {
