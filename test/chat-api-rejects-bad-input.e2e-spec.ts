@@ -103,12 +103,13 @@ describe('chat API input validation', () => {
       .set(admin)
       .send({ id: 'fb-any', text: 'Could you say that again?', fallback: true })
       .expect(201);
-    await request(gw.url).delete(`/v1/admin/scripts/sorry?campaign=${campaign}`).set(admin).expect(204);
+    // A script the campaign's settings name is deleted only once they name another (409 before).
     await request(gw.url)
       .put(`/v1/admin/campaigns/${campaign}`)
       .set(admin)
       .send({ defaultFallbackScriptId: 'fb-any' })
       .expect(200);
+    await request(gw.url).delete(`/v1/admin/scripts/sorry?campaign=${campaign}`).set(admin).expect(204);
     await request(gw.url).post(`/v1/admin/scripts/publish?campaign=${campaign}`).set(admin).expect(201);
     // v1 holds neither a generic fallback script nor fb-any: going back to it would leave unmatched turns mute.
     const back = await request(gw.url)

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { ConversationView, TurnResult } from '@huashu/dialogue';
 import { ADMIN_KEY } from './boot.js';
-import { SAMPLE, SAMPLE_SETTINGS, type Lang } from './sample-campaign.js';
+import { SAMPLE, SAMPLE_SETTINGS, type Lang, type SampleExamples } from './sample-campaign.js';
 
 export type { Lang } from './sample-campaign.js';
 
@@ -39,6 +39,12 @@ export const TEST_CALLING_HOURS = { start: '00:00', end: '24:00' } as const;
 /**
  * Create a campaign the way an operator would: the sample settings, TEST_DEADLINES and TEST_CALLING_HOURS with `settings`
  * over them (PUT), `rows` of the sample library (import), publish. Returns the campaign id.
+ *
+ * A campaign's settings name only scripts of its library (a PUT naming one missing from a non-empty
+ * draft is 400, a replace import that drops a named one 409), so the sample settings' follow-ons,
+ * questions and per-script examples that name a script `rows` leaves out are removed (`null`), and a
+ * campaign that already has scripts (the seeded `default`) takes `rows` in before its settings change
+ * and drops its other scripts after.
  */
 export async function createSampleCampaign(
   url: string,
@@ -47,14 +53,58 @@ export async function createSampleCampaign(
   rows: readonly object[] = SAMPLE,
 ): Promise<string> {
   const auth = { authorization: `Bearer ${ADMIN_KEY}` };
+  const kept = new Set(rows.map((r) => (r as { id: string }).id));
+  const sample = SAMPLE_SETTINGS as unknown as {
+    followOns: Record<string, string>;
+    questions: Record<string, unknown>;
+    intentExamples: SampleExamples;
+  };
+  const own = settings as {
+    followOns?: Record<string, unknown>;
+    questions?: Record<string, unknown>;
+    intentExamples?: Record<string, unknown> & { byScript?: Record<string, unknown> };
+  };
+  // A spec's own entries replace the sample's, as in the body before; the sample's that name a dropped
+  // script are removed either way.
+  const entries = <T>(
+    sampled: Record<string, T>,
+    given: Record<string, unknown> | undefined,
+    fits: (key: string, value: T) => boolean,
+  ): Record<string, unknown> => {
+    const trimmed = onlyKept(sampled, fits);
+    if (given === undefined) return trimmed;
+    const removed = Object.fromEntries(Object.entries(trimmed).filter(([, v]) => v === null));
+    return { ...removed, ...given };
+  };
+  const trimmed = {
+    followOns: entries(sample.followOns, own.followOns, (k, v) => kept.has(k) && kept.has(v)),
+    questions: entries(sample.questions, own.questions, (k) => kept.has(k)),
+    intentExamples: {
+      ...(own.intentExamples ?? sample.intentExamples),
+      byScript: entries(
+        sample.intentExamples.byScript,
+        own.intentExamples && (own.intentExamples.byScript ?? {}),
+        (k) => kept.has(k),
+      ),
+    },
+  };
+  const existing = await request(url).get(`/v1/admin/scripts?campaign=${id}`).set(auth).expect(200);
+  if ((existing.body as { scripts: unknown[] }).scripts.length > 0) {
+    await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=upsert`).set(auth).send(rows).expect(200);
+  }
   await request(url)
     .put(`/v1/admin/campaigns/${id}`)
     .set(auth)
-    .send({ ...SAMPLE_SETTINGS, deadlines: TEST_DEADLINES, callingHours: TEST_CALLING_HOURS, ...settings })
+    .send({ ...SAMPLE_SETTINGS, deadlines: TEST_DEADLINES, callingHours: TEST_CALLING_HOURS, ...settings, ...trimmed })
     .expect(200);
   await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=replace`).set(auth).send(rows).expect(200);
   await request(url).post(`/v1/admin/scripts/publish?campaign=${id}`).set(auth).expect(201);
   return id;
+}
+
+/** The sample's entries `fits` keeps; the others `null` (removed from a campaign that has them). */
+function onlyKept<T>(entries: Record<string, T>, fits: (key: string, value: T) => boolean): Record<string, T | null> {
+  return Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, fits(k, v) ? v : null]));
 }
 
 /**

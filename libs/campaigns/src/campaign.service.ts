@@ -6,6 +6,7 @@ import type { Campaign } from './campaign.js';
 import { defaultCampaign } from './campaign.defaults.js';
 import { campaignSchema, SERVER_OWNED_FIELDS } from './campaign.schema.js';
 import { CampaignRepository, type AuditEntry, type StoredDoc } from './campaign.repository.js';
+import { scriptReferences } from './script-references.js';
 
 /** Who made a change, for the audit log. */
 export interface ChangePrincipal {
@@ -26,9 +27,10 @@ export type KnownScripts = (campaignId: string) => Promise<ReadonlySet<string>>;
 /** Options of `CampaignService.update`. */
 export interface UpdateOptions {
   /**
-   * Check the questions the patch declares against the campaign's library. A campaign with no scripts
+   * Check the scripts the patch names (opening, goodbye, default fallback, follow-ons, questions,
+   * per-script intent examples: `scriptReferences`) against the campaign's library. A campaign with no scripts
    * yet is not checked: its settings come first and its scripts after (the sample campaign's seed,
-   * an operator setting a campaign up), and a question of no script never comes up in a call.
+   * an operator setting a campaign up); publish then warns about what its library lacks.
    */
   knownScripts?: KnownScripts;
 }
@@ -193,7 +195,7 @@ export class CampaignService implements OnRedisDataLost {
           parsed.error.issues.map((i) => ({ field: i.path.join('.'), rule: ruleOf(i, patch, merged) })),
         );
       }
-      if (opts.knownScripts) await this.checkQuestions(id, patch, opts.knownScripts);
+      if (opts.knownScripts) await this.checkScriptReferences(id, patch, parsed.data, opts.knownScripts);
       const doc = this.stamp(parsed.data, current.version, principal);
       const json = JSON.stringify(doc);
       if (await this.repo.compareAndSet(id, stored, json, principal.keyId, stored ? 'update' : 'create')) {
@@ -204,21 +206,30 @@ export class CampaignService implements OnRedisDataLost {
     throw new HuashuException('CONFLICT', `campaign ${id} is being changed concurrently; retry`);
   }
 
-  /** 400 for a question the patch declares that names no script of the campaign's (non-empty) library. */
-  private async checkQuestions(id: string, patch: Record<string, unknown>, knownScripts: KnownScripts): Promise<void> {
-    const questions = patch.questions;
-    if (!isPlainObject(questions)) return;
-    const declared = Object.keys(questions).filter((scriptId) => questions[scriptId] !== null);
+  /**
+   * 400 for a setting the patch declares that names a script missing from the campaign's (non-empty)
+   * library: every setting that names a script (`scriptReferences`), one details entry each.
+   */
+  private async checkScriptReferences(
+    id: string,
+    patch: Record<string, unknown>,
+    campaign: Campaign,
+    knownScripts: KnownScripts,
+  ): Promise<void> {
+    // Only what this patch sets: a setting stored earlier is the delete check's and publish's to report,
+    // and an unrelated edit must not fail because of it.
+    const declared = scriptReferences(campaign).filter((r) => valueAt(patch, r.path) !== undefined);
     if (declared.length === 0) return;
     const known = await knownScripts(id);
-    const missing = known.size === 0 ? [] : declared.filter((scriptId) => !known.has(scriptId));
+    const missing = known.size === 0 ? [] : declared.filter((r) => !known.has(r.scriptId));
     if (missing.length > 0) {
       throw new HuashuException(
         'VALIDATION_FAILED',
         'invalid campaign settings',
-        missing.map((scriptId) => ({
-          field: `questions.${scriptId}`,
+        missing.map((r) => ({
+          field: r.field,
           rule: 'must be a script of the campaign’s library',
+          scriptId: r.scriptId,
         })),
       );
     }

@@ -39,4 +39,5 @@ export {
   type UpdateOptions,
   type ChangePrincipal,
 } from './campaign.service.js';
+export { scriptReferences, type ScriptReference } from './script-references.js';
 export { CampaignsModule } from './campaigns.module.js';

@@ -25,7 +25,13 @@ export {
   type ScriptInput,
 } from './library/script.schema.js';
 export { ScriptMatcherService } from './matcher/script-matcher.service.js';
-export { fillSlots, slotValue } from './matcher/slots.js';
+export { BUILT_IN_SLOTS, fillSlots, placeholdersOf, slotValue } from './matcher/slots.js';
+export {
+  PUBLISH_WARNING_CODES,
+  publishWarnings,
+  type PublishWarning,
+  type PublishWarningCode,
+} from './index/publish-warnings.js';
 export { EXACT_SEARCH_MAX, LibraryIndexService, type LoadedLibrary } from './index/library-index.service.js';
 export { LibraryPublisher } from './index/library-publisher.service.js';
 export { ExactVectorIndex } from './index/exact-vector-index.js';

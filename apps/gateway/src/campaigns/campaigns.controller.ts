@@ -36,7 +36,7 @@ export class CampaignsController {
     private readonly library: ScriptLibraryService,
   ) {}
 
-  /** The campaign's draft script ids: the scripts its `questions` may name. */
+  /** The campaign's draft script ids: the scripts its settings may name. */
   private readonly knownScripts = async (campaignId: string): Promise<ReadonlySet<string>> =>
     new Set((await this.library.scriptsOf(campaignId, 'draft')).scripts.map((s) => s.id));
 
@@ -65,8 +65,9 @@ export class CampaignsController {
   @ApiOperation({
     summary:
       'Change campaign settings (JSON Merge Patch onto the current settings; creates the campaign). ' +
-      'Unknown intents, routes or out-of-range sampling parameters are rejected, and so is a `questions` entry ' +
-      'that names no script of the campaign’s library (once it has scripts).',
+      'Unknown intents, routes or out-of-range sampling parameters are rejected, and so is a setting the body sets ' +
+      'that names no script of the campaign’s draft library, once it has scripts (openingScriptId, goodbyeScriptId, ' +
+      'defaultFallbackScriptId, followOns keys and values, questions keys, intentExamples.byScript keys).',
   })
   @ApiParam({ name: 'id', description: 'Campaign id' })
   @ApiIfMatch()
@@ -74,7 +75,7 @@ export class CampaignsController {
   @ApiOkResponse({ description: 'The campaign after the change', schema: SCHEMAS.campaign })
   @ApiErrorResponses({
     ...JSON_BODY_ERRORS,
-    400: 'VALIDATION_FAILED: not a campaign id, a body that is no object, a server-owned field, an unknown intent or route, an out-of-range value, a `questions` entry naming no script of the campaign’s library or a bad answer name or intent (one details entry per field); MALFORMED_BODY: the body is not JSON',
+    400: 'VALIDATION_FAILED: not a campaign id, a body that is no object, a server-owned field, an unknown intent or route, an out-of-range value, a setting naming a script missing from the campaign’s draft library (details: field, scriptId) or a bad answer name or intent (one details entry per field); MALFORMED_BODY: the body is not JSON',
     409: 'CONFLICT: the campaign changed concurrently on every attempt; retry',
     412: 'PRECONDITION_FAILED: If-Match names an older version of the campaign (details: currentEtag)',
     413: `PAYLOAD_TOO_LARGE: the body is larger than ${CAMPAIGN_BODY_LIMIT} bytes`,

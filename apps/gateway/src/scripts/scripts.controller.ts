@@ -25,6 +25,7 @@ import {
   ScriptMatcherService,
   ThresholdSweepService,
   type ImportResult,
+  type PublishWarning,
   type Script,
   type ScriptAuditEntry,
   type SweepResult,
@@ -176,7 +177,7 @@ export class ScriptsController {
   @ApiOkResponse({ description: 'What the import changed', type: ImportResultDto })
   @ApiErrorResponses({
     400: 'VALIDATION_FAILED: a bad row (its number in details; nothing imported), a repeated id, a body that is no array, a bad mode or campaign; MALFORMED_BODY: the body or a line is not JSON',
-    409: 'CONFLICT: the draft changed concurrently on every attempt; retry',
+    409: 'CONFLICT: mode replace would delete a script a campaign setting names (details: field, scriptId), or the draft changed concurrently on every attempt; retry',
     413: `PAYLOAD_TOO_LARGE: more than ${SCRIPT_LIMITS.importMaxRows} rows or ${SCRIPT_LIMITS.importMaxBytes} bytes, or a draft of more than ${SCRIPT_LIMITS.maxScripts} scripts`,
     415: 'UNSUPPORTED_MEDIA_TYPE: the body is neither JSON nor JSON Lines',
   })
@@ -201,14 +202,21 @@ export class ScriptsController {
 
   @Post('publish')
   @AdminRoles('admin')
-  @ApiOperation({ summary: 'Publish the draft as a new immutable version; every gateway swaps to it.' })
+  @ApiOperation({
+    summary:
+      'Publish the draft as a new immutable version; every gateway swaps to it. `warnings` lists campaign settings ' +
+      'naming a script the version lacks or has disabled, and placeholders no slot fills.',
+  })
   @ApiCreatedResponse({ description: 'The version published, now current', type: PublishResultDto })
   @ApiErrorResponses({
     ...BAD_QUERY,
     ...EMBEDS,
     422: 'UNPROCESSABLE: the draft is empty, or has no catch-all fallback script',
   })
-  publish(@Query() q: CampaignQueryDto, @Principal() who: AdminPrincipal): Promise<VersionMeta & { previous: number }> {
+  publish(
+    @Query() q: CampaignQueryDto,
+    @Principal() who: AdminPrincipal,
+  ): Promise<VersionMeta & { previous: number; warnings: PublishWarning[] }> {
     return this.publisher.publish(campaignOf(q), who);
   }
 
@@ -341,9 +349,16 @@ export class ScriptsController {
   @AdminRoles('editor')
   @HttpCode(204)
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Delete a script from the draft.' })
+  @ApiOperation({
+    summary: 'Delete a script from the draft (409 while a campaign setting names it: change the setting first).',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiErrorResponses({ ...BAD_QUERY, ...NO_SCRIPT, ...EDIT })
+  @ApiErrorResponses({
+    ...BAD_QUERY,
+    ...NO_SCRIPT,
+    ...EDIT,
+    409: 'CONFLICT: a campaign setting names the script (details: field, scriptId per setting), or the script changed concurrently on every attempt; retry',
+  })
   async remove(
     @Param('id') id: string,
     @Query() q: CampaignQueryDto,

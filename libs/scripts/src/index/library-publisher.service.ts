@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { CampaignService, scriptReferences } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
 import { ScriptLibraryService, type Actor } from '../library/script-library.service.js';
 import type { VersionMeta } from '../library/script-library.repository.js';
 import { ScriptMatcherService } from '../matcher/script-matcher.service.js';
 import { LibraryIndexService } from './library-index.service.js';
+import { publishWarnings, type PublishWarning } from './publish-warnings.js';
 
 /**
  * Publish = stage an immutable version, prepare its index here (a copy of the draft index, or an
@@ -18,9 +20,17 @@ export class LibraryPublisher {
     private readonly library: ScriptLibraryService,
     private readonly index: LibraryIndexService,
     private readonly matcher: ScriptMatcherService,
+    private readonly campaigns: CampaignService,
   ) {}
 
-  async publish(campaignId: string, actor: Actor): Promise<VersionMeta & { previous: number }> {
+  /**
+   * Publish the draft. The answer lists `warnings` (`publishWarnings`): settings that name a script
+   * the version lacks or has disabled, placeholders nothing fills. They do not stop the publish.
+   */
+  async publish(
+    campaignId: string,
+    actor: Actor,
+  ): Promise<VersionMeta & { previous: number; warnings: PublishWarning[] }> {
     const meta = await this.library.stage(campaignId, actor);
     let previous: number;
     try {
@@ -34,7 +44,26 @@ export class LibraryPublisher {
       throw err;
     }
     await this.index.activate(campaignId, meta.version);
-    return { ...meta, previous };
+    return { ...meta, previous, warnings: await this.warnings(campaignId, meta.version) };
+  }
+
+  /** `publishWarnings` for a version: its loaded (enabled) scripts, and which named ones it holds disabled. */
+  private async warnings(campaignId: string, version: number): Promise<PublishWarning[]> {
+    const [lib, campaign] = await Promise.all([
+      this.index.version(campaignId, version),
+      this.campaigns.get(campaignId),
+    ]);
+    // The loaded library leaves disabled scripts out: read the few named ones it lacks, one each.
+    const absent = [...new Set(scriptReferences(campaign).map((r) => r.scriptId))].filter((id) => !lib.byId.has(id));
+    const disabled = new Set<string>();
+    for (const id of absent) {
+      const found = await this.library.get(campaignId, id, version).catch((err: unknown) => {
+        if (err instanceof HuashuException && err.code === 'NOT_FOUND') return undefined;
+        throw err;
+      });
+      if (found && !found.script.enabled) disabled.add(id);
+    }
+    return publishWarnings(campaign, lib.scripts, disabled);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CampaignService } from '@huashu/campaigns';
+import { CampaignService, scriptReferences } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
 import type { Script } from '../script-matcher.port.js';
 import {
@@ -119,11 +119,13 @@ export class ScriptLibraryService {
     throw conflict(`script ${id}`);
   }
 
+  /** Delete a script of the draft: 409 while the campaign's settings name it (`requireUnnamed`). */
   async remove(c: string, id: string, actor: Actor, ifMatch?: string): Promise<void> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const cur = await this.repo.draftOne(c, id);
       if (cur === undefined) throw new HuashuException('NOT_FOUND', `script ${id} not found in ${c}`);
       checkIfMatch(ifMatch, cur);
+      await this.requireUnnamed(c, [id]);
       if (await this.repo.writeOne(c, id, cur, undefined, actor.keyId, 'delete')) return;
     }
     throw conflict(`script ${id}`);
@@ -181,7 +183,11 @@ export class ScriptLibraryService {
         if (input.enabled && prev?.text !== input.text) changedTexts.push(input.text);
         writes.push({ id: input.id, json: JSON.stringify(this.toScript(c, input, (prev?.version ?? 0) + 1, actor)) });
       }
-      if (mode === 'replace') result.deleted = Object.keys(scripts).filter((id) => !seen.has(id)).length;
+      if (mode === 'replace') {
+        const deleted = Object.keys(scripts).filter((id) => !seen.has(id));
+        await this.requireUnnamed(c, deleted);
+        result.deleted = deleted.length;
+      }
       result.total = mode === 'replace' ? inputs.length : Object.keys(scripts).length + result.created;
       const summary = { ...result, ids: writes.slice(0, 200).map((w) => w.id) };
       if (await this.repo.importAll(c, rev, mode, writes, actor.keyId, summary)) {
@@ -190,6 +196,24 @@ export class ScriptLibraryService {
       }
     }
     throw conflict(`the draft of ${c}`);
+  }
+
+  /**
+   * 409 CONFLICT when the campaign's settings name one of `ids` (opening, goodbye, follow-ons …:
+   * `scriptReferences`): deleting it would leave a setting that names nothing, which a call finds
+   * out as silence or the wrong line. The details name each setting; change it first.
+   */
+  private async requireUnnamed(c: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const gone = new Set(ids);
+    const named = scriptReferences(await this.campaigns.get(c)).filter((r) => gone.has(r.scriptId));
+    if (named.length === 0) return;
+    const scripts = [...new Set(named.map((r) => r.scriptId))].join(', ');
+    throw new HuashuException(
+      'CONFLICT',
+      `the campaign’s settings name ${scripts}; change them before deleting it`,
+      named.map((r) => ({ field: r.field, scriptId: r.scriptId })),
+    );
   }
 
   /** Copy the draft into a new immutable version, not yet current (see LibraryPublisher). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INTENT_NAMES } from '@huashu/intent';
+import { braceProblem } from '../matcher/slots.js';
 
 /** Limits of the script library and its admin API (each breach is a clear 4xx). */
 export const SCRIPT_LIMITS = {
@@ -32,7 +33,12 @@ export const scriptInputSchema = z.strictObject({
     .string()
     .trim()
     .min(1, 'must not be empty')
-    .max(SCRIPT_LIMITS.textMaxChars, `must be at most ${SCRIPT_LIMITS.textMaxChars} characters`),
+    .max(SCRIPT_LIMITS.textMaxChars, `must be at most ${SCRIPT_LIMITS.textMaxChars} characters`)
+    // A stray brace would be spoken as is: refused here, on create, replace and every import row.
+    .superRefine((text, ctx) => {
+      const problem = braceProblem(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   intent: z.enum(INTENT_NAMES as [string, ...string[]]).optional(),
   stage: z.enum(SCRIPT_STAGES).optional(),
   tags: z.array(z.string().min(1).max(SCRIPT_LIMITS.tagMaxChars)).max(SCRIPT_LIMITS.tagsMax).default([]),

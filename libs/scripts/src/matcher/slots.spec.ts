@@ -1,4 +1,4 @@
-import { fillSlots, slotValue } from './slots.js';
+import { braceProblem, fillSlots, placeholdersOf, slotValue } from './slots.js';
 
 describe('fillSlots', () => {
   it('fills every placeholder in one pass', () => {
@@ -70,5 +70,25 @@ describe('fillSlots', () => {
   it('leaves text without placeholders, unknown brace forms and inherited keys alone', () => {
     expect(fillSlots('No slots {Not_A_Slot} {1x}', {})).toEqual({ text: 'No slots {Not_A_Slot} {1x}', missing: [] });
     expect(fillSlots('{constructor}', {}).missing).toEqual(['constructor']);
+  });
+});
+
+describe('braceProblem', () => {
+  it('accepts well-formed placeholders and texts without braces', () => {
+    expect(braceProblem('您好{customer_name}，我是{company_name}的{agent_name}')).toBeUndefined();
+    expect(braceProblem('no braces at all')).toBeUndefined();
+  });
+
+  it.each(['hello {customer_name', 'hello customer_name}', '{Customer}', '{ customer_name }', '{{price}}', '{}'])(
+    'refuses %j: it would be spoken literally',
+    (text) => {
+      expect(braceProblem(text)).toMatch(/brace/);
+    },
+  );
+});
+
+describe('placeholdersOf', () => {
+  it('lists each slot once, in order', () => {
+    expect(placeholdersOf('{a}{b_2} {a} {Bad} {c')).toEqual(['a', 'b_2']);
   });
 });

@@ -1,5 +1,29 @@
 /** `{slot_name}` placeholders: lower-case letters, digits and `_`, starting with a letter. */
 const SLOT = /\{([a-z][a-z0-9_]{0,39})\}/g;
+
+/**
+ * Slots every conversation fills itself, whatever the campaign's `slots` say: the customer's name
+ * (from the conversation, else the campaign's `customer_name`) and the callback time a busy customer
+ * asked for. Any other placeholder needs a campaign slot (`slots` or `slotsByLanguage`).
+ */
+export const BUILT_IN_SLOTS: readonly string[] = ['customer_name', 'callback_time'];
+
+/** The slot names a script's text uses, each once, in order. */
+export function placeholdersOf(text: string): string[] {
+  return [...new Set([...text.matchAll(SLOT)].map((m) => m[1]))];
+}
+
+/**
+ * What is wrong with the braces of a script's text, if anything: a `{` or `}` that is not part of a
+ * well-formed `{slot_name}` would be spoken literally ("hello {customer_name"), so it is refused.
+ */
+export function braceProblem(text: string): string | undefined {
+  if (!/[{}]/.test(text.replace(SLOT, ''))) return undefined;
+  return (
+    'has an unbalanced brace or a malformed placeholder: a placeholder is {slot_name} ' +
+    '(lower-case letters, digits and _, starting with a letter), and a text has no other braces'
+  );
+}
 /** Longest slot value inserted; longer values are cut (a name field is never a paragraph). */
 const SLOT_VALUE_MAX = 80;
 /**

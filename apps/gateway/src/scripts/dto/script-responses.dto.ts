@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { INTENT_NAMES, type IntentName } from '@huashu/intent';
-import { SCRIPT_STAGES, type ScriptStage } from '@huashu/scripts';
+import { PUBLISH_WARNING_CODES, SCRIPT_STAGES, type PublishWarningCode, type ScriptStage } from '@huashu/scripts';
 
 /** A library version in the API: a published version number, or the draft. */
 export const LIBRARY_VERSION_SCHEMA = {
@@ -78,9 +78,37 @@ export class VersionMetaDto {
   draftRev!: number;
 }
 
+export class PublishWarningDto {
+  @ApiProperty({
+    description:
+      'SCRIPT_MISSING / SCRIPT_DISABLED: a campaign setting names a script this version lacks or has disabled; ' +
+      'UNKNOWN_SLOT: enabled scripts use a placeholder that neither a built-in slot nor a campaign slot fills',
+    enum: Object.values(PUBLISH_WARNING_CODES),
+  })
+  code!: PublishWarningCode;
+  @ApiProperty({ description: 'What is wrong, in words' })
+  message!: string;
+  @ApiPropertyOptional({ description: 'The campaign setting naming the script (goodbyeScriptId, followOns.<id> …)' })
+  field?: string;
+  @ApiPropertyOptional({ description: 'The script the setting names' })
+  scriptId?: string;
+  @ApiPropertyOptional({ description: 'The placeholder nothing fills (UNKNOWN_SLOT)' })
+  slot?: string;
+  @ApiPropertyOptional({ description: 'Scripts using the placeholder (the first 20; UNKNOWN_SLOT)', type: [String] })
+  scriptIds?: string[];
+  @ApiPropertyOptional({ description: 'How many scripts use the placeholder (UNKNOWN_SLOT)', type: 'integer' })
+  count?: number;
+}
+
 export class PublishResultDto extends VersionMetaDto {
   @ApiProperty({ description: 'The version current before (0: none)', type: 'integer' })
   previous!: number;
+  @ApiProperty({
+    description:
+      'What the version goes live with that a call would notice (the publish still succeeded); empty when none',
+    type: [PublishWarningDto],
+  })
+  warnings!: PublishWarningDto[];
 }
 
 export class RollbackResultDto {

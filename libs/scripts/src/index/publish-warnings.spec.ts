@@ -1,0 +1,51 @@
+import { defaultCampaign, type Campaign } from '@huashu/campaigns';
+import type { Script } from '../script-matcher.port.js';
+import { publishWarnings } from './publish-warnings.js';
+
+const script = (id: string, text: string, enabled = true): Script => ({
+  id,
+  campaignId: 'acme',
+  text,
+  tags: [],
+  fallback: false,
+  enabled,
+  version: 1,
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  updatedBy: 'test',
+});
+
+const campaign = (over: Partial<Campaign>): Campaign => ({ ...defaultCampaign('acme'), ...over });
+
+describe('publishWarnings', () => {
+  it('nothing to say when every named script is there and every slot is filled', () => {
+    const c = campaign({ openingScriptId: 'open', slots: { company_name: 'Acme' } });
+    expect(publishWarnings(c, [script('open', '您好{customer_name}，我是{company_name}。')])).toEqual([]);
+  });
+
+  it('names the setting of a missing or disabled script', () => {
+    const c = campaign({
+      openingScriptId: 'gone',
+      goodbyeScriptId: 'off',
+      followOns: { open: 'gone' },
+    });
+    const warnings = publishWarnings(c, [script('open', 'hi')], new Set(['off']));
+    expect(warnings.map((w) => [w.code, w.field, w.scriptId])).toEqual([
+      ['SCRIPT_MISSING', 'openingScriptId', 'gone'],
+      ['SCRIPT_DISABLED', 'goodbyeScriptId', 'off'],
+      ['SCRIPT_MISSING', 'followOns.open', 'gone'],
+    ]);
+  });
+
+  it('one warning per unknown slot, with its enabled scripts; built-ins, blank values and language slots count', () => {
+    const c = campaign({ slots: { blank: '  ' }, slotsByLanguage: { en: { product_name: 'filter' } } });
+    const warnings = publishWarnings(c, [
+      script('a', '{price} {callback_time} {customer_name}'),
+      script('b', '{price} {product_name} {blank}'),
+      script('c', '{never_said}', false),
+    ]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_SLOT', slot: 'price', scriptIds: ['a', 'b'], count: 2 }),
+      expect.objectContaining({ code: 'UNKNOWN_SLOT', slot: 'blank', scriptIds: ['b'], count: 1 }),
+    ]);
+  });
+});

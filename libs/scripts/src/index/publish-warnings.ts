@@ -1,0 +1,96 @@
+import { scriptReferences, type Campaign } from '@huashu/campaigns';
+import type { Script } from '../script-matcher.port.js';
+import { BUILT_IN_SLOTS, placeholdersOf, slotValue } from '../matcher/slots.js';
+
+/** Codes of the warnings a publish answers with (`warnings` of POST /v1/admin/scripts/publish). */
+export const PUBLISH_WARNING_CODES = {
+  /** A setting names a script the published version does not have. */
+  scriptMissing: 'SCRIPT_MISSING',
+  /** A setting names a script the published version has disabled (never said). */
+  scriptDisabled: 'SCRIPT_DISABLED',
+  /** Enabled scripts use a placeholder no campaign slot and no built-in slot fills. */
+  unknownSlot: 'UNKNOWN_SLOT',
+} as const;
+
+export type PublishWarningCode = (typeof PUBLISH_WARNING_CODES)[keyof typeof PUBLISH_WARNING_CODES];
+
+/** Something the version goes live with that a call would find out about (publish still succeeds). */
+export interface PublishWarning {
+  code: PublishWarningCode;
+  message: string;
+  /** The campaign setting (`goodbyeScriptId`, `followOns.x`) for the script warnings. */
+  field?: string;
+  scriptId?: string;
+  /** The placeholder, for UNKNOWN_SLOT. */
+  slot?: string;
+  /** For UNKNOWN_SLOT: the scripts that use it (the first `MAX_SCRIPT_IDS`), and how many in all. */
+  scriptIds?: string[];
+  count?: number;
+}
+
+/** Script ids listed per unknown slot; `count` says how many there are. */
+const MAX_SCRIPT_IDS = 20;
+
+/**
+ * What a publish warns about, given the version's scripts (`scripts`: a loaded library holds the
+ * enabled ones; `disabled`: ids the version holds disabled): settings that name a script the version lacks or has disabled (a
+ * campaign PUT is checked against the draft when it is made, but the settings may predate the
+ * scripts, or a script may be disabled later), and placeholders that nothing fills: at run time such
+ * a slot is left out of the sentence (the missing-slot rule of `fillSlots`), which for a campaign
+ * value like `{price}` says less than the script meant. One warning per unknown slot name, so the
+ * answer stays small for any library size.
+ */
+export function publishWarnings(
+  campaign: Campaign,
+  scripts: readonly (Script | undefined)[],
+  disabled: ReadonlySet<string> = new Set(),
+): PublishWarning[] {
+  const byId = new Map<string, Script>();
+  for (const s of scripts) if (s) byId.set(s.id, s);
+  const warnings: PublishWarning[] = [];
+  for (const ref of scriptReferences(campaign)) {
+    const script = byId.get(ref.scriptId);
+    const off = disabled.has(ref.scriptId) || script?.enabled === false;
+    if (!script && !off) {
+      warnings.push({
+        code: PUBLISH_WARNING_CODES.scriptMissing,
+        field: ref.field,
+        scriptId: ref.scriptId,
+        message: `${ref.field} names script ${ref.scriptId}, which this version does not have`,
+      });
+    } else if (off) {
+      warnings.push({
+        code: PUBLISH_WARNING_CODES.scriptDisabled,
+        field: ref.field,
+        scriptId: ref.scriptId,
+        message: `${ref.field} names script ${ref.scriptId}, which is disabled in this version`,
+      });
+    }
+  }
+  const filled = new Set(BUILT_IN_SLOTS);
+  for (const values of [campaign.slots, ...Object.values(campaign.slotsByLanguage)]) {
+    for (const [name, value] of Object.entries(values ?? {})) if (slotValue(value) !== '') filled.add(name);
+  }
+  const unknown = new Map<string, string[]>();
+  for (const script of byId.values()) {
+    if (!script.enabled) continue;
+    for (const slot of placeholdersOf(script.text)) {
+      if (filled.has(slot)) continue;
+      const users = unknown.get(slot) ?? [];
+      users.push(script.id);
+      unknown.set(slot, users);
+    }
+  }
+  for (const [slot, users] of unknown) {
+    warnings.push({
+      code: PUBLISH_WARNING_CODES.unknownSlot,
+      slot,
+      scriptIds: users.slice(0, MAX_SCRIPT_IDS),
+      count: users.length,
+      message:
+        `{${slot}} is neither a built-in slot (${BUILT_IN_SLOTS.join(', ')}) nor one of the campaign’s slots: ` +
+        `${users.length} script(s) would say it as nothing`,
+    });
+  }
+  return warnings;
+}
