@@ -119,16 +119,8 @@ export async function createLanguageCampaign(
   keep: (script: (typeof SAMPLE)[number]) => boolean = () => true,
   edit: (script: (typeof SAMPLE)[number]) => (typeof SAMPLE)[number] = (s) => s,
 ): Promise<string> {
-  // The sample's settings that name scripts, cut to this language's: a `questions` entry naming a
-  // script the library lacks is a 400 once the campaign has scripts (a second call with the same id).
-  const own = (map: unknown): Record<string, unknown> =>
-    Object.fromEntries(
-      Object.entries((map ?? {}) as Record<string, unknown>).filter(([id]) => id.startsWith(`${lang}-`)),
-    );
   const base = {
     language: lang,
-    questions: own(SAMPLE_SETTINGS.questions),
-    followOns: own(SAMPLE_SETTINGS.followOns),
     openingScriptId: `${lang}-opening`,
     goodbyeScriptId: `${lang}-goodbye`,
     defaultFallbackScriptId: `${lang}-fallback-default`,
