@@ -3,36 +3,19 @@
 // transfer promise again) and the next thing they say is answered as before. Nothing in the pipeline
 // failed, so nothing is degraded. Generic events, and Twilio's <Dial action> callback (DialCallStatus).
 import request from 'supertest';
-import twilio from 'twilio';
-import { PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
+import { TELEPHONY_ENV, genericEvent, twilioVoice } from './support/telephony-env.js';
 import { gatewayForSuite } from './support/suite.js';
 
 /** data/campaigns/default/scripts.jsonl zh-transfer-failed. */
 const APOLOGY = '抱歉，人工客服现在都在忙。您可以继续跟我聊，或者我安排专人稍后给您回电。';
 /** Caller lines the shipped intent model classifies as ask_human and ask_price. */
 const SAY = { human: '我要找人工客服', price: '一个月多少钱' };
-const VOICE = '/v1/telephony/twilio/voice';
 
 const gw = gatewayForSuite('failed-transfer', TELEPHONY_ENV);
 
-const generic = (body: unknown) =>
-  request(gw.url)
-    .post('/v1/telephony/events')
-    .send(body as object);
-
-const twilioCall = (sid: string, params: Record<string, string>) => {
-  const body = {
-    AccountSid: 'AC' + '0'.repeat(32),
-    CallSid: sid,
-    From: '+8613800000611',
-    To: '+861058880000',
-    Direction: 'inbound',
-    CallStatus: 'in-progress',
-    ...params,
-  };
-  const signature = twilio.getExpectedTwilioSignature(TELEPHONY_ENV.TWILIO_AUTH_TOKEN, `${PUBLIC_BASE}${VOICE}`, body);
-  return request(gw.url).post(VOICE).set('x-twilio-signature', signature).type('form').send(body);
-};
+const generic = (body: object) => genericEvent(gw.url, body);
+const twilioCall = (sid: string, params: Record<string, string>) =>
+  twilioVoice(gw.url, sid, { From: '+8613800000611', ...params });
 
 describe('a failed transfer apologises and the call goes on', () => {
   it.each([

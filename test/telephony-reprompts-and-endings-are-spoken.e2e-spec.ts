@@ -2,37 +2,19 @@
 // silence, empty speech) repeats the last prompt and is no failure (`degraded: false`); the third
 // silence in a row ends the call with the goodbye, not a silent hangup; the agent key (DTMF 0)
 // announces the transfer before the line goes to <Dial>.
-import request from 'supertest';
-import twilio from 'twilio';
-import { PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
+import { TELEPHONY_ENV, genericEvent, twilioVoice } from './support/telephony-env.js';
 import { gatewayForSuite } from './support/suite.js';
 
 /** data/campaigns/default/scripts.jsonl zh-goodbye (the campaign's goodbyeScriptId). */
 const GOODBYE = '好的，感谢您抽出时间接听，祝您生活愉快，再见！';
 /** zh-transfer-generic: the library's transfer line. */
 const TRANSFER = '好的，我为您转接专员，请不要挂机，稍等一下。';
-const VOICE = '/v1/telephony/twilio/voice';
 
 const gw = gatewayForSuite('telephony-reprompts', TELEPHONY_ENV);
 
-const generic = (body: unknown) =>
-  request(gw.url)
-    .post('/v1/telephony/events')
-    .send(body as object);
-
-const twilioCall = (sid: string, params: Record<string, string>) => {
-  const body = {
-    AccountSid: 'AC' + '0'.repeat(32),
-    CallSid: sid,
-    From: '+8613800000621',
-    To: '+861058880000',
-    Direction: 'inbound',
-    CallStatus: 'in-progress',
-    ...params,
-  };
-  const signature = twilio.getExpectedTwilioSignature(TELEPHONY_ENV.TWILIO_AUTH_TOKEN, `${PUBLIC_BASE}${VOICE}`, body);
-  return request(gw.url).post(VOICE).set('x-twilio-signature', signature).type('form').send(body);
-};
+const generic = (body: object) => genericEvent(gw.url, body);
+const twilioCall = (sid: string, params: Record<string, string>) =>
+  twilioVoice(gw.url, sid, { From: '+8613800000621', ...params });
 
 describe('telephony reprompts and endings', () => {
   it('reprompts are not degraded; the third silence says goodbye and hangs up', async () => {

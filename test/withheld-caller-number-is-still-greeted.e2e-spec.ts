@@ -3,34 +3,17 @@
 // a number (no do-not-call check: the conversation has none), and the call goes on. The chat API keeps
 // its own validation: a REST client's junk number is still a 400.
 import request from 'supertest';
-import twilio from 'twilio';
-import { AUDIOCODES_AUTH, PUBLIC_BASE, TELEPHONY_ENV } from './support/telephony-env.js';
+import { AUDIOCODES_AUTH, TELEPHONY_ENV, genericEvent, twilioVoice } from './support/telephony-env.js';
 import { expectError } from './support/errors.js';
 import { gatewayForSuite } from './support/suite.js';
 
 /** A caller line the shipped intent model classifies as ask_price. */
 const PRICE = '一个月多少钱';
-const VOICE = '/v1/telephony/twilio/voice';
 
 const gw = gatewayForSuite('withheld-caller', TELEPHONY_ENV);
 
-const generic = (body: unknown) =>
-  request(gw.url)
-    .post('/v1/telephony/events')
-    .send(body as object);
-
-const twilioCall = (sid: string, params: Record<string, string>) => {
-  const body = {
-    AccountSid: 'AC' + '0'.repeat(32),
-    CallSid: sid,
-    To: '+861058880000',
-    Direction: 'inbound',
-    CallStatus: 'in-progress',
-    ...params,
-  };
-  const signature = twilio.getExpectedTwilioSignature(TELEPHONY_ENV.TWILIO_AUTH_TOKEN, `${PUBLIC_BASE}${VOICE}`, body);
-  return request(gw.url).post(VOICE).set('x-twilio-signature', signature).type('form').send(body);
-};
+const generic = (body: object) => genericEvent(gw.url, body);
+const twilioCall = (sid: string, params: Record<string, string>) => twilioVoice(gw.url, sid, params);
 
 /** TwiML that says a line inside a <Gather> (the caller is spoken to and listened to). */
 const SAYS_AND_LISTENS = /<Gather [^>]*><Say language="zh-CN">[^<]+<\/Say><\/Gather><\/Response>$/;

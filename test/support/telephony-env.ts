@@ -1,3 +1,5 @@
+import request from 'supertest';
+import twilio from 'twilio';
 import WebSocket from 'ws';
 
 /** The public URL the platforms are told to call (Twilio signs over it). */
@@ -15,6 +17,33 @@ export const TELEPHONY_ENV = {
 /** Headers AudioCodes and Genesys send with TELEPHONY_ENV. */
 export const AUDIOCODES_AUTH = { authorization: `Bearer ${TELEPHONY_ENV.AUDIOCODES_BOT_TOKEN}` };
 export const GENESYS_AUTH = { 'x-huashu-secret': TELEPHONY_ENV.GENESYS_SECRET };
+
+/** Twilio's voice webhook (Gather and the Dial action callback). */
+export const TWILIO_VOICE = '/v1/telephony/twilio/voice';
+
+/** One event of the generic telephony route (`POST /v1/telephony/events`). */
+export const genericEvent = (url: string, body: object) => request(url).post('/v1/telephony/events').send(body);
+
+/**
+ * A Twilio voice webhook for call `sid` as Twilio sends it: form-encoded, signed with TELEPHONY_ENV's
+ * token over PUBLIC_BASE; `params` (From, SpeechResult, Digits, DialCallStatus …) over an inbound call's.
+ */
+export function twilioVoice(url: string, sid: string, params: Record<string, string>) {
+  const body = {
+    AccountSid: 'AC' + '0'.repeat(32),
+    CallSid: sid,
+    To: '+861058880000',
+    Direction: 'inbound',
+    CallStatus: 'in-progress',
+    ...params,
+  };
+  const signature = twilio.getExpectedTwilioSignature(
+    TELEPHONY_ENV.TWILIO_AUTH_TOKEN,
+    `${PUBLIC_BASE}${TWILIO_VOICE}`,
+    body,
+  );
+  return request(url).post(TWILIO_VOICE).set('x-twilio-signature', signature).type('form').send(body);
+}
 
 /** Open a WebSocket; resolves with the socket, or rejects with the HTTP status of a refused upgrade. */
 export function openWs(url: string, headers: Record<string, string>): Promise<WebSocket> {
