@@ -5,7 +5,7 @@
 // ask not to be called (the do-not-call path wins then).
 import request from 'supertest';
 import { ADMIN_KEY } from './support/boot.js';
-import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import { Chat, createLanguageCampaign, expectListedAndRefused, type Lang } from './support/dialogue.js';
 import { expectError } from './support/errors.js';
 import { gatewayForSuite } from './support/suite.js';
 
@@ -116,14 +116,7 @@ describe('an abusive caller is calmed, then hung up on', () => {
     const phone = '13900139000';
     const { conversationId } = await chat.start({ campaignId, customer: { phone } });
     const turn = await chat.say(conversationId, '滚，别再给我打电话了');
-    expect(turn).toMatchObject({
-      intent: { name: 'do_not_call' },
-      action: 'hangup',
-      actionDetail: { reason: 'do_not_call' },
-      doNotCall: 'listed',
-    });
-    const res = await request(gw.url).post('/v1/conversations').send({ campaignId, customer: { phone } });
-    expectError(res, 409, 'DO_NOT_CALL');
+    await expectListedAndRefused(gw.url, turn, campaignId, phone);
   });
 
   it('the campaign endpoint takes abuseHangupAfter 1-10 (default 2, null restores it) and refuses anything else', async () => {

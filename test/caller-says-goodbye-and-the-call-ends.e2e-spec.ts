@@ -8,8 +8,7 @@
 // Real gateway + real dialogue pipeline + real models + real Redis, over the chat API and the generic
 // telephony route.
 import request from 'supertest';
-import { Chat, createSampleCampaign, type Lang } from './support/dialogue.js';
-import { expectError } from './support/errors.js';
+import { Chat, createSampleCampaign, expectListedAndRefused, type Lang } from './support/dialogue.js';
 import { spokenSample } from './support/sample-campaign.js';
 import { gatewayForSuite } from './support/suite.js';
 import { TELEPHONY_ENV } from './support/telephony-env.js';
@@ -113,14 +112,7 @@ describe('a caller who says goodbye hears the goodbye and the call ends', () => 
   it('an explicit do-not-call request in the same words wins: 别再打了，再见 lists the number', async () => {
     const { chat, conversationId, phone } = await greeted('zh');
     const turn = await chat.say(conversationId, '别再打了，再见');
-    expect(turn).toMatchObject({
-      intent: { name: 'do_not_call' },
-      action: 'hangup',
-      actionDetail: { reason: 'do_not_call' },
-      doNotCall: 'listed',
-    });
-    const res = await request(gw.url).post('/v1/conversations').send({ campaignId, customer: { phone } });
-    expectError(res, 409, 'DO_NOT_CALL');
+    await expectListedAndRefused(gw.url, turn, campaignId, phone);
   });
 
   it('a goodbye in answer to the do-not-call question ends the call without listing the number', async () => {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import type { ConversationView, TurnResult } from '@huashu/dialogue';
 import { ADMIN_KEY } from './boot.js';
+import { expectError } from './errors.js';
 import { SAMPLE, SAMPLE_SETTINGS, type Lang, type SampleExamples } from './sample-campaign.js';
 
 export type { Lang } from './sample-campaign.js';
@@ -309,4 +310,24 @@ export function wallHour(at: Date | string, zone: string): string {
 export function tomorrowIn(zone: string): string {
   const [y, m, d] = wallHour(new Date(), zone).slice(0, 10).split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * The turn listed the caller's number (hangup, reason do_not_call, `doNotCall: "listed"`), and a new
+ * conversation of the campaign for that number is refused with 409 DO_NOT_CALL.
+ */
+export async function expectListedAndRefused(
+  url: string,
+  turn: TurnResult,
+  campaignId: string,
+  phone: string,
+): Promise<void> {
+  expect(turn).toMatchObject({
+    intent: { name: 'do_not_call' },
+    action: 'hangup',
+    actionDetail: { reason: 'do_not_call' },
+    doNotCall: 'listed',
+  });
+  const res = await request(url).post('/v1/conversations').send({ campaignId, customer: { phone } });
+  expectError(res, 409, 'DO_NOT_CALL');
 }
