@@ -113,8 +113,11 @@ describe('Redis went back in time: each gateway reports it once and forgets its 
       expect(lines[0].msg).toContain('do-not-call entries (numbers that opted out in that time can be called again)');
       expect(await losses(gw.url, 'rollback')).toBe(1);
       expect(await losses(gw.url, 'loss')).toBe(0);
-      const ready = await request(gw.url).get('/health/ready').expect(200);
-      expect(ready.body.info.redisData).toEqual({ status: 'up', lastRollbackAt: expect.any(String) });
+      // Every cache was forgotten, the published index too: readiness is down until it is built again.
+      await eventually(async () => {
+        const ready = await request(gw.url).get('/health/ready').expect(200);
+        expect(ready.body.info.redisData).toEqual({ status: 'up', lastRollbackAt: expect.any(String) });
+      }, NOTICED_MS);
     }
     // Gateway A says it dropped the cached session.
     expect(rollbackLines(logsA)[0].msg).toContain('1 cached sessions');
