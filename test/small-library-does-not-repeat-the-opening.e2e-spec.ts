@@ -4,7 +4,7 @@
 // call had just started. A greeting line (the
 // campaign's opening, a script tagged `opening`, any greeting script) now answers only a greeting; the
 // turn falls back to its intent's fallback. A caller who greets again still hears the greeting.
-import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import { Chat, createSmallCampaigns, type Lang } from './support/dialogue.js';
 import { gatewayForSuite } from './support/suite.js';
 
 const LIBRARY = ['opening', 'greeting-reply', 'goodbye', 'fallback-default', 'fallback-interested'];
@@ -13,18 +13,9 @@ const GREETING: Record<Lang, string> = { zh: '你好', en: 'hello' };
 
 describe('a small library does not repeat the opening mid-call', () => {
   const gw = gatewayForSuite('dlg-small-opening', { GENERATOR_MODE: 'inprocess' });
-  const campaigns: Partial<Record<Lang, string>> = {};
+  let campaigns: Record<Lang, string>;
   beforeAll(async () => {
-    for (const lang of ['zh', 'en'] as const) {
-      const ids = LIBRARY.map((role) => `${lang}-${role}`);
-      campaigns[lang] = await createLanguageCampaign(
-        gw.url,
-        lang,
-        `small-opening-${lang}`,
-        { questions: {}, followOns: {} },
-        (s) => ids.includes(s.id),
-      );
-    }
+    campaigns = await createSmallCampaigns(gw.url, 'small-opening', LIBRARY);
   });
 
   const cases = (['zh', 'en'] as const).flatMap((lang) => THINKING[lang].map((said) => [lang, said] as const));

@@ -3,7 +3,7 @@
 // the same sentence three times running. The bot's last line is now never its next: the turn hears
 // the intent's fallback instead (then the stage's, a clarifying line, the default), and the line may
 // come back once something else was said in between.
-import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
+import { Chat, createSmallCampaigns, type Lang } from './support/dialogue.js';
 import { gatewayForSuite } from './support/suite.js';
 
 const LIBRARY = ['opening', 'goodbye', 'fallback-default', 'objection-price-value', 'fallback-objection-price'];
@@ -11,18 +11,9 @@ const TOO_DEAR: Record<Lang, string> = { zh: '太贵了', en: 'too expensive' };
 
 describe('a small library does not say a line twice in a row', () => {
   const gw = gatewayForSuite('dlg-small-twice', { GENERATOR_MODE: 'inprocess' });
-  const campaigns: Partial<Record<Lang, string>> = {};
+  let campaigns: Record<Lang, string>;
   beforeAll(async () => {
-    for (const lang of ['zh', 'en'] as const) {
-      const ids = LIBRARY.map((role) => `${lang}-${role}`);
-      campaigns[lang] = await createLanguageCampaign(
-        gw.url,
-        lang,
-        `small-twice-${lang}`,
-        { questions: {}, followOns: {} },
-        (s) => ids.includes(s.id),
-      );
-    }
+    campaigns = await createSmallCampaigns(gw.url, 'small-twice', LIBRARY);
   });
 
   it.each(['zh', 'en'] as const)('%s: the same objection three times', async (lang) => {

@@ -131,6 +131,23 @@ export async function createLanguageCampaign(
   return createSampleCampaign(url, id, { ...base, ...settings }, rows);
 }
 
+/**
+ * A small one-language campaign of the sample per language: only the scripts `roles` names
+ * (`opening`, `goodbye` … → `zh-opening`, `en-goodbye`), ids `${idPrefix}-${lang}`.
+ */
+export async function createSmallCampaigns(
+  url: string,
+  idPrefix: string,
+  roles: readonly string[],
+): Promise<Record<Lang, string>> {
+  const ids: Partial<Record<Lang, string>> = {};
+  for (const lang of ['zh', 'en'] as const) {
+    const kept = roles.map((role) => `${lang}-${role}`);
+    ids[lang] = await createLanguageCampaign(url, lang, `${idPrefix}-${lang}`, {}, (s) => kept.includes(s.id));
+  }
+  return ids as Record<Lang, string>;
+}
+
 /** The binding TurnResult shape (DESIGN §4). */
 export function expectTurnResult(body: unknown): void {
   const similarity = (body as { reply?: { similarity?: unknown } }).reply?.similarity;
