@@ -12,9 +12,11 @@ import {
   AUDIOCODES_AUTH,
   frames,
   GENESYS_AUTH,
+  genericEvent,
   openWs,
   startAudioCodesCall,
   TELEPHONY_ENV,
+  twilioVoice,
 } from './support/telephony-env.js';
 
 /** The shipped sample campaign, as the gateway seeds it from data/campaigns/default. */
@@ -72,7 +74,7 @@ describe('an unsure do-not-call on the telephony platforms: the question is not 
 
   it('generic events: continue with doNotCall "confirming" and no intent; no → declined, not listed', async () => {
     const phone = '+8613800000902';
-    const post = (body: object) => request(gw.url).post('/v1/telephony/events').send(body).expect(200);
+    const post = (body: object) => genericEvent(gw.url, body).expect(200);
     await post({ callId: 'fs-dnc-1', event: { type: 'start', campaignId: CAMPAIGN, phone } });
     const asked = await post({ callId: 'fs-dnc-1', eventId: 'e1', event: { type: 'user_text', text: HAGGLE } });
     expect(asked.body).toMatchObject({ action: 'continue', doNotCall: 'confirming', reply: { text: QUESTION } });
@@ -121,24 +123,8 @@ describe('an unsure do-not-call on the telephony platforms: the question is not 
 
   it('Twilio <Gather>: the question is said inside a <Gather>; yes → <Hangup/>', async () => {
     const phone = '+8613800000905';
-    const voice = '/v1/telephony/twilio/voice?campaign=' + CAMPAIGN;
-    const call = (params: Record<string, string>) => {
-      const body = {
-        AccountSid: 'AC' + '0'.repeat(32),
-        CallSid: 'CA' + '8'.repeat(32),
-        From: phone,
-        To: '+861058880000',
-        Direction: 'inbound',
-        CallStatus: 'in-progress',
-        ...params,
-      };
-      const signature = twilio.getExpectedTwilioSignature(
-        TELEPHONY_ENV.TWILIO_AUTH_TOKEN,
-        `${TELEPHONY_ENV.PUBLIC_BASE_URL}${voice}`,
-        body,
-      );
-      return request(gw.url).post(voice).set('x-twilio-signature', signature).type('form').send(body).expect(200);
-    };
+    const call = (params: Record<string, string>) =>
+      twilioVoice(gw.url, 'CA' + '8'.repeat(32), { From: phone, ...params }, `?campaign=${CAMPAIGN}`).expect(200);
     await call({ CallStatus: 'ringing' });
     const asked = await call({ SpeechResult: HAGGLE, Confidence: '0.9' });
     expect(asked.text).toMatch(

@@ -26,9 +26,10 @@ export const genericEvent = (url: string, body: object) => request(url).post('/v
 
 /**
  * A Twilio voice webhook for call `sid` as Twilio sends it: form-encoded, signed with TELEPHONY_ENV's
- * token over PUBLIC_BASE; `params` (From, SpeechResult, Digits, DialCallStatus …) over an inbound call's.
+ * token over PUBLIC_BASE; `params` (From, SpeechResult, Digits, DialCallStatus …) over an inbound call's;
+ * `query` (`?campaign=…`) is part of the URL Twilio signs.
  */
-export function twilioVoice(url: string, sid: string, params: Record<string, string>) {
+export function twilioVoice(url: string, sid: string, params: Record<string, string>, query = '') {
   const body = {
     AccountSid: 'AC' + '0'.repeat(32),
     CallSid: sid,
@@ -39,10 +40,10 @@ export function twilioVoice(url: string, sid: string, params: Record<string, str
   };
   const signature = twilio.getExpectedTwilioSignature(
     TELEPHONY_ENV.TWILIO_AUTH_TOKEN,
-    `${PUBLIC_BASE}${TWILIO_VOICE}`,
+    `${PUBLIC_BASE}${TWILIO_VOICE}${query}`,
     body,
   );
-  return request(url).post(TWILIO_VOICE).set('x-twilio-signature', signature).type('form').send(body);
+  return request(url).post(`${TWILIO_VOICE}${query}`).set('x-twilio-signature', signature).type('form').send(body);
 }
 
 /** Open a WebSocket; resolves with the socket, or rejects with the HTTP status of a refused upgrade. */
