@@ -363,9 +363,9 @@ export class TelephonyService {
         const action = DTMF_ACTIONS[event.digits.slice(-1) as keyof typeof DTMF_ACTIONS];
         if (action === 'transfer') {
           // The caller hears the transfer announced before the line goes quiet for the agent.
-          const line = await this.finish(platform, callId, state, TELEPHONY_REASONS.DTMF_AGENT, 'transfer');
+          // Marked before `finish`, whose save then records it (no second write of the state).
           state.transferring = true;
-          await this.store.save(platform, callId, state);
+          const line = await this.finish(platform, callId, state, TELEPHONY_REASONS.DTMF_AGENT, 'transfer');
           return {
             ...none,
             ...(line ? { say: spoken(line.text, state), scriptId: line.scriptId } : {}),
