@@ -42,6 +42,10 @@ const DEFAULT_CAMPAIGN = 'default';
 /** What the caller hears, in the language of its own text (the call's language otherwise). */
 const spoken = (text: string, state: CallState) => ({ text, language: textLanguage(text, state.language) });
 
+/** What the caller hears of the line a call ends on (`finish` with `announce`), if there is one. */
+const announced = (line: Reply | undefined, state: CallState) =>
+  line ? { say: spoken(line.text, state), scriptId: line.scriptId } : {};
+
 /** Reject as soon as `signal` aborts, so a barged-in turn never answers even if the work ignores it. */
 function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -368,7 +372,7 @@ export class TelephonyService {
           const line = await this.finish(platform, callId, state, TELEPHONY_REASONS.DTMF_AGENT, 'transfer');
           return {
             ...none,
-            ...(line ? { say: spoken(line.text, state), scriptId: line.scriptId } : {}),
+            ...announced(line, state),
             action: 'transfer',
             transfer: { target: state.transferTarget, reason: TELEPHONY_REASONS.DTMF_AGENT },
           };
@@ -382,7 +386,7 @@ export class TelephonyService {
           const line = await this.finish(platform, callId, state, TELEPHONY_REASONS.NO_INPUT, 'hangup');
           return {
             ...none,
-            ...(line ? { say: spoken(line.text, state), scriptId: line.scriptId } : {}),
+            ...announced(line, state),
             action: 'hangup',
             hangup: { reason: TELEPHONY_REASONS.NO_INPUT },
           };
