@@ -32,7 +32,7 @@ const tagged = (script: { readonly tags?: unknown }, tag: string): boolean =>
  * Here, not in `@huashu/scripts`, because the encoder's training (`@huashu/embedding`) sits below it.
  */
 export const isReservedScript = (script: { readonly tags?: unknown }): boolean =>
-  Array.isArray(script.tags) && (script.tags as unknown[]).some((t) => RESERVED_SCRIPT_TAGS.includes(t as string));
+  RESERVED_SCRIPT_TAGS.some((tag) => tagged(script, tag));
 
 /**
  * A script that asks whether its intent's action should be taken (tagged `confirm`: the do_not_call
