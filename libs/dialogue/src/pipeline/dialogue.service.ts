@@ -285,11 +285,7 @@ export class DialogueService implements DialoguePort {
         return this.goodbye(campaign, session, lang, { intent: 'out_of_scope', lists: false });
       }
       const fit = { intent: 'ask_human', lists: false } as const;
-      const announce = await this.scripts.findScripts(
-        campaign.id,
-        (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, 'transfer', campaign.routes, fit),
-      );
-      const line = firstInLanguage(announce, lang, campaign.language);
+      const line = await this.lineInLanguage(campaign, lang, (s) => announcesTransfer(s, 'transfer', campaign, fit));
       return line && this.toReply(line, campaign, session, { similarity: null, fallback: false });
     });
   }
@@ -357,8 +353,7 @@ export class DialogueService implements DialoguePort {
       const campaign = await this.campaigns.getCached(session.campaignId);
       const lang = await this.customerLanguage(session, campaign);
       const stage = session.endedAtStage ?? 'new';
-      const apologies = await this.scripts.findScripts(campaign.id, apologisesForTransfer);
-      const apology = firstInLanguage(apologies, lang, campaign.language);
+      const apology = await this.lineInLanguage(campaign, lang, apologisesForTransfer);
       const reply = apology
         ? this.toReply(apology, campaign, session, { similarity: null, fallback: false })
         : await this.scripts
@@ -649,7 +644,9 @@ export class DialogueService implements DialoguePort {
     const callerGoodbye = !screenedDnc && !abusive && !!screened && onlyClosesCall(screened.text, screened.hits);
     const calming =
       abusive && abusiveTurns < campaign.abuseHangupAfter
-        ? await timed('match', () => this.calmingLine(campaign, this.replyLanguage(storedText, session, campaign)))
+        ? await timed('match', () =>
+            this.lineInLanguage(campaign, this.replyLanguage(storedText, session, campaign), calmsAbuse),
+          )
         : undefined;
     // When a callback is asked for: read once per turn, by whichever step needs it first.
     let asked: CallbackTime | undefined;
@@ -740,7 +737,9 @@ export class DialogueService implements DialoguePort {
       session.pendingDoNotCall === undefined &&
       prediction !== undefined;
     const question = unsure
-      ? await timed('match', () => this.confirmQuestion(campaign, this.replyLanguage(storedText, session, campaign)))
+      ? await timed('match', () =>
+          this.lineInLanguage(campaign, this.replyLanguage(storedText, session, campaign), confirmsDoNotCall),
+        )
       : undefined;
     const confirmDoNotCall =
       question && prediction
@@ -751,7 +750,9 @@ export class DialogueService implements DialoguePort {
     // step whatever else it asks (decideTurn).
     const askedIfBot = !abusive && (screened?.hits.some((h) => h.category === BOT_QUESTION_CATEGORY) ?? false);
     const disclosure = askedIfBot
-      ? await timed('match', () => this.disclosureScript(campaign, this.replyLanguage(storedText, session, campaign)))
+      ? await timed('match', () =>
+          this.lineInLanguage(campaign, this.replyLanguage(storedText, session, campaign), disclosesBot),
+        )
       : undefined;
     // A yes or a no answers the bot's last line, at that line's stage (dialogue-policy.ts askedAt).
     const askedAt = intent === 'affirm' || intent === 'deny' ? await this.lastLineStage(campaign, session) : undefined;
@@ -1042,8 +1043,8 @@ export class DialogueService implements DialoguePort {
     /** A callback was asked for at a stated time (so the reply may confirm it). */
     callbackTimeNamed: boolean,
     /**
-     * The reserved line this turn says, looked up by its step: the do-not-call confirmation question
-     * (`confirmQuestion`), the abuse calming line (`calmingLine`) or the AI disclosure (`disclosureScript`).
+     * The reserved line this turn says, looked up by its step (`lineInLanguage`): the do-not-call
+     * confirmation question (`confirmsDoNotCall`), the abuse calming line or the AI disclosure.
      */
     reserved: Script | undefined,
   ): Promise<Candidate> {
@@ -1181,35 +1182,20 @@ export class DialogueService implements DialoguePort {
   }
 
   /**
-   * The do-not-call confirmation question (a do_not_call script tagged `confirm`), picked by its
-   * language tag as the goodbye is (namedScript): the customer's language, else the campaign's, else
-   * any. Not by similarity to what was said, nor by the language its text reads as: an English
-   * question that names the company in Chinese characters is still the English one. Undefined when
-   * the library has none: the request is then honoured at once, nothing unapproved is ever said.
+   * The library line `pick` selects, by its language tag as the goodbye is (namedScript): the
+   * customer's language, else the campaign's, else any. Not by similarity to what was said, nor by the
+   * language its text reads as: an English line that names the company in Chinese characters is still
+   * the English one. Undefined when the library has none, and each caller then says nothing unapproved:
+   * no do-not-call confirmation question (`confirm`) honours the request at once; no calming line
+   * (`abuse`) ends the call politely (dialogue-policy.ts abusiveTurn); no AI disclosure (`disclosure`)
+   * gives the caller a person (`decideTurn`).
    */
-  private async confirmQuestion(campaign: Campaign, lang: string): Promise<Script | undefined> {
-    const asks = await this.scripts.findScripts(campaign.id, (s) => s.intent === 'do_not_call' && asksToConfirm(s));
-    return firstInLanguage(asks, lang, campaign.language);
-  }
-
-  /**
-   * The line that calms an abusive caller (a script tagged `abuse`), picked by its language tag as the
-   * confirmation question is: the customer's language, else the campaign's, else any. Undefined when
-   * the library has none: the call then ends politely at once (dialogue-policy.ts abusiveTurn).
-   */
-  private async calmingLine(campaign: Campaign, lang: string): Promise<Script | undefined> {
-    const lines = await this.scripts.findScripts(campaign.id, calmsAbuse);
-    return firstInLanguage(lines, lang, campaign.language);
-  }
-
-  /**
-   * The AI disclosure (a script tagged `disclosure`: "I'm an automated assistant, not a person …"), picked
-   * by its language tag as the confirmation question is: the customer's language, else the campaign's,
-   * else any. Undefined when the library has none: the caller then gets a person (`decideTurn`).
-   */
-  private async disclosureScript(campaign: Campaign, lang: string): Promise<Script | undefined> {
-    const lines = await this.scripts.findScripts(campaign.id, disclosesBot);
-    return firstInLanguage(lines, lang, campaign.language);
+  private async lineInLanguage(
+    campaign: Campaign,
+    lang: string,
+    pick: (s: Script) => boolean,
+  ): Promise<Script | undefined> {
+    return firstInLanguage(await this.scripts.findScripts(campaign.id, pick), lang, campaign.language);
   }
 
   /**
@@ -1575,11 +1561,7 @@ export class DialogueService implements DialoguePort {
     if (!script || fitsAction(script, action, campaign.routes, fit)) return reply;
     const lang = this.replyLanguage(customerText, session, campaign);
     if (action === 'hangup') return (await this.goodbye(campaign, session, lang, fit)) ?? reply;
-    const announce = await this.scripts.findScripts(
-      campaign.id,
-      (s) => s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, action, campaign.routes, fit),
-    );
-    const generic = firstInLanguage(announce, lang, campaign.language);
+    const generic = await this.lineInLanguage(campaign, lang, (s) => announcesTransfer(s, action, campaign, fit));
     return generic ? this.toReply(generic, campaign, session, { similarity: null, fallback: false }) : reply;
   }
 
@@ -1732,6 +1714,13 @@ export class DialogueService implements DialoguePort {
 
 /** What the opening may be followed by: a greeting's continue turn (no listing). */
 const GREETED: AnsweredTurn = { intent: 'greeting', lists: false };
+
+/** The do-not-call confirmation question: a do_not_call script tagged `confirm`. */
+const confirmsDoNotCall = (s: Script): boolean => s.intent === 'do_not_call' && asksToConfirm(s);
+
+/** The library's generic transfer announcement (no intent, tagged `transfer`) that fits the turn's action. */
+const announcesTransfer = (s: Script, action: Action, campaign: Campaign, fit: AnsweredTurn): boolean =>
+  s.intent === undefined && s.tags.includes('transfer') && fitsAction(s, action, campaign.routes, fit);
 
 /** The follow-on of a reply, if it has one, as a list of script ids. */
 const followOnId = (reply: Reply): string[] => (reply.followOn ? [reply.followOn.scriptId] : []);
