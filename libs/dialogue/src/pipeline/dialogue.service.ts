@@ -592,6 +592,8 @@ export class DialogueService implements DialoguePort {
     const inputCompliance: TurnResult['compliance']['input'] = screened
       ? { verdict: screened.verdict, hits: screened.hits.map(maskHit) }
       : { verdict: 'redact', hits: [] };
+    // The language of a reserved line (calming, confirmation question, disclosure) for this turn.
+    const reservedLang = this.replyLanguage(storedText, session, campaign);
 
     // The scripted and generator routes both look the (redacted) utterance up in the library. Embed
     // it while the classifier runs: onnxruntime-node defers every run to the next event-loop turn
@@ -644,9 +646,7 @@ export class DialogueService implements DialoguePort {
     const callerGoodbye = !screenedDnc && !abusive && !!screened && onlyClosesCall(screened.text, screened.hits);
     const calming =
       abusive && abusiveTurns < campaign.abuseHangupAfter
-        ? await timed('match', () =>
-            this.lineInLanguage(campaign, this.replyLanguage(storedText, session, campaign), calmsAbuse),
-          )
+        ? await timed('match', () => this.lineInLanguage(campaign, reservedLang, calmsAbuse))
         : undefined;
     // When a callback is asked for: read once per turn, by whichever step needs it first.
     let asked: CallbackTime | undefined;
@@ -737,9 +737,7 @@ export class DialogueService implements DialoguePort {
       session.pendingDoNotCall === undefined &&
       prediction !== undefined;
     const question = unsure
-      ? await timed('match', () =>
-          this.lineInLanguage(campaign, this.replyLanguage(storedText, session, campaign), confirmsDoNotCall),
-        )
+      ? await timed('match', () => this.lineInLanguage(campaign, reservedLang, confirmsDoNotCall))
       : undefined;
     const confirmDoNotCall =
       question && prediction
@@ -750,9 +748,7 @@ export class DialogueService implements DialoguePort {
     // step whatever else it asks (decideTurn).
     const askedIfBot = !abusive && (screened?.hits.some((h) => h.category === BOT_QUESTION_CATEGORY) ?? false);
     const disclosure = askedIfBot
-      ? await timed('match', () =>
-          this.lineInLanguage(campaign, this.replyLanguage(storedText, session, campaign), disclosesBot),
-        )
+      ? await timed('match', () => this.lineInLanguage(campaign, reservedLang, disclosesBot))
       : undefined;
     // A yes or a no answers the bot's last line, at that line's stage (dialogue-policy.ts askedAt).
     const askedAt = intent === 'affirm' || intent === 'deny' ? await this.lastLineStage(campaign, session) : undefined;
