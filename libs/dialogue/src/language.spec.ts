@@ -1,4 +1,4 @@
-import { baseLanguage, canonicalLanguage, isLanguageTag, libraryLanguage } from './language.js';
+import { baseLanguage, canonicalLanguage, heardIn, isLanguageTag, libraryLanguage, replyLanguage } from './language.js';
 
 describe('canonicalLanguage', () => {
   it.each([
@@ -56,5 +56,30 @@ describe('baseLanguage', () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe('replyLanguage', () => {
+  it.each([
+    ['nothing known: the campaign’s', {}, 'zh'],
+    ['the start’s hint', { language: 'en' }, 'en'],
+    ['what the caller spoke, over the hint', { language: 'en', spokenLanguage: 'zh' as const }, 'zh'],
+    ['what the caller spoke, without a hint', { spokenLanguage: 'en' as const }, 'en'],
+  ])('%s', (_, conversation, expected) => {
+    expect(replyLanguage(conversation, 'zh')).toBe(expected);
+  });
+});
+
+describe('heardIn', () => {
+  it('words that tell set the spoken language; the last that told wins', () => {
+    const hinted = { language: 'en' };
+    const zh = heardIn(hinted, '你们是哪个公司的');
+    expect(zh).toEqual({ language: 'en', spokenLanguage: 'zh' });
+    expect(heardIn(zh, 'ok then')).toEqual({ language: 'en', spokenLanguage: 'en' });
+  });
+
+  it.each(['???', '13800000000', ''])('words that tell nothing (%j) leave the conversation as it was', (text) => {
+    const said = { spokenLanguage: 'en' as const };
+    expect(heardIn(said, text)).toBe(said);
   });
 });

@@ -55,3 +55,32 @@ export function baseLanguage(tag: string | undefined): 'zh' | 'en' | undefined {
   const base = tag?.split('-')[0].toLowerCase();
   return base === 'zh' || base === 'en' ? base : undefined;
 }
+
+/** What a conversation knows of its caller's language (the session's `spokenLanguage` and `language`). */
+export interface ConversationLanguage {
+  /** The language the caller's words last told (`languageOf`). */
+  spokenLanguage?: 'zh' | 'en';
+  /** The library language the start's hint found. */
+  language?: string;
+}
+
+/**
+ * The language every line said to the caller is in, a library language tag: the one their words last
+ * told, else the one the start's hint found in the library, else the campaign's. One rule for the
+ * turn's reply and its fallbacks, the reserved lines, the line a call ends on, the apology after a
+ * failed transfer and the slots of a line whose own text tells nothing, so no two of them disagree.
+ */
+export function replyLanguage(conversation: ConversationLanguage, campaignLanguage: string): string {
+  return conversation.spokenLanguage ?? conversation.language ?? campaignLanguage;
+}
+
+/**
+ * The conversation after the caller said `text`: its `spokenLanguage` the language the words tell, kept
+ * as it was (the same object) when they tell none ("???", digits).
+ */
+export function heardIn<T extends ConversationLanguage>(conversation: T, text: string): T {
+  const told = languageOf(text);
+  return told === undefined || told === conversation.spokenLanguage
+    ? conversation
+    : { ...conversation, spokenLanguage: told };
+}

@@ -64,7 +64,15 @@ import { reportIntentExamples, type IntentExamplesReport } from './intent-exampl
 import { rankReplies } from './first-answer.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
-import { baseLanguage, canonicalLanguage, isLanguageTag, languageOf, libraryLanguage } from '../language.js';
+import {
+  baseLanguage,
+  canonicalLanguage,
+  heardIn,
+  isLanguageTag,
+  languageOf,
+  libraryLanguage,
+  replyLanguage,
+} from '../language.js';
 import {
   closesCall,
   closingLine,
@@ -305,7 +313,7 @@ export class DialogueService implements DialoguePort {
       let reply: Reply | undefined;
       if (say) {
         const campaign = await this.campaigns.getCached(session.campaignId);
-        reply = await say(campaign, session, await this.customerLanguage(session, campaign));
+        reply = await say(campaign, session, this.replyLanguage(session, campaign));
       }
       const at = new Date().toISOString();
       const ended: Session = {
@@ -351,7 +359,7 @@ export class DialogueService implements DialoguePort {
       const session = found(conversationId, stored);
       if (session.status !== 'ended') return undefined;
       const campaign = await this.campaigns.getCached(session.campaignId);
-      const lang = await this.customerLanguage(session, campaign);
+      const lang = this.replyLanguage(session, campaign);
       const stage = session.endedAtStage ?? 'new';
       const apology = await this.lineInLanguage(campaign, lang, apologisesForTransfer);
       const reply = apology
@@ -395,13 +403,6 @@ export class DialogueService implements DialoguePort {
       if (!(await this.sessions.commit(lock, reopened, entries, audit))) throw lockLost(conversationId);
       return reply;
     });
-  }
-
-  /** The language of the customer's last words (their transcript), else the campaign's. */
-  private async customerLanguage(session: Session, campaign: Campaign): Promise<string> {
-    const history = await this.sessions.history(session.id, HISTORY_TURNS).catch(() => []);
-    const said = history.findLast((m) => m.role === 'user');
-    return (said && languageOf(said.content)) ?? campaign.language;
   }
 
   /** Session and transcript for GET /v1/conversations/{id}. */
@@ -552,12 +553,15 @@ export class DialogueService implements DialoguePort {
 
   private async runTurn(
     lock: ConversationLock,
-    session: Session,
+    stored: Session,
     text: string,
     signal?: AbortSignal,
     sink?: PartSink,
   ): Promise<TurnResult> {
     const started = nowMs();
+    // The language the caller's words tell, if any, from now on (language.ts heardIn). Told by the words
+    // as said, not as stored: a turn screening could not check is stored as an English placeholder.
+    const session = heardIn(stored, text);
     // A cached read: campaign edits reach running conversations within a second.
     const campaign = await this.campaigns.getCached(session.campaignId);
     const turnMs = Math.min(
@@ -592,8 +596,9 @@ export class DialogueService implements DialoguePort {
     const inputCompliance: TurnResult['compliance']['input'] = screened
       ? { verdict: screened.verdict, hits: screened.hits.map(maskHit) }
       : { verdict: 'redact', hits: [] };
-    // The language of a reserved line (calming, confirmation question, disclosure) for this turn.
-    const reservedLang = this.replyLanguage(storedText, session, campaign);
+    // The language of this turn's lines (the reply, its fallbacks, the reserved lines: calming, confirmation
+    // question, disclosure): one rule, language.ts replyLanguage.
+    const lang = this.replyLanguage(session, campaign);
 
     // The scripted and generator routes both look the (redacted) utterance up in the library. Embed
     // it while the classifier runs: onnxruntime-node defers every run to the next event-loop turn
@@ -646,14 +651,14 @@ export class DialogueService implements DialoguePort {
     const callerGoodbye = !screenedDnc && !abusive && !!screened && onlyClosesCall(screened.text, screened.hits);
     const calming =
       abusive && abusiveTurns < campaign.abuseHangupAfter
-        ? await timed('match', () => this.lineInLanguage(campaign, reservedLang, calmsAbuse))
+        ? await timed('match', () => this.lineInLanguage(campaign, lang, calmsAbuse))
         : undefined;
     // When a callback is asked for: read once per turn, by whichever step needs it first.
     let asked: CallbackTime | undefined;
     const callbackTime = (): CallbackTime =>
       (asked ??= parseCallbackTime(
         storedText,
-        baseLanguage(session.language) ?? campaign.language,
+        baseLanguage(lang) ?? campaign.language,
         this.wallClock.now(),
         this.config.dialogue.callbackDefaultDelaySeconds * 1000,
         campaign.timeZone,
@@ -737,7 +742,7 @@ export class DialogueService implements DialoguePort {
       session.pendingDoNotCall === undefined &&
       prediction !== undefined;
     const question = unsure
-      ? await timed('match', () => this.lineInLanguage(campaign, reservedLang, confirmsDoNotCall))
+      ? await timed('match', () => this.lineInLanguage(campaign, lang, confirmsDoNotCall))
       : undefined;
     const confirmDoNotCall =
       question && prediction
@@ -748,7 +753,7 @@ export class DialogueService implements DialoguePort {
     // step whatever else it asks (decideTurn).
     const askedIfBot = !abusive && (screened?.hits.some((h) => h.category === BOT_QUESTION_CATEGORY) ?? false);
     const disclosure = askedIfBot
-      ? await timed('match', () => this.lineInLanguage(campaign, reservedLang, disclosesBot))
+      ? await timed('match', () => this.lineInLanguage(campaign, lang, disclosesBot))
       : undefined;
     // A yes or a no answers the bot's last line, at that line's stage (dialogue-policy.ts askedAt).
     const askedAt = intent === 'affirm' || intent === 'deny' ? await this.lastLineStage(campaign, session) : undefined;
@@ -822,7 +827,7 @@ export class DialogueService implements DialoguePort {
       // back past it, to the stage's or the default.
       const listingFits = fit.lists && decision.action === 'hangup';
       const own = answered === 'do_not_call' && !listingFits ? undefined : answered;
-      reply = await this.fallback(campaign, session, own, decision, candidate.match?.best ?? null, storedText);
+      reply = await this.fallback(campaign, session, own, decision, candidate.match?.best ?? null);
       route = 'fallback';
     }
     // The bot's last line said again at once sounds like a broken record (a small library's one price
@@ -844,7 +849,7 @@ export class DialogueService implements DialoguePort {
       !reasked &&
       ((decision.scriptSource === 'intent' && answered !== 'greeting') || decision.scriptSource === 'retention');
     if (sayable && !reply.parts && decision.action === 'continue' && lastLine.includes(reply.scriptId)) {
-      const fresh = await this.unrepeated(campaign, session, answered, decision, lastLine, fit, storedText);
+      const fresh = await this.unrepeated(campaign, session, answered, decision, lastLine, fit);
       if (fresh) {
         reply = fresh;
         route = 'fallback';
@@ -853,12 +858,12 @@ export class DialogueService implements DialoguePort {
     const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
     // What the customer hears never announces an action the turn does not take (an escalated
     // fallback, a closing line that asks a question): reply-fit.ts, `fitReply`.
-    reply = await this.fitReply(campaign, session, reply, escalation.action, storedText, fit);
+    reply = await this.fitReply(campaign, session, reply, escalation.action, fit);
     // Decided before the record, so the turn, its audit and the session say when the callback is due,
     // and the confirmation names that time, whether huashu or the client's dialer schedules it.
     const busyHangup = decision.scheduleCallback && escalation.action === 'hangup';
     const callback = busyHangup ? this.callbackDue(callbackTime(), campaign) : undefined;
-    if (callback) reply = await this.sayCallbackTime(campaign, session, reply, callbackTime(), callback, storedText);
+    if (callback) reply = await this.sayCallbackTime(campaign, session, reply, callbackTime(), callback);
     // A line that promises content is followed by the line that delivers it (campaign followOns).
     reply = await this.withFollowOn(campaign, session, reply, escalation.action, fit, sink);
 
@@ -1047,7 +1052,7 @@ export class DialogueService implements DialoguePort {
     const output = { verdict: 'allow' as const, hits: [] };
     // A library may hold several languages (the sample campaign has zh and en scripts): answer in
     // the customer's language when it has a script for this.
-    const lang = this.replyLanguage(text, session, campaign);
+    const lang = this.replyLanguage(session, campaign);
     if (decision.scriptSource === 'goodbye') {
       return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, fit)) };
     }
@@ -1352,7 +1357,7 @@ export class DialogueService implements DialoguePort {
       said ?? this.examples.answer(campaign, fit.intent, vector).catch(() => undefined),
     ]);
     let answer = found;
-    const lang = this.replyLanguage(text, session, campaign);
+    const lang = this.replyLanguage(session, campaign);
     const heard = new Set(session.heard);
     const ofIntent = new Set(own.matches.map((m) => m.scriptId));
     // One entry per script (both lookups give a script the same similarity).
@@ -1483,7 +1488,6 @@ export class DialogueService implements DialoguePort {
     intent: IntentName | undefined,
     decision: TurnDecision,
     similarity: number | null,
-    customerText: string,
   ): Promise<Reply> {
     let script: Script;
     try {
@@ -1491,7 +1495,7 @@ export class DialogueService implements DialoguePort {
         intent,
         stage: decision.reached,
         // Answer in the customer's language when the library has a fallback in it.
-        language: this.replyLanguage(customerText, session, campaign),
+        language: this.replyLanguage(session, campaign),
       });
     } catch (err) {
       // Only "this campaign has no fallback" becomes the outage below; anything else (Redis down →
@@ -1518,9 +1522,8 @@ export class DialogueService implements DialoguePort {
     decision: TurnDecision,
     lastLine: readonly string[],
     fit: AnsweredTurn,
-    customerText: string,
   ): Promise<Reply | undefined> {
-    const language = languageOf(customerText) ?? campaign.language;
+    const language = this.replyLanguage(session, campaign);
     const stage = decision.reached;
     const fresh = (s: Script | undefined): s is Script =>
       s !== undefined && !lastLine.includes(s.id) && quotable(s, decision.action, campaign.routes, fit);
@@ -1549,13 +1552,12 @@ export class DialogueService implements DialoguePort {
     session: Session,
     reply: Reply,
     action: Action,
-    customerText: string,
     fit: AnsweredTurn,
   ): Promise<Reply> {
     if (reply.parts || action === 'continue') return reply;
     const script = await this.scripts.getScript(campaign.id, reply.scriptId);
     if (!script || fitsAction(script, action, campaign.routes, fit)) return reply;
-    const lang = this.replyLanguage(customerText, session, campaign);
+    const lang = this.replyLanguage(session, campaign);
     if (action === 'hangup') return (await this.goodbye(campaign, session, lang, fit)) ?? reply;
     const generic = await this.lineInLanguage(campaign, lang, (s) => announcesTransfer(s, action, campaign, fit));
     return generic ? this.toReply(generic, campaign, session, { similarity: null, fallback: false }) : reply;
@@ -1600,12 +1602,12 @@ export class DialogueService implements DialoguePort {
   }
 
   /**
-   * The language a reply to the customer's (redacted) words is in: theirs when the words tell (CJK →
-   * zh, Latin letters → en), else the one the start's hint found in the library (session.language,
-   * so the first fallbacks of a call opened in English stay English), else the campaign's.
+   * The language of every line said to the caller (language.ts `replyLanguage`): the one their words
+   * last told, else the one the start's hint found in the library (so the first fallbacks, the transfer
+   * line and the goodbye of a call opened in English stay English), else the campaign's.
    */
-  private replyLanguage(text: string, session: Session, campaign: Campaign): string {
-    return languageOf(text) ?? session.language ?? campaign.language;
+  private replyLanguage(session: Session, campaign: Campaign): string {
+    return replyLanguage(session, campaign.language);
   }
 
   private toReply(
@@ -1633,7 +1635,7 @@ export class DialogueService implements DialoguePort {
   private spoken(text: string, campaign: Campaign, session: Session, turnSlots: Record<string, string> = {}): string {
     // Most scripts have no placeholder: skip building the slot values (an object spread) for them.
     if (!text.includes('{')) return text;
-    const lang = languageOf(text) ?? baseLanguage(session.language) ?? campaign.language;
+    const lang = languageOf(text) ?? baseLanguage(this.replyLanguage(session, campaign)) ?? campaign.language;
     const slots = { ...campaign.slots, ...campaign.slotsByLanguage[lang] };
     return this.scripts.fillSlots(text, {
       ...slots,
@@ -1672,13 +1674,11 @@ export class DialogueService implements DialoguePort {
     reply: Reply,
     when: CallbackTime,
     callback: TurnCallback,
-    customerText: string,
   ): Promise<Reply> {
     if (reply.parts || (when.source !== 'datetime' && when.source !== 'relative')) return reply;
     const script = await this.scripts.getScript(campaign.id, reply.scriptId);
     if (!script?.text.includes(`{${CALLBACK_TIME_SLOT}}`)) return reply;
-    const lang =
-      languageOf(script.text) ?? languageOf(customerText) ?? baseLanguage(session.language) ?? campaign.language;
+    const lang = languageOf(script.text) ?? baseLanguage(this.replyLanguage(session, campaign)) ?? campaign.language;
     const time = spokenCallbackTime(new Date(callback.dueAt), callback.timeZone, lang, this.wallClock.now());
     return { ...reply, text: this.spoken(script.text, campaign, session, { [CALLBACK_TIME_SLOT]: time }) };
   }

@@ -39,6 +39,12 @@ export interface Session {
    * written before it existed.
    */
   language?: string;
+  /**
+   * The language the caller's words last told (CJK → zh, Latin letters → en; language.ts `heardIn`):
+   * every line is in it once set, before `language` (language.ts `replyLanguage`). Absent until their
+   * words tell (and in sessions written before it existed).
+   */
+  spokenLanguage?: 'zh' | 'en';
   status: 'active' | 'ended';
   stage: LeadStage;
   /** Turns taken so far (the greeting is turn 0). */
