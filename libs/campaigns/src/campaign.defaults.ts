@@ -73,6 +73,13 @@ export const DEFAULT_DO_NOT_CALL_CONFIRM_BELOW = 0.92;
 export const DEFAULT_ABUSE_HANGUP_AFTER = 2;
 
 /**
+ * How often a question (`questions`) is said in a row to a caller who only agrees, unless it sets
+ * `askAtMost`: asked, then asked again once, as an agent would before taking the yes for what it means
+ * rather than say the same line a third time.
+ */
+export const DEFAULT_QUESTION_ASK_AT_MOST = 2;
+
+/**
  * When callbacks may be due by default: 09:00 to 20:00 on the campaign's clock, office hours and the
  * early evening, inside the 08:00–21:00 the US TCPA allows (47 CFR 64.1200(c)(1)) with an hour to
  * spare at each end. A campaign sets its own.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { samplingParamsSchema } from '@huashu/generator';
 import { INTENT_NAMES, type IntentName } from '@huashu/intent';
-import { defaultCampaign } from './campaign.defaults.js';
+import { DEFAULT_QUESTION_ASK_AT_MOST, defaultCampaign } from './campaign.defaults.js';
 
 /** Sampling parameters: the generator lib's schema, so the campaign endpoint and the generator agree. */
 export const campaignSamplingParamsSchema = samplingParamsSchema;
@@ -66,6 +66,8 @@ export const MAX_CAMPAIGN_QUESTIONS = 100;
  * is for good and so never follows from an answer the model could not place.
  */
 export const QUESTION_INTENTS = INTENT_NAMES.filter((n) => n !== 'out_of_scope' && n !== 'do_not_call');
+/** Most times a question may be said in a row to a caller who only agrees (`askAtMost`). */
+export const MAX_QUESTION_ASKS = 5;
 const question = z.strictObject({
   answer: z
     .string()
@@ -74,6 +76,17 @@ const question = z.strictObject({
   intent: z
     .enum(QUESTION_INTENTS as [IntentName, ...IntentName[]])
     .describe('The intent an answer is handled as, e.g. `ready_to_buy` (not out_of_scope, not do_not_call).'),
+  askAtMost: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_QUESTION_ASKS)
+    .optional()
+    .describe(
+      'Times the question is said in a row to a caller who only agrees (a bare yes answers nothing, so it is ' +
+        `asked again), 1–${MAX_QUESTION_ASKS}, default ${DEFAULT_QUESTION_ASK_AT_MOST}: the next bare yes is handled as \`intent\` ` +
+        'without an answer (`ready_to_buy`: the willing lead is handed to a closer, the summary saying what is still to ask).',
+    ),
 });
 const routeKind = z.enum(['script', 'generator', 'fallback']);
 const routeAction = z.enum(['continue', 'transfer', 'hangup']);

@@ -38,6 +38,12 @@ export interface CampaignQuestion {
   answer: string;
   /** The intent an answer to the question is handled as (`ready_to_buy`). */
   intent: IntentName;
+  /**
+   * Times the question is said in a row to a caller who only agrees (a bare yes answers nothing, so it is
+   * asked again); the next bare yes is handled as `intent` without an answer. Absent:
+   * `DEFAULT_QUESTION_ASK_AT_MOST`.
+   */
+  askAtMost?: number;
 }
 
 /** Times of day "HH:MM" (`end` may be "24:00"), start before end. */

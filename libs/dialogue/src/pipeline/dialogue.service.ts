@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CampaignService, type Campaign } from '@huashu/campaigns';
+import { CampaignService, DEFAULT_QUESTION_ASK_AT_MOST, type Campaign } from '@huashu/campaigns';
 import {
   CLOCK,
   HuashuException,
@@ -380,6 +380,7 @@ export class DialogueService implements DialoguePort {
         pendingRetention: false,
         pendingDoNotCall: undefined,
         pendingQuestion: undefined,
+        pendingQuestionAsks: undefined,
         updatedAt: at,
         endedAt: undefined,
         endReason: undefined,
@@ -707,8 +708,6 @@ export class DialogueService implements DialoguePort {
           // step meets it).
           text: screened && screened.verdict !== 'block' && !abusive ? storedText : undefined,
         });
-    const source = answer?.decided ? 'answer' : classifiedBy;
-    const intent = answer?.intent ?? read;
     // A bare yes to a question that asks for something (the address) answers nothing yet: the caller agreed
     // to give it. The question is asked again and stays open, so what they say next is its answer; before,
     // the yes moved the call on (the product summary) and the address then heard the number-portability line.
@@ -719,6 +718,17 @@ export class DialogueService implements DialoguePort {
       classifiedBy === 'classifier' &&
       classified === 'affirm' &&
       declared.intent !== 'affirm';
+    // But not for ever: once the question was said as often as the campaign lets it be (its `askAtMost`,
+    // default twice), the caller who still only agrees is taken at their word, as the question's intent
+    // without an answer: the address question's ready_to_buy hands the willing lead to a closer, whose
+    // summary says the address is still to ask. Before, every yes heard the question again.
+    const asks = session.pendingQuestionAsks ?? 1;
+    const unanswered =
+      agreedOnly && declared !== undefined && asks >= (declared.askAtMost ?? DEFAULT_QUESTION_ASK_AT_MOST)
+        ? declared
+        : undefined;
+    const source = answer?.decided ? 'answer' : unanswered ? 'unanswered' : classifiedBy;
+    const intent = answer?.intent ?? unanswered?.intent ?? read;
     const answers =
       answer && declared
         ? { ...session.answers, [declared.answer]: clip(storedText, MAX_ANSWER_CHARS) }
@@ -834,9 +844,11 @@ export class DialogueService implements DialoguePort {
     // line to every 太贵了): a turn that goes on hears the intent's fallback, the stage's, a clarifying
     // line or the default instead, the first not just said; a fallback it is, towards escalation. The
     // reserved steps (the do-not-call question, the calming line), a streamed reply and a greeting (a
-    // caller who says 你好 again did not hear the greeting: it is said again) keep theirs.
+    // caller who says 你好 again did not hear the greeting: it is said again) keep theirs, and so does the
+    // question asked again after a bare yes (the rule would drop it for the affirm fallback "我继续为您介绍"
+    // and the answer that follows would go unheard): `askAtMost` bounds that repeat instead (`unanswered`).
     let reasked = false;
-    if (agreedOnly && pendingQuestion !== undefined && !reply.parts && decision.action === 'continue') {
+    if (agreedOnly && !unanswered && pendingQuestion !== undefined && !reply.parts && decision.action === 'continue') {
       const asked = await publishedScript(this.scripts, campaign.id, pendingQuestion).catch(() => undefined);
       if (asked) {
         reply = this.toReply(asked, campaign, session, { similarity: null, fallback: false });
@@ -887,6 +899,7 @@ export class DialogueService implements DialoguePort {
                     turns: turn,
                     lastUtterance: storedText,
                     answers,
+                    ...(unanswered ? { unanswered: { [unanswered.answer]: asks } } : {}),
                   }),
                   ...(answers ? { answers } : {}),
                 }
@@ -895,6 +908,9 @@ export class DialogueService implements DialoguePort {
           };
     // A streamed reply may have sent several scripts, a lead-in its follow-on: all of them were heard.
     const said = [...new Set([...(reply.parts?.map((p) => p.scriptId) ?? [reply.scriptId]), ...followOnId(reply)])];
+    // The question the caller hears last is the one the next turn may answer; said again at once, one more ask.
+    const nextQuestion =
+      escalation.action === 'continue' ? said.findLast((id) => Object.hasOwn(campaign.questions, id)) : undefined;
     const next: Session = {
       ...session,
       turn,
@@ -907,9 +923,8 @@ export class DialogueService implements DialoguePort {
       pendingRetention: decision.pendingRetention,
       pendingDoNotCall: decision.pendingDoNotCall,
       ...(abusive ? { abusiveTurns } : {}),
-      // The question the caller hears last is the one the next turn may answer.
-      pendingQuestion:
-        escalation.action === 'continue' ? said.findLast((id) => Object.hasOwn(campaign.questions, id)) : undefined,
+      pendingQuestion: nextQuestion,
+      pendingQuestionAsks: nextQuestion === undefined ? undefined : nextQuestion === pendingQuestion ? asks + 1 : 1,
       ...(answers ? { answers } : {}),
       intents,
       updatedAt: at,
@@ -974,6 +989,9 @@ export class DialogueService implements DialoguePort {
         ...(answered !== intent ? { answered } : {}),
         ...(answer && declared && pendingQuestion !== undefined
           ? { question: { scriptId: pendingQuestion, answer: declared.answer, text: answers?.[declared.answer] } }
+          : {}),
+        ...(unanswered && pendingQuestion !== undefined
+          ? { question: { scriptId: pendingQuestion, answer: unanswered.answer, asked: asks } }
           : {}),
         ...(example && source === 'campaign-example'
           ? { example: { ...exampleView(example), similarity: round(example.similarity, 4) } }

@@ -15,6 +15,15 @@ describe('leadSummary', () => {
     );
   });
 
+  it('names a question agreed to but not answered, so the closer asks it', () => {
+    expect(leadSummary({ ...base, lastUtterance: '好的', unanswered: { address: 2 } })).toBe(
+      'customer: Wang; lead stage: hot; turns: 3; intents: affirm; address: not given (asked 2 times); last said: "好的"',
+    );
+    expect(leadSummary({ ...base, lastUtterance: 'sure', unanswered: { address: 1 } })).toContain(
+      'address: not given (asked 1 time)',
+    );
+  });
+
   it('cuts long words to 120 characters', () => {
     const long = 'x'.repeat(200);
     const summary = leadSummary({ ...base, lastUtterance: long, answers: { address: long } });

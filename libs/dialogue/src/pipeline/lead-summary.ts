@@ -17,6 +17,11 @@ export function leadSummary(input: {
   lastUtterance: string;
   /** Answers to the campaign's questions by name (`address`). */
   answers?: Readonly<Record<string, string>>;
+  /**
+   * A campaign question the caller agreed to but did not answer, by answer name, with the times it was
+   * asked: the closer is told to ask it (`address: not given (asked 2 times)`).
+   */
+  unanswered?: Readonly<Record<string, number>>;
 }): string {
   const asked = [...new Set(input.intents.filter((i) => i !== 'out_of_scope'))];
   return [
@@ -25,6 +30,9 @@ export function leadSummary(input: {
     `turns: ${input.turns}`,
     `intents: ${asked.join(', ') || 'none'}`,
     ...Object.entries(input.answers ?? {}).map(([name, text]) => `${name}: ${quote(text)}`),
+    ...Object.entries(input.unanswered ?? {}).map(
+      ([name, asked]) => `${name}: not given (asked ${asked} ${asked === 1 ? 'time' : 'times'})`,
+    ),
     `last said: ${quote(input.lastUtterance)}`,
   ].join('; ');
 }

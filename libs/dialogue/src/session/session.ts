@@ -75,6 +75,12 @@ export interface Session {
    */
   pendingQuestion?: string;
   /**
+   * How many times in a row the bot has said `pendingQuestion` (1 when first asked): a bare yes re-asks
+   * it until the question's `askAtMost`, then is taken as the question's intent. Absent with it (and in
+   * sessions written before it existed, where it counts as 1).
+   */
+  pendingQuestionAsks?: number;
+  /**
    * The caller's answers to the campaign's questions, by answer name (`address`): their redacted words,
    * for the closer (the transfer's lead summary). Absent until the first answer.
    */
