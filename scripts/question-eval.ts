@@ -73,7 +73,9 @@ async function main(): Promise<void> {
     // intents come out the same; the answer preference is off).
     const perIntent = process.argv.includes('--per-intent');
     // As createSampleCampaign (test/support/dialogue.ts) does, which this build cannot import: that
-    // module uses Jest's globals, whose types the build leaves out.
+    // module uses Jest's globals, whose types the build leaves out. The import creates the campaign (a
+    // PUT changes only a campaign that exists).
+    await call('POST', `/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`, SAMPLE);
     await call('PUT', `/v1/admin/campaigns/${CAMPAIGN}`, {
       ...SAMPLE_SETTINGS,
       ...(noExamples
@@ -82,7 +84,6 @@ async function main(): Promise<void> {
           ? { intentExamples: sampleExamplesPerIntent() }
           : {}),
     });
-    await call('POST', `/v1/admin/scripts/import?campaign=${CAMPAIGN}&mode=replace`, SAMPLE);
     await call('POST', `/v1/admin/scripts/publish?campaign=${CAMPAIGN}`);
     // Embed the campaign's examples first, as its first out-of-scope turn would (the answer lookup of
     // the generator route does not wait for them).

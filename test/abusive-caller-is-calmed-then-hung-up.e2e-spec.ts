@@ -120,8 +120,12 @@ describe('an abusive caller is calmed, then hung up on', () => {
   });
 
   it('the campaign endpoint takes abuseHangupAfter 1-10 (default 2, null restores it) and refuses anything else', async () => {
-    const put = (body: object) => request(gw.url).put('/v1/admin/campaigns/abuse-settings').set(auth).send(body);
-    expect((await put({ name: 'abuse settings' }).expect(200)).body.abuseHangupAfter).toBe(2);
+    const put = (body: object, create = false) =>
+      request(gw.url)
+        .put('/v1/admin/campaigns/abuse-settings')
+        .set(create ? { ...auth, 'if-none-match': '*' } : auth)
+        .send(body);
+    expect((await put({ name: 'abuse settings' }, true).expect(200)).body.abuseHangupAfter).toBe(2);
     expect((await put({ abuseHangupAfter: 1 }).expect(200)).body.abuseHangupAfter).toBe(1);
     for (const bad of [0, 1.5, 11, -1, '2', true])
       expectError(await put({ abuseHangupAfter: bad }), 400, 'VALIDATION_FAILED');

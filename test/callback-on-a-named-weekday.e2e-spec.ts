@@ -62,8 +62,12 @@ describe('callback on a named weekday, never in the night', () => {
   });
 
   it('the campaign endpoint takes callingHours HH:MM, start before end (default 09:00–20:00, null restores it)', async () => {
-    const put = (body: object) => request(gw.url).put('/v1/admin/campaigns/cb-hours').set(auth).send(body);
-    expect((await put({ name: 'calling hours' }).expect(200)).body.callingHours).toEqual({
+    const put = (body: object, create = false) =>
+      request(gw.url)
+        .put('/v1/admin/campaigns/cb-hours')
+        .set(create ? { ...auth, 'if-none-match': '*' } : auth)
+        .send(body);
+    expect((await put({ name: 'calling hours' }, true).expect(200)).body.callingHours).toEqual({
       start: '09:00',
       end: '20:00',
     });

@@ -101,8 +101,13 @@ describe('campaign settings name only scripts of the campaign’s library', () =
   });
 
   it('publish warns about a named script the version lacks or has disabled', async () => {
-    // Settings first, scripts after (allowed: an empty library is not checked), one of them missing.
-    await put('acme-early', NAMED).expect(200);
+    // Settings first (a PUT that creates the campaign: If-None-Match: *), scripts after (allowed: an empty
+    // library is not checked), one of them missing.
+    await request(gw.url)
+      .put('/v1/admin/campaigns/acme-early')
+      .set({ ...auth, 'if-none-match': '*' })
+      .send(NAMED)
+      .expect(200);
     await importRows(
       'acme-early',
       LIBRARY.filter((s) => s.id !== 'acme-opening').map((s) =>

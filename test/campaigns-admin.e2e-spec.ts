@@ -9,11 +9,18 @@ const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 describe('campaign settings admin API (booted app, real Redis)', () => {
   const gw = gatewayForSuite('campaigns', { SEED_SAMPLE_CAMPAIGN: 'false' });
 
-  it('404 for a campaign never created; PUT creates it with defaults filled', async () => {
+  it('404 for a campaign never created; a plain PUT does not create it, PUT with If-None-Match: * does', async () => {
+    await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(404);
+    // A typo in the URL creates nothing.
+    expectError(
+      await request(gw.url).put('/v1/admin/campaigns/acme').set(auth(ADMIN_KEY)).send({ name: 'Acme broadband' }),
+      404,
+      'NOT_FOUND',
+    );
     await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(404);
     const put = await request(gw.url)
       .put('/v1/admin/campaigns/acme')
-      .set(auth(ADMIN_KEY))
+      .set({ ...auth(ADMIN_KEY), 'if-none-match': '*' })
       .send({ name: 'Acme broadband', language: 'en' })
       .expect(200);
     expect(put.body).toMatchObject({ id: 'acme', name: 'Acme broadband', language: 'en', version: 1 });
@@ -27,6 +34,20 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     const get = await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200);
     expect(get.headers.etag).toBe(put.headers.etag);
     expect(get.body).toEqual(put.body);
+    // A create never overwrites: 412 once the campaign exists; only * is a create.
+    const again = await request(gw.url)
+      .put('/v1/admin/campaigns/acme')
+      .set({ ...auth(ADMIN_KEY), 'if-none-match': '*' })
+      .send({ name: 'Other' });
+    expectError(again, 412, 'PRECONDITION_FAILED');
+    const tagged = await request(gw.url)
+      .put('/v1/admin/campaigns/acme')
+      .set({ ...auth(ADMIN_KEY), 'if-none-match': String(put.headers.etag) })
+      .send({ name: 'Other' });
+    expectError(tagged, 400, 'VALIDATION_FAILED');
+    expect((await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200)).body).toEqual(
+      put.body,
+    );
   });
 
   it('takes an IANA timeZone, and null unsets it (the process zone again)', async () => {
@@ -189,7 +210,7 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     );
     const res = await request(gw.url)
       .put('/v1/admin/campaigns/big-examples')
-      .set(auth(ADMIN_KEY))
+      .set({ ...auth(ADMIN_KEY), 'if-none-match': '*' })
       .send({ intentExamples: { byIntent, byScript } })
       .expect(200);
     expect(res.body.intentExamples.byIntent.objection_price[199]).toBe(long(599));
@@ -204,13 +225,13 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
   });
 
   it('edits one script’s intent examples with a merge patch: a list replaces that script’s, null removes it', async () => {
-    const put = (intentExamples: object) =>
+    const put = (intentExamples: object, create = false) =>
       request(gw.url)
         .put('/v1/admin/campaigns/examples-patch')
-        .set(auth(ADMIN_KEY))
+        .set(create ? { ...auth(ADMIN_KEY), 'if-none-match': '*' } : auth(ADMIN_KEY))
         .send({ intentExamples })
         .expect(200);
-    await put({ byScript: { a: ['one', 'two'], b: ['three'] }, byIntent: { ask_price: ['how much'] } });
+    await put({ byScript: { a: ['one', 'two'], b: ['three'] }, byIntent: { ask_price: ['how much'] } }, true);
     await put({ byScript: { a: ['uno'] } });
     let res = await request(gw.url).get('/v1/admin/campaigns/examples-patch').set(auth(VIEWER_KEY)).expect(200);
     expect(res.body.intentExamples).toMatchObject({
@@ -224,7 +245,13 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
 
   it('takes null as "back to the default" for a member that has one, and refuses it with a clear 400 where none', async () => {
     const put = (body: object) => request(gw.url).put('/v1/admin/campaigns/nulls').set(auth(ADMIN_KEY)).send(body);
-    const defaults = (await put({}).expect(200)).body;
+    const defaults = (
+      await request(gw.url)
+        .put('/v1/admin/campaigns/nulls')
+        .set({ ...auth(ADMIN_KEY), 'if-none-match': '*' })
+        .send({})
+        .expect(200)
+    ).body;
     const changed = await put({
       name: 'Null campaign',
       matchThreshold: 0.7,

@@ -39,6 +39,12 @@ describe('fuzzing the public endpoints', () => {
 
   beforeAll(async () => {
     await createLanguageCampaign(gw.url, 'zh', 'default');
+    // The campaign the settings PUT is fuzzed on: it exists, so each body is validated (a PUT creates nothing).
+    await request(gw.url)
+      .put('/v1/admin/campaigns/fuzz')
+      .set({ ...admin, 'if-none-match': '*' })
+      .send({})
+      .expect(200);
     conversationId = (await request(gw.url).post('/v1/conversations').send({}).expect(201)).body.conversationId;
   });
   afterAll(() => {

@@ -97,7 +97,11 @@ describe('GET /v1/admin/intents/examples/report', () => {
   });
 
   it('is empty for a campaign without examples; 404 for no campaign, 400 for a bad id, 401 without a key', async () => {
-    await request(gw.url).put('/v1/admin/campaigns/bare').set(admin).send({ name: 'bare' }).expect(200);
+    await request(gw.url)
+      .put('/v1/admin/campaigns/bare')
+      .set({ ...admin, 'if-none-match': '*' })
+      .send({ name: 'bare' })
+      .expect(200);
     expect((await report('bare').expect(200)).body).toMatchObject({
       examples: 0,
       scripts: [],
@@ -120,7 +124,7 @@ describe('GET /v1/admin/intents/examples/report', () => {
   it('reports on a campaign that has never published a library: its scripts are missing, not a 404', async () => {
     await request(gw.url)
       .put('/v1/admin/campaigns/unpublished')
-      .set(admin)
+      .set({ ...admin, 'if-none-match': '*' })
       .send({ intentExamples: { byScript: { 'zh-detail-install': ['安装要多久'] } } })
       .expect(200);
     const { body } = await report('unpublished').expect(200);

@@ -176,6 +176,7 @@ describe('the admin API and the generic telephony events answer as /docs-json do
     const audit = await call('get', '/v1/admin/scripts/audit', 200, { query: q });
     expect((audit.body as { entries: unknown[] }).entries.length).toBeGreaterThan(0);
     await call('get', '/v1/admin/scripts/audit', 400, { query: 'campaign=no%20spaces' });
+    await call('get', '/v1/admin/scripts/audit', 404, { query: 'campaign=openapi-admin-none' });
   });
 
   it('publish, versions, rollback (422 once the catch-all moved on), match, threshold sweep', async () => {
@@ -213,6 +214,7 @@ describe('the admin API and the generic telephony events answer as /docs-json do
     await call('post', '/v1/admin/scripts/publish', 201, { query: q });
     await call('get', '/v1/admin/scripts/versions', 200, { query: q });
     await call('get', '/v1/admin/scripts/versions', 400, { query: 'campaign=no%20spaces' });
+    await call('get', '/v1/admin/scripts/versions', 404, { query: 'campaign=openapi-admin-none' });
 
     const rollback = '/v1/admin/scripts/rollback';
     await call('post', rollback, 422, { query: q, body: { version: 1 } });
@@ -254,6 +256,8 @@ describe('the admin API and the generic telephony events answer as /docs-json do
     const etag = String(got.headers.etag);
     await call('put', path, 200, { url, headers: { ...admin, 'if-match': etag }, body: { matchThreshold: 0.6 } });
     await call('put', path, 412, { url, headers: { ...admin, 'if-match': etag }, body: { matchThreshold: 0.5 } });
+    // A PUT changes a campaign that exists; it creates one only with If-None-Match: *.
+    await call('put', path, 404, { url: '/v1/admin/campaigns/openapi-admin-none', body: { matchThreshold: 0.6 } });
     const unknown = await call('put', path, 400, {
       url,
       body: { routes: { buy_now: { route: 'script', action: 'continue' } } },

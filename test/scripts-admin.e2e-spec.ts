@@ -514,7 +514,7 @@ describe('script library admin API (two gateways, real Redis, real indexes)', ()
       ]) {
         await request(gw1.url)
           .put(`/v1/admin/campaigns/${campaign}`)
-          .set(auth(ADMIN_KEY))
+          .set({ ...auth(ADMIN_KEY), 'if-none-match': '*' })
           .send({ defaultFallbackScriptId: fallback })
           .expect(200);
       }

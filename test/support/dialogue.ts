@@ -39,7 +39,7 @@ export const TEST_CALLING_HOURS = { start: '00:00', end: '24:00' } as const;
 
 /**
  * Create a campaign the way an operator would: the sample settings, TEST_DEADLINES and TEST_CALLING_HOURS with `settings`
- * over them (PUT), `rows` of the sample library (import), publish. Returns the campaign id.
+ * over them (PUT, creating it), `rows` of the sample library (import), publish. Returns the campaign id.
  *
  * A campaign's settings name only scripts of its library (a PUT naming one missing from a non-empty
  * draft is 400, a replace import that drops a named one 409), so the sample settings' follow-ons,
@@ -89,13 +89,16 @@ export async function createSampleCampaign(
       ),
     },
   };
-  const existing = await request(url).get(`/v1/admin/scripts?campaign=${id}`).set(auth).expect(200);
-  if ((existing.body as { scripts: unknown[] }).scripts.length > 0) {
+  // A campaign that does not exist yet is 404 here, and its settings PUT creates it (If-None-Match: *).
+  const existing = await request(url).get(`/v1/admin/scripts?campaign=${id}`).set(auth);
+  if (existing.status !== 404) expect(existing.status).toBe(200);
+  const exists = existing.status === 200;
+  if (exists && (existing.body as { scripts: unknown[] }).scripts.length > 0) {
     await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=upsert`).set(auth).send(rows).expect(200);
   }
   await request(url)
     .put(`/v1/admin/campaigns/${id}`)
-    .set(auth)
+    .set(exists ? auth : { ...auth, 'if-none-match': '*' })
     .send({ ...SAMPLE_SETTINGS, deadlines: TEST_DEADLINES, callingHours: TEST_CALLING_HOURS, ...settings, ...trimmed })
     .expect(200);
   await request(url).post(`/v1/admin/scripts/import?campaign=${id}&mode=replace`).set(auth).send(rows).expect(200);

@@ -33,6 +33,13 @@ export interface UpdateOptions {
    * an operator setting a campaign up); publish then warns about what its library lacks.
    */
   knownScripts?: KnownScripts;
+  /**
+   * What a campaign that does not exist yet gets: `create` (the default: the sample campaign's seed)
+   * creates it from the defaults and the patch; `notFound` answers 404 NOT_FOUND, so a typo in an
+   * operator's URL creates nothing. `onlyCreate` creates it and answers 412 PRECONDITION_FAILED when
+   * it exists (HTTP `If-None-Match: *`, RFC 9110 §13.1.2: a create that never overwrites).
+   */
+  absent?: 'create' | 'notFound' | 'onlyCreate';
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -175,8 +182,21 @@ export class CampaignService implements OnRedisDataLost {
     if ('id' in patch && patch.id !== null && patch.id !== id) {
       throw new HuashuException('VALIDATION_FAILED', 'id in the body differs from the path', [{ field: 'id' }]);
     }
+    const absent = opts.absent ?? 'create';
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const stored = await this.repo.read(id);
+      if (!stored && absent === 'notFound') {
+        throw new HuashuException(
+          'NOT_FOUND',
+          `campaign ${id} does not exist; create it with If-None-Match: * or by importing its scripts`,
+          [{ campaignId: id }],
+        );
+      }
+      if (stored && absent === 'onlyCreate') {
+        throw new HuashuException('PRECONDITION_FAILED', `campaign ${id} exists (If-None-Match: *)`, [
+          { currentEtag: stored.etag },
+        ]);
+      }
       const currentEtag = stored?.etag ?? '"0"';
       if (ifMatch !== undefined && !etagMatches(ifMatch, currentEtag)) {
         throw new HuashuException('PRECONDITION_FAILED', 'the campaign changed since it was read (If-Match)', [

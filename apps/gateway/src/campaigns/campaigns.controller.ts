@@ -1,6 +1,14 @@
 import { Body, Controller, Get, Headers, Param, Put, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags, type ApiResponseSchemaHost } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  type ApiResponseSchemaHost,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { campaignOpenApiSchemas, CampaignService, type Campaign } from '@huashu/campaigns';
 import { HuashuException } from '@huashu/common';
@@ -64,31 +72,48 @@ export class CampaignsController {
   @AdminRoles('admin')
   @ApiOperation({
     summary:
-      'Change campaign settings (JSON Merge Patch onto the current settings; creates the campaign). ' +
+      'Change campaign settings (JSON Merge Patch onto the current settings). A campaign that does not exist is 404, ' +
+      'so a typo creates nothing; `If-None-Match: *` creates it (defaults + the body; 412 when it exists), as does ' +
+      'its first script import. ' +
       'Unknown intents, routes or out-of-range sampling parameters are rejected, and so is a setting the body sets ' +
       'that names no script of the campaign’s draft library, once it has scripts (openingScriptId, goodbyeScriptId, ' +
       'defaultFallbackScriptId, followOns keys and values, questions keys, intentExamples.byScript keys).',
   })
   @ApiParam({ name: 'id', description: 'Campaign id' })
   @ApiIfMatch()
+  @ApiHeader({
+    name: 'If-None-Match',
+    required: false,
+    description: '`*` only: create the campaign (defaults + the body); 412 when it exists',
+  })
   @ApiBody({ description: 'Partial or whole campaign settings (JSON Merge Patch)', schema: SCHEMAS.patch })
   @ApiOkResponse({ description: 'The campaign after the change', schema: SCHEMAS.campaign })
   @ApiErrorResponses({
     ...JSON_BODY_ERRORS,
-    400: 'VALIDATION_FAILED: not a campaign id, a body that is no object, a server-owned field, an unknown intent or route, an out-of-range value, a setting naming a script missing from the campaign’s draft library (details: field, scriptId) or a bad answer name or intent (one details entry per field); MALFORMED_BODY: the body is not JSON',
+    400: 'VALIDATION_FAILED: not a campaign id, an If-None-Match other than *, a body that is no object, a server-owned field, an unknown intent or route, an out-of-range value, a setting naming a script missing from the campaign’s draft library (details: field, scriptId) or a bad answer name or intent (one details entry per field); MALFORMED_BODY: the body is not JSON',
     409: 'CONFLICT: the campaign changed concurrently on every attempt; retry',
-    412: 'PRECONDITION_FAILED: If-Match names an older version of the campaign (details: currentEtag)',
+    404: 'NOT_FOUND: the campaign does not exist (send If-None-Match: * to create it)',
+    412: 'PRECONDITION_FAILED: If-Match names an older version of the campaign, or If-None-Match: * and the campaign exists (details: currentEtag)',
     413: `PAYLOAD_TOO_LARGE: the body is larger than ${CAMPAIGN_BODY_LIMIT} bytes`,
   })
   async put(
     @Param('id') id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Principal() principal: AdminPrincipal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Campaign> {
-    const { campaign, etag } = await this.campaigns.update(checkId(id), body, principal, ifMatch, {
+    checkId(id);
+    if (ifNoneMatch !== undefined && ifNoneMatch.trim() !== '*') {
+      throw new HuashuException('VALIDATION_FAILED', 'If-None-Match takes only * (create the campaign)', [
+        { header: 'if-none-match' },
+      ]);
+    }
+    const { campaign, etag } = await this.campaigns.update(id, body, principal, ifMatch, {
       knownScripts: this.knownScripts,
+      // A PUT changes a campaign; it creates one only when asked to (a typo in the URL creates nothing).
+      absent: ifNoneMatch === undefined ? 'notFound' : 'onlyCreate',
     });
     void reply.header('etag', etag);
     return campaign;

@@ -62,14 +62,19 @@ const BAD_BODY = {
   ...JSON_BODY_ERRORS,
   400: 'VALIDATION_FAILED: a bad field, query parameter or script id (one details entry per field); MALFORMED_BODY: the body is not JSON',
 } as const;
-const NO_VERSION = { 404: 'NOT_FOUND: no such published version' } as const;
+/** Reads of a campaign that does not exist answer 404, as GET /v1/admin/campaigns/{id} does. */
+const NO_CAMPAIGN = { 404: 'NOT_FOUND: the campaign does not exist' } as const;
+const NO_VERSION = { 404: 'NOT_FOUND: the campaign does not exist, or no such published version' } as const;
 const NO_SCRIPT = { 404: 'NOT_FOUND: no such script in the draft (or in the version asked for)' } as const;
+const NO_CAMPAIGN_OR_SCRIPT = {
+  404: 'NOT_FOUND: the campaign does not exist, or no such script in the draft (or in the version asked for)',
+} as const;
 const EDIT = {
   409: 'CONFLICT: the script changed concurrently on every attempt; retry',
   412: 'PRECONDITION_FAILED: If-Match names an older revision of the script (details: currentEtag)',
 } as const;
 const NO_LIBRARY = {
-  404: 'NOT_FOUND: the campaign has no published library, no such version, or no fallback script',
+  404: 'NOT_FOUND: the campaign does not exist, has no published library, no such version, or no fallback script',
 } as const;
 
 /** Routes that embed texts (the query, the pairs, the library being published) besides storage. */
@@ -108,13 +113,17 @@ export class ScriptsController {
     private readonly sweeps: ThresholdSweepService,
   ) {}
 
+  /** The campaign of a read: 404 when it does not exist (a typo in ?campaign= is no empty library). */
+  private readonly existing = (q: CampaignQueryDto): Promise<string> => this.library.requireCampaign(campaignOf(q));
+
   @Get()
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'List the scripts of the draft (default) or of a published version.' })
   @ApiOkResponse({ type: ScriptListDto })
   @ApiErrorResponses({ ...BAD_QUERY, ...NO_VERSION })
   async list(@Query() q: VersionQueryDto): Promise<{ version: number | 'draft'; scripts: Script[] }> {
-    return this.library.list(campaignOf(q), parseVersion(q.version));
+    const version = parseVersion(q.version);
+    return this.library.list(await this.existing(q), version);
   }
 
   @Post()
@@ -148,7 +157,8 @@ export class ScriptsController {
     @Query() q: ExportQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Script[] | string> {
-    const { scripts } = await this.library.list(campaignOf(q), parseVersion(q.version));
+    const version = parseVersion(q.version);
+    const { scripts } = await this.library.list(await this.existing(q), version);
     if (q.format === 'jsonl') {
       void reply.header('content-type', 'application/x-ndjson; charset=utf-8');
       return scripts.map((s) => JSON.stringify(s)).join('\n') + (scripts.length ? '\n' : '');
@@ -244,18 +254,18 @@ export class ScriptsController {
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'Published versions and the current one.' })
   @ApiOkResponse({ type: VersionsDto })
-  @ApiErrorResponses(BAD_QUERY)
-  versions(@Query() q: CampaignQueryDto): Promise<{ current?: number; versions: VersionMeta[] }> {
-    return this.library.versions(campaignOf(q));
+  @ApiErrorResponses({ ...BAD_QUERY, ...NO_CAMPAIGN })
+  async versions(@Query() q: CampaignQueryDto): Promise<{ current?: number; versions: VersionMeta[] }> {
+    return this.library.versions(await this.existing(q));
   }
 
   @Get('audit')
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'Latest changes to the library (who, when, before/after), newest first.' })
   @ApiOkResponse({ type: ScriptAuditDto })
-  @ApiErrorResponses(BAD_QUERY)
+  @ApiErrorResponses({ ...BAD_QUERY, ...NO_CAMPAIGN })
   async audit(@Query() q: CampaignQueryDto): Promise<{ entries: ScriptAuditEntry[] }> {
-    return { entries: await this.library.audit(campaignOf(q), 100) };
+    return { entries: await this.library.audit(await this.existing(q), 100) };
   }
 
   @Post('match')
@@ -266,7 +276,7 @@ export class ScriptsController {
   @ApiErrorResponses({ ...BAD_BODY, ...NO_LIBRARY, ...EMBEDS })
   async match(@Query() q: CampaignQueryDto, @Body() body: MatchDto): Promise<MatchResponse> {
     const out = await this.matcher.match({
-      campaignId: campaignOf(q),
+      campaignId: await this.existing(q),
       text: body.text,
       k: body.k,
       version: body.version,
@@ -302,7 +312,7 @@ export class ScriptsController {
     @Body() body: ThresholdSweepDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SweepResult | string> {
-    const c = campaignOf(q);
+    const c = await this.existing(q);
     const result = await this.sweeps.run(c, body.pairs, body.targetPrecision ?? 0.95, body.version);
     if (q.format === 'html') {
       void reply.header('content-type', 'text/html; charset=utf-8');
@@ -315,13 +325,15 @@ export class ScriptsController {
   @AdminRoles('viewer')
   @ApiOperation({ summary: 'One script of the draft (default) or a version; ETag header for If-Match.' })
   @ApiOkResponse({ type: ScriptDto, headers: SCRIPT_ETAG_HEADER })
-  @ApiErrorResponses({ ...BAD_QUERY, ...NO_SCRIPT })
+  @ApiErrorResponses({ ...BAD_QUERY, ...NO_CAMPAIGN_OR_SCRIPT })
   async get(
     @Param('id') id: string,
     @Query() q: VersionQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Script> {
-    const { script, etag } = await this.library.get(campaignOf(q), checkId(id), parseVersion(q.version));
+    const scriptId = checkId(id);
+    const version = parseVersion(q.version);
+    const { script, etag } = await this.library.get(await this.existing(q), scriptId, version);
     void reply.header('etag', etag);
     return script;
   }

@@ -77,6 +77,19 @@ export class ScriptLibraryService {
     return parsed.data;
   }
 
+  /**
+   * `c` when the campaign exists, else 404 NOT_FOUND as `GET /v1/admin/campaigns/{id}` answers: a read of a
+   * campaign nobody created (a typo in `?campaign=`) must not look like an empty library. Writes that
+   * create (`create`, `import`: DESIGN §4, "created with the defaults on its first script import") do not
+   * ask this.
+   */
+  async requireCampaign(c: string): Promise<string> {
+    if (!(await this.campaigns.exists(c))) {
+      throw new HuashuException('NOT_FOUND', `campaign ${c} does not exist`, [{ campaignId: c }]);
+    }
+    return c;
+  }
+
   async list(c: string, version?: number | 'draft'): Promise<{ version: number | 'draft'; scripts: Script[] }> {
     const v = version ?? 'draft';
     const raw = v === 'draft' ? (await this.repo.draftAll(c)).scripts : await this.versionOrThrow(c, v);
