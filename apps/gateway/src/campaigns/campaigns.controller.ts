@@ -46,7 +46,7 @@ export class CampaignsController {
 
   /** The campaign's draft script ids: the scripts its settings may name. */
   private readonly knownScripts = async (campaignId: string): Promise<ReadonlySet<string>> =>
-    new Set((await this.library.scriptsOf(campaignId, 'draft')).scripts.map((s) => s.id));
+    new Set(await this.library.draftIds(campaignId));
 
   @Get(':id')
   @AdminRoles('viewer')

@@ -179,6 +179,11 @@ export class ScriptLibraryRepository implements OnModuleInit {
     return { rev: Number(rev ?? 0), scripts };
   }
 
+  /** The draft's script ids (HKEYS: no script JSON read). */
+  async draftIds(c: string): Promise<string[]> {
+    return this.redis.hkeys(SCRIPT_KEYS.draft(c));
+  }
+
   async draftRev(c: string): Promise<number> {
     return Number((await this.redis.get(SCRIPT_KEYS.draftRev(c))) ?? 0);
   }

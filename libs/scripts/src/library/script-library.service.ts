@@ -270,6 +270,11 @@ export class ScriptLibraryService {
     return this.repo.current(c);
   }
 
+  /** The ids of the draft's scripts, without reading the scripts (what campaign settings may name). */
+  draftIds(c: string): Promise<string[]> {
+    return this.repo.draftIds(c);
+  }
+
   draftRev(c: string): Promise<number> {
     return this.repo.draftRev(c);
   }

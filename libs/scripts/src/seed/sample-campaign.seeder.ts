@@ -75,9 +75,9 @@ export class SampleCampaignSeeder implements OnApplicationBootstrap, OnRedisData
     if (await this.repo.flag(SCRIPT_KEYS.seeded(c))) return false;
     if (!(await this.repo.tryLock(SCRIPT_KEYS.seedLock, SEED_LOCK_MS))) return false;
     try {
-      const { scripts } = await this.library.scriptsOf(c, 'draft');
+      const ids = await this.library.draftIds(c);
       const { versions } = await this.library.versions(c);
-      if (scripts.length > 0 || versions.length > 0) {
+      if (ids.length > 0 || versions.length > 0) {
         await this.repo.setFlag(SCRIPT_KEYS.seeded(c));
         return false;
       }
