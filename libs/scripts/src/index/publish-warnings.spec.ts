@@ -2,13 +2,13 @@ import { defaultCampaign, type Campaign } from '@huashu/campaigns';
 import type { Script } from '../script-matcher.port.js';
 import { publishWarnings } from './publish-warnings.js';
 
-const script = (id: string, text: string, enabled = true): Script => ({
+const script = (id: string, text: string): Script => ({
   id,
   campaignId: 'acme',
   text,
   tags: [],
   fallback: false,
-  enabled,
+  enabled: true,
   version: 1,
   updatedAt: '2026-01-01T00:00:00.000Z',
   updatedBy: 'test',
@@ -36,12 +36,11 @@ describe('publishWarnings', () => {
     ]);
   });
 
-  it('one warning per unknown slot, with its enabled scripts; built-ins, blank values and language slots count', () => {
+  it('one warning per unknown slot, with its scripts; built-ins, blank values and language slots count', () => {
     const c = campaign({ slots: { blank: '  ' }, slotsByLanguage: { en: { product_name: 'filter' } } });
     const warnings = publishWarnings(c, [
       script('a', '{price} {callback_time} {customer_name}'),
       script('b', '{price} {product_name} {blank}'),
-      script('c', '{never_said}', false),
     ]);
     expect(warnings).toEqual([
       expect.objectContaining({ code: 'UNKNOWN_SLOT', slot: 'price', scriptIds: ['a', 'b'], count: 2 }),

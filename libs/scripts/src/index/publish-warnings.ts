@@ -32,8 +32,9 @@ export interface PublishWarning {
 const MAX_SCRIPT_IDS = 20;
 
 /**
- * What a publish warns about, given the version's scripts (`scripts`: a loaded library holds the
- * enabled ones; `disabled`: ids the version holds disabled): settings that name a script the version lacks or has disabled (a
+ * What a publish warns about, given the version's enabled scripts (`enabled`: what a loaded library
+ * holds; holes allowed) and `disabled`, the ids the version holds disabled (a loaded library leaves them
+ * out, so the caller reads them): settings that name a script the version lacks or has disabled (a
  * campaign PUT is checked against the draft when it is made, but the settings may predate the
  * scripts, or a script may be disabled later), and placeholders that nothing fills: at run time such
  * a slot is left out of the sentence (the missing-slot rule of `fillSlots`), which for a campaign
@@ -42,23 +43,22 @@ const MAX_SCRIPT_IDS = 20;
  */
 export function publishWarnings(
   campaign: Campaign,
-  scripts: readonly (Script | undefined)[],
+  enabled: readonly (Script | undefined)[],
   disabled: ReadonlySet<string> = new Set(),
 ): PublishWarning[] {
   const byId = new Map<string, Script>();
-  for (const s of scripts) if (s) byId.set(s.id, s);
+  for (const s of enabled) if (s) byId.set(s.id, s);
   const warnings: PublishWarning[] = [];
   for (const ref of scriptReferences(campaign)) {
-    const script = byId.get(ref.scriptId);
-    const off = disabled.has(ref.scriptId) || script?.enabled === false;
-    if (!script && !off) {
+    if (byId.has(ref.scriptId)) continue;
+    if (!disabled.has(ref.scriptId)) {
       warnings.push({
         code: PUBLISH_WARNING_CODES.scriptMissing,
         field: ref.field,
         scriptId: ref.scriptId,
         message: `${ref.field} names script ${ref.scriptId}, which this version does not have`,
       });
-    } else if (off) {
+    } else {
       warnings.push({
         code: PUBLISH_WARNING_CODES.scriptDisabled,
         field: ref.field,
@@ -73,7 +73,6 @@ export function publishWarnings(
   }
   const unknown = new Map<string, string[]>();
   for (const script of byId.values()) {
-    if (!script.enabled) continue;
     for (const slot of placeholdersOf(script.text)) {
       if (filled.has(slot)) continue;
       const users = unknown.get(slot) ?? [];
