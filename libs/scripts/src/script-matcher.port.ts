@@ -79,6 +79,11 @@ export interface ScriptMatcherPort {
    * transfer announcement, this way.
    */
   findScripts(campaignId: string, where: (script: Script) => boolean): Promise<Script[]>;
+  /**
+   * The distinct tags of the enabled scripts of the published library (the dialogue finds the
+   * languages a library speaks in them), computed once per loaded library version.
+   */
+  libraryTags(campaignId: string): Promise<ReadonlySet<string>>;
   /** A script of the published library (or the draft). */
   getScript(campaignId: string, scriptId: string, version?: number | 'draft'): Promise<Script | undefined>;
   /**

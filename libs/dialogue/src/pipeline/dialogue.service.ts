@@ -520,17 +520,15 @@ export class DialogueService implements DialoguePort {
    * cannot be read: the call goes on in the campaign's language).
    */
   private async hintedLanguage(campaign: Campaign, requested: string): Promise<string | undefined> {
-    let scripts: Script[];
+    let tags: ReadonlySet<string>;
     try {
-      scripts = await this.scripts.findScripts(campaign.id, (s) => s.tags.some(isLanguageTag));
+      // The library's distinct tags, kept per loaded library version: no scan of its scripts per call start.
+      tags = await this.scripts.libraryTags(campaign.id);
     } catch (err) {
       this.logger.warn({ err, campaignId: campaign.id }, 'library languages unavailable');
       return undefined;
     }
-    return libraryLanguage(
-      requested,
-      scripts.flatMap((s) => s.tags.filter(isLanguageTag)),
-    );
+    return libraryLanguage(requested, [...tags].filter(isLanguageTag));
   }
 
   /**

@@ -40,6 +40,8 @@ export class ScriptMatcherService implements ScriptMatcherPort {
   /** The published version each script object handed out belongs to (`libraryVersionOf`). */
   private readonly versionOfScript = new WeakMap<Script, number>();
   private readonly registered = new WeakSet<LoadedLibrary>();
+  /** `libraryTags` per loaded library: a version's scripts never change, so once per version load. */
+  private readonly tagsOf = new WeakMap<LoadedLibrary, ReadonlySet<string>>();
 
   constructor(
     private readonly index: LibraryIndexService,
@@ -86,6 +88,16 @@ export class ScriptMatcherService implements ScriptMatcherPort {
   async findScripts(campaignId: string, where: (script: Script) => boolean): Promise<Script[]> {
     const lib = this.register(await this.index.published(campaignId));
     return lib.scripts.filter((s): s is Script => s !== undefined && s.enabled && where(s));
+  }
+
+  async libraryTags(campaignId: string): Promise<ReadonlySet<string>> {
+    const lib = this.register(await this.index.published(campaignId));
+    let tags = this.tagsOf.get(lib);
+    if (!tags) {
+      tags = new Set(lib.scripts.flatMap((s) => (s?.enabled ? s.tags : [])));
+      this.tagsOf.set(lib, tags);
+    }
+    return tags;
   }
 
   async getScript(campaignId: string, scriptId: string, version?: number | 'draft'): Promise<Script | undefined> {
