@@ -26,6 +26,8 @@ const NAMED = {
   followOns: { 'acme-intro': 'acme-price' },
   questions: { 'acme-intro': { answer: 'interest', intent: 'interested' } },
   intentExamples: { byScript: { 'acme-price': ['多少钱一台'] } },
+  // Where its transfers go (else publish warns TRANSFER_TARGET_MISSING).
+  transferTarget: 'sip:closers@acme.example',
 };
 
 describe('campaign settings name only scripts of the campaign’s library', () => {

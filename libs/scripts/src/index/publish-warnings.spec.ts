@@ -14,7 +14,11 @@ const script = (id: string, text: string): Script => ({
   updatedBy: 'test',
 });
 
-const campaign = (over: Partial<Campaign>): Campaign => ({ ...defaultCampaign('acme'), ...over });
+const campaign = (over: Partial<Campaign>): Campaign => ({
+  ...defaultCampaign('acme'),
+  transferTarget: 'sip:closers@acme.example',
+  ...over,
+});
 
 describe('publishWarnings', () => {
   it('nothing to say when every named script is there and every slot is filled', () => {
@@ -34,6 +38,31 @@ describe('publishWarnings', () => {
       ['SCRIPT_DISABLED', 'goodbyeScriptId', 'off'],
       ['SCRIPT_MISSING', 'followOns.open', 'gone'],
     ]);
+  });
+
+  it('names what transfers when the campaign sets no transferTarget', () => {
+    const c = campaign({});
+    delete c.transferTarget;
+    const [warning, ...rest] = publishWarnings(c, [script('open', 'hi')]);
+    expect(rest).toEqual([]);
+    // DESIGN §3: ready_to_buy, ask_human and complaint transfer; N fallbacks in a row transfer by default.
+    expect(warning).toMatchObject({
+      code: 'TRANSFER_TARGET_MISSING',
+      field: 'transferTarget',
+      transfers: ['ready_to_buy', 'ask_human', 'complaint', 'fallbackEscalation'],
+    });
+    // A stage's transfer counts; a campaign that never transfers needs no target.
+    const quiet = { ...c, fallbackEscalation: 'hangup' as const };
+    quiet.routes = Object.fromEntries(
+      Object.entries(c.routes).map(([intent, rule]) => [intent, { ...rule, action: 'continue' as const, byStage: {} }]),
+    );
+    expect(publishWarnings(quiet, [])).toEqual([]);
+    quiet.routes.affirm = {
+      route: 'script',
+      action: 'continue',
+      byStage: { hot: { route: 'script', action: 'transfer' } },
+    };
+    expect(publishWarnings(quiet, [])).toEqual([expect.objectContaining({ transfers: ['affirm'] })]);
   });
 
   it('one warning per unknown slot, with its scripts; built-ins, blank values and language slots count', () => {

@@ -10,6 +10,8 @@ export const PUBLISH_WARNING_CODES = {
   scriptDisabled: 'SCRIPT_DISABLED',
   /** Enabled scripts use a placeholder no campaign slot and no built-in slot fills. */
   unknownSlot: 'UNKNOWN_SLOT',
+  /** The campaign transfers (a route, the fallback escalation) but sets no `transferTarget`. */
+  transferTargetMissing: 'TRANSFER_TARGET_MISSING',
 } as const;
 
 export type PublishWarningCode = (typeof PUBLISH_WARNING_CODES)[keyof typeof PUBLISH_WARNING_CODES];
@@ -26,6 +28,24 @@ export interface PublishWarning {
   /** For UNKNOWN_SLOT: the scripts that use it (the first `MAX_SCRIPT_IDS`), and how many in all. */
   scriptIds?: string[];
   count?: number;
+  /** For TRANSFER_TARGET_MISSING: what transfers (intents of the route table, `fallbackEscalation`). */
+  transfers?: string[];
+}
+
+/**
+ * What in a campaign's settings ends a turn with a transfer: the intents whose route (or one of its
+ * stages) transfers, and `fallbackEscalation` when N fallbacks in a row transfer.
+ */
+export function transfersOf(campaign: Campaign): string[] {
+  const out = Object.entries(campaign.routes)
+    .filter(
+      ([, rule]) =>
+        rule !== undefined &&
+        (rule.action === 'transfer' || Object.values(rule.byStage ?? {}).some((t) => t?.action === 'transfer')),
+    )
+    .map(([intent]) => intent);
+  if (campaign.fallbackEscalation === 'transfer') out.push('fallbackEscalation');
+  return out;
 }
 
 /** Script ids listed per unknown slot; `count` says how many there are. */
@@ -66,6 +86,19 @@ export function publishWarnings(
         message: `${ref.field} names script ${ref.scriptId}, which is disabled in this version`,
       });
     }
+  }
+  const transfers = campaign.transferTarget === undefined ? transfersOf(campaign) : [];
+  if (transfers.length > 0) {
+    warnings.push({
+      code: PUBLISH_WARNING_CODES.transferTargetMissing,
+      field: 'transferTarget',
+      transfers,
+      message:
+        `${transfers.join(', ')} transfer (and so does the DTMF agent key on the phone), but the campaign sets no ` +
+        'transferTarget: AudioCodes, Genesys, generic events and REST get the transfer without a target (their ' +
+        'flow must route it); on Twilio <Gather> the caller hears the failed-transfer apology and the call goes on; ' +
+        'a ConversationRelay handoff without a target is hung up by huashu’s voice webhook',
+    });
   }
   const filled = new Set(BUILT_IN_SLOTS);
   for (const values of [campaign.slots, ...Object.values(campaign.slotsByLanguage)]) {

@@ -61,6 +61,9 @@ export const twilioVoiceSchema = z.looseObject({
 });
 export type TwilioVoiceParams = z.output<typeof twilioVoiceSchema>;
 
+/** The failed-transfer reason of a transfer that named no target (`untargeted`). */
+const TWILIO_NO_TRANSFER_TARGET = 'no-transfer-target';
+
 const CALL_OVER = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
 export interface TwilioVoiceQuery {
@@ -115,7 +118,23 @@ export class TwilioVoiceService {
       vr.hangup();
       return vr.toString();
     }
+    if (outcome.action === 'transfer' && !outcome.transfer?.target) return this.untargeted(callId, outcome, query);
     return this.twiml(outcome, query);
+  }
+
+  /**
+   * A transfer that names no target (the turn names none and the campaign has no `transferTarget`):
+   * `<Dial>` needs a number or client, and `<Hangup/>` after "please hold for an agent" would drop the
+   * caller in silence. It goes the way of a transfer no agent answered: the line is said, then the
+   * library's failed-transfer apology in a `<Gather>`, and the call goes on with the bot.
+   */
+  private async untargeted(callId: string, announced: TelephonyOutcome, query: TwilioVoiceQuery): Promise<string> {
+    const back = await this.telephony.handle(PLATFORM, callId, {
+      type: TELEPHONY_EVENTS.TRANSFER_RESULT,
+      status: 'failed',
+      reason: TWILIO_NO_TRANSFER_TARGET,
+    });
+    return this.twiml(back, query, announced.say);
   }
 
   toEvent(p: TwilioVoiceParams): TelephonyEvent {
@@ -145,17 +164,17 @@ export class TwilioVoiceService {
     return { type: TELEPHONY_EVENTS.NO_INPUT, count: 1 };
   }
 
-  /** TwiML for an outcome. */
-  twiml(o: TelephonyOutcome | undefined, query: TwilioVoiceQuery): string {
+  /** TwiML for an outcome; `first`, a line said before it (an untargeted transfer's announcement). */
+  twiml(o: TelephonyOutcome | undefined, query: TwilioVoiceQuery, first?: TelephonyOutcome['say']): string {
     const vr = new twilio.twiml.VoiceResponse();
+    if (first) vr.say(this.sayAttrs(first.language), first.text);
     if (!o) {
       vr.hangup();
       return vr.toString();
     }
     const language = (o.say?.language ?? 'en-US') as 'en-US';
     const speech = this.config.telephony.twilioSpeech;
-    const voice = speech.voices[language] as VoiceResponse.SayAttributes['voice'] | undefined;
-    const sayAttrs: VoiceResponse.SayAttributes = voice ? { language, voice } : { language };
+    const sayAttrs = this.sayAttrs(language);
     switch (o.action) {
       case 'continue':
       case 'none': {
@@ -227,6 +246,13 @@ export class TwilioVoiceService {
       vr.hangup();
     }
     return vr.toString();
+  }
+
+  private sayAttrs(lang: string | undefined): VoiceResponse.SayAttributes {
+    const language = (lang ?? 'en-US') as 'en-US';
+    const voice = this.config.telephony.twilioSpeech.voices[language] as
+      VoiceResponse.SayAttributes['voice'] | undefined;
+    return voice ? { language, voice } : { language };
   }
 
   private voiceUrl(query: TwilioVoiceQuery): string {

@@ -82,13 +82,16 @@ export class PublishWarningDto {
   @ApiProperty({
     description:
       'SCRIPT_MISSING / SCRIPT_DISABLED: a campaign setting names a script this version lacks or has disabled; ' +
-      'UNKNOWN_SLOT: enabled scripts use a placeholder that neither a built-in slot nor a campaign slot fills',
+      'UNKNOWN_SLOT: enabled scripts use a placeholder that neither a built-in slot nor a campaign slot fills; ' +
+      'TRANSFER_TARGET_MISSING: routes or the fallback escalation transfer, but the campaign sets no transferTarget',
     enum: Object.values(PUBLISH_WARNING_CODES),
   })
   code!: PublishWarningCode;
   @ApiProperty({ description: 'What is wrong, in words' })
   message!: string;
-  @ApiPropertyOptional({ description: 'The campaign setting naming the script (goodbyeScriptId, followOns.<id> …)' })
+  @ApiPropertyOptional({
+    description: 'The campaign setting naming the script (goodbyeScriptId, followOns.<id> …), or transferTarget',
+  })
   field?: string;
   @ApiPropertyOptional({ description: 'The script the setting names' })
   scriptId?: string;
@@ -98,6 +101,11 @@ export class PublishWarningDto {
   scriptIds?: string[];
   @ApiPropertyOptional({ description: 'How many scripts use the placeholder (UNKNOWN_SLOT)', type: 'integer' })
   count?: number;
+  @ApiPropertyOptional({
+    description: 'What transfers: intents of the route table, fallbackEscalation (TRANSFER_TARGET_MISSING)',
+    type: [String],
+  })
+  transfers?: string[];
 }
 
 export class PublishResultDto extends VersionMetaDto {
