@@ -5,7 +5,7 @@ import { ScriptLibraryService, type Actor } from '../library/script-library.serv
 import type { VersionMeta } from '../library/script-library.repository.js';
 import { ScriptMatcherService } from '../matcher/script-matcher.service.js';
 import { LibraryIndexService } from './library-index.service.js';
-import { publishWarnings, type PublishWarning } from './publish-warnings.js';
+import { publishWarnings, rolledBackDraftWarning, type PublishWarning } from './publish-warnings.js';
 
 /**
  * Publish = stage an immutable version, prepare its index here (a copy of the draft index, or an
@@ -44,7 +44,9 @@ export class LibraryPublisher {
       throw err;
     }
     await this.index.activate(campaignId, meta.version);
-    return { ...meta, previous, warnings: await this.warnings(campaignId, meta.version) };
+    const warnings = await this.warnings(campaignId, meta.version);
+    const rolledBack = rolledBackDraftWarning(meta, previous, (await this.library.versions(campaignId)).versions);
+    return { ...meta, previous, warnings: rolledBack ? [...warnings, rolledBack] : warnings };
   }
 
   /** `publishWarnings` for a version: its loaded (enabled) scripts, and which named ones it holds disabled. */

@@ -1,6 +1,7 @@
 import { defaultCampaign, type Campaign } from '@huashu/campaigns';
 import type { Script } from '../script-matcher.port.js';
-import { publishWarnings } from './publish-warnings.js';
+import type { VersionMeta } from '../library/script-library.repository.js';
+import { publishWarnings, rolledBackDraftWarning } from './publish-warnings.js';
 
 const script = (id: string, text: string): Script => ({
   id,
@@ -75,5 +76,28 @@ describe('publishWarnings', () => {
       expect.objectContaining({ code: 'UNKNOWN_SLOT', slot: 'price', scriptIds: ['a', 'b'], count: 2 }),
       expect.objectContaining({ code: 'UNKNOWN_SLOT', slot: 'blank', scriptIds: ['b'], count: 1 }),
     ]);
+  });
+});
+
+describe('rolledBackDraftWarning', () => {
+  const v = (version: number, draftRev: number): VersionMeta => ({
+    version,
+    draftRev,
+    count: 2,
+    publishedAt: '2026-01-01T00:00:00.000Z',
+    publishedBy: 'test',
+  });
+
+  it('warns when a publish repeats the draft of a version a rollback took out of service', () => {
+    // v1 (rev 2), v2 (rev 3), rollback to 1, publish with no edit: v3 is rev 3 again.
+    const w = rolledBackDraftWarning(v(3, 3), 1, [v(1, 2), v(2, 3), v(3, 3)]);
+    expect(w).toMatchObject({ code: 'ROLLED_BACK_DRAFT', version: 2 });
+    expect(w?.message).toContain('rollback to version 1');
+  });
+
+  it('says nothing after an edit, in a plain publish sequence, or when the content is what was live', () => {
+    expect(rolledBackDraftWarning(v(3, 4), 1, [v(1, 2), v(2, 3), v(3, 4)])).toBeUndefined();
+    expect(rolledBackDraftWarning(v(3, 3), 2, [v(1, 2), v(2, 3), v(3, 3)])).toBeUndefined();
+    expect(rolledBackDraftWarning(v(3, 2), 1, [v(1, 2), v(2, 2), v(3, 2)])).toBeUndefined();
   });
 });

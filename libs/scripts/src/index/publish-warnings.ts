@@ -1,4 +1,5 @@
 import { scriptReferences, type Campaign } from '@huashu/campaigns';
+import type { VersionMeta } from '../library/script-library.repository.js';
 import type { Script } from '../script-matcher.port.js';
 import { BUILT_IN_SLOTS, placeholdersOf, slotValue } from '../matcher/slots.js';
 
@@ -12,6 +13,8 @@ export const PUBLISH_WARNING_CODES = {
   unknownSlot: 'UNKNOWN_SLOT',
   /** The campaign transfers (a route, the fallback escalation) but sets no `transferTarget`. */
   transferTargetMissing: 'TRANSFER_TARGET_MISSING',
+  /** The draft published is unchanged since a version a rollback took out of service. */
+  rolledBackDraft: 'ROLLED_BACK_DRAFT',
 } as const;
 
 export type PublishWarningCode = (typeof PUBLISH_WARNING_CODES)[keyof typeof PUBLISH_WARNING_CODES];
@@ -30,6 +33,34 @@ export interface PublishWarning {
   count?: number;
   /** For TRANSFER_TARGET_MISSING: what transfers (intents of the route table, `fallbackEscalation`). */
   transfers?: string[];
+  /** For ROLLED_BACK_DRAFT: the version rolled back from that this one repeats. */
+  version?: number;
+}
+
+/**
+ * ROLLED_BACK_DRAFT when the version just published (`published`, live instead of `previous`) was made
+ * from the same draft revision as a later version than `previous`: one a rollback took out of service.
+ * A rollback leaves the draft as it was, so a publish with no edit since puts that content back.
+ */
+export function rolledBackDraftWarning(
+  published: VersionMeta,
+  previous: number,
+  versions: readonly VersionMeta[],
+): PublishWarning | undefined {
+  // Nothing to say when it repeats what was live anyway (the rolled-back-from version was itself a re-publish).
+  if (versions.some((v) => v.version === previous && v.draftRev === published.draftRev)) return undefined;
+  const repeated = versions
+    .filter((v) => v.version !== published.version && v.version > previous && v.draftRev === published.draftRev)
+    .at(-1);
+  if (!repeated) return undefined;
+  return {
+    code: PUBLISH_WARNING_CODES.rolledBackDraft,
+    version: repeated.version,
+    message:
+      `version ${published.version} is the draft of version ${repeated.version} unchanged, which a rollback to ` +
+      `version ${previous} took out of service: that content is live again (roll back to ${previous}, or start ` +
+      `the draft from it: export ?version=${previous}, import ?mode=replace)`,
+  };
 }
 
 /**

@@ -83,7 +83,8 @@ export class PublishWarningDto {
     description:
       'SCRIPT_MISSING / SCRIPT_DISABLED: a campaign setting names a script this version lacks or has disabled; ' +
       'UNKNOWN_SLOT: enabled scripts use a placeholder that neither a built-in slot nor a campaign slot fills; ' +
-      'TRANSFER_TARGET_MISSING: routes or the fallback escalation transfer, but the campaign sets no transferTarget',
+      'TRANSFER_TARGET_MISSING: routes or the fallback escalation transfer, but the campaign sets no transferTarget; ' +
+      'ROLLED_BACK_DRAFT: the draft published is unchanged since a version a rollback took out of service',
     enum: Object.values(PUBLISH_WARNING_CODES),
   })
   code!: PublishWarningCode;
@@ -106,6 +107,11 @@ export class PublishWarningDto {
     type: [String],
   })
   transfers?: string[];
+  @ApiPropertyOptional({
+    description: 'The version rolled back from whose unchanged draft this publish repeats (ROLLED_BACK_DRAFT)',
+    type: 'integer',
+  })
+  version?: number;
 }
 
 export class PublishResultDto extends VersionMetaDto {
