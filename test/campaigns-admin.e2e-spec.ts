@@ -9,13 +9,16 @@ const auth = (key: string) => ({ authorization: `Bearer ${key}` });
 describe('campaign settings admin API (booted app, real Redis)', () => {
   const gw = gatewayForSuite('campaigns', { SEED_SAMPLE_CAMPAIGN: 'false' });
 
-  it('404 for a campaign never created; a plain PUT does not create it, PUT with If-None-Match: * does', async () => {
+  it('404 for a campaign never created; If-Match: * creates nothing, PUT with If-None-Match: * creates it', async () => {
     await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(404);
-    // A typo in the URL creates nothing.
+    // If-Match: * changes only a campaign that exists (RFC 9110 §13.1.1): a typo in the URL creates nothing.
     expectError(
-      await request(gw.url).put('/v1/admin/campaigns/acme').set(auth(ADMIN_KEY)).send({ name: 'Acme broadband' }),
-      404,
-      'NOT_FOUND',
+      await request(gw.url)
+        .put('/v1/admin/campaigns/acme')
+        .set({ ...auth(ADMIN_KEY), 'if-match': '*' })
+        .send({ name: 'Acme broadband' }),
+      412,
+      'PRECONDITION_FAILED',
     );
     await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(404);
     const put = await request(gw.url)
@@ -48,6 +51,24 @@ describe('campaign settings admin API (booted app, real Redis)', () => {
     expect((await request(gw.url).get('/v1/admin/campaigns/acme').set(auth(VIEWER_KEY)).expect(200)).body).toEqual(
       put.body,
     );
+  });
+
+  it('a plain PUT creates a campaign that does not exist, with the defaults filled (RFC 9110 §9.3.4)', async () => {
+    await request(gw.url).get('/v1/admin/campaigns/plain-put').set(auth(VIEWER_KEY)).expect(404);
+    const put = await request(gw.url)
+      .put('/v1/admin/campaigns/plain-put')
+      .set(auth(ADMIN_KEY))
+      .send({ name: 'Plain put' })
+      .expect(200);
+    expect(put.body).toMatchObject({ id: 'plain-put', name: 'Plain put', version: 1 });
+    expect(put.body.routes.ask_price).toBeDefined();
+    await request(gw.url).get('/v1/admin/campaigns/plain-put').set(auth(VIEWER_KEY)).expect(200);
+    // Now that it exists, If-Match: * changes it.
+    await request(gw.url)
+      .put('/v1/admin/campaigns/plain-put')
+      .set({ ...auth(ADMIN_KEY), 'if-match': '*' })
+      .send({ name: 'Plain put 2' })
+      .expect(200);
   });
 
   it('takes an IANA timeZone, and null unsets it (the process zone again)', async () => {

@@ -256,8 +256,12 @@ describe('the admin API and the generic telephony events answer as /docs-json do
     const etag = String(got.headers.etag);
     await call('put', path, 200, { url, headers: { ...admin, 'if-match': etag }, body: { matchThreshold: 0.6 } });
     await call('put', path, 412, { url, headers: { ...admin, 'if-match': etag }, body: { matchThreshold: 0.5 } });
-    // A PUT changes a campaign that exists; it creates one only with If-None-Match: *.
-    await call('put', path, 404, { url: '/v1/admin/campaigns/openapi-admin-none', body: { matchThreshold: 0.6 } });
+    // If-Match: * changes only a campaign that exists.
+    await call('put', path, 412, {
+      url: '/v1/admin/campaigns/openapi-admin-none',
+      headers: { ...admin, 'if-match': '*' },
+      body: { matchThreshold: 0.6 },
+    });
     const unknown = await call('put', path, 400, {
       url,
       body: { routes: { buy_now: { route: 'script', action: 'continue' } } },

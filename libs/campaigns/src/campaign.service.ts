@@ -34,12 +34,12 @@ export interface UpdateOptions {
    */
   knownScripts?: KnownScripts;
   /**
-   * What a campaign that does not exist yet gets: `create` (the default: the sample campaign's seed)
-   * creates it from the defaults and the patch; `notFound` answers 404 NOT_FOUND, so a typo in an
-   * operator's URL creates nothing. `onlyCreate` creates it and answers 412 PRECONDITION_FAILED when
-   * it exists (HTTP `If-None-Match: *`, RFC 9110 §13.1.2: a create that never overwrites).
+   * `onlyCreate` (HTTP `If-None-Match: *`, RFC 9110 §13.1.2: a create that never overwrites) answers
+   * 412 PRECONDITION_FAILED when the campaign exists. Otherwise a campaign that does not exist is
+   * created from the defaults and the patch, except under `If-Match: *` (RFC 9110 §13.1.1: true only
+   * when a current representation exists), which is 412 for it: the guard against a typo in the URL.
    */
-  absent?: 'create' | 'notFound' | 'onlyCreate';
+  absent?: 'create' | 'onlyCreate';
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -185,12 +185,10 @@ export class CampaignService implements OnRedisDataLost {
     const absent = opts.absent ?? 'create';
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const stored = await this.repo.read(id);
-      if (!stored && absent === 'notFound') {
-        throw new HuashuException(
-          'NOT_FOUND',
-          `campaign ${id} does not exist; create it with If-None-Match: * or by importing its scripts`,
-          [{ campaignId: id }],
-        );
+      if (!stored && ifMatch?.split(',').some((t) => t.trim() === '*')) {
+        throw new HuashuException('PRECONDITION_FAILED', `campaign ${id} does not exist (If-Match: *)`, [
+          { campaignId: id },
+        ]);
       }
       if (stored && absent === 'onlyCreate') {
         throw new HuashuException('PRECONDITION_FAILED', `campaign ${id} exists (If-None-Match: *)`, [

@@ -72,9 +72,9 @@ export class CampaignsController {
   @AdminRoles('admin')
   @ApiOperation({
     summary:
-      'Change campaign settings (JSON Merge Patch onto the current settings). A campaign that does not exist is 404, ' +
-      'so a typo creates nothing; `If-None-Match: *` creates it (defaults + the body; 412 when it exists), as does ' +
-      'its first script import. ' +
+      'Change campaign settings (JSON Merge Patch onto the current settings; creates the campaign with the defaults ' +
+      'when it does not exist). `If-Match: *` only changes one that exists (412 otherwise: a typo in the URL creates ' +
+      'nothing); `If-None-Match: *` only creates (412 when it exists). ' +
       'Unknown intents, routes or out-of-range sampling parameters are rejected, and so is a setting the body sets ' +
       'that names no script of the campaign’s draft library, once it has scripts (openingScriptId, goodbyeScriptId, ' +
       'defaultFallbackScriptId, followOns keys and values, questions keys, intentExamples.byScript keys).',
@@ -92,8 +92,7 @@ export class CampaignsController {
     ...JSON_BODY_ERRORS,
     400: 'VALIDATION_FAILED: not a campaign id, an If-None-Match other than *, a body that is no object, a server-owned field, an unknown intent or route, an out-of-range value, a setting naming a script missing from the campaign’s draft library (details: field, scriptId) or a bad answer name or intent (one details entry per field); MALFORMED_BODY: the body is not JSON',
     409: 'CONFLICT: the campaign changed concurrently on every attempt; retry',
-    404: 'NOT_FOUND: the campaign does not exist (send If-None-Match: * to create it)',
-    412: 'PRECONDITION_FAILED: If-Match names an older version of the campaign, or If-None-Match: * and the campaign exists (details: currentEtag)',
+    412: 'PRECONDITION_FAILED: If-Match names an older version of the campaign or is * for one that does not exist (details: currentEtag or campaignId), or If-None-Match: * and the campaign exists (details: currentEtag)',
     413: `PAYLOAD_TOO_LARGE: the body is larger than ${CAMPAIGN_BODY_LIMIT} bytes`,
   })
   async put(
@@ -112,8 +111,9 @@ export class CampaignsController {
     }
     const { campaign, etag } = await this.campaigns.update(id, body, principal, ifMatch, {
       knownScripts: this.knownScripts,
-      // A PUT changes a campaign; it creates one only when asked to (a typo in the URL creates nothing).
-      absent: ifNoneMatch === undefined ? 'notFound' : 'onlyCreate',
+      // A PUT creates a campaign that does not exist (RFC 9110 §9.3.4); If-None-Match: * only creates,
+      // If-Match: * only changes (a typo in the URL then creates nothing).
+      absent: ifNoneMatch === undefined ? 'create' : 'onlyCreate',
     });
     void reply.header('etag', etag);
     return campaign;
