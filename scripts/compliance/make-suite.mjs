@@ -334,8 +334,10 @@ const PII_FALSE = [
   // A bad check digit is no ID without an ID label (after one it is: see the lexicon-claims cases).
   `编号${badCheck(id1)}`,
   `单据 ${badCheck(id2)}`,
-  `卡号${badCheck(card1)}`,
-  `card ${badCheck(visa)}`,
+  // Nor a card without a card label; after one (卡号, card) it is a card whatever its check digit
+  // (ASR mishears digits): these two were controls before that, kept in place so later ids stay.
+  ['pii_bank_card', `卡号${badCheck(card1)}`, badCheck(card1)],
+  ['pii_bank_card', `card ${badCheck(visa)}`, badCheck(visa)],
   '号码是12812345678',
   '订单号 ' + luhnComplete('622202020000000001'),
   '快递单号：' + card2,
@@ -348,7 +350,9 @@ const PII_FALSE = [
   'reference no. 4111111111111111',
   'call +1 123-456-7890 now',
 ];
-for (const text of PII_FALSE) clean(PII_FALSE_CASE, text);
+for (const c of PII_FALSE)
+  if (typeof c === 'string') clean(PII_FALSE_CASE, c);
+  else hit(PII_TRUE_CASE, ...c);
 
 // Audit fixes (appended, so earlier ids stay stable). Each text reproduced a confirmed bug.
 const card3 = '6217000013812345673'; // Luhn-valid, holds the mobile-shaped run 13812345678
@@ -919,6 +923,73 @@ for (const text of [
   '礼拜天装机可以吗',
 ])
   goodbyeClean(text, 'input');
+
+// PII as a telephony ASR delivers it (appended, so earlier ids stay stable): a card number after a
+// card label whatever its check digit, numbers spoken in Chinese numerals or grouped by the pauses
+// ASR writes as commas, an ID's X read as 叉, spoken e-mail addresses; and look-alikes that stay.
+const ASR_PII_CASE = { ...PII_TRUE_CASE, variant: 'asr_pii' };
+const ASR_PII_FALSE = { ...PII_FALSE_CASE, variant: 'asr_pii' };
+const card4 = badCheck(luhnComplete('622202020011223344')); // Luhn fails
+const visaBad = badCheck(visa);
+const zhDigits = (s) => s.replace(/\d/g, (d) => '零一二三四五六七八九'[Number(d)]);
+for (const [category, text, match] of [
+  ['pii_bank_card', `我的银行卡号是${card4}`, card4],
+  ['pii_bank_card', `银行卡 ${groups4(card4)} 谢谢`, groups4(card4)],
+  ['pii_bank_card', `信用卡号：${groups4(visaBad)}`, groups4(visaBad)],
+  ['pii_bank_card', `储蓄卡是${card4.replace(/(.{4})(?=.)/g, '$1，')}`, card4.replace(/(.{4})(?=.)/g, '$1，')],
+  ['pii_bank_card', `卡号${zhDigits(card4)}`, zhDigits(card4)],
+  ['pii_bank_card', `扣款用这张卡 ${card4}`, card4],
+  ['pii_bank_card', `my card number is ${groups4(visaBad)}`, groups4(visaBad)],
+  ['pii_bank_card', `credit card ${visaBad}, expires next year`, visaBad],
+  ['pii_mobile', '好的，我的手机号是138 0013 8000，你们明天上午打给我吧', '138 0013 8000'],
+  ['pii_mobile', '打这个138-0013-8000找我', '138-0013-8000'],
+  ['pii_mobile', '我的电话是幺三八零零幺三八零零零，记一下', '幺三八零零幺三八零零零'],
+  ['pii_mobile', '电话一三八，零零一三，八零零零', '一三八，零零一三，八零零零'],
+  ['pii_id_card', '身份证号 110105，19491231，002X', '110105，19491231，002X'],
+  ['pii_id_card', `身份证号${zhDigits(id1.slice(0, 17))}叉`, `${zhDigits(id1.slice(0, 17))}叉`],
+  [
+    'pii_id_card',
+    `my ID number is ${id1.slice(0, 6)} ${id1.slice(6, 14)} ${id1.slice(14, 17)}x`,
+    `${id1.slice(0, 6)} ${id1.slice(6, 14)} ${id1.slice(14, 17)}x`,
+  ],
+  ['pii_email', 'my email is john dot doe at gmail dot com', 'john dot doe at gmail dot com'],
+  ['pii_email', '我的邮箱是zhangsan艾特qq点com，谢谢', 'zhangsan艾特qq点com'],
+  ['pii_email', '邮箱 zhangsan at 163 dot com', 'zhangsan at 163 dot com'],
+  ['pii_email', 'send it to john.doe @ gmail.com please', 'john.doe @ gmail.com'],
+])
+  hit(ASR_PII_CASE, category, text, match);
+{
+  const text = `好的，手机号138 0013 8000，银行卡号${card4}，邮箱zhangsan艾特qq点com，你们什么时候来装？`;
+  add({
+    ...ASR_PII_CASE,
+    category: 'pii_bank_card',
+    text,
+    spans: [
+      span('pii_mobile', text, '138 0013 8000'),
+      span('pii_bank_card', text, card4),
+      span('pii_email', text, 'zhangsan艾特qq点com'),
+    ],
+  });
+}
+for (const text of [
+  `订单号 ${card4}`,
+  `信用卡订单号 ${card4}`,
+  '千兆宽带套餐每月199元，信用卡支付也可以',
+  '信用卡还款日是每月15号',
+  '用信用卡付了 12,999 元',
+  '银行卡余额 1,234,567,890,123 元',
+  '信用卡账单 2024.05.01-2024.05.31',
+  '信用卡 2024-05-01 到期',
+  '卡号后四位是1234',
+  '银行卡尾号 3344，手机尾号 8000',
+  'my card ends in 1111',
+  'card expires 12/27',
+  '信用卡积分 12000 分',
+  'I saw it at amazon dot com',
+  'look at this dot com',
+  '我三点到，我们在星巴克见',
+])
+  clean(ASR_PII_FALSE, text);
 
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),

@@ -15,9 +15,9 @@ import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
 import { TypoCorrector } from './typo-corrector.js';
 
 /**
- * Original characters a PII number can span with its separators (a spaced-out +86 mobile with
- * separator runs reaches ~50) plus the label before it that decides it (an ID or SSN label, a
- * reference label): the streaming carry.
+ * Original characters a PII number can span with its separators (a card number after its label,
+ * with pauses between its digits, reaches 58) plus the label before it that decides it (an ID,
+ * card or SSN label, a reference label): the streaming carry.
  */
 export const PII_MAX_SPAN = PII_NUMBER_MAX_CHARS + PII_LOOKBACK;
 

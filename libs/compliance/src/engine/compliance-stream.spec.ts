@@ -53,7 +53,7 @@ describe('ComplianceStream (ASR chunks)', () => {
     }
   });
 
-  it('a labelled ID or SSN split at any point after a long lead-in is still found with its label', () => {
+  it('a labelled ID, SSN or card split at any point after a long lead-in is still found with its label', () => {
     // The lead-in makes the stream trim its carry before the number arrives. "social security
     // number: " fills the whole 24-character label look-back; neither number is PII without it
     // (the ID's check digit is wrong, an SSN needs its label).
@@ -61,6 +61,8 @@ describe('ComplianceStream (ASR chunks)', () => {
     for (const said of [
       'my ID card number is: 1101 0119 9003 0712 34, 谢谢。',
       'my social security number: 123-45-6789, 谢谢。',
+      // The longest number: 20 digits after a card label, pauses written as ", " (Luhn plays no part).
+      'my credit card number is 6222, 0202, 0011, 2233, 4456, 谢谢。',
     ]) {
       const text = lead + said;
       const whole = engine.scan(text).map(key);

@@ -1,11 +1,8 @@
 import type { ComplianceHit, Direction, Verdict } from '../compliance.port.js';
 import { PII_MAX_SPAN, type ComplianceEngine } from './compliance-engine.js';
 import { isLatinOrDigit, normalize, type NormalizedText } from './normalizer.js';
-import { PII_LOOKBACK } from './pii-detectors.js';
+import { PII_LOOKBACK, PII_RIGHT_CONTEXT } from './pii-detectors.js';
 import { actionFor, verdictOf, type CompliancePolicy } from './policy.js';
-
-/** Characters after a PII number that settle it (a separator and a digit could still extend it). */
-const PII_RIGHT_CONTEXT = 2;
 
 export interface StreamUpdate {
   /** Hits settled by this write (offsets into the whole stream so far), each reported once. */

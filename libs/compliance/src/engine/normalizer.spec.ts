@@ -66,6 +66,7 @@ describe('normalize (match view)', () => {
     expect(viewString(normalize('壹叁捌-１２３４ 5678', 'pii'))).toBe('138-1234 5678');
     expect(viewString(normalize('零风险', 'match'))).toBe('零风险');
     expect(viewString(normalize('1三8幺二', 'pii'))).toBe('13812');
+    expect(viewString(normalize('零零二叉', 'pii'))).toBe('002x');
     expect(viewString(normalize('第一次', 'match'))).toBe('第一次');
   });
 

@@ -91,6 +91,9 @@ const PII_DIGITS: Record<string, string> = {
   柒: '7',
   捌: '8',
   玖: '9',
+  // 叉 is how a resident ID's check character X is read out and how ASR writes it (…零零二叉). Only
+  // the ID detector reads an x, and only as the 18th character after 17 digits.
+  叉: 'x',
 };
 // 〇 is only ever a zero, so the lexicon view reads 〇风险 as 0风险 (零 stays a word: 零风险).
 const MATCH_DIGITS: Record<string, string> = { 〇: '0' };

@@ -104,6 +104,98 @@ describe('detectPii', () => {
       expect([t, categories(t)]).toEqual([t, []]);
   });
 
+  it('a long digit run right after a card label is a card whatever its check digit (ASR mishears digits)', () => {
+    const spans = (text: string) => {
+      const view = normalize(text, 'pii');
+      return detectPii(view).map((h) => [h.category, text.slice(view.starts[h.start], view.ends[h.end - 1])]);
+    };
+    // Luhn fails on each of these numbers; the first digit need not be an issuer's either.
+    expect(luhnValid('6222020200112233445')).toBe(false);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    for (const [text, card] of [
+      ['我的银行卡号是6222020200112233445', '6222020200112233445'],
+      ['银行卡6222020200112233445，谢谢', '6222020200112233445'],
+      ['信用卡 6222 0202 0011 2233 445', '6222 0202 0011 2233 445'],
+      ['储蓄卡号码是：6222-0202-0011-2233-445', '6222-0202-0011-2233-445'],
+      ['借记卡卡号 6222，0202，0011，2233，445', '6222，0202，0011，2233，445'],
+      ['卡号六二二二零二零二零零一一二二三三四四五', '六二二二零二零二零零一一二二三三四四五'],
+      ['我的卡号是幺二三四五六七八九零一二三四五六七八', '幺二三四五六七八九零一二三四五六七八'],
+      ['卡的号码是6222020200112233445', '6222020200112233445'],
+      ['扣款用这张卡 6222020200112233445 吧', '6222020200112233445'],
+      ['我的银行账号是6222020200112233445', '6222020200112233445'],
+      ['銀行卡號是6222020200112233445', '6222020200112233445'],
+      ['my card number is 4111 1111 1111 1112', '4111 1111 1111 1112'],
+      ['credit card 4111111111111112, expires soon', '4111111111111112'],
+      ['Debit card no. 4111-1111-1111-1112', '4111-1111-1111-1112'],
+      ['my visa is 4111111111111112', '4111111111111112'],
+      // One digit dropped or added by ASR: 12 and 20 digits.
+      ['卡号 622202020011', '622202020011'],
+      ['卡号 62220202001122334456', '62220202001122334456'],
+    ])
+      expect([text, spans(text)]).toEqual([text, [['pii_bank_card', card]]]);
+  });
+
+  it('a card label reaches only the number right after it; amounts, dates, short numbers and orders stay', () => {
+    for (const t of [
+      '订单号 6222020200112233445',
+      '信用卡订单号 6222020200112233445',
+      '银行卡余额 1,234,567,890,123 元',
+      '信用卡：1,234,567,890,123.50',
+      '信用卡账单 2024.05.01-2024.05.31',
+      '信用卡 2024-05-01 到期',
+      '信用卡还款日是每月15号，额度 50000',
+      '卡号后四位是1234',
+      '银行卡尾号 3344',
+      '套餐199元，信用卡支付也可以',
+      'my card ends in 1111',
+      'card 12/27',
+      '卡号 62220202001',
+      '卡号 622202020011223344567',
+      'discard 4111111111111112',
+    ])
+      expect([t, categories(t)]).toEqual([t, []]);
+    // Another PII word between the card label and the number: the number is what that word says.
+    expect(categories('银行卡预留手机号 138 0013 8000')).toEqual(['pii_mobile']);
+    expect(categories('银行卡绑定的手机 +86 138 0013 8000')).toEqual(['pii_mobile']);
+  });
+
+  it('an ID number grouped by the commas ASR writes for pauses, its X read out as 叉', () => {
+    for (const t of [
+      '身份证号 110105，19491231，002X',
+      '身份证号 110105, 19491231, 002x',
+      '身份证号一一零一零五一九四九一二三一零零二叉',
+      '11010519491231002叉',
+    ])
+      expect([t, categories(t)]).toEqual([t, ['pii_id_card']]);
+    expect(categories('金额 110,105,194,912,310,021')).toEqual([]);
+  });
+
+  it('a spoken e-mail address, after an e-mail word or at a mail provider', () => {
+    const spans = (text: string) => {
+      const view = normalize(text, 'pii');
+      return detectPii(view).map((h) => [h.category, text.slice(view.starts[h.start], view.ends[h.end - 1])]);
+    };
+    for (const [text, address] of [
+      ['my email is john dot doe at gmail dot com', 'john dot doe at gmail dot com'],
+      ['my e-mail is jd at example dot co dot uk', 'jd at example dot co dot uk'],
+      ['send it to john.doe @ gmail.com please', 'john.doe @ gmail.com'],
+      ['zhangsan at qq dot com', 'zhangsan at qq dot com'],
+      ['我的邮箱是zhangsan艾特qq点com，谢谢', 'zhangsan艾特qq点com'],
+      ['邮箱 zhang_san at 163 dot com', 'zhang_san at 163 dot com'],
+      ['邮箱是 john underscore doe at example dot com', 'john underscore doe at example dot com'],
+      ['邮箱是幺二三四五六七八艾特qq点com', '幺二三四五六七八艾特qq点com'],
+    ])
+      expect([text, spans(text)]).toEqual([text, [['pii_email', address]]]);
+    for (const t of [
+      'I saw it at amazon dot com',
+      'look at this dot com',
+      'we meet at 3 dot com',
+      'the price is at 9.99 dot com',
+      '我三点到，在星巴克见',
+    ])
+      expect([t, categories(t)]).toEqual([t, []]);
+  });
+
   it('a US SSN after its label; a bare 3-2-4 run is no SSN', () => {
     for (const t of ['my SSN is 123-45-6789', 'SSN: 123 45 6789', 'social security number 123456789'])
       expect([t, categories(t)]).toEqual([t, ['pii_ssn']]);

@@ -11,7 +11,7 @@ export interface PiiHit {
 
 // The PII view is NFKD-folded and lower-cased with financial and plain Chinese numerals as digits,
 // separators kept, so full-width １３８, ①③⑧, 壹叁捌 and 一三八 all arrive as ASCII digits.
-// ID and card regexes allow one space or dash between any two digits (grouped 4-4-4-4 or 6-8-4);
+// A card number without a label allows one space or dash between any two digits (grouped 4-4-4-4);
 // a mobile allows a run of up to three separators (spaces, dashes, dots, commas, slashes,
 // parentheses), the ways people and ASR write phone numbers: "1 3 8 …", "138 - 1234", "(138)1234".
 const SEP = '[ \\-]?';
@@ -19,6 +19,32 @@ const D = (n: number) => `(?:${SEP}\\d){${n}}`;
 const RUN_MAX = 3;
 const RUN = `[\\s\\-.,/()]{0,${RUN_MAX}}`;
 const DR = (n: number) => `(?:${RUN}\\d){${n}}`;
+// ID numbers and card numbers after a card label may also be grouped by commas, the way ASR writes
+// a pause ("110105，19491231，002X", "6222，0202，…"): up to two spaces, dashes or commas between digits.
+// Not dots or slashes, so dates (2024.05.01-2024.05.31) stay apart; comma-grouped amounts are
+// excluded by shape (AMOUNT).
+const GROUP_SEP_MAX = 2;
+const GSEP = `[\\s\\-,]{0,${GROUP_SEP_MAX}}`;
+const DG = (n: number) => `(?:${GSEP}\\d){${n}}`;
+/**
+ * Characters after a number that settle it for a stream: the separators that may still stand
+ * between two of its digits, and a digit. (A mobile is whole at eleven digits: more digits unmake it.)
+ */
+export const PII_RIGHT_CONTEXT = GROUP_SEP_MAX + 1;
+/** Digits of a card number right after a card label: 13-19 (ISO/IEC 7812), one more or one less for ASR. */
+const LABELLED_CARD_DIGITS = { min: 12, max: 20 } as const;
+
+// Spoken e-mail addresses (see the detector): a local part of up to four words joined by dots or
+// underscores, "at" / 艾特 / a spaced @, a domain whose dots may be said (dot, 点).
+const EMAIL_WORD = '[a-z0-9][a-z0-9_%+-]{0,63}';
+const SPOKEN_DOT = '(?:\\s?\\.\\s?|\\sdot\\s|\\s?点\\s?)';
+const SPOKEN_LOCAL_SEP = `(?:${SPOKEN_DOT}|\\sunderscore\\s|\\s?下划线\\s?)`;
+const SPOKEN_AT = '(?:\\s?@\\s?|\\sat\\s|\\s?艾特\\s?)';
+const SPOKEN_AT_RE = new RegExp(SPOKEN_AT, 'u');
+const COMMON_TLDS = 'com|cn|net|org|edu|gov|io|co|uk|hk|tw|us|me|info|biz';
+const EMAIL_CUE = /e-?mail|邮箱|邮件|电邮|信箱/u;
+const MAIL_PROVIDER =
+  /^(?:gmail|googlemail|qq|foxmail|163|126|yeah|139|189|sina|sohu|aliyun|outlook|hotmail|live|msn|yahoo|icloud|me|proton(?:mail)?)(?![a-z0-9-])/u;
 
 interface Detector {
   category: string;
@@ -40,10 +66,15 @@ const LABEL_LOOKBACK = 24;
 export const PII_LOOKBACK = Math.max(REFERENCE_LOOKBACK, LABEL_LOOKBACK);
 
 /**
- * The longest number match in characters, the mobile's: `+86` or `0086`, a separator run, `(`,
- * `1`, a run, `[3-9]`, then nine digits each after a run (ID numbers reach 35, cards 37).
+ * The longest number match in characters: a card after its label, 20 digits with up to two
+ * separators between any two (58). A mobile reaches 49 (`+86` or `0086`, a separator run, `(`, `1`,
+ * a run, `[3-9]`, then nine digits each after a run), an ID number 52.
  */
-export const PII_NUMBER_MAX_CHARS = 4 + RUN_MAX + 1 + 1 + RUN_MAX + 1 + 9 * (RUN_MAX + 1);
+export const PII_NUMBER_MAX_CHARS = Math.max(
+  LABELLED_CARD_DIGITS.max + (LABELLED_CARD_DIGITS.max - 1) * GROUP_SEP_MAX,
+  4 + RUN_MAX + 1 + 1 + RUN_MAX + 1 + 9 * (RUN_MAX + 1),
+  18 + 17 * GROUP_SEP_MAX,
+);
 
 const DETECTORS: Detector[] = [
   {
@@ -54,13 +85,28 @@ const DETECTORS: Detector[] = [
     ignoresReferenceLabel: true,
   },
   {
+    // An address as ASR writes it down when it is spoken: "john dot doe at gmail dot com",
+    // "zhangsan at qq.com", "zhangsan 艾特 qq 点 com", "a.b @ example.com". Hand-written: no library
+    // reads spoken addresses (validator's isEmail and the regex above want the written form). Each
+    // part is bounded as above; the top-level domain is a common one, and an e-mail word before it
+    // or a mail provider's domain is needed, so "I saw it at amazon dot com" stays.
+    category: COMPLIANCE_CATEGORIES.pii_email,
+    re: new RegExp(
+      `(?<![a-z0-9._%+-])${EMAIL_WORD}(?:${SPOKEN_LOCAL_SEP}${EMAIL_WORD}){0,3}${SPOKEN_AT}[a-z0-9-]{1,63}(?:${SPOKEN_DOT}[a-z0-9-]{1,63}){0,2}${SPOKEN_DOT}(?:${COMMON_TLDS})(?![a-z0-9])`,
+      'gu',
+    ),
+    valid: (_digits, raw, before) => EMAIL_CUE.test(before) || MAIL_PROVIDER.test(raw.split(SPOKEN_AT_RE).at(-1) ?? ''),
+    ignoresReferenceLabel: true,
+  },
+  {
     // GB 11643-1999: 6-digit region, birth date, 3-digit sequence, check digit (0-9 or X); the
     // structure and the check digit are verified on the digits, so any grouping is accepted.
     // Right after an ID label the run is the customer's ID whatever its digits say: one digit
     // misheard by ASR breaks the check digit (or the date), and the rest is still their ID.
     category: COMPLIANCE_CATEGORIES.pii_id_card,
-    re: new RegExp(`(?<![\\d])[1-9]${D(16)}${SEP}[\\dx](?![\\da-z])`, 'gu'),
-    valid: (digits, _raw, before) => (ID_STRUCTURE.test(digits) && gb11643Valid(digits)) || ID_LABEL.test(before),
+    re: new RegExp(`(?<![\\d])[1-9]${DG(16)}${GSEP}[\\dx](?![\\da-z])`, 'gu'),
+    valid: (digits, raw, before) =>
+      !AMOUNT.test(raw) && ((ID_STRUCTURE.test(digits) && gb11643Valid(digits)) || ID_LABEL.test(before)),
     ignoresReferenceLabel: true,
   },
   {
@@ -71,6 +117,19 @@ const DETECTORS: Detector[] = [
     valid: (digits) => luhnValid(digits) && !(digits.length === 18 && ID_STRUCTURE.test(digits)),
     // Luhn passes one number in ten, so an order or tracking number right after its label is
     // not taken for a card (the suite's 订单号/快递单号/order # controls).
+  },
+  {
+    // Right after a card label (CARD_LABEL: 银行卡, 卡号, 信用卡, "card number" …) a long digit run is
+    // the customer's card whatever its check digit or issuer digit: ASR mishears one digit (or drops
+    // or adds one) all the time, and the rest is still their card number.
+    category: COMPLIANCE_CATEGORIES.pii_bank_card,
+    re: new RegExp(
+      `(?<![\\d])\\d${DG(LABELLED_CARD_DIGITS.min - 1)}(?:${GSEP}\\d){0,${LABELLED_CARD_DIGITS.max - LABELLED_CARD_DIGITS.min}}(?![\\d])`,
+      'gu',
+    ),
+    valid: (_digits, raw, before) => CARD_LABEL.test(before) && !AMOUNT.test(raw),
+    // The card label sits between any order label and the number.
+    ignoresReferenceLabel: true,
   },
   {
     // CN mobile: 1[3-9]x xxxx xxxx with optional +86 / 0086 / 86 and separator runs.
@@ -108,8 +167,10 @@ const DETECTORS: Detector[] = [
 // a card that happens to pass Luhn.
 const ID_STRUCTURE = /^[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dx]$/;
 
+// Digits grouped in threes by commas: an amount (13,812,345,678 or 1,234,567,890,123.50).
+const AMOUNT = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 // 11 digits that read as an amount (13,812,345,678 or 13812.345678) or an IPv4 address.
-const NOT_A_PHONE = [/^\d{1,3}(?:,\d{3})+(?:\.\d+)?$/, /^\d+\.\d+$/, /^\d{1,3}(?:\.\d{1,3}){3}$/];
+const NOT_A_PHONE = [AMOUNT, /^\d+\.\d+$/, /^\d{1,3}(?:\.\d{1,3}){3}$/];
 
 // An order, tracking or reference label right before a number makes it that reference, not a
 // phone (or a card: see `ignoresReferenceLabel`). Only reference-type words count, whole words for Latin
@@ -122,6 +183,11 @@ const REFERENCE_LABEL =
 // optionally followed by 是/为/is and separators ("我的身份证号码是：", "my ID number is").
 const ID_LABEL =
   /(?:身份证|证件|(?<![a-z])id(?:[\s-]?card)?(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|号码|号|码|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
+// A card label right before a number: 银行卡, 信用卡, 储蓄卡, 借记卡 … (optionally 的 and 号/号码/卡号/账号),
+// 卡号 or 卡(的)号码 of any card, 我的卡 / 这张卡, 银行账号/账户; "card", "card number/no./#" with an
+// optional credit/debit/bank … before it, visa, mastercard, amex; then 是/为/is/：as for IDs.
+const CARD_LABEL =
+  /(?:(?:银行|信用|储蓄|借记|银联|工资|的|张)卡的?(?:号码|卡号|号|账号)?|卡的?(?:号码|号)|银行(?:账号|账户|帐号|帐户)|(?<![a-z])(?:(?:(?:credit|debit|bank|atm|payment|visa|master|union ?pay)[\s-]?)?card|visa|mastercard|amex)(?:[\s-]?(?:number|num|no\.?|#))?)(?:[\s:：#=]|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
 // An SSN label: "SSN", "social security number/no.", optionally "is", "#", ":".
 const SSN_LABEL =
   /(?:(?<![a-z])ssn|social security(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|(?<![a-z])is(?![a-z])){0,4}$/u;
