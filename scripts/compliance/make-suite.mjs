@@ -939,6 +939,7 @@ for (const [category, text, match] of [
   ['pii_bank_card', `储蓄卡是${card4.replace(/(.{4})(?=.)/g, '$1，')}`, card4.replace(/(.{4})(?=.)/g, '$1，')],
   ['pii_bank_card', `卡号${zhDigits(card4)}`, zhDigits(card4)],
   ['pii_bank_card', `扣款用这张卡 ${card4}`, card4],
+  ['pii_bank_card', `建行卡 ${card4}`, card4],
   ['pii_bank_card', `my card number is ${groups4(visaBad)}`, groups4(visaBad)],
   ['pii_bank_card', `credit card ${visaBad}, expires next year`, visaBad],
   ['pii_mobile', '好的，我的手机号是138 0013 8000，你们明天上午打给我吧', '138 0013 8000'],

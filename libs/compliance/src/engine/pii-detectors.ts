@@ -183,11 +183,12 @@ const REFERENCE_LABEL =
 // optionally followed by 是/为/is and separators ("我的身份证号码是：", "my ID number is").
 const ID_LABEL =
   /(?:身份证|证件|(?<![a-z])id(?:[\s-]?card)?(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|号码|号|码|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
-// A card label right before a number: 银行卡, 信用卡, 储蓄卡, 借记卡 … (optionally 的 and 号/号码/卡号/账号),
-// 卡号 or 卡(的)号码 of any card, 我的卡 / 这张卡, 银行账号/账户; "card", "card number/no./#" with an
-// optional credit/debit/bank … before it, visa, mastercard, amex; then 是/为/is/：as for IDs.
+// A card label right before a number: 银行卡 (and 工行卡, 建行卡 …: any 行卡), 信用卡, 储蓄卡, 借记卡 …
+// (optionally 的 and 号/号码/卡号/账号), 卡号 or 卡(的)号码 of any card, 我的卡 / 这张卡, 银行账号/账户;
+// "card", "card number/no./#" with an optional credit/debit/bank … before it, visa, mastercard,
+// amex; then 是/为/is/：as for IDs.
 const CARD_LABEL =
-  /(?:(?:银行|信用|储蓄|借记|银联|工资|的|张)卡的?(?:号码|卡号|号|账号)?|卡的?(?:号码|号)|银行(?:账号|账户|帐号|帐户)|(?<![a-z])(?:(?:(?:credit|debit|bank|atm|payment|visa|master|union ?pay)[\s-]?)?card|visa|mastercard|amex)(?:[\s-]?(?:number|num|no\.?|#))?)(?:[\s:：#=]|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
+  /(?:(?:行|信用|储蓄|借记|银联|工资|的|张)卡的?(?:号码|卡号|号|账号)?|卡的?(?:号码|号)|银行(?:账号|账户|帐号|帐户)|(?<![a-z])(?:(?:(?:credit|debit|bank|atm|payment|visa|master|union ?pay)[\s-]?)?card|visa|mastercard|amex)(?:[\s-]?(?:number|num|no\.?|#))?)(?:[\s:：#=]|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
 // An SSN label: "SSN", "social security number/no.", optionally "is", "#", ":".
 const SSN_LABEL =
   /(?:(?<![a-z])ssn|social security(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|(?<![a-z])is(?![a-z])){0,4}$/u;
