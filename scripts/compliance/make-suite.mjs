@@ -942,6 +942,8 @@ for (const [category, text, match] of [
   ['pii_bank_card', `建行卡 ${card4}`, card4],
   ['pii_bank_card', `my card number is ${groups4(visaBad)}`, groups4(visaBad)],
   ['pii_bank_card', `credit card ${visaBad}, expires next year`, visaBad],
+  ['pii_bank_card', `I want to pay with my card, the number is ${groups4(visaBad)}`, groups4(visaBad)],
+  ['pii_bank_card', `用我的银行卡，号码是${card4}`, card4],
   ['pii_mobile', '好的，我的手机号是138 0013 8000，你们明天上午打给我吧', '138 0013 8000'],
   ['pii_mobile', '打这个138-0013-8000找我', '138-0013-8000'],
   ['pii_mobile', '我的电话是幺三八零零幺三八零零零，记一下', '幺三八零零幺三八零零零'],
@@ -975,6 +977,8 @@ for (const [category, text, match] of [
 for (const text of [
   `订单号 ${card4}`,
   `信用卡订单号 ${card4}`,
+  `the order number is ${visa}`,
+  `paid by card, the order number is ${visa}`,
   '千兆宽带套餐每月199元，信用卡支付也可以',
   '信用卡还款日是每月15号',
   '用信用卡付了 12,999 元',

@@ -31,6 +31,8 @@ describe('detectPii', () => {
     expect(categories('订单号 13812345678')).toEqual([]);
     expect(categories('tracking no. 13812345678')).toEqual([]);
     expect(categories('ref: 13812345678')).toEqual([]);
+    expect(categories('the order number is 4111111111111111')).toEqual([]);
+    expect(categories('my tracking number is 13812345678')).toEqual([]);
   });
 
   it('a generic label (no. # 编号) or a PII word before the number does not make it a reference', () => {
@@ -129,6 +131,8 @@ describe('detectPii', () => {
       ['credit card 4111111111111112, expires soon', '4111111111111112'],
       ['Debit card no. 4111-1111-1111-1112', '4111-1111-1111-1112'],
       ['my visa is 4111111111111112', '4111111111111112'],
+      ['I want to pay with my card, the number is 4111 1111 1111 1112', '4111 1111 1111 1112'],
+      ['用我的银行卡，号码是6222020200112233445', '6222020200112233445'],
       // One digit dropped or added by ASR: 12 and 20 digits.
       ['卡号 622202020011', '622202020011'],
       ['卡号 62220202001122334456', '62220202001122334456'],
@@ -153,6 +157,8 @@ describe('detectPii', () => {
       '卡号 62220202001',
       '卡号 622202020011223344567',
       'discard 4111111111111112',
+      'paid by card, the order number is 4111111111111112',
+      '用银行卡付的，订单号是6222020200112233445',
     ])
       expect([t, categories(t)]).toEqual([t, []]);
     // Another PII word between the card label and the number: the number is what that word says.

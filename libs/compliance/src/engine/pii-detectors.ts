@@ -59,7 +59,7 @@ interface Detector {
 }
 
 /** Characters before a match searched for an order/reference label. */
-const REFERENCE_LOOKBACK = 16;
+const REFERENCE_LOOKBACK = 20;
 /** Characters before a match searched for an ID or SSN label ("my id card number is "). */
 const LABEL_LOOKBACK = 24;
 /** Characters before a match any detector reads (its label): the longer of the two look-backs. */
@@ -177,18 +177,18 @@ const NOT_A_PHONE = [AMOUNT, /^\d+\.\d+$/, /^\d{1,3}(?:\.\d{1,3}){3}$/];
 // ("casino" is no "no"); generic labels (no. # 编号) are not references on their own, and a
 // PII-type word (手机, phone, 身份证, card …) between the label and the number wins.
 const REFERENCE_LABEL =
-  /(?:订单|单号|流水|快递|运单|工单|保单|合同|(?<![a-z])(?:order|ref|reference|tracking|invoice|policy|contract|booking|ticket)(?![a-z]))(?:[\s:：#]|no\.?|number|num|号码|编号|号|码|是|为){0,4}$/u;
+  /(?:订单|单号|流水|快递|运单|工单|保单|合同|(?<![a-z])(?:order|ref|reference|tracking|invoice|policy|contract|booking|ticket)(?![a-z]))(?:[\s:：#]|no\.?|number|num|号码|编号|号|码|是|为|(?<![a-z])is(?![a-z])){0,6}$/u;
 
 // An ID label right before a number: 身份证(号码), 证件号, ID, ID number / no. / card number,
 // optionally followed by 是/为/is and separators ("我的身份证号码是：", "my ID number is").
 const ID_LABEL =
   /(?:身份证|证件|(?<![a-z])id(?:[\s-]?card)?(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|号码|号|码|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
 // A card label right before a number: 银行卡 (and 工行卡, 建行卡 …: any 行卡), 信用卡, 储蓄卡, 借记卡 …
-// (optionally 的 and 号/号码/卡号/账号), 卡号 or 卡(的)号码 of any card, 我的卡 / 这张卡, 银行账号/账户;
-// "card", "card number/no./#" with an optional credit/debit/bank … before it, visa, mastercard,
-// amex; then 是/为/is/：as for IDs.
+// (optionally 的 and, after a pause or not, 号/号码/卡号/账号: 我的银行卡，号码是), 卡号 or 卡(的)号码 of
+// any card, 我的卡 / 这张卡, 银行账号/账户; "card", "card number/no./#" ("my card, the number is")
+// with an optional credit/debit/bank … before it, visa, mastercard, amex; then 是/为/is/：as for IDs.
 const CARD_LABEL =
-  /(?:(?:行|信用|储蓄|借记|银联|工资|的|张)卡的?(?:号码|卡号|号|账号)?|卡的?(?:号码|号)|银行(?:账号|账户|帐号|帐户)|(?<![a-z])(?:(?:(?:credit|debit|bank|atm|payment|visa|master|union ?pay)[\s-]?)?card|visa|mastercard|amex)(?:[\s-]?(?:number|num|no\.?|#))?)(?:[\s:：#=]|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
+  /(?:(?:行|信用|储蓄|借记|银联|工资|的|张)卡的?(?:[\s,]{0,2}(?:号码|卡号|号|账号))?|卡的?(?:号码|号)|银行(?:账号|账户|帐号|帐户)|(?<![a-z])(?:(?:(?:credit|debit|bank|atm|payment|visa|master|union ?pay)[\s-]?)?card|visa|mastercard|amex)(?:[\s,-]{0,2}(?:(?:the|its)\s)?(?:number|num|no\.?|#))?)(?:[\s:：#=]|是|为|(?<![a-z])is(?![a-z])){0,4}$/u;
 // An SSN label: "SSN", "social security number/no.", optionally "is", "#", ":".
 const SSN_LABEL =
   /(?:(?<![a-z])ssn|social security(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|(?<![a-z])is(?![a-z])){0,4}$/u;
