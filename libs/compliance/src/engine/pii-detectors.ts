@@ -51,6 +51,8 @@ interface Detector {
   re: RegExp;
   /** `before`: up to LABEL_LOOKBACK characters of the view right before the match. */
   valid?: (digits: string, raw: string, before: string) => boolean;
+  /** A cheap test of the whole view: false means the regex cannot match, so it is not run. */
+  mayOccur?: RegExp;
   /**
    * PII whatever words precede it (an email; an ID number, whose structure and check digit decide);
    * otherwise a match right after an order/reference label (REFERENCE_LABEL) is not PII.
@@ -96,6 +98,8 @@ const DETECTORS: Detector[] = [
       'gu',
     ),
     valid: (_digits, raw, before) => EMAIL_CUE.test(before) || MAIL_PROVIDER.test(raw.split(SPOKEN_AT_RE).at(-1) ?? ''),
+    // Most sentences say no "at": they skip the regex, which could start at every Latin word.
+    mayOccur: /@|\sat\s|艾特/u,
     ignoresReferenceLabel: true,
   },
   {
@@ -128,6 +132,8 @@ const DETECTORS: Detector[] = [
       'gu',
     ),
     valid: (_digits, raw, before) => CARD_LABEL.test(before) && !AMOUNT.test(raw),
+    // Every card label holds one of these words.
+    mayOccur: /卡|银行|card|visa|amex/u,
     // The card label sits between any order label and the number.
     ignoresReferenceLabel: true,
   },
@@ -203,7 +209,8 @@ export function detectPii(view: NormalizedText): PiiHit[] {
   const taken: [number, number][] = [];
   // Checksum-validated detectors run before the mobile one, so a card or ID number that holds an
   // 11-digit 1[3-9] run is masked whole, not read as a mobile inside it.
-  for (const { category, re, valid, ignoresReferenceLabel } of DETECTORS) {
+  for (const { category, re, valid, ignoresReferenceLabel, mayOccur } of DETECTORS) {
+    if (mayOccur && !mayOccur.test(text)) continue;
     re.lastIndex = 0;
     // exec, not matchAll: matchAll clones the regex (a RegExp construction) on every call, per
     // detector per screened text. None of these regexes matches the empty string.
