@@ -23,6 +23,11 @@ export const DIALOGUE_KEYS = {
   index: 'conv:index',
   doNotCall: (campaignId: string) => `dnc:${campaignId}`,
   callbackSent: (jobId: string) => `callbacks:sent:${jobId}`,
+  /**
+   * Set of the ids of a number's callback jobs not yet delivered, per campaign (the number as its
+   * digest, as on the do-not-call list): listing the number removes them without scanning the queue.
+   */
+  pendingCallbacks: (campaignId: string, digest: string) => `callbacks:pending:${campaignId}:${digest}`,
 } as const;
 
 /** Why a conversation ended or an action was taken (recorded in audit and actionDetail). */

@@ -7,6 +7,7 @@ import { GeneratorModule } from '@huashu/generator';
 import { IntentModule } from '@huashu/intent';
 import { ScriptsModule } from '@huashu/scripts';
 import { DoNotCallRepository } from './actions/do-not-call.repository.js';
+import { CallbackMetrics } from './callbacks/callback.metrics.js';
 import { CallbackScheduler } from './callbacks/callback.scheduler.js';
 import { DIALOGUE_QUEUES } from './dialogue.constants.js';
 import { DialogueMetrics } from './pipeline/dialogue.metrics.js';
@@ -34,6 +35,7 @@ import { DIALOGUE } from './turn-result.js';
   providers: [
     SessionRepository,
     DoNotCallRepository,
+    CallbackMetrics,
     CallbackScheduler,
     DialogueMetrics,
     DialogueService,

@@ -871,9 +871,16 @@ export class DialogueService implements DialoguePort {
     reply = await this.fitReply(campaign, session, reply, escalation.action, fit);
     // Decided before the record, so the turn, its audit and the session say when the callback is due,
     // and the confirmation names that time, whether huashu or the client's dialer schedules it.
-    const busyHangup = decision.scheduleCallback && escalation.action === 'hangup';
-    const callback = busyHangup ? this.callbackDue(callbackTime(), campaign) : undefined;
-    if (callback) reply = await this.sayCallbackTime(campaign, session, reply, callbackTime(), callback);
+    // Never a callback and a listing in one turn (the policy gives no intent both; this says so here too),
+    // nor a callback to a number listed already (by another conversation while this one went on).
+    const busyHangup = decision.scheduleCallback && !decision.doNotCall && escalation.action === 'hangup';
+    const phone = session.customer.phone;
+    const listed = busyHangup && !!phone && (await this.doNotCall.has(campaign.id, phone));
+    const callback = busyHangup ? this.callbackDue(callbackTime(), campaign, listed) : undefined;
+    // A number that will not be called back is promised no time.
+    if (callback && !listed) {
+      reply = await this.sayCallbackTime(campaign, session, reply, callbackTime(), callback);
+    }
     // A line that promises content is followed by the line that delivers it (campaign followOns).
     reply = await this.withFollowOn(campaign, session, reply, escalation.action, fit, sink);
 
@@ -938,7 +945,16 @@ export class DialogueService implements DialoguePort {
       // Without a phone number the request is honoured (the call ends) but nothing is listed: the
       // client learns so, to record the opt-out against whatever else it knows of the customer.
       doNotCall = session.customer.phone ? 'listed' : 'unlisted';
-      if (session.customer.phone) await this.doNotCall.add(campaign.id, session.customer.phone);
+      if (session.customer.phone) {
+        await this.doNotCall.add(campaign.id, session.customer.phone);
+        // The number's callbacks asked for in this campaign's earlier calls are not made (README
+        // "Callbacks and the do-not-call list"); the worker checks the list again before each one.
+        await this.callbacks
+          .cancelFor(campaign.id, session.customer.phone)
+          .catch((err: unknown) =>
+            this.logger.error({ err, conversationId: session.id }, 'callbacks of a listed number not removed'),
+          );
+      }
     }
     if (doNotCall) effects.doNotCall = doNotCall;
     if (callback) effects.callback = callback;
@@ -1664,8 +1680,9 @@ export class DialogueService implements DialoguePort {
    * When the callback is due (read in the campaign's time zone), and whether huashu schedules it: only
    * with a dialer webhook; without one the client (a dialer that schedules its own callbacks) has to.
    */
-  private callbackDue(when: CallbackTime, campaign: Campaign): TurnCallback {
-    const scheduled = !!this.config.dialogue.dialerWebhookUrl;
+  private callbackDue(when: CallbackTime, campaign: Campaign, listed: boolean): TurnCallback {
+    const scheduled = !!this.config.dialogue.dialerWebhookUrl && !listed;
+    if (listed) this.callbacks.notScheduledForListed();
     return {
       dueAt: when.at.toISOString(),
       timeZone: campaign.timeZone ?? processTimeZone(),
@@ -1674,7 +1691,9 @@ export class DialogueService implements DialoguePort {
         ? { movedFrom: when.movedFrom.toISOString(), callingHours: { ...campaign.callingHours } }
         : {}),
       scheduled,
-      ...(scheduled ? {} : { notScheduledReason: 'DIALER_WEBHOOK_URL is not set' }),
+      ...(scheduled
+        ? {}
+        : { notScheduledReason: listed ? 'the number is on the do-not-call list' : 'DIALER_WEBHOOK_URL is not set' }),
     };
   }
 
