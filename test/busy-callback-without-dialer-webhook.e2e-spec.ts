@@ -1,8 +1,9 @@
 // Scenario: no DIALER_WEBHOOK_URL (the client, a dialer, schedules its own callbacks). A busy customer who
 // names a time still gets it in the TurnResult's actionDetail.callback (with `scheduled: false` and why),
 // the audit's effects.callback and the session; a confirmation with the {callback_time} slot names that
-// time (the campaign's edit of the sample's; the sample's own text stays as it was). Real gateway + real
-// Redis, no webhook receiver.
+// time (the campaign's edit of the sample's); the sample library, whose confirmation has no slot, says its
+// callback_time line instead, and a library with neither says its confirmation as it stands. Real gateway +
+// real Redis, no webhook receiver.
 import { bootGateway, type Booted } from './support/boot.js';
 import { Chat, createLanguageCampaign, tomorrowIn, wallHour } from './support/dialogue.js';
 import { SAMPLE } from './support/sample-campaign.js';
@@ -64,8 +65,22 @@ describe('busy without a dialer webhook: the understood time is handed to the cl
       expect(wallHour(callback.dueAt, timeZone)).toBe(`${tomorrowIn(timeZone)} 15`);
       expect(turn.reply.scriptId).toBe(scriptId);
       expect(turn.reply.text).toContain(spoken);
-      // The sample's own confirmation (no slot) is said as it stands.
-      const plain = await createLanguageCampaign(gw.url, lang, `cb-${lang}-nowebhook-plain`, { timeZone });
+      // The sample library: its confirmation has no slot, so its line that names the time is said instead.
+      const sampled = await createLanguageCampaign(gw.url, lang, `cb-${lang}-nowebhook-sample`, { timeZone });
+      const told = await chat.say((await chat.start({ campaignId: sampled })).conversationId, text);
+      expect(told).toMatchObject({
+        reply: { scriptId: `${lang}-callback-time` },
+        actionDetail: { callback: { scheduled: false } },
+      });
+      expect(told.reply.text).toContain(spoken);
+      // A library without such a line says its confirmation (no slot) as it stands.
+      const plain = await createLanguageCampaign(
+        gw.url,
+        lang,
+        `cb-${lang}-nowebhook-plain`,
+        { timeZone },
+        (s) => s.id !== `${lang}-callback-time`,
+      );
       const other = await chat.say((await chat.start({ campaignId: plain })).conversationId, text);
       expect(other).toMatchObject({
         reply: { scriptId, text: sample },

@@ -1,6 +1,6 @@
 // Scenario: a turn that ends the call (hangup) or hands it over (transfer) speaks a script fit for
 // that action, in the customer's language. A busy customer who names a time hears the callback
-// confirmation; one who names none hears a closing line, not a question they can no longer answer.
+// confirmation that names it; one who names none hears a closing line, not a question they can no longer answer.
 // The third out-of-scope turn in a row escalates: a transfer is announced, a hangup says goodbye.
 import { Chat, createLanguageCampaign, createSampleCampaign, type Lang } from './support/dialogue.js';
 import { gatewayForSuite } from './support/suite.js';
@@ -24,7 +24,9 @@ describe('a closing turn speaks a line fit for its action', () => {
   it.each(['zh', 'en'] as const)('busy, %s: a time given → confirm; none → closing line', async (lang) => {
     const chat = new Chat(gw.url);
     const timed = await chat.say((await chat.start({ campaignId })).conversationId, BUSY[lang].time);
-    expect(timed).toMatchObject({ action: 'hangup', reply: { scriptId: `${lang}-callback-confirm` } });
+    // The confirmation that names the time (the sample's callback_time line: its plain one has no slot).
+    expect(timed).toMatchObject({ action: 'hangup', reply: { scriptId: `${lang}-callback-time` } });
+    expect(timed.reply.text).not.toMatch(/[?？{]/);
     const open = await chat.say((await chat.start({ campaignId })).conversationId, BUSY[lang].none);
     expect(open.intent.name).toBe('busy_call_later');
     expect(open).toMatchObject({ action: 'hangup', reply: { scriptId: `${lang}-fallback-busy-call-later` } });

@@ -12,4 +12,5 @@ export {
   calmsAbuse,
   disclosesBot,
   isReservedScript,
+  namesCallbackTime,
 } from './script-tags.js';

@@ -8,6 +8,11 @@ const SCRIPT_TAGS = {
   disclosure: 'disclosure',
   /** The apology when a transfer failed and the bot takes the call back (telephony transfer result). */
   transferFailed: 'transfer_failed',
+  /**
+   * The callback confirmation that names the time (`{callback_time}`): said by the callback step when the
+   * caller named a time or the time was moved into calling hours, so they hear when they will be called.
+   */
+  callbackTime: 'callback_time',
 } as const;
 
 /**
@@ -21,6 +26,7 @@ export const RESERVED_SCRIPT_TAGS: readonly string[] = [
   SCRIPT_TAGS.abuse,
   SCRIPT_TAGS.disclosure,
   SCRIPT_TAGS.transferFailed,
+  SCRIPT_TAGS.callbackTime,
 ];
 
 const tagged = (script: { readonly tags?: unknown }, tag: string): boolean =>
@@ -55,3 +61,10 @@ export const disclosesBot = (script: { readonly tags?: unknown }): boolean => ta
  */
 export const apologisesForTransfer = (script: { readonly tags?: unknown }): boolean =>
   tagged(script, SCRIPT_TAGS.transferFailed);
+
+/**
+ * The callback confirmation that names the time the call is due (tagged `callback_time`, its text with
+ * `{callback_time}`); reserved (isReservedScript): said only when a callback is decided, with the time filled.
+ */
+export const namesCallbackTime = (script: { readonly tags?: unknown }): boolean =>
+  tagged(script, SCRIPT_TAGS.callbackTime);

@@ -71,6 +71,36 @@ const PartOfDayParser: chrono.Parser = {
   },
 };
 
+/**
+ * When "after work" is (下班以后, "after work"): 18:30, when most office workers are on their way home and
+ * before the default calling hours end (20:00). Not a chrono word in either language: said alone it was
+ * no time at all, so the default delay applied, in the working hours the caller asked to be spared.
+ */
+export const AFTER_WORK = { hour: 18, minute: 30 } as const;
+
+const afterWork = (context: chrono.ParsingContext): chrono.ParsingComponents => {
+  const c = context.createParsingComponents({});
+  c.imply('hour', AFTER_WORK.hour);
+  c.imply('minute', AFTER_WORK.minute);
+  c.imply('second', 0);
+  c.imply('millisecond', 0);
+  c.imply('meridiem', chrono.Meridiem.PM);
+  return c;
+};
+
+/** 下班以后 / 下班后 / 下了班 / 下班的时候 / 等我下班: a time only (no date assigned), at AFTER_WORK. */
+const ZhAfterWorkParser: chrono.Parser = {
+  pattern: () => /(?:等我)?下了?班(?:(?:以|之)?后|的时候)?/,
+  extract: (context) => afterWork(context),
+};
+
+/** "after work", "after I get off / finish / leave work", "when I'm off work": a time only, at AFTER_WORK. */
+const EnAfterWorkParser: chrono.Parser = {
+  pattern: () =>
+    /\b(?:after\s+(?:work|i\s+(?:get\s+off|finish|leave)\s+work)|when\s+i(?:'m|\s+am)\s+off\s+work|when\s+i\s+(?:get\s+off|finish|leave)\s+work)\b/i,
+  extract: (context) => afterWork(context),
+};
+
 /** Days from the reference's date to Monday-based weekday `index` (Monday 0 … Sunday 6) of the week `weeks` on. */
 function daysTo(ref: Date, index: number, weeks: number): number {
   const today = (ref.getDay() + 6) % 7;
@@ -135,6 +165,11 @@ function extended(base: chrono.Chrono, parsers: chrono.Parser[]): chrono.Chrono 
 }
 
 /** chrono's simplified-Chinese parser with the additions above. */
-export const zhCallbackChrono = extended(chrono.zh.hans.casual, [PartOfDayParser, RelationWeekdayParser, WeekParser]);
-/** chrono's English parser with calling hours for "morning", "evening", "tonight". */
-export const enCallbackChrono = extended(chrono.en.casual, []);
+export const zhCallbackChrono = extended(chrono.zh.hans.casual, [
+  PartOfDayParser,
+  RelationWeekdayParser,
+  WeekParser,
+  ZhAfterWorkParser,
+]);
+/** chrono's English parser with calling hours for "morning", "evening", "tonight", and "after work". */
+export const enCallbackChrono = extended(chrono.en.casual, [EnAfterWorkParser]);

@@ -240,6 +240,17 @@ describe('parseCallbackTime: the day the caller named, at a calling hour (Asia/S
     ['next monday morning', TUE_0110, '2026-12-07T10:00', 'next monday morning'],
     ['tomorrow morning', TUE_1000, '2026-12-02T10:00', 'tomorrow morning'],
     ['call me tonight', TUE_1000, '2026-12-01T19:00', 'tonight'],
+    // After work: 18:30, today while it is ahead, else tomorrow; a day named keeps its day.
+    ['我在上班，下班以后打给我', TUE_0110, '2026-12-01T18:30', '下班以后'],
+    ['下班后再打吧', TUE_2130, '2026-12-02T18:30', '下班后'],
+    ['等我下了班再打', TUE_1000, '2026-12-01T18:30', '等我下了班'],
+    ['明天下班以后再打', TUE_1000, '2026-12-02T18:30', '明天下班以后'],
+    ["I'm at work, call me after work", TUE_0110, '2026-12-01T18:30', 'after work'],
+    ['call me back after I get off work', TUE_2130, '2026-12-02T18:30', 'after I get off work'],
+    ['tomorrow after work', TUE_1000, '2026-12-02T18:30', 'tomorrow after work'],
+    // A clock time the caller named at the very end of calling hours is kept (end included for it).
+    ['我在开会，晚上八点再打吧', '2026-12-01T03:32:00+08:00', '2026-12-01T20:00', '晚上八点'],
+    ['call me at 8 pm', TUE_1000, '2026-12-01T20:00', 'at 8 pm'],
   ])('"%s" at %s → %s', (text, now, expected, requested) => {
     const r = due(text, now);
     expect({ at: r.at.toISOString(), text: r.text, movedFrom: r.movedFrom }).toEqual({
@@ -259,6 +270,11 @@ describe('parseCallbackTime: the day the caller named, at a calling hour (Asia/S
     // A clock time the caller said outside calling hours, and chrono's 凌晨 (00:00).
     ['凌晨三点', TUE_0110, '2026-12-01T03:00', '2026-12-01T09:00'],
     ['明天晚上九点', TUE_1000, '2026-12-02T21:00', '2026-12-03T09:00'],
+    // After the end: the next day's start, the earliest allowed time that is still after the time asked.
+    ["I'm busy, call me after 9pm", '2026-12-01T03:32:00+08:00', '2026-12-01T21:00', '2026-12-02T09:00'],
+    ['晚上八点零一分', TUE_1000, '2026-12-01T20:01', '2026-12-02T09:00'],
+    // The end is kept only for a time the caller named: a vague word's or the default delay's is ours.
+    ['等会儿再说', '2026-12-01T19:00:00+08:00', '2026-12-01T20:00', '2026-12-02T09:00'],
   ])('"%s" at %s gives %s, outside 09:00–20:00: moved to %s', (text, now, asked, moved) => {
     const r = due(text, now);
     expect({ at: r.at.toISOString(), movedFrom: r.movedFrom?.toISOString() }).toEqual({
@@ -267,11 +283,11 @@ describe('parseCallbackTime: the day the caller named, at a calling hour (Asia/S
     });
   });
 
-  it('a time within calling hours stays; the hours are the campaign’s, end excluded, 24:00 the whole day', () => {
+  it('a time within calling hours stays; the hours are the campaign’s, end excluded (but for a time named), 24:00 the whole day', () => {
     expect(due('过两秒再打', TUE_1000).movedFrom).toBeUndefined();
     const at = (text: string, now: string, hours: { start: string; end: string }) =>
       parseCallbackTime(text, 'zh', new Date(now), DEFAULT, 'Asia/Shanghai', hours).at.toISOString();
-    expect(at('晚上八点', TUE_1000, HOURS)).toBe(iso('2026-12-02T09:00:00+08:00'));
+    expect(at('晚上八点', TUE_1000, HOURS)).toBe(iso('2026-12-01T20:00:00+08:00'));
     expect(at('晚上八点', TUE_1000, { start: '08:30', end: '21:00' })).toBe(iso('2026-12-01T20:00:00+08:00'));
     expect(at('过两秒再打', TUE_0110, { start: '00:00', end: '24:00' })).toBe(iso('2026-12-01T01:10:02+08:00'));
     expect(at('上午', TUE_0030, { start: '10:30', end: '18:00' })).toBe(iso('2026-12-01T10:30:00+08:00'));

@@ -164,21 +164,27 @@ export function parseCallbackTime(
 ): CallbackTime {
   const found = readCallbackTime(text, language, now, defaultDelayMs, timeZone);
   if (!callingHours) return found;
-  const at = nextCallingTime(found.at, timeZone, callingHours);
+  // A time the caller named may be the end itself (晚上八点 with hours to 20:00): the call is started at
+  // the last allowed moment, which is what they asked for; moving it to the next morning instead was
+  // 13 hours later than asked. A vague word or the default delay is our choice, so it keeps within the end.
+  const named = found.source === 'datetime' || found.source === 'relative';
+  const at = nextCallingTime(found.at, timeZone, callingHours, named);
   return at.getTime() === found.at.getTime() ? found : { ...found, at, movedFrom: found.at };
 }
 
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
 
 /**
- * `at` if a clock in `zone` shows a time within `hours` then (start included, end not), else the next
- * time it does: today's start before it, tomorrow's after the end.
+ * `at` if a clock in `zone` shows a time within `hours` then (start included, end not, or also the end
+ * itself to the minute with `endIncluded`), else the next time it does: today's start before it,
+ * tomorrow's after the end.
  */
-export function nextCallingTime(at: Date, zone: string, hours: CallingHours): Date {
+export function nextCallingTime(at: Date, zone: string, hours: CallingHours, endIncluded = false): Date {
   const w = wallClock(at, zone);
-  const minute = w.hour * 60 + w.minute + w.second / 60;
+  const minute = w.hour * 60 + w.minute + w.second / 60 + (at.getTime() % 1000) / 60_000;
   const start = minutesOf(hours.start);
-  if (minute >= start && minute < minutesOf(hours.end)) return at;
+  const end = minutesOf(hours.end);
+  if (minute >= start && (minute < end || (endIncluded && minute === end))) return at;
   const day = minute < start ? w.day : w.day + 1;
   return new Date(instantOf({ ...w, day, hour: Math.floor(start / 60), minute: start % 60, second: 0 }, zone));
 }

@@ -15,6 +15,11 @@ describe('spokenCallbackTime', () => {
     // The same instant is a different day on another clock.
     ['2026-11-29T20:00:00Z', 'America/New_York', 'en', 'today at 3 PM'],
     ['2026-11-29T20:00:00Z', 'Asia/Shanghai', 'en', 'tomorrow at 4 AM'],
+    // zh says the part of the day as people do: 晚上8点, not 下午8点; 中午12点, not 下午12点.
+    ['2026-11-29T12:00:00Z', 'Asia/Shanghai', 'zh', '今天晚上8点'],
+    ['2026-11-29T12:00:00Z', 'Asia/Shanghai', 'en', 'today at 8 PM'],
+    ['2026-11-30T04:00:00Z', 'Asia/Shanghai', 'zh', '明天中午12点'],
+    ['2026-11-30T10:30:00Z', 'Asia/Shanghai', 'zh', '明天下午6点半'],
   ] as const)('%s in %s (%s) → %s', (at, zone, lang, spoken) => {
     expect(spokenCallbackTime(new Date(at), zone, lang, now)).toBe(spoken);
   });

@@ -6,7 +6,10 @@
  */
 export function spokenCallbackTime(at: Date, timeZone: string, lang: 'zh' | 'en', now = new Date()): string {
   const locale = lang === 'zh' ? 'zh-CN' : 'en-US';
-  const parts = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit', hour12: true })
+  // zh names the part of the day as people say it (ICU's flexible day periods: 早上, 上午, 中午, 下午, 晚上):
+  // 20:00 is 晚上8点, where the plain 12-hour clock's 上午/下午 said 下午8点. en keeps AM/PM.
+  const clock: Intl.DateTimeFormatOptions = lang === 'zh' ? { hourCycle: 'h12', dayPeriod: 'short' } : { hour12: true };
+  const parts = new Intl.DateTimeFormat(locale, { timeZone, hour: 'numeric', minute: '2-digit', ...clock })
     .formatToParts(at)
     .reduce<Record<string, string>>((acc, p) => ({ ...acc, [p.type]: p.value }), {});
   const { hour = '', minute = '00', dayPeriod = '' } = parts;

@@ -7,6 +7,7 @@ import {
   asksToConfirm,
   calmsAbuse,
   disclosesBot,
+  namesCallbackTime,
   nowMs,
   pushStream,
   withDeadline,
@@ -1698,10 +1699,14 @@ export class DialogueService implements DialoguePort {
   }
 
   /**
-   * The callback confirmation with its `{callback_time}` slot filled: the time understood, on the
-   * customer's clock ("明天下午3点", "tomorrow at 3 PM"). Only for a stated time or duration: a vague
-   * "later" or none is not confirmed as a clock time, and the slot goes by the missing-slot rule.
-   * A streamed reply was sent already and is left as it is.
+   * The callback confirmation with its `{callback_time}` slot filled: the time the call is due, on the
+   * customer's clock ("明天下午3点", "tomorrow at 3 PM"). Said for a stated time or duration, and for any
+   * time calling hours moved (a "later" at 19:30, the default delay in the night): the caller hears the
+   * time they will be called, not only "at the time that suits you". The reply's own script when it has
+   * the slot; else the library's line that names the callback time (a `callback_time` script, reserved:
+   * only this step says it) in the reply's language; else the reply as it was. A vague "later" or no time,
+   * not moved, is not confirmed as a clock time: +1 h is no time the customer named. A streamed reply was
+   * sent already and is left as it is.
    */
   private async sayCallbackTime(
     campaign: Campaign,
@@ -1710,12 +1715,24 @@ export class DialogueService implements DialoguePort {
     when: CallbackTime,
     callback: TurnCallback,
   ): Promise<Reply> {
-    if (reply.parts || (when.source !== 'datetime' && when.source !== 'relative')) return reply;
-    const script = await this.scripts.getScript(campaign.id, reply.scriptId);
+    const named = when.source === 'datetime' || when.source === 'relative';
+    if (reply.parts || (!named && when.movedFrom === undefined)) return reply;
+    const own = await publishedScript(this.scripts, campaign.id, reply.scriptId).catch(() => undefined);
+    const lang = languageOf(own?.text ?? reply.text) ?? this.replyLanguage(session, campaign);
+    const script = own?.text.includes(`{${CALLBACK_TIME_SLOT}}`)
+      ? own
+      : await this.lineInLanguage(campaign, lang, namesCallbackTime).catch(() => undefined);
     if (!script?.text.includes(`{${CALLBACK_TIME_SLOT}}`)) return reply;
-    const lang = languageOf(script.text) ?? baseLanguage(this.replyLanguage(session, campaign)) ?? campaign.language;
-    const time = spokenCallbackTime(new Date(callback.dueAt), callback.timeZone, lang, this.wallClock.now());
-    return { ...reply, text: this.spoken(script.text, campaign, session, { [CALLBACK_TIME_SLOT]: time }) };
+    const time = spokenCallbackTime(
+      new Date(callback.dueAt),
+      callback.timeZone,
+      languageOf(script.text) ?? baseLanguage(lang) ?? campaign.language,
+      this.wallClock.now(),
+    );
+    const text = this.spoken(script.text, campaign, session, { [CALLBACK_TIME_SLOT]: time });
+    return script === own
+      ? { ...reply, text }
+      : { ...this.toReply(script, campaign, session, { similarity: null, fallback: false }), text };
   }
 
   /**
