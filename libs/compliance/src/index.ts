@@ -23,6 +23,7 @@ export {
 } from './engine/lexicon.js';
 export { FLAG_GAP, isHan, isLatinOrDigit, normalize, viewString, type NormalizedText } from './engine/normalizer.js';
 export { gb11643Valid, luhnValid } from './engine/pii-detectors.js';
+export { englishWords } from './engine/typo-corrector.js';
 export {
   loadDefaultPolicy,
   mergePolicies,

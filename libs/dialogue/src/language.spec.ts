@@ -1,4 +1,12 @@
-import { baseLanguage, canonicalLanguage, heardIn, isLanguageTag, libraryLanguage, replyLanguage } from './language.js';
+import {
+  baseLanguage,
+  canonicalLanguage,
+  heardIn,
+  isLanguageTag,
+  languageOf,
+  libraryLanguage,
+  replyLanguage,
+} from './language.js';
 
 describe('canonicalLanguage', () => {
   it.each([
@@ -78,8 +86,37 @@ describe('heardIn', () => {
     expect(heardIn(zh, 'ok then')).toEqual({ language: 'en', spokenLanguage: 'en' });
   });
 
-  it.each(['???', '13800000000', ''])('words that tell nothing (%j) leave the conversation as it was', (text) => {
-    const said = { spokenLanguage: 'en' as const };
-    expect(heardIn(said, text)).toBe(said);
+  it.each(['???', '13800000000', '', 'OK', 'WiFi', '5G'])(
+    'words that tell nothing (%j) leave the conversation as it was',
+    (text) => {
+      const said = { spokenLanguage: 'en' as const };
+      expect(heardIn(said, text)).toBe(said);
+    },
+  );
+});
+
+describe('languageOf', () => {
+  it.each(['OK', 'ok ok', 'Okay', 'WiFi', '5G', 'APP', 'VIP', 'iPhone', 'ok 5G', 'CCTV', 'hao de', '123', 'en en'])(
+    '%j tells no language: a filler, brand or tech word a Chinese caller says as it is',
+    (text) => {
+      expect(languageOf(text)).toBeUndefined();
+    },
+  );
+
+  it.each(['how much is it', 'yes', 'no', 'why do you need that', 'ok then', 'I live on Maple Street', 'OK sure'])(
+    '%j is English',
+    (text) => {
+      expect(languageOf(text)).toBe('en');
+    },
+  );
+
+  it('CJK is Chinese, Latin words or not', () => {
+    expect(languageOf('OK，你说')).toBe('zh');
+    expect(languageOf('WiFi信号好吗')).toBe('zh');
+  });
+
+  it('one English word among words the list does not know tells nothing; two tell', () => {
+    expect(languageOf('Xinghe phone')).toBeUndefined();
+    expect(languageOf('my Xinghe phone')).toBe('en');
   });
 });

@@ -1,12 +1,50 @@
 import { match } from '@formatjs/intl-localematcher';
+import { englishWords } from '@huashu/compliance';
 
 /**
- * The language of what a customer said: zh when the text has CJK characters, en when it has Latin
- * letters, else undefined. One rule for the reply choice and the callback-time parser, so both
- * agree on the language the customer spoke.
+ * Latin words that tell no language: what a Chinese caller says as it is, a filler or a yes (OK, okay,
+ * um, 嗯 written "en"), a pinyin particle a recogniser spells out (la, ba, ne, ma, hao, dui), a brand or
+ * tech word (WiFi, APP, VIP, SIM, iPhone). Written by hand: the English word list (below) holds many of
+ * them as words (okay, um, app, la, hao), and no library lists the Latin words of spoken Chinese.
  */
-export const languageOf = (text: string): 'zh' | 'en' | undefined =>
-  /[\u3400-\u9fff]/.test(text) ? 'zh' : /[A-Za-z]/.test(text) ? 'en' : undefined;
+const NEUTRAL_LATIN: ReadonlySet<string> = new Set(
+  [
+    // Fillers and yeses.
+    'ok okay okey oke um umm uh uhm hmm hm huh mm mhm er erm ah oh o eh en em emm ha haha hah wow yo',
+    // Pinyin particles and short words a recogniser writes in Latin letters.
+    'a la ba de ma ne ya ye hao dui shi ni wo ta',
+    // Brand and tech words said as they are.
+    'wifi wi fi app apps vip tv sim pc id ip usb ai gb mb kb g k iphone ipad android huawei xiaomi wechat weixin qq',
+    'alipay taobao douyin',
+  ].flatMap((group) => group.split(' ')),
+);
+/** Latin words and numbers ("5G", "don't"). */
+const LATIN_TOKEN = /[A-Za-z0-9]+(?:'[A-Za-z]+)?/g;
+/** A short all-caps token (OK, APP, VIP, CCTV): an abbreviation or brand said as it is. */
+const SHORT_CAPS = /^[A-Z]{2,4}$/;
+
+/**
+ * The language of what a customer said: zh when the text has CJK characters; en when it has English
+ * content: two or more English words (`an-array-of-english-words`, the compliance lib's copy) that tell a
+ * language, or at least one and no Latin word the list does not know; else undefined. Words that tell no
+ * language (`NEUTRAL_LATIN`, a token with a digit such as 5G, a short all-caps token such as OK or APP)
+ * are left out, so a Chinese caller who says "OK", "WiFi" or "5G" is not taken for an English one, while
+ * "how much is it" or a bare "yes" is English at once. One rule for the reply choice and the callback-time
+ * parser, so both agree on the language the customer spoke.
+ */
+export function languageOf(text: string): 'zh' | 'en' | undefined {
+  if (/[\u3400-\u9fff]/.test(text)) return 'zh';
+  const english = englishWords();
+  let telling = 0;
+  let unknown = 0;
+  for (const [token] of text.matchAll(LATIN_TOKEN)) {
+    const word = token.toLowerCase();
+    if (/\d/.test(token) || SHORT_CAPS.test(token) || NEUTRAL_LATIN.has(word)) continue;
+    if (english.has(word) || english.has(word.replace(/'.*$/, ''))) telling++;
+    else unknown++;
+  }
+  return telling >= 2 || (telling === 1 && unknown === 0) ? 'en' : undefined;
+}
 
 /** Script tags that name a language ("zh", "en", "zh-hk"): the library's convention (README "Script library"). */
 const LANGUAGE_TAG = /^[a-z]{2}(-[a-z0-9]+)?$/i;
@@ -76,7 +114,7 @@ export function replyLanguage(conversation: ConversationLanguage, campaignLangua
 
 /**
  * The conversation after the caller said `text`: its `spokenLanguage` the language the words tell, kept
- * as it was (the same object) when they tell none ("???", digits).
+ * as it was (the same object) when they tell none ("???", digits, "OK", "WiFi", "5G": `languageOf`).
  */
 export function heardIn<T extends ConversationLanguage>(conversation: T, text: string): T {
   const told = languageOf(text);
