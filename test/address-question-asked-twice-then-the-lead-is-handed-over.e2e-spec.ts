@@ -113,6 +113,12 @@ describe('the address question is asked twice, then the willing lead is handed o
       );
     }
     const ok = await put(3).expect(200);
-    expect(ok.body.questions['zh-affirm-engaged']).toEqual({ answer: 'address', intent: 'ready_to_buy', askAtMost: 3 });
+    // A PUT merges into the sample's entry, which keeps its kind.
+    expect(ok.body.questions['zh-affirm-engaged']).toEqual({
+      kind: 'address',
+      answer: 'address',
+      intent: 'ready_to_buy',
+      askAtMost: 3,
+    });
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { samplingParamsSchema } from '@huashu/generator';
 import { INTENT_NAMES, type IntentName } from '@huashu/intent';
 import { DEFAULT_QUESTION_ASK_AT_MOST, defaultCampaign } from './campaign.defaults.js';
+import { QUESTION_KINDS } from './campaign.js';
 
 /** Sampling parameters: the generator lib's schema, so the campaign endpoint and the generator agree. */
 export const campaignSamplingParamsSchema = samplingParamsSchema;
@@ -68,26 +69,54 @@ export const MAX_CAMPAIGN_QUESTIONS = 100;
 export const QUESTION_INTENTS = INTENT_NAMES.filter((n) => n !== 'out_of_scope' && n !== 'do_not_call');
 /** Most times a question may be said in a row to a caller who only agrees (`askAtMost`). */
 export const MAX_QUESTION_ASKS = 5;
-const question = z.strictObject({
-  answer: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be an answer name: a-z, 0-9 and _, starting with a letter')
-    .describe('Name the answer is kept under in the session and the transfer’s lead summary, e.g. `address`.'),
-  intent: z
-    .enum(QUESTION_INTENTS as [IntentName, ...IntentName[]])
-    .describe('The intent an answer is handled as, e.g. `ready_to_buy` (not out_of_scope, not do_not_call).'),
-  askAtMost: z
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_QUESTION_ASKS)
-    .optional()
-    .describe(
-      'Times the question is said in a row to a caller who only agrees (a bare yes answers nothing, so it is ' +
-        `asked again), 1–${MAX_QUESTION_ASKS}, default ${DEFAULT_QUESTION_ASK_AT_MOST}: the next bare yes is handled as \`intent\` ` +
-        'without an answer (`ready_to_buy`: the willing lead is handed to a closer, the summary saying what is still to ask).',
-    ),
-});
+const question = z
+  .strictObject({
+    kind: z
+      .enum(QUESTION_KINDS)
+      .optional()
+      .describe(
+        'What the question asks for, so which words answer it (default `text`): `text` any words that are not ' +
+          'clearly something else; `address` only words that name a place (小区, 路, 栋, “street”, a house number, ' +
+          'a postcode); `identity` (“is this Mr Wang?”) keeps no answer, takes no `answer`, `intent` or ' +
+          '`askAtMost`, and a no to it is wrong_person.',
+      ),
+    answer: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be an answer name: a-z, 0-9 and _, starting with a letter')
+      .optional()
+      .describe(
+        'Name the answer is kept under in the session and the transfer’s lead summary, e.g. `address` ' +
+          '(required but for an `identity` question).',
+      ),
+    intent: z
+      .enum(QUESTION_INTENTS as [IntentName, ...IntentName[]])
+      .optional()
+      .describe(
+        'The intent an answer is handled as, e.g. `ready_to_buy` (not out_of_scope, not do_not_call; required ' +
+          'but for an `identity` question).',
+      ),
+    askAtMost: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_QUESTION_ASKS)
+      .optional()
+      .describe(
+        'Times the question is said in a row to a caller who only agrees (a bare yes answers nothing, so it is ' +
+          `asked again), 1–${MAX_QUESTION_ASKS}, default ${DEFAULT_QUESTION_ASK_AT_MOST}: the next bare yes is handled as \`intent\` ` +
+          'without an answer (`ready_to_buy`: the willing lead is handed to a closer, the summary saying what is still to ask).',
+      ),
+  })
+  .superRefine((q, ctx) => {
+    const identity = q.kind === 'identity';
+    for (const field of ['answer', 'intent', 'askAtMost'] as const) {
+      if (identity && q[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'an identity question keeps no answer' });
+      } else if (!identity && field !== 'askAtMost' && q[field] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [field], message: 'required' });
+      }
+    }
+  });
 const routeKind = z.enum(['script', 'generator', 'fallback']);
 const routeAction = z.enum(['continue', 'transfer', 'hangup']);
 const routeTarget = z.strictObject({ route: routeKind, action: routeAction });
@@ -195,8 +224,9 @@ export const campaignSchema = z.strictObject({
     .describe(
       'Scripts that ask the caller something, by script id (a script of the campaign’s library), and what an ' +
         'answer means: when the bot’s last line was one and the caller’s turn is not clearly something else ' +
-        '(out_of_scope, or a weak intent that neither declines, ends nor escalates the call, and no question ' +
-        'back), the turn is handled as `intent` and the redacted answer is kept under `answer` for the closer. ' +
+        '(out_of_scope, or a weak intent that neither declines, ends nor escalates the call, no question back, no ' +
+        'hesitation, and for an `address` question words that name a place), the turn is handled as `intent` and the ' +
+        'redacted answer is kept under `answer` for the closer; after an `identity` question a no is wrong_person. ' +
         `At most ${MAX_CAMPAIGN_QUESTIONS}.`,
     ),
   routes: z

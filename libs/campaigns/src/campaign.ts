@@ -30,14 +30,27 @@ export interface IntentExamples {
 }
 
 /**
+ * What a caller's answer to a question asks for (`CampaignQuestion.kind`), and so which words count as one
+ * (README "Answers to the bot's own questions"):
+ * - `text`: any words that are not clearly something else (no question back, no hesitation, an intent the
+ *   model is unsure of that neither declines, ends nor escalates the call);
+ * - `address`: such words that name a place (小区, 路, 栋, "street", a house number, a postcode …);
+ * - `identity`: "is this Mr Wang?": nothing is kept; a no is `wrong_person`, anything else goes on as it is.
+ */
+export const QUESTION_KINDS = ['text', 'address', 'identity'] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
+
+/**
  * What a caller's answer to one of the campaign's scripts means (`Campaign.questions`): the name the
  * answer is kept under for the closer, and the intent the turn is handled as.
  */
 export interface CampaignQuestion {
-  /** Name of the answer in the session and the transfer's lead summary (`address`). */
-  answer: string;
-  /** The intent an answer to the question is handled as (`ready_to_buy`). */
-  intent: IntentName;
+  /** What the question asks for, so which words answer it. Absent: `text`. */
+  kind?: QuestionKind;
+  /** Name of the answer in the session and the transfer's lead summary (`address`); absent for `identity`. */
+  answer?: string;
+  /** The intent an answer to the question is handled as (`ready_to_buy`); absent for `identity`. */
+  intent?: IntentName;
   /**
    * Times the question is said in a row to a caller who only agrees (a bare yes answers nothing, so it is
    * asked again); the next bare yes is handled as `intent` without an answer. Absent:

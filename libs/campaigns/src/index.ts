@@ -5,6 +5,8 @@ export {
   type CampaignQuestion,
   type IntentExamples,
   type PolicyAction,
+  QUESTION_KINDS,
+  type QuestionKind,
   type RouteAction,
   type RouteKind,
   type RouteRule,

@@ -41,7 +41,7 @@ import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
 import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
 import { onlyClosesCall } from '../routing/caller-goodbye.js';
-import { answerToQuestion } from '../routing/question-answer.js';
+import { answerToQuestion, asksBack, hesitates } from '../routing/question-answer.js';
 import { newSession, noteIntent, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
 import { SessionRepository, type ConversationLock } from '../session/session.repository.js';
 import type {
@@ -223,6 +223,12 @@ export class DialogueService implements DialoguePort {
     if (reply) {
       session.heard.push(reply.scriptId, ...followOnId(reply));
       session.said = [reply.scriptId, ...followOnId(reply)];
+      // An opening the campaign declares a question ("请问是王先生吗？": kind identity) is open for the first turn.
+      const asked = session.said.findLast((id) => Object.hasOwn(campaign.questions, id));
+      if (asked !== undefined) {
+        session.pendingQuestion = asked;
+        session.pendingQuestionAsks = 1;
+      }
       transcript.push({ turn: 0, role: 'bot', text: reply.text, at: now, scriptId: reply.scriptId, leadStage: 'new' });
     }
     // A hint is recorded with what came of it; one the library has no scripts for is a warning for
@@ -710,27 +716,34 @@ export class DialogueService implements DialoguePort {
     // A bare yes to a question that asks for something (the address) answers nothing yet: the caller agreed
     // to give it. The question is asked again and stays open, so what they say next is its answer; before,
     // the yes moved the call on (the product summary) and the address then heard the number-portability line.
+    // Only while the question is the bot's last line (a question kept open past a question back is not
+    // what a yes answers), and not a yes that hesitates or asks ("not sure yet" is affirm 0.92 to the model).
     const agreedOnly =
       !callerGoodbye &&
       declared !== undefined &&
+      declared.intent !== undefined &&
+      declared.intent !== 'affirm' &&
       answer === undefined &&
       classifiedBy === 'classifier' &&
       classified === 'affirm' &&
-      declared.intent !== 'affirm';
+      pendingQuestion !== undefined &&
+      (session.said ?? session.heard.slice(-1)).includes(pendingQuestion) &&
+      !hesitates(storedText) &&
+      !asksBack(storedText);
     // But not for ever: once the question was said as often as the campaign lets it be (its `askAtMost`,
     // default twice), the caller who still only agrees is taken at their word, as the question's intent
     // without an answer: the address question's ready_to_buy hands the willing lead to a closer, whose
     // summary says the address is still to ask. Before, every yes heard the question again.
     const asks = session.pendingQuestionAsks ?? 1;
     const unanswered =
-      agreedOnly && declared !== undefined && asks >= (declared.askAtMost ?? DEFAULT_QUESTION_ASK_AT_MOST)
-        ? declared
+      agreedOnly && declared?.intent !== undefined && asks >= (declared.askAtMost ?? DEFAULT_QUESTION_ASK_AT_MOST)
+        ? { answer: declared.answer, intent: declared.intent }
         : undefined;
     const source = answer?.decided ? 'answer' : unanswered ? 'unanswered' : classifiedBy;
     const intent = answer?.intent ?? unanswered?.intent ?? read;
     const answers =
-      answer && declared
-        ? { ...session.answers, [declared.answer]: clip(storedText, MAX_ANSWER_CHARS) }
+      answer?.keep !== undefined
+        ? { ...session.answers, [answer.keep]: clip(storedText, MAX_ANSWER_CHARS) }
         : session.answers;
     // Four decimals, as the reply's similarity: the full double says nothing more to a client or an
     // auditor, and it is written twice per turn (result and audit record). An intent taken from an
@@ -905,7 +918,7 @@ export class DialogueService implements DialoguePort {
                     turns: turn,
                     lastUtterance: storedText,
                     answers,
-                    ...(unanswered ? { unanswered: { [unanswered.answer]: asks } } : {}),
+                    ...(unanswered?.answer !== undefined ? { unanswered: { [unanswered.answer]: asks } } : {}),
                   }),
                   ...(answers ? { answers } : {}),
                 }
@@ -915,8 +928,21 @@ export class DialogueService implements DialoguePort {
     // A streamed reply may have sent several scripts, a lead-in its follow-on: all of them were heard.
     const said = [...new Set([...(reply.parts?.map((p) => p.scriptId) ?? [reply.scriptId]), ...followOnId(reply)])];
     // The question the caller hears last is the one the next turn may answer; said again at once, one more ask.
-    const nextQuestion =
+    // A question left unanswered by a turn that goes on (a question back, a hesitation, a product question)
+    // stays open, its asks as they were: the address said after "why do you need that?" still answers it.
+    // An identity question is answered or not by the very next turn, whatever it says.
+    const saidQuestion =
       escalation.action === 'continue' ? said.findLast((id) => Object.hasOwn(campaign.questions, id)) : undefined;
+    const keptOpen =
+      saidQuestion === undefined &&
+      escalation.action === 'continue' &&
+      declared !== undefined &&
+      declared.kind !== 'identity' &&
+      answer === undefined &&
+      !unanswered
+        ? pendingQuestion
+        : undefined;
+    const nextQuestion = saidQuestion ?? keptOpen;
     const next: Session = {
       ...session,
       turn,
@@ -930,7 +956,14 @@ export class DialogueService implements DialoguePort {
       pendingDoNotCall: decision.pendingDoNotCall,
       ...(abusive ? { abusiveTurns } : {}),
       pendingQuestion: nextQuestion,
-      pendingQuestionAsks: nextQuestion === undefined ? undefined : nextQuestion === pendingQuestion ? asks + 1 : 1,
+      pendingQuestionAsks:
+        nextQuestion === undefined
+          ? undefined
+          : keptOpen !== undefined
+            ? asks
+            : nextQuestion === pendingQuestion
+              ? asks + 1
+              : 1,
       ...(answers ? { answers } : {}),
       intents,
       updatedAt: at,
@@ -1002,8 +1035,13 @@ export class DialogueService implements DialoguePort {
         ranking: prediction?.ranking.slice(0, 3).map((r) => ({ name: r.name, confidence: round(r.confidence, 4) })),
         source,
         ...(answered !== intent ? { answered } : {}),
-        ...(answer && declared && pendingQuestion !== undefined
-          ? { question: { scriptId: pendingQuestion, answer: declared.answer, text: answers?.[declared.answer] } }
+        ...(answer && pendingQuestion !== undefined
+          ? {
+              question: {
+                scriptId: pendingQuestion,
+                ...(answer.keep !== undefined ? { answer: answer.keep, text: answers?.[answer.keep] } : {}),
+              },
+            }
           : {}),
         ...(unanswered && pendingQuestion !== undefined
           ? { question: { scriptId: pendingQuestion, answer: unanswered.answer, asked: asks } }
