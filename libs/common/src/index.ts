@@ -7,6 +7,7 @@ export { pushStream } from './push-stream.js';
 export { ReadinessModule, ReadinessRegistry, type ReadinessCheck } from './readiness.js';
 export {
   RESERVED_SCRIPT_TAGS,
+  acknowledgesHold,
   apologisesForTransfer,
   asksToConfirm,
   calmsAbuse,

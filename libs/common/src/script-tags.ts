@@ -13,6 +13,8 @@ const SCRIPT_TAGS = {
    * caller named a time or the time was moved into calling hours, so they hear when they will be called.
    */
   callbackTime: 'callback_time',
+  /** The short acknowledgement when the caller asks the bot to wait ("好的，不着急…", "Of course, take your time…"). */
+  hold: 'hold',
 } as const;
 
 /**
@@ -27,6 +29,7 @@ export const RESERVED_SCRIPT_TAGS: readonly string[] = [
   SCRIPT_TAGS.disclosure,
   SCRIPT_TAGS.transferFailed,
   SCRIPT_TAGS.callbackTime,
+  SCRIPT_TAGS.hold,
 ];
 
 const tagged = (script: { readonly tags?: unknown }, tag: string): boolean =>
@@ -68,3 +71,9 @@ export const apologisesForTransfer = (script: { readonly tags?: unknown }): bool
  */
 export const namesCallbackTime = (script: { readonly tags?: unknown }): boolean =>
   tagged(script, SCRIPT_TAGS.callbackTime);
+
+/**
+ * The acknowledgement said when the caller asks the bot to wait (tagged `hold`: 你等一下, "hold on");
+ * reserved (isReservedScript).
+ */
+export const acknowledgesHold = (script: { readonly tags?: unknown }): boolean => tagged(script, SCRIPT_TAGS.hold);

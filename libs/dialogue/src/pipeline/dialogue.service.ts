@@ -3,6 +3,7 @@ import { CampaignService, DEFAULT_QUESTION_ASK_AT_MOST, type Campaign } from '@h
 import {
   CLOCK,
   HuashuException,
+  acknowledgesHold,
   apologisesForTransfer,
   asksToConfirm,
   calmsAbuse,
@@ -40,6 +41,7 @@ import { maskPhone, normalisePhone } from '../actions/phone-number.js';
 import { CallbackScheduler } from '../callbacks/callback.scheduler.js';
 import { HISTORY_TURNS } from '../dialogue.constants.js';
 import { applyFallbackEscalation, decideTurn, type TurnDecision } from '../routing/dialogue-policy.js';
+import { callerAsks, CALLER_ASKS } from '../routing/caller-asks.js';
 import { onlyClosesCall } from '../routing/caller-goodbye.js';
 import { answerToQuestion, asksBack, hesitates } from '../routing/question-answer.js';
 import { newSession, noteIntent, type HistoryMessage, type Session, type TranscriptEntry } from '../session/session.js';
@@ -655,6 +657,15 @@ export class DialogueService implements DialoguePort {
     // goodbye intent and reads such words as whatever they resemble (再见 as an unsure do_not_call, for
     // 再 of 别再打; "thanks, bye" as not_interested), so screening's closing phrases decide, as abuse does.
     const callerGoodbye = !screenedDnc && !abusive && !!screened && onlyClosesCall(screened.text, screened.hits);
+    // A caller who only asks for the last line again (没听清, "pardon?"), checks the line (喂？听得到吗) or
+    // asks the bot to wait (你等一下, "hold on") asked nothing of the product: the model reads such words as
+    // out_of_scope (a fallback towards escalation) or 喂 as a greeting (the pitch again), so screening's
+    // phrases decide, as for a goodbye. Only once the bot has said something to say again.
+    const lastLine = session.said ?? session.heard.slice(-1);
+    const callerAsked =
+      !screenedDnc && !abusive && !callerGoodbye && !!screened && lastLine.length > 0
+        ? callerAsks(screened.text, screened.hits)
+        : undefined;
     const calming =
       abusive && abusiveTurns < campaign.abuseHangupAfter
         ? await timed('match', () => this.lineInLanguage(campaign, lang, calmsAbuse))
@@ -702,17 +713,18 @@ export class DialogueService implements DialoguePort {
       pendingQuestion !== undefined && Object.hasOwn(campaign.questions, pendingQuestion)
         ? campaign.questions[pendingQuestion]
         : undefined;
-    // A goodbye answers no question: nothing is kept as the answer.
-    const answer = callerGoodbye
-      ? undefined
-      : answerToQuestion(declared, {
-          intent: classified,
-          confidence: prediction?.confidence ?? 0,
-          source: classifiedBy,
-          // Words screening blocked or could not screen are not kept, and an insult is no answer (the abuse
-          // step meets it).
-          text: screened && screened.verdict !== 'block' && !abusive ? storedText : undefined,
-        });
+    // A goodbye answers no question, nor does asking for the question again: nothing is kept as the answer.
+    const answer =
+      callerGoodbye || callerAsked
+        ? undefined
+        : answerToQuestion(declared, {
+            intent: classified,
+            confidence: prediction?.confidence ?? 0,
+            source: classifiedBy,
+            // Words screening blocked or could not screen are not kept, and an insult is no answer (the abuse
+            // step meets it).
+            text: screened && screened.verdict !== 'block' && !abusive ? storedText : undefined,
+          });
     // A bare yes to a question that asks for something (the address) answers nothing yet: the caller agreed
     // to give it. The question is asked again and stays open, so what they say next is its answer; before,
     // the yes moved the call on (the product summary) and the address then heard the number-portability line.
@@ -720,6 +732,7 @@ export class DialogueService implements DialoguePort {
     // what a yes answers), and not a yes that hesitates or asks ("not sure yet" is affirm 0.92 to the model).
     const agreedOnly =
       !callerGoodbye &&
+      !callerAsked &&
       declared !== undefined &&
       declared.intent !== undefined &&
       declared.intent !== 'affirm' &&
@@ -758,6 +771,7 @@ export class DialogueService implements DialoguePort {
     const unsure =
       !abusive &&
       !callerGoodbye &&
+      !callerAsked &&
       intent === 'do_not_call' &&
       source === 'classifier' &&
       confidence < campaign.doNotCallConfirmBelow &&
@@ -773,7 +787,13 @@ export class DialogueService implements DialoguePort {
     // "Are you a robot?" found by input screening is answered with the library's disclosure script,
     // looked up only for such a turn (README "Are you a robot?"); an abusive turn is met by the abuse
     // step whatever else it asks (decideTurn).
-    const askedIfBot = !abusive && (screened?.hits.some((h) => h.category === BOT_QUESTION_CATEGORY) ?? false);
+    const askedIfBot =
+      !abusive && !callerAsked && (screened?.hits.some((h) => h.category === BOT_QUESTION_CATEGORY) ?? false);
+    // The acknowledgement of a wait, looked up only for such a turn.
+    const holdLine =
+      callerAsked === CALLER_ASKS.hold
+        ? await timed('match', () => this.lineInLanguage(campaign, reservedLang, acknowledgesHold))
+        : undefined;
     const disclosure = askedIfBot
       ? await timed('match', () => this.lineInLanguage(campaign, lang, disclosesBot))
       : undefined;
@@ -789,6 +809,9 @@ export class DialogueService implements DialoguePort {
         : undefined,
       askedIfBot: askedIfBot ? (disclosure ? 'script' : 'human') : undefined,
       callerGoodbye,
+      // A library without the acknowledgement says its last line again to a caller who asks it to wait.
+      callerAsks:
+        callerAsked === undefined ? undefined : callerAsked === CALLER_ASKS.hold && holdLine ? 'hold' : 'repeat',
     });
     // The intent the reply answers: the classified one, but for an answer to the do-not-call question.
     const answered = decision.answers ?? intent;
@@ -813,7 +836,14 @@ export class DialogueService implements DialoguePort {
           clock,
           timed,
           decision.scheduleCallback && callbackTime().source !== 'default',
-          decision.scriptSource === 'abuse' ? calming : decision.scriptSource === 'disclosure' ? disclosure : question,
+          decision.scriptSource === 'abuse'
+            ? calming
+            : decision.scriptSource === 'disclosure'
+              ? disclosure
+              : decision.scriptSource === 'hold'
+                ? holdLine
+                : question,
+          lastLine,
         );
         // DESIGN §3 "fallback (clarify)": the intent's own approved scripts (zh-clarify) before its
         // fallback script, by the scripted rules; each counts as a fallback towards escalation.
@@ -868,7 +898,6 @@ export class DialogueService implements DialoguePort {
         reasked = true;
       }
     }
-    const lastLine = session.said ?? session.heard.slice(-1);
     const sayable =
       !reasked &&
       ((decision.scriptSource === 'intent' && answered !== 'greeting') || decision.scriptSource === 'retention');
@@ -879,7 +908,12 @@ export class DialogueService implements DialoguePort {
         route = 'fallback';
       }
     }
-    const escalation = applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
+    // A line said again or a wait acknowledged is no fallback, nor does it show the call back on track: the
+    // count of fallbacks in a row stays as it was.
+    const askedOfCall = (decision.scriptSource === 'repeat' || decision.scriptSource === 'hold') && !reply.fallback;
+    const escalation = askedOfCall
+      ? { action: decision.action, stage: decision.stage, consecutiveFallbacks: session.consecutiveFallbacks }
+      : applyFallbackEscalation(campaign, decision, reply.fallback, session.consecutiveFallbacks);
     // What the customer hears never announces an action the turn does not take (an escalated
     // fallback, a closing line that asks a question): reply-fit.ts, `fitReply`.
     reply = await this.fitReply(campaign, session, reply, escalation.action, fit);
@@ -926,20 +960,26 @@ export class DialogueService implements DialoguePort {
             ...(callback ? { callback } : {}),
           };
     // A streamed reply may have sent several scripts, a lead-in its follow-on: all of them were heard.
-    const said = [...new Set([...(reply.parts?.map((p) => p.scriptId) ?? [reply.scriptId]), ...followOnId(reply)])];
-    // The question the caller hears last is the one the next turn may answer; said again at once, one more ask.
-    // A question left unanswered by a turn that goes on (a question back, a hesitation, a product question)
-    // stays open, its asks as they were: the address said after "why do you need that?" still answers it.
-    // An identity question is answered or not by the very next turn, whatever it says.
+    // The acknowledgement of a wait is not what the caller comes back to: the bot's last line stays the
+    // one before it (what a "what did you say?" then repeats, what a yes answers).
+    const holding = decision.scriptSource === 'hold' && askedOfCall;
+    const said = holding
+      ? [...lastLine]
+      : [...new Set([...(reply.parts?.map((p) => p.scriptId) ?? [reply.scriptId]), ...followOnId(reply)])];
+    // The question the caller hears last is the one the next turn may answer; said again at once, one more ask
+    // (but not when the caller asked to hear it again). A question left unanswered by a turn that goes on (a
+    // question back, a hesitation, a product question) stays open, its asks as they were: the address said after
+    // "why do you need that?" still answers it. An identity question is answered or not by the very next turn,
+    // whatever it says, a wait aside.
     const saidQuestion =
-      escalation.action === 'continue' ? said.findLast((id) => Object.hasOwn(campaign.questions, id)) : undefined;
+      escalation.action === 'continue' && !holding
+        ? said.findLast((id) => Object.hasOwn(campaign.questions, id))
+        : undefined;
     const keptOpen =
       saidQuestion === undefined &&
       escalation.action === 'continue' &&
       declared !== undefined &&
-      declared.kind !== 'identity' &&
-      answer === undefined &&
-      !unanswered
+      (holding || (declared.kind !== 'identity' && answer === undefined && !unanswered))
         ? pendingQuestion
         : undefined;
     const nextQuestion = saidQuestion ?? keptOpen;
@@ -948,7 +988,7 @@ export class DialogueService implements DialoguePort {
       turn,
       stage: escalation.stage,
       status: escalation.action === 'continue' ? 'active' : 'ended',
-      heard: [...session.heard.filter((id) => !said.includes(id)), ...said].slice(-MAX_HEARD),
+      heard: holding ? session.heard : [...session.heard.filter((id) => !said.includes(id)), ...said].slice(-MAX_HEARD),
       said,
       consecutiveFallbacks: escalation.consecutiveFallbacks,
       retentionAttempted: decision.retentionAttempted,
@@ -959,7 +999,7 @@ export class DialogueService implements DialoguePort {
       pendingQuestionAsks:
         nextQuestion === undefined
           ? undefined
-          : keptOpen !== undefined
+          : keptOpen !== undefined || (askedOfCall && nextQuestion === pendingQuestion)
             ? asks
             : nextQuestion === pendingQuestion
               ? asks + 1
@@ -1056,6 +1096,7 @@ export class DialogueService implements DialoguePort {
       actionDetail,
       ...(abusive ? { abuse: { count: abusiveTurns, hangupAfter: campaign.abuseHangupAfter } } : {}),
       ...(callerGoodbye ? { callerGoodbye: true } : {}),
+      ...(callerAsked ? { callerAsked } : {}),
       stageBefore: session.stage,
       leadStage: next.stage,
       reachedStage: decision.reached,
@@ -1116,9 +1157,12 @@ export class DialogueService implements DialoguePort {
     callbackTimeNamed: boolean,
     /**
      * The reserved line this turn says, looked up by its step (`lineInLanguage`): the do-not-call
-     * confirmation question (`confirmsDoNotCall`), the abuse calming line or the AI disclosure.
+     * confirmation question (`confirmsDoNotCall`), the abuse calming line, the AI disclosure or the
+     * acknowledgement of a wait.
      */
     reserved: Script | undefined,
+    /** The scripts of the bot's last reply (the session's `said`), which a `repeat` says again. */
+    lastLine: readonly string[],
   ): Promise<Candidate> {
     const output = { verdict: 'allow' as const, hits: [] };
     // A library may hold several languages (the sample campaign has zh and en scripts): answer in
@@ -1127,10 +1171,14 @@ export class DialogueService implements DialoguePort {
     if (decision.scriptSource === 'goodbye') {
       return { output, reply: await timed('match', () => this.goodbye(campaign, session, lang, fit)) };
     }
+    if (decision.scriptSource === 'repeat') {
+      return { output, reply: await timed('match', () => this.sayAgain(campaign, session, lastLine)) };
+    }
     if (
       decision.scriptSource === 'confirm' ||
       decision.scriptSource === 'abuse' ||
-      decision.scriptSource === 'disclosure'
+      decision.scriptSource === 'disclosure' ||
+      decision.scriptSource === 'hold'
     ) {
       return {
         output,
@@ -1199,6 +1247,25 @@ export class DialogueService implements DialoguePort {
       if (reply) return { output, match, reply };
     }
     return { output, match };
+  }
+
+  /**
+   * The bot's last reply said again (its scripts as the session's `said` keeps them: the line, its
+   * follow-on or a streamed reply's parts), slots filled anew, as one reply: `scriptId` the first, `text`
+   * all of them joined, `followOn` the last of several. Scripts no longer in the published library are
+   * left out; undefined when none is left (the fallback chain then answers).
+   */
+  private async sayAgain(campaign: Campaign, session: Session, ids: readonly string[]): Promise<Reply | undefined> {
+    const scripts = (await Promise.all(ids.map((id) => publishedScript(this.scripts, campaign.id, id)))).filter(
+      (s): s is Script => s !== undefined,
+    );
+    const [first, ...rest] = scripts;
+    if (!first) return undefined;
+    const reply = this.toReply(first, campaign, session, { similarity: null, fallback: false });
+    const last = rest.at(-1);
+    if (!last) return reply;
+    const texts = [reply.text, ...rest.map((s) => this.spoken(s.text, campaign, session))];
+    return { ...reply, text: joinParts(texts), followOn: { scriptId: last.id, text: texts.at(-1)! } };
   }
 
   /**

@@ -17,7 +17,7 @@ export const GOODBYE_CATEGORY = COMPLIANCE_CATEGORIES.goodbye;
  * says (明天再打给我, 不用了, 价格多少) keeps the utterance from being a mere goodbye. Written as the
  * compliance normaliser folds them (lower case, simplified, no spaces).
  */
-const FILLERS: readonly (readonly number[])[] = [
+export const FILLERS: readonly (readonly number[])[] = [
   ...['好的', '好', '好吧', '好啊', '好嘞', '好了', '行', '行吧', '可以', '嗯', '哦', '噢', '喔', '啊', '呃', '额'],
   ...['那', '那就', '那么', '那好', '就', '吧', '啦', '呀', '哈', '了'],
   ...['谢谢', '谢谢你', '谢谢您', '谢了', '多谢', '没事', '没事了', '没关系', '知道了', '明白了', '了解'],
@@ -32,12 +32,37 @@ const FILLERS: readonly (readonly number[])[] = [
  * request is answered. `text` is the screened (redacted) text, whose offsets are the hits'.
  */
 export function onlyClosesCall(text: string, hits: readonly ComplianceHit[]): boolean {
-  const closings = hits.filter((h) => h.category === GOODBYE_CATEGORY);
-  if (closings.length === 0) return false;
+  return onlySays(text, hits, [GOODBYE_CATEGORY], FILLERS);
+}
+
+/**
+ * Screening found a phrase of one of `categories` and every other character of the utterance is one of
+ * `fillers`, punctuation or space: the caller said that and nothing else. `text` is the screened
+ * (redacted) text, whose offsets are the hits'; `fillers` are written as the normaliser folds them.
+ */
+export function onlySays(
+  text: string,
+  hits: readonly ComplianceHit[],
+  categories: readonly string[],
+  fillers: readonly (readonly number[])[],
+): boolean {
+  const found = hits.filter((h) => categories.includes(h.category));
+  return found.length > 0 && coveredBy(text, found, fillers);
+}
+
+/**
+ * Every character of `text` is inside one of `hits`, one of `fillers`, punctuation or space (with no
+ * hits: the text is fillers alone).
+ */
+export function coveredBy(
+  text: string,
+  found: readonly ComplianceHit[],
+  fillers: readonly (readonly number[])[],
+): boolean {
   const view = normalize(text, 'match');
   const n = view.cps.length;
-  const covered = (i: number) => closings.some((h) => view.starts[i] >= h.start && view.ends[i] <= h.end);
-  // reach[i]: view[0, i) is closings and fillers. Fillers may run together (嗯好的谢谢), so every way of
+  const covered = (i: number) => found.some((h) => view.starts[i] >= h.start && view.ends[i] <= h.end);
+  // reach[i]: view[0, i) is hits and fillers. Fillers may run together (嗯好的谢谢), so every way of
   // reading them is tried (a few dozen characters at most).
   const reach = new Array<boolean>(n + 1).fill(false);
   reach[0] = true;
@@ -47,7 +72,7 @@ export function onlyClosesCall(text: string, hits: readonly ComplianceHit[]): bo
       reach[i + 1] = true;
       continue;
     }
-    for (const f of FILLERS) if (fillerAt(view, i, f)) reach[i + f.length] = true;
+    for (const f of fillers) if (fillerAt(view, i, f)) reach[i + f.length] = true;
   }
   return reach[n];
 }

@@ -375,3 +375,35 @@ describe('applyFallbackEscalation', () => {
     expect(applyFallbackEscalation({ ...campaign, fallbackEscalation: 'hangup' }, cont, true, 2).action).toBe('hangup');
   });
 });
+
+describe('decideTurn: a caller who asks for the last line again or asks the bot to wait', () => {
+  it('says the line again (or acknowledges the wait) whatever the model read, and the call stays where it was', () => {
+    for (const asked of ['repeat', 'hold'] as const) {
+      for (const intent of ['out_of_scope', 'greeting', 'ask_company'] as const) {
+        const d = decideTurn({}, intent, at('interested'), { callerAsks: asked });
+        expect(d).toMatchObject({ route: 'script', action: 'continue', scriptSource: asked });
+        expect(d).toMatchObject({ stage: 'interested', reached: 'interested', doNotCall: false });
+      }
+    }
+  });
+
+  it('keeps what the last line asked open: the retention attempt and the do-not-call question', () => {
+    const retention = decideTurn({}, 'out_of_scope', at('engaged', { pendingRetention: true }), {
+      callerAsks: 'repeat',
+    });
+    expect(retention).toMatchObject({ pendingRetention: true, scriptSource: 'repeat' });
+    const asked = decideTurn({}, 'out_of_scope', at('engaged', { pendingDoNotCall: 'ask_price' }), {
+      callerAsks: 'hold',
+    });
+    expect(asked).toMatchObject({ pendingDoNotCall: 'ask_price', scriptSource: 'hold' });
+    expect(asked.doNotCallCheck).toBeUndefined();
+  });
+
+  it('an abusive turn is still met by the abuse step', () => {
+    const d = decideTurn({}, 'out_of_scope', at('engaged'), {
+      callerAsks: 'repeat',
+      abuse: { count: 1, hangupAfter: 2, canCalm: true },
+    });
+    expect(d.scriptSource).toBe('abuse');
+  });
+});

@@ -20,9 +20,10 @@ export interface PolicyState {
 
 /**
  * Which script the scripted route looks for (`confirm`: the do_not_call confirmation question; `abuse`:
- * the line that calms an abusive caller; `disclosure`: the library's answer to "are you a robot?").
+ * the line that calms an abusive caller; `disclosure`: the library's answer to "are you a robot?";
+ * `repeat`: the bot's last line again; `hold`: the acknowledgement of a caller who asks the bot to wait).
  */
-export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm' | 'abuse' | 'disclosure';
+export type ScriptSource = 'intent' | 'retention' | 'goodbye' | 'confirm' | 'abuse' | 'disclosure' | 'repeat' | 'hold';
 
 /** What became of an unsure do-not-call this turn (the audit record's `effects.doNotCall`). */
 export type DoNotCallCheck = Exclude<DoNotCallEffect, 'listed' | 'unlisted'>;
@@ -56,6 +57,11 @@ export interface DecideOptions {
    * routing/caller-goodbye.ts `onlyClosesCall`.
    */
   callerGoodbye?: boolean;
+  /**
+   * The utterance only asks for the bot's last line again or checks the line (`repeat`), or only asks
+   * the bot to wait (`hold`): routing/caller-asks.ts `callerAsks`.
+   */
+  callerAsks?: 'repeat' | 'hold';
 }
 
 /** An abusive turn as the policy needs it (campaign `abuseHangupAfter`). */
@@ -171,6 +177,7 @@ export function decideTurn(
     if (state.pendingDoNotCall !== undefined) bye.doNotCallCheck = 'dropped';
     return bye;
   }
+  if (opts.callerAsks !== undefined && !opts.explicitDoNotCall) return askedOfTheCall(state, opts.callerAsks);
   const d = decideIntent(routes, intent, state, opts);
   // "Are you a robot?" is answered honestly (README "Are you a robot?"), on a turn that would go on
   // anyway: a turn that ends or hands over the call (do-not-call, a transfer, a callback) keeps its
@@ -315,6 +322,23 @@ function decision(
 export function abusiveTurn(state: PolicyState, abuse: AbuseState): TurnDecision {
   if (abuse.count >= abuse.hangupAfter || !abuse.canCalm) return goodbye(state, ACTION_REASONS.abuse);
   return decision(state, { route: 'script', action: 'continue', scriptSource: 'abuse' });
+}
+
+/**
+ * A caller who asks for the last line again (没听清, "pardon?"), checks the line (喂？听得到吗) or asks the
+ * bot to wait (你等一下, "hold on") asked nothing of the product: the line is said again, or the wait
+ * acknowledged, and the call stays where it was. The lead's stage does not move, and what the last line
+ * asked stays open (the retention attempt, the do-not-call question), since it is said again or still
+ * waits for its answer. Not a fallback (the pipeline leaves the count of fallbacks in a row as it was).
+ */
+function askedOfTheCall(state: PolicyState, asked: 'repeat' | 'hold'): TurnDecision {
+  return decision(state, {
+    route: 'script',
+    action: 'continue',
+    scriptSource: asked,
+    pendingRetention: state.pendingRetention,
+    pendingDoNotCall: state.pendingDoNotCall,
+  });
 }
 
 function goodbye(state: PolicyState, reason: ActionReason): TurnDecision {
