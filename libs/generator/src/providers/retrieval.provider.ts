@@ -24,7 +24,8 @@ const CONTEXT_FLOOR = 0.5;
  * perfect match would in the corpus). Decoding scales scores by SCORE_SCALE (20) and divides by the
  * temperature, so one step makes a reply e^(1/T) times less likely than the one before it: at the
  * sample campaign's T 0.7 the first is ~4× as likely as the second, and its top_p 0.9 then leaves only
- * those two (about 80 / 20) before the repetition penalty moves weight off what the bot already said.
+ * those two (about 80 / 20) before the repetition penalty moves weight off what the bot already said (the
+ * first quoted reply excepted).
  */
 const EXEMPLAR_RANK_STEP = 0.05;
 /** Query embeddings kept (short confirmations like "yes"/"好的" recur across calls). */
@@ -123,8 +124,8 @@ export class RetrievalProvider implements Generator {
     const candidates: ScoredCandidate[] = [];
     if (approved.length > 0) {
       // The prompt lists them best first (the dialogue ranks the intent's scripts, the unheard ones
-      // before repeats, nearest to the utterance first): the model follows that order, and decoding
-      // (temperature, top_p, the repetition penalty) may pick a later one.
+      // before repeats among those that answer equally well, nearest to the utterance first): the model
+      // follows that order, and decoding (temperature, top_p) may pick a later one.
       approved.forEach((text, i) => candidates.push({ id: `exemplar:${i}`, text, score: 1 - EXEMPLAR_RANK_STEP * i }));
     } else {
       const lastBot = this.lastAssistantBefore(req.messages);
@@ -140,7 +141,13 @@ export class RetrievalProvider implements Generator {
       }
     }
     const seed = params.seed ?? hashSeed(req.messages.map((m) => m.content).join('\u0001'));
-    const picked = sampleCandidate(candidates, params, botSaid, seed);
+    // The repetition penalty spreads weight over the quoted replies the bot has not said, but leaves the
+    // prompt's first one as it is: the dialogue puts unheard replies first wherever they answer equally
+    // well, so a heard reply quoted first is there because it answers better (the question was asked
+    // again), and the penalty must not undo that. Before, it pushed that answer off once heard (合约期多久
+    // three times: the contract, the installation, the data line; at T 0.3 20/1.1 = 18.2 lost to 19).
+    const first = approved.length > 0 ? new Set(['exemplar:0']) : undefined;
+    const picked = sampleCandidate(candidates, params, botSaid, seed, first);
     if (!picked) throw new GeneratorBadResponseError(`no ${lang} candidates in the corpus`, false);
     this.lastTrace = picked.trace;
 

@@ -67,6 +67,13 @@ describe('candidate sampling', () => {
     expect(penalised.a ?? 0).toBeLessThan(plain.a);
   });
 
+  it('repetition_penalty leaves the candidates it is told to leave as they are', () => {
+    const said = ['The basic plan is cheap and simple.'];
+    expect(
+      sampleCandidate(cands, { do_sample: false, repetition_penalty: 1.5 }, said, 1, new Set(['a']))!.choice.id,
+    ).toBe('a');
+  });
+
   it('returns nothing for no candidates', () => {
     expect(sampleCandidate([], {}, [], 1)).toBeUndefined();
   });

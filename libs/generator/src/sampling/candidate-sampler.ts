@@ -70,6 +70,8 @@ export function sampleCandidate(
   params: SamplingParams,
   botSaid: string[],
   seed: number,
+  /** Candidates repetition_penalty leaves as they are (the retrieval provider: the prompt's first quoted reply). */
+  unpenalised: ReadonlySet<string> = new Set(),
 ): { choice: ScoredCandidate; trace: SamplingTrace } | undefined {
   if (candidates.length === 0) return undefined;
   const sorted = [...candidates].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
@@ -94,7 +96,7 @@ export function sampleCandidate(
   const saidUnits = new Set(botSaid.flatMap((s) => textUnits(s)));
   const logits = pool.map((c) => {
     const logit = c.score * SCORE_SCALE;
-    if (penalty === 1 || saidUnits.size === 0) return logit;
+    if (penalty === 1 || saidUnits.size === 0 || unpenalised.has(c.id)) return logit;
     const f = penalty ** overlap(textUnits(c.text), saidUnits);
     return logit > 0 ? logit / f : logit * f;
   });
