@@ -20,6 +20,11 @@ export interface Candidate {
   };
   output: { verdict: ComplianceResult['verdict']; hits: ComplianceHit[] };
   match?: Pick<MatchOutcome, 'threshold' | 'libraryVersion'> & { best?: number };
+  /**
+   * A script the customer heard that the generator prompt quoted first, since it answers the utterance
+   * better than every unheard one (the question asked again): said again, it is no broken record.
+   */
+  again?: string;
 }
 
 /** One generated text after output compliance and the script match. */

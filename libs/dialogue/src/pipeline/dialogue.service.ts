@@ -64,7 +64,7 @@ import { joinParts, streamCandidate, type PartSink } from './dialogue-stream.js'
 import { DialogueMetrics } from './dialogue.metrics.js';
 import { exampleView, IntentExampleMatcher, type AnswerExample, type IntentExampleMatch } from './intent-examples.js';
 import { reportIntentExamples, type IntentExamplesReport } from './intent-examples-report.js';
-import { rankReplies } from './first-answer.js';
+import { byAnswer, QUESTION_INTENTS, rankReplies } from './first-answer.js';
 import { leadSummary } from './lead-summary.js';
 import { lexicalScores } from './lexical-rank.js';
 import {
@@ -792,7 +792,7 @@ export class DialogueService implements DialoguePort {
     // The acknowledgement of a wait, looked up only for such a turn.
     const holdLine =
       callerAsked === CALLER_ASKS.hold
-        ? await timed('match', () => this.lineInLanguage(campaign, reservedLang, acknowledgesHold))
+        ? await timed('match', () => this.lineInLanguage(campaign, lang, acknowledgesHold))
         : undefined;
     const disclosure = askedIfBot
       ? await timed('match', () => this.lineInLanguage(campaign, lang, disclosesBot))
@@ -901,7 +901,16 @@ export class DialogueService implements DialoguePort {
     const sayable =
       !reasked &&
       ((decision.scriptSource === 'intent' && answered !== 'greeting') || decision.scriptSource === 'retention');
-    if (sayable && !reply.parts && decision.action === 'continue' && lastLine.includes(reply.scriptId)) {
+    // The question asked again is answered again: the heard reply the generator was shown first because it
+    // answers better than every unheard one (exemplars, first-answer.ts `byAnswer`) is no broken record.
+    const answeredAgain = candidate.again !== undefined && reply.scriptId === candidate.again;
+    if (
+      sayable &&
+      !answeredAgain &&
+      !reply.parts &&
+      decision.action === 'continue' &&
+      lastLine.includes(reply.scriptId)
+    ) {
       const fresh = await this.unrepeated(campaign, session, answered, decision, lastLine, fit);
       if (fresh) {
         reply = fresh;
@@ -1380,14 +1389,17 @@ export class DialogueService implements DialoguePort {
     // it (Redis slow or failing) the model still gets the utterance: a degraded prompt, not a lost turn.
     const history = clock.run('history', budgets.match, () => this.sessions.history(session.id, HISTORY_TURNS));
     history.catch(() => undefined);
-    const { texts: exemplars, answer } =
-      campaign.generator.exemplars > 0
-        ? await timed('match', () =>
-            clock.run('match', budgets.match, async () =>
-              this.exemplars(campaign, session, fit, action, text, await textVector, said),
-            ),
-          )
-        : { texts: [] };
+    const {
+      texts: exemplars,
+      answer,
+      again,
+    } = campaign.generator.exemplars > 0
+      ? await timed('match', () =>
+          clock.run('match', budgets.match, async () =>
+            this.exemplars(campaign, session, fit, action, text, await textVector, said),
+          ),
+        )
+      : { texts: [] as string[], answer: undefined, again: undefined };
     const answerExample = answer && {
       scriptId: answer.scriptId,
       text: answer.example,
@@ -1395,6 +1407,8 @@ export class DialogueService implements DialoguePort {
     };
     const { intent } = fit;
     if (answer) this.metrics.answerExamples.inc({ intent });
+    // The heard reply quoted first, which the turn may say again (`Candidate.again`).
+    const asked = <C extends Candidate>(c: C): C => (again === undefined ? c : { ...c, again });
     let past: HistoryMessage[] = [];
     try {
       past = await history;
@@ -1425,9 +1439,11 @@ export class DialogueService implements DialoguePort {
         model: this.config.generator.model ?? this.config.generator.provider,
         problems,
       });
-      return streamed.generator && answerExample
-        ? { ...streamed, generator: { ...streamed.generator, answerExample } }
-        : streamed;
+      return asked(
+        streamed.generator && answerExample
+          ? { ...streamed, generator: { ...streamed.generator, answerExample } }
+          : streamed,
+      );
     }
     let generated: GenerateResult;
     try {
@@ -1437,10 +1453,10 @@ export class DialogueService implements DialoguePort {
     } catch (err) {
       abort.abort();
       problems.push(describe('generate', err));
-      return {
+      return asked({
         output: { verdict: 'allow', hits: [] },
         generator: { model: 'unknown', finishReason: 'failed', latencyMs: 0, answerExample },
-      };
+      });
     }
     const genInfo = {
       model: generated.model,
@@ -1452,11 +1468,11 @@ export class DialogueService implements DialoguePort {
     };
     if (generated.finishReason === 'error' || generated.finishReason === 'deadline' || !generated.text.trim()) {
       problems.push(`generate: finish ${generated.finishReason}`);
-      return { output: { verdict: 'allow', hits: [] }, generator: genInfo };
+      return asked({ output: { verdict: 'allow', hits: [] }, generator: genInfo });
     }
     const { checked, ...approved } = await approve(generated.text);
     // The candidate is kept for review even when blocked; its PII is already masked by the check.
-    return { ...approved, generator: { ...genInfo, candidate: checked } };
+    return asked({ ...approved, generator: { ...genInfo, candidate: checked } });
   }
 
   /**
@@ -1483,7 +1499,7 @@ export class DialogueService implements DialoguePort {
     text: string,
     vector: Float32Array,
     said?: AnswerExample,
-  ): Promise<{ texts: string[]; answer?: AnswerExample }> {
+  ): Promise<{ texts: string[]; answer?: AnswerExample; again?: string }> {
     const k = campaign.generator.exemplars;
     // Room for the scripts of other languages and of the intent that the ranking below moves down.
     const wide = Math.min(SCRIPT_LIMITS.maxK, k * 4);
@@ -1541,6 +1557,7 @@ export class DialogueService implements DialoguePort {
         general: stages.get(m.scriptId) === undefined,
       })),
       answer?.scriptId,
+      QUESTION_INTENTS.has(fit.intent),
     );
     const ranked = unique
       .map((m, i) => ({
@@ -1548,14 +1565,22 @@ export class DialogueService implements DialoguePort {
         text: texts[i],
         rank: rank.get(m.scriptId) ?? 0,
         lexical: lexical[i],
+        heard: heard.has(m.scriptId),
         similarity: m.similarity,
       }))
-      .sort((a, b) => a.rank - b.rank || b.lexical - a.lexical || b.similarity - a.similarity)
+      .sort(byAnswer)
       .filter((e) => shown(e.id))
       .slice(0, k);
     // The answer counts as shown first only when it is (a reply in another language is ranked down,
     // the first answer to a slot question may put the replies stating the slot before it).
-    return { texts: ranked.map((e) => e.text), answer: answerId && ranked[0]?.id === answerId ? answer : undefined };
+    return {
+      texts: ranked.map((e) => e.text),
+      answer: answerId && ranked[0]?.id === answerId ? answer : undefined,
+      // A heard reply quoted first because it shares more of the words than every unheard one answers
+      // better: the question was asked again. One first for want of another (no words shared: 太贵了 to a
+      // library with one price objection line) is not, and "no line twice in a row" still applies.
+      again: QUESTION_INTENTS.has(fit.intent) && ranked[0]?.heard && ranked[0].lexical > 0 ? ranked[0].id : undefined,
+    };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { rankReplies, type RankedReply } from './first-answer.js';
+import { byAnswer, rankReplies, type RankedReply } from './first-answer.js';
 
 const reply = (id: string, over: Partial<RankedReply> = {}): RankedReply => ({
   id,
@@ -48,12 +48,23 @@ describe('rankReplies', () => {
     });
   });
 
-  it('ranks as before once a reply of the intent was heard', () => {
+  it('asked again, every reply that states the slot answers it: the unheard ones first, the heard after them', () => {
+    // 月费多少钱 → 多少钱一个月来着: the price again (the promotion's, not yet heard), never the comparison line.
     const heard = { ...basic, heard: true };
     expect(order([heard, promo, compare], 'price-compare')).toEqual({
-      ids: ['price-compare', 'price-promo', 'price-basic'],
-      leader: 'price-compare',
+      ids: ['price-promo', 'price-basic', 'price-compare'],
+      leader: undefined,
     });
+  });
+
+  it('ranks heard replies after unheard ones, as before, for an intent that asks no question (a yes, an objection)', () => {
+    const heard = { ...basic, heard: true };
+    const { rank } = rankReplies([heard, promo, compare], 'price-compare', false);
+    expect([heard, promo, compare].sort((a, b) => rank.get(a.id)! - rank.get(b.id)!).map((r) => r.id)).toEqual([
+      'price-compare',
+      'price-promo',
+      'price-basic',
+    ]);
   });
 
   it('ranks as before for an intent that asks for no slot, and puts other languages last', () => {
@@ -61,5 +72,38 @@ describe('rankReplies', () => {
     expect(order(plain, 'd')).toEqual({ ids: ['d', 'a', 'b', 'c'], leader: 'd' });
     const foreign = reply('en-basic', { spoken: false, statesSlot: true, general: true });
     expect(order([compare, foreign]).ids).toEqual(['price-compare', 'en-basic']);
+  });
+});
+
+describe('byAnswer', () => {
+  const entry = (id: string, over: { rank?: number; lexical?: number; heard?: boolean; similarity?: number } = {}) => ({
+    id,
+    rank: 1,
+    lexical: 0,
+    heard: false,
+    similarity: 0.5,
+    ...over,
+  });
+  const sorted = (entries: ReturnType<typeof entry>[]) => [...entries].sort(byAnswer).map((e) => e.id);
+
+  it('keeps a heard reply first when it shares more of the words than every unheard one (asked again)', () => {
+    // 合约期多久 a second time: the contract line, heard, still shares 合约期.
+    const contract = entry('contract', { lexical: 7.5, heard: true, similarity: 0.4 });
+    const install = entry('install', { lexical: 1.6, similarity: 0.6 });
+    const data = entry('data', { similarity: 0.7 });
+    expect(sorted([data, install, contract])).toEqual(['contract', 'install', 'data']);
+  });
+
+  it('puts unheard before heard among replies that share the words equally (none at all, most often)', () => {
+    const a = entry('a', { heard: true, similarity: 0.9 });
+    const b = entry('b', { similarity: 0.3 });
+    const c = entry('c', { similarity: 0.5 });
+    expect(sorted([a, b, c])).toEqual(['c', 'b', 'a']);
+  });
+
+  it('never moves a reply out of its rank group', () => {
+    const other = entry('other', { rank: 3, lexical: 9 });
+    const heard = entry('own', { heard: true });
+    expect(sorted([other, heard])).toEqual(['own', 'other']);
   });
 });
