@@ -223,3 +223,45 @@ describe('detectPii', () => {
     expect(categories('+44 12 3456')).toEqual([]);
   });
 });
+
+describe('national-format US and UK numbers (libphonenumber-js, regions US and GB, text without Chinese)', () => {
+  it.each([
+    'call me on 212-736-5000',
+    '212 736 5000',
+    'my number is 2127365000',
+    'my number is 212.736.5000.',
+    '(212) 736 5000',
+    '1 212 736 5000',
+    'my mobile is 07911 123456',
+    'the office is 020 7946 0018',
+  ])('%s is a phone', (text) => {
+    expect(categories(text)).toEqual(['pii_phone']);
+  });
+
+  it.each([
+    // Numbers that cannot exist: area code 555, 123; a UK number needs its trunk 0.
+    '555-123-4567',
+    'order 1234567890 shipped',
+    'call 1234567890',
+    // References, amounts, dates, times, years, prices.
+    'order number 2127365000',
+    'my tracking number is 2127365000',
+    'paid 2,127,365,000 in total',
+    '2024.05.01 13:30',
+    '2024-05-01 2024-05-31',
+    '12/25/2024 10:30',
+    'from 2019 to 2023 and 2024',
+    'it costs 1999.99, ref 12345',
+    'that is 212.7365000 dollars',
+    // A Chinese text: a bare ten-digit run there is left to the Chinese detectors.
+    '订单 2127365000 已发货',
+  ])('%s is not', (text) => {
+    expect(categories(text)).toEqual([]);
+  });
+
+  it('a card number stays a card, a +1 number one phone', () => {
+    expect(categories('my card is 4111 1111 1111 1111')).toEqual(['pii_bank_card']);
+    expect(categories('call +1 212 736 5000')).toEqual(['pii_phone']);
+    expect(categories('call 13812345678')).toEqual(['pii_mobile']);
+  });
+});

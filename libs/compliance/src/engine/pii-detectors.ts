@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { COMPLIANCE_CATEGORIES } from './lexicon.js';
 import { viewString, type NormalizedText } from './normalizer.js';
 
@@ -199,6 +199,48 @@ const CARD_LABEL =
 const SSN_LABEL =
   /(?:(?<![a-z])ssn|social security(?:[\s-]?(?:number|num|no\.?))?)(?:[\s:：#]|(?<![a-z])is(?![a-z])){0,4}$/u;
 
+// National-format numbers (no +): "212-736-5000", "2127365000", "(212) 736 5000", "07911 123456".
+// libphonenumber-js's findPhoneNumbersInText finds them in the text, its metadata checks them
+// (area code, exchange, length: isValid), tried for each of these regions in turn. The regions
+// are fixed, not the campaign's: the check may run without a campaign (the check endpoint, a
+// stream), and a caller of a Chinese campaign may still give a US number. Tried only on text
+// without a Chinese character: there a bare 10-11 digit run is as often an order or account
+// number, and Chinese numbers have their own detectors (mobile, landline) above.
+const NATIONAL_REGIONS: readonly CountryCode[] = ['US', 'GB'];
+// Ten digits at least (a NANP number; a UK national one has ten or eleven with its 0), with the
+// separators written between them: texts without cost nothing more than this test.
+const NATIONAL_MAY_OCCUR = /\d(?:[\s\-.()]{0,3}\d){9}/u;
+const HAN = /\p{Script=Han}/u;
+// A date written year first ("2024.05.01 13:30" reads as +1 202-405-0113 otherwise).
+const DATE_START = /^(?:1[89]|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}(?!\d)/;
+const FIGURE_AFTER = /^[:.,]\d/;
+const FIGURE_BEFORE = /\d[:.,]$/;
+
+/**
+ * Valid national-format numbers of NATIONAL_REGIONS in `text`, as UTF-16 [start, end) spans. A
+ * US one is any NANP number (US, Canada …: the library reads the area code); a UK one is any +44
+ * number (Guernsey, Jersey, the Isle of Man share it: 07911 is read as Guernsey) written with its
+ * trunk 0, as a UK number said nationally always is (the library also takes "1234567890" for
+ * +44 1234 567890, a number nobody in the UK writes so).
+ */
+function nationalNumbers(text: string): [number, number][] {
+  if (HAN.test(text) || !NATIONAL_MAY_OCCUR.test(text)) return [];
+  const spans: [number, number][] = [];
+  for (const region of NATIONAL_REGIONS) {
+    for (const { number, startsAt, endsAt } of findPhoneNumbersInText(text, { defaultCountry: region })) {
+      const raw = text.slice(startsAt, endsAt);
+      if (raw.startsWith('+')) continue; // international: the pii_phone detector's
+      const national =
+        region === 'GB' ? /^\(?0/.test(raw) && number.countryCallingCode === '44' : number.countryCallingCode === '1';
+      if (!national || !number.isValid() || NOT_A_PHONE.some((re) => re.test(raw)) || DATE_START.test(raw)) continue;
+      // Part of a longer figure: a time, a decimal or an amount goes on right before or after it.
+      if (FIGURE_AFTER.test(text.slice(endsAt, endsAt + 2)) || FIGURE_BEFORE.test(text.slice(0, startsAt))) continue;
+      spans.push([startsAt, endsAt]);
+    }
+  }
+  return spans;
+}
+
 /** Runs every detector on the PII view; spans are view indexes. */
 export function detectPii(view: NormalizedText): PiiHit[] {
   const text = viewString(view);
@@ -225,6 +267,12 @@ export function detectPii(view: NormalizedText): PiiHit[] {
       taken.push([start, end]);
       hits.push({ category, start: toCp(start), end: toCp(end) });
     }
+  }
+  for (const [start, end] of nationalNumbers(text)) {
+    if (taken.some(([s, e]) => start < e && end > s)) continue;
+    if (REFERENCE_LABEL.test(text.slice(Math.max(0, start - REFERENCE_LOOKBACK), start))) continue;
+    taken.push([start, end]);
+    hits.push({ category: COMPLIANCE_CATEGORIES.pii_phone, start: toCp(start), end: toCp(end) });
   }
   return hits;
 }
