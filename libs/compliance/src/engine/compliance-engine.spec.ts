@@ -100,6 +100,39 @@ describe('a two-character pattern that is the seam of two words (确保|本次 �
   });
 });
 
+describe('abuse: 有病 said of the listener, 你他妈, profanity masked the way Twilio writes it', () => {
+  const abuse = (match: string) => [`abuse:${match}`];
+  it.each([
+    ['你他妈有病吧', abuse('你他妈')],
+    ['你有病吧', abuse('你有病')],
+    ['你是不是有病', abuse('你是不是有病')],
+    ['有病吧！', abuse('有病吧')],
+    ['f*** you', abuse('f***')],
+    ['you are useless, f*** off', abuse('f***')],
+    ['s***', abuse('s***')],
+    ['f**k off', abuse('f**k')],
+    ['what a b****', abuse('b****')],
+    ['f*ck', abuse('f*ck')],
+    ['fck', abuse('fck')],
+    // An illness, not an insult.
+    ['家里老人有病', []],
+    ['我有病在医院', []],
+    ['有病。', []],
+    ['你有病史吗？', []],
+    ['如果你有病，可以申请理赔', []],
+    ['其他妈妈都说好', []],
+    // Asterisks that mask no word: markdown, letters interleaved (an evasion of its own), 保*本.
+    ['the **best** plan', []],
+    ['a*b', []],
+  ])('%s', (text, expected) => {
+    expect(hits(text)).toEqual(expected);
+  });
+
+  it('letters interleaved with asterisks still read as the word (a*s*s*h*o*l*e)', () => {
+    expect(hits('a*s*s*h*o*l*e')).toEqual(abuse('a*s*s*h*o*l*e'));
+  });
+});
+
 describe('wholeClause: a pattern that is a hit only as a clause of its own (滚), the one place one character may be', () => {
   const abuse = (match: string) => [`abuse:${match}`];
   it.each([

@@ -214,6 +214,20 @@ function foldCodePoint(cp: number, mode: NormalizeMode): Folded {
   return folded;
 }
 
+const ASTERISK = 0x2a;
+const MASKED_WORD_CHAR = /[A-Za-z*]/;
+// Single letters each set apart by one `*`: a*s*s, d*o*u*b*l*e*, *a* (a word of one letter).
+const INTERLEAVED = /^\*?[A-Za-z](?:\*[A-Za-z])*\*?$/;
+
+/** The ASCII word of letters and `*` around text[i] (a `*`) interleaves its letters one by one. */
+function interleaved(text: string, i: number): boolean {
+  let a = i;
+  while (a > 0 && MASKED_WORD_CHAR.test(text[a - 1])) a--;
+  let b = i + 1;
+  while (b < text.length && MASKED_WORD_CHAR.test(text[b])) b++;
+  return INTERLEAVED.test(text.slice(a, b));
+}
+
 /** Latin letter or ASCII digit after folding: these form "words" that need boundaries. */
 export const isLatinOrDigit = (cp: number): boolean => (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39);
 export const isDigit = (cp: number): boolean => cp >= 0x30 && cp <= 0x39;
@@ -246,6 +260,22 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
       continue;
     }
     if (mode === 'evasion' && folded.kind !== 0) folded = letterBeforeLetter(text, i + width, folded);
+    // A masked letter: `*` glued to a Latin letter (or to another such `*`) is kept, one per `*`,
+    // so "f***", "s***" and "f**k" (Twilio's profanity filter writes a word it masks as its first
+    // letter and asterisks) are words the lexicon can list. Elsewhere `*` is a separator (保*本),
+    // and so it is in a word whose letters it interleaves one by one (a*s*s*h*o*l*e: an evasion).
+    if (cp === ASTERISK && mode !== 'pii' && pending === 0 && cps.length > 0) {
+      const last = cps[cps.length - 1];
+      if ((isLatin(last) || last === ASTERISK) && !interleaved(text, i)) {
+        cps.push(ASTERISK);
+        starts.push(i);
+        ends.push(i + width);
+        flags.push(0);
+        run = 0;
+        i += width;
+        continue;
+      }
+    }
     if (folded.kind !== 0 && mode !== 'pii') {
       pending |= folded.kind === 2 ? FLAG_GAP | FLAG_CLAUSE : FLAG_GAP;
       if (folded.sentence) pending |= FLAG_SENTENCE;
