@@ -25,7 +25,7 @@ export {
   type ScriptInput,
 } from './library/script.schema.js';
 export { ScriptMatcherService } from './matcher/script-matcher.service.js';
-export { BUILT_IN_SLOTS, fillSlots, placeholdersOf, slotValue } from './matcher/slots.js';
+export { BUILT_IN_SLOTS, fillSlots, placeholdersOf, slotValue, withoutSilent } from './matcher/slots.js';
 export {
   PUBLISH_WARNING_CODES,
   publishWarnings,

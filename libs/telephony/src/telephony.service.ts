@@ -10,6 +10,7 @@ import {
   type Reply,
   type TurnResult,
 } from '@huashu/dialogue';
+import { withoutSilent } from '@huashu/scripts';
 import { BARGE_IN_RECORDER, type BargeInRecorder } from './barge-in.recorder.js';
 import { callerNumber } from './caller-number.js';
 import { CallSessionStore, type CallState } from './call-session.store.js';
@@ -337,7 +338,8 @@ export class TelephonyService {
           await this.store.save(platform, callId, state);
           return none;
         }
-        const text = event.text.trim().slice(0, TELEPHONY_LIMITS.maxUtteranceChars);
+        // Controls alone (a platform's stray NUL) say nothing: a silence, as the dialogue would refuse them.
+        const text = withoutSilent(event.text).trim().slice(0, TELEPHONY_LIMITS.maxUtteranceChars);
         if (text === '') return this.reprompt(platform, callId, state);
         return this.turn(platform, callId, state, text, onSay);
       }

@@ -28,6 +28,7 @@ import {
   SCRIPT_LIMITS,
   SCRIPT_MATCHER,
   slotValue,
+  withoutSilent,
   type MatchOutcome,
   type Script,
   type ScriptMatch,
@@ -175,12 +176,14 @@ export class DialogueService implements DialoguePort {
     await withDeadline(this.examples.prepare(campaign), EXAMPLES_WAIT_MS, () => new Error('examples wait')).catch(
       () => undefined,
     );
-    const metadata = req.metadata ?? {};
-    if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) {
+    if (Buffer.byteLength(JSON.stringify(req.metadata ?? {})) > MAX_METADATA_BYTES) {
       throw new HuashuException('VALIDATION_FAILED', `metadata is larger than ${MAX_METADATA_BYTES} bytes`, [
         { field: 'metadata' },
       ]);
     }
+    // Free text a client (a CRM note, a telephony platform's fields) sends along: stored and shown by
+    // GET /v1/conversations/{id}, so its strings are screened as customer text is (PII masked).
+    const metadata = await this.screenedMetadata(req.metadata ?? {}, campaign);
     // The lead's language as the client knows it. Checked here as well as by the REST DTO: telephony
     // adapters pass their platform's call language on.
     let requested: string | undefined;
@@ -272,6 +275,12 @@ export class DialogueService implements DialoguePort {
     input: { text: string; signal?: AbortSignal },
     sink?: PartSink,
   ): Promise<TurnResult> {
+    // Controls and format characters are no words (withoutSilent): stripped before anything sees the
+    // text, and a text of nothing else is refused like a blank one (the REST DTO refuses it first).
+    const text = withoutSilent(input.text);
+    if (!/\S/.test(text)) {
+      throw new HuashuException('VALIDATION_FAILED', 'text must not be blank', [{ field: 'text' }]);
+    }
     // A plain turn shows nothing before its commit, so it may run optimistically on a cached session
     // and be redone if that turns out stale (another gateway moved the conversation on); a streamed
     // turn has spoken before its commit, so it always takes the lock.
@@ -282,7 +291,7 @@ export class DialogueService implements DialoguePort {
         if (session.status === 'ended') {
           throw new HuashuException('CONVERSATION_ENDED', 'this conversation has ended', [{ conversationId }]);
         }
-        return this.runTurn(lock, session, input.text, input.signal, sink);
+        return this.runTurn(lock, session, text, input.signal, sink);
       },
       { optimistic: sink === undefined },
     );
@@ -538,6 +547,34 @@ export class DialogueService implements DialoguePort {
       return undefined;
     }
     return libraryLanguage(requested, [...tags].filter(isLanguageTag));
+  }
+
+  /**
+   * `metadata` with every string value (at any depth, in objects and arrays) screened as input: what
+   * the input policy redacts is masked (手机13800138000 → 手机***********), a value the policy blocks
+   * is replaced as a blocked utterance is, and one screening could not check is withheld. Keys,
+   * numbers and booleans are kept as given.
+   */
+  private async screenedMetadata(
+    metadata: Record<string, unknown>,
+    campaign: Campaign,
+  ): Promise<Record<string, unknown>> {
+    const screen = async (value: unknown): Promise<unknown> => {
+      if (typeof value === 'string') {
+        if (value === '') return value;
+        const result = await this.compliance
+          .check(value, 'input', campaign.id, { policy: campaign.compliance })
+          .catch(() => undefined);
+        return !result ? WITHHELD : result.verdict === 'block' ? BLOCKED : result.text;
+      }
+      if (Array.isArray(value)) return Promise.all(value.map(screen));
+      if (value !== null && typeof value === 'object') {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await screen(v)] as const));
+        return Object.fromEntries(entries);
+      }
+      return value;
+    };
+    return (await screen(metadata)) as Record<string, unknown>;
   }
 
   /**

@@ -37,6 +37,16 @@ const SILENT =
   /(\p{Extended_Pictographic}[\p{Emoji_Modifier}\uFE0F]*\u200D)(?=\p{Extended_Pictographic})|(?![\t\n\v\f\r\u0085])[\p{Cc}\p{Cf}\p{Cs}]/gu;
 
 /**
+ * `text` without what SILENT matches (controls, format characters, lone surrogates; an emoji's
+ * joiner kept): what a customer's utterance is stored and screened as, so a NUL or a right-to-left
+ * override never reaches a transcript. Line breaks and tabs stay. Empty or blank when nothing
+ * speakable was there ("\u0000\u0007").
+ */
+export function withoutSilent(text: string): string {
+  return text.replace(SILENT, '$1');
+}
+
+/**
  * Fill `{slot}` placeholders in one pass.
  *
  * Missing-slot rule: a slot whose value is absent or blank is removed together with the spaces
