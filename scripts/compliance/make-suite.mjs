@@ -996,6 +996,46 @@ for (const text of [
 ])
   clean(ASR_PII_FALSE, text);
 
+// Round two (appended, so earlier ids stay stable): US and UK numbers in national format, and
+// look-alikes that stay (references, dates, times, amounts, years, impossible numbers, Chinese text);
+// common abuse (你有病吧, 你他妈) and profanity masked as Twilio writes it, and 有病 said of an illness.
+const NATIONAL_CASE = { ...PII_TRUE_CASE, variant: 'national_phone' };
+const NATIONAL_FALSE = { ...PII_FALSE_CASE, variant: 'national_phone' };
+for (const [text, match] of [
+  ['call me on 212-736-5000', '212-736-5000'],
+  ['212 736 5000', '212 736 5000'],
+  ['my number is 2127365000', '2127365000'],
+  ['you can reach me at (212) 736 5000 after six', '(212) 736 5000'],
+  ['my mobile is 07911 123456', '07911 123456'],
+  ['the office line is 020 7946 0018, ask for Sam', '020 7946 0018'],
+])
+  hit(NATIONAL_CASE, 'pii_phone', text, match);
+for (const text of [
+  'order number 2127365000',
+  'my tracking number is 2127365000',
+  '555-123-4567',
+  'call 1234567890',
+  'paid 2,127,365,000 in total',
+  '2024.05.01 13:30',
+  '12/25/2024 10:30',
+  'from 2019 to 2023 and 2024',
+  'the plan is 199.99 a month, ref 12345',
+  '订单 2127365000 已发货',
+])
+  clean(NATIONAL_FALSE, text);
+const ROUND2_ABUSE = { direction: 'input', variant: 'round2_abuse', family: 'deterministic', verdict: 'allow' };
+for (const [text, phrase] of [
+  ['你他妈有病吧', '你他妈'],
+  ['你有病吧，烦不烦', '你有病'],
+  ['有病吧！', '有病吧'],
+  ['you are useless, f*** off', 'f***'],
+  ['f**k you', 'f**k'],
+  ['this is s***', 's***'],
+])
+  hit(ROUND2_ABUSE, 'abuse', text, phrase);
+for (const text of ['家里老人有病，想问问保险', '我有病在医院，晚点再说', '你有病史吗？', 'the **best** plan'])
+  clean({ direction: 'input', variant: 'round2_abuse', family: 'control' }, text);
+
 writeFileSync(
   new URL('../../data/compliance/suite.jsonl', import.meta.url),
   out.map((c) => JSON.stringify(c)).join('\n') + '\n',

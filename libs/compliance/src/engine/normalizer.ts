@@ -216,16 +216,21 @@ function foldCodePoint(cp: number, mode: NormalizeMode): Folded {
 
 const ASTERISK = 0x2a;
 const MASKED_WORD_CHAR = /[A-Za-z*]/;
-// Single letters each set apart by one `*`: a*s*s, d*o*u*b*l*e*, *a* (a word of one letter).
-const INTERLEAVED = /^\*?[A-Za-z](?:\*[A-Za-z])*\*?$/;
+// Single letters each set apart by one `*`: a*s*s, d*o*u*b*l*e* (a masked word starts with a letter).
+const INTERLEAVED = /^[A-Za-z](?:\*[A-Za-z])*\*?$/;
 
-/** The ASCII word of letters and `*` around text[i] (a `*`) interleaves its letters one by one. */
-function interleaved(text: string, i: number): boolean {
+/**
+ * The ASCII word of letters and `*` around text[i] (a `*`) is a masked word: it starts with a
+ * letter, as a masked word keeps its first one (AFQMC's anonymised ***f*** does not), and does not
+ * interleave its letters one by one.
+ */
+function masksLetters(text: string, i: number): boolean {
   let a = i;
   while (a > 0 && MASKED_WORD_CHAR.test(text[a - 1])) a--;
   let b = i + 1;
   while (b < text.length && MASKED_WORD_CHAR.test(text[b])) b++;
-  return INTERLEAVED.test(text.slice(a, b));
+  const word = text.slice(a, b);
+  return word[0] !== '*' && !INTERLEAVED.test(word);
 }
 
 /** Latin letter or ASCII digit after folding: these form "words" that need boundaries. */
@@ -263,10 +268,11 @@ export function normalize(text: string, mode: NormalizeMode): NormalizedText {
     // A masked letter: `*` glued to a Latin letter (or to another such `*`) is kept, one per `*`,
     // so "f***", "s***" and "f**k" (Twilio's profanity filter writes a word it masks as its first
     // letter and asterisks) are words the lexicon can list. Elsewhere `*` is a separator (保*本),
-    // and so it is in a word whose letters it interleaves one by one (a*s*s*h*o*l*e: an evasion).
+    // and so it is in a word whose letters it interleaves one by one (a*s*s*h*o*l*e: an evasion)
+    // or that starts with one (***f***: a masked name in AFQMC).
     if (cp === ASTERISK && mode !== 'pii' && pending === 0 && cps.length > 0) {
       const last = cps[cps.length - 1];
-      if ((isLatin(last) || last === ASTERISK) && !interleaved(text, i)) {
+      if ((isLatin(last) || last === ASTERISK) && masksLetters(text, i)) {
         cps.push(ASTERISK);
         starts.push(i);
         ends.push(i + width);
