@@ -211,6 +211,7 @@ const NATIONAL_REGIONS: readonly CountryCode[] = ['US', 'GB'];
 // separators written between them: texts without cost nothing more than this test.
 const NATIONAL_MAY_OCCUR = /\d(?:[\s\-.()]{0,3}\d){9}/u;
 const HAN = /\p{Script=Han}/u;
+const TRUNK_ZERO = /(?<!\d)\(?0\d/;
 // A date written year first ("2024.05.01 13:30" reads as +1 202-405-0113 otherwise).
 const DATE_START = /^(?:1[89]|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}(?!\d)/;
 const FIGURE_AFTER = /^[:.,]\d/;
@@ -223,10 +224,17 @@ const FIGURE_BEFORE = /\d[:.,]$/;
  * trunk 0, as a UK number said nationally always is (the library also takes "1234567890" for
  * +44 1234 567890, a number nobody in the UK writes so).
  */
-function nationalNumbers(text: string): [number, number][] {
-  if (HAN.test(text) || !NATIONAL_MAY_OCCUR.test(text)) return [];
+function nationalNumbers(view: string, taken: readonly [number, number][]): [number, number][] {
+  // What the other detectors took (a card, an ID, a mobile) is blanked out, same length: the library
+  // is asked only about digits no one has claimed, and a text whose only long number is taken skips
+  // it (a search costs tens of µs).
+  let text = view;
+  for (const [s, e] of taken) text = text.slice(0, s) + ' '.repeat(e - s) + text.slice(e);
+  if (!NATIONAL_MAY_OCCUR.test(text) || HAN.test(text)) return [];
   const spans: [number, number][] = [];
   for (const region of NATIONAL_REGIONS) {
+    // A UK number is written with its trunk 0: without a number starting so, GB is not asked.
+    if (region === 'GB' && !TRUNK_ZERO.test(text)) continue;
     for (const { number, startsAt, endsAt } of findPhoneNumbersInText(text, { defaultCountry: region })) {
       const raw = text.slice(startsAt, endsAt);
       if (raw.startsWith('+')) continue; // international: the pii_phone detector's
@@ -268,7 +276,7 @@ export function detectPii(view: NormalizedText): PiiHit[] {
       hits.push({ category, start: toCp(start), end: toCp(end) });
     }
   }
-  for (const [start, end] of nationalNumbers(text)) {
+  for (const [start, end] of nationalNumbers(text, taken)) {
     if (taken.some(([s, e]) => start < e && end > s)) continue;
     if (REFERENCE_LABEL.test(text.slice(Math.max(0, start - REFERENCE_LOOKBACK), start))) continue;
     taken.push([start, end]);
