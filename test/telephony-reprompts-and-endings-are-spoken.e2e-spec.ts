@@ -24,6 +24,8 @@ describe('telephony reprompts and endings', () => {
     for (const [eventId, event] of [
       ['k5', { type: 'dtmf', digits: '5' }],
       ['empty', { type: 'user_text', text: '  ' }],
+      // Control characters alone say nothing either: a silence, not a turn.
+      ['controls', { type: 'user_text', text: '\u0000\u0007' }],
       ['n1', { type: 'no_input', count: 1 }],
       ['n2', { type: 'no_input', count: 2 }],
     ] as const) {
