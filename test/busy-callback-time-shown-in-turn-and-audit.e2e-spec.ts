@@ -112,7 +112,7 @@ describe('busy: the callback time is in the turn result, the audit and the webho
   it.each([
     ['zh', '三点再打给我吧', '三点'],
     ['zh', '明早九点半打给我吧', '明早九点半'],
-    ['en', 'can you call me next monday morning', 'next monday morning'],
+    ['en', 'could you ring me on friday afternoon', 'on friday afternoon'],
   ] as const)(
     '%s: a callback asked for by its time alone ("%s") is busy_call_later, not out_of_scope',
     async (lang, text, requested) => {

@@ -11,7 +11,7 @@ import { gatewayForSuite } from './support/suite.js';
 // Written for this spec (not in the examples, the corpus or the question sets). With the shipped
 // intent model each is out_of_scope, with the product-detail intent second or third.
 const PRODUCT_QUESTION: Record<Lang, { text: string; example: string }> = {
-  zh: { text: '宽带装好要等几天', example: '什么时候能来安装' },
+  zh: { text: '装宽带要等几天', example: '装宽带要打孔吗' },
   en: { text: 'do I pay a penalty to cancel', example: 'is there a penalty for leaving early' },
 };
 const ELSEWHERE: Record<Lang, string> = { zh: '明天天气怎么样', en: "what's the weather like tomorrow" };

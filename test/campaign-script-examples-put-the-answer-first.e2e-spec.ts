@@ -96,7 +96,7 @@ describe('campaign script examples put the script that answers the question firs
     const res = await request(gw.url)
       .post('/v1/admin/intents/classify?campaign=by-script')
       .set(auth)
-      .send({ text: '宽带装好要等几天' })
+      .send({ text: '装宽带要等几天' })
       .expect(200);
     expect(res.body).toMatchObject({
       intent: { name: 'ask_product_detail' },

@@ -157,11 +157,13 @@ describe('an unsure do-not-call is confirmed before the number is listed', () =>
     expect(await startStatus(phone, campaignId)).toBe(409);
   });
 
-  it('en "don\'t call that a deal" (runner-up not_interested), then no: the retention attempt', async () => {
+  it('en "don\'t call that a saving" (runner-up not_interested), then no: the retention attempt', async () => {
     const phone = '(415) 555-2687';
     const chat = new Chat(gw.url);
     const { conversationId } = await chat.start({ campaignId: SAMPLE_CAMPAIGN, customer: { phone } });
-    const turn = await chat.say(conversationId, "don't call that a deal");
+    // (The model before the "Misrouted calls" corpus round gave "don't call that a deal" this runner-up; the one
+    // after it gives deny.)
+    const turn = await chat.say(conversationId, "don't call that a saving");
     expect(turn).toMatchObject({ intent: { name: 'do_not_call' }, doNotCall: 'confirming' });
     const no = await chat.say(conversationId, 'no');
     expect(no).toMatchObject({ action: 'continue', doNotCall: 'declined' });
