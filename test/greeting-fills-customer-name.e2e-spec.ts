@@ -49,7 +49,7 @@ describe('the greeting fills the customer name', () => {
       'campaign slot values without their control and bidi characters',
       () => dirty,
       { name: '王先生' },
-      '您好，请问是王先生吗？我是星河通信的客服小李，',
+      '您好，请问是王先生吗？我是星河通信的智能客服小李，',
     ],
   ])('%s', async (_, campaign, customer, opening) => {
     const { reply } = await new Chat(gw.url).start({ campaignId: campaign(), customer });
