@@ -86,12 +86,15 @@ describe('an answer to the address question hands the hot lead over', () => {
       expect(answer.actionDetail?.summary).not.toMatch(/\d{4}/);
     });
 
-    it('the same words with no question before them are clarified, as before', async () => {
+    it('the same words with no question before them hand nothing over and keep nothing', async () => {
       const chat = new Chat(gw.url);
       const { conversationId } = await chat.start({ campaignId: SAMPLE_CAMPAIGN });
       const turn = await chat.say(conversationId, ADDRESS[lang]);
-      expect(turn).toMatchObject({ intent: { name: 'out_of_scope' }, route: 'fallback', action: 'continue' });
-      expect(turn.reply.scriptId).toBe(`${lang}-clarify`);
+      // What the model makes of them on their own (out_of_scope → the clarify line, or since the
+      // "Misrouted calls" retrain zh ask_product_detail) is not the point: no question, no answer.
+      expect(turn).toMatchObject({ action: 'continue' });
+      expect(turn.intent.name).not.toBe('ready_to_buy');
+      expect(turn.actionDetail).toBeUndefined();
       const [record] = await chat.audit(conversationId);
       expect(record.intent.source).toBe('classifier');
       expect((await chat.view(conversationId)) as unknown).not.toHaveProperty('answers');
