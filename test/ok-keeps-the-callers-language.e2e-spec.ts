@@ -28,6 +28,17 @@ describe('"OK" keeps the caller’s language', () => {
     expect((await chat.say(conversationId, '多少钱一个月')).reply.scriptId).toMatch(/^zh-/);
   });
 
+  it('REST: "OK" then "5G" as the first words (nothing Chinese said yet) are answered in Chinese', async () => {
+    // The offline generator's candidate for 5G is an English line; the campaign's language decides.
+    const chat = new Chat(gw.url);
+    const { conversationId } = await chat.start({ campaignId: SAMPLE_CAMPAIGN });
+    for (const word of ['OK', '5G']) {
+      const turn = await chat.say(conversationId, word);
+      expect(turn.reply.scriptId).toMatch(/^zh-/);
+      expect(turn.reply.text).toMatch(/\p{Script=Han}/u);
+    }
+  });
+
   it('Twilio: after "OK" the next <Gather> still listens in zh-CN; "how much is it" switches it to en-US', async () => {
     const sid = 'CA' + '7'.repeat(32);
     const q = '?campaign=default';

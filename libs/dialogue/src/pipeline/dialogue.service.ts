@@ -1642,6 +1642,13 @@ export class DialogueService implements DialoguePort {
     const output = { verdict: checked.verdict, hits: checked.hits };
     if (checked.verdict === 'block') return { output, checked: checked.text };
 
+    // A candidate in another language than the caller's (the offline generator quoting an English line
+    // to a Chinese caller who said "5G") never lands on a line in that language when the library has lines
+    // in the caller's: only scripts tagged with it, or with no language tag, are matched; nothing near
+    // enough → the fallback chain, in the caller's language. A library without such lines matches as before.
+    const lang = this.replyLanguage(session, campaign);
+    const inCallersLanguage = (await this.scripts.libraryTags(campaign.id).catch(() => undefined))?.has(lang) ?? false;
+    const spokenIn = (s: Script) => !inCallersLanguage || s.tags.includes(lang) || !s.tags.some(isLanguageTag);
     const outcome = await timed('match', () =>
       clock.run('match', budgets.match, () =>
         // Only scripts fit for the turn: a continue turn never lands on a transfer or closing line, a
@@ -1651,7 +1658,7 @@ export class DialogueService implements DialoguePort {
           campaignId: campaign.id,
           text: checked.text,
           k: 3,
-          allow: (s) => quotable(s, action, campaign.routes, fit),
+          allow: (s) => quotable(s, action, campaign.routes, fit) && spokenIn(s),
         }),
       ),
     );
