@@ -24,4 +24,9 @@ export default {
   testTimeout: 60000,
   // Most suites wait on Redis and HTTP, so two workers keep both cores busy.
   maxWorkers: 2,
+  // A worker keeps every test file's module graph (VM contexts leak, nodejs/node#33439): with 183 suites
+  // each booting the app and its models, a worker passed 4 GB of heap, ran out of memory and crashed one
+  // suite, and garbage collection near the limit stretched the run from ~5 to ~22 minutes. Jest recycles
+  // a worker between test files once its heap passes this (jest #13056).
+  workerIdleMemoryLimit: '1.5GB',
 };
