@@ -2,31 +2,14 @@
 // callback to the dialer webhook at that time, signed with HMAC, retried after a failure, and
 // never delivered twice. Real gateway + real worker + a local webhook receiver.
 import { createHmac } from 'node:crypto';
-import { bootGateway, bootWorker, type Booted } from './support/boot.js';
-import { Chat, createLanguageCampaign, WebhookReceiver, type Lang } from './support/dialogue.js';
+import { callbackStackForSuite } from './support/suite.js';
+import { Chat, createLanguageCampaign, type Lang } from './support/dialogue.js';
 
 const SECRET = 'dialer-test-secret';
 const LINES: Record<Lang, string> = { zh: '在开会，两秒后再打', en: "I'm busy right now, call back in 2 seconds" };
 
 describe('busy: callback fires to the dialer webhook', () => {
-  let gw: Booted;
-  let worker: Booted;
-  let dialer: WebhookReceiver;
-
-  beforeAll(async () => {
-    dialer = await WebhookReceiver.start();
-    gw = await bootGateway('dlg-callback', {
-      GENERATOR_MODE: 'inprocess',
-      DIALER_WEBHOOK_URL: dialer.url,
-      DIALER_WEBHOOK_SECRET: SECRET,
-    });
-    worker = await bootWorker(gw.config);
-  });
-  afterAll(async () => {
-    await worker.close();
-    await gw.close();
-    await dialer.close();
-  });
+  const { gw, dialer } = callbackStackForSuite('dlg-callback', { DIALER_WEBHOOK_SECRET: SECRET });
 
   it.each(['zh', 'en'] as const)('%s', async (lang) => {
     dialer.calls.length = 0;

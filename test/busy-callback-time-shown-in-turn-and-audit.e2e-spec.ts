@@ -7,25 +7,14 @@ import request from 'supertest';
 import type { Queue } from 'bullmq';
 import { DIALOGUE_QUEUES } from '@huashu/dialogue';
 import { jobId } from '@huashu/redis';
-import { bootGateway, bootWorker, type Booted } from './support/boot.js';
-import { Chat, createLanguageCampaign, tomorrowIn, wallHour, WebhookReceiver } from './support/dialogue.js';
+import { callbackStackForSuite } from './support/suite.js';
+import { Chat, createLanguageCampaign, tomorrowIn, wallHour } from './support/dialogue.js';
 
 describe('busy: the callback time is in the turn result, the audit and the webhook', () => {
-  let gw: Booted;
-  let worker: Booted;
-  let dialer: WebhookReceiver;
+  const { gw, dialer } = callbackStackForSuite('dlg-callback-time');
   let queue: Queue;
-
-  beforeAll(async () => {
-    dialer = await WebhookReceiver.start();
-    gw = await bootGateway('dlg-callback-time', { GENERATOR_MODE: 'inprocess', DIALER_WEBHOOK_URL: dialer.url });
-    worker = await bootWorker(gw.config);
+  beforeAll(() => {
     queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
-  });
-  afterAll(async () => {
-    await worker.close();
-    await gw.close();
-    await dialer.close();
   });
 
   it('过两秒再打: actionDetail.callback = effects.callback, delivered with that dueAt', async () => {

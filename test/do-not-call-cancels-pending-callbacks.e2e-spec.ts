@@ -11,14 +11,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DIALOGUE_KEYS, DIALOGUE_QUEUES, phoneDigest } from '@huashu/dialogue';
 import { jobId, REDIS } from '@huashu/redis';
-import { bootGateway, bootWorker, type Booted } from './support/boot.js';
-import {
-  Chat,
-  createLanguageCampaign,
-  expectListedAndRefused,
-  WebhookReceiver,
-  type Lang,
-} from './support/dialogue.js';
+import { callbackStackForSuite } from './support/suite.js';
+import { Chat, createLanguageCampaign, expectListedAndRefused, type Lang } from './support/dialogue.js';
 import { eventually } from './support/eventually.js';
 
 const LINES: Record<Lang, { busy: (s: number) => string; dnc: string; phone: string; e164: string }> = {
@@ -37,21 +31,10 @@ const LINES: Record<Lang, { busy: (s: number) => string; dnc: string; phone: str
 };
 
 describe('do-not-call cancels the pending callbacks of the number', () => {
-  let gw: Booted;
-  let worker: Booted;
-  let dialer: WebhookReceiver;
+  const { gw, worker, dialer } = callbackStackForSuite('dnc-callbacks', {}, { listen: true });
   let queue: Queue;
-
-  beforeAll(async () => {
-    dialer = await WebhookReceiver.start();
-    gw = await bootGateway('dnc-callbacks', { GENERATOR_MODE: 'inprocess', DIALER_WEBHOOK_URL: dialer.url });
-    worker = await bootWorker(gw.config, { listen: true });
+  beforeAll(() => {
     queue = gw.app.get<Queue>(getQueueToken(DIALOGUE_QUEUES.callbacks));
-  });
-  afterAll(async () => {
-    await worker.close();
-    await gw.close();
-    await dialer.close();
   });
 
   const busyTurn = async (chat: Chat, conversationId: string, lang: Lang, seconds: number) => {

@@ -274,20 +274,24 @@ export class WebhookReceiver {
   private server!: Server;
   url = '';
 
-  static async start(): Promise<WebhookReceiver> {
-    const r = new WebhookReceiver();
-    r.server = createServer((req, res) => {
+  static start(): Promise<WebhookReceiver> {
+    return new WebhookReceiver().listen();
+  }
+
+  /** Listen on a free local port; `url` is set once this resolves. */
+  async listen(): Promise<this> {
+    this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        r.calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-        const status = r.statuses[Math.min(r.calls.length - 1, r.statuses.length - 1)];
+        this.calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+        const status = this.statuses[Math.min(this.calls.length - 1, this.statuses.length - 1)];
         res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
       });
     });
-    await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
-    r.url = `http://127.0.0.1:${(r.server.address() as AddressInfo).port}/dialer/callbacks`;
-    return r;
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/dialer/callbacks`;
+    return this;
   }
 
   answer(...statuses: number[]): void {

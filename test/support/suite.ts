@@ -6,7 +6,8 @@
 // (their state lives in closures and shared arrays, so the copy is the real thing): a spec can name
 // them at describe time and read them in its hooks and tests.
 import type { OpsOptions } from '@huashu/ops';
-import { bootGateway, type Booted } from './boot.js';
+import { bootGateway, bootWorker, type Booted } from './boot.js';
+import { WebhookReceiver } from './dialogue.js';
 import type { FakeOpenAiServer } from './fake-openai-server.js';
 import { bootWithFakeLlm } from './generator-gateway.js';
 
@@ -41,4 +42,29 @@ export function fakeLlmGatewayForSuite(
     await llm.close();
   });
   return { gw, llm };
+}
+
+/**
+ * The callback stack for the enclosing block: a local dialer webhook, a gateway (in-process generator)
+ * whose callbacks POST to it, and a worker that delivers them; closed worker first, then gateway, then
+ * the webhook. `env` adds to the gateway's (DIALER_WEBHOOK_SECRET …), `worker` goes to bootWorker.
+ */
+export function callbackStackForSuite(
+  label: string,
+  env: Record<string, string> = {},
+  worker: { listen?: boolean } = {},
+): { gw: Booted; worker: Booted; dialer: WebhookReceiver } {
+  const stack = { gw: {} as Booted, worker: {} as Booted, dialer: new WebhookReceiver() };
+  beforeAll(async () => {
+    await stack.dialer.listen();
+    const gw = await bootGateway(label, { GENERATOR_MODE: 'inprocess', DIALER_WEBHOOK_URL: stack.dialer.url, ...env });
+    Object.assign(stack.gw, gw);
+    Object.assign(stack.worker, await bootWorker(gw.config, worker));
+  });
+  afterAll(async () => {
+    await stack.worker.close();
+    await stack.gw.close();
+    await stack.dialer.close();
+  });
+  return stack;
 }
